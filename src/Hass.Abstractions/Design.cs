@@ -1,0 +1,102 @@
+using System.Text.Json.Serialization;
+
+namespace Hass.Abstractions;
+
+/// <summary>Parallelism of one layer. WeightsReloading = 1 means off.</summary>
+public sealed record LayerFolding(int CoarseIn = 1, int CoarseOut = 1, int CoarseGroup = 1, int Fine = 1, int WeightsReloading = 1)
+{
+    public static LayerFolding Unit { get; } = new();
+    public override string ToString() => $"ci={CoarseIn} co={CoarseOut} cg={CoarseGroup} f={Fine}" + (WeightsReloading > 1 ? $" wr={WeightsReloading}" : "");
+}
+
+public sealed record ResourceUsage(double Dsp = 0, double Bram18 = 0, double Uram = 0, double Lut = 0, double Ff = 0)
+{
+    public static ResourceUsage Zero { get; } = new();
+    public static ResourceUsage operator +(ResourceUsage a, ResourceUsage b) =>
+        new(a.Dsp + b.Dsp, a.Bram18 + b.Bram18, a.Uram + b.Uram, a.Lut + b.Lut, a.Ff + b.Ff);
+    public ResourceUsage Scale(double k) => new(Dsp * k, Bram18 * k, Uram * k, Lut * k, Ff * k);
+
+    /// <summary>True when every resource is within <paramref name="fraction"/> of the board.</summary>
+    public bool FitsOn(BoardSpec board, double fraction = 1.0, double ramFraction = double.NaN)
+    {
+        if (double.IsNaN(ramFraction)) ramFraction = fraction;
+        return Dsp <= fraction * board.Dsp && Lut <= fraction * board.Lut && Ff <= fraction * board.Ff
+            && Bram18 <= ramFraction * board.Bram18 && Uram <= ramFraction * board.Uram;
+    }
+}
+
+public sealed record Performance
+{
+    public double ThroughputImagesPerSecond { get; init; }
+    public double LatencySeconds { get; init; }
+    public double IntervalCycles { get; init; }
+    public string BottleneckLayer { get; init; } = "";
+    /// <summary>Dense operations per image × throughput / 1e9 (PASS-style: counts the dense workload).</summary>
+    public double GopPerSecond { get; init; }
+    public double GopPerSecondPerDsp { get; init; }
+    public int BatchSize { get; init; } = 1;
+}
+
+/// <summary>One layer of a design: where it runs, how it is folded, what it costs.</summary>
+public sealed record LayerDesign
+{
+    public required string Layer { get; init; }
+    public required LayerKind Kind { get; init; }
+    public int Partition { get; init; }
+    public required LayerFolding Folding { get; init; }
+    /// <summary>Cycles per image (the layer's initiation interval).</summary>
+    public double Cycles { get; init; }
+    /// <summary>True when the sparse (zero-skipping) implementation was used.</summary>
+    public bool Sparse { get; init; }
+    /// <summary>Channel order of the "opt" interleaving: stream s takes StreamChannels[s]. Empty when not sparse.</summary>
+    public IReadOnlyList<int[]> StreamChannels { get; init; } = [];
+    public ResourceUsage Resources { get; init; } = ResourceUsage.Zero;
+}
+
+public sealed record PartitionDesign(int Index, IReadOnlyList<string> Layers, double IntervalCycles, double CyclesPerBatch, int WeightsReloading, ResourceUsage Resources);
+
+/// <summary>The result of folding a network onto a board.</summary>
+public sealed record HardwareDesign
+{
+    public const int SchemaVersion = 1;
+    public int Schema { get; init; } = SchemaVersion;
+    public required string Backend { get; init; }
+    public required string BackendVersion { get; init; }
+    public required string Board { get; init; }
+    public required string Graph { get; init; }
+    public string GraphHash { get; init; } = "";
+    public string ProfileHash { get; init; } = "";
+    public required IReadOnlyList<LayerDesign> Layers { get; init; }
+    public IReadOnlyList<PartitionDesign> Partitions { get; init; } = [];
+    public required Performance Performance { get; init; }
+    public required ResourceUsage Resources { get; init; }
+    /// <summary>Human-readable notes from the DSE (limits hit, partitions added, …).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    [JsonIgnore] public IReadOnlyDictionary<string, LayerFolding> Folding => Layers.ToDictionary(l => l.Layer, l => l.Folding);
+
+    /// <summary>Identity of the design for measurement caches: backend, board and per-layer folding.</summary>
+    public string DesignHash() => Hashing.Sha256Hex(HassJson.Serialize(new
+    {
+        Backend, BackendVersion, Board, GraphHash, ProfileHash,
+        Folding = Layers.Select(l => new { l.Layer, l.Folding, l.Sparse, l.Partition }),
+    }));
+}
+
+/// <summary>Options of one design-space exploration.</summary>
+public sealed record DesignOptions
+{
+    /// <summary>Fraction of DSP/LUT/FF the design may use.</summary>
+    public double ResourceAllocation { get; init; } = 1.0;
+    /// <summary>Fraction of BRAM/URAM the design may use; NaN = same as ResourceAllocation.</summary>
+    public double RamAllocation { get; init; } = double.NaN;
+    public int BatchSize { get; init; } = 256;
+    /// <summary>Run the annealing refinement after the greedy pass.</summary>
+    public bool Anneal { get; init; }
+    public int Seed { get; init; }
+    /// <summary>Allow several partitions (bitstreams) when the network does not fit one.</summary>
+    public bool AllowPartitions { get; init; } = true;
+    public bool AllowWeightsReloading { get; init; } = true;
+    /// <summary>Mean sparsity below which a layer stays dense (fpgaConvNet: 0.1).</summary>
+    public double DenseBelowSparsity { get; init; } = 0.1;
+}

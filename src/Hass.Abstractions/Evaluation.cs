@@ -1,0 +1,63 @@
+namespace Hass.Abstractions;
+
+/// <summary>What the engine asks of one trial's network side (implemented with TorchSharp in Hass.Torch).</summary>
+public sealed record EvaluationRequest
+{
+    /// <summary>"search" during the search, "test" for final reporting.</summary>
+    public string Split { get; init; } = "search";
+    /// <summary>Accuracy drop (top-1 points) below the baseline after which evaluation may stop early; NaN = never.</summary>
+    public double EarlyStopDrop { get; init; } = double.NaN;
+    /// <summary>Baseline top-1 (percent) the early stop compares against.</summary>
+    public double BaselineTop1 { get; init; } = double.NaN;
+    /// <summary>Compute the sparsity profile in the same pass.</summary>
+    public bool Profile { get; init; } = true;
+}
+
+public sealed record EvaluationOutcome
+{
+    /// <summary>Top-1 accuracy in percent on the images evaluated.</summary>
+    public required double Top1 { get; init; }
+    public required int Images { get; init; }
+    /// <summary>True when evaluation stopped early because accuracy was already out of tolerance.</summary>
+    public bool StoppedEarly { get; init; }
+    public SparsityProfile? Profile { get; init; }
+    public double WeightSparsity { get; init; }
+    public double ActivationSparsity { get; init; }
+    public double EffectiveSparsity { get; init; }
+    public TimeSpan EvaluationTime { get; init; }
+    public TimeSpan ProfileTime { get; init; }
+}
+
+/// <summary>Identifies the network side of a campaign: model, checkpoint, data and pruning criterion.</summary>
+public sealed record EvaluatorSpec
+{
+    public required string Model { get; init; }
+    public string? Checkpoint { get; init; }
+    public string Dataset { get; init; } = "fashion-mnist";
+    public string? DatasetPath { get; init; }
+    public int SearchImages { get; init; } = 2000;
+    public int CalibrationImages { get; init; } = 1000;
+    public int? TestImages { get; init; }
+    public required string Pruning { get; init; }
+    public System.Text.Json.JsonElement PruningSettings { get; init; }
+    public bool FixedPoint16 { get; init; } = true;
+    public int Seed { get; init; }
+}
+
+/// <summary>A loaded model + data + criterion, ready to evaluate parameter sets.</summary>
+public interface ITrialEvaluator : IDisposable
+{
+    NetworkGraph Graph { get; }
+    /// <summary>Hash of model weights + dataset + criterion: the evaluation cache key prefix.</summary>
+    string Fingerprint { get; }
+    SearchSpace SearchSpace { get; }
+    EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Builds evaluators. Hass.Torch provides the TorchSharp one; a plugin may provide its own.</summary>
+public interface ITrialEvaluatorFactory : IHassComponent
+{
+    /// <summary>True when this factory can evaluate the named model (given the services available).</summary>
+    bool Supports(string model, IServiceProvider services);
+    ITrialEvaluator Create(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null);
+}

@@ -1,0 +1,67 @@
+namespace Hass.Abstractions;
+
+/// <summary>Per-stage wall-clock timings of a trial, in seconds.</summary>
+public sealed record TrialTimings
+{
+    public double Ask { get; init; }
+    public double Evaluate { get; init; }
+    public double Profile { get; init; }
+    public double Design { get; init; }
+    public double Measure { get; init; }
+    public double Store { get; init; }
+    public double Total { get; init; }
+}
+
+/// <summary>A throughput measurement of one design on a board or emulator.</summary>
+public sealed record Measurement
+{
+    public const int SchemaVersion = 1;
+    public int Schema { get; init; } = SchemaVersion;
+    public required string DesignHash { get; init; }
+    public required string Board { get; init; }
+    public required string BoardId { get; init; }
+    public required string Firmware { get; init; }
+    public required Fidelity Fidelity { get; init; }
+    public required double MedianImagesPerSecond { get; init; }
+    /// <summary>(max − min) / median of the repeats.</summary>
+    public double Spread { get; init; }
+    public IReadOnlyList<double> Repeats { get; init; } = [];
+    public double PredictedImagesPerSecond { get; init; }
+    public IReadOnlyDictionary<string, double> LayerCycles { get; init; } = new Dictionary<string, double>();
+    public double ClockMhz { get; init; }
+    public int Images { get; init; }
+    public DateTimeOffset MeasuredAt { get; init; } = DateTimeOffset.UtcNow;
+}
+
+/// <summary>One walk of the trial loop, as stored.</summary>
+public sealed record TrialRecord
+{
+    public const int SchemaVersion = 1;
+    public int Schema { get; init; } = SchemaVersion;
+    public required string Campaign { get; init; }
+    public required int Number { get; init; }
+    public required TrialState State { get; init; }
+    public required ParameterSet Parameters { get; init; }
+    public string Origin { get; init; } = "";
+    public double? Accuracy { get; init; }
+    public int AccuracyImages { get; init; }
+    public double? TestAccuracy { get; init; }
+    public double WeightSparsity { get; init; }
+    public double ActivationSparsity { get; init; }
+    public double EffectiveSparsity { get; init; }
+    public IReadOnlyDictionary<string, double> LayerSparsity { get; init; } = new Dictionary<string, double>();
+    public HardwareDesign? Design { get; init; }
+    public IReadOnlyList<double> ObjectiveValues { get; init; } = [];
+    public double ConstraintViolation { get; init; }
+    public bool Feasible { get; init; }
+    public Fidelity ThroughputFidelity { get; init; } = Fidelity.Analytical;
+    public Fidelity AccuracyFidelity { get; init; } = Fidelity.Analytical;
+    public double? PredictedThroughput { get; init; }
+    public double? MeasuredThroughput { get; init; }
+    public string? Error { get; init; }
+    public bool EvaluationCacheHit { get; init; }
+    public bool DesignCacheHit { get; init; }
+    public TrialTimings Timings { get; init; } = new();
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset FinishedAt { get; init; }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Hass.Abstractions;
+
+[JsonConverter(typeof(JsonStringEnumConverter<DimensionKind>))]
+public enum DimensionKind { Float, Int, Categorical }
+
+/// <summary>
+/// One search variable. Float/Int use [Low, High] (Log: sampled log-uniformly, Low &gt; 0);
+/// Categorical uses Choices and its value is the choice index.
+/// </summary>
+public sealed record SearchDimension
+{
+    public required string Name { get; init; }
+    public DimensionKind Kind { get; init; } = DimensionKind.Float;
+    public double Low { get; init; }
+    public double High { get; init; } = 1;
+    public bool Log { get; init; }
+    public IReadOnlyList<string> Choices { get; init; } = [];
+    /// <summary>Value that leaves the model unchanged (0 for thresholds); used for the all-zero warm start.</summary>
+    public double Default { get; init; }
+    public string Description { get; init; } = "";
+
+    public bool Contains(double value) => Kind switch
+    {
+        DimensionKind.Categorical => value >= 0 && value < Choices.Count && value == Math.Floor(value),
+        DimensionKind.Int => value >= Low && value <= High && value == Math.Floor(value),
+        _ => value >= Low && value <= High,
+    };
+}
+
+public sealed record SearchSpace(IReadOnlyList<SearchDimension> Dimensions)
+{
+    public SearchDimension this[string name] => Dimensions.First(d => d.Name == name);
+    public ParameterSet Defaults() => new(Dimensions.ToDictionary(d => d.Name, d => d.Default));
+    public bool Contains(ParameterSet p) => Dimensions.All(d => p.Values.TryGetValue(d.Name, out var v) && d.Contains(v));
+    public string ContentHash() => Hashing.Sha256Hex(HassJson.Serialize(this));
+}
+
+/// <summary>A point of a search space: dimension name → value (categoricals: choice index).</summary>
+public sealed record ParameterSet(IReadOnlyDictionary<string, double> Values)
+{
+    public double this[string name] => Values[name];
+
+    /// <summary>Key for caches: values rounded to <paramref name="digits"/> significant digits, sorted by name.</summary>
+    public string QuantisedKey(int digits = 6) => string.Join(";",
+        Values.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+              .Select(kv => kv.Key + "=" + kv.Value.ToString("G" + digits, System.Globalization.CultureInfo.InvariantCulture)));
+
+    public bool Equals(ParameterSet? other) => other is not null && QuantisedKey(17) == other.QuantisedKey(17);
+    public override int GetHashCode() => QuantisedKey(17).GetHashCode();
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<TrialState>))]
+public enum TrialState { Running, Complete, Pruned, Failed, Abandoned }
+
+/// <summary>Where a number came from.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Fidelity>))]
+public enum Fidelity { Analytical, Calibrated, Emulated, OnBoard }
+
+[JsonConverter(typeof(JsonStringEnumConverter<ObjectiveDirection>))]
+public enum ObjectiveDirection { Maximize, Minimize }
+
+/// <summary>A strategy's proposal.</summary>
+public sealed record TrialSuggestion(int Number, ParameterSet Parameters, string Origin = "");
+
+/// <summary>
+/// What a strategy is told about a finished trial. Values are in the objective's own direction
+/// (see <see cref="StrategyContext.Directions"/>). ConstraintViolation ≤ 0 means feasible; positive values
+/// order infeasible trials (e.g. accuracy drop beyond the tolerance, in points).
+/// </summary>
+public sealed record TrialOutcome(
+    int Number,
+    ParameterSet Parameters,
+    TrialState State,
+    IReadOnlyList<double> Values,
+    double ConstraintViolation = 0,
+    /// <summary>Optional secondary metrics (accuracy, throughput...) some strategies use.</summary>
+    IReadOnlyDictionary<string, double>? Metrics = null);
+
+/// <summary>Everything a strategy is built from; a resumed campaign builds it identically.</summary>
+public sealed record StrategyContext
+{
+    public required SearchSpace Space { get; init; }
+    public required int Seed { get; init; }
+    public required IReadOnlyList<ObjectiveDirection> Directions { get; init; }
+    /// <summary>Trial budget, when known (some strategies plan with it).</summary>
+    public int? TrialBudget { get; init; }
+    /// <summary>The strategy's own settings from the campaign file (may be an empty object).</summary>
+    public JsonElement Settings { get; init; }
+}
+
+/// <summary>
+/// An ask/tell search strategy. Contract (checked by the conformance kit): Ask depends only on the seed,
+/// the settings and the outcomes told so far, so replaying stored outcomes (Tell in trial order)
+/// rebuilds the exact state after a resume. Several Asks without Tell are allowed (trials in flight).
+/// </summary>
+public interface ISearchStrategy
+{
+    void Initialize(StrategyContext context);
+    TrialSuggestion Ask();
+    void Tell(TrialOutcome outcome);
+    /// <summary>False when the strategy has nothing more to propose (e.g. greedy converged).</summary>
+    bool CanAsk => true;
+    /// <summary>Queue a point to be asked before any sampled one (warm starts).</summary>
+    void Enqueue(ParameterSet parameters, string origin);
+}
+
+/// <summary>Creates strategies; registered as a keyed component of kind Search.</summary>
+public interface ISearchStrategyFactory : IHassComponent
+{
+    ISearchStrategy Create();
+    /// <summary>True for strategies that return a Pareto set (several objectives).</summary>
+    bool MultiObjective => false;
+}

@@ -1,0 +1,70 @@
+namespace Hass.Abstractions;
+
+/// <summary>
+/// Sparsity statistics of one conv layer (fpgaConvNet convention). <see cref="Histogram"/> is C×(K+1):
+/// row c, bin z = fraction of (window, filter) pairs of input channel c whose K products weight·activation
+/// contain exactly z zeros (z = K: all-zero window). Padding zeros count as zeros. Rows sum to 1.
+/// </summary>
+public sealed record LayerSparsity
+{
+    public required string Layer { get; init; }
+    public required int KernelSize { get; init; }
+    public required double[][] Histogram { get; init; }
+    /// <summary>Fraction of non-zero weights.</summary>
+    public double WeightDensity { get; init; } = 1;
+    /// <summary>Fraction of non-zero input activations (padding excluded).</summary>
+    public double ActivationDensity { get; init; } = 1;
+    /// <summary>Fraction of zero products among all window products (padding included).</summary>
+    public double EffectiveSparsity { get; init; }
+
+    /// <summary>mean over channels of Σ z·hist[c,z]/K: the parser's mean sparsity (dense below 0.1).</summary>
+    public double MeanSparsity()
+    {
+        if (Histogram.Length == 0) return 0;
+        double total = 0;
+        foreach (var row in Histogram)
+        {
+            double s = 0;
+            for (int z = 0; z < row.Length; z++) s += z * row[z];
+            total += s / KernelSize;
+        }
+        return total / Histogram.Length;
+    }
+
+    /// <summary>Per-channel zero probability Σ z·hist[c,z]/K (the pointwise-sparse input).</summary>
+    public double[] ChannelZeroFraction() =>
+        Histogram.Select(row => row.Select((p, z) => z * p).Sum() / KernelSize).ToArray();
+}
+
+/// <summary>Per-layer sparsity of a pruned model over a calibration set.</summary>
+public sealed record SparsityProfile
+{
+    public const int SchemaVersion = 1;
+    public int Schema { get; init; } = SchemaVersion;
+    public string Model { get; init; } = "";
+    public int Images { get; init; }
+    /// <summary>Whether 16-bit fixed-point emulation decided which values are zero.</summary>
+    public bool FixedPoint16 { get; init; }
+    public required IReadOnlyList<LayerSparsity> Layers { get; init; }
+
+    public LayerSparsity? For(string layer) => Layers.FirstOrDefault(l => l.Layer == layer);
+
+    /// <summary>Whole-network effective sparsity weighted by each layer's dense MACs.</summary>
+    public double EffectiveSparsity(NetworkGraph graph)
+    {
+        double zero = 0, all = 0;
+        foreach (var ls in Layers)
+        {
+            var layer = graph.Layers.FirstOrDefault(l => l.Name == ls.Layer);
+            if (layer is null) continue;
+            zero += ls.EffectiveSparsity * layer.Macs;
+            all += layer.Macs;
+        }
+        return all == 0 ? 0 : zero / all;
+    }
+
+    public string ContentHash() => Hashing.Sha256Hex(HassJson.Serialize(this));
+
+    /// <summary>A profile with no layers: every layer is treated as dense.</summary>
+    public static SparsityProfile Dense(string model = "") => new() { Model = model, Layers = [] };
+}
