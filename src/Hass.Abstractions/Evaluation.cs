@@ -52,6 +52,12 @@ public interface ITrialEvaluator : IDisposable
     string Fingerprint { get; }
     SearchSpace SearchSpace { get; }
     EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>The pruned network as a board runs it: BN folded into conv weights, thresholds per activation layer.</summary>
+    DeployableNetwork Export(ParameterSet parameters);
+
+    /// <summary>The first <paramref name="count"/> calibration images, normalised as the model expects, N×C×H×W row-major.</summary>
+    float[] CalibrationImages(int count);
 }
 
 /// <summary>Builds evaluators. Hass.Torch provides the TorchSharp one; a plugin may provide its own.</summary>
@@ -61,3 +67,13 @@ public interface ITrialEvaluatorFactory : IHassComponent
     bool Supports(string model, IServiceProvider services);
     ITrialEvaluator Create(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null);
 }
+
+/// <summary>Weights of one Conv or Linear layer of the graph. Conv: [F, C/g, kh, kw]; Linear: [out, in] with
+/// in in PyTorch flatten order (C, H, W). Values are already quantised when fixed-point emulation is on.</summary>
+public sealed record LayerTensors(string Layer, float[] Weights, float[]? Bias);
+
+/// <summary>
+/// What a board (or the emulator) needs to run a pruned network: the graph, per-layer tensors, and for each
+/// activation layer (ReLU/ReLU6 by graph layer name) the threshold t of y = x if x &gt; t else 0 (ReLU6 keeps its clip).
+/// </summary>
+public sealed record DeployableNetwork(NetworkGraph Graph, IReadOnlyList<LayerTensors> Tensors, IReadOnlyDictionary<string, double> ActivationThresholds);
