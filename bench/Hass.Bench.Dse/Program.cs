@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using Hass.Abstractions;
+using Hass.Backends.Dataflow;
+using Hass.Backends.TestSupport;
+
+// DSE benchmark: time of one Optimize per (model, board) on one core, dense throughput vs the DSP-bound limit on U250,
+// and whether the small Fashion-MNIST CNN is DSP-bound on the small Zynq boards.
+// Usage: dotnet run -c Release --project bench/Hass.Bench.Dse [-- --repeats N] [--anneal]
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+int repeats = 7;
+bool anneal = args.Contains("--anneal");
+for (int i = 0; i < args.Length - 1; i++) if (args[i] == "--repeats") repeats = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows()) Process.GetCurrentProcess().ProcessorAffinity = 1; // one core
+
+string boardsDir = FindBoards();
+BoardSpec Board(string name) => HassJson.ReadFile<BoardSpec>(Path.Combine(boardsDir, name + ".json"));
+var sparseBackend = new DataflowBackend(sparse: true);
+var denseBackend = new DataflowBackend(sparse: false);
+var options = new DesignOptions { Anneal = anneal, Seed = 1 };
+
+int phasesAt = Array.IndexOf(args, "--phases");
+if (phasesAt >= 0)
+{
+    // --phases MODEL BOARD dense|sparse: time of each DSE phase (development aid).
+    var graph = ZooGraphs.ByName(args[phasesAt + 1]);
+    var board = Board(args[phasesAt + 2]);
+    bool sp = args[phasesAt + 3] == "sparse";
+    var prof = sp ? SyntheticProfiles.Uniform(graph, 0.5, 0.15, seed: 1) : SparsityProfile.Dense();
+    for (int rep = 0; rep < 4; rep++)
+    {
+        var sw = Stopwatch.StartNew();
+        var net = NetworkModel.Build(graph, prof, sp, 0.1);
+        double tBuild = sw.Elapsed.TotalMilliseconds; sw.Restart();
+        var unit = Enumerable.Repeat(LayerFolding.Unit, net.Nodes.Count).ToArray();
+        var parts = Dse.Partition(net, board, options, unit);
+        double tPart = sw.Elapsed.TotalMilliseconds; sw.Restart();
+        long steps0 = Dse.Steps;
+        foreach (var p in parts) Dse.Greedy(p, options);
+        double tGreedy = sw.Elapsed.TotalMilliseconds; sw.Restart();
+        var full = (sp ? sparseBackend : denseBackend).Optimize(graph, prof, board, options);
+        double tAll = sw.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"build {tBuild:F1} ms, partition {tPart:F1} ms ({parts.Count}), greedy {tGreedy:F1} ms ({Dse.Steps - steps0} steps), whole Optimize {tAll:F1} ms");
+    }
+    return;
+}
+int dumpAt = Array.IndexOf(args, "--dump");
+if (dumpAt >= 0)
+{
+    // --dump MODEL BOARD dense|sparse: per-layer table of one design.
+    var graph = ZooGraphs.ByName(args[dumpAt + 1]);
+    var sparseRun = args[dumpAt + 3] == "sparse";
+    var design = (sparseRun ? sparseBackend : denseBackend).Optimize(graph,
+        sparseRun ? SyntheticProfiles.Uniform(graph, 0.5, 0.15, seed: 1) : SparsityProfile.Dense(), Board(args[dumpAt + 2]), options);
+    foreach (var l in design.Layers)
+        Console.WriteLine($"{l.Partition,2} {l.Layer,-34} {l.Kind,-11} {(l.Sparse ? "S" : " ")} {l.Folding,-26} {l.Cycles,12:F0} DSP {l.Resources.Dsp,6:F0} BRAM {l.Resources.Bram18,6:F0} URAM {l.Resources.Uram,5:F0} LUT {l.Resources.Lut,8:F0}");
+    Console.WriteLine($"steps {Dse.Steps}");
+    var prof = sparseRun ? SyntheticProfiles.Uniform(graph, 0.5, 0.15, seed: 1) : SparsityProfile.Dense();
+    var sw0 = Stopwatch.StartNew(); for (int i = 0; i < 5; i++) prof.ContentHash(); Console.WriteLine($"profile hash {sw0.Elapsed.TotalMilliseconds / 5:F1} ms");
+    sw0.Restart(); for (int i = 0; i < 5; i++) graph.ContentHash(); Console.WriteLine($"graph hash {sw0.Elapsed.TotalMilliseconds / 5:F1} ms");
+    sw0.Restart(); for (int i = 0; i < 5; i++) NetworkModel.Build(graph, prof, true, 0.1); Console.WriteLine($"build {sw0.Elapsed.TotalMilliseconds / 5:F1} ms");
+    Console.WriteLine($"throughput {design.Performance.ThroughputImagesPerSecond:F1} img/s, interval {design.Performance.IntervalCycles:F0}, bottleneck {design.Performance.BottleneckLayer}, {design.Resources}");
+    foreach (var note in design.Notes) Console.WriteLine("note: " + note);
+    return;
+}
+
+Console.WriteLine($"DSE time per Optimize (median of {repeats}, one core, anneal={anneal}); sparse = synthetic 50% ±15% profile");
+Console.WriteLine($"{"model",-20} {"board",-8} {"dense ms",9} {"sparse ms",10} {"partitions",10} {"dense img/s",12} {"sparse img/s",13}");
+foreach (var model in ZooGraphs.ImageNetModels)
+{
+    var graph = ZooGraphs.ByName(model);
+    var profile = SyntheticProfiles.Uniform(graph, 0.5, 0.15, seed: 1);
+    foreach (var boardName in new[] { "u250", "zcu102" })
+    {
+        var board = Board(boardName);
+        var (denseMs, dense) = Time(() => denseBackend.Optimize(graph, SparsityProfile.Dense(), board, options));
+        var (sparseMs, sparse) = Time(() => sparseBackend.Optimize(graph, profile, board, options));
+        Console.WriteLine($"{model,-20} {boardName,-8} {denseMs,9:F1} {sparseMs,10:F1} {dense.Partitions.Count + "/" + sparse.Partitions.Count,10} {dense.Performance.ThroughputImagesPerSecond,12:F1} {sparse.Performance.ThroughputImagesPerSecond,13:F1}");
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine("Dense throughput on U250 vs the DSP-bound limit (DSPs × clock / MACs per image)");
+Console.WriteLine($"{"model",-20} {"GMAC",7} {"img/s",9} {"DSP-bound",10} {"fraction",9} {"DSP used",9} {"bottleneck",-28}");
+var u250 = Board("u250");
+foreach (var model in ZooGraphs.ImageNetModels)
+{
+    var graph = ZooGraphs.ByName(model);
+    var d = denseBackend.Optimize(graph, SparsityProfile.Dense(), u250, options);
+    double limit = u250.Dsp * u250.ClockMhz * 1e6 / graph.TotalMacs;
+    Console.WriteLine($"{model,-20} {graph.TotalMacs / 1e9,7:F3} {d.Performance.ThroughputImagesPerSecond,9:F1} {limit,10:F1} {d.Performance.ThroughputImagesPerSecond / limit,9:P1} {d.Resources.Dsp,9:F0} {d.Performance.BottleneckLayer,-28}");
+}
+
+Console.WriteLine();
+Console.WriteLine("Fashion-MNIST CNN: is the dense design DSP-bound? (sparse = synthetic 50% profile)");
+Console.WriteLine($"{"board",-9} {"dense img/s",12} {"DSP-bound",10} {"fraction",9} {"DSP used/avail",15} {"bottleneck",-14} {"sparse img/s",13} {"speed-up",9} {"DSP-bound?",10}");
+var fmnist = ZooGraphs.FashionMnistCnn();
+var fmnistProfile = SyntheticProfiles.Uniform(fmnist, 0.5, 0.15, seed: 1);
+foreach (var boardName in new[] { "zedboard", "zc706" })
+{
+    var board = Board(boardName);
+    var d = denseBackend.Optimize(fmnist, SparsityProfile.Dense(), board, options);
+    var s = sparseBackend.Optimize(fmnist, fmnistProfile, board, options);
+    double limit = board.Dsp * board.ClockMhz * 1e6 / fmnist.TotalMacs;
+    bool dspBound = d.Resources.Dsp > 0.9 * board.Dsp && d.Performance.ThroughputImagesPerSecond < 0.5 * IoLimit(fmnist, board);
+    Console.WriteLine($"{boardName,-9} {d.Performance.ThroughputImagesPerSecond,12:F0} {limit,10:F0} {d.Performance.ThroughputImagesPerSecond / limit,9:P1} {d.Resources.Dsp + "/" + board.Dsp,15} {d.Performance.BottleneckLayer,-14} {s.Performance.ThroughputImagesPerSecond,13:F0} {s.Performance.ThroughputImagesPerSecond / d.Performance.ThroughputImagesPerSecond,9:F2} {(dspBound ? "yes" : "no"),10}");
+}
+
+(double Ms, HardwareDesign Design) Time(Func<HardwareDesign> run)
+{
+    var design = run(); // warm-up (JIT)
+    var times = new List<double>();
+    for (int i = 0; i < repeats; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        design = run();
+        times.Add(sw.Elapsed.TotalMilliseconds);
+    }
+    times.Sort();
+    return (times[times.Count / 2], design);
+}
+
+// Images per second the input port allows (one word per stream per cycle, at most portWidth/16 streams).
+static double IoLimit(NetworkGraph g, BoardSpec b)
+{
+    var input = g.Layers[0].OutputShape;
+    return b.ClockMhz * 1e6 / (input.Elements / (double)Math.Min(b.PortWidthBits / 16, input.Channels));
+}
+
+static string FindBoards()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "HASS.Engine.sln"))) return Path.Combine(dir.FullName, "boards");
+    throw new DirectoryNotFoundException("cannot find the repository root (HASS.Engine.sln) above " + AppContext.BaseDirectory);
+}

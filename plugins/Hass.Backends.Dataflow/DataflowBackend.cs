@@ -1,0 +1,243 @@
+using Hass.Abstractions;
+
+namespace Hass.Backends.Dataflow;
+
+/// <summary>
+/// fpgaConvNet-style dataflow accelerator (one pipeline stage per layer). <c>dataflow-sparse</c> uses the Sparse Vector
+/// Dot for conv layers whose profile shows enough sparsity; <c>dataflow-dense</c> ignores the profile.
+/// </summary>
+public sealed class DataflowBackend : IAcceleratorBackend
+{
+    public const string SparseName = "dataflow-sparse";
+    public const string DenseName = "dataflow-dense";
+    /// <summary>Annealing iterations per member node when <see cref="DesignOptions.Anneal"/> is set.</summary>
+    public const int AnnealIterationsPerNode = 40;
+
+    private readonly bool sparse;
+
+    public DataflowBackend(bool sparse) => this.sparse = sparse;
+
+    public string Name => sparse ? SparseName : DenseName;
+    public string Description => sparse
+        ? "fpgaConvNet-style dataflow accelerator with zero-skipping Sparse Vector Dot (HASS hardware model) and greedy DSE"
+        : "fpgaConvNet-style dense dataflow accelerator (layer pipeline) with greedy DSE";
+    public string Version => "1.0.0";
+
+    public HardwareDesign Optimize(NetworkGraph graph, SparsityProfile profile, BoardSpec board, DesignOptions options, CancellationToken cancellationToken = default)
+    {
+        CheckInputs(board, options);
+        var net = NetworkModel.Build(graph, profile, sparse, options.DenseBelowSparsity);
+        var unit = new LayerFolding[net.Nodes.Count];
+        Array.Fill(unit, LayerFolding.Unit);
+        List<PartitionState>? best = null;
+        double bestThroughput = 0;
+        var tried = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (fill, tailReloading) in PartitionVariants)
+        {
+            if (tailReloading && !options.AllowWeightsReloading) continue;
+            List<PartitionState> partitions;
+            try
+            {
+                partitions = Dse.Partition(net, board, options, unit, fill, tailReloading, options.AllowWeightsReloading);
+            }
+            catch (InvalidOperationException) when (best is not null)
+            {
+                continue;
+            }
+            // P configurations can never beat B / (P · reconfiguration time): skip a variant that cannot win.
+            if (best is not null && partitions.Count > 1 && options.BatchSize / (partitions.Count * board.ReconfigurationSeconds) <= bestThroughput) continue;
+            if (!tried.Add(Signature(partitions))) continue;
+            foreach (var p in partitions)
+            {
+                Dse.Greedy(p, options, cancellationToken);
+                if (options.Anneal) Dse.Anneal(p, options, AnnealIterationsPerNode * p.Members.Length, cancellationToken);
+            }
+            double throughput = Timing(board, options, partitions).Throughput;
+            if (best is null || throughput > bestThroughput)
+            {
+                best = partitions;
+                bestThroughput = throughput;
+            }
+        }
+        return Assemble(net, board, options, best!, searched: true);
+    }
+
+    /// <summary>
+    /// Partitionings the DSE compares (fill = fraction of the budget a configuration may take at unit folding, so the
+    /// rest is left for folding; tail reloading = fit a weight layer into the open configuration with weights reloading).
+    /// Identical partitionings are explored once.
+    /// </summary>
+    private static readonly (double Fill, bool TailReloading)[] PartitionVariants = [(1.0, false), (1.0, true), (0.5, false), (0.25, false)];
+
+    private static string Signature(List<PartitionState> partitions) => string.Join("|", partitions.Select(p =>
+        string.Join(",", p.Members) + (p.WeightsReloadingNode >= 0 ? $"/wr{p.FoldingOf(p.WeightsReloadingNode).WeightsReloading}" : "")));
+
+    public HardwareDesign Evaluate(NetworkGraph graph, SparsityProfile profile, BoardSpec board, IReadOnlyDictionary<string, LayerFolding> folding, DesignOptions options)
+    {
+        CheckInputs(board, options);
+        ArgumentNullException.ThrowIfNull(folding);
+        var net = NetworkModel.Build(graph, profile, sparse, options.DenseBelowSparsity);
+        var given = new LayerFolding[net.Nodes.Count];
+        Array.Fill(given, LayerFolding.Unit);
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var n in net.Nodes) index[n.Name] = n.Index;
+        foreach (var (name, f) in folding)
+        {
+            if (!index.TryGetValue(name, out var i))
+                throw new ArgumentException($"folding names layer '{name}', which graph '{graph.Name}' does not have");
+            var node = net.Nodes[i];
+            // Single-factor layers take coarseIn as their coarse factor; coarseOut may repeat it or stay 1.
+            var normalised = !node.IsWeightLayer && node.Implementation != NodeImplementation.Input && f.CoarseOut == 1 ? f with { CoarseOut = f.CoarseIn } : f;
+            if (!node.IsWeightLayer && normalised.CoarseOut != normalised.CoarseIn)
+                throw new ArgumentException($"layer '{name}' ({node.Kind}) has one coarse factor: coarseIn and coarseOut must be equal (got {f.CoarseIn} and {f.CoarseOut})");
+            node.CheckFeasible(normalised);
+            given[i] = normalised;
+        }
+        var partitions = Dse.Partition(net, board, options, given, allowWeightsReloading: false);
+        return Assemble(net, board, options, partitions, searched: false);
+    }
+
+    private static void CheckInputs(BoardSpec board, DesignOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(board);
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = board.Validate();
+        if (problems.Count > 0) throw new ArgumentException($"board '{board.Name}' is invalid: {string.Join("; ", problems)}");
+        if (options.BatchSize < 1) throw new ArgumentException($"design options: batchSize must be ≥ 1 (got {options.BatchSize})");
+        if (!(options.DenseBelowSparsity >= 0 && options.DenseBelowSparsity <= 1))
+            throw new ArgumentException($"design options: denseBelowSparsity must be in [0, 1] (got {options.DenseBelowSparsity})");
+    }
+
+    /// <summary>Timing of one configuration: interval (with the bandwidth slow-down), pipeline depth, cycles per batch.</summary>
+    private readonly record struct PartitionTiming(int Bottleneck, double Interval, double SlowDown, double Depth, int WeightsReloading, double ReloadCycles, double BatchCycles);
+
+    private static (double Throughput, double Latency, PartitionTiming[] Partitions) Timing(BoardSpec board, DesignOptions options, List<PartitionState> partitions)
+    {
+        double clockHz = board.ClockMhz * 1e6;
+        var timings = new PartitionTiming[partitions.Count];
+        double totalCycles = 0;
+        for (int p = 0; p < partitions.Count; p++)
+        {
+            var s = partitions[p];
+            var net = s.Network;
+            var (b, interval) = s.Bottleneck();
+            double slowDown = Math.Max(1.0, s.BandwidthFloorCycles(options) / interval);
+            double effective = interval * slowDown;
+            // Pipeline depth: the deepest chain of fill fractions (each in image periods) times the interval.
+            var arrival = new double[net.Nodes.Count];
+            double deepest = 0;
+            foreach (var m in s.Members)
+            {
+                var node = net.Nodes[m];
+                double a = 0;
+                foreach (var i in node.Inputs) if (s.Inside[i]) a = Math.Max(a, arrival[i]);
+                arrival[m] = a + node.FillFraction;
+                deepest = Math.Max(deepest, arrival[m]);
+            }
+            double depth = deepest * effective;
+            int wr = s.WeightsReloadingNode >= 0 ? s.Wr[s.WeightsReloadingNode] : 1;
+            double reload = 0;
+            if (wr > 1)
+            {
+                // Reloading moves the weights at the memory bandwidth, at most one port width per cycle.
+                var wrNode = net.Nodes[s.WeightsReloadingNode];
+                double bitsPerCycle = Math.Min(board.PortWidthBits, options.ResourceAllocation * board.MemoryBandwidthGbps * 1e9 / clockHz);
+                reload = (wr - 1) * Math.Ceiling(wrNode.WeightCount / (double)wr * Widths.Weight / bitsPerCycle);
+            }
+            double batchCycles = (Math.Ceiling(effective) * options.BatchSize + depth) * wr + reload;
+            totalCycles += batchCycles;
+            timings[p] = new PartitionTiming(b, effective, slowDown, depth, wr, reload, batchCycles);
+        }
+        int count = partitions.Count;
+        double computeSeconds = totalCycles / clockHz;
+        // Steady state: every batch reconfigures each of the P > 1 configurations once; one batch alone needs P − 1.
+        double perBatchSeconds = computeSeconds + (count > 1 ? count * board.ReconfigurationSeconds : 0);
+        double latency = computeSeconds + (count - 1) * board.ReconfigurationSeconds;
+        return (options.BatchSize / perBatchSeconds, latency, timings);
+    }
+
+    private HardwareDesign Assemble(NetworkModel net, BoardSpec board, DesignOptions options, List<PartitionState> partitions, bool searched)
+    {
+        int batch = options.BatchSize;
+        var notes = new List<string>();
+        var layerDesigns = new LayerDesign?[net.Nodes.Count];
+        var partitionDesigns = new List<PartitionDesign>();
+        var resources = new Resources();
+        var (throughput, latency, timings) = Timing(board, options, partitions);
+        double worstInterval = 0, worstBatchCycles = -1;
+        string bottleneck = "";
+        for (int p = 0; p < partitions.Count; p++)
+        {
+            var s = partitions[p];
+            var t = timings[p];
+            if (t.WeightsReloading > 1)
+                notes.Add($"partition {p}: weights reloading ×{t.WeightsReloading} on '{net.Nodes[s.WeightsReloadingNode].Name}' ({t.ReloadCycles:F0} reload cycles per batch)");
+            if (t.SlowDown > 1) notes.Add($"partition {p}: memory bandwidth limits the interval (slow-down ×{t.SlowDown:F3}; {s.IoWordsPerImage:F0} off-chip words per image)");
+            worstInterval = Math.Max(worstInterval, t.Interval);
+            if (t.BatchCycles > worstBatchCycles)
+            {
+                worstBatchCycles = t.BatchCycles;
+                bottleneck = t.SlowDown > 1 ? "memory-bandwidth" : net.Nodes[t.Bottleneck].Name;
+            }
+            var placed = s.Budget.Placed(s.Total);
+            if (placed.Bram18 < s.Total.Bram18 - 1e-9)
+                notes.Add($"partition {p}: {s.Total.Bram18 - placed.Bram18:F0} BRAM18 of memories implemented in LUTRAM");
+            var uramLayers = s.Members.Where(s.WeightsInUram).Select(m => net.Nodes[m].Name).ToList();
+            if (uramLayers.Count > 0) notes.Add($"partition {p}: weights in URAM for {uramLayers.Count} layer(s): {string.Join(", ", uramLayers.Take(8))}{(uramLayers.Count > 8 ? ", …" : "")}");
+            resources = Resources.Max(resources, placed);
+            var names = new List<string>(s.Members.Length);
+            foreach (var m in s.Members)
+            {
+                var node = net.Nodes[m];
+                var cost = s.CostOf(m);
+                var folding = s.FoldingOf(m);
+                IReadOnlyList<int[]> streams = node.Implementation switch
+                {
+                    NodeImplementation.SparseConv => CostModel.SparseStreamCycles(node, folding.Fine, folding.CoarseIn * folding.CoarseGroup, withChannels: true).Streams,
+                    NodeImplementation.PointwiseSparseConv => CostModel.NaiveStreams(node.C, folding.CoarseIn * folding.CoarseGroup),
+                    _ => [],
+                };
+                layerDesigns[m] = new LayerDesign
+                {
+                    Layer = node.Name, Kind = node.Kind, Partition = p, Folding = folding,
+                    Cycles = s.EffectiveCycles(m), Sparse = node.IsSparse, StreamChannels = streams,
+                    Resources = s.Attached[m].ToUsage(),
+                };
+                names.Add(node.Name);
+            }
+            partitionDesigns.Add(new PartitionDesign(p, names, t.Interval, t.BatchCycles, t.WeightsReloading, placed.ToUsage()));
+        }
+        var input = net.Nodes[0];
+        layerDesigns[0] = new LayerDesign { Layer = input.Name, Kind = input.Kind, Partition = 0, Folding = LayerFolding.Unit };
+
+        int count = partitions.Count;
+        if (count > 1) notes.Add($"{count} configurations (network does not fit one); {count} reconfigurations of {board.ReconfigurationSeconds} s per batch of {batch}");
+        if (!searched) notes.Insert(0, "evaluated a given folding (no search)");
+        int sparseLayers = net.Nodes.Count(n => n.IsSparse);
+        if (sparse) notes.Add($"{sparseLayers} sparse conv layer(s) (mean sparsity ≥ {options.DenseBelowSparsity})");
+        double gops = net.Graph.DenseOperations * throughput / 1e9;
+        var usage = resources.ToUsage();
+        return new HardwareDesign
+        {
+            Backend = Name,
+            BackendVersion = Version,
+            Board = board.Name,
+            Graph = net.Graph.Name,
+            GraphHash = net.Graph.ContentHash(),
+            Layers = layerDesigns.Select(l => l!).ToList(),
+            Partitions = partitionDesigns,
+            Performance = new Performance
+            {
+                ThroughputImagesPerSecond = throughput,
+                LatencySeconds = latency,
+                IntervalCycles = worstInterval,
+                BottleneckLayer = bottleneck,
+                GopPerSecond = gops,
+                GopPerSecondPerDsp = usage.Dsp > 0 ? gops / usage.Dsp : 0,
+                BatchSize = batch,
+            },
+            Resources = usage,
+            Notes = notes,
+        };
+    }
+}

@@ -1,0 +1,263 @@
+using Hass.Abstractions;
+
+namespace Hass.Backends.Dataflow;
+
+/// <summary>
+/// Design-space exploration: a deterministic greedy bottleneck-relief pass, an optional seeded annealing refinement,
+/// and a contiguous split into several configurations (with weights reloading) when the network does not fit one.
+/// </summary>
+public static class Dse
+{
+    /// <summary>Fine-gain thresholds of the sparse greedy passes (fpgaConvNet optimiser: 1.2 then 1.01).</summary>
+    public static readonly double[] SparseFineGainThresholds = [1.2, 1.01];
+    public static long Steps;
+
+    /// <summary>
+    /// Splits the network, in topological order, into configurations that fit at the given base folding. A configuration
+    /// is closed when the next layer would take it beyond <paramref name="fill"/> of the budget (leaving room for
+    /// folding); a layer too large for a configuration of its own gets weights reloading. With
+    /// <paramref name="tailReloading"/>, a weight layer that does not fit the open configuration joins it with weights
+    /// reloading instead of opening a new one.
+    /// </summary>
+    public static List<PartitionState> Partition(NetworkModel net, BoardSpec board, DesignOptions options, LayerFolding[] baseFolding,
+        double fill = 1.0, bool tailReloading = false, bool allowWeightsReloading = true)
+    {
+        var budget = Budget.For(board, options);
+        var fitBudget = budget.Scaled(fill);
+        var order = new List<int>();
+        for (int i = 1; i < net.Nodes.Count; i++) order.Add(i);
+        var whole = new PartitionState(net, board, fitBudget, order, baseFolding);
+        if (whole.Fits()) return [new PartitionState(net, board, budget, order, baseFolding)];
+        if (!options.AllowPartitions)
+        {
+            var full = new PartitionState(net, board, budget, order, baseFolding);
+            if (full.Fits()) return [full];
+            throw new InvalidOperationException($"graph '{net.Graph.Name}' does not fit board '{board.Name}' in one configuration ({full.Total} vs budget {budget}); allow partitions or choose a larger board");
+        }
+
+        var partitions = new List<List<int>>();
+        var reloading = new List<(int Node, int Factor)>();
+        var current = new List<int>();
+        int index = 0;
+        while (index < order.Count)
+        {
+            if (current.Count > 0)
+            {
+                // Resources grow with every layer added, so binary-search the longest run of layers that still fits.
+                int low = index, high = order.Count; // order[index..low) fits; [index..high] is unknown beyond
+                while (low < high)
+                {
+                    int mid = (low + high + 1) / 2;
+                    var members = new List<int>(current);
+                    for (int i = index; i < mid; i++) members.Add(order[i]);
+                    if (new PartitionState(net, board, fitBudget, members, baseFolding).Fits()) low = mid;
+                    else high = mid - 1;
+                }
+                for (int i = index; i < low; i++) current.Add(order[i]);
+                index = low;
+                if (index >= order.Count) break;
+            }
+            int next = order[index];
+            current.Add(next);
+            var trial = new PartitionState(net, board, current.Count == 1 ? budget : fitBudget, current, baseFolding);
+            if (trial.Fits()) { index++; continue; }
+            bool reloadable = allowWeightsReloading && net.Nodes[next].IsWeightLayer && baseFolding[next].WeightsReloading == 1;
+            if (reloadable && (current.Count == 1 || tailReloading))
+            {
+                int wr = ReloadingThatFits(net, board, current.Count == 1 ? budget : fitBudget, current, baseFolding, next);
+                if (wr > 1)
+                {
+                    partitions.Add(current);
+                    reloading.Add((next, wr));
+                    current = [];
+                    index++;
+                    continue;
+                }
+            }
+            current.RemoveAt(current.Count - 1);
+            if (current.Count == 0)
+            {
+                var alone = new PartitionState(net, board, budget, [next], baseFolding);
+                throw new InvalidOperationException($"layer '{net.Nodes[next].Name}' alone does not fit board '{board.Name}' ({alone.Total} vs budget {budget})"
+                    + (net.Nodes[next].IsWeightLayer && !allowWeightsReloading ? "; allow weights reloading or lower its folding" : "; lower its folding or choose a larger board"));
+            }
+            partitions.Add(current);
+            reloading.Add((-1, 1));
+            current = [];
+        }
+        if (current.Count > 0) { partitions.Add(current); reloading.Add((-1, 1)); }
+
+        var result = new List<PartitionState>(partitions.Count);
+        for (int p = 0; p < partitions.Count; p++)
+        {
+            var folding = baseFolding;
+            if (reloading[p].Node >= 0)
+            {
+                folding = (LayerFolding[])baseFolding.Clone();
+                folding[reloading[p].Node] = folding[reloading[p].Node] with { WeightsReloading = reloading[p].Factor };
+            }
+            result.Add(new PartitionState(net, board, budget, partitions[p], folding));
+        }
+        return result;
+    }
+
+    private static int ReloadingThatFits(NetworkModel net, BoardSpec board, Budget budget, List<int> members, LayerFolding[] baseFolding, int node)
+    {
+        var f = baseFolding[node];
+        foreach (var wr in net.Nodes[node].WeightsReloadingFor(f.CoarseOut))
+        {
+            if (wr == 1) continue;
+            var folding = (LayerFolding[])baseFolding.Clone();
+            folding[node] = f with { WeightsReloading = wr };
+            if (new PartitionState(net, board, budget, members, folding).Fits()) return wr;
+        }
+        return 1;
+    }
+
+    /// <summary>Greedy bottleneck relief: raise the factor of the slowest node that buys the most speed per resource.</summary>
+    public static void Greedy(PartitionState state, DesignOptions options, CancellationToken cancellationToken = default)
+    {
+        bool anySparse = false;
+        foreach (var m in state.Members) anySparse |= state.Network.Nodes[m].IsSparse;
+        double floor = state.BandwidthFloorCycles(options);
+        double[] thresholds = anySparse ? SparseFineGainThresholds : [1.0];
+        foreach (var threshold in thresholds)
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var (b, cycles) = state.Bottleneck();
+                if (b < 0 || cycles <= floor) break;
+                if (!TryRelieve(state, b, cycles, threshold)) break;
+                Steps++;
+            }
+        }
+    }
+
+    private static bool TryRelieve(PartitionState s, int b, double cycles, double fineThreshold)
+    {
+        var node = s.Network.Nodes[b];
+        int ci = s.Ci[b], co = s.Co[b], cg = s.Cg[b], fi = s.Fine[b], wr = s.Wr[b];
+        double bestScore = double.NegativeInfinity;
+        int bci = 0, bco = 0, bcg = 0, bfi = 0;
+        bool bUram = false;
+        for (int move = 0; move < 4; move++)
+        {
+            int nci = ci, nco = co, ncg = cg, nfi = fi;
+            switch (move)
+            {
+                case 0: nfi = Next(node.Fine, fi); break;
+                case 1: nci = Next(node.CoarseIn, ci); break;
+                case 2:
+                    if (node.CoarseOut == node.CoarseIn && !node.IsWeightLayer) continue; // one coarse factor
+                    nco = Next(node.CoarseOut, co);
+                    if (node.IsWeightLayer && (node.F / node.G / nco) % wr != 0) continue;
+                    break;
+                case 3: ncg = Next(node.CoarseGroup, cg); break;
+            }
+            if (nci == ci && nco == co && ncg == cg && nfi == fi) continue;
+            if (!node.IsWeightLayer) nco = nci;
+            for (int store = 0; store < 2; store++)
+            {
+                bool uram = store == 0 ? s.Uram[b] : !s.Uram[b];
+                if (store == 1 && !s.CanUseUram(b)) break;
+                var cost = s.CostWith(b, nci, nco, ncg, nfi, wr, uram);
+                double newCycles = Math.Max(cost.Cycles, s.IoCycles(b, cost));
+                if (!(newCycles < cycles * (1 - 1e-12))) break;
+                double gain = cycles / newCycles;
+                if (move == 0 && node.IsSparse && gain < fineThreshold) break;
+                var delta = s.DeltaFor(b, cost);
+                if (!s.Budget.Fits(s.Total + delta)) continue;
+                double score = Math.Log(gain) / (1e-9 + s.Budget.Weight(delta));
+                if (score > bestScore)
+                {
+                    bestScore = score;
+                    bci = nci; bco = nco; bcg = ncg; bfi = nfi; bUram = uram;
+                }
+                break; // the current store fits: no need to move the weights
+            }
+        }
+        if (double.IsNegativeInfinity(bestScore)) return false;
+        s.Apply(b, bci, bco, bcg, bfi, wr, bUram);
+        return true;
+    }
+
+    private static int Next(int[] values, int current)
+    {
+        int i = Array.IndexOf(values, current);
+        return i >= 0 && i + 1 < values.Length ? values[i + 1] : current;
+    }
+
+    private static int Previous(int[] values, int current)
+    {
+        int i = Array.IndexOf(values, current);
+        return i > 0 ? values[i - 1] : current;
+    }
+
+    /// <summary>
+    /// Seeded simulated annealing over single-factor steps (up or down) of any member, then a greedy pass from the best
+    /// state found. Only moves that keep the design within the budget are considered, so the result always fits.
+    /// </summary>
+    public static void Anneal(PartitionState s, DesignOptions options, int iterations, CancellationToken cancellationToken = default)
+    {
+        var rng = new Random(options.Seed);
+        var members = s.Members;
+        var snapshot = Snapshot(s);
+        double current = s.Bottleneck().Cycles;
+        double best = current;
+        double temperature = 0.05;
+        double cooling = Math.Pow(1e-3 / temperature, 1.0 / Math.Max(1, iterations));
+        for (int it = 0; it < iterations; it++, temperature *= cooling)
+        {
+            if ((it & 255) == 0) cancellationToken.ThrowIfCancellationRequested();
+            int m = members[rng.Next(members.Length)];
+            var node = s.Network.Nodes[m];
+            int ci = s.Ci[m], co = s.Co[m], cg = s.Cg[m], fi = s.Fine[m], wr = s.Wr[m];
+            bool up = rng.Next(2) == 0;
+            switch (rng.Next(4))
+            {
+                case 0: fi = up ? Next(node.Fine, fi) : Previous(node.Fine, fi); break;
+                case 1: ci = up ? Next(node.CoarseIn, ci) : Previous(node.CoarseIn, ci); break;
+                case 2: co = up ? Next(node.CoarseOut, co) : Previous(node.CoarseOut, co); break;
+                default: cg = up ? Next(node.CoarseGroup, cg) : Previous(node.CoarseGroup, cg); break;
+            }
+            if (!node.IsWeightLayer) co = ci;
+            else if ((node.F / node.G / co) % wr != 0) continue;
+            if (ci == s.Ci[m] && co == s.Co[m] && cg == s.Cg[m] && fi == s.Fine[m]) continue;
+            var cost = s.CostWith(m, ci, co, cg, fi, wr);
+            if (!s.Budget.Fits(s.Total + s.DeltaFor(m, cost))) continue;
+            int oci = s.Ci[m], oco = s.Co[m], ocg = s.Cg[m], ofi = s.Fine[m];
+            s.Apply(m, ci, co, cg, fi, wr);
+            double candidate = s.Bottleneck().Cycles;
+            double change = (candidate - current) / current;
+            if (change <= 0 || rng.NextDouble() < Math.Exp(-change / temperature))
+            {
+                current = candidate;
+                if (candidate < best * (1 - 1e-12))
+                {
+                    best = candidate;
+                    snapshot = Snapshot(s);
+                }
+            }
+            else s.Apply(m, oci, oco, ocg, ofi, wr);
+        }
+        Restore(s, snapshot);
+        Greedy(s, options, cancellationToken);
+    }
+
+    private static LayerFolding[] Snapshot(PartitionState s)
+    {
+        var f = new LayerFolding[s.Network.Nodes.Count];
+        foreach (var m in s.Members) f[m] = s.FoldingOf(m);
+        return f;
+    }
+
+    private static void Restore(PartitionState s, LayerFolding[] folding)
+    {
+        foreach (var m in s.Members)
+        {
+            var f = folding[m];
+            s.Apply(m, f.CoarseIn, f.CoarseOut, f.CoarseGroup, f.Fine, f.WeightsReloading);
+        }
+    }
+}

@@ -1,0 +1,258 @@
+using Hass.Abstractions;
+
+namespace Hass.Backends.Dataflow;
+
+/// <summary>Resource limits of one configuration: DSP/LUT/FF at the resource allocation, BRAM/URAM at the RAM allocation.</summary>
+public readonly record struct Budget(double Dsp, double Bram18, double Uram, double Lut, double Ff)
+{
+    public static Budget For(BoardSpec board, DesignOptions options)
+    {
+        double a = options.ResourceAllocation;
+        if (!(a > 0 && a <= 1)) throw new ArgumentException($"design options: resourceAllocation must be in (0, 1] (got {a})");
+        double r = double.IsNaN(options.RamAllocation) ? a : options.RamAllocation;
+        if (!(r > 0 && r <= 1)) throw new ArgumentException($"design options: ramAllocation must be in (0, 1] (got {r})");
+        return new Budget(Math.Floor(a * board.Dsp), Math.Floor(r * board.Bram18), Math.Floor(r * board.Uram), Math.Floor(a * board.Lut), Math.Floor(a * board.Ff));
+    }
+
+    public Budget Scaled(double k) => new(Math.Floor(Dsp * k), Math.Floor(Bram18 * k), Math.Floor(Uram * k), Math.Floor(Lut * k), Math.Floor(Ff * k));
+
+    /// <summary>
+    /// True when <paramref name="r"/> fits. BRAM beyond the budget may move to LUTRAM at 288 LUT per BRAM18 if the
+    /// LUTs allow it (corrected bram_to_lut: only the converted blocks are charged).
+    /// </summary>
+    public bool Fits(in Resources r)
+    {
+        if (r.Dsp > Dsp || r.Ff > Ff || r.Uram > Uram) return false;
+        double bramOver = Math.Max(0, Math.Ceiling(r.Bram18 - Bram18 - 1e-9));
+        return r.Lut + bramOver * ResourcePrimitives.LutsPerBram18 <= Lut;
+    }
+
+    /// <summary>The usage as placed on the device: BRAM beyond the budget moved to LUTRAM.</summary>
+    public Resources Placed(in Resources r)
+    {
+        double bramOver = Math.Max(0, Math.Ceiling(r.Bram18 - Bram18 - 1e-9));
+        return new Resources(r.Dsp, r.Bram18 - bramOver, r.Uram, r.Lut + bramOver * ResourcePrimitives.LutsPerBram18, r.Ff);
+    }
+
+    /// <summary>Cost of a resource increase as the sum of the fractions of each budget it takes.</summary>
+    public double Weight(in Resources delta) =>
+        Frac(delta.Dsp, Dsp) + Frac(delta.Bram18, Bram18 + Lut / ResourcePrimitives.LutsPerBram18) + Frac(delta.Uram, Uram) + Frac(delta.Lut, Lut) + Frac(delta.Ff, Ff);
+
+    private static double Frac(double d, double limit) => d <= 0 ? 0 : limit <= 0 ? 1e9 : d / limit;
+}
+
+/// <summary>
+/// One FPGA configuration under construction: its member nodes, their folding and costs, the stream squeezes between
+/// them and at the partition I/O, and the running resource total. All updates are incremental so the greedy DSE can
+/// try thousands of moves per millisecond.
+/// </summary>
+public sealed class PartitionState
+{
+    public NetworkModel Network { get; }
+    public BoardSpec Board { get; }
+    public Budget Budget { get; }
+    public int[] Members { get; }
+    public int WeightsReloadingNode { get; private set; } = -1;
+
+    internal readonly bool[] Inside;
+    internal readonly int[] Ci, Co, Cg, Fine, Wr;
+    internal readonly bool[] Uram;
+    internal readonly NodeCost[] Cost;
+    internal readonly Resources[] Attached;
+    private readonly double[] effective;
+    private readonly int ioStreamLimit;
+    private Resources total;
+
+    public Resources Total => total;
+    /// <summary>Off-chip words read and written per image (partition inputs and outputs).</summary>
+    public double IoWordsPerImage { get; }
+
+    public PartitionState(NetworkModel network, BoardSpec board, Budget budget, IReadOnlyList<int> members, IReadOnlyList<LayerFolding> baseFolding, bool placeWeightsInUram = true)
+    {
+        Network = network;
+        Board = board;
+        Budget = budget;
+        Members = members.ToArray();
+        int n = network.Nodes.Count;
+        Inside = new bool[n];
+        foreach (var m in Members) Inside[m] = true;
+        Ci = new int[n]; Co = new int[n]; Cg = new int[n]; Fine = new int[n]; Wr = new int[n];
+        Uram = new bool[n];
+        Cost = new NodeCost[n];
+        Attached = new Resources[n];
+        effective = new double[n];
+        ioStreamLimit = Math.Max(1, board.PortWidthBits / Widths.Data);
+        foreach (var m in Members)
+        {
+            var f = baseFolding[m];
+            Ci[m] = f.CoarseIn; Co[m] = f.CoarseOut; Cg[m] = f.CoarseGroup; Fine[m] = f.Fine; Wr[m] = f.WeightsReloading;
+            if (Wr[m] > 1) WeightsReloadingNode = m;
+            Cost[m] = CostModel.Evaluate(network.Nodes[m], Ci[m], Co[m], Cg[m], Fine[m], Wr[m], false);
+        }
+        double io = 0;
+        var counted = new HashSet<int>();
+        foreach (var m in Members)
+        {
+            var node = network.Nodes[m];
+            foreach (var p in node.Inputs)
+                if (!Inside[p] && counted.Add(p)) io += network.Nodes[p].OutputWords;
+            if (LeavesPartition(m)) io += node.OutputWords;
+        }
+        IoWordsPerImage = io;
+        RecomputeTotal();
+        if (placeWeightsInUram) PlaceWeightsInUram();
+    }
+
+    private bool LeavesPartition(int m)
+    {
+        var node = Network.Nodes[m];
+        if (node.Consumers.Count == 0) return true;
+        foreach (var c in node.Consumers) if (!Inside[c]) return true;
+        return false;
+    }
+
+    public LayerFolding FoldingOf(int m) => new(Ci[m], Co[m], Cg[m], Fine[m], Wr[m]);
+    public NodeCost CostOf(int m) => Cost[m];
+    public bool WeightsInUram(int m) => Uram[m];
+
+    /// <summary>Streams of the off-chip port feeding a tensor: the largest divisor of its channels ≤ min(port/dw, wanted).</summary>
+    private int IoStreams(int channels, int wanted)
+    {
+        int limit = Math.Min(ioStreamLimit, wanted);
+        for (int s = limit; s > 1; s--) if (channels % s == 0) return s;
+        return 1;
+    }
+
+    /// <summary>Cycles per image of the off-chip reads/writes of node m at its stream counts.</summary>
+    internal double IoCycles(int m, in NodeCost cost)
+    {
+        var node = Network.Nodes[m];
+        double cycles = 0;
+        foreach (var p in node.Inputs)
+        {
+            if (Inside[p]) continue;
+            var producer = Network.Nodes[p];
+            cycles = Math.Max(cycles, producer.OutputWords / (double)IoStreams(producer.F, cost.StreamsIn));
+        }
+        if (LeavesPartition(m)) cycles = Math.Max(cycles, node.OutputWords / (double)IoStreams(node.F, cost.StreamsOut));
+        return cycles;
+    }
+
+    /// <summary>Node cycles including its partition I/O (the "effective" initiation interval of the node).</summary>
+    public double EffectiveCycles(int m) => effective[m];
+
+    /// <summary>Resources of node m with the squeezes on its input edges and its off-chip ports.</summary>
+    internal Resources AttachedFor(int m, in NodeCost cost, int changed, in NodeCost changedCost)
+    {
+        var node = Network.Nodes[m];
+        var r = cost.Resources;
+        foreach (var p in node.Inputs)
+        {
+            if (Inside[p])
+            {
+                int from = p == changed ? changedCost.StreamsOut : Cost[p].StreamsOut;
+                r += CostModel.StreamSqueeze(from, cost.StreamsIn);
+            }
+            else
+            {
+                var producer = Network.Nodes[p];
+                r += CostModel.StreamSqueeze(IoStreams(producer.F, cost.StreamsIn), cost.StreamsIn);
+            }
+        }
+        if (LeavesPartition(m)) r += CostModel.StreamSqueeze(cost.StreamsOut, IoStreams(node.F, cost.StreamsOut));
+        return r;
+    }
+
+    private void RecomputeTotal()
+    {
+        total = default;
+        foreach (var m in Members)
+        {
+            Attached[m] = AttachedFor(m, Cost[m], -1, default);
+            effective[m] = Math.Max(Cost[m].Cycles, IoCycles(m, Cost[m]));
+            total += Attached[m];
+        }
+    }
+
+    /// <summary>Resource change if node m took <paramref name="cost"/> (own node and its consumers' squeezes).</summary>
+    internal Resources DeltaFor(int m, in NodeCost cost)
+    {
+        var delta = AttachedFor(m, cost, m, cost) - Attached[m];
+        foreach (var c in Network.Nodes[m].Consumers)
+            if (Inside[c]) delta += AttachedFor(c, Cost[c], m, cost) - Attached[c];
+        return delta;
+    }
+
+    internal NodeCost CostWith(int m, int ci, int co, int cg, int fine, int wr) =>
+        CostModel.Evaluate(Network.Nodes[m], ci, co, cg, fine, wr, Uram[m]);
+
+    internal NodeCost CostWith(int m, int ci, int co, int cg, int fine, int wr, bool uram) =>
+        CostModel.Evaluate(Network.Nodes[m], ci, co, cg, fine, wr, uram);
+
+    /// <summary>True when node m's weights could live in URAM (a weight layer on a board with URAM).</summary>
+    internal bool CanUseUram(int m) => Budget.Uram > 0 && Network.Nodes[m].IsWeightLayer;
+
+    /// <summary>Applies a folding to node m and updates the totals.</summary>
+    internal void Apply(int m, int ci, int co, int cg, int fine, int wr) => Apply(m, ci, co, cg, fine, wr, Uram[m]);
+
+    /// <summary>Applies a folding and weight store to node m and updates the totals.</summary>
+    internal void Apply(int m, int ci, int co, int cg, int fine, int wr, bool uram)
+    {
+        Uram[m] = uram;
+        var cost = CostWith(m, ci, co, cg, fine, wr);
+        Ci[m] = ci; Co[m] = co; Cg[m] = cg; Fine[m] = fine; Wr[m] = wr;
+        Cost[m] = cost;
+        effective[m] = Math.Max(cost.Cycles, IoCycles(m, cost));
+        var updated = AttachedFor(m, cost, -1, default);
+        total += updated - Attached[m];
+        Attached[m] = updated;
+        foreach (var c in Network.Nodes[m].Consumers)
+        {
+            if (!Inside[c]) continue;
+            var a = AttachedFor(c, Cost[c], -1, default);
+            total += a - Attached[c];
+            Attached[c] = a;
+        }
+        if (wr > 1) WeightsReloadingNode = m;
+        else if (WeightsReloadingNode == m) WeightsReloadingNode = -1;
+    }
+
+    /// <summary>Moves the largest weight memories to URAM while BRAM is over budget and URAM has room.</summary>
+    private void PlaceWeightsInUram()
+    {
+        if (Budget.Uram <= 0 || total.Bram18 <= Budget.Bram18) return;
+        var candidates = Members.Where(m => Network.Nodes[m].IsWeightLayer && Cost[m].WeightMemoryBram18 > 0)
+            .OrderByDescending(m => Cost[m].WeightMemoryBram18).ThenBy(m => m).ToList();
+        foreach (var m in candidates)
+        {
+            if (total.Bram18 <= Budget.Bram18) break;
+            var asUram = CostModel.Evaluate(Network.Nodes[m], Ci[m], Co[m], Cg[m], Fine[m], Wr[m], true);
+            if (total.Uram + asUram.WeightMemoryUram > Budget.Uram) continue;
+            Uram[m] = true;
+            Apply(m, Ci[m], Co[m], Cg[m], Fine[m], Wr[m]);
+        }
+    }
+
+    /// <summary>The slowest member (ties: the earliest) and its effective cycles.</summary>
+    public (int Node, double Cycles) Bottleneck()
+    {
+        int best = -1;
+        double worst = -1;
+        foreach (var m in Members)
+        {
+            double c = effective[m];
+            if (c > worst) { worst = c; best = m; }
+        }
+        return (best, worst);
+    }
+
+    /// <summary>Minimum interval the memory bandwidth allows (cycles per image).</summary>
+    public double BandwidthFloorCycles(DesignOptions options)
+    {
+        double bitsPerImage = IoWordsPerImage * Widths.Data;
+        double bitsPerSecond = options.ResourceAllocation * Board.MemoryBandwidthGbps * 1e9;
+        return bitsPerImage * Board.ClockMhz * 1e6 / bitsPerSecond;
+    }
+
+    public bool Fits() => Budget.Fits(total);
+}
