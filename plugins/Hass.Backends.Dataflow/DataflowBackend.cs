@@ -188,8 +188,7 @@ public sealed class DataflowBackend : IAcceleratorBackend
             var names = new List<string>(s.Members.Length);
             foreach (var m in s.Members)
             {
-                var node = net.Nodes[m];
-                var cost = s.CostOf(m);
+                var node = s.NodeAt(m);
                 var folding = s.FoldingOf(m);
                 IReadOnlyList<int[]> streams = node.Implementation switch
                 {
@@ -213,8 +212,12 @@ public sealed class DataflowBackend : IAcceleratorBackend
         int count = partitions.Count;
         if (count > 1) notes.Add($"{count} configurations (network does not fit one); {count} reconfigurations of {board.ReconfigurationSeconds} s per batch of {batch}");
         if (!searched) notes.Insert(0, "evaluated a given folding (no search)");
-        int sparseLayers = net.Nodes.Count(n => n.IsSparse);
-        if (sparse) notes.Add($"{sparseLayers} sparse conv layer(s) (mean sparsity ≥ {options.DenseBelowSparsity})");
+        if (sparse)
+        {
+            int eligible = net.Nodes.Count(n => n.IsSparse);
+            int used = layerDesigns.Count(l => l!.Sparse);
+            notes.Add($"{used} sparse conv layer(s) of {eligible} with mean sparsity ≥ {options.DenseBelowSparsity}" + (used < eligible ? $"; the DSE implemented {eligible - used} of them dense (cheaper at the folding they need)" : ""));
+        }
         double gops = net.Graph.DenseOperations * throughput / 1e9;
         var usage = resources.ToUsage();
         return new HardwareDesign

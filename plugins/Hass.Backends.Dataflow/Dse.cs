@@ -136,49 +136,64 @@ public static class Dse
 
     private static bool TryRelieve(PartitionState s, int b, double cycles, double fineThreshold)
     {
-        var node = s.Network.Nodes[b];
+        var sparseNode = s.Network.Nodes[b];
         int ci = s.Ci[b], co = s.Co[b], cg = s.Cg[b], fi = s.Fine[b], wr = s.Wr[b];
         double bestScore = double.NegativeInfinity;
         int bci = 0, bco = 0, bcg = 0, bfi = 0;
-        bool bUram = false;
-        for (int move = 0; move < 4; move++)
+        bool bUram = false, bDense = false;
+        // Candidates: one factor raised to its next feasible value, in the current implementation and (for a
+        // sparse-capable conv) in the other one, which may also be taken without raising anything.
+        int implementations = sparseNode.DenseAlternative is null ? 1 : 2;
+        for (int impl = 0; impl < implementations; impl++)
         {
-            int nci = ci, nco = co, ncg = cg, nfi = fi;
-            switch (move)
+            bool dense = impl == 0 ? s.DenseImpl[b] : !s.DenseImpl[b];
+            var node = dense && sparseNode.DenseAlternative is not null ? sparseNode.DenseAlternative : sparseNode;
+            int baseFine = fi;
+            if (Array.IndexOf(node.Fine, baseFine) < 0)
             {
-                case 0: nfi = Next(node.Fine, fi); break;
-                case 1: nci = Next(node.CoarseIn, ci); break;
-                case 2:
-                    if (node.CoarseOut == node.CoarseIn && !node.IsWeightLayer) continue; // one coarse factor
-                    nco = Next(node.CoarseOut, co);
-                    if (node.IsWeightLayer && (node.F / node.G / nco) % wr != 0) continue;
-                    break;
-                case 3: ncg = Next(node.CoarseGroup, cg); break;
+                baseFine = 1;
+                foreach (var v in node.Fine) if (v <= fi) baseFine = v;
             }
-            if (nci == ci && nco == co && ncg == cg && nfi == fi) continue;
-            if (!node.IsWeightLayer) nco = nci;
-            for (int store = 0; store < 2; store++)
+            for (int move = impl == 0 ? 1 : 0; move < 5; move++)
             {
-                bool uram = store == 0 ? s.Uram[b] : !s.Uram[b];
-                if (store == 1 && !s.CanUseUram(b)) break;
-                var cost = s.CostWith(b, nci, nco, ncg, nfi, wr, uram);
-                double newCycles = Math.Max(cost.Cycles, s.IoCycles(b, cost));
-                if (!(newCycles < cycles * (1 - 1e-12))) break;
-                double gain = cycles / newCycles;
-                if (move == 0 && node.IsSparse && gain < fineThreshold) break;
-                var delta = s.DeltaFor(b, cost);
-                if (!s.Budget.Fits(s.Total + delta)) continue;
-                double score = Math.Log(gain) / (1e-9 + s.Budget.Weight(delta));
-                if (score > bestScore)
+                int nci = ci, nco = co, ncg = cg, nfi = baseFine;
+                switch (move)
                 {
-                    bestScore = score;
-                    bci = nci; bco = nco; bcg = ncg; bfi = nfi; bUram = uram;
+                    case 0: break; // switch implementation only
+                    case 1: nfi = Next(node.Fine, baseFine); break;
+                    case 2: nci = Next(node.CoarseIn, ci); break;
+                    case 3:
+                        if (!node.IsWeightLayer) continue; // one coarse factor
+                        nco = Next(node.CoarseOut, co);
+                        if ((node.F / node.G / nco) % wr != 0) continue;
+                        break;
+                    case 4: ncg = Next(node.CoarseGroup, cg); break;
                 }
-                break; // the current store fits: no need to move the weights
+                if (move > 0 && nci == ci && nco == co && ncg == cg && nfi == baseFine) continue;
+                if (!node.IsWeightLayer) nco = nci;
+                for (int store = 0; store < 2; store++)
+                {
+                    bool uram = store == 0 ? s.Uram[b] : !s.Uram[b];
+                    if (store == 1 && !s.CanUseUram(b)) break;
+                    var cost = s.CostWith(b, nci, nco, ncg, nfi, wr, uram, dense);
+                    double newCycles = Math.Max(cost.Cycles, s.IoCycles(b, cost));
+                    if (!(newCycles < cycles * (1 - 1e-12))) break;
+                    double gain = cycles / newCycles;
+                    if (move == 1 && node.IsSparse && gain < fineThreshold) break;
+                    var delta = s.DeltaFor(b, cost);
+                    if (!s.Budget.Fits(s.Total + delta)) continue;
+                    double score = Math.Log(gain) / (1e-9 + s.Budget.Weight(delta));
+                    if (score > bestScore)
+                    {
+                        bestScore = score;
+                        bci = nci; bco = nco; bcg = ncg; bfi = nfi; bUram = uram; bDense = dense;
+                    }
+                    break; // the current store fits: no need to move the weights
+                }
             }
         }
         if (double.IsNegativeInfinity(bestScore)) return false;
-        s.Apply(b, bci, bco, bcg, bfi, wr, bUram);
+        s.Apply(b, bci, bco, bcg, bfi, wr, bUram, bDense);
         return true;
     }
 
@@ -211,8 +226,11 @@ public static class Dse
         {
             if ((it & 255) == 0) cancellationToken.ThrowIfCancellationRequested();
             int m = members[rng.Next(members.Length)];
-            var node = s.Network.Nodes[m];
+            bool dense = s.DenseImpl[m];
+            if (s.Network.Nodes[m].DenseAlternative is not null && rng.Next(8) == 0) dense = !dense;
+            var node = dense ? s.Network.Nodes[m].DenseAlternative! : s.Network.Nodes[m];
             int ci = s.Ci[m], co = s.Co[m], cg = s.Cg[m], fi = s.Fine[m], wr = s.Wr[m];
+            if (Array.IndexOf(node.Fine, fi) < 0) fi = node.Fine.Last(v => v <= fi);
             bool up = rng.Next(2) == 0;
             switch (rng.Next(4))
             {
@@ -223,11 +241,12 @@ public static class Dse
             }
             if (!node.IsWeightLayer) co = ci;
             else if ((node.F / node.G / co) % wr != 0) continue;
-            if (ci == s.Ci[m] && co == s.Co[m] && cg == s.Cg[m] && fi == s.Fine[m]) continue;
-            var cost = s.CostWith(m, ci, co, cg, fi, wr);
+            if (ci == s.Ci[m] && co == s.Co[m] && cg == s.Cg[m] && fi == s.Fine[m] && dense == s.DenseImpl[m]) continue;
+            var cost = s.CostWith(m, ci, co, cg, fi, wr, s.Uram[m], dense);
             if (!s.Budget.Fits(s.Total + s.DeltaFor(m, cost))) continue;
             int oci = s.Ci[m], oco = s.Co[m], ocg = s.Cg[m], ofi = s.Fine[m];
-            s.Apply(m, ci, co, cg, fi, wr);
+            bool odense = s.DenseImpl[m];
+            s.Apply(m, ci, co, cg, fi, wr, s.Uram[m], dense);
             double candidate = s.Bottleneck().Cycles;
             double change = (candidate - current) / current;
             if (change <= 0 || rng.NextDouble() < Math.Exp(-change / temperature))
@@ -239,25 +258,25 @@ public static class Dse
                     snapshot = Snapshot(s);
                 }
             }
-            else s.Apply(m, oci, oco, ocg, ofi, wr);
+            else s.Apply(m, oci, oco, ocg, ofi, wr, s.Uram[m], odense);
         }
         Restore(s, snapshot);
         Greedy(s, options, cancellationToken);
     }
 
-    private static LayerFolding[] Snapshot(PartitionState s)
+    private static (LayerFolding Folding, bool Uram, bool Dense)[] Snapshot(PartitionState s)
     {
-        var f = new LayerFolding[s.Network.Nodes.Count];
-        foreach (var m in s.Members) f[m] = s.FoldingOf(m);
+        var f = new (LayerFolding, bool, bool)[s.Network.Nodes.Count];
+        foreach (var m in s.Members) f[m] = (s.FoldingOf(m), s.Uram[m], s.DenseImpl[m]);
         return f;
     }
 
-    private static void Restore(PartitionState s, LayerFolding[] folding)
+    private static void Restore(PartitionState s, (LayerFolding Folding, bool Uram, bool Dense)[] snapshot)
     {
         foreach (var m in s.Members)
         {
-            var f = folding[m];
-            s.Apply(m, f.CoarseIn, f.CoarseOut, f.CoarseGroup, f.Fine, f.WeightsReloading);
+            var (f, uram, dense) = snapshot[m];
+            s.Apply(m, f.CoarseIn, f.CoarseOut, f.CoarseGroup, f.Fine, f.WeightsReloading, uram, dense);
         }
     }
 }

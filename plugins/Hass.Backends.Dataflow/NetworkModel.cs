@@ -66,6 +66,9 @@ public sealed class Node
     /// <summary>Merge nodes (add, mul, concat): words of skew FIFO needed on each input port.</summary>
     public double[] PortFifoWords { get; internal set; } = [];
 
+    /// <summary>For a sparse conv: the dense implementation of the same layer, which the DSE may pick instead.</summary>
+    public Node? DenseAlternative { get; internal set; }
+
     public bool IsWeightLayer => Implementation is NodeImplementation.DenseConv or NodeImplementation.SparseConv
         or NodeImplementation.PointwiseSparseConv or NodeImplementation.Linear;
     public bool IsSparse => Implementation is NodeImplementation.SparseConv or NodeImplementation.PointwiseSparseConv;
@@ -157,6 +160,11 @@ public sealed class NetworkModel
             histograms.TryGetValue(layer.Name, out var sparsity);
             var node = CreateNode(nodes.Count, layer, inputs, nodes, sparse ? sparsity : null, denseBelowSparsity);
             node.Inputs = inputs;
+            if (node.IsSparse)
+            {
+                node.DenseAlternative = CreateConv(node.Index, layer, null, denseBelowSparsity);
+                node.DenseAlternative.Inputs = inputs;
+            }
             node.HasBroadcastInput = layer.Kind == LayerKind.EltwiseMul && inputs.Length == 2
                 && nodes[inputs[1]].Ho * nodes[inputs[1]].Wo == 1 && layer.InputShape.Rows * layer.InputShape.Cols > 1;
             foreach (var p in inputs) nodes[p].Consumers.Add(node.Index);
@@ -165,7 +173,11 @@ public sealed class NetworkModel
         }
         if (nodes[0].Implementation != NodeImplementation.Input)
             throw new ArgumentException($"graph '{graph.Name}': the first layer must be the Input node (got '{nodes[0].Name}', {nodes[0].Kind})");
+        foreach (var n in nodes)
+            if (n.DenseAlternative is { } alternative) alternative.Consumers.AddRange(n.Consumers);
         ComputeFillAndFifos(nodes);
+        foreach (var n in nodes)
+            if (n.DenseAlternative is { } alternative) alternative.FillFraction = n.FillFraction;
         return new NetworkModel(graph, nodes, sparse);
     }
 

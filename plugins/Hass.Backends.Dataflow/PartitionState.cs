@@ -57,6 +57,8 @@ public sealed class PartitionState
     internal readonly bool[] Inside;
     internal readonly int[] Ci, Co, Cg, Fine, Wr;
     internal readonly bool[] Uram;
+    /// <summary>True where a sparse-capable conv uses its dense implementation.</summary>
+    internal readonly bool[] DenseImpl;
     internal readonly NodeCost[] Cost;
     internal readonly Resources[] Attached;
     private readonly double[] effective;
@@ -78,6 +80,7 @@ public sealed class PartitionState
         foreach (var m in Members) Inside[m] = true;
         Ci = new int[n]; Co = new int[n]; Cg = new int[n]; Fine = new int[n]; Wr = new int[n];
         Uram = new bool[n];
+        DenseImpl = new bool[n];
         Cost = new NodeCost[n];
         Attached = new Resources[n];
         effective = new double[n];
@@ -114,6 +117,10 @@ public sealed class PartitionState
     public LayerFolding FoldingOf(int m) => new(Ci[m], Co[m], Cg[m], Fine[m], Wr[m]);
     public NodeCost CostOf(int m) => Cost[m];
     public bool WeightsInUram(int m) => Uram[m];
+    /// <summary>True when node m is a sparse-capable conv that the DSE implemented dense.</summary>
+    public bool UsesDenseImplementation(int m) => DenseImpl[m];
+    /// <summary>The implementation node m currently uses.</summary>
+    public Node NodeAt(int m) => DenseImpl[m] ? Network.Nodes[m].DenseAlternative! : Network.Nodes[m];
 
     /// <summary>Streams of the off-chip port feeding a tensor: the largest divisor of its channels ≤ min(port/dw, wanted).</summary>
     private int IoStreams(int channels, int wanted)
@@ -184,21 +191,22 @@ public sealed class PartitionState
     }
 
     internal NodeCost CostWith(int m, int ci, int co, int cg, int fine, int wr) =>
-        CostModel.Evaluate(Network.Nodes[m], ci, co, cg, fine, wr, Uram[m]);
+        CostModel.Evaluate(NodeAt(m), ci, co, cg, fine, wr, Uram[m]);
 
-    internal NodeCost CostWith(int m, int ci, int co, int cg, int fine, int wr, bool uram) =>
-        CostModel.Evaluate(Network.Nodes[m], ci, co, cg, fine, wr, uram);
+    internal NodeCost CostWith(int m, int ci, int co, int cg, int fine, int wr, bool uram, bool dense) =>
+        CostModel.Evaluate(dense ? Network.Nodes[m].DenseAlternative! : Network.Nodes[m], ci, co, cg, fine, wr, uram);
 
     /// <summary>True when node m's weights could live in URAM (a weight layer on a board with URAM).</summary>
     internal bool CanUseUram(int m) => Budget.Uram > 0 && Network.Nodes[m].IsWeightLayer;
 
     /// <summary>Applies a folding to node m and updates the totals.</summary>
-    internal void Apply(int m, int ci, int co, int cg, int fine, int wr) => Apply(m, ci, co, cg, fine, wr, Uram[m]);
+    internal void Apply(int m, int ci, int co, int cg, int fine, int wr) => Apply(m, ci, co, cg, fine, wr, Uram[m], DenseImpl[m]);
 
-    /// <summary>Applies a folding and weight store to node m and updates the totals.</summary>
-    internal void Apply(int m, int ci, int co, int cg, int fine, int wr, bool uram)
+    /// <summary>Applies a folding, weight store and implementation to node m and updates the totals.</summary>
+    internal void Apply(int m, int ci, int co, int cg, int fine, int wr, bool uram, bool dense)
     {
         Uram[m] = uram;
+        DenseImpl[m] = dense && Network.Nodes[m].DenseAlternative is not null;
         var cost = CostWith(m, ci, co, cg, fine, wr);
         Ci[m] = ci; Co[m] = co; Cg[m] = cg; Fine[m] = fine; Wr[m] = wr;
         Cost[m] = cost;
@@ -226,7 +234,7 @@ public sealed class PartitionState
         foreach (var m in candidates)
         {
             if (total.Bram18 <= Budget.Bram18) break;
-            var asUram = CostModel.Evaluate(Network.Nodes[m], Ci[m], Co[m], Cg[m], Fine[m], Wr[m], true);
+            var asUram = CostModel.Evaluate(NodeAt(m), Ci[m], Co[m], Cg[m], Fine[m], Wr[m], true);
             if (total.Uram + asUram.WeightMemoryUram > Budget.Uram) continue;
             Uram[m] = true;
             Apply(m, Ci[m], Co[m], Cg[m], Fine[m], Wr[m]);
