@@ -52,6 +52,7 @@ if (dumpAt >= 0)
     var sparseRun = args[dumpAt + 3] == "sparse";
     var design = (sparseRun ? sparseBackend : denseBackend).Optimize(graph,
         sparseRun ? SyntheticProfiles.Uniform(graph, 0.5, 0.15, seed: 1) : SparsityProfile.Dense(), Board(args[dumpAt + 2]), options);
+    if (args.Contains("--json")) { Console.WriteLine(HassJson.Serialize(design, indented: true)); return; }
     foreach (var l in design.Layers)
         Console.WriteLine($"{l.Partition,2} {l.Layer,-34} {l.Kind,-11} {(l.Sparse ? "S" : " ")} {l.Folding,-26} {l.Cycles,12:F0} DSP {l.Resources.Dsp,6:F0} BRAM {l.Resources.Bram18,6:F0} URAM {l.Resources.Uram,5:F0} LUT {l.Resources.Lut,8:F0}");
     Console.WriteLine($"steps {Dse.Steps}");

@@ -215,12 +215,19 @@ public static class CostModel
             n.Implementation == NodeImplementation.Linear ? co : co * cg, r, weightMemory.Bram18, weightMemory.Uram);
     }
 
-    /// <summary>A RAM of depth×width bits: URAM if asked, else BRAM18, else (too small for a block) distributed LUTRAM.</summary>
+    /// <summary>Memories this shallow are distributed RAM (one LUT per bit of width), as synthesis maps them.</summary>
+    public const long MaxLutramDepth = 64;
+
+    /// <summary>
+    /// A RAM of depth×width bits: URAM if asked, else BRAM18, else distributed LUTRAM when it is too small for a block
+    /// (under 1024 bits) or at most <see cref="MaxLutramDepth"/> deep (a shallow, wide memory would waste a BRAM18
+    /// per 36 bits of width).
+    /// </summary>
     public static Resources Memory(long depth, long width, bool uram)
     {
         if (depth <= 0 || width <= 0) return default;
         if (uram) return new Resources(0, 0, UramArray(depth, width), 0, 0);
-        long bram = BramMemory(depth, width);
+        long bram = depth <= MaxLutramDepth ? 0 : BramMemory(depth, width);
         return bram > 0 ? new Resources(0, bram, 0, 0, 0) : new Resources(0, 0, 0, LutramMemory(depth, width), 0);
     }
 

@@ -52,6 +52,26 @@ public class PrimitivesTests
         Assert.Equal(16, r.Lut);
     }
 
+    [Fact]
+    public void Shallow_memories_are_lutram()
+    {
+        Assert.Equal(8, BramMemory(4, 256)); // the primitive itself stays exact
+        var r = CostModel.Memory(4, 256, uram: false);
+        Assert.Equal((0.0, 256.0), (r.Bram18, r.Lut));
+        Assert.Equal(1, CostModel.Memory(65, 16, uram: false).Bram18);
+    }
+
+    [Fact]
+    public void Bram_over_budget_moves_to_lutram_and_only_what_moves_is_charged()
+    {
+        var budget = new Budget(Dsp: 100, Bram18: 50, Uram: 0, Lut: 10000, Ff: 10000);
+        var over = new Resources(10, 60, 0, 5000, 100);
+        Assert.True(budget.Fits(over));                     // 10 BRAM18 → 2880 LUT, 7880 ≤ 10000
+        var placed = budget.Placed(over);
+        Assert.Equal((50.0, 7880.0), (placed.Bram18, placed.Lut));
+        Assert.False(budget.Fits(new Resources(10, 70, 0, 5000, 100))); // 20 → 5760 LUT, 10760 > 10000
+    }
+
     [Theory]
     [InlineData(1, 0)]
     [InlineData(2, 1)]
