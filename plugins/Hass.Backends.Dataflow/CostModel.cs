@@ -137,9 +137,11 @@ public static class CostModel
             for (int z = 0; z <= k; z++) e += cyclesPerBin[z] * row[z];
             expected[c] = e;
         }
+        // Slowest first; equal e[c] may come in any (deterministic) order, which cannot change any stream's mean.
         var order = new int[n.C];
-        for (int c = 0; c < order.Length; c++) order[c] = c;
-        Array.Sort(order, (a, b) => expected[a] != expected[b] ? expected[b].CompareTo(expected[a]) : a.CompareTo(b));
+        var keys = new double[n.C];
+        for (int c = 0; c < order.Length; c++) { order[c] = c; keys[c] = -expected[c]; }
+        Array.Sort(keys, order);
         var result = new SparseOrder(expected, order);
         n.SparseOrders[fine] = result;
         return result;

@@ -10,7 +10,6 @@ public static class Dse
 {
     /// <summary>Fine-gain thresholds of the sparse greedy passes (fpgaConvNet optimiser: 1.2 then 1.01).</summary>
     public static readonly double[] SparseFineGainThresholds = [1.2, 1.01];
-    public static long Steps;
 
     /// <summary>
     /// Splits the network, in topological order, into configurations that fit at the given base folding. A configuration
@@ -129,7 +128,6 @@ public static class Dse
                 var (b, cycles) = state.Bottleneck();
                 if (b < 0 || cycles <= floor) break;
                 if (!TryRelieve(state, b, cycles, threshold)) break;
-                Steps++;
             }
         }
     }
