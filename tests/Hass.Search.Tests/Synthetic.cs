@@ -26,9 +26,10 @@ public sealed class HassLikeProblem
         Activations = activations;
         Tolerance = tolerance;
         var rng = Rng.For(instance, 12345);
-        _work = Enumerable.Range(0, layers).Select(_ => 0.3 + rng.NextDouble()).ToArray();
-        _weightSensitivity = Enumerable.Range(0, layers).Select(_ => 0.5 + 4 * rng.NextDouble()).ToArray();
-        _activationSensitivity = Enumerable.Range(0, layers).Select(_ => 0.5 + 4 * rng.NextDouble()).ToArray();
+        // Layers differ a lot, as in real CNNs: work (MACs) over ~15×, sensitivity to pruning over ~100×.
+        _work = Enumerable.Range(0, layers).Select(_ => 0.1 * Math.Pow(15, rng.NextDouble())).ToArray();
+        _weightSensitivity = Enumerable.Range(0, layers).Select(_ => 0.2 * Math.Pow(100, rng.NextDouble())).ToArray();
+        _activationSensitivity = Enumerable.Range(0, layers).Select(_ => 0.2 * Math.Pow(100, rng.NextDouble())).ToArray();
         var dims = new List<SearchDimension>();
         for (var i = 0; i < layers; i++) dims.Add(new SearchDimension { Name = $"w:l{i}", Low = 0, High = 1 });
         if (activations)

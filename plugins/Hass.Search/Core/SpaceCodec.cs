@@ -129,6 +129,22 @@ public sealed class SpaceCodec
     /// <summary>A point drawn uniformly (log-uniformly for Log dimensions) from the space.</summary>
     public ParameterSet SampleUniform(Rng rng) => Build(d => FromUnit(d, rng.NextDouble()));
 
+    /// <summary>
+    /// A start-up point for threshold spaces: threshold dimensions ("w:", "a:") are uniform draws multiplied by
+    /// one common factor s ~ U(0, 1) on the unit scale, so start-up points cover lightly as well as heavily
+    /// pruned networks (uniform draws over many layers almost all prune heavily and break the accuracy
+    /// tolerance); other dimensions are uniform.
+    /// </summary>
+    public ParameterSet SampleScaled(Rng rng)
+    {
+        var u = new double[Count];
+        for (var d = 0; d < u.Length; d++) u[d] = rng.NextDouble();
+        var scale = rng.NextDouble();
+        for (var d = 0; d < u.Length; d++)
+            if (GroupOf(d) != ThresholdGroup.None) u[d] *= scale;
+        return FromUnit(u);
+    }
+
     /// <summary>The dimension's Default moved inside its bounds (the "unpruned" base of stepwise searches).</summary>
     public double ClampedDefault(int d)
     {

@@ -14,6 +14,7 @@ public sealed class Nsga2Strategy() : BatchStrategy("nsga2")
 {
     private int _population;
     private double _crossoverProbability, _etaCrossover, _etaMutation, _mutationProbability;
+    private bool _scaledStart;
     private List<Scored> _parents = [];
     private readonly List<Scored> _arrivals = [];
 
@@ -21,12 +22,14 @@ public sealed class Nsga2Strategy() : BatchStrategy("nsga2")
 
     protected override void Configure(SettingsReader s)
     {
-        var fallback = Context.TrialBudget is { } budget ? Math.Clamp(budget / 5, 4, 50) : 20;
+        // Small populations and exploratory operators: HASS budgets allow only a few generations.
+        var fallback = Context.TrialBudget is { } budget ? Math.Clamp(budget / 10, 8, 50) : 20;
         _population = s.Int("populationSize", fallback, 2, 10_000);
         _crossoverProbability = s.Double("crossoverProbability", 0.9, 0, 1);
-        _etaCrossover = s.Double("crossoverEta", 20, 0);
-        _etaMutation = s.Double("mutationEta", 20, 0);
+        _etaCrossover = s.Double("crossoverEta", 5, 0);
+        _etaMutation = s.Double("mutationEta", 5, 0);
         _mutationProbability = s.Double("mutationProbability", 1.0 / Codec.Count, 0, 1);
+        _scaledStart = s.Choice("initialization", "scaled", "scaled", "random") == "scaled";
     }
 
     protected override void OnTold(TrialOutcome outcome, ParameterSet? asked)
@@ -44,7 +47,10 @@ public sealed class Nsga2Strategy() : BatchStrategy("nsga2")
         {
             // Too few told points to breed from: (another) random population.
             for (var i = 0; i < _population; i++)
-                batch.Add(new BatchItem(Codec.SampleUniform(Rng.For(Seed, generation, i)), $"nsga2:gen{generation}:random"));
+            {
+                var rng0 = Rng.For(Seed, generation, i);
+                batch.Add(new BatchItem(_scaledStart ? Codec.SampleScaled(rng0) : Codec.SampleUniform(rng0), $"nsga2:gen{generation}:random"));
+            }
             return batch;
         }
         var rng = Rng.For(Seed, generation, -1);

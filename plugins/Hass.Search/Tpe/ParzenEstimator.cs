@@ -37,6 +37,8 @@ public sealed class ParzenEstimator
         public double[] Mu = [];
         public double[] Sigma = [];
         public double[] LogNorm = []; // log mass of each kernel inside [Low, High]
+        public double[] InvSigma = [];
+        public double[] LogConst = []; // log weight − log σ − log √(2π) − LogNorm: everything but the −z²/2 term
         public double[][] LogProbs = []; // categorical: [kernel][choice]
         public double[][] Probs = [];
     }
@@ -127,13 +129,19 @@ public sealed class ParzenEstimator
             sigmas[n] = range;
         }
         var logNorm = new double[_kernels];
+        var invSigma = new double[_kernels];
+        var logConst = new double[_kernels];
         for (var k = 0; k < _kernels; k++)
+        {
             logNorm[k] = NormalMath.LogProbBetween((low - mus[k]) / sigmas[k], (high - mus[k]) / sigmas[k]);
+            invSigma[k] = 1 / sigmas[k];
+            logConst[k] = -Math.Log(sigmas[k]) - NormalMath.LogSqrt2Pi - logNorm[k];
+        }
         return new Dim
         {
             Kind = dimension.Kind, Low = low, High = high,
             Discrete = dimension.Kind == DimensionKind.Int && !dimension.Log,
-            Mu = mus, Sigma = sigmas, LogNorm = logNorm,
+            Mu = mus, Sigma = sigmas, LogNorm = logNorm, InvSigma = invSigma, LogConst = logConst,
         };
     }
 
@@ -150,8 +158,8 @@ public sealed class ParzenEstimator
         var sigma = dim.Sigma[k];
         if (dim.Discrete)
             return NormalMath.LogProbBetween((x - 0.5 - mu) / sigma, (x + 0.5 - mu) / sigma) - dim.LogNorm[k];
-        var z = (x - mu) / sigma;
-        return -0.5 * z * z - Math.Log(sigma) - NormalMath.LogSqrt2Pi - dim.LogNorm[k];
+        var z = (x - mu) * dim.InvSigma[k];
+        return -0.5 * z * z + dim.LogConst[k];
     }
 
     /// <summary>Rounds a continuous draw to the dimension's lattice (integers) in internal coordinates.</summary>
@@ -174,8 +182,19 @@ public sealed class ParzenEstimator
     public double LogPdfDimension(int d, double x)
     {
         var dim = _dims[d];
-        Span<double> terms = _kernels <= 512 ? stackalloc double[_kernels] : new double[_kernels];
-        for (var k = 0; k < _kernels; k++) terms[k] = _logWeights[k] + LogKernel(dim, k, x);
+        Span<double> terms = _kernels <= 1024 ? stackalloc double[_kernels] : new double[_kernels];
+        if (dim.Kind != DimensionKind.Categorical && !dim.Discrete)
+        {
+            // Hot path (continuous kernels): −z²/2 + a per-kernel constant.
+            var mu = dim.Mu; var inv = dim.InvSigma; var c = dim.LogConst; var lw = _logWeights;
+            for (var k = 0; k < terms.Length; k++)
+            {
+                var z = (x - mu[k]) * inv[k];
+                terms[k] = lw[k] + c[k] - 0.5 * z * z;
+            }
+        }
+        else
+            for (var k = 0; k < _kernels; k++) terms[k] = _logWeights[k] + LogKernel(dim, k, x);
         return NormalMath.LogSumExp(terms);
     }
 
@@ -200,7 +219,7 @@ public sealed class ParzenEstimator
 
     public double LogPdfJoint(double[] x)
     {
-        Span<double> terms = _kernels <= 512 ? stackalloc double[_kernels] : new double[_kernels];
+        Span<double> terms = _kernels <= 1024 ? stackalloc double[_kernels] : new double[_kernels];
         for (var k = 0; k < _kernels; k++)
         {
             var s = _logWeights[k];

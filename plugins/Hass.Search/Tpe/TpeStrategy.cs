@@ -20,6 +20,7 @@ public sealed class TpeStrategy() : StrategyBase("tpe")
     private bool _constraints;
     private bool _rankPruned;
     private ParzenOptions _parzen = new();
+    private bool _scaledStartup;
 
     public int StartupTrials => _startupTrials;
 
@@ -34,6 +35,7 @@ public sealed class TpeStrategy() : StrategyBase("tpe")
         _candidates = s.Int("nEiCandidates", 24, 1, 100_000);
         _constantLiar = s.Bool("constantLiar", true);
         _constraints = s.Bool("constraints", true);
+        _scaledStartup = s.Choice("startup", "scaled", "scaled", "random") == "scaled";
         _rankPruned = s.Choice("prunedTrials", "rank", "rank", "ignore") == "rank";
         _parzen = new ParzenOptions
         {
@@ -76,7 +78,7 @@ public sealed class TpeStrategy() : StrategyBase("tpe")
             if (usable) observed.Add(o);
         }
         if (observed.Count < _startupTrials || observed.Count == 0)
-            return (Codec.SampleUniform(Rng.For(Seed, number, 0)), "tpe:startup");
+            return (StartupPoint(Rng.For(Seed, number, 0)), "tpe:startup");
 
         var (below, above) = Split(observed, BelowCount(observed.Count, _gamma, _gammaMax));
         var belowObs = below.Select(o => new Observation(o.Number, Internalise(o.Parameters), o)).ToList();
@@ -119,6 +121,9 @@ public sealed class TpeStrategy() : StrategyBase("tpe")
         }
         return (Codec.Build(d => Codec.FromInternal(d, chosen[d])), "tpe");
     }
+
+    /// <summary>A start-up point: "scaled" (default, see SpaceCodec.SampleScaled) or "random" (uniform, as Optuna).</summary>
+    private ParameterSet StartupPoint(Rng rng) => _scaledStartup ? Codec.SampleScaled(rng) : Codec.SampleUniform(rng);
 
     private double[] Internalise(ParameterSet p)
     {
