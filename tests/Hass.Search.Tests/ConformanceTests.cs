@@ -174,4 +174,18 @@ public class ConformanceTests
         strategy.Tell(ObjectiveFor(name)(s.Number, s.Parameters));
         Assert.Throws<InvalidOperationException>(() => strategy.Tell(ObjectiveFor(name)(s.Number, s.Parameters)));
     }
+
+    [Theory, MemberData(nameof(Strategies))]
+    public void Outcomes_of_earlier_campaigns_told_with_negative_numbers_are_used_without_disturbing_numbering(string name)
+    {
+        var objective = ObjectiveFor(name);
+        var strategy = Create(name, 6, budget: 40);
+        var earlier = Driver.Run(Create("random", 99, budget: 40), objective, 15);
+        foreach (var s in earlier) strategy.Tell(s.Outcome with { Number = s.Outcome.Number - 1000 });
+        var steps = Driver.Run(strategy, objective, 20);
+        Assert.NotEmpty(steps);
+        Assert.Equal(Enumerable.Range(0, steps.Count), steps.Select(s => s.Suggestion.Number));
+        if (name == "tpe") // fifteen stored observations already cover most of the start-up phase
+            Assert.Contains(steps, s => s.Suggestion.Origin == "tpe");
+    }
 }

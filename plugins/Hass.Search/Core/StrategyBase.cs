@@ -63,6 +63,12 @@ public abstract class StrategyBase : ISearchStrategy
     /// <summary>Reacts to a told outcome; <paramref name="asked"/> is what this instance proposed for it, null for unknown trials.</summary>
     protected virtual void OnTold(TrialOutcome outcome, ParameterSet? asked) { }
 
+    /// <summary>
+    /// False for strategies whose state is only the told history (tpe, random): replay then skips computing
+    /// the proposals it would discard anyway.
+    /// </summary>
+    protected virtual bool ReplayNeedsProposals => true;
+
     public bool CanAsk => _context is not null && (_queue.Count > 0 || CanPropose);
 
     public TrialSuggestion Ask()
@@ -97,7 +103,11 @@ public abstract class StrategyBase : ISearchStrategy
         if (outcome.Parameters is null)
             throw new ArgumentException($"search strategy '{Name}': the outcome of trial {outcome.Number} has no parameters");
         // Replay: ask up to this number first so the strategy's state evolves exactly as when it asked it.
-        while (!_inFlight.ContainsKey(outcome.Number) && outcome.Number >= _nextNumber && CanAsk) Ask();
+        while (!_inFlight.ContainsKey(outcome.Number) && outcome.Number >= _nextNumber && CanAsk)
+        {
+            if (_queue.Count == 0 && !ReplayNeedsProposals) { _nextNumber++; _proposals++; continue; }
+            Ask();
+        }
         var asked = _inFlight.Remove(outcome.Number, out var p) ? p : null;
         _history.Add(outcome);
         OnTold(outcome, asked);

@@ -8,6 +8,8 @@ public sealed class RandomStrategy() : StrategyBase("random")
 {
     protected override void Configure(SettingsReader settings) { }
 
+    protected override bool ReplayNeedsProposals => false;
+
     protected override (ParameterSet, string) Propose(int number, int proposalIndex) =>
         (Codec.SampleUniform(Rng.For(Seed, number, 0)), "random");
 }

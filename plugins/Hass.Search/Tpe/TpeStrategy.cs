@@ -24,6 +24,8 @@ public sealed class TpeStrategy() : StrategyBase("tpe")
 
     public int StartupTrials => _startupTrials;
 
+    protected override bool ReplayNeedsProposals => false;
+
     protected override void Configure(SettingsReader s)
     {
         var dims = Codec.Count;
