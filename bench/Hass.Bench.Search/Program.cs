@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using Hass.Abstractions;
-using Hass.Search;
+using Hass.Bench.Search;
 using Hass.Search.Tests;
 
 // Compares the search strategies on the synthetic HASS-like problem (tests/Hass.Search.Tests/Synthetic.cs) and
 // times TPE's Ask. Usage:
-//   dotnet run -c Release --project bench/Hass.Bench.Search -- compare [--budget 60] [--seeds 5] [--layers 5,10] [--strategies tpe,uniform,greedy,random,anneal]
+//   dotnet run -c Release --project bench/Hass.Bench.Search -- compare [--budget 60] [--seeds 5] [--problems synthetic-5L,synthetic-10L]
+//       [--strategies tpe,uniform,greedy,random,anneal] [--tpe-settings '{"gamma":0.25}'] [--csv results.csv]
 //   dotnet run -c Release --project bench/Hass.Bench.Search -- ask-time [--trials 300] [--dims 30] [--multivariate]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -33,13 +34,13 @@ void Compare()
 {
     var budget = int.Parse(Option("budget", "60"));
     var seeds = int.Parse(Option("seeds", "5"));
-    var layerCounts = Option("layers", "5,10").Split(',').Select(int.Parse).ToArray();
+    var problems = Option("problems", "synthetic-5L,synthetic-10L").Split(',').Select(BenchProblem.Named).ToArray();
     var names = Option("strategies", "tpe,uniform,greedy,random,anneal").Split(',');
-    Console.WriteLine($"synthetic HASS-like problem: maximise bottleneck throughput s.t. accuracy drop ≤ 1; budget {budget} trials, seeds 0..{seeds - 1}");
-    Console.WriteLine($"{"layers",6} {"dims",5} {"strategy",-9} {"best feasible (mean ± sd)",26} {"vs uniform",11} {"vs random",10} {"ms/ask",8}");
-    foreach (var layers in layerCounts)
+    var csv = new List<string> { "problem,dims,strategy,seed,bestFeasible,trials" };
+    Console.WriteLine($"maximise the first objective s.t. feasibility; budget {budget} trials, seeds 0..{seeds - 1}; every run starts with the unpruned point enqueued");
+    Console.WriteLine($"{"problem",-14} {"dims",5} {"strategy",-15} {"best feasible (mean ± sd)",26} {"vs uniform",11} {"vs random",10} {"ms/ask",8}");
+    foreach (var problem in problems)
     {
-        var problem = new HassLikeProblem(layers);
         var results = new Dictionary<string, (double Mean, double Sd, double MsPerAsk)>();
         foreach (var name in names)
         {
@@ -57,7 +58,7 @@ void Compare()
                 if (name.EndsWith("+uniform"))
                 {
                     var uniform = Driver.Create("uniform", problem.Space, seed, budget / 2);
-                    var baseline = Driver.Run(uniform, problem.Outcome, budget / 2);
+                    var baseline = Driver.Run(uniform, problem.Evaluate, budget / 2);
                     steps.AddRange(baseline);
                     remaining -= baseline.Count;
                     warm = baseline[^1].Suggestion.Parameters;
@@ -71,11 +72,12 @@ void Compare()
                     var s = strategy.Ask();
                     watch.Stop();
                     asks++;
-                    var o = problem.Outcome(s.Number, s.Parameters);
+                    var o = problem.Evaluate(s.Number, s.Parameters);
                     strategy.Tell(o);
                     steps.Add(new Driver.Step(s, o));
                 }
                 bests.Add(Driver.BestFeasible(steps));
+                csv.Add(string.Join(",", problem.Name, problem.Space.Dimensions.Count, name, seed, bests[^1].ToString("R"), steps.Count));
             }
             var mean = bests.Average();
             var sd = Math.Sqrt(bests.Sum(b => (b - mean) * (b - mean)) / Math.Max(1, bests.Count - 1));
@@ -86,8 +88,13 @@ void Compare()
             var r = results[name];
             var vsUniform = results.TryGetValue("uniform", out var u) ? $"{r.Mean / u.Mean:F2}x" : "-";
             var vsRandom = results.TryGetValue("random", out var rr) ? $"{r.Mean / rr.Mean:F2}x" : "-";
-            Console.WriteLine($"{layers,6} {problem.Space.Dimensions.Count,5} {name,-9} {$"{r.Mean:F3} ± {r.Sd:F3}",26} {vsUniform,11} {vsRandom,10} {r.MsPerAsk,8:F2}");
+            Console.WriteLine($"{problem.Name,-14} {problem.Space.Dimensions.Count,5} {name,-15} {$"{r.Mean:F3} ± {r.Sd:F3}",26} {vsUniform,11} {vsRandom,10} {r.MsPerAsk,8:F2}");
         }
+    }
+    if (Option("csv", "") is { Length: > 0 } path)
+    {
+        File.WriteAllLines(path, csv);
+        Console.WriteLine($"per-run results written to {path}");
     }
 }
 

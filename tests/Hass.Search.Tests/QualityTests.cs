@@ -68,6 +68,20 @@ public class QualityTests
         Assert.Equal(steps.Select(s => s.Suggestion.Parameters), scrambled.Select(s => s.Suggestion.Parameters));
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(20)]
+    [InlineData(200)]
+    public void Uniform_fits_its_probes_and_choice_into_the_budget(int budget)
+    {
+        var strategy = Driver.Create("uniform", TenDims.Space, 0, budget);
+        var steps = Driver.Run(strategy, TenDims.Outcome, budget);
+        Assert.False(strategy.CanAsk);
+        Assert.True(steps.Count <= budget);
+        Assert.Equal(UniformStrategy.ChoiceOrigin, steps[^1].Suggestion.Origin);
+    }
+
     [Fact]
     public void Uniform_uses_a_configured_tolerance_on_the_reported_accuracy_drop()
     {

@@ -49,7 +49,9 @@ public sealed class UniformStrategy() : BatchStrategy("uniform")
         _rays = rays.Select(r => (W: hasW ? r[0] : 0, A: hasA ? r[1] : 0))
                     .Where(r => r.W > 0 || r.A > 0).Distinct()
                     .Select(r => new Ray(r.W, r.A)).ToArray();
-        var defaultDepth = Context.TrialBudget is { } budget ? Math.Clamp((budget - 1) / _rays.Length, 2, 10) : 6;
+        // Fit the budget: the probes plus the final choice must not exceed it (fewer rays for tiny budgets).
+        if (Context.TrialBudget is { } budget && budget - 1 < _rays.Length) _rays = _rays[..Math.Max(1, budget - 1)];
+        var defaultDepth = Context.TrialBudget is { } b ? Math.Clamp((b - 1) / _rays.Length, 1, 10) : 6;
         _depth = s.Int("depth", defaultDepth, 1, 30);
     }
 
