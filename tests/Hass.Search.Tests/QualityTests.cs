@@ -26,6 +26,34 @@ public class QualityTests
     }
 
     [Fact]
+    public void Tpe_constraint_ranking_keeps_suggestions_feasible_more_often_than_ignoring_the_constraint()
+    {
+        // Without the constraint, the highest values come from heavily pruned, infeasible points.
+        double FeasibleShare(string settings) => Enumerable.Range(0, 3).Average(seed =>
+        {
+            var s = Driver.Create("tpe", TenDims.Space, seed, 80, settings);
+            var steps = Driver.Run(s, TenDims.Outcome, 80).Where(x => x.Suggestion.Origin == "tpe").ToList();
+            return steps.Count(x => x.Outcome.ConstraintViolation <= 0) / (double)steps.Count;
+        });
+        var constrained = FeasibleShare("{}");
+        var unconstrained = FeasibleShare("""{"constraints": false}""");
+        Assert.True(constrained > unconstrained + 0.2, $"feasible share {constrained:F2} with constraints vs {unconstrained:F2} without");
+    }
+
+    [Fact]
+    public void Tpe_ranks_pruned_trials_and_in_flight_trials_spread_out()
+    {
+        var s = Driver.Create("tpe", TenDims.Space, 0, 80, """{"nStartupTrials": 10}""");
+        // Half of the trials are stopped early (pruned) with a partial value: the search still proceeds.
+        var steps = Driver.Run(s, (n, p) => n % 2 == 0
+            ? TenDims.Outcome(n, p) with { State = TrialState.Pruned, Metrics = new Dictionary<string, double> { ["step"] = n % 3 } }
+            : TenDims.Outcome(n, p), 40);
+        Assert.Contains(steps, x => x.Suggestion.Origin == "tpe");
+        var inFlight = Enumerable.Range(0, 4).Select(_ => s.Ask()).ToList();
+        Assert.Equal(4, inFlight.Select(x => x.Parameters).Distinct().Count());
+    }
+
+    [Fact]
     public void Multivariate_tpe_also_beats_random()
     {
         var seeds = Enumerable.Range(0, 5).ToArray();
