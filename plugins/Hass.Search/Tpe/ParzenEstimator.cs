@@ -101,23 +101,24 @@ public sealed class ParzenEstimator
         }
         else if (n > 0)
         {
-            var priorMu = 0.5 * (low + high);
-            var withPrior = new double[n + 1];
+            // Optuna: sort the observations (and the prior mean when the prior is used) between the endpoints.
+            var m = n + (considerPrior ? 1 : 0);
+            var withPrior = new double[m];
             Array.Copy(mus, withPrior, n);
-            withPrior[n] = priorMu;
-            var order = Enumerable.Range(0, n + 1).OrderBy(i => withPrior[i]).ThenBy(i => i).ToArray();
-            var sorted = new double[n + 3];
+            if (considerPrior) withPrior[n] = 0.5 * (low + high);
+            var order = Enumerable.Range(0, m).OrderBy(i => withPrior[i]).ThenBy(i => i).ToArray();
+            var sorted = new double[m + 2];
             sorted[0] = low;
-            for (var i = 0; i <= n; i++) sorted[i + 1] = withPrior[order[i]];
-            sorted[n + 2] = high;
-            var sortedSigma = new double[n + 1];
-            for (var i = 0; i <= n; i++) sortedSigma[i] = Math.Max(sorted[i + 1] - sorted[i], sorted[i + 2] - sorted[i + 1]);
+            for (var i = 0; i < m; i++) sorted[i + 1] = withPrior[order[i]];
+            sorted[m + 1] = high;
+            var sortedSigma = new double[m];
+            for (var i = 0; i < m; i++) sortedSigma[i] = Math.Max(sorted[i + 1] - sorted[i], sorted[i + 2] - sorted[i + 1]);
             if (!options.ConsiderEndpoints && sorted.Length >= 4)
             {
                 sortedSigma[0] = sorted[2] - sorted[1];
-                sortedSigma[n] = sorted[n + 1] - sorted[n];
+                sortedSigma[m - 1] = sorted[m] - sorted[m - 1];
             }
-            for (var i = 0; i <= n; i++)
+            for (var i = 0; i < m; i++)
                 if (order[i] < n) sigmas[order[i]] = sortedSigma[i];
         }
         var maxSigma = range;
