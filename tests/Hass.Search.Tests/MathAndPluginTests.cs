@@ -115,4 +115,24 @@ public class MathAndPluginTests
         Assert.Contains("\"w:<layer>\"", Assert.Throws<ArgumentException>(() => Driver.Create("uniform", noThresholds, 0)).Message);
         Assert.Contains("mode", Assert.Throws<ArgumentException>(() => Driver.Create("greedy", new SearchSpace([new SearchDimension { Name = "w:x" }]), 0, settings: """{"mode": "sideways"}""")).Message);
     }
+
+    [Theory]
+    [InlineData("""{"considerPrior": false}""")]
+    [InlineData("""{"considerMagicClip": false}""")]
+    [InlineData("""{"considerEndpoints": true}""")]
+    [InlineData("""{"multivariate": true}""")]
+    [InlineData("""{"multivariate": true, "considerPrior": false}""")]
+    [InlineData("""{"startup": "random", "nStartupTrials": 5}""")]
+    [InlineData("""{"prunedTrials": "ignore", "constantLiar": false, "constraints": false}""")]
+    [InlineData("""{"gamma": 0.25, "gammaMax": 10, "nEiCandidates": 64, "priorWeight": 0.5}""")]
+    public void Every_tpe_option_works_on_every_dimension_kind(string settings)
+    {
+        var strategy = Driver.Create("tpe", ConformanceTests.MixedSpace, 3, 50, settings);
+        var steps = Driver.Run(strategy, (n, p) => n % 5 == 3
+            ? ConformanceTests.MixedObjective(n, p) with { State = TrialState.Pruned, Metrics = new Dictionary<string, double> { ["step"] = 2 } }
+            : ConformanceTests.MixedObjective(n, p), 50, parallel: 2);
+        Assert.Equal(50, steps.Count);
+        Assert.Contains(steps, s => s.Suggestion.Origin == "tpe");
+        Assert.All(steps, s => Assert.True(ConformanceTests.MixedSpace.Contains(s.Suggestion.Parameters)));
+    }
 }
