@@ -171,8 +171,11 @@ public class ConformanceTests
         Assert.Contains(name, Assert.Throws<InvalidOperationException>(() => fresh.Ask()).Message);
 
         var s = strategy.Ask();
-        strategy.Tell(ObjectiveFor(name)(s.Number, s.Parameters));
-        Assert.Throws<InvalidOperationException>(() => strategy.Tell(ObjectiveFor(name)(s.Number, s.Parameters)));
+        var outcome = ObjectiveFor(name)(s.Number, s.Parameters);
+        var e3 = Assert.Throws<ArgumentException>(() => strategy.Tell(outcome with { Values = [.. outcome.Values, 1.0] }));
+        Assert.Contains("objective", e3.Message);
+        strategy.Tell(outcome); // the corrected outcome is still accepted
+        Assert.Throws<InvalidOperationException>(() => strategy.Tell(outcome));
     }
 
     [Theory, MemberData(nameof(Strategies))]
@@ -180,7 +183,7 @@ public class ConformanceTests
     {
         var objective = ObjectiveFor(name);
         var strategy = Create(name, 6, budget: 40);
-        var earlier = Driver.Run(Create("random", 99, budget: 40), objective, 15);
+        var earlier = Driver.Run(Driver.Create("random", MixedSpace, 99, 40, "{}", Objectives(name)), objective, 15);
         foreach (var s in earlier) strategy.Tell(s.Outcome with { Number = s.Outcome.Number - 1000 });
         var steps = Driver.Run(strategy, objective, 20);
         Assert.NotEmpty(steps);

@@ -7,6 +7,7 @@ namespace Hass.Search.Core;
 /// the told history, and replay. Replay rule: when Tell receives a trial number this instance has not asked
 /// yet (a fresh instance rebuilding a stored campaign), it first asks up to that number itself, so every
 /// state change happens exactly as in the original run when the stored trials are told in number order.
+/// Not thread-safe: the runner calls one strategy from one thread at a time.
 /// </summary>
 public abstract class StrategyBase : ISearchStrategy
 {
@@ -98,10 +99,14 @@ public abstract class StrategyBase : ISearchStrategy
     {
         ArgumentNullException.ThrowIfNull(outcome);
         _ = Context;
-        if (!_toldNumbers.Add(outcome.Number))
+        if (_toldNumbers.Contains(outcome.Number))
             throw new InvalidOperationException($"search strategy '{Name}': trial {outcome.Number} was already told; tell each trial once");
         if (outcome.Parameters is null)
             throw new ArgumentException($"search strategy '{Name}': the outcome of trial {outcome.Number} has no parameters");
+        if (outcome.State == TrialState.Complete && outcome.Values is { Count: > 0 } values && values.Count != Directions.Count)
+            throw new ArgumentException($"search strategy '{Name}': trial {outcome.Number} reports {values.Count} objective value(s) but the campaign has " +
+                                        $"{Directions.Count} objective(s); tell one value per direction (or none for a trial without a result)");
+        _toldNumbers.Add(outcome.Number);
         // Replay: ask up to this number first so the strategy's state evolves exactly as when it asked it.
         while (!_inFlight.ContainsKey(outcome.Number) && outcome.Number >= _nextNumber && CanAsk)
         {

@@ -63,7 +63,7 @@ public sealed class TpeStrategy() : StrategyBase("tpe")
         return w;
     }
 
-    private sealed record Observation(int Number, double[] Internal, TrialOutcome? Outcome);
+    private sealed record Observation(int Number, double[] Internal);
 
     protected override (ParameterSet, string) Propose(int number, int proposalIndex)
     {
@@ -83,11 +83,11 @@ public sealed class TpeStrategy() : StrategyBase("tpe")
             return (StartupPoint(Rng.For(Seed, number, 0)), "tpe:startup");
 
         var (below, above) = Split(observed, BelowCount(observed.Count, _gamma, _gammaMax));
-        var belowObs = below.Select(o => new Observation(o.Number, Internalise(o.Parameters), o)).ToList();
-        var aboveObs = above.Select(o => new Observation(o.Number, Internalise(o.Parameters), o)).ToList();
+        var belowObs = below.Select(o => new Observation(o.Number, Internalise(o.Parameters))).ToList();
+        var aboveObs = above.Select(o => new Observation(o.Number, Internalise(o.Parameters))).ToList();
         if (_constantLiar)
             foreach (var (n, p) in InFlight)
-                aboveObs.Add(new Observation(n, Internalise(p), null));
+                aboveObs.Add(new Observation(n, Internalise(p)));
         belowObs.Sort((a, b) => a.Number.CompareTo(b.Number));
         aboveObs.Sort((a, b) => a.Number.CompareTo(b.Number));
 
