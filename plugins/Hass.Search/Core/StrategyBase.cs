@@ -1,0 +1,129 @@
+using Hass.Abstractions;
+
+namespace Hass.Search.Core;
+
+/// <summary>
+/// The ask/tell bookkeeping every strategy shares: trial numbering, the warm-start queue, trials in flight,
+/// the told history, and replay. Replay rule: when Tell receives a trial number this instance has not asked
+/// yet (a fresh instance rebuilding a stored campaign), it first asks up to that number itself, so every
+/// state change happens exactly as in the original run when the stored trials are told in number order.
+/// Not thread-safe: the runner calls one strategy from one thread at a time.
+/// </summary>
+public abstract class StrategyBase : ISearchStrategy
+{
+    private readonly Queue<(ParameterSet Parameters, string Origin)> _queue = new();
+    private readonly SortedDictionary<int, ParameterSet> _inFlight = new();
+    private readonly HashSet<int> _toldNumbers = [];
+    private readonly List<TrialOutcome> _history = [];
+    private StrategyContext? _context;
+    private SpaceCodec? _codec;
+    private int _nextNumber;
+    private int _proposals;
+
+    protected StrategyBase(string name) => Name = name;
+
+    public string Name { get; }
+    protected StrategyContext Context => _context ?? throw NotInitialized();
+    protected SpaceCodec Codec => _codec ?? throw NotInitialized();
+    protected int Seed => Context.Seed;
+    protected IReadOnlyList<ObjectiveDirection> Directions => Context.Directions;
+    /// <summary>Told outcomes in the order they were told.</summary>
+    protected IReadOnlyList<TrialOutcome> History => _history;
+    /// <summary>Asked, not yet told: number → parameters (ascending numbers).</summary>
+    protected IReadOnlyDictionary<int, ParameterSet> InFlight => _inFlight;
+    protected int QueuedCount => _queue.Count;
+
+    private InvalidOperationException NotInitialized() =>
+        new($"search strategy '{Name}' was used before Initialize(context); the engine must initialise it with the campaign's search space first");
+
+    public void Initialize(StrategyContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_context is not null)
+            throw new InvalidOperationException($"search strategy '{Name}' is already initialised; create a new instance for another campaign");
+        if (context.Directions is null || context.Directions.Count == 0)
+            throw new ArgumentException($"search strategy '{Name}': the objective has no direction; give at least one (maximize or minimize)");
+        if (context.TrialBudget is <= 0)
+            throw new ArgumentException($"search strategy '{Name}': the trial budget must be positive (got {context.TrialBudget})");
+        _codec = new SpaceCodec(context.Space, Name);
+        _context = context;
+        var settings = new SettingsReader(Name, context.Settings);
+        Configure(settings);
+        settings.RejectUnknown();
+    }
+
+    /// <summary>Reads the strategy's own settings (called once, from Initialize).</summary>
+    protected abstract void Configure(SettingsReader settings);
+
+    /// <summary>Whether the strategy can propose a point of its own now (the queue is handled here).</summary>
+    protected virtual bool CanPropose => true;
+
+    /// <summary>The strategy's own proposal for trial <paramref name="number"/> (the n-th own proposal: <paramref name="proposalIndex"/>).</summary>
+    protected abstract (ParameterSet Parameters, string Origin) Propose(int number, int proposalIndex);
+
+    /// <summary>Reacts to a told outcome; <paramref name="asked"/> is what this instance proposed for it, null for unknown trials.</summary>
+    protected virtual void OnTold(TrialOutcome outcome, ParameterSet? asked) { }
+
+    /// <summary>
+    /// False for strategies whose state is only the told history (tpe, random): replay then skips computing
+    /// the proposals it would discard anyway.
+    /// </summary>
+    protected virtual bool ReplayNeedsProposals => true;
+
+    public bool CanAsk => _context is not null && (_queue.Count > 0 || CanPropose);
+
+    public TrialSuggestion Ask()
+    {
+        _ = Context;
+        var number = _nextNumber;
+        TrialSuggestion suggestion;
+        if (_queue.TryDequeue(out var queued))
+            suggestion = new TrialSuggestion(number, queued.Parameters, queued.Origin);
+        else
+        {
+            if (!CanPropose)
+                throw new InvalidOperationException($"search strategy '{Name}' has nothing to propose now ({WaitReason()}); " +
+                                                    "check CanAsk before Ask: false with trials in flight means tell their outcomes first, false with none means the search is finished");
+            var (parameters, origin) = Propose(number, _proposals++);
+            suggestion = new TrialSuggestion(number, parameters, origin);
+        }
+        _nextNumber++;
+        _inFlight[number] = suggestion.Parameters;
+        return suggestion;
+    }
+
+    /// <summary>Why CanPropose is false (for messages).</summary>
+    protected virtual string WaitReason() => _inFlight.Count > 0 ? $"waiting for {_inFlight.Count} trial(s) in flight" : "the search has finished";
+
+    public void Tell(TrialOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        _ = Context;
+        if (_toldNumbers.Contains(outcome.Number))
+            throw new InvalidOperationException($"search strategy '{Name}': trial {outcome.Number} was already told; tell each trial once");
+        if (outcome.Parameters is null)
+            throw new ArgumentException($"search strategy '{Name}': the outcome of trial {outcome.Number} has no parameters");
+        if (outcome.State == TrialState.Complete && outcome.Values is { Count: > 0 } values && values.Count != Directions.Count)
+            throw new ArgumentException($"search strategy '{Name}': trial {outcome.Number} reports {values.Count} objective value(s) but the campaign has " +
+                                        $"{Directions.Count} objective(s); tell one value per direction (or none for a trial without a result)");
+        _toldNumbers.Add(outcome.Number);
+        // Replay: ask up to this number first so the strategy's state evolves exactly as when it asked it.
+        while (!_inFlight.ContainsKey(outcome.Number) && outcome.Number >= _nextNumber && CanAsk)
+        {
+            if (_queue.Count == 0 && !ReplayNeedsProposals) { _nextNumber++; _proposals++; continue; }
+            Ask();
+        }
+        var asked = _inFlight.Remove(outcome.Number, out var p) ? p : null;
+        _history.Add(outcome);
+        OnTold(outcome, asked);
+    }
+
+    public void Enqueue(ParameterSet parameters, string origin)
+    {
+        _ = Context;
+        _queue.Enqueue((Codec.Validate(parameters, Name, $"the enqueued point '{origin}'"), origin ?? ""));
+    }
+
+    /// <summary>Outcomes usable as observations: the parameters cover exactly the space and lie inside it.</summary>
+    protected bool FitsSpace(TrialOutcome o) => Codec.IsComplete(o.Parameters);
+}

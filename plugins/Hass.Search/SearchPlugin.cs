@@ -1,0 +1,39 @@
+using Hass.Abstractions;
+using Hass.Search.Strategies;
+using Hass.Search.Tpe;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hass.Search;
+
+/// <summary>Creates one kind of strategy; registered under its public name.</summary>
+public sealed class StrategyFactory(string name, string description, Func<ISearchStrategy> create, bool multiObjective = false) : ISearchStrategyFactory
+{
+    public string Name { get; } = name;
+    public string Description { get; } = description;
+    public bool MultiObjective { get; } = multiObjective;
+    public ISearchStrategy Create() => create();
+}
+
+/// <summary>Entry type of the Hass.Search plugin: registers tpe, random, uniform, greedy, anneal and nsga2.</summary>
+public sealed class SearchPlugin : IHassPlugin
+{
+    public static IReadOnlyList<StrategyFactory> Factories { get; } =
+    [
+        new("tpe", "HASS-TPE: Optuna-grade tree-structured Parzen estimator (constraints, pruned trials, constant liar, multivariate, MOTPE-style)", () => new TpeStrategy(), multiObjective: true),
+        new("random", "Uniform random search (log-uniform on log dimensions)", () => new RandomStrategy()),
+        new("uniform", "Non-hardware-aware baseline: one global weight and one global activation threshold, bisected for accuracy only", () => new UniformStrategy()),
+        new("greedy", "HASS-greedy (§E.2): stepwise thresholds, least accuracy lost per throughput gained, last feasible state kept", () => new GreedyStrategy()),
+        new("anneal", "Simulated annealing in the unit cube, feasibility-preserving, seeded", () => new AnnealStrategy()),
+        new("nsga2", "NSGA-II multi-objective genetic search with constrained domination (e.g. accuracy vs throughput)", () => new Nsga2Strategy(), multiObjective: true),
+    ];
+
+    public static StrategyFactory Factory(string name) =>
+        Factories.FirstOrDefault(f => f.Name == name)
+        ?? throw new ArgumentException($"unknown search strategy '{name}'; known strategies are {string.Join(", ", Factories.Select(f => f.Name))}");
+
+    public void ConfigureServices(IServiceCollection services)
+    {
+        foreach (var factory in Factories)
+            services.AddHassComponent<ISearchStrategyFactory>(ComponentKind.Search, factory);
+    }
+}
