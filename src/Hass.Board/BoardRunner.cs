@@ -54,6 +54,9 @@ public sealed class BoardRunner : IAsyncDisposable
 
     public BoardSession Session => _session;
 
+    /// <summary>The checked results of the runs of the last measurement (counters and predicted classes).</summary>
+    public IReadOnlyList<RunResults> LastRuns { get; private set; } = [];
+
     /// <summary>Connects (if needed) and returns the board's INFO.</summary>
     public Task<BoardInfo> ProbeAsync(CancellationToken cancellationToken = default) => _session.ConnectAsync(cancellationToken);
 
@@ -196,12 +199,14 @@ public sealed class BoardRunner : IAsyncDisposable
         }
 
         var rates = new List<double>();
+        var runs = new List<RunResults>();
         var layerTotals = new double[design.Layers.Count];
         long imagesMeasured = 0;
         uint clockKHz = info.ClockKHz;
         for (int repeat = 0; repeat < options.Repeats; repeat++)
         {
             var results = await RunAsync(designId, design, options, source, repeat, progress, cancellationToken).ConfigureAwait(false);
+            runs.Add(results);
             clockKHz = results.ClockKHz;
             rates.Add(results.Images * (results.ClockKHz * 1000.0) / results.TotalCycles);
             for (int l = 0; l < layerTotals.Length; l++) layerTotals[l] += results.Layers[l].BusyCycles;
@@ -210,6 +215,7 @@ public sealed class BoardRunner : IAsyncDisposable
         var sorted = rates.Order().ToArray();
         double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
         info = _session.Info ?? info;
+        LastRuns = runs;
         return new Measurement
         {
             DesignHash = design.DesignHash(),
