@@ -157,7 +157,20 @@ public sealed class BoardRunner : IAsyncDisposable
                     int offset = (int)(block * blockSize);
                     int length = (int)Math.Min((long)(end - block) * blockSize, data.Length - offset);
                     var chunk = new TransferChunk(slot, block, data.AsSpan(offset, length).ToArray()).Encode();
-                    var ack = ChunkAck.Decode((await _session.RequestAsync(FrameType.TransferChunk, chunk, FrameType.ChunkAck, cancellationToken).ConfigureAwait(false)).Payload);
+                    Frame reply;
+                    try
+                    {
+                        // A large chunk on a noisy line may never get through whole: give it a few attempts, then halve it.
+                        reply = await _session.RequestAsync(FrameType.TransferChunk, chunk, FrameType.ChunkAck, cancellationToken,
+                            attempts: end - block > 1 ? Math.Min(3, _session.Options.AttemptsPerRequest) : null).ConfigureAwait(false);
+                    }
+                    catch (BoardException e) when (e.InnerException is TimeoutException && end - block > 1)
+                    {
+                        blocksPerChunk = Math.Max(1, (int)(end - block) / 2);
+                        cleanChunks = 0;
+                        continue;
+                    }
+                    var ack = ChunkAck.Decode(reply.Payload);
                     if (ack.FirstBlock != block || ack.Blocks != end - block)
                         throw new BoardException($"board at {_session.Address} acknowledged blocks {ack.FirstBlock}+{ack.Blocks}, expected {block}+{end - block}");
                     if (_session.LastAttempts > 1) { blocksPerChunk = Math.Max(1, blocksPerChunk / 2); cleanChunks = 0; }

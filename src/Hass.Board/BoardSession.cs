@@ -23,6 +23,8 @@ public sealed record BoardClientOptions
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(200);
     /// <summary>Wait after a BUSY error before trying again.</summary>
     public TimeSpan BusyDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>Longest one request may keep getting BUSY (e.g. a commit being verified) before it fails.</summary>
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>
@@ -52,6 +54,9 @@ public sealed class BoardSession : IAsyncDisposable
     public BoardClientOptions Options { get; }
     public BoardInfo? Info { get; private set; }
     public int RetriesUsed { get; private set; }
+    private readonly List<string> _retryLog = [];
+    /// <summary>Why each retry happened (request type and problem), oldest first; at most 1000 entries.</summary>
+    public IReadOnlyList<string> RetryLog => _retryLog;
     public int Reconnects { get; private set; }
     /// <summary>Attempts the last request needed (1 = first try).</summary>
     public int LastAttempts { get; private set; }
@@ -97,12 +102,13 @@ public sealed class BoardSession : IAsyncDisposable
     }
 
     /// <summary>Sends one request and returns its reply of type <paramref name="expected"/>; board errors throw <see cref="BoardException"/>.</summary>
-    public async Task<Frame> RequestAsync(FrameType type, byte[] payload, FrameType expected, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    /// <param name="attempts">Attempts for this request (default <see cref="BoardClientOptions.AttemptsPerRequest"/>).</param>
+    public async Task<Frame> RequestAsync(FrameType type, byte[] payload, FrameType expected, CancellationToken cancellationToken, TimeSpan? timeout = null, int? attempts = null)
     {
         await _requestGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await ExchangeAsync(type, payload, expected, cancellationToken, isHello: false, timeout).ConfigureAwait(false);
+            return await ExchangeAsync(type, payload, expected, cancellationToken, isHello: false, timeout, attempts).ConfigureAwait(false);
         }
         finally
         {
@@ -110,20 +116,23 @@ public sealed class BoardSession : IAsyncDisposable
         }
     }
 
-    private async Task<Frame> ExchangeAsync(FrameType type, byte[] payload, FrameType expected, CancellationToken cancellationToken, bool isHello, TimeSpan? timeout = null)
+    private async Task<Frame> ExchangeAsync(FrameType type, byte[] payload, FrameType expected, CancellationToken cancellationToken, bool isHello, TimeSpan? timeout = null, int? attempts = null)
     {
+        int maxAttempts = attempts ?? Options.AttemptsPerRequest;
         ushort sequence = _nextSequence++;
         if (_nextSequence == 0) _nextSequence = 1;
         var frame = FrameCodec.Encode(type, sequence, payload);
         string lastProblem = "";
+        DateTime? busySince = null;
         for (int attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             LastAttempts = attempt;
             if (attempt > 1)
             {
-                if (attempt > Options.AttemptsPerRequest)
-                    throw new BoardException($"board at {Address} did not answer {type} after {Options.AttemptsPerRequest} attempts: {lastProblem}");
+                if (attempt > maxAttempts)
+                    throw new BoardException($"board at {Address} did not answer {type} after {maxAttempts} attempts: {lastProblem}", ErrorCode.None, new TimeoutException(lastProblem));
+                if (_retryLog.Count < 1000) _retryLog.Add($"{type}: {lastProblem}");
                 if (++RetriesUsed > Options.RetryBudget)
                     throw new BoardException($"board at {Address}: retry budget of {Options.RetryBudget} exhausted (last: {type}, {lastProblem}); check the cable, baud rate and board");
             }
@@ -140,8 +149,12 @@ public sealed class BoardSession : IAsyncDisposable
                     if (error.Code == ErrorCode.BadFrame) { lastProblem = "the board received a corrupt frame"; continue; }
                     if (error.Code == ErrorCode.Busy)
                     {
-                        lastProblem = "the board was busy";
+                        // BUSY is an answer, not a failure: wait and ask again without using the retry budget.
+                        busySince ??= DateTime.UtcNow;
+                        if (DateTime.UtcNow - busySince > Options.BusyTimeout)
+                            throw new BoardException($"board at {Address} stayed busy for {Options.BusyTimeout.TotalSeconds:0} s answering {type}: {error.Message}", ErrorCode.Busy);
                         await Task.Delay(Options.BusyDelay, cancellationToken).ConfigureAwait(false);
+                        attempt--;
                         continue;
                     }
                     throw new BoardException($"board at {Address} refused {type}: {error.Code}: {error.Message}", error.Code);

@@ -42,6 +42,7 @@ public sealed class BoardFirmware
     private readonly string _boardId;
     private readonly DateTime _started = DateTime.UtcNow;
     private readonly Transfer?[] _staging = new Transfer?[2];
+    private readonly (Transfer Transfer, Task<Committed> Task)?[] _commits = new (Transfer, Task<Committed>)?[2];
     private EmulatedNetwork? _network;
     private uint _designId;
     private byte[] _designSha = new byte[32];
@@ -73,6 +74,7 @@ public sealed class BoardFirmware
             _run?.Cancel.Cancel();
             _run = null;
             _staging[0] = _staging[1] = null;
+            _commits[0] = _commits[1] = null;
             _network = null;
             _images = null;
             _designId = 0;
@@ -127,7 +129,10 @@ public sealed class BoardFirmware
             Reboot();
             return null;
         }
-        lock (_gate) if (frame.Type != FrameType.Hello) _cache = (frame.Sequence, frame.Type, reply);
+        bool busy = reply[3] == (byte)FrameType.Error && reply.Length >= FrameCodec.HeaderSize + 2
+            && (ErrorCode)BitConverter.ToUInt16(reply, FrameCodec.HeaderSize) == ErrorCode.Busy;
+        // BUSY is never cached: the host asks again with the same sequence number until the real answer is ready.
+        lock (_gate) if (frame.Type != FrameType.Hello && !busy) _cache = (frame.Sequence, frame.Type, reply);
         return reply;
     }
 
@@ -165,6 +170,7 @@ public sealed class BoardFirmware
                 {
                     _run?.Cancel.Cancel();
                     _staging[0] = _staging[1] = null;
+                    _commits[0] = _commits[1] = null;
                     if (reset.DropDesign) { _network = null; _designId = 0; _images = null; }
                     return (FrameType.ResetDone, new PayloadWriter().U32(_bootId).ToArray());
                 }
@@ -245,7 +251,7 @@ public sealed class BoardFirmware
             chunk.Data.CopyTo(t.Data, (long)offset);
             uint blocks = (uint)((chunk.Data.Length + t.BlockSize - 1) / t.BlockSize);
             for (uint b = 0; b < blocks; b++) t.Mark(chunk.FirstBlock + b);
-            if (RebootDuringDeploy && slot == TransferSlot.Design && t.Received * 2 >= t.BlockCount && t.Received < t.BlockCount)
+            if (RebootDuringDeploy && slot == TransferSlot.Design && t.Received * 2 >= t.BlockCount)
             {
                 RebootDuringDeploy = false;
                 rebootNow = true;
@@ -254,23 +260,44 @@ public sealed class BoardFirmware
         }
     }
 
+    /// <summary>
+    /// COMMIT verifies (SHA-256, then parses and checks the design) in the background: a commit that is not
+    /// finished within a few milliseconds answers BUSY, and the host re-sends it until the result is ready.
+    /// </summary>
     private Committed Commit(TransferCommit commit)
     {
         var slot = CheckSlot(commit.Slot);
-        Transfer t;
+        Task<Committed> pending;
         lock (_gate)
         {
-            t = _staging[(int)slot] ?? throw new FirmwareError(ErrorCode.NoTransfer, $"no {slot} transfer to commit; send TRANSFER_BEGIN");
+            var t = _staging[(int)slot] ?? throw new FirmwareError(ErrorCode.NoTransfer, $"no {slot} transfer to commit; send TRANSFER_BEGIN");
             if (t.Received < t.BlockCount)
                 throw new FirmwareError(ErrorCode.TransferIncomplete, $"{t.BlockCount - t.Received} of {t.BlockCount} blocks are missing; query and send them");
             if (!t.Sha256.AsSpan().SequenceEqual(commit.Sha256))
                 throw new FirmwareError(ErrorCode.HashMismatch, "COMMIT names a different SHA-256 than TRANSFER_BEGIN");
             if (_run is { Final: null })
                 throw new FirmwareError(ErrorCode.Busy, "a run is in progress; wait for it to finish");
+            if (_commits[(int)slot] is not { } running || running.Transfer != t)
+            {
+                running = (t, Task.Run(() => Verify(slot, t)));
+                _commits[(int)slot] = running;
+            }
+            pending = running.Task;
         }
+        try { pending.Wait(TimeSpan.FromMilliseconds(50)); } catch (AggregateException) { }
+        if (!pending.IsCompleted)
+            throw new FirmwareError(ErrorCode.Busy, "commit in progress (verifying); ask again");
+        lock (_gate) if (_commits[(int)slot]?.Task == pending) _commits[(int)slot] = null;
+        if (pending.IsFaulted && pending.Exception!.InnerException is FirmwareError error) throw new FirmwareError(error.Code, error.Message);
+        return pending.GetAwaiter().GetResult();
+    }
+
+    private Committed Verify(TransferSlot slot, Transfer t)
+    {
+        void Drop() { lock (_gate) if (_staging[(int)slot] == t) _staging[(int)slot] = null; }
         if (!SHA256.HashData(t.Data).AsSpan().SequenceEqual(t.Sha256))
         {
-            lock (_gate) if (_staging[(int)slot] == t) _staging[(int)slot] = null;
+            Drop();
             throw new FirmwareError(ErrorCode.HashMismatch, "the received bytes do not match the announced SHA-256; the transfer was dropped, send it again");
         }
         if (slot == TransferSlot.Design)
@@ -282,11 +309,12 @@ public sealed class BoardFirmware
             }
             catch (Exception e) when (e is DesignRejectedException or ProtocolException)
             {
-                lock (_gate) if (_staging[(int)slot] == t) _staging[(int)slot] = null;
+                Drop();
                 throw new FirmwareError(ErrorCode.DesignRejected, e.Message);
             }
             lock (_gate)
             {
+                if (_staging[(int)slot] != t) throw new FirmwareError(ErrorCode.NoTransfer, "the transfer was reset while it was being committed");
                 _network = network;
                 _designSha = t.Sha256;
                 _designId++;
@@ -294,9 +322,12 @@ public sealed class BoardFirmware
                 return new Committed(slot, _designId, _designSha);
             }
         }
-        var images = ImageSet.Decode(t.Data);
+        ImageSet images;
+        try { images = ImageSet.Decode(t.Data); }
+        catch (ProtocolException e) { Drop(); throw new FirmwareError(ErrorCode.BadPayload, e.Message); }
         lock (_gate)
         {
+            if (_staging[(int)slot] != t) throw new FirmwareError(ErrorCode.NoTransfer, "the transfer was reset while it was being committed");
             _images = images;
             _staging[(int)slot] = null;
             return new Committed(slot, (uint)images.Count, t.Sha256);

@@ -37,6 +37,18 @@ public class FirmwareTests
         }
     }
 
+    /// <summary>COMMIT, re-sent with the same sequence number while the board answers BUSY (verifying).</summary>
+    private Frame Commit(byte[] sha)
+    {
+        ushort sequence = _seq++;
+        for (int i = 0; ; i++)
+        {
+            var reply = Send(FrameType.TransferCommit, new TransferCommit(TransferSlot.Design, sha).Encode(), sequence);
+            if (reply.Type != FrameType.Error || ErrorReply.Decode(reply.Payload).Code != ErrorCode.Busy || i > 2000) return reply;
+            Thread.Sleep(5);
+        }
+    }
+
     private uint DesignId() => StatusReply.Decode(Send(FrameType.Status, []).Payload).DesignId;
 
     private static byte[] Package(double pruneBelow = 0.3) => new DeploymentPackage(TinyNet.Design(), TinyNet.Network(pruneBelow)).Encode();
@@ -54,12 +66,12 @@ public class FirmwareTests
         Assert.Equal(blocks / 2, resumed.BlocksReceived);
         Assert.True(resumed.Has(0) && !resumed.Has(blocks / 2));
 
-        var incomplete = SendExpectingError(FrameType.TransferCommit, new TransferCommit(TransferSlot.Design, PackageHash.Sha256(data)).Encode());
+        var incomplete = ErrorReply.Decode(Commit(PackageHash.Sha256(data)).Payload);
         Assert.Equal(ErrorCode.TransferIncomplete, incomplete.Code);
         Assert.Equal(0u, DesignId());
 
         SendBlocks(data, blocks / 2, blocks);
-        var committed = Committed.Decode(Send(FrameType.TransferCommit, new TransferCommit(TransferSlot.Design, PackageHash.Sha256(data)).Encode()).Payload);
+        var committed = Committed.Decode(Commit(PackageHash.Sha256(data)).Payload);
         Assert.Equal(1u, committed.Id);
         Assert.Equal(1u, DesignId());
     }
@@ -70,7 +82,7 @@ public class FirmwareTests
         var good = Package();
         Begin(good);
         SendBlocks(good, 0, (uint)((good.Length + 255) / 256));
-        Send(FrameType.TransferCommit, new TransferCommit(TransferSlot.Design, PackageHash.Sha256(good)).Encode());
+        Commit(PackageHash.Sha256(good));
 
         var other = Package(pruneBelow: 0.5);
         var damaged = (byte[])other.Clone();
@@ -78,10 +90,10 @@ public class FirmwareTests
         var begin = new TransferBegin(TransferSlot.Design, (ulong)other.Length, 256, PackageHash.Sha256(other), "x");
         Send(FrameType.TransferBegin, begin.Encode());
         SendBlocks(damaged, 0, (uint)((other.Length + 255) / 256));
-        var error = SendExpectingError(FrameType.TransferCommit, new TransferCommit(TransferSlot.Design, PackageHash.Sha256(other)).Encode());
+        var error = ErrorReply.Decode(Commit(PackageHash.Sha256(other)).Payload);
         Assert.Equal(ErrorCode.HashMismatch, error.Code);
         Assert.Equal(1u, DesignId());
-        Assert.Equal(ErrorCode.NoTransfer, SendExpectingError(FrameType.TransferCommit, new TransferCommit(TransferSlot.Design, PackageHash.Sha256(other)).Encode()).Code);
+        Assert.Equal(ErrorCode.NoTransfer, ErrorReply.Decode(Commit(PackageHash.Sha256(other)).Payload).Code);
     }
 
     [Fact]
@@ -90,7 +102,7 @@ public class FirmwareTests
         var data = new DeploymentPackage(TinyNet.Design(dsp: 50_000), TinyNet.Network()).Encode();
         Begin(data);
         SendBlocks(data, 0, (uint)((data.Length + 255) / 256));
-        var error = SendExpectingError(FrameType.TransferCommit, new TransferCommit(TransferSlot.Design, PackageHash.Sha256(data)).Encode());
+        var error = ErrorReply.Decode(Commit(PackageHash.Sha256(data)).Payload);
         Assert.Equal(ErrorCode.DesignRejected, error.Code);
         Assert.Contains("DSP 50000", error.Message);
         Assert.Contains("'u250'", error.Message);
@@ -102,7 +114,7 @@ public class FirmwareTests
         var data = Package();
         Begin(data);
         SendBlocks(data, 0, (uint)((data.Length + 255) / 256));
-        Send(FrameType.TransferCommit, new TransferCommit(TransferSlot.Design, PackageHash.Sha256(data)).Encode());
+        Commit(PackageHash.Sha256(data));
         var run = new RunRequest(4, 1, ImageSource.Generated, 3).Encode();
         var first = Send(FrameType.Run, run, sequence: 9000);
         var again = Send(FrameType.Run, run, sequence: 9000);
