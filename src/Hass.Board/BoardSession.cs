@@ -25,6 +25,8 @@ public sealed record BoardClientOptions
     public TimeSpan BusyDelay { get; init; } = TimeSpan.FromMilliseconds(100);
     /// <summary>Longest one request may keep getting BUSY (e.g. a commit being verified) before it fails.</summary>
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>How long opening a link waits for the board's lock (held by another runner or process).</summary>
+    public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>
@@ -74,6 +76,7 @@ public sealed class BoardSession : IAsyncDisposable
         if (_link is { IsOpen: true } && Info is not null) return;
         await CloseLinkAsync().ConfigureAwait(false);
         var link = _createLink(Address);
+        if (link is BufferedLink buffered) buffered.LockWait = Options.LockWait;
         try
         {
             await link.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -99,13 +99,37 @@ public class TcpIntegrationTests
     }
 
     [Fact]
-    public async Task A_second_process_cannot_drive_a_board_already_in_use()
+    public async Task A_second_runner_cannot_drive_a_board_already_in_use()
     {
         await using var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0"]);
         await using var first = new BoardRunner(emulator.Address);
         await first.ProbeAsync();
-        var e = await Assert.ThrowsAsync<BoardLinkException>(() => BoardRunner.ProbeAsync(emulator.Address, new BoardClientOptions()));
-        Assert.Contains("in use", e.Message);
+        var e = await Assert.ThrowsAsync<BoardLinkException>(() => BoardRunner.ProbeAsync(emulator.Address, new BoardClientOptions { LockWait = TimeSpan.FromMilliseconds(200) }));
+        Assert.Contains("in use by another runner in this process", e.Message);
+    }
+
+    [Fact]
+    public async Task Another_process_holding_the_board_lock_file_keeps_the_runner_out()
+    {
+        await using var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0"]);
+        var lockFile = Hass.Board.Links.BoardLock.LockFileFor(emulator.Address);
+        Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);
+        // util-linux flock(1) takes the same flock(2) lock that .NET takes for FileShare.None.
+        var info = new System.Diagnostics.ProcessStartInfo("flock") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-x", lockFile, "-c", "echo locked; sleep 30" }) info.ArgumentList.Add(a);
+        using var holder = System.Diagnostics.Process.Start(info)!;
+        try
+        {
+            Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync());
+            var e = await Assert.ThrowsAsync<BoardLinkException>(() => BoardRunner.ProbeAsync(emulator.Address, new BoardClientOptions { LockWait = TimeSpan.FromMilliseconds(300) }));
+            Assert.Contains("in use by another process", e.Message);
+        }
+        finally
+        {
+            holder.Kill(entireProcessTree: true);
+            await holder.WaitForExitAsync();
+        }
+        Assert.Equal("u250", (await BoardRunner.ProbeAsync(emulator.Address)).BoardName);
     }
 }
 
@@ -141,7 +165,7 @@ public class FaultTests
 {
     internal static readonly BoardClientOptions Client = new()
     {
-        ReplyTimeout = TimeSpan.FromMilliseconds(300), AttemptsPerRequest = 12, RetryBudget = 400, ReconnectDelay = TimeSpan.FromMilliseconds(50),
+        ReplyTimeout = TimeSpan.FromMilliseconds(200), AttemptsPerRequest = 12, RetryBudget = 400, ReconnectDelay = TimeSpan.FromMilliseconds(50),
     };
 
     [Theory]

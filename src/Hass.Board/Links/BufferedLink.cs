@@ -24,7 +24,7 @@ public abstract class BufferedLink : IBoardLink
     public string Address { get; }
     public abstract bool IsOpen { get; }
     /// <summary>How long <see cref="OpenAsync"/> waits for the board's lock.</summary>
-    public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan LockWait { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>False for the board side of a link (the emulator), which needs no host lock.</summary>
     public bool TakeLock { get; init; } = true;
 
