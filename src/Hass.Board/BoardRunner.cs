@@ -201,15 +201,20 @@ public sealed class BoardRunner : IAsyncDisposable
         if (options.Repeats < 1 || options.Images < 1 || options.Warmup < 0)
             throw new ArgumentException($"measure options: repeats ({options.Repeats}) and images ({options.Images}) must be ≥ 1 and warmup ({options.Warmup}) ≥ 0");
         var info = await RequireCompatibleAsync(design, options.ExpectedBoard, cancellationToken).ConfigureAwait(false);
-        uint designId = await DeployAsync(design, network, progress, options.ExpectedBoard, cancellationToken).ConfigureAwait(false);
-        var source = ImageSource.Generated;
-        if (options.UploadImages is { } images)
+        async Task<uint> Prepare()
         {
-            var shape = network.Graph.Layers[0].OutputShape;
-            int count = await UploadImagesAsync(shape, images, progress, cancellationToken).ConfigureAwait(false);
-            if (count < 1) throw new BoardException($"board at {_session.Address} accepted no images");
-            source = ImageSource.Uploaded;
+            uint id = await DeployAsync(design, network, progress, options.ExpectedBoard, cancellationToken).ConfigureAwait(false);
+            if (options.UploadImages is { } images)
+            {
+                var shape = network.Graph.Layers[0].OutputShape;
+                int count = await UploadImagesAsync(shape, images, progress, cancellationToken).ConfigureAwait(false);
+                if (count < 1) throw new BoardException($"board at {_session.Address} accepted no images");
+            }
+            return id;
         }
+        uint designId = await Prepare().ConfigureAwait(false);
+        var source = options.UploadImages is null ? ImageSource.Generated : ImageSource.Uploaded;
+        int redeploys = 0;
 
         var rates = new List<double>();
         var runs = new List<RunResults>();
@@ -218,7 +223,19 @@ public sealed class BoardRunner : IAsyncDisposable
         uint clockKHz = info.ClockKHz;
         for (int repeat = 0; repeat < options.Repeats; repeat++)
         {
-            var results = await RunAsync(designId, design, options, source, repeat, progress, cancellationToken).ConfigureAwait(false);
+            RunResults results;
+            try
+            {
+                results = await RunAsync(designId, design, options, source, repeat, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BoardException e) when (e.Code is ErrorCode.NotDeployed or ErrorCode.NoSuchRun && redeploys++ < _deploy.Restarts)
+            {
+                // The board rebooted (RAM state gone): deploy again and repeat this run.
+                progress?.Report(new BoardProgress("measure", repeat, options.Repeats, $"board lost its state ({e.Code}); deploying again"));
+                designId = await Prepare().ConfigureAwait(false);
+                repeat--;
+                continue;
+            }
             runs.Add(results);
             clockKHz = results.ClockKHz;
             rates.Add(results.Images * (results.ClockKHz * 1000.0) / results.TotalCycles);
