@@ -1,0 +1,306 @@
+using Hass.Abstractions;
+using Hass.Board.Protocol;
+
+namespace Hass.Board;
+
+/// <summary>Progress of a board operation: stage ("deploy", "images", "measure"), done of total units.</summary>
+public sealed record BoardProgress(string Stage, long Done, long Total, string Message);
+
+/// <summary>How to measure a design (PROTOCOL.md §4.5).</summary>
+public sealed record MeasureOptions
+{
+    /// <summary>Measured runs; the measurement is their median.</summary>
+    public int Repeats { get; init; } = 3;
+    /// <summary>Images per run that are timed.</summary>
+    public int Images { get; init; } = 16;
+    /// <summary>Images per run streamed before timing starts (fill the pipeline).</summary>
+    public int Warmup { get; init; } = 2;
+    /// <summary>Images to upload (N×C×H×W floats, normalised as the model expects); null = generated on the board.</summary>
+    public float[]? UploadImages { get; init; }
+    /// <summary>Seed of on-board generated images.</summary>
+    public ulong Seed { get; init; } = 1;
+    /// <summary>Longest a run may take before the measurement fails.</summary>
+    public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+    /// <summary>The board file the design was made for; when given, the connected board is checked against it too.</summary>
+    public BoardSpec? ExpectedBoard { get; init; }
+}
+
+/// <summary>Deploy settings: block size of the resumable transfer, chunk size bounds.</summary>
+public sealed record DeployOptions
+{
+    public int BlockSize { get; init; } = 256;
+    /// <summary>Largest chunk payload; halved after a chunk needed a re-send, doubled after clean chunks.</summary>
+    public int MaxChunkBytes { get; init; } = 16384;
+    /// <summary>Times a transfer may be restarted (board reset or rebooted mid-transfer).</summary>
+    public int Restarts { get; init; } = 5;
+}
+
+/// <summary>
+/// Hardware in the loop: probe a board, deploy a design with its weights, measure its throughput.
+/// Every failure ends in a <see cref="BoardException"/> or <see cref="BoardLinkException"/> with a clear message;
+/// a measurement is returned only when every repeat completed and checked.
+/// </summary>
+public sealed class BoardRunner : IAsyncDisposable
+{
+    private readonly BoardSession _session;
+    private readonly DeployOptions _deploy;
+
+    public BoardRunner(string address, BoardClientOptions? clientOptions = null, DeployOptions? deployOptions = null, Func<string, IBoardLink>? createLink = null)
+    {
+        _session = new BoardSession(address, clientOptions, createLink);
+        _deploy = deployOptions ?? new DeployOptions();
+    }
+
+    public BoardSession Session => _session;
+
+    /// <summary>The checked results of the runs of the last measurement (counters and predicted classes).</summary>
+    public IReadOnlyList<RunResults> LastRuns { get; private set; } = [];
+
+    /// <summary>Connects (if needed) and returns the board's INFO.</summary>
+    public Task<BoardInfo> ProbeAsync(CancellationToken cancellationToken = default) => _session.ConnectAsync(cancellationToken);
+
+    /// <summary>One-shot probe of the board at <paramref name="address"/>.</summary>
+    public static async Task<BoardInfo> ProbeAsync(string address, BoardClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        await using var runner = new BoardRunner(address, options);
+        return await runner.ProbeAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StatusReply> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        var reply = await _session.RequestAsync(FrameType.Status, [], FrameType.StatusReply, cancellationToken).ConfigureAwait(false);
+        return StatusReply.Decode(reply.Payload);
+    }
+
+    public async Task ResetAsync(bool dropDesign, CancellationToken cancellationToken = default) =>
+        await _session.RequestAsync(FrameType.Reset, new ResetRequest(dropDesign).Encode(), FrameType.ResetDone, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Problems that make <paramref name="design"/> unfit for the connected board: another board name, or more
+    /// resources than the board has. Empty when it fits.
+    /// </summary>
+    public static IReadOnlyList<string> CheckCompatible(HardwareDesign design, BoardInfo info, BoardSpec? expected = null)
+    {
+        var problems = new List<string>();
+        if (!string.Equals(design.Board, info.BoardName, StringComparison.OrdinalIgnoreCase))
+            problems.Add($"the design was made for board '{design.Board}' but the connected board is '{info.BoardName}' ({info.Part})");
+        if (expected is not null && !string.Equals(expected.Name, info.BoardName, StringComparison.OrdinalIgnoreCase))
+            problems.Add($"the board file names '{expected.Name}' but the connected board is '{info.BoardName}'");
+        void Check(string what, double need, uint have)
+        {
+            if (need > have) problems.Add($"the design needs {need:0.#} {what} but board '{info.BoardName}' has {have}");
+        }
+        var r = design.Resources;
+        Check("DSP", r.Dsp, info.Dsp);
+        Check("BRAM18", r.Bram18, info.Bram18);
+        Check("URAM", r.Uram, info.Uram);
+        Check("LUT", r.Lut, info.Lut);
+        Check("FF", r.Ff, info.Ff);
+        return problems;
+    }
+
+    private async Task<BoardInfo> RequireCompatibleAsync(HardwareDesign design, BoardSpec? expected, CancellationToken cancellationToken)
+    {
+        var info = await _session.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var problems = CheckCompatible(design, info, expected);
+        if (problems.Count > 0)
+            throw new BoardException($"refusing to deploy design {design.DesignHash()[..12]} on {_session.Address}: {string.Join("; ", problems)}; make a design for this board (or connect the right board)", ErrorCode.DesignRejected);
+        return info;
+    }
+
+    /// <summary>Uploads and commits the design with its weights; returns the design id the board assigned.</summary>
+    public async Task<uint> DeployAsync(HardwareDesign design, DeployableNetwork network, IProgress<BoardProgress>? progress = null, BoardSpec? expected = null, CancellationToken cancellationToken = default)
+    {
+        await RequireCompatibleAsync(design, expected, cancellationToken).ConfigureAwait(false);
+        var package = new DeploymentPackage(design, network).Encode();
+        var committed = await TransferAsync(TransferSlot.Design, package, $"design {design.DesignHash()[..12]} ({design.Backend} on {design.Board})", "deploy", progress, cancellationToken).ConfigureAwait(false);
+        return committed.Id;
+    }
+
+    /// <summary>Uploads an image set (N×C×H×W) for later runs.</summary>
+    public async Task<int> UploadImagesAsync(TensorShape shape, float[] images, IProgress<BoardProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var bytes = ImageSet.Create(shape, images).Encode();
+        var committed = await TransferAsync(TransferSlot.Images, bytes, $"{images.Length / shape.Elements} images {shape}", "images", progress, cancellationToken).ConfigureAwait(false);
+        return (int)committed.Id;
+    }
+
+    private async Task<Committed> TransferAsync(TransferSlot slot, byte[] data, string description, string stage, IProgress<BoardProgress>? progress, CancellationToken cancellationToken)
+    {
+        var info = await _session.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        int maxData = (int)Math.Min(info.MaxPayload, FrameCodec.MaxPayload) - TransferChunk.Overhead;
+        int blockSize = _deploy.BlockSize;
+        while ((long)data.Length / blockSize / 8 > maxData - 64 || blockSize > maxData) blockSize = blockSize * 2 > maxData ? throw new BoardException($"transfer of {data.Length} bytes is too large for board at {_session.Address}") : blockSize * 2;
+        uint blockCount = (uint)((data.Length + blockSize - 1) / blockSize);
+        var sha = PackageHash.Sha256(data);
+        var begin = new TransferBegin(slot, (ulong)data.Length, (uint)blockSize, sha, description).Encode();
+        int maxBlocksPerChunk = Math.Max(1, Math.Min(_deploy.MaxChunkBytes, maxData) / blockSize);
+        int blocksPerChunk = maxBlocksPerChunk;
+        int cleanChunks = 0;
+
+        for (int restart = 0; ; restart++)
+        {
+            var state = TransferState.Decode((await _session.RequestAsync(FrameType.TransferBegin, begin, FrameType.TransferState, cancellationToken).ConfigureAwait(false)).Payload);
+            if (state.BlockCount != blockCount || state.BlockSize != blockSize)
+                throw new BoardException($"board at {_session.Address} answered TRANSFER_BEGIN with {state.BlockCount} blocks of {state.BlockSize} bytes, expected {blockCount} of {blockSize}");
+            long have = state.BlocksReceived;
+            progress?.Report(new BoardProgress(stage, have * blockSize, data.Length, have > 0 ? $"resuming: board holds {have} of {blockCount} blocks" : $"sending {data.Length} bytes"));
+            try
+            {
+                uint block = 0;
+                while (block < blockCount)
+                {
+                    if (state.Has(block)) { block++; continue; }
+                    uint end = block;
+                    while (end < blockCount && end - block < blocksPerChunk && !state.Has(end)) end++;
+                    int offset = (int)(block * blockSize);
+                    int length = (int)Math.Min((long)(end - block) * blockSize, data.Length - offset);
+                    var chunk = new TransferChunk(slot, block, data.AsSpan(offset, length).ToArray()).Encode();
+                    Frame reply;
+                    try
+                    {
+                        // A large chunk on a noisy line may never get through whole: give it a few attempts, then halve it.
+                        reply = await _session.RequestAsync(FrameType.TransferChunk, chunk, FrameType.ChunkAck, cancellationToken,
+                            attempts: end - block > 1 ? Math.Min(3, _session.Options.AttemptsPerRequest) : null).ConfigureAwait(false);
+                    }
+                    catch (BoardException e) when (e.InnerException is TimeoutException && end - block > 1)
+                    {
+                        blocksPerChunk = Math.Max(1, (int)(end - block) / 2);
+                        cleanChunks = 0;
+                        continue;
+                    }
+                    var ack = ChunkAck.Decode(reply.Payload);
+                    if (ack.FirstBlock != block || ack.Blocks != end - block)
+                        throw new BoardException($"board at {_session.Address} acknowledged blocks {ack.FirstBlock}+{ack.Blocks}, expected {block}+{end - block}");
+                    if (_session.LastAttempts > 1) { blocksPerChunk = Math.Max(1, blocksPerChunk / 2); cleanChunks = 0; }
+                    else if (++cleanChunks >= 8 && blocksPerChunk < maxBlocksPerChunk) { blocksPerChunk *= 2; cleanChunks = 0; }
+                    have = ack.BlocksReceived;
+                    progress?.Report(new BoardProgress(stage, Math.Min(have * blockSize, data.Length), data.Length, ""));
+                    block = end;
+                }
+                var commit = new TransferCommit(slot, sha).Encode();
+                var committed = Committed.Decode((await _session.RequestAsync(FrameType.TransferCommit, commit, FrameType.Committed, cancellationToken).ConfigureAwait(false)).Payload);
+                if (!committed.Sha256.AsSpan().SequenceEqual(sha))
+                    throw new BoardException($"board at {_session.Address} committed different content than was sent (SHA-256 mismatch)");
+                progress?.Report(new BoardProgress(stage, data.Length, data.Length, $"committed ({description})"));
+                return committed;
+            }
+            catch (BoardException e) when (e.Code is ErrorCode.NoTransfer or ErrorCode.TransferIncomplete && restart < _deploy.Restarts)
+            {
+                // The board lost (part of) the transfer, e.g. it rebooted; BEGIN again resumes from what it still has.
+                progress?.Report(new BoardProgress(stage, 0, data.Length, $"board lost the transfer ({e.Code}); restarting"));
+            }
+        }
+    }
+
+    /// <summary>Deploys <paramref name="design"/> and measures it: warm-up + repeats → median images/s at the board clock.</summary>
+    public async Task<Measurement> MeasureAsync(HardwareDesign design, DeployableNetwork network, MeasureOptions? options = null, IProgress<BoardProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new MeasureOptions();
+        if (options.Repeats < 1 || options.Images < 1 || options.Warmup < 0)
+            throw new ArgumentException($"measure options: repeats ({options.Repeats}) and images ({options.Images}) must be ≥ 1 and warmup ({options.Warmup}) ≥ 0");
+        var info = await RequireCompatibleAsync(design, options.ExpectedBoard, cancellationToken).ConfigureAwait(false);
+        async Task<uint> Prepare()
+        {
+            uint id = await DeployAsync(design, network, progress, options.ExpectedBoard, cancellationToken).ConfigureAwait(false);
+            if (options.UploadImages is { } images)
+            {
+                var shape = network.Graph.Layers[0].OutputShape;
+                int count = await UploadImagesAsync(shape, images, progress, cancellationToken).ConfigureAwait(false);
+                if (count < 1) throw new BoardException($"board at {_session.Address} accepted no images");
+            }
+            return id;
+        }
+        uint designId = await Prepare().ConfigureAwait(false);
+        var source = options.UploadImages is null ? ImageSource.Generated : ImageSource.Uploaded;
+        int redeploys = 0;
+
+        var rates = new List<double>();
+        var runs = new List<RunResults>();
+        var layerTotals = new double[design.Layers.Count];
+        long imagesMeasured = 0;
+        uint clockKHz = info.ClockKHz;
+        for (int repeat = 0; repeat < options.Repeats; repeat++)
+        {
+            RunResults results;
+            try
+            {
+                results = await RunAsync(designId, design, options, source, repeat, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BoardException e) when (e.Code is ErrorCode.NotDeployed or ErrorCode.NoSuchRun && redeploys++ < _deploy.Restarts)
+            {
+                // The board rebooted (RAM state gone): deploy again and repeat this run.
+                progress?.Report(new BoardProgress("measure", repeat, options.Repeats, $"board lost its state ({e.Code}); deploying again"));
+                designId = await Prepare().ConfigureAwait(false);
+                repeat--;
+                continue;
+            }
+            runs.Add(results);
+            clockKHz = results.ClockKHz;
+            rates.Add(results.Images * (results.ClockKHz * 1000.0) / results.TotalCycles);
+            for (int l = 0; l < layerTotals.Length; l++) layerTotals[l] += results.Layers[l].BusyCycles;
+            imagesMeasured += results.Images;
+        }
+        var sorted = rates.Order().ToArray();
+        double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        info = _session.Info ?? info;
+        LastRuns = runs;
+        return new Measurement
+        {
+            DesignHash = design.DesignHash(),
+            Board = info.BoardName,
+            BoardId = info.BoardId,
+            Firmware = info.Firmware,
+            Fidelity = info.Features.HasFlag(BoardFeatures.Emulated) ? Fidelity.Emulated : Fidelity.OnBoard,
+            MedianImagesPerSecond = median,
+            Spread = (sorted[^1] - sorted[0]) / median,
+            Repeats = rates,
+            PredictedImagesPerSecond = design.Performance.ThroughputImagesPerSecond,
+            LayerCycles = design.Layers.Select((l, i) => (l.Layer, Cycles: layerTotals[i] / imagesMeasured)).ToDictionary(x => x.Layer, x => x.Cycles),
+            ClockMhz = clockKHz / 1000.0,
+            Images = (int)imagesMeasured,
+        };
+    }
+
+    private async Task<RunResults> RunAsync(uint designId, HardwareDesign design, MeasureOptions options, ImageSource source, int repeat, IProgress<BoardProgress>? progress, CancellationToken cancellationToken)
+    {
+        var request = new RunRequest((uint)options.Images, (uint)options.Warmup, source, options.Seed + (ulong)repeat).Encode();
+        var accepted = RunAccepted.Decode((await _session.RequestAsync(FrameType.Run, request, FrameType.RunAccepted, cancellationToken).ConfigureAwait(false)).Payload);
+        if (accepted.DesignId != designId)
+            throw new BoardException($"board at {_session.Address} runs design {accepted.DesignId}, not the one just deployed ({designId}); another host may be using it");
+        var deadline = DateTime.UtcNow + options.RunTimeout;
+        while (true)
+        {
+            var reply = await _session.RequestAsync(FrameType.Results, new ResultsRequest(accepted.RunId).Encode(), FrameType.RunResults, cancellationToken).ConfigureAwait(false);
+            var results = RunResults.Decode(reply.Payload);
+            if (results.State == RunState.Failed)
+                throw new BoardException($"run {results.RunId} on {_session.Address} failed: {results.Message}");
+            if (results.State == RunState.Done)
+            {
+                var problem = Check(results, accepted, designId, design, options);
+                if (problem is not null) throw new BoardException($"board at {_session.Address} returned inconsistent results for run {results.RunId}: {problem}; not using them");
+                progress?.Report(new BoardProgress("measure", repeat + 1, options.Repeats, $"run {repeat + 1}/{options.Repeats}: {results.Images * results.ClockKHz * 1000.0 / results.TotalCycles:0.##} img/s"));
+                return results;
+            }
+            progress?.Report(new BoardProgress("measure", repeat, options.Repeats, $"run {repeat + 1}/{options.Repeats}: {results.ImagesDone}/{results.Images + results.Warmup} images"));
+            if (DateTime.UtcNow > deadline)
+                throw new BoardException($"run {results.RunId} on {_session.Address} did not finish within {options.RunTimeout.TotalSeconds:0} s");
+            await Task.Delay(options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string? Check(RunResults r, RunAccepted accepted, uint designId, HardwareDesign design, MeasureOptions options)
+    {
+        if (r.RunId != accepted.RunId) return $"run id {r.RunId} instead of {accepted.RunId}";
+        if (r.DesignId != designId) return $"design id {r.DesignId} instead of {designId}";
+        if (r.Images != options.Images || r.Warmup != options.Warmup) return $"{r.Images}+{r.Warmup} images instead of {options.Images}+{options.Warmup}";
+        if (r.ImagesDone != r.Images + r.Warmup) return $"only {r.ImagesDone} of {r.Images + r.Warmup} images done";
+        if (r.TotalCycles == 0) return "zero cycles";
+        if (r.ClockKHz == 0) return "zero clock";
+        if (r.Layers.Count != design.Layers.Count) return $"{r.Layers.Count} layer counters for a design of {design.Layers.Count} layers";
+        return null;
+    }
+
+    public ValueTask DisposeAsync() => _session.DisposeAsync();
+}

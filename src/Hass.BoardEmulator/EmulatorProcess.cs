@@ -1,0 +1,80 @@
+using System.Diagnostics;
+
+namespace Hass.BoardEmulator;
+
+/// <summary>
+/// hass-board-emulator as a separate process (`dotnet hass-board-emulator.dll ...`): started with
+/// --exit-on-stdin-close so it never outlives its parent; <see cref="Address"/> is what it printed.
+/// </summary>
+public sealed class EmulatorProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    private EmulatorProcess(Process process, string address) { _process = process; Address = address; }
+
+    public string Address { get; }
+    public int ProcessId => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Path of the emulator assembly next to the caller (a project reference copies it there).</summary>
+    public static string DefaultAssemblyPath => typeof(EmulatorProcess).Assembly.Location;
+
+    public static async Task<EmulatorProcess> StartAsync(IEnumerable<string> args, string? assemblyPath = null, TimeSpan? startTimeout = null, CancellationToken cancellationToken = default)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        info.ArgumentList.Add(assemblyPath ?? DefaultAssemblyPath);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.ArgumentList.Add("--exit-on-stdin-close");
+        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet for hass-board-emulator");
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(startTimeout ?? TimeSpan.FromSeconds(30));
+        try
+        {
+            while (true)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+                if (line is null)
+                {
+                    await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                    throw new InvalidOperationException($"hass-board-emulator exited with code {process.ExitCode} before listening: {(await errors.ConfigureAwait(false)).Trim()}");
+                }
+                if (line.StartsWith("listening ", StringComparison.Ordinal))
+                {
+                    var emulator = new EmulatorProcess(process, line["listening ".Length..].Trim());
+                    _ = Task.Run(async () =>
+                    {
+                        while (await process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } more) lock (emulator._output) emulator._output.Add(more);
+                    });
+                    return emulator;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Kill(process);
+            throw new TimeoutException("hass-board-emulator did not report its address in time");
+        }
+    }
+
+    private static void Kill(Process process)
+    {
+        try { if (!process.HasExited) process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+    }
+
+    /// <summary>Kills the emulator now (a board losing power).</summary>
+    public void Kill() => Kill(_process);
+
+    public async ValueTask DisposeAsync()
+    {
+        try { _process.StandardInput.Close(); } catch (IOException) { }
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try { await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false); }
+        catch (OperationCanceledException) { Kill(_process); }
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,67 @@
+using Hass.Abstractions;
+using Hass.Board.Links;
+using Hass.Board.Protocol;
+using Hass.Board.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hass.Board.Tests;
+
+public class BoardCommandsTests
+{
+    [Fact]
+    public void Board_links_register_as_serial_and_tcp_components()
+    {
+        using var provider = new ServiceCollection().AddHassBoardLinks().BuildServiceProvider();
+        Assert.Equal("serial", provider.GetRequiredKeyedService<IBoardLinkFactory>("serial").Scheme);
+        Assert.Equal("tcp", provider.GetRequiredKeyedService<IBoardLinkFactory>("tcp").Scheme);
+        Assert.Equal(2, provider.GetServices<ComponentDescriptor>().Count(d => d.Kind == ComponentKind.BoardLink));
+    }
+
+    [Fact]
+    public void Design_files_are_read_or_refused_with_the_path_in_the_message()
+    {
+        var dir = Directory.CreateTempSubdirectory("hass-board-test");
+        try
+        {
+            var good = Path.Combine(dir.FullName, "design.json");
+            HassJson.WriteFile(good, TinyNet.Design());
+            Assert.Equal(TinyNet.Design().DesignHash(), BoardCommands.ReadDesign(good).DesignHash());
+            var bad = Path.Combine(dir.FullName, "bad.json");
+            File.WriteAllText(bad, "{ \"backend\": 3 ");
+            Assert.Contains(bad, Assert.Throws<InvalidDataException>(() => BoardCommands.ReadDesign(bad)).Message);
+            Assert.Contains("does not exist", Assert.Throws<FileNotFoundException>(() => BoardCommands.ReadDesign(Path.Combine(dir.FullName, "none.json"))).Message);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Descriptions_show_the_board_and_predicted_versus_measured()
+    {
+        var info = new BoardInfo { BoardName = "u250", Part = "xcu250", Firmware = "fw", BoardId = "SN1", ClockKHz = 250000, Dsp = 12288, Features = BoardFeatures.Emulated };
+        Assert.Contains("250 MHz", BoardCommands.Describe(info));
+        Assert.Contains("(emulated)", BoardCommands.Describe(info));
+        var m = new Measurement
+        {
+            DesignHash = new string('a', 64), Board = "u250", BoardId = "SN1", Firmware = "fw", Fidelity = Fidelity.Emulated,
+            MedianImagesPerSecond = 1000, PredictedImagesPerSecond = 1250, Repeats = [990, 1000, 1010], Spread = 0.02,
+            LayerCycles = new Dictionary<string, double> { ["conv1"] = 250 }, ClockMhz = 250, Images = 30,
+        };
+        var text = BoardCommands.Describe(m, TinyNet.Design());
+        Assert.Contains("measured/predicted = 0.8", text);
+        Assert.Contains("conv1", text);
+        Assert.Contains("1.25", text);
+    }
+
+    [Fact]
+    public void Designs_that_do_not_fit_the_connected_board_are_explained()
+    {
+        var info = new BoardInfo { BoardName = "zcu102", Part = "xczu9eg", Firmware = "fw", BoardId = "SN1", ClockKHz = 200000, Dsp = 2520, Bram18 = 1824, Lut = 274080, Ff = 548160 };
+        var problems = BoardRunner.CheckCompatible(TinyNet.Design(dsp: 3000), info);
+        Assert.Contains(problems, p => p.Contains("'u250'") && p.Contains("'zcu102'"));
+        Assert.Contains(problems, p => p.Contains("needs 3000 DSP") && p.Contains("has 2520"));
+        Assert.Empty(BoardRunner.CheckCompatible(TinyNet.Design(board: "zcu102"), info));
+    }
+}

@@ -1,0 +1,138 @@
+using System.Buffers.Binary;
+using Hass.Board.Protocol;
+
+namespace Hass.Board.Tests;
+
+public class FrameDecoderFuzzTests
+{
+    private const int Frames = 100_000;
+
+    /// <summary>
+    /// 100,000 seeded frames — intact, mutated (bit flips, truncation, insertions, forged length, duplicated sync)
+    /// and random garbage — fed as one stream in random slices. The decoder must not throw, must never hold more
+    /// than one maximum frame, must never allocate more than the payloads it returns (plus small per-frame
+    /// objects), must never return a frame that was not sent, and must recover almost every intact frame.
+    /// </summary>
+    [Fact]
+    public void Decoder_survives_100000_random_and_mutated_frames()
+    {
+        var rng = new Random(20261127);
+        var decoder = new FrameDecoder();
+        var results = new List<DecodeResult>(4096);
+        var sent = new HashSet<string>();
+        int intact = 0, intactDecoded = 0, mutated = 0;
+        var stream = new List<byte>(1 << 20);
+        var intactKeys = new HashSet<string>();
+
+        for (int i = 0; i < Frames; i++)
+        {
+            int kind = rng.Next(10);
+            byte[] bytes;
+            if (kind == 9)
+            {
+                bytes = new byte[rng.Next(1, 200)];
+                rng.NextBytes(bytes);
+                if (rng.Next(4) == 0 && bytes.Length > 2) { bytes[0] = FrameCodec.Sync0; bytes[1] = FrameCodec.Sync1; }
+            }
+            else
+            {
+                int size = rng.Next(100) == 0 ? rng.Next(FrameCodec.MaxPayload + 1) : rng.Next(0, 300);
+                var payload = new byte[size];
+                rng.NextBytes(payload);
+                bytes = FrameCodec.Encode((FrameType)rng.Next(256), (ushort)i, payload);
+                if (kind >= 5)
+                {
+                    sent.Add(Key(bytes));
+                    bytes = Mutate(bytes, rng);
+                    mutated++;
+                }
+                else
+                {
+                    intact++;
+                    intactKeys.Add(Key(bytes));
+                }
+                sent.Add(Key(bytes));
+            }
+            stream.AddRange(bytes);
+            if (stream.Count > 1 << 19 || i == Frames - 1)
+            {
+                intactDecoded += FeedInSlices(decoder, stream.ToArray(), rng, results, sent, intactKeys);
+                stream.Clear();
+            }
+        }
+        Assert.True(mutated > 35_000);
+        Assert.True(intactDecoded >= intact * 0.97, $"recovered {intactDecoded} of {intact} intact frames");
+    }
+
+    private static int FeedInSlices(FrameDecoder decoder, byte[] data, Random rng, List<DecodeResult> results, HashSet<string> sent, HashSet<string> intactKeys)
+    {
+        int recovered = 0;
+        for (int at = 0; at < data.Length;)
+        {
+            int n = Math.Min(data.Length - at, rng.Next(1, 8192));
+            results.Clear();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            decoder.Feed(data.AsSpan(at, n), results);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            at += n;
+
+            long payloadBytes = 0;
+            foreach (var r in results)
+            {
+                if (r.IsCorrupt) continue;
+                Assert.True(r.Frame!.Payload.Length <= FrameCodec.MaxPayload);
+                payloadBytes += r.Frame.Payload.Length;
+                var key = Key(FrameCodec.Encode(r.Frame));
+                Assert.True(sent.Contains(key), "decoder produced a frame that was never sent");
+                if (intactKeys.Contains(key)) recovered++;
+            }
+            Assert.True(decoder.Pending <= FrameCodec.MaxFrameSize);
+            Assert.True(allocated <= payloadBytes + 160L * results.Count + 4096,
+                $"decoder allocated {allocated} bytes for {results.Count} results with {payloadBytes} payload bytes");
+        }
+        return recovered;
+    }
+
+    private static string Key(byte[] frame) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(frame));
+
+    private static byte[] Mutate(byte[] frame, Random rng)
+    {
+        var bytes = new List<byte>(frame);
+        switch (rng.Next(6))
+        {
+            case 0: // bit flips anywhere
+                for (int k = rng.Next(1, 4); k > 0; k--) { int p = rng.Next(bytes.Count); bytes[p] ^= (byte)(1 << rng.Next(8)); }
+                break;
+            case 1: // truncation
+            {
+                int keep = rng.Next(1, bytes.Count);
+                bytes.RemoveRange(keep, bytes.Count - keep);
+                break;
+            }
+            case 2: // inserted garbage
+            {
+                var junk = new byte[rng.Next(1, 20)];
+                rng.NextBytes(junk);
+                bytes.InsertRange(rng.Next(bytes.Count), junk);
+                break;
+            }
+            case 3: // forged length with a valid header check: the CRC must catch it
+            {
+                var arr = bytes.ToArray();
+                BinaryPrimitives.WriteUInt32LittleEndian(arr.AsSpan(6), (uint)rng.Next(FrameCodec.MaxPayload + 1));
+                BinaryPrimitives.WriteUInt16LittleEndian(arr.AsSpan(10), (ushort)(System.IO.Hashing.Crc32.HashToUInt32(arr.AsSpan(0, 10)) & 0xFFFF));
+                return arr;
+            }
+            case 4: // forged length beyond the maximum
+            {
+                var arr = bytes.ToArray();
+                BinaryPrimitives.WriteUInt32LittleEndian(arr.AsSpan(6), (uint)rng.Next(FrameCodec.MaxPayload + 1, int.MaxValue));
+                return arr;
+            }
+            default: // sync bytes sprinkled inside
+                for (int k = rng.Next(1, 4); k > 0; k--) { int p = rng.Next(bytes.Count); bytes.Insert(p, FrameCodec.Sync1); bytes.Insert(p, FrameCodec.Sync0); }
+                break;
+        }
+        return bytes.ToArray();
+    }
+}
