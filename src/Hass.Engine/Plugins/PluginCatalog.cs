@@ -30,6 +30,21 @@ public sealed class PluginCatalog
         "Microsoft.Extensions.Diagnostics.Abstractions",
     ];
 
+    /// <summary>The shared assemblies the host can actually provide (TorchSharp, Hass.Torch only when present).</summary>
+    private static readonly Lazy<IReadOnlyList<AssemblyName>> AvailableSharedAssemblies = new(() =>
+    {
+        var available = new List<AssemblyName>();
+        foreach (var name in SharedAssemblyNames)
+        {
+            try
+            {
+                available.Add(System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName(name)).GetName());
+            }
+            catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException) { }
+        }
+        return available;
+    });
+
     private readonly List<LoadedPlugin> _plugins = [];
     private readonly List<PluginError> _errors = [];
     private readonly List<(ServiceDescriptor Service, string Folder)> _services = [];
@@ -123,7 +138,7 @@ public sealed class PluginCatalog
             var loader = PluginLoader.CreateFromAssemblyFile(path, [typeof(IHassPlugin), typeof(IServiceCollection)], config =>
             {
                 config.PreferSharedTypes = true;
-                foreach (var shared in SharedAssemblyNames) config.SharedAssemblies.Add(new AssemblyName(shared));
+                foreach (var shared in AvailableSharedAssemblies.Value) config.SharedAssemblies.Add(shared);
             });
             return loader.LoadDefaultAssembly();
         }
