@@ -53,7 +53,7 @@ public sealed class HassStore : IDisposable
             store.CheckSchema();
             return store;
         }
-        catch (LiteException e)
+        catch (Exception e) when (e is not StoreException)
         {
             db?.Dispose();
             storeLock.Dispose();
