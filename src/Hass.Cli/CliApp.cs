@@ -65,6 +65,12 @@ public static class CliApp
         });
         if (!isTerminal) console.Profile.Width = 200;
 
+        if (args is ["--version"])
+        {
+            // The library's version option prints the entry assembly's version, which is not hass when hosted (tests).
+            outWriter.WriteLine(Version);
+            return ExitCodes.Success;
+        }
         var root = BuildRoot(parse => new CliContext(parse, console, errWriter, isTerminal));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
