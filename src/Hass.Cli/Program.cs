@@ -1,1 +1,1 @@
-return 0;
+return await Hass.Cli.CliApp.RunAsync(args);

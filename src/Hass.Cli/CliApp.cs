@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Reflection;
+using Hass.Cli.Commands;
+using Hass.Engine.Campaigns;
+using Hass.Engine.Plugins;
+using Hass.Engine.Storage;
+using Spectre.Console;
+
+namespace Hass.Cli;
+
+/// <summary>The `hass` command line: commands discovered from this assembly, errors mapped to exit codes.</summary>
+public static class CliApp
+{
+    public static RootCommand BuildRoot(Func<ParseResult, CliContext> contextFactory)
+    {
+        var root = new RootCommand("hass — hardware-aware sparsity search (HASS) for dataflow FPGA accelerators");
+        foreach (var o in GlobalOptions.All) root.Options.Add(o);
+        var commands = typeof(CliApp).Assembly.GetTypes()
+            .Where(t => typeof(ICliCommand).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+            .Select(t => (ICliCommand)Activator.CreateInstance(t)!)
+            .OrderBy(c => c.Order).ThenBy(c => c.GetType().Name, StringComparer.Ordinal);
+        CommandRunner runner = action => async (parse, ct) =>
+        {
+            var context = contextFactory(parse);
+            try
+            {
+                return await action(context, ct);
+            }
+            catch (Exception e)
+            {
+                var (code, message) = Map(e);
+                context.Error.WriteLine("error: " + message);
+                if (Environment.GetEnvironmentVariable("HASS_DEBUG") == "1") context.Error.WriteLine(e);
+                return code;
+            }
+        };
+        foreach (var c in commands) root.Subcommands.Add(c.Build(runner));
+        return root;
+    }
+
+    /// <summary>Exception → (exit code, one clear message).</summary>
+    public static (int Code, string Message) Map(Exception e) => e switch
+    {
+        CampaignException c => (ExitCodes.InvalidInput, c.Message),
+        UsageException u => (ExitCodes.InvalidInput, u.Message),
+        StoreInUseException s => (ExitCodes.StoreInUse, s.Message),
+        StoreException s => (ExitCodes.StoreUnusable, s.Message),
+        PluginLoadException p => (ExitCodes.PluginErrors, p.Message),
+        OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
+        _ => (ExitCodes.Failure, $"{e.GetType().Name}: {e.Message} (set HASS_DEBUG=1 for the stack trace)"),
+    };
+
+    /// <summary>Runs `hass` with the given arguments and writers (tests call this in-process).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, bool? interactive = null)
+    {
+        var outWriter = stdout ?? Console.Out;
+        var errWriter = stderr ?? Console.Error;
+        var isTerminal = interactive ?? (stdout is null && !Console.IsOutputRedirected);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(outWriter),
+            Ansi = isTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = isTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = isTerminal ? InteractionSupport.Yes : InteractionSupport.No,
+        });
+        if (!isTerminal) console.Profile.Width = 200;
+
+        if (args is ["--version"])
+        {
+            // The library's version option prints the entry assembly's version, which is not hass when hosted (tests).
+            outWriter.WriteLine(Version);
+            return ExitCodes.Success;
+        }
+        var root = BuildRoot(parse => new CliContext(parse, console, errWriter, isTerminal));
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) errWriter.WriteLine("error: " + error.Message);
+            errWriter.WriteLine("run 'hass --help' for usage");
+            return ExitCodes.InvalidInput;
+        }
+        return await parse.InvokeAsync(new InvocationConfiguration
+        {
+            Output = outWriter, Error = errWriter, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false,
+        });
+    }
+
+    public static string Version => typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+}

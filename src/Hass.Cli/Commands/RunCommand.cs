@@ -1,0 +1,120 @@
+using System.CommandLine;
+using Hass.Engine.Campaigns;
+using Hass.Engine.Plugins;
+using Hass.Engine.Running;
+using Hass.Engine.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Hass.Cli.Commands;
+
+/// <summary>`hass run [campaign.json]`: runs (or resumes) a campaign in the generic host.</summary>
+public sealed class RunCommand : ICliCommand
+{
+    public int Order => 10;
+    public const string DefaultCampaign = "examples/fmnist-hass.json";
+
+    private static readonly Argument<string?> CampaignArg = new("campaign") { Description = $"Campaign JSON file (default: {DefaultCampaign} next to hass)", Arity = ArgumentArity.ZeroOrOne };
+    private static readonly Option<int?> Trials = new("--trials") { Description = "Override budget.trials" };
+    private static readonly Option<string?> WallTime = new("--wall-time") { Description = "Override budget.wallTime (seconds, hh:mm:ss, 15m)" };
+    private static readonly Option<string?> Board = new("--board") { Description = "Override board" };
+    private static readonly Option<string?> Strategy = new("--strategy") { Description = "Override strategy.name (its settings are dropped)" };
+    private static readonly Option<string?> Backend = new("--backend") { Description = "Override backend.name" };
+    private static readonly Option<int?> Seed = new("--seed") { Description = "Override seed" };
+    private static readonly Option<string?> Name = new("--name") { Description = "Override the campaign name (e.g. to start a fresh campaign from the same file)" };
+    private static readonly Option<bool> NoWarmStart = new("--no-warm-start") { Description = "Do not warm-start from earlier campaigns" };
+
+    public Command Build(CommandRunner run)
+    {
+        var cmd = new Command("run", "Run a campaign, or resume it if the store already has it");
+        cmd.Arguments.Add(CampaignArg);
+        foreach (var o in new Option[] { Trials, WallTime, Board, Strategy, Backend, Seed, Name, NoWarmStart }) cmd.Options.Add(o);
+        cmd.SetAction(run(ExecuteAsync));
+        return cmd;
+    }
+
+    private static async Task<int> ExecuteAsync(CliContext ctx, CancellationToken ct)
+    {
+        var path = ctx.Parse.GetValue(CampaignArg);
+        if (path is null)
+        {
+            path = Path.Combine(AppContext.BaseDirectory, DefaultCampaign);
+            if (!File.Exists(path))
+                throw new UsageException($"the default campaign {DefaultCampaign} is not shipped next to hass ({path}); give a campaign file: hass run path/to/campaign.json");
+        }
+        TimeSpan? wall = null;
+        if (ctx.Parse.GetValue(WallTime) is { } w)
+            wall = Engine.Campaigns.JsonFieldReaderAccess.ParseDuration(w) is { } d && d > TimeSpan.Zero ? d
+                : throw new UsageException($"--wall-time: '{w}' is not a duration (seconds, hh:mm:ss or like 15m)");
+        var overrides = new CampaignOverrides
+        {
+            Name = ctx.Parse.GetValue(Name), Trials = ctx.Parse.GetValue(Trials), WallTime = wall, Board = ctx.Parse.GetValue(Board),
+            Strategy = ctx.Parse.GetValue(Strategy), Backend = ctx.Parse.GetValue(Backend), Seed = ctx.Parse.GetValue(Seed),
+            WarmStart = ctx.Parse.GetValue(NoWarmStart) ? false : null,
+        };
+        var spec = CampaignLoader.Load(path, overrides);
+        var catalog = ctx.LoadPlugins();
+        var boards = ctx.LoadBoards();
+        using var provider = PluginSources.BuildProvider(catalog);
+        var components = new HassComponents(provider);
+        var measurer = provider.GetService<IDesignMeasurer>();
+        CampaignLoader.Validate(spec, path, components, boards, measurer is not null);
+
+        using var store = ctx.OpenStore(createIfMissing: true);
+        ctx.Out.WriteLine($"campaign '{spec.Name}': model {spec.Model}, pruning {spec.Pruning.Name}, backend {spec.Backend.Name}, board {spec.Board}, " +
+                          $"strategy {spec.Strategy.Name}, objective {CampaignLoader.MetricName(spec.Objective.Metric)} (tolerance {spec.Objective.ToleranceTop1} points), store {store.Path}");
+        var observer = new ConsoleObserver(ctx);
+        var runner = new CampaignRunner(spec, path, store, components, boards, observer, measurer);
+        var holder = new CampaignOutcomeHolder();
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
+        builder.Services.AddSingleton(runner);
+        builder.Services.AddSingleton(holder);
+        builder.Services.AddHostedService<CampaignHostedService>();
+        using var host = builder.Build();
+
+        if (ctx.Interactive)
+        {
+            await ctx.Out.Progress().AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(async progress =>
+                {
+                    observer.Task = progress.AddTask(Markup.Escape($"campaign {spec.Name}"), maxValue: spec.Budget.Trials ?? 1);
+                    await host.RunAsync(CancellationToken.None);
+                    observer.Task.StopTask();
+                });
+        }
+        else
+        {
+            await host.RunAsync(CancellationToken.None);
+        }
+
+        if (holder.Error is not null) throw holder.Error;
+        var result = holder.Result ?? throw new InvalidOperationException("the campaign ended without a result");
+        Summarise(ctx, result);
+        return result.Status switch
+        {
+            CampaignStatus.Complete => ExitCodes.Success,
+            CampaignStatus.Interrupted => ExitCodes.Interrupted,
+            _ => ExitCodes.Failure,
+        };
+    }
+
+    private static void Summarise(CliContext ctx, CampaignResult result)
+    {
+        ctx.Out.WriteLine($"campaign '{result.Campaign}' {result.Status.ToString().ToLowerInvariant()}: {result.Message}; {result.TrialsRun} trials run now, {result.TrialsTotal} in the store");
+        if (result.Best is { } best)
+            ctx.Out.WriteLine($"best feasible: trial {best.Number}: {Engine.Running.Objective.Throughput(best):F1} img/s ({best.ThroughputFidelity.ToString().ToLowerInvariant()}), top-1 {best.Accuracy:F2}%, " +
+                              $"weight sparsity {best.WeightSparsity:P1}, activation sparsity {best.ActivationSparsity:P1}");
+        else ctx.Out.WriteLine("no feasible trial yet");
+        if (result.Status == CampaignStatus.Interrupted)
+            ctx.Error.WriteLine($"interrupted: completed trials are in the store; run the same command again to resume");
+        if (result.Status == CampaignStatus.Failed)
+            ctx.Error.WriteLine("error: " + result.Message);
+    }
+}

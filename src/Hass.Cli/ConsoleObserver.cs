@@ -1,0 +1,59 @@
+using Hass.Abstractions;
+using Hass.Engine.Running;
+using Spectre.Console;
+
+namespace Hass.Cli;
+
+/// <summary>
+/// Campaign progress on the console: a live progress bar (trial n of N, best feasible, ETA) on a terminal,
+/// plain lines (one per trial) when the output is redirected.
+/// </summary>
+internal sealed class ConsoleObserver(CliContext context) : ICampaignObserver
+{
+    private readonly object _gate = new();
+    public ProgressTask? Task { get; set; }
+
+    public void Info(string message)
+    {
+        lock (_gate) context.Out.WriteLine(message);
+    }
+
+    public void Warning(string message)
+    {
+        lock (_gate) context.Warn(message);
+    }
+
+    public void TrialStarted(int number, ParameterSet parameters, CampaignProgress progress)
+    {
+        if (Task is null) return;
+        lock (_gate) Task.Description = Escape($"trial {number}{Of(progress)} · best {progress.BestLabel}");
+    }
+
+    public void TrialFinished(TrialRecord trial, CampaignProgress progress)
+    {
+        var line = $"trial {trial.Number}{Of(progress)} {trial.State.ToString().ToLowerInvariant()}: " + Outcome(trial)
+                   + $" | best {progress.BestLabel}" + (progress.Eta is { } eta ? $" | ETA {Fmt(eta)}" : "");
+        lock (_gate)
+        {
+            if (Task is not null)
+            {
+                if (progress.Budget is { } b) { Task.MaxValue = b; Task.Value = progress.Done; }
+                Task.Description = Escape($"{progress.Done}{(progress.Budget is { } n ? "/" + n : "")} trials · best {progress.BestLabel}");
+            }
+            else context.Out.WriteLine(line);
+        }
+    }
+
+    private static string Of(CampaignProgress p) => p.Budget is { } b ? $"/{b}" : "";
+
+    private static string Outcome(TrialRecord t) => t.State switch
+    {
+        TrialState.Complete => $"top-1 {t.Accuracy:F2}% ({(t.Feasible ? "feasible" : $"drop over by {t.ConstraintViolation:F2}")}), " +
+                               $"{Engine.Running.Objective.Throughput(t):F1} img/s{(t.EvaluationCacheHit ? " [eval cached]" : "")}{(t.DesignCacheHit ? " [design cached]" : "")}",
+        TrialState.Pruned => $"top-1 {t.Accuracy:F2}% stopped early",
+        _ => t.Error ?? "",
+    };
+
+    internal static string Fmt(TimeSpan t) => t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss") : t.ToString(@"m\:ss");
+    private static string Escape(string s) => Markup.Escape(s);
+}

@@ -1,0 +1,22 @@
+namespace Hass.Cli;
+
+/// <summary>Process exit codes of `hass` (docs/cli.md).</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    /// <summary>The work failed (e.g. too many consecutive trial failures) or an unexpected error.</summary>
+    public const int Failure = 1;
+    /// <summary>Bad input: command-line usage, campaign file, unknown names, graph/profile/board files.</summary>
+    public const int InvalidInput = 2;
+    /// <summary>The store is owned by another running process.</summary>
+    public const int StoreInUse = 3;
+    /// <summary>The store cannot be used: newer schema, damaged, or missing.</summary>
+    public const int StoreUnusable = 4;
+    /// <summary>One or more plugins failed to load (`hass plugins`).</summary>
+    public const int PluginErrors = 5;
+    /// <summary>Interrupted (Ctrl-C / SIGTERM); completed trials are in the store, `hass run` resumes.</summary>
+    public const int Interrupted = 130;
+}
+
+/// <summary>A usage problem found by a command (exit code 2), with a message saying what to do.</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,81 @@
+using Hass.Abstractions;
+using Hass.Engine.Campaigns;
+
+namespace Hass.Engine.Running;
+
+/// <summary>The metrics of one trial that objectives are computed from.</summary>
+public sealed record TrialMetrics(double Accuracy, double AccuracyDrop, double Throughput, double GopsPerDsp, double Latency,
+    double EffectiveSparsity, double WeightSparsity, double ActivationSparsity)
+{
+    /// <summary>The TrialOutcome.Metrics dictionary (keys fixed by the working agreement).</summary>
+    public IReadOnlyDictionary<string, double> ToDictionary() => new Dictionary<string, double>
+    {
+        ["accuracy"] = Accuracy, ["accuracyDrop"] = AccuracyDrop, ["throughput"] = Throughput, ["gopsPerDsp"] = GopsPerDsp,
+        ["latency"] = Latency, ["effectiveSparsity"] = EffectiveSparsity, ["weightSparsity"] = WeightSparsity,
+        ["activationSparsity"] = ActivationSparsity,
+    };
+}
+
+/// <summary>
+/// Turns metrics into objective values and a constraint: by default maximise throughput subject to
+/// accuracyDrop ≤ tolerance (ConstraintViolation = drop − tolerance); or GOP/s per DSP, latency (minimised),
+/// or the pair (accuracy, throughput) whose feasible non-dominated trials form the Pareto set.
+/// </summary>
+public sealed class Objective(ObjectiveSpec spec)
+{
+    public ObjectiveSpec Spec { get; } = spec;
+    public double Tolerance => Spec.ToleranceTop1;
+    public bool IsMulti => Spec.Metric == ObjectiveMetric.Multi;
+
+    public IReadOnlyList<ObjectiveDirection> Directions => IsMulti
+        ? [ObjectiveDirection.Maximize, ObjectiveDirection.Maximize]
+        : [CampaignSpec.NaturalDirection(Spec.Metric)];
+
+    public IReadOnlyList<string> ValueNames => Spec.Metric switch
+    {
+        ObjectiveMetric.Multi => ["accuracy", "throughput"],
+        ObjectiveMetric.GopsPerDsp => ["gopsPerDsp"],
+        ObjectiveMetric.Latency => ["latency"],
+        _ => ["throughput"],
+    };
+
+    public IReadOnlyList<double> Values(TrialMetrics m) => Spec.Metric switch
+    {
+        ObjectiveMetric.Multi => [m.Accuracy, m.Throughput],
+        ObjectiveMetric.GopsPerDsp => [m.GopsPerDsp],
+        ObjectiveMetric.Latency => [m.Latency],
+        _ => [m.Throughput],
+    };
+
+    public double Violation(double accuracyDrop) => accuracyDrop - Tolerance;
+
+    /// <summary>True when <paramref name="a"/> is better than <paramref name="b"/> on the primary value.</summary>
+    public bool Better(double a, double b) => Directions[0] == ObjectiveDirection.Maximize ? a > b : a < b;
+
+    /// <summary>The best feasible completed trial on the primary value (for multi: highest throughput).</summary>
+    public TrialRecord? Best(IEnumerable<TrialRecord> trials)
+    {
+        TrialRecord? best = null;
+        foreach (var t in trials)
+        {
+            if (t.State != TrialState.Complete || !t.Feasible || t.ObjectiveValues.Count == 0) continue;
+            var v = PrimaryForRanking(t);
+            if (best is null || Better(v, PrimaryForRanking(best))) best = t;
+        }
+        return best;
+    }
+
+    private double PrimaryForRanking(TrialRecord t) => IsMulti ? t.ObjectiveValues[1] : t.ObjectiveValues[0];
+
+    /// <summary>Feasible completed trials not dominated in (accuracy, throughput), sorted by throughput.</summary>
+    public static IReadOnlyList<TrialRecord> ParetoFront(IEnumerable<TrialRecord> trials)
+    {
+        var points = trials.Where(t => t.State == TrialState.Complete && t.Feasible && t.Accuracy is not null && t.Design is not null)
+            .Select(t => (Trial: t, Acc: t.Accuracy!.Value, Thr: Throughput(t))).ToList();
+        return points.Where(p => !points.Any(q => q.Acc >= p.Acc && q.Thr >= p.Thr && (q.Acc > p.Acc || q.Thr > p.Thr)))
+            .OrderBy(p => p.Thr).Select(p => p.Trial).ToList();
+    }
+
+    /// <summary>The throughput the objective used: measured when there is one, else (calibrated) predicted.</summary>
+    public static double Throughput(TrialRecord t) => t.MeasuredThroughput ?? t.PredictedThroughput ?? t.Design?.Performance.ThroughputImagesPerSecond ?? 0;
+}

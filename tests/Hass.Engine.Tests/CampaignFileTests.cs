@@ -1,0 +1,127 @@
+using Hass.Engine.Campaigns;
+
+namespace Hass.Engine.Tests;
+
+public class CampaignFileTests
+{
+    private const string Minimal = """
+        { "name": "c1", "model": "synthetic-cnn", "pruning": "synthetic-threshold", "backend": "toy", "board": "toy-board",
+          "strategy": "seeded-random", "budget": { "trials": 5 } }
+        """;
+
+    [Fact]
+    public void Minimal_campaign_gets_the_documented_defaults()
+    {
+        var spec = CampaignLoader.Parse(Minimal, "test");
+        Assert.Equal(ObjectiveMetric.Throughput, spec.Objective.Metric);
+        Assert.Equal(1.0, spec.Objective.ToleranceTop1);
+        Assert.True(spec.WarmStart);
+        Assert.True(spec.EarlyStop.Enabled);
+        Assert.Equal(3.0, spec.EarlyStop.DropFactor);
+        Assert.Equal(5, spec.MaxConsecutiveFailures);
+        Assert.Equal(2000, spec.Dataset.SearchImages);
+        Assert.Null(spec.Measure);
+    }
+
+    [Fact]
+    public void Example_synthetic_campaign_parses()
+    {
+        var spec = CampaignLoader.Load(TestEnvironment.SyntheticCampaign);
+        Assert.Equal("synthetic", spec.Name);
+        Assert.Equal(0.9, spec.Backend.Options.ResourceAllocation);
+    }
+
+    [Theory]
+    [InlineData("{ \"name\": ", "is not valid JSON")]
+    [InlineData("[1,2]", "the top level must be a JSON object")]
+    public void Malformed_json_is_reported(string json, string expected)
+    {
+        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Parse(json, "bad.json"));
+        Assert.Contains("campaign bad.json is not valid", e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Theory]
+    [InlineData("\"objective\": { \"toleranceTop1\": 150 }", "objective.toleranceTop1: must be in [0, 100] (got 150)")]
+    [InlineData("\"objective\": { \"metric\": \"speed\" }", "objective.metric: 'speed' is not a metric")]
+    [InlineData("\"objective\": { \"metric\": \"latency\", \"direction\": \"maximize\" }", "objective.direction: metric 'latency' can only be minimized")]
+    [InlineData("\"budget\": { \"trials\": 0 }", "budget.trials: must be in [1, 1000000] (got 0)")]
+    [InlineData("\"budget\": { \"trials\": 5, \"wallTime\": \"soon\" }", "budget.wallTime: must be seconds")]
+    [InlineData("\"seed\": -1", "seed: must be in [0, 2147483647] (got -1)")]
+    [InlineData("\"seed\": \"x\"", "seed: must be a whole number (got \"x\")")]
+    [InlineData("\"budgt\": {}", "budgt: unknown field (did you mean 'budget'?)")]
+    [InlineData("\"backend\": { \"name\": \"toy\", \"options\": { \"resourceAllocation\": 1.5 } }", "backend.options.resourceAllocation: must be in (0, 1] (got 1.5)")]
+    [InlineData("\"backend\": { \"name\": \"toy\", \"options\": { \"batchSize\": 0 } }", "backend.options.batchSize: must be in [1, 1048576] (got 0)")]
+    [InlineData("\"dataset\": { \"searchImages\": 0 }", "dataset.searchImages: must be in [1, 10000000] (got 0)")]
+    [InlineData("\"earlyStop\": { \"dropFactor\": 0.5 }", "earlyStop.dropFactor: must be in [1, 1000] (got 0.5)")]
+    [InlineData("\"maxConsecutiveFailures\": 0", "maxConsecutiveFailures: must be in [1, 1000] (got 0)")]
+    [InlineData("\"measure\": { \"link\": \"usb:1\" }", "measure.link: 'usb:1' must look like serial:/dev/ttyUSB0@921600 or tcp:host:port")]
+    [InlineData("\"measure\": { \"link\": \"tcp:localhost:1\", \"designs\": { \"topK\": 0 } }", "measure.designs: set topK and/or everyN above 0")]
+    [InlineData("\"name\": \"a b\"", "name: 'a b' must be 1-64 characters")]
+    public void Out_of_range_or_wrong_values_name_the_field(string field, string expected)
+    {
+        var json = Minimal.TrimEnd().TrimEnd('}') + ", " + field + " }";
+        // Later duplicate keys would be ambiguous; replace instead of append when the field exists in Minimal.
+        var key = field[..(field.IndexOf(':'))].Trim();
+        if (Minimal.Contains(key)) json = ReplaceField(key, field);
+        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Parse(json, "c.json"));
+        Assert.Contains(expected, e.Message);
+    }
+
+    private static string ReplaceField(string key, string field)
+    {
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(Minimal)!.AsObject();
+        var replacement = System.Text.Json.Nodes.JsonNode.Parse("{" + field + "}")!.AsObject();
+        foreach (var kv in replacement.ToList()) { replacement.Remove(kv.Key); doc[kv.Key] = kv.Value; }
+        return doc.ToJsonString();
+    }
+
+    [Fact]
+    public void Missing_required_fields_are_all_listed()
+    {
+        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Parse("{ \"name\": \"x\" }", "c.json"));
+        Assert.Contains("model: is required", e.Message);
+        Assert.Contains("pruning: is required", e.Message);
+        Assert.Contains("backend: is required", e.Message);
+        Assert.Contains("board: is required", e.Message);
+        Assert.Contains("strategy: is required", e.Message);
+    }
+
+    [Fact]
+    public void Overrides_replace_the_common_fields()
+    {
+        var spec = CampaignLoader.Parse(Minimal, "test", new CampaignOverrides { Trials = 9, Board = "b2", Strategy = "other", Seed = 3, WallTime = TimeSpan.FromMinutes(2), Name = "n2" });
+        Assert.Equal(9, spec.Budget.Trials);
+        Assert.Equal("b2", spec.Board);
+        Assert.Equal("other", spec.Strategy.Name);
+        Assert.Equal(3, spec.Seed);
+        Assert.Equal(TimeSpan.FromMinutes(2), spec.Budget.WallTime);
+        Assert.Equal("n2", spec.Name);
+    }
+
+    [Fact]
+    public void Unknown_component_and_board_names_list_the_available_ones()
+    {
+        var (provider, components) = TestEnvironment.SyntheticComponents();
+        using var _ = provider;
+        var json = Minimal.Replace("\"toy\"", "\"warp-drive\"").Replace("\"seeded-random\"", "\"tpe-x\"").Replace("toy-board", "no-board").Replace("synthetic-cnn", "resnet9000");
+        var spec = CampaignLoader.Parse(json, "c.json");
+        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurerAvailable: false));
+        Assert.Contains("backend.name: unknown backend 'warp-drive'; available: toy", e.Message);
+        Assert.Contains("strategy.name: unknown search 'tpe-x'; available: seeded-random", e.Message);
+        Assert.Contains("board: unknown board 'no-board'; available: toy-board", e.Message);
+        Assert.Contains("model: unknown model 'resnet9000' (no evaluator supports it); available models: synthetic-cnn", e.Message);
+    }
+
+    [Fact]
+    public void Measure_section_without_a_measurer_and_multi_without_a_multi_strategy_are_refused()
+    {
+        var (provider, components) = TestEnvironment.SyntheticComponents();
+        using var _ = provider;
+        var json = Minimal.TrimEnd().TrimEnd('}') + ", \"measure\": { \"link\": \"tcp:127.0.0.1:9\" }, \"objective\": { \"metric\": \"multi\" } }";
+        var spec = CampaignLoader.Parse(json, "c.json");
+        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurerAvailable: false));
+        Assert.Contains("measure: this build has no design measurer", e.Message);
+        Assert.Contains("objective.metric: 'multi' needs a multi-objective strategy, and 'seeded-random' is not one", e.Message);
+    }
+}

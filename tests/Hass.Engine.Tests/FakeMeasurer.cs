@@ -1,0 +1,24 @@
+using Hass.Abstractions;
+using Hass.Engine.Running;
+
+namespace Hass.Engine.Tests;
+
+/// <summary>Test-only measurer: "measures" a fixed fraction of the predicted throughput.</summary>
+public sealed class FakeMeasurer(double ratio) : IDesignMeasurer
+{
+    public int Measured { get; private set; }
+
+    public Task<MeasuredBoardIdentity> IdentifyAsync(MeasureOptions options, CancellationToken cancellationToken) =>
+        Task.FromResult(new MeasuredBoardIdentity("fake-" + options.Board.Name, "fw-1"));
+
+    public Task<Measurement> MeasureAsync(HardwareDesign design, DeployableNetwork network, MeasureOptions options, CancellationToken cancellationToken)
+    {
+        Measured++;
+        var value = design.Performance.ThroughputImagesPerSecond * ratio;
+        return Task.FromResult(new Measurement
+        {
+            DesignHash = "", Board = options.Board.Name, BoardId = "", Firmware = "", Fidelity = Fidelity.Emulated,
+            MedianImagesPerSecond = value, Repeats = Enumerable.Repeat(value, options.Repeats).ToList(), Images = options.Images,
+        });
+    }
+}

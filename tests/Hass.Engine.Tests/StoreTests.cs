@@ -1,0 +1,65 @@
+using Hass.Abstractions;
+using Hass.Engine.Storage;
+
+namespace Hass.Engine.Tests;
+
+public class StoreTests
+{
+    [Fact]
+    public void Second_open_of_the_same_store_is_refused_with_the_owner_pid()
+    {
+        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        using (var first = HassStore.Open(path))
+        {
+            var e = Assert.Throws<StoreInUseException>(() => HassStore.Open(path));
+            Assert.Equal($"store {path} is in use by PID {Environment.ProcessId}; wait for it to finish, stop it, or use another --store", e.Message);
+        }
+        using var again = HassStore.Open(path);
+    }
+
+    [Fact]
+    public void Newer_schema_is_refused_and_the_file_is_not_changed()
+    {
+        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        using (var store = HassStore.Open(path)) store.SetSchemaVersionForTests(HassStore.SchemaVersion + 1);
+        var before = File.ReadAllBytes(path);
+        var e = Assert.Throws<StoreSchemaException>(() => HassStore.Open(path));
+        Assert.Contains($"has schema version {HassStore.SchemaVersion + 1}, newer than this hass understands ({HassStore.SchemaVersion}", e.Message);
+        Assert.Equal(before, File.ReadAllBytes(path));
+        using var reopenLock = new FileStream(path + ".lock", FileMode.Open, FileAccess.ReadWrite, FileShare.None); // lock was released
+    }
+
+    [Fact]
+    public void Not_a_store_is_refused_clearly()
+    {
+        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        File.WriteAllText(path, new string('x', 20000));
+        var e = Assert.ThrowsAny<StoreException>(() => HassStore.Open(path));
+        Assert.Contains($"store {path}", e.Message);
+    }
+
+    [Fact]
+    public void Missing_store_is_reported_when_not_creating()
+    {
+        var path = Path.Combine(TestEnvironment.TempDir(), "none.db");
+        var e = Assert.Throws<StoreException>(() => HassStore.Open(path, createIfMissing: false));
+        Assert.Contains("does not exist", e.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void Trials_round_trip_in_order()
+    {
+        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        using (var store = HassStore.Open(path))
+        {
+            foreach (var n in new[] { 3, 1, 2 })
+                store.SaveTrial(new TrialRecord { Campaign = "c", Number = n, State = TrialState.Complete, Parameters = new ParameterSet(new Dictionary<string, double> { ["w:x"] = n / 10.0 }) });
+            store.SaveTrial(new TrialRecord { Campaign = "other", Number = 1, State = TrialState.Failed, Parameters = new ParameterSet(new Dictionary<string, double>()) });
+        }
+        using var reopened = HassStore.Open(path);
+        var trials = reopened.Trials("c");
+        Assert.Equal([1, 2, 3], trials.Select(t => t.Number));
+        Assert.Equal(0.2, trials[1].Parameters["w:x"]);
+    }
+}

@@ -1,0 +1,46 @@
+using Hass.Engine.Boards;
+using Hass.Engine.Plugins;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hass.Engine.Tests;
+
+/// <summary>Paths of the repository, the deployed test plugins and fixtures; temporary folders.</summary>
+public static class TestEnvironment
+{
+    public static string RepoRoot { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "HASS.Engine.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("HASS.Engine.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public static string TestPlugin(string name) => Path.Combine(RepoRoot, "artifacts", "testplugins", "Hass.TestPlugins." + name);
+    public static string FixtureBoards => Path.Combine(RepoRoot, "tests", "Hass.IntegrationTests", "Fixtures", "boards");
+    public static string SyntheticCampaign => Path.Combine(RepoRoot, "examples", "synthetic.json");
+
+    public static string TempDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "hass-tests", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>The synthetic plugin loaded through the real catalog, as a component registry.</summary>
+    public static (ServiceProvider Provider, HassComponents Components) SyntheticComponents(Action<IServiceCollection>? extra = null)
+    {
+        var catalog = new PluginCatalog();
+        catalog.LoadFolder(TestPlugin("Synthetic"));
+        if (catalog.Errors.Count > 0) throw new InvalidOperationException(catalog.Errors[0].Message);
+        var provider = PluginSources.BuildProvider(catalog, extra);
+        return (provider, new HassComponents(provider));
+    }
+
+    public static BoardLibrary Boards()
+    {
+        var lib = new BoardLibrary();
+        lib.AddFolder(FixtureBoards);
+        return lib;
+    }
+}

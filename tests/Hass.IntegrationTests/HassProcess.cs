@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Hass.IntegrationTests;
+
+/// <summary>`hass` as a real child process (dotnet hass.dll from the CLI's build output), with its output captured.</summary>
+public sealed class HassProcess : IDisposable
+{
+    public static string RepoRoot { get; } = FindRoot();
+    public static string SyntheticPlugin => Path.Combine(RepoRoot, "artifacts", "testplugins", "Hass.TestPlugins.Synthetic");
+    public static string FixtureBoards => Path.Combine(RepoRoot, "tests", "Hass.IntegrationTests", "Fixtures", "boards");
+    public static string SyntheticCampaign => Path.Combine(RepoRoot, "examples", "synthetic.json");
+
+    /// <summary>The CLI build of the same configuration as this test assembly.</summary>
+    public static string HassDll
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<cfg>/net10.0
+            var path = Path.Combine(RepoRoot, "src", "Hass.Cli", "bin", configuration, "net10.0", "hass.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException("hass.dll not built", path);
+        }
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "HASS.Engine.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("HASS.Engine.sln not found");
+    }
+
+    public static string TempDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "hass-integration", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static string[] Common(string store) =>
+        ["--no-builtin-plugins", "--no-builtin-boards", "--plugins", SyntheticPlugin, "--boards", FixtureBoards, "--store", store];
+
+    private readonly Process _process;
+    private readonly StringBuilder _out = new();
+    private readonly StringBuilder _err = new();
+    private readonly object _gate = new();
+
+    private HassProcess(Process p)
+    {
+        _process = p;
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_gate) _out.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_gate) _err.AppendLine(e.Data); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+    }
+
+    public static HassProcess Start(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        psi.ArgumentList.Add(HassDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("HASS_PLUGINS");
+        psi.Environment.Remove("HASS_BOARDS");
+        psi.Environment.Remove("HASS_STORE");
+        return new HassProcess(Process.Start(psi)!);
+    }
+
+    public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public string Out { get { lock (_gate) return _out.ToString(); } }
+    public string Err { get { lock (_gate) return _err.ToString(); } }
+
+    /// <summary>Waits (bounded) until stdout contains <paramref name="text"/>; false when the process ended or time ran out.</summary>
+    public bool WaitForOutput(string text, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < timeout)
+        {
+            if (Out.Contains(text, StringComparison.Ordinal)) return true;
+            if (_process.HasExited) return Out.Contains(text, StringComparison.Ordinal);
+            Thread.Sleep(20);
+        }
+        return false;
+    }
+
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout)) { _process.Kill(entireProcessTree: true); throw new TimeoutException($"hass did not exit within {timeout}: {Out}\n{Err}"); }
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public void KillHard()
+    {
+        try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        _process.WaitForExit();
+    }
+
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, Id.ToString() }, UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    public static (int ExitCode, string Out, string Err) Run(TimeSpan timeout, params string[] args)
+    {
+        using var p = Start(args);
+        var code = p.WaitForExit(timeout);
+        return (code, p.Out, p.Err);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) KillHard();
+        _process.Dispose();
+    }
+}

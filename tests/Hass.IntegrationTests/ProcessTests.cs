@@ -1,0 +1,134 @@
+using Hass.Abstractions;
+using Hass.Cli;
+using Hass.Engine.Storage;
+
+namespace Hass.IntegrationTests;
+
+public class ProcessTests
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(120);
+
+    private static string SlowCampaign(string dir, int delayMs, int trials, string name = "slow")
+    {
+        var path = Path.Combine(dir, name + ".json");
+        File.WriteAllText(path, File.ReadAllText(HassProcess.SyntheticCampaign)
+            .Replace("\"delayMs\": 0", $"\"delayMs\": {delayMs}")
+            .Replace("\"trials\": 20", $"\"trials\": {trials}")
+            .Replace("\"name\": \"synthetic\"", $"\"name\": \"{name}\""));
+        return path;
+    }
+
+    /// <summary>
+    /// Starts `hass run` as a real process and SIGKILLs it at 10 seeded random moments, resuming each time.
+    /// Every trial completed before a kill must be in the final store exactly once and unchanged, the campaign
+    /// must complete, and its trial sequence must equal that of an uninterrupted run.
+    /// </summary>
+    [Fact]
+    public async Task Sigkill_at_ten_random_moments_loses_and_duplicates_nothing()
+    {
+        const int budget = 80;
+        var dir = HassProcess.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        var campaign = SlowCampaign(dir, delayMs: 60, trials: budget);
+        var random = new Random(2026);
+        var completedBeforeKills = new Dictionary<int, string>();
+        var kills = 0;
+        var progressed = 0;
+
+        for (int i = 0; i < 10; i++)
+        {
+            using var p = HassProcess.Start(["run", campaign, .. HassProcess.Common(store)]);
+            Assert.True(p.WaitForOutput("loading model", Long), p.Out + p.Err);
+            Thread.Sleep(random.Next(100, 1500));
+            if (p.HasExited) break; // finished before the kill moment: nothing left to kill
+            p.KillHard();
+            kills++;
+
+            using var s = HassStore.Open(store); // the kernel released the lock with the process
+            var trials = s.Trials("slow");
+            foreach (var (number, json) in completedBeforeKills)
+                Assert.Equal(json, HassJson.Serialize(trials.Single(t => t.Number == number)));
+            var finished = trials.Where(t => t.State is TrialState.Complete or TrialState.Pruned or TrialState.Failed).ToList();
+            if (finished.Count > completedBeforeKills.Count) progressed++;
+            foreach (var t in finished) completedBeforeKills.TryAdd(t.Number, HassJson.Serialize(t));
+            Assert.True(trials.Count(t => t.State == TrialState.Running) <= 1);
+        }
+        Assert.Equal(10, kills);
+        Assert.True(progressed >= 3, $"only {progressed} of the kills came after new trials completed");
+
+        var final = HassProcess.Run(Long, ["run", campaign, .. HassProcess.Common(store)]);
+        Assert.True(final.ExitCode == 0, final.Out + final.Err);
+        Assert.Contains("complete", final.Out);
+
+        using (var s = HassStore.Open(store))
+        {
+            var trials = s.Trials("slow");
+            var counted = trials.Where(t => t.State != TrialState.Abandoned).ToList();
+            Assert.Equal(budget, counted.Count);
+            Assert.Equal(trials.Count, trials.Select(t => t.Number).Distinct().Count());
+            foreach (var (number, json) in completedBeforeKills)
+                Assert.Equal(json, HassJson.Serialize(trials.Single(t => t.Number == number)));
+            Assert.Equal(CampaignStatus.Complete, s.GetCampaign("slow")!.Status);
+
+            // Same sequence of points as a run that was never interrupted (strategy rebuilt exactly on every resume).
+            var reference = Path.Combine(dir, "reference.db");
+            var fast = SlowCampaign(dir, delayMs: 0, trials: budget);
+            Assert.Equal(0, await CliApp.RunAsync(["run", fast, .. HassProcess.Common(reference)], new StringWriter(), new StringWriter(), interactive: false));
+            using var r = HassStore.Open(reference);
+            Assert.Equal(r.Trials("slow").Select(t => t.Parameters.QuantisedKey()), counted.Select(t => t.Parameters.QuantisedKey()));
+        }
+    }
+
+    [Fact]
+    public void Second_process_on_the_same_store_is_told_the_owner_pid()
+    {
+        var dir = HassProcess.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        using var owner = HassProcess.Start(["run", SlowCampaign(dir, 200, 100), .. HassProcess.Common(store)]);
+        Assert.True(owner.WaitForOutput("baseline", Long), owner.Out + owner.Err);
+        var second = HassProcess.Run(Long, ["status", .. HassProcess.Common(store)]);
+        Assert.Equal(ExitCodes.StoreInUse, second.ExitCode);
+        Assert.Contains($"error: store {store} is in use by PID {owner.Id}; wait for it to finish, stop it, or use another --store", second.Err);
+        owner.KillHard();
+        var after = HassProcess.Run(Long, ["status", .. HassProcess.Common(store)]);
+        Assert.Equal(0, after.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public void Sigterm_and_sigint_stop_cleanly_with_exit_130_and_resume(string signal)
+    {
+        var dir = HassProcess.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        var campaign = SlowCampaign(dir, 150, 12);
+        using (var p = HassProcess.Start(["run", campaign, .. HassProcess.Common(store)]))
+        {
+            Assert.True(p.WaitForOutput("trial 2/12", Long), p.Out + p.Err);
+            p.Signal(signal);
+            var code = p.WaitForExit(Long);
+            Assert.True(code == ExitCodes.Interrupted, $"exit {code}\n{p.Out}\n{p.Err}");
+            Assert.Contains("interrupted: completed trials are in the store; run the same command again to resume", p.Err);
+        }
+        using (var s = HassStore.Open(store))
+        {
+            var trials = s.Trials("slow");
+            Assert.True(trials.Count(t => t.State is TrialState.Complete or TrialState.Pruned) >= 2);
+            Assert.DoesNotContain(trials, t => t.State == TrialState.Running);
+            Assert.Equal(CampaignStatus.Interrupted, s.GetCampaign("slow")!.Status);
+        }
+        var resumed = HassProcess.Run(Long, ["run", campaign, .. HassProcess.Common(store)]);
+        Assert.Equal(0, resumed.ExitCode);
+        using var done = HassStore.Open(store);
+        Assert.Equal(12, done.Trials("slow").Count(t => t.State != TrialState.Abandoned));
+    }
+
+    [Fact]
+    public void Plugins_command_of_a_real_process_lists_the_components()
+    {
+        var r = HassProcess.Run(Long, ["plugins", .. HassProcess.Common(Path.Combine(HassProcess.TempDir(), "x.db"))]);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("seeded-random", r.Out);
+        Assert.Contains("toy", r.Out);
+    }
+}

@@ -1,0 +1,39 @@
+using Hass.Abstractions;
+
+namespace Hass.TestPlugins;
+
+public sealed class SeededRandomFactory : ISearchStrategyFactory
+{
+    public string Name => "seeded-random";
+    public string Description => "Test-only uniform random sampling with a fixed seed";
+    public ISearchStrategy Create() => new SeededRandom();
+}
+
+/// <summary>Enqueued points first, then uniform samples; the i-th Ask depends only on the seed and i.</summary>
+public sealed class SeededRandom : ISearchStrategy
+{
+    private Random _random = new(0);
+    private SearchSpace _space = new([]);
+    private readonly Queue<(ParameterSet, string)> _queue = new();
+    private int _asked;
+
+    public void Initialize(StrategyContext context)
+    {
+        _space = context.Space;
+        _random = new Random(context.Seed);
+        _queue.Clear();
+        _asked = 0;
+    }
+
+    public void Enqueue(ParameterSet parameters, string origin) => _queue.Enqueue((parameters, origin));
+
+    public TrialSuggestion Ask()
+    {
+        var number = _asked++;
+        if (_queue.TryDequeue(out var queued)) return new TrialSuggestion(number, queued.Item1, queued.Item2);
+        var values = _space.Dimensions.ToDictionary(d => d.Name, d => Math.Round(d.Low + _random.NextDouble() * (d.High - d.Low), 4));
+        return new TrialSuggestion(number, new ParameterSet(values), "random");
+    }
+
+    public void Tell(TrialOutcome outcome) { }
+}
