@@ -63,6 +63,7 @@ public sealed class PartitionState
     internal readonly Resources[] Attached;
     private readonly double[] effective;
     private readonly int ioStreamLimit;
+    private readonly IReadOnlyList<LayerFolding> baseFolding;
     private Resources total;
 
     public Resources Total => total;
@@ -85,6 +86,7 @@ public sealed class PartitionState
         Attached = new Resources[n];
         effective = new double[n];
         ioStreamLimit = Math.Max(1, board.PortWidthBits / Widths.Data);
+        this.baseFolding = baseFolding;
         foreach (var m in Members)
         {
             var f = baseFolding[m];
@@ -105,6 +107,9 @@ public sealed class PartitionState
         RecomputeTotal();
         if (placeWeightsInUram) PlaceWeightsInUram();
     }
+
+    /// <summary>A fresh copy of this configuration at its starting folding (for trying another search from scratch).</summary>
+    public PartitionState Fresh() => new(Network, Board, Budget, Members, baseFolding);
 
     private bool LeavesPartition(int m)
     {
