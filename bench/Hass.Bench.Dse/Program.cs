@@ -111,6 +111,23 @@ foreach (var boardName in new[] { "zedboard", "zc706" })
 
 // Median thread CPU time (CLOCK_THREAD_CPUTIME_ID): the machine is shared, so wall-clock time would also count the
 // time other processes hold the core. Wall-clock medians are printed at the end for reference.
+Console.WriteLine();
+Console.WriteLine("Dataflow vs the non-dataflow baseline (systolic) on U250 and ZCU102, 50% ±15% synthetic sparsity: img/s and GOP/s per DSP");
+Console.WriteLine($"{"model",-20} {"board",-8} {"dataflow-sparse",16} {"systolic-sparse",16} {"ratio",6} {"GOP/s/DSP df",13} {"GOP/s/DSP sys",14}");
+var systolic = new Hass.Backends.Systolic.SystolicBackend(sparse: true);
+foreach (var model in ZooGraphs.ImageNetModels)
+{
+    var graph = ZooGraphs.ByName(model);
+    var profile = SyntheticProfiles.Uniform(graph, 0.5, 0.15, seed: 1);
+    foreach (var boardName in new[] { "u250", "zcu102" })
+    {
+        var board = Board(boardName);
+        var df = sparseBackend.Optimize(graph, profile, board, options);
+        var sy = systolic.Optimize(graph, profile, board, options);
+        Console.WriteLine($"{model,-20} {boardName,-8} {df.Performance.ThroughputImagesPerSecond,16:F1} {sy.Performance.ThroughputImagesPerSecond,16:F1} {df.Performance.ThroughputImagesPerSecond / sy.Performance.ThroughputImagesPerSecond,6:F2} {df.Performance.GopPerSecondPerDsp,13:F3} {sy.Performance.GopPerSecondPerDsp,14:F3}");
+    }
+}
+
 (double Ms, HardwareDesign Design) Time(Func<HardwareDesign> run)
 {
     var design = run(); // warm-up (JIT)
