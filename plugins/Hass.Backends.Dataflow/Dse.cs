@@ -131,7 +131,9 @@ public static class Dse
     {
         var other = state.Fresh();
         Greedy(state, options, GreedyCriterion.Marginal, cancellationToken);
+        Rebalance(state, options, cancellationToken);
         Greedy(other, options, GreedyCriterion.Efficiency, cancellationToken);
+        Rebalance(other, options, cancellationToken);
         double a = state.Bottleneck().Cycles, b = other.Bottleneck().Cycles;
         if (b < a * (1 - 1e-12) || (b <= a && state.Budget.Weight(other.Total) < state.Budget.Weight(state.Total))) return other;
         return state;
@@ -219,6 +221,90 @@ public static class Dse
         if (double.IsNegativeInfinity(bestScore)) return false;
         s.Apply(b, bci, bco, bcg, bfi, wr, bUram, bDense);
         return true;
+    }
+
+    /// <summary>
+    /// Reclaim-and-relieve: the greedy is myopic (an early, cheap step can lock resources into an inefficient folding).
+    /// Each round lowers the folding of every node whose cycles stay under a target below the current interval,
+    /// freeing resources (step-downs, implementation or weight-store changes, most resources freed first), then runs the
+    /// greedy again. A round is kept only if the interval drops; the target margin shrinks 20 %, 10 %, 5 %, 2 %.
+    /// </summary>
+    public static void Rebalance(PartitionState s, DesignOptions options, CancellationToken cancellationToken = default)
+    {
+        double[] margins = [0.2, 0.1, 0.05, 0.02];
+        double floor = s.BandwidthFloorCycles(options);
+        foreach (var margin in margins)
+        {
+            for (int round = 0; round < 8; round++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                double interval = s.Bottleneck().Cycles;
+                if (interval <= floor) return;
+                var snapshot = Snapshot(s);
+                double target = interval * (1 - margin);
+                foreach (var m in s.Members) Reclaim(s, m, target);
+                Greedy(s, options, GreedyCriterion.Marginal, cancellationToken);
+                if (s.Bottleneck().Cycles < interval * (1 - 1e-9)) continue;
+                Restore(s, snapshot);
+                break;
+            }
+        }
+    }
+
+    /// <summary>Lowers node m's folding step by step, most resources freed first, while its cycles stay ≤ target.</summary>
+    private static void Reclaim(PartitionState s, int m, double target)
+    {
+        var original = s.Network.Nodes[m];
+        while (true)
+        {
+            double bestFreed = 1e-12;
+            int bci = 0, bco = 0, bcg = 0, bfi = 0;
+            bool bUram = false, bDense = false, found = false;
+            int implementations = original.DenseAlternative is null ? 1 : 2;
+            for (int impl = 0; impl < implementations; impl++)
+            {
+                bool dense = impl == 0 ? s.DenseImpl[m] : !s.DenseImpl[m];
+                var node = dense && original.DenseAlternative is not null ? original.DenseAlternative : original;
+                int ci = s.Ci[m], co = s.Co[m], cg = s.Cg[m], fi = s.Fine[m], wr = s.Wr[m];
+                if (Array.IndexOf(node.Fine, fi) < 0) fi = node.Fine.Last(v => v <= fi);
+                for (int move = 0; move < 5; move++)
+                {
+                    int nci = ci, nco = co, ncg = cg, nfi = fi;
+                    switch (move)
+                    {
+                        case 0: break; // implementation or store change only
+                        case 1: nfi = Previous(node.Fine, fi); break;
+                        case 2: nci = Previous(node.CoarseIn, ci); break;
+                        case 3:
+                            if (!node.IsWeightLayer) continue;
+                            nco = Previous(node.CoarseOut, co);
+                            if ((node.F / node.G / nco) % wr != 0) continue;
+                            break;
+                        case 4: ncg = Previous(node.CoarseGroup, cg); break;
+                    }
+                    if (move > 0 && nci == ci && nco == co && ncg == cg && nfi == fi) continue;
+                    if (!node.IsWeightLayer) nco = nci;
+                    for (int store = 0; store < 2; store++)
+                    {
+                        bool uram = store == 0 ? s.Uram[m] : !s.Uram[m];
+                        if (store == 1 && !s.CanUseUram(m)) break;
+                        if (move == 0 && impl == 0 && store == 0) continue; // no change at all
+                        var cost = s.CostWith(m, nci, nco, ncg, nfi, wr, uram, dense);
+                        if (Math.Max(cost.Cycles, s.IoCycles(m, cost)) > target) continue;
+                        var delta = s.DeltaFor(m, cost);
+                        if (!s.Budget.Fits(s.Total + delta)) continue;
+                        double freed = -s.Budget.SignedWeight(delta);
+                        if (freed > bestFreed)
+                        {
+                            bestFreed = freed;
+                            bci = nci; bco = nco; bcg = ncg; bfi = nfi; bUram = uram; bDense = dense; found = true;
+                        }
+                    }
+                }
+            }
+            if (!found) return;
+            s.Apply(m, bci, bco, bcg, bfi, s.Wr[m], bUram, bDense);
+        }
     }
 
     private static int Next(int[] values, int current)

@@ -38,6 +38,12 @@ public readonly record struct Budget(double Dsp, double Bram18, double Uram, dou
     public double Weight(in Resources delta) =>
         Frac(delta.Dsp, Dsp) + Frac(delta.Bram18, Bram18 + Lut / ResourcePrimitives.LutsPerBram18) + Frac(delta.Uram, Uram) + Frac(delta.Lut, Lut) + Frac(delta.Ff, Ff);
 
+    /// <summary>Signed budget fraction of a resource change (negative when it frees resources).</summary>
+    public double SignedWeight(in Resources delta) =>
+        Signed(delta.Dsp, Dsp) + Signed(delta.Bram18, Bram18 + Lut / ResourcePrimitives.LutsPerBram18) + Signed(delta.Uram, Uram) + Signed(delta.Lut, Lut) + Signed(delta.Ff, Ff);
+
+    private static double Signed(double d, double limit) => d == 0 ? 0 : limit <= 0 ? Math.Sign(d) * 1e9 : d / limit;
+
     private static double Frac(double d, double limit) => d <= 0 ? 0 : limit <= 0 ? 1e9 : d / limit;
 }
 
