@@ -91,8 +91,8 @@ foreach (var model in ZooGraphs.ImageNetModels)
 }
 
 Console.WriteLine();
-Console.WriteLine("Fashion-MNIST CNN: is the dense design DSP-bound? (sparse = synthetic 50% profile)");
-Console.WriteLine($"{"board",-9} {"dense img/s",12} {"DSP-bound",10} {"fraction",9} {"DSP used/avail",15} {"bottleneck",-14} {"sparse img/s",13} {"speed-up",9} {"DSP-bound?",10}");
+Console.WriteLine("Fashion-MNIST CNN: is the dense design compute- (DSP-) bound? (sparse = synthetic 50% profile)");
+Console.WriteLine($"{"board",-9} {"dense img/s",12} {"DSP-bound",10} {"fraction",9} {"DSP used/avail",15} {"LUT %",6} {"BRAM %",7} {"configs",7} {"bottleneck",-14} {"sparse img/s",13} {"speed-up",9} {"compute-bound?",15}");
 var fmnist = ZooGraphs.FashionMnistCnn();
 var fmnistProfile = SyntheticProfiles.Uniform(fmnist, 0.5, 0.15, seed: 1);
 foreach (var boardName in new[] { "zedboard", "zc706" })
@@ -101,12 +101,34 @@ foreach (var boardName in new[] { "zedboard", "zc706" })
     var d = denseBackend.Optimize(fmnist, SparsityProfile.Dense(), board, options);
     var s = sparseBackend.Optimize(fmnist, fmnistProfile, board, options);
     double limit = board.Dsp * board.ClockMhz * 1e6 / fmnist.TotalMacs;
-    bool dspBound = d.Resources.Dsp > 0.9 * board.Dsp && d.Performance.ThroughputImagesPerSecond < 0.5 * IoLimit(fmnist, board);
-    Console.WriteLine($"{boardName,-9} {d.Performance.ThroughputImagesPerSecond,12:F0} {limit,10:F0} {d.Performance.ThroughputImagesPerSecond / limit,9:P1} {d.Resources.Dsp + "/" + board.Dsp,15} {d.Performance.BottleneckLayer,-14} {s.Performance.ThroughputImagesPerSecond,13:F0} {s.Performance.ThroughputImagesPerSecond / d.Performance.ThroughputImagesPerSecond,9:F2} {(dspBound ? "yes" : "no"),10}");
+    // Compute-bound: the bottleneck is a conv/linear layer that could not be folded further within the resources
+    // (not the input port, not the memory bandwidth): then sparsity can speed the design up.
+    var bottleneckKind = d.Layers.FirstOrDefault(l => l.Layer == d.Performance.BottleneckLayer)?.Kind;
+    // With several configurations the reconfiguration time, not the compute, dominates.
+    bool computeBound = d.Partitions.Count == 1 && (bottleneckKind is LayerKind.Conv or LayerKind.Linear) && d.Performance.ThroughputImagesPerSecond < 0.5 * IoLimit(fmnist, board);
+    string binding = d.Resources.Dsp / board.Dsp >= d.Resources.Lut / board.Lut ? "DSP" : "LUT";
+    Console.WriteLine($"{boardName,-9} {d.Performance.ThroughputImagesPerSecond,12:F0} {limit,10:F0} {d.Performance.ThroughputImagesPerSecond / limit,9:P1} {d.Resources.Dsp + "/" + board.Dsp,15} {100 * d.Resources.Lut / board.Lut,6:F0} {100 * d.Resources.Bram18 / board.Bram18,7:F0} {d.Partitions.Count,7} {d.Performance.BottleneckLayer,-14} {s.Performance.ThroughputImagesPerSecond,13:F0} {s.Performance.ThroughputImagesPerSecond / d.Performance.ThroughputImagesPerSecond,9:F2} {(computeBound ? "yes (" + binding + ")" : "no"),15}");
 }
 
 // Median thread CPU time (CLOCK_THREAD_CPUTIME_ID): the machine is shared, so wall-clock time would also count the
 // time other processes hold the core. Wall-clock medians are printed at the end for reference.
+Console.WriteLine();
+Console.WriteLine("Dataflow vs the non-dataflow baseline (systolic) on U250 and ZCU102, 50% ±15% synthetic sparsity: img/s and GOP/s per DSP");
+Console.WriteLine($"{"model",-20} {"board",-8} {"dataflow-sparse",16} {"systolic-sparse",16} {"ratio",6} {"GOP/s/DSP df",13} {"GOP/s/DSP sys",14}");
+var systolic = new Hass.Backends.Systolic.SystolicBackend(sparse: true);
+foreach (var model in ZooGraphs.ImageNetModels)
+{
+    var graph = ZooGraphs.ByName(model);
+    var profile = SyntheticProfiles.Uniform(graph, 0.5, 0.15, seed: 1);
+    foreach (var boardName in new[] { "u250", "zcu102" })
+    {
+        var board = Board(boardName);
+        var df = sparseBackend.Optimize(graph, profile, board, options);
+        var sy = systolic.Optimize(graph, profile, board, options);
+        Console.WriteLine($"{model,-20} {boardName,-8} {df.Performance.ThroughputImagesPerSecond,16:F1} {sy.Performance.ThroughputImagesPerSecond,16:F1} {df.Performance.ThroughputImagesPerSecond / sy.Performance.ThroughputImagesPerSecond,6:F2} {df.Performance.GopPerSecondPerDsp,13:F3} {sy.Performance.GopPerSecondPerDsp,14:F3}");
+    }
+}
+
 (double Ms, HardwareDesign Design) Time(Func<HardwareDesign> run)
 {
     var design = run(); // warm-up (JIT)

@@ -47,10 +47,10 @@ public sealed class DataflowBackend : IAcceleratorBackend
             // P configurations can never beat B / (P · reconfiguration time): skip a variant that cannot win.
             if (best is not null && partitions.Count > 1 && options.BatchSize / (partitions.Count * board.ReconfigurationSeconds) <= bestThroughput) continue;
             if (!tried.Add(Signature(partitions))) continue;
-            foreach (var p in partitions)
+            for (int i = 0; i < partitions.Count; i++)
             {
-                Dse.Greedy(p, options, cancellationToken);
-                if (options.Anneal) Dse.Anneal(p, options, AnnealIterationsPerNode * p.Members.Length, cancellationToken);
+                partitions[i] = Dse.GreedyBest(partitions[i], options, cancellationToken);
+                if (options.Anneal) Dse.Anneal(partitions[i], options, AnnealIterationsPerNode * partitions[i].Members.Length, cancellationToken);
             }
             double throughput = Timing(board, options, partitions).Throughput;
             if (best is null || throughput > bestThroughput)

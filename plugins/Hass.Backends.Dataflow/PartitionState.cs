@@ -38,6 +38,12 @@ public readonly record struct Budget(double Dsp, double Bram18, double Uram, dou
     public double Weight(in Resources delta) =>
         Frac(delta.Dsp, Dsp) + Frac(delta.Bram18, Bram18 + Lut / ResourcePrimitives.LutsPerBram18) + Frac(delta.Uram, Uram) + Frac(delta.Lut, Lut) + Frac(delta.Ff, Ff);
 
+    /// <summary>Signed budget fraction of a resource change (negative when it frees resources).</summary>
+    public double SignedWeight(in Resources delta) =>
+        Signed(delta.Dsp, Dsp) + Signed(delta.Bram18, Bram18 + Lut / ResourcePrimitives.LutsPerBram18) + Signed(delta.Uram, Uram) + Signed(delta.Lut, Lut) + Signed(delta.Ff, Ff);
+
+    private static double Signed(double d, double limit) => d == 0 ? 0 : limit <= 0 ? Math.Sign(d) * 1e9 : d / limit;
+
     private static double Frac(double d, double limit) => d <= 0 ? 0 : limit <= 0 ? 1e9 : d / limit;
 }
 
@@ -63,6 +69,7 @@ public sealed class PartitionState
     internal readonly Resources[] Attached;
     private readonly double[] effective;
     private readonly int ioStreamLimit;
+    private readonly IReadOnlyList<LayerFolding> baseFolding;
     private Resources total;
 
     public Resources Total => total;
@@ -85,6 +92,7 @@ public sealed class PartitionState
         Attached = new Resources[n];
         effective = new double[n];
         ioStreamLimit = Math.Max(1, board.PortWidthBits / Widths.Data);
+        this.baseFolding = baseFolding;
         foreach (var m in Members)
         {
             var f = baseFolding[m];
@@ -105,6 +113,9 @@ public sealed class PartitionState
         RecomputeTotal();
         if (placeWeightsInUram) PlaceWeightsInUram();
     }
+
+    /// <summary>A fresh copy of this configuration at its starting folding (for trying another search from scratch).</summary>
+    public PartitionState Fresh() => new(Network, Board, Budget, Members, baseFolding);
 
     private bool LeavesPartition(int m)
     {

@@ -53,8 +53,13 @@ public sealed class SystolicBackend : IAcceleratorBackend
         foreach (var name in folding.Keys)
             if (name != ArrayKey && graph.Layers.All(l => l.Name != name))
                 throw new ArgumentException($"folding names layer '{name}', which graph '{graph.Name}' does not have (the systolic backend only reads the \"{ArrayKey}\" entry)");
+        // The array is one for all layers: the "array" entry, else the folding of any Conv/Linear layer (as in the
+        // layers of a design this backend produced, so Evaluate(design.Folding) reproduces the design).
         if (!folding.TryGetValue(ArrayKey, out var array))
-            throw new ArgumentException($"the systolic backend needs a folding entry \"{ArrayKey}\" with coarseIn = array rows and coarseOut = array columns");
+        {
+            var fromLayer = graph.Layers.Where(l => l.Kind is LayerKind.Conv or LayerKind.Linear && folding.ContainsKey(l.Name)).Select(l => folding[l.Name]).FirstOrDefault();
+            array = fromLayer ?? throw new ArgumentException($"the systolic backend needs a folding entry \"{ArrayKey}\" (or a Conv/Linear layer's folding) with coarseIn = array rows and coarseOut = array columns");
+        }
         if (array.CoarseIn < 1 || array.CoarseOut < 1)
             throw new ArgumentException($"folding \"{ArrayKey}\": rows (coarseIn) and columns (coarseOut) must be ≥ 1 (got {array.CoarseIn}×{array.CoarseOut})");
         int pes = MaxProcessingElements(board, options);

@@ -207,6 +207,27 @@ public class LayerModelTests
     }
 
     [Fact]
+    public void Avg_pool_relu6_hardsigmoid_and_dense_pointwise()
+    {
+        var b = new GraphBuilder("more");
+        var x = b.Input(32, 14, 14);
+        var p = b.Pool("avgpool", x, LayerKind.AvgPool, 2, 2);
+        var r6 = b.Act("relu6", p, LayerKind.ReLU6);
+        var hs = b.Act("hsig", r6, LayerKind.Hardsigmoid);
+        b.Conv("pw", hs, 64, 1, pad: 0);
+        var g = b.Build(0);
+        // Avg pool 2×2 s2 on 14×14, coarse 2: 14·14·32/2 = 3136 cycles, one DSP per lane for the 1/K scale.
+        var avg = CostModel.Evaluate(NodeOf(g, "avgpool"), new LayerFolding(2, 2));
+        Assert.Equal((3136.0, 2.0), (avg.Cycles, avg.Resources.Dsp));
+        var relu6 = CostModel.Evaluate(NodeOf(g, "relu6"), new LayerFolding(4, 4));
+        Assert.Equal((7.0 * 7 * 32 / 4, 0.0), (relu6.Cycles, relu6.Resources.Dsp));
+        Assert.Equal(4, CostModel.Evaluate(NodeOf(g, "hsig"), new LayerFolding(4, 4)).Resources.Dsp);
+        // Dense 1×1: 7·7·(32·1/(1·4))·(64/8) = 3136 cycles with 4·8 = 32 multipliers.
+        var pw = CostModel.Evaluate(NodeOf(g, "pw"), new LayerFolding(4, 8, 1, 1));
+        Assert.Equal((3136.0, 32.0), (pw.Cycles, pw.Resources.Dsp));
+    }
+
+    [Fact]
     public void Flatten_passes_words_through()
     {
         var b = new GraphBuilder("flat");

@@ -67,6 +67,8 @@ public class SystolicBackendTests
         var a = Sparse.Optimize(g, profile, board, new DesignOptions { ResourceAllocation = 0.8 });
         Assert.True(a.Resources.FitsOn(board, 0.8));
         Assert.Equal(a.DesignHash(), Sparse.Optimize(g, profile, board, new DesignOptions { ResourceAllocation = 0.8 }).DesignHash());
+        var again = Sparse.Evaluate(g, profile, board, a.Folding, new DesignOptions { ResourceAllocation = 0.8 });
+        Assert.Equal(a.Performance.ThroughputImagesPerSecond, again.Performance.ThroughputImagesPerSecond);
         Assert.Equal(g.DenseOperations * a.Performance.ThroughputImagesPerSecond / 1e9, a.Performance.GopPerSecond, 6);
     }
 
