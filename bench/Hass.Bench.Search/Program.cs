@@ -38,7 +38,7 @@ void Compare()
     var names = Option("strategies", "tpe,uniform,greedy,random,anneal").Split(',');
     var csv = new List<string> { "problem,dims,strategy,seed,bestFeasible,trials" };
     Console.WriteLine($"maximise the first objective s.t. feasibility; budget {budget} trials, seeds 0..{seeds - 1}; every run starts with the unpruned point enqueued");
-    Console.WriteLine($"{"problem",-14} {"dims",5} {"strategy",-15} {"best feasible (mean ± sd)",26} {"vs uniform",11} {"vs random",10} {"ms/ask",8}");
+    Console.WriteLine($"{"problem",-22} {"dims",5} {"strategy",-15} {"best feasible (mean ± sd)",26} {"vs uniform",11} {"vs random",10} {"ms/ask",8}");
     foreach (var problem in problems)
     {
         var results = new Dictionary<string, (double Mean, double Sd, double MsPerAsk)>();
@@ -88,7 +88,7 @@ void Compare()
             var r = results[name];
             var vsUniform = results.TryGetValue("uniform", out var u) ? $"{r.Mean / u.Mean:F2}x" : "-";
             var vsRandom = results.TryGetValue("random", out var rr) ? $"{r.Mean / rr.Mean:F2}x" : "-";
-            Console.WriteLine($"{problem.Name,-14} {problem.Space.Dimensions.Count,5} {name,-15} {$"{r.Mean:F3} ± {r.Sd:F3}",26} {vsUniform,11} {vsRandom,10} {r.MsPerAsk,8:F2}");
+            Console.WriteLine($"{problem.Name,-22} {problem.Space.Dimensions.Count,5} {name,-15} {$"{r.Mean:F3} ± {r.Sd:F3}",26} {vsUniform,11} {vsRandom,10} {r.MsPerAsk,8:F2}");
         }
     }
     if (Option("csv", "") is { Length: > 0 } path)

@@ -124,6 +124,22 @@ public class ConformanceTests
     }
 
     [Theory, MemberData(nameof(Strategies))]
+    public void Trials_lost_before_they_were_stored_do_not_block_a_resumed_campaign(string name)
+    {
+        // Trials 9 and 14 were in flight when the campaign stopped and never reached the store; the
+        // uninterrupted reference run saw them come back as Abandoned.
+        var objective = ObjectiveFor(name);
+        TrialOutcome WithLosses(int n, ParameterSet p) => n is 9 or 14 ? new TrialOutcome(n, p, TrialState.Abandoned, []) : objective(n, p);
+        var original = Create(name, 31, budget: 60);
+        var stored = Driver.Run(original, WithLosses, 23, parallel: 3).Where(s => s.Outcome.Number is not (9 or 14)).ToList();
+
+        var resumed = Create(name, 31, budget: 60);
+        foreach (var s in stored.OrderBy(s => s.Outcome.Number)) resumed.Tell(s.Outcome);
+        Assert.True(resumed.CanAsk, $"{name} is blocked by trials that will never be told");
+        Assert.Equal(Signature(Driver.Run(original, objective, 15)), Signature(Driver.Run(resumed, objective, 15)));
+    }
+
+    [Theory, MemberData(nameof(Strategies))]
     public void Several_trials_can_be_in_flight_and_told_in_any_order(string name)
     {
         var strategy = Create(name, 8, budget: 60);

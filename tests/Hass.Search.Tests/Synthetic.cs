@@ -9,6 +9,8 @@ namespace Hass.Search.Tests;
 /// sensitivity; throughput is set by the slowest layer of the pipeline (dataflow bottleneck): layer i's
 /// cycles = work_i × (1 − weight sparsity) × (1 − activation sparsity). Maximise throughput subject to
 /// accuracy drop ≤ tolerance. Hardware-aware searches can prune the bottleneck layers hardest.
+/// With <c>balanced</c>, throughput instead models a DSE that re-balances parallelism across the pipeline
+/// under a fixed DSP budget: 1 / Σ work_i × density_i (pruning pays off in proportion to each layer's work).
 /// </summary>
 public sealed class HassLikeProblem
 {
@@ -20,9 +22,12 @@ public sealed class HassLikeProblem
     private readonly double[] _weightSensitivity;
     private readonly double[] _activationSensitivity;
 
-    public HassLikeProblem(int layers, bool activations = true, double tolerance = 1.0, int instance = 7)
+    public bool Balanced { get; }
+
+    public HassLikeProblem(int layers, bool activations = true, double tolerance = 1.0, int instance = 7, bool balanced = false)
     {
         Layers = layers;
+        Balanced = balanced;
         Activations = activations;
         Tolerance = tolerance;
         var rng = Rng.For(instance, 12345);
@@ -39,7 +44,7 @@ public sealed class HassLikeProblem
 
     public (double Throughput, double AccuracyDrop, double EffectiveSparsity) Evaluate(ParameterSet p)
     {
-        double drop = 0, slowest = 0, sparsity = 0;
+        double drop = 0, slowest = 0, total = 0, sparsity = 0;
         for (var i = 0; i < Layers; i++)
         {
             var w = p[$"w:l{i}"];
@@ -49,9 +54,10 @@ public sealed class HassLikeProblem
             drop += _weightSensitivity[i] * Math.Pow(w, 3) * 3 + _activationSensitivity[i] * Math.Pow(a, 3) * 3;
             var density = (1 - ws) * (1 - @as);
             slowest = Math.Max(slowest, _work[i] * density);
+            total += _work[i] * density;
             sparsity += (1 - density) / Layers;
         }
-        return (1.0 / slowest, drop, sparsity);
+        return (Balanced ? 1.0 / total : 1.0 / slowest, drop, sparsity);
     }
 
     /// <summary>The outcome the engine would tell for trial <paramref name="number"/> (single objective: throughput).</summary>

@@ -19,6 +19,8 @@ public abstract class StrategyBase : ISearchStrategy
     private SpaceCodec? _codec;
     private int _nextNumber;
     private int _proposals;
+    private bool _replaying;
+    private readonly HashSet<int> _replayAsked = [];
 
     protected StrategyBase(string name) => Name = name;
 
@@ -70,11 +72,20 @@ public abstract class StrategyBase : ISearchStrategy
     /// </summary>
     protected virtual bool ReplayNeedsProposals => true;
 
-    public bool CanAsk => _context is not null && (_queue.Count > 0 || CanPropose);
+    public bool CanAsk
+    {
+        get
+        {
+            if (_context is null) return false;
+            if (!_replaying) AbandonLostReplayedTrials();
+            return _queue.Count > 0 || CanPropose;
+        }
+    }
 
     public TrialSuggestion Ask()
     {
         _ = Context;
+        if (!_replaying) AbandonLostReplayedTrials();
         var number = _nextNumber;
         TrialSuggestion suggestion;
         if (_queue.TryDequeue(out var queued))
@@ -89,6 +100,7 @@ public abstract class StrategyBase : ISearchStrategy
         }
         _nextNumber++;
         _inFlight[number] = suggestion.Parameters;
+        if (_replaying) _replayAsked.Add(number);
         return suggestion;
     }
 
@@ -108,14 +120,47 @@ public abstract class StrategyBase : ISearchStrategy
                                         $"{Directions.Count} objective(s); tell one value per direction (or none for a trial without a result)");
         _toldNumbers.Add(outcome.Number);
         // Replay: ask up to this number first so the strategy's state evolves exactly as when it asked it.
-        while (!_inFlight.ContainsKey(outcome.Number) && outcome.Number >= _nextNumber && CanAsk)
+        _replaying = true;
+        try
         {
-            if (_queue.Count == 0 && !ReplayNeedsProposals) { _nextNumber++; _proposals++; continue; }
-            Ask();
+            while (!_inFlight.ContainsKey(outcome.Number) && outcome.Number >= _nextNumber)
+            {
+                if (!CanAsk)
+                {
+                    // A step-wise strategy waits for replayed trials that were never stored (lost when the
+                    // campaign stopped): in number order they can no longer come, so they count as abandoned.
+                    if (AbandonLostReplayedTrials(below: outcome.Number)) continue;
+                    break;
+                }
+                if (_queue.Count == 0 && !ReplayNeedsProposals) { _nextNumber++; _proposals++; continue; }
+                Ask();
+            }
         }
+        finally { _replaying = false; }
+        Record(outcome);
+    }
+
+    private void Record(TrialOutcome outcome)
+    {
         var asked = _inFlight.Remove(outcome.Number, out var p) ? p : null;
+        _replayAsked.Remove(outcome.Number);
         _history.Add(outcome);
         OnTold(outcome, asked);
+    }
+
+    /// <summary>
+    /// Trials asked during a replay and never told (gaps in the stored numbers) are told as Abandoned, once the
+    /// replay has moved past them or the runner asks again; returns whether there were any.
+    /// </summary>
+    private bool AbandonLostReplayedTrials(int below = int.MaxValue)
+    {
+        var lost = _replayAsked.Where(n => n < below && _inFlight.ContainsKey(n)).Order().ToList();
+        foreach (var n in lost)
+        {
+            _toldNumbers.Add(n);
+            Record(new TrialOutcome(n, _inFlight[n], TrialState.Abandoned, []));
+        }
+        return lost.Count > 0;
     }
 
     public void Enqueue(ParameterSet parameters, string origin)

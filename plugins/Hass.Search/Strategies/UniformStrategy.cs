@@ -74,6 +74,7 @@ public sealed class UniformStrategy() : BatchStrategy("uniform")
     protected override void OnTold(TrialOutcome outcome, ParameterSet? asked)
     {
         if (TagOf(outcome.Number) is not Probe probe) return;
+        if (outcome.State == TrialState.Abandoned) return; // lost, not answered: the next step probes it again
         var ray = _rays[probe.Ray];
         ray.Probes++;
         var w = probe.Scale * ray.Weight;
