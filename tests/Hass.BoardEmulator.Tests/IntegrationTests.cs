@@ -174,6 +174,7 @@ public class FaultTests
     [InlineData("delay", "--delay-ms", "15")]
     [InlineData("disconnect", "--disconnect-after-frames", "7")]
     [InlineData("reboot", "--reboot-during-deploy")]
+    [InlineData("reboot-at-run", "--reboot-at-run", "2")]
     [InlineData("all", "--corrupt-rate", "0.001", "--drop-rate", "0.0005", "--delay-ms", "2", "--disconnect-after-frames", "20", "--seed", "9")]
     public async Task Measurement_through_faults_equals_the_clean_measurement(string fault, params string[] args)
     {
@@ -187,6 +188,7 @@ public class FaultTests
             case "corrupt" or "drop" or "all": Assert.True(runner.Session.RetriesUsed > 0); break;
             case "disconnect": Assert.True(runner.Session.Reconnects > 0); break;
             case "reboot": Assert.Contains(messages, s => s.Contains("restarting") || s.Contains("lost the transfer")); break;
+            case "reboot-at-run": Assert.Contains(messages, s => s.Contains("deploying again")); break;
         }
     }
 

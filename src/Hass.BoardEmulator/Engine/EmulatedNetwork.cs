@@ -165,7 +165,10 @@ public sealed class EmulatedNetwork
     }
 
     /// <summary>Runs one image (C×H×W) through the network.</summary>
-    internal ImageTrace Run(float[] image)
+    internal ImageTrace Run(float[] image) => Run(image, null);
+
+    /// <param name="histograms">Per sparse conv layer (graph index), a C×(K+1) zero-product histogram to add this image to.</param>
+    internal ImageTrace Run(float[] image, IReadOnlyDictionary<int, long[]>? histograms)
     {
         if (image.Length != InputShape.Elements)
             throw new ArgumentException($"image of {image.Length} values does not match the input shape {InputShape}");
@@ -177,7 +180,7 @@ public sealed class EmulatedNetwork
             var rows = new double[plan.Rows];
             if (plan.Layer.Kind == LayerKind.Conv && plan.Sparse)
             {
-                outputs[i] = Kernels.Conv(plan, outputs[plan.Producers[0]], rows);
+                outputs[i] = Kernels.Conv(plan, outputs[plan.Producers[0]], rows, histograms?.GetValueOrDefault(i));
             }
             else
             {
