@@ -41,12 +41,14 @@ internal static class Expected
     }
 }
 
-public class TcpIntegrationTests
+public class TcpIntegrationTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task Probe_deploy_and_measure_against_the_emulator_process()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0", "--board-id", "EMU-TEST"]);
+        output.WriteLine($"emulator started after {clock.ElapsedMilliseconds} ms");
         Assert.StartsWith("tcp:127.0.0.1:", emulator.Address);
         var info = await BoardRunner.ProbeAsync(emulator.Address);
         Assert.Equal(("u250", "EMU-TEST", 250.0), (info.BoardName, info.BoardId, info.ClockMhz));
@@ -55,7 +57,11 @@ public class TcpIntegrationTests
 
         await using var runner = new BoardRunner(emulator.Address);
         var stages = new List<string>();
-        var m = await runner.MeasureAsync(TinyNet.Design(), TinyNet.Network(), Expected.Options, new SyncProgress(p => stages.Add(p.Stage)));
+        output.WriteLine($"probed after {clock.ElapsedMilliseconds} ms");
+        var m = await runner.MeasureAsync(TinyNet.Design(), TinyNet.Network(), Expected.Options, new SyncProgress(p => { stages.Add(p.Stage); output.WriteLine($"{clock.ElapsedMilliseconds} ms {p}"); }));
+        output.WriteLine($"measured after {clock.ElapsedMilliseconds} ms");
+        output.WriteLine(HassJson.Serialize(m, indented: true));
+        output.WriteLine(BoardCommands.Describe(m, TinyNet.Design()));
         Expected.Matches(m, Expected.Options);
         Assert.Equal("EMU-TEST", m.BoardId);
         Assert.Equal(TinyNet.Design().Performance.ThroughputImagesPerSecond, m.PredictedImagesPerSecond);
