@@ -130,8 +130,13 @@ public sealed class BoardRunner : IAsyncDisposable
     {
         var info = await _session.ConnectAsync(cancellationToken).ConfigureAwait(false);
         int maxData = (int)Math.Min(info.MaxPayload, FrameCodec.MaxPayload) - TransferChunk.Overhead;
+        // Blocks must be few enough for the TRANSFER_STATE bitmap to fit one payload.
         int blockSize = _deploy.BlockSize;
-        while ((long)data.Length / blockSize / 8 > maxData - 64 || blockSize > maxData) blockSize = blockSize * 2 > maxData ? throw new BoardException($"transfer of {data.Length} bytes is too large for board at {_session.Address}") : blockSize * 2;
+        while ((long)data.Length / blockSize / 8 > maxData - 64)
+        {
+            blockSize *= 2;
+            if (blockSize > maxData) throw new BoardException($"transfer of {data.Length} bytes is too large for board at {_session.Address}", ErrorCode.TooLarge);
+        }
         uint blockCount = (uint)((data.Length + blockSize - 1) / blockSize);
         var sha = PackageHash.Sha256(data);
         var begin = new TransferBegin(slot, (ulong)data.Length, (uint)blockSize, sha, description).Encode();

@@ -63,6 +63,9 @@ public sealed class BoardFirmware
     public uint BootId { get { lock (_gate) return _bootId; } }
     /// <summary>Reboot when the first design transfer is half received (fault injection).</summary>
     public bool RebootDuringDeploy { get; set; }
+    /// <summary>Reboot instead of answering the N-th RUN request (fault injection; 0 = never).</summary>
+    public int RebootAtRun { get; set; }
+    private int _runRequests;
     /// <summary>Raised when the firmware rebooted; the server drops the connection.</summary>
     public event Action? Rebooted;
 
@@ -183,7 +186,16 @@ public sealed class BoardFirmware
             }
             case FrameType.TransferChunk: return (FrameType.ChunkAck, Chunk(TransferChunk.Decode(p), ref rebootNow).Encode());
             case FrameType.TransferCommit: return (FrameType.Committed, Commit(TransferCommit.Decode(p)).Encode());
-            case FrameType.Run: return (FrameType.RunAccepted, StartRun(RunRequest.Decode(p)).Encode());
+            case FrameType.Run:
+            {
+                var request = RunRequest.Decode(p);
+                if (RebootAtRun > 0 && Interlocked.Increment(ref _runRequests) == RebootAtRun)
+                {
+                    rebootNow = true;
+                    return (FrameType.Error, []);
+                }
+                return (FrameType.RunAccepted, StartRun(request).Encode());
+            }
             case FrameType.Results:
             {
                 var request = ResultsRequest.Decode(p);

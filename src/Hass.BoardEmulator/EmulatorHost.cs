@@ -38,8 +38,23 @@ public static class EmulatorHost
     public static async Task<int> RunAsync(EmulatorOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
+        EventHandler onExit = (_, _) => stop.Cancel();
+        Console.CancelKeyPress += onCancel;
+        AppDomain.CurrentDomain.ProcessExit += onExit;
+        try
+        {
+            return await ServeAsync(options, output, error, stop).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+            AppDomain.CurrentDomain.ProcessExit -= onExit;
+        }
+    }
+
+    private static async Task<int> ServeAsync(EmulatorOptions options, TextWriter output, TextWriter error, CancellationTokenSource stop)
+    {
         EmulatorServer server;
         Task serving;
         try

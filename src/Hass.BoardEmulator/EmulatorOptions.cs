@@ -16,6 +16,7 @@ public sealed record EmulatorOptions
     public int DelayMs { get; init; }
     public int DisconnectAfterFrames { get; init; }
     public bool RebootDuringDeploy { get; init; }
+    public int RebootAtRun { get; init; }
     public ulong Seed { get; init; } = 1;
     /// <summary>Exit when standard input closes (used by tests and `hass board emulate` so no emulator outlives its parent).</summary>
     public bool ExitOnStdinClose { get; init; }
@@ -37,6 +38,7 @@ public sealed record EmulatorOptions
           --disconnect-after-frames N   drop the connection after every N received frames
                                         (serial: go silent for 1 s and discard input)
           --reboot-during-deploy        reboot (forget all state) when the first design transfer is half done
+          --reboot-at-run N             reboot instead of answering the N-th RUN request
           --seed N                      seed of the fault generator (default 1)
           --exit-on-stdin-close         exit when standard input reaches end of file
         """;
@@ -72,6 +74,7 @@ public sealed record EmulatorOptions
                 "--delay-ms" => o with { DelayMs = Int(0) },
                 "--disconnect-after-frames" => o with { DisconnectAfterFrames = Int(1) },
                 "--reboot-during-deploy" => o with { RebootDuringDeploy = true },
+                "--reboot-at-run" => o with { RebootAtRun = Int(1) },
                 "--seed" => o with { Seed = ulong.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : throw new ArgumentException($"option --seed: '{args[i]}' is not a non-negative integer") },
                 "--exit-on-stdin-close" => o with { ExitOnStdinClose = true },
                 _ => throw new ArgumentException($"unknown option '{arg}'; see --help"),

@@ -18,7 +18,7 @@ public sealed class EmulatorServer
     public EmulatorServer(EmulatorOptions options, BoardFirmware? firmware = null)
     {
         _options = options;
-        _firmware = firmware ?? new BoardFirmware(options.LoadBoard(), options.BoardId) { RebootDuringDeploy = options.RebootDuringDeploy };
+        _firmware = firmware ?? new BoardFirmware(options.LoadBoard(), options.BoardId) { RebootDuringDeploy = options.RebootDuringDeploy, RebootAtRun = options.RebootAtRun };
         _faults = new FaultInjector(options.CorruptRate, options.DropRate, options.Seed);
         _firmware.Rebooted += () => _dropConnection = true;
     }

@@ -65,3 +65,25 @@ public class BoardCommandsTests
         Assert.Empty(BoardRunner.CheckCompatible(TinyNet.Design(board: "zcu102"), info));
     }
 }
+
+public class MeasurementAnalysisTests
+{
+    [Fact]
+    public void Ratios_per_layer_kind_compare_measured_with_predicted_cycles()
+    {
+        var design = TinyNet.Design();
+        var m = new Measurement
+        {
+            DesignHash = design.DesignHash(), Board = "u250", BoardId = "x", Firmware = "f", Fidelity = Fidelity.Emulated,
+            MedianImagesPerSecond = 800, PredictedImagesPerSecond = 1000,
+            LayerCycles = new Dictionary<string, double> { ["conv1"] = 300, ["conv2"] = 100, ["conv3"] = 144, ["relu1"] = 64, ["relu2"] = 32, ["flatten"] = 5 },
+        };
+        var ratios = MeasurementAnalysis.LayerKindRatios(design, m);
+        Assert.Equal(1.0, ratios["Conv/sparse"]);       // (300 + 100) / (200 + 200)
+        Assert.Equal(1.0, ratios["Conv/dense"]);        // 144 / 144
+        Assert.Equal(0.75, ratios["ReLU"]);             // (64 + 32) / (64 + 64)
+        Assert.False(ratios.ContainsKey("Flatten"));    // predicted 0 cycles
+        Assert.Equal(0.8, MeasurementAnalysis.ThroughputRatio(m));
+        Assert.Equal(2, MeasurementAnalysis.LayerKindRatios(design, m, splitSparse: false).Count);
+    }
+}

@@ -14,7 +14,7 @@ public class LinkTests
         int have = 0;
         while (have < count)
         {
-            int n = await link.ReadAsync(buffer.AsMemory(have), TimeSpan.FromSeconds(5), CancellationToken.None);
+            int n = await link.ReadAsync(buffer.AsMemory(have), TimeSpan.FromSeconds(30), CancellationToken.None);
             Assert.True(n > 0, "link closed early");
             have += n;
         }

@@ -115,6 +115,9 @@ public class EngineTests
         Assert.Contains("conv2", Assert.Throws<DesignRejectedException>(() => new EmulatedNetwork(new DeploymentPackage(badStreams, network), Board)).Message);
         var missing = network with { Tensors = network.Tensors.Where(t => t.Layer != "fc").ToList() };
         Assert.Contains("'fc'", Assert.Throws<DesignRejectedException>(() => new EmulatedNetwork(new DeploymentPackage(TinyNet.Design(), missing), Board)).Message);
+        var graph = network.Graph with { Layers = network.Graph.Layers.Select(l => l.Name == "pool" ? l with { StrideRows = 1 } : l).ToList() };
+        var badShape = new DeploymentPackage(TinyNet.Design() with { GraphHash = "" }, network with { Graph = graph });
+        Assert.Contains("'pool'", Assert.Throws<DesignRejectedException>(() => new EmulatedNetwork(badShape, Board)).Message);
         var otherGraph = TinyNet.Design() with { GraphHash = new string('0', 64) };
         Assert.Contains("graph hash", Assert.Throws<DesignRejectedException>(() => new EmulatedNetwork(new DeploymentPackage(otherGraph, network), Board)).Message);
     }

@@ -30,14 +30,16 @@ public sealed class SocatPair : IDisposable
         {
             throw new InvalidOperationException("socat is required for the serial tests (apt-get install socat)", e);
         }
-        _process.ErrorDataReceived += (_, _) => { };
+        // socat -d -d reports "starting data transfer loop" once both ptys exist and it forwards bytes.
+        var ready = new ManualResetEventSlim();
+        _process.ErrorDataReceived += (_, e) => { if (e.Data?.Contains("starting data transfer loop") == true) ready.Set(); };
         _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!(File.Exists(A) && File.Exists(B)))
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(ready.IsSet && File.Exists(A) && File.Exists(B)))
         {
             if (_process.HasExited) throw new InvalidOperationException($"socat exited with code {_process.ExitCode}");
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("socat did not create the pty pair within 10 s");
-            Thread.Sleep(20);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("socat did not set up the pty pair within 30 s");
+            ready.Wait(20);
         }
     }
 

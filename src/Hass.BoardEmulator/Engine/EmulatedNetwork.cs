@@ -72,6 +72,7 @@ public sealed class EmulatedNetwork
                 : throw new DesignRejectedException($"layer '{layer.Name}' takes input '{name}', which is not an earlier layer of the graph")).ToArray();
             if (layer.Kind != LayerKind.Input && producers.Length == 0)
                 throw new DesignRejectedException($"layer '{layer.Name}' ({layer.Kind}) has no inputs");
+            CheckShapes(layer, producers.Select(p => layers[p]).ToArray());
             designByName.TryGetValue(layer.Name, out var ld);
             var folding = ld?.Folding ?? LayerFolding.Unit;
             if (folding.CoarseIn < 1 || folding.CoarseOut < 1 || folding.CoarseGroup < 1 || folding.Fine < 1)
@@ -105,6 +106,32 @@ public sealed class EmulatedNetwork
                 Threshold = thresholds.TryGetValue(layer.Name, out var th) ? th : 0,
                 FixedRowCycles = FixedCycles(layer, folding, producers.Select(p => layers[p]).ToArray(), board) / Math.Max(1, layer.OutputShape.Rows),
             };
+        }
+    }
+
+    /// <summary>Refuses a layer whose input shape does not follow from its producers' output shapes.</summary>
+    private static void CheckShapes(Layer layer, Layer[] producers)
+    {
+        if (producers.Length == 0) return;
+        var first = producers[0].OutputShape;
+        string? problem = layer.Kind switch
+        {
+            LayerKind.Linear or LayerKind.Flatten => first.Elements != layer.InputShape.Elements ? $"takes {layer.InputShape.Elements} values but '{producers[0].Name}' gives {first.Elements}" : null,
+            LayerKind.Concat => producers.Any(p => p.OutputShape.Rows != layer.OutputShape.Rows || p.OutputShape.Cols != layer.OutputShape.Cols)
+                    || producers.Sum(p => p.OutputShape.Channels) != layer.OutputShape.Channels
+                ? $"concatenates {string.Join(" + ", producers.Select(p => p.OutputShape))} into {layer.OutputShape}" : null,
+            LayerKind.EltwiseAdd => producers.Any(p => p.OutputShape != layer.OutputShape) ? $"adds {string.Join(", ", producers.Select(p => p.OutputShape))} into {layer.OutputShape}" : null,
+            LayerKind.EltwiseMul => first != layer.OutputShape || producers.Skip(1).Any(p => p.OutputShape != layer.OutputShape && p.OutputShape != new TensorShape(layer.OutputShape.Channels, 1, 1))
+                ? $"multiplies {string.Join(", ", producers.Select(p => p.OutputShape))} into {layer.OutputShape}" : null,
+            _ => first != layer.InputShape ? $"expects input {layer.InputShape} but '{producers[0].Name}' gives {first}" : null,
+        };
+        if (problem is not null) throw new DesignRejectedException($"layer '{layer.Name}' ({layer.Kind}) {problem}");
+        if (layer.Kind is LayerKind.Conv or LayerKind.MaxPool or LayerKind.AvgPool)
+        {
+            int ho = (layer.InputShape.Rows + layer.PadTop + layer.PadBottom - layer.KernelRows) / Math.Max(1, layer.StrideRows) + 1;
+            int wo = (layer.InputShape.Cols + layer.PadLeft + layer.PadRight - layer.KernelCols) / Math.Max(1, layer.StrideCols) + 1;
+            if (ho != layer.OutputShape.Rows || wo != layer.OutputShape.Cols)
+                throw new DesignRejectedException($"layer '{layer.Name}' ({layer.Kind}): a {layer.KernelRows}x{layer.KernelCols} window with stride {layer.StrideRows} and padding gives {ho}x{wo}, the graph says {layer.OutputShape.Rows}x{layer.OutputShape.Cols}");
         }
     }
 
@@ -165,7 +192,10 @@ public sealed class EmulatedNetwork
     }
 
     /// <summary>Runs one image (C×H×W) through the network.</summary>
-    internal ImageTrace Run(float[] image)
+    internal ImageTrace Run(float[] image) => Run(image, null);
+
+    /// <param name="histograms">Per sparse conv layer (graph index), a C×(K+1) zero-product histogram to add this image to.</param>
+    internal ImageTrace Run(float[] image, IReadOnlyDictionary<int, long[]>? histograms)
     {
         if (image.Length != InputShape.Elements)
             throw new ArgumentException($"image of {image.Length} values does not match the input shape {InputShape}");
@@ -177,7 +207,7 @@ public sealed class EmulatedNetwork
             var rows = new double[plan.Rows];
             if (plan.Layer.Kind == LayerKind.Conv && plan.Sparse)
             {
-                outputs[i] = Kernels.Conv(plan, outputs[plan.Producers[0]], rows);
+                outputs[i] = Kernels.Conv(plan, outputs[plan.Producers[0]], rows, histograms?.GetValueOrDefault(i));
             }
             else
             {

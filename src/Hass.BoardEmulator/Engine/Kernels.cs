@@ -74,7 +74,8 @@ internal static class Kernels
     /// filters and its channels of ceil(nnz/fine) (0 when nnz = 0); the row takes the slowest unit or the
     /// data-movement bound, whichever is larger.
     /// </summary>
-    public static float[] Conv(LayerPlan plan, float[] x, double[]? rowCycles)
+    /// <param name="histogram">When given (C×(K+1), row-major), counts for every (window, filter, input channel) the number of zero products.</param>
+    public static float[] Conv(LayerPlan plan, float[] x, double[]? rowCycles, long[]? histogram = null)
     {
         var l = plan.Layer;
         var w = plan.Weights!;
@@ -116,6 +117,7 @@ internal static class Kernels
                             }
                         }
                         if (counters is not null && nnz > 0) counters[plan.StreamOf[c] * lanes + lane] += (nnz + fine - 1) / fine;
+                        if (histogram is not null) histogram[c * (kh * kw + 1) + kh * kw - nnz]++;
                     }
                     y[(f * ho + oy) * wo + ox] = acc;
                 }

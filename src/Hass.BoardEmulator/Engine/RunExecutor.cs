@@ -10,19 +10,22 @@ public static class RunExecutor
     public static RunResults Execute(EmulatedNetwork network, RunRequest request, ImageSet? uploaded, uint clockKHz, Action? imageDone = null, CancellationToken cancellationToken = default)
     {
         int total = (int)(request.Images + request.Warmup);
-        var traces = new List<double[][]>(total);
-        var predictions = new List<ushort>();
+        // Images are generated in order (one seeded stream), then run independently: in parallel, same results.
         var rng = new SplitMix64(request.Seed);
+        var images = new float[total][];
         for (int i = 0; i < total; i++)
+            images[i] = uploaded is not null ? uploaded.Image(i % uploaded.Count) : Generate(network.InputShape.Elements, rng);
+        var traces = new double[total][][];
+        var classes = new ushort[total];
+        Parallel.For(0, total, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var image = uploaded is not null ? uploaded.Image(i % uploaded.Count) : Generate(network.InputShape.Elements, rng);
-            var trace = network.Run(image);
-            traces.Add(trace.RowCycles);
-            if (i >= request.Warmup && predictions.Count < MaxPredictions)
-                predictions.Add(EmulatedNetwork.ArgMax(trace.Outputs[^1]));
+            var trace = network.Run(images[i]);
+            traces[i] = trace.RowCycles;
+            classes[i] = EmulatedNetwork.ArgMax(trace.Outputs[^1]);
+            images[i] = null!;
             imageDone?.Invoke();
-        }
+        });
+        var predictions = classes.Skip((int)request.Warmup).Take(MaxPredictions).ToList();
         var result = new PipelineSimulator(network.Plans).Run(traces, (int)request.Warmup, cancellationToken);
         return new RunResults
         {
