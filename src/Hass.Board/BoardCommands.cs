@@ -82,3 +82,9 @@ public static class BoardServiceCollectionExtensions
         return services;
     }
 }
+
+/// <summary>Host plugin entry: the built-in board links, listed by `hass plugins` like any other component.</summary>
+public sealed class BoardLinksPlugin : IHassPlugin
+{
+    public void ConfigureServices(IServiceCollection services) => services.AddHassBoardLinks();
+}

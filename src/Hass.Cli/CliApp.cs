@@ -46,6 +46,8 @@ public static class CliApp
         StoreInUseException s => (ExitCodes.StoreInUse, s.Message),
         StoreException s => (ExitCodes.StoreUnusable, s.Message),
         PluginLoadException p => (ExitCodes.PluginErrors, p.Message),
+        Abstractions.BoardLinkException b => (ExitCodes.BoardError, b.Message),
+        Board.BoardException b => (ExitCodes.BoardError, b.Message),
         OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
         _ => (ExitCodes.Failure, $"{e.GetType().Name}: {e.Message} (set HASS_DEBUG=1 for the stack trace)"),
     };

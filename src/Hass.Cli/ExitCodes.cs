@@ -14,6 +14,8 @@ public static class ExitCodes
     public const int StoreUnusable = 4;
     /// <summary>One or more plugins failed to load (`hass plugins`).</summary>
     public const int PluginErrors = 5;
+    /// <summary>A board (or emulator) could not be reached, refused the design, or stopped answering.</summary>
+    public const int BoardError = 6;
     /// <summary>Interrupted (Ctrl-C / SIGTERM); completed trials are in the store, `hass run` resumes.</summary>
     public const int Interrupted = 130;
 }

@@ -57,7 +57,7 @@ public sealed class RunCommand : ICliCommand
         var spec = CampaignLoader.Load(path, overrides);
         var catalog = ctx.LoadPlugins();
         var boards = ctx.LoadBoards();
-        using var provider = PluginSources.BuildProvider(catalog);
+        using var provider = PluginSources.BuildProvider(catalog, services => services.AddSingleton<IDesignMeasurer, BoardDesignMeasurer>());
         var components = new HassComponents(provider);
         var measurer = provider.GetService<IDesignMeasurer>();
         CampaignLoader.Validate(spec, path, components, boards, measurer is not null);

@@ -301,7 +301,12 @@ public sealed class CampaignRunner
     private Measurement? Measure(HardwareDesign design, ITrialEvaluator evaluator, ParameterSet parameters, BoardSpec board,
         MeasureSpec measure, ref MeasuredBoardIdentity? identity, CancellationToken ct)
     {
-        var options = new MeasureOptions { Link = measure.Link, Board = board, Repeats = measure.Repeats, Images = measure.Images, WarmupImages = measure.WarmupImages };
+        var options = new MeasureOptions
+        {
+            Link = measure.Link, Board = board, Repeats = measure.Repeats, Images = measure.Images, WarmupImages = measure.WarmupImages,
+            // Real calibration images, so on-board zero skipping sees the activations the profile saw.
+            UploadImages = evaluator.CalibrationImages(measure.Images + measure.WarmupImages),
+        };
         try
         {
             identity ??= _measurer!.IdentifyAsync(options, ct).GetAwaiter().GetResult();

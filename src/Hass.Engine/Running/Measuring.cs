@@ -10,6 +10,8 @@ public sealed record MeasureOptions
     public int Repeats { get; init; } = 5;
     public int Images { get; init; } = 64;
     public int WarmupImages { get; init; } = 8;
+    /// <summary>Images to upload (N×C×H×W, normalised as the model expects); null = generated on the board.</summary>
+    public float[]? UploadImages { get; init; }
 }
 
 /// <summary>The board (or emulator) a measurer talks to; part of the measurement cache key.</summary>

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using Hass.Abstractions;
+using Hass.Board;
+using Hass.BoardEmulator;
+using Hass.Engine.Plugins;
+using Hass.Engine.Running;
+using Hass.Engine.Storage;
+using MeasureOptions = Hass.Engine.Running.MeasureOptions;
+
+namespace Hass.Cli.Commands;
+
+/// <summary>`hass board probe|measure|emulate`: hardware in the loop from the command line.</summary>
+public sealed class BoardCommand : ICliCommand
+{
+    public int Order => 80;
+
+    private static readonly Argument<string> ProbeLink = new("link") { Description = "serial:/dev/ttyUSB0@921600 or tcp:host:port" };
+    private static readonly Argument<string> CampaignName = new("campaign") { Description = "Campaign name in the store" };
+    private static readonly Option<int> TrialNumber = new("--trial") { Description = "Trial number whose design is measured", Required = true };
+    private static readonly Option<string> Link = new("--link") { Description = "serial:/dev/ttyUSB0@921600 or tcp:host:port", Required = true };
+    private static readonly Option<int> Repeats = new("--repeats") { Description = "Measured runs (median taken)", DefaultValueFactory = _ => 5 };
+    private static readonly Option<int> Images = new("--images") { Description = "Timed images per run", DefaultValueFactory = _ => 64 };
+    private static readonly Option<int> Warmup = new("--warmup") { Description = "Warm-up images per run", DefaultValueFactory = _ => 8 };
+    private static readonly Argument<string[]> EmulatorArgs = new("emulator-options") { Description = "Options of hass-board-emulator (--tcp 127.0.0.1:7000, --serial DEV, --board FILE, faults…)", Arity = ArgumentArity.ZeroOrMore };
+
+    public Command Build(CommandRunner run)
+    {
+        var cmd = new Command("board", "Probe, measure on, or emulate a board (boards/PROTOCOL.md)");
+
+        var probe = new Command("probe", "Ask the board on LINK who it is (name, part, firmware, clock, resources)");
+        probe.Arguments.Add(ProbeLink);
+        probe.SetAction(run(async (ctx, ct) =>
+        {
+            var info = await BoardCommands.ProbeAsync(ctx.Parse.GetValue(ProbeLink)!, cancellationToken: ct);
+            ctx.Out.Profile.Out.Writer.WriteLine(BoardCommands.Describe(info));
+            return ExitCodes.Success;
+        }));
+        cmd.Subcommands.Add(probe);
+
+        var measure = new Command("measure", "Deploy a stored trial's design on LINK, measure it, and store the measurement");
+        measure.Arguments.Add(CampaignName);
+        foreach (var o in new Option[] { TrialNumber, Link, Repeats, Images, Warmup }) measure.Options.Add(o);
+        measure.SetAction(run(MeasureAsync));
+        cmd.Subcommands.Add(measure);
+
+        var emulate = new Command("emulate", "Run the board emulator in this process (same options as hass-board-emulator)");
+        emulate.Arguments.Add(EmulatorArgs);
+        emulate.TreatUnmatchedTokensAsErrors = false;
+        emulate.SetAction(run(async (ctx, ct) =>
+        {
+            var args = (ctx.Parse.GetValue(EmulatorArgs) ?? []).Concat(ctx.Parse.UnmatchedTokens).ToList();
+            EmulatorOptions options;
+            try { options = EmulatorOptions.Parse(args); }
+            catch (ArgumentException e) { throw new UsageException("board emulate: " + e.Message); }
+            return await EmulatorHost.RunAsync(options, ctx.Out.Profile.Out.Writer, ctx.Error, ct);
+        }));
+        cmd.Subcommands.Add(emulate);
+        return cmd;
+    }
+
+    private static async Task<int> MeasureAsync(CliContext ctx, CancellationToken ct)
+    {
+        var name = ctx.Parse.GetValue(CampaignName)!;
+        var number = ctx.Parse.GetValue(TrialNumber);
+        var link = ctx.Parse.GetValue(Link)!;
+        using var store = ctx.OpenStore(createIfMissing: false);
+        var campaign = store.GetCampaign(name)
+            ?? throw new UsageException($"campaign '{name}' is not in the store {store.Path}; see 'hass status'");
+        var trial = store.Trials(name).FirstOrDefault(t => t.Number == number)
+            ?? throw new UsageException($"campaign '{name}' has no trial {number}; see 'hass trials {name}'");
+        var design = trial.Design
+            ?? throw new UsageException($"trial {number} of '{name}' has no hardware design ({trial.State.ToString().ToLowerInvariant()}); pick a complete trial");
+
+        var catalog = ctx.LoadPlugins();
+        var boards = ctx.LoadBoards();
+        using var provider = PluginSources.BuildProvider(catalog);
+        var components = new HassComponents(provider);
+        if (!boards.TryGet(campaign.Spec.Board, out var board))
+            throw new UsageException($"board '{campaign.Spec.Board}' of campaign '{name}' is not in the board library; see 'hass boards'");
+        using var evaluator = components.EvaluatorFor(campaign.Spec.Model, campaign.Spec.Evaluator)
+            .Create(campaign.Spec.ToEvaluatorSpec(), provider);
+
+        var options = new MeasureOptions
+        {
+            Link = link, Board = board, Repeats = ctx.Parse.GetValue(Repeats), Images = ctx.Parse.GetValue(Images), WarmupImages = ctx.Parse.GetValue(Warmup),
+        };
+        options = options with { UploadImages = evaluator.CalibrationImages(options.Images + options.WarmupImages) };
+        var measurement = await new BoardDesignMeasurer().MeasureAsync(design, evaluator.Export(trial.Parameters), options, ct);
+        store.SaveMeasurement(measurement);
+        store.Checkpoint();
+        ctx.Out.Profile.Out.Writer.Write(BoardCommands.Describe(measurement, design));
+        return ExitCodes.Success;
+    }
+}
