@@ -9,17 +9,20 @@ public class GraphTests
     private static IModelProvider Model(string name) => ZooPlugin.Models.Single(m => m.Name == name);
 
     // TorchVision's published figures: GMAC (conv + linear multiply-accumulates) and exact parameter counts.
+    // The model cards round GMAC to two decimals (0.22, 0.06 for MobileNetV3); TorchVision's own three-decimal
+    // values (0.217, 0.057) are checked to 1%, and the rounded card value must be reproduced.
     [Theory]
-    [InlineData("resnet18", 1.81, 11_689_512)]
-    [InlineData("resnet50", 4.09, 25_557_032)]
-    [InlineData("mobilenet-v2", 0.30, 3_504_872)]
-    [InlineData("mobilenet-v3-large", 0.22, 5_483_032)]
-    [InlineData("mobilenet-v3-small", 0.06, 2_542_856)]
-    public void ImageNetGraphsMatchTorchVision(string name, double gmac, long parameters)
+    [InlineData("resnet18", 1.81, 1.814, 11_689_512)]
+    [InlineData("resnet50", 4.09, 4.089, 25_557_032)]
+    [InlineData("mobilenet-v2", 0.30, 0.301, 3_504_872)]
+    [InlineData("mobilenet-v3-large", 0.22, 0.217, 5_483_032)]
+    [InlineData("mobilenet-v3-small", 0.06, 0.057, 2_542_856)]
+    public void ImageNetGraphsMatchTorchVision(string name, double cardGmac, double gmac, long parameters)
     {
         using var net = Model(name).Build(0);
         var graph = net.ToGraph();
         Assert.InRange(graph.TotalMacs / 1e9, gmac * 0.99, gmac * 1.01);
+        Assert.Equal(cardGmac, Math.Round(graph.TotalMacs / 1e9, 2));
         // The module itself has TorchVision's exact parameter count (BN included) ...
         Assert.Equal(parameters, net.parameters().Sum(p => p.numel()));
         // ... and the BN-folded graph is within 1% (conv biases replace BN scale and shift).
@@ -30,7 +33,7 @@ public class GraphTests
     [InlineData("resnet18", "layer2.0.downsample.0.weight")]
     [InlineData("resnet50", "layer4.2.conv3.weight")]
     [InlineData("mobilenet-v2", "features.17.conv.1.0.weight")]
-    [InlineData("mobilenet-v3-large", "features.4.block.1.fc1.weight")]
+    [InlineData("mobilenet-v3-large", "features.4.block.2.fc1.weight")]
     [InlineData("mobilenet-v3-small", "classifier.3.weight")]
     public void StateDictKeysAreTorchVisions(string name, string key)
     {

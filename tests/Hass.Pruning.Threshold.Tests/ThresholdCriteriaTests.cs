@@ -96,8 +96,8 @@ public class ThresholdCriteriaTests
         using (session.Apply(point))
         {
             var expectedZero = original.abs().lt(0.8 * std).logical_or(original.eq(0));
-            Assert.True(conv.Weight.eq(0).equal(expectedZero));
-            Assert.True(conv.Weight.where(expectedZero.logical_not(), 0f).equal(original.where(expectedZero.logical_not(), 0f)));
+            Assert.True(conv.Weight.eq(0).eq(expectedZero).all().item<bool>());
+            Assert.True(conv.Weight.masked_fill(expectedZero, 0).eq(original.masked_fill(expectedZero, 0)).all().item<bool>());
         }
     }
 

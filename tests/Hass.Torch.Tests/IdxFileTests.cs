@@ -74,6 +74,7 @@ public sealed class IdxFileTests : IDisposable
         var folder = WriteSet("c", 20, 5, false);
         IdxFile.Write(Path.Combine(folder, "train-labels-idx1-ubyte"), [19], new byte[19]);
         Assert.Contains("19 labels", Assert.Throws<DatasetException>(() => Datasets.OpenIdx("c", folder)).Message);
+        IdxFile.Write(Path.Combine(folder, "train-labels-idx1-ubyte"), [20], new byte[20]);
         File.Delete(Path.Combine(folder, "t10k-images-idx3-ubyte"));
         Assert.Contains("t10k-images-idx3-ubyte", Assert.Throws<DatasetException>(() => Datasets.OpenIdx("c", folder)).Message);
     }

@@ -54,6 +54,8 @@ public static class Trainer
                 lossSum += loss.item<float>() * count;
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
                 seen += count;
+                if ((step + 1) % 100 == 0 && step + 1 < stepsPerEpoch)
+                    progress?.WriteLine($"  epoch {epoch} step {step + 1}/{stepsPerEpoch}  loss {lossSum / seen:F4}  ({clock.Elapsed.TotalSeconds:F0} s)");
             }
             lastLoss = lossSum / seen;
             heldOut = ModelEvaluator.Run(net, splits.HeldOut, normalisation, new PassOptions()).Top1;
