@@ -55,11 +55,15 @@ public class WindowZeroHistogramTests
         { 5, 7, 1, 1, 0, 1, 6 },   // 1×1
         { 4, 8, 1, 2, 0, 2, 7 },   // strided grouped 1×1
         { 2, 3, 3, 1, 2, 1, 5 },   // padding 2
+        { 3, 3, 5, 2, 2, 3, 9 },   // 5×5 depthwise (K = 25: float64 codes, unique counting)
+        { 2, 4, 4, 1, 1, 1, 7 },   // 4×4: K = 16, sparse code counting
+        { 3, 4, 7, 2, 3, 1, 12 },  // 7×7 stride 2 padding 3 (ResNet stem): K = 49
+        { 2, 2, 8, 2, 1, 1, 10 },  // 8×8: K = 64 > 52, the mask-convolution path
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void MaskConvolutionEqualsDirectCount(int channels, int filters, int kernel, int stride, int padding, int groups, int size)
+    public void WindowCodesEqualDirectCount(int channels, int filters, int kernel, int stride, int padding, int groups, int size)
     {
         var rng = new Random(1234 + channels * 100 + filters * 10 + kernel + stride + padding + groups);
         const int batch = 3;
@@ -73,6 +77,7 @@ public class WindowZeroHistogramTests
         // Tiny chunks exercise the channel and image chunking.
         Assert.Equal(expected, WindowZeroHistogram.Count(input, weight, stride, padding, groups, maxElements: 7));
         Assert.Equal(expected, DirectWindowCounter.Count(input, weight, stride, padding, groups));
+        Assert.Equal(expected, WindowZeroHistogram.CountByMaskConvolution(input, weight, stride, padding, groups, maxElements: 11));
     }
 
     [Fact]

@@ -5,33 +5,40 @@ namespace Hass.Torch.Evaluation;
 /// <summary>
 /// Counts, per input channel c of a convolution, how many (window, filter) pairs have exactly z zero products
 /// weight·activation among their K = kh·kw products (fpgaConvNet's convention; padding zeros are zeros).
-/// Never forms the products: the non-zero mask of the activations is convolved (grouped, one group per input
-/// channel) with the non-zero masks of that channel's kernel slices, which gives the number of non-zero
-/// products of every window directly; equal kernel masks within a channel are convolved once and weighted by
-/// their multiplicity (all of them are equal when the weights are unpruned). Bins come from one bincount.
-/// Work is chunked over channels and images so no intermediate exceeds <c>maxElements</c> values.
+/// Never forms the products. Each window of channel c is reduced to its K-bit activation code (bit k set when
+/// the k-th activation of the window is non-zero): one depthwise convolution of the non-zero mask with the
+/// kernel 2^k, with the layer's stride and zero padding. The codes are counted per channel (bincount or
+/// unique). Each filter of c's group contributes its K-bit weight mask; equal masks are merged with their
+/// multiplicity. Then for every (channel, distinct window code, distinct weight mask):
+/// z = K − popcount(code ∧ mask), and the bin gets count × multiplicity. The per-image cost is one depthwise
+/// convolution and one counting pass over the input, independent of the number of filters; the final
+/// combination costs channels × distinct codes × distinct masks, independent of the number of images.
+/// Kernels with K &gt; 52 (beyond exact float64 codes) use a grouped convolution of the masks instead.
 /// </summary>
 public static class WindowZeroHistogram
 {
     public const long DefaultMaxElements = 1L << 23;
+    private const int MaxCodeBits = 52;
+    private const int DenseCodeBits = 12;
 
     /// <summary>Kernel-mask patterns of a weight tensor, prepared once per pass.</summary>
     public sealed class WeightPatterns
     {
-        internal WeightPatterns(int channels, int kernelRows, int kernelCols, int patternsPerChannel, float[] kernels, long[] multiplicity, long nonZeroWeights, long weights)
+        internal WeightPatterns(int channels, int kernelRows, int kernelCols, ulong[][] masks, long[][] multiplicity, byte[][][] maskBits, long nonZeroWeights, long weights)
         {
-            Channels = channels; KernelRows = kernelRows; KernelCols = kernelCols; PatternsPerChannel = patternsPerChannel;
-            Kernels = kernels; Multiplicity = multiplicity; NonZeroWeights = nonZeroWeights; Weights = weights;
+            Channels = channels; KernelRows = kernelRows; KernelCols = kernelCols;
+            Masks = masks; Multiplicity = multiplicity; MaskBits = maskBits; NonZeroWeights = nonZeroWeights; Weights = weights;
         }
         public int Channels { get; }
         public int KernelRows { get; }
         public int KernelCols { get; }
         public int KernelSize => KernelRows * KernelCols;
-        public int PatternsPerChannel { get; }
-        /// <summary>[Channels·P, 1, kh, kw] as a flat array; slot (c, p) is the p-th distinct mask of channel c.</summary>
-        internal float[] Kernels { get; }
-        /// <summary>[Channels, P]: filters sharing each mask (0 for unused slots).</summary>
-        internal long[] Multiplicity { get; }
+        /// <summary>Largest number of distinct weight masks of one channel.</summary>
+        public int PatternsPerChannel => Masks.Max(m => m.Length);
+        /// <summary>Per channel: the distinct K-bit weight masks (bit k = k-th kernel element non-zero; K ≤ 64).</summary>
+        internal ulong[][] Masks { get; }
+        internal long[][] Multiplicity { get; }
+        internal byte[][][] MaskBits { get; }
         public long NonZeroWeights { get; }
         public long Weights { get; }
     }
@@ -45,42 +52,118 @@ public static class WindowZeroHistogram
         using (var nz = weight.detach().ne(0).to_type(ScalarType.Byte).contiguous()) mask = nz.data<byte>().ToArray();
         long nonZero = mask.Sum(b => (long)b);
 
-        var perChannel = new List<(byte[] Mask, long Count)>[channels];
+        var masks = new ulong[channels][];
+        var multiplicity = new long[channels][];
+        var maskBits = new byte[channels][][];
         var keyBuffer = new char[k];
         for (int c = 0; c < channels; c++)
         {
             int group = c / channelsPerGroup, local = c % channelsPerGroup;
             var seen = new Dictionary<string, int>();
-            var list = new List<(byte[] Mask, long Count)>();
+            var bits = new List<byte[]>();
+            var counts = new List<long>();
             for (int f = group * filtersPerGroup; f < (group + 1) * filtersPerGroup; f++)
             {
                 int offset = (f * channelsPerGroup + local) * k;
                 for (int i = 0; i < k; i++) keyBuffer[i] = (char)('0' + mask[offset + i]);
                 var key = new string(keyBuffer);
-                if (seen.TryGetValue(key, out var slot)) list[slot] = (list[slot].Mask, list[slot].Count + 1);
-                else { seen[key] = list.Count; list.Add((mask.AsSpan(offset, k).ToArray(), 1)); }
+                if (seen.TryGetValue(key, out var slot)) counts[slot]++;
+                else { seen[key] = bits.Count; bits.Add(mask.AsSpan(offset, k).ToArray()); counts.Add(1); }
             }
-            perChannel[c] = list;
+            maskBits[c] = [.. bits];
+            multiplicity[c] = [.. counts];
+            masks[c] = k <= 64 ? bits.Select(ToCode).ToArray() : [];
         }
-        int p = perChannel.Max(l => l.Count);
-        var kernels = new float[channels * p * k];
-        var multiplicity = new long[channels * p];
-        for (int c = 0; c < channels; c++)
-            for (int s = 0; s < perChannel[c].Count; s++)
-            {
-                var (m, count) = perChannel[c][s];
-                for (int i = 0; i < k; i++) kernels[(c * p + s) * k + i] = m[i];
-                multiplicity[c * p + s] = count;
-            }
-        return new WeightPatterns(channels, kh, kw, p, kernels, multiplicity, nonZero, mask.LongLength);
+        return new WeightPatterns(channels, kh, kw, masks, multiplicity, maskBits, nonZero, mask.LongLength);
+    }
+
+    private static ulong ToCode(byte[] bits)
+    {
+        ulong code = 0;
+        for (int i = 0; i < bits.Length; i++) if (bits[i] != 0) code |= 1UL << i;
+        return code;
     }
 
     /// <summary>Adds the counts of one batch of inputs (N×C×H×W) to <paramref name="histogram"/> ([C, K+1] flat).</summary>
     public static void Accumulate(Tensor input, WeightPatterns patterns, int stride, int padding, long[] histogram, long maxElements = DefaultMaxElements)
     {
+        if (input.shape[1] != patterns.Channels) throw new ArgumentException($"input has {input.shape[1]} channels, the weights expect {patterns.Channels}");
+        if (patterns.KernelSize > MaxCodeBits) AccumulateByMaskConvolution(input, patterns, stride, padding, histogram, maxElements);
+        else AccumulateByWindowCodes(input, patterns, stride, padding, histogram, maxElements);
+    }
+
+    private static void AccumulateByWindowCodes(Tensor input, WeightPatterns patterns, int stride, int padding, long[] histogram, long maxElements)
+    {
+        using var scope = NewDisposeScope();
+        int k = patterns.KernelSize, channels = patterns.Channels;
+        // float32 holds integers exactly up to 2^24; beyond, codes are computed in float64 (exact to 2^53).
+        var dtype = k <= 24 ? ScalarType.Float32 : ScalarType.Float64;
+        var powers = new double[k];
+        for (int i = 0; i < k; i++) powers[i] = Math.Pow(2, i);
+        long batch = input.shape[0];
+        long perImage = input.shape[1] * input.shape[2] * input.shape[3];
+        long imagesPerChunk = Math.Clamp(maxElements / Math.Max(1, perImage), 1, batch);
+        // Channel blocks keep channel·2^K inside int64 (only matters for huge kernels).
+        long channelsPerBlock = Math.Min(channels, Math.Max(1, (1L << (62 - k))));
+        for (long c0 = 0; c0 < channels; c0 += channelsPerBlock)
+        {
+            long cs = Math.Min(channelsPerBlock, channels - c0);
+            using var block = NewDisposeScope();
+            var kernel = tensor(powers).to_type(dtype).reshape(1, 1, patterns.KernelRows, patterns.KernelCols).expand(cs, 1, patterns.KernelRows, patterns.KernelCols).contiguous();
+            var offsets = (arange(0, cs, 1, ScalarType.Int64) * (1L << k)).reshape(1, cs, 1, 1);
+            for (long b0 = 0; b0 < batch; b0 += imagesPerChunk)
+            {
+                using var inner = NewDisposeScope();
+                long bs = Math.Min(imagesPerChunk, batch - b0);
+                var mask = input.narrow(0, b0, bs).narrow(1, c0, cs).ne(0).to_type(dtype);
+                var codes = nn.functional.conv2d(mask, kernel, strides: new long[] { stride, stride }, padding: new long[] { padding, padding }, groups: cs);
+                var keys = codes.round_().to_type(ScalarType.Int64).add_(offsets).flatten();
+                if (k <= DenseCodeBits)
+                {
+                    int codesPerChannel = 1 << k;
+                    var counts = bincount(keys, minlength: cs * codesPerChannel).data<long>().ToArray();
+                    for (long c = 0; c < cs; c++)
+                        for (int code = 0; code < codesPerChannel; code++)
+                        {
+                            long n = counts[c * codesPerChannel + code];
+                            if (n != 0) AddWindows(patterns, (int)(c0 + c), (ulong)code, n, histogram);
+                        }
+                }
+                else
+                {
+                    var (unique, _, counts) = keys.unique(sorted: true, return_counts: true);
+                    var u = unique.data<long>().ToArray();
+                    var n = counts!.data<long>().ToArray();
+                    for (int i = 0; i < u.Length; i++)
+                        AddWindows(patterns, (int)(c0 + (u[i] >> k)), (ulong)(u[i] & ((1L << k) - 1)), n[i], histogram);
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds <paramref name="windows"/> windows of channel c with activation code <paramref name="code"/>, against every filter.</summary>
+    private static void AddWindows(WeightPatterns patterns, int channel, ulong code, long windows, long[] histogram)
+    {
+        int k = patterns.KernelSize;
+        var masks = patterns.Masks[channel];
+        var multiplicity = patterns.Multiplicity[channel];
+        long row = (long)channel * (k + 1);
+        for (int p = 0; p < masks.Length; p++)
+            histogram[row + k - System.Numerics.BitOperations.PopCount(code & masks[p])] += windows * multiplicity[p];
+    }
+
+    /// <summary>
+    /// The general path (any K): a grouped convolution of the activation masks with each channel's distinct
+    /// weight masks gives the number of non-zero products of every (window, mask); one bincount bins them.
+    /// </summary>
+    private static void AccumulateByMaskConvolution(Tensor input, WeightPatterns patterns, int stride, int padding, long[] histogram, long maxElements)
+    {
         using var scope = NewDisposeScope();
         int k = patterns.KernelSize, p = patterns.PatternsPerChannel, channels = patterns.Channels;
-        if (input.shape[1] != channels) throw new ArgumentException($"input has {input.shape[1]} channels, the weights expect {channels}");
+        var kernels = new float[channels * p * k];
+        for (int c = 0; c < channels; c++)
+            for (int s = 0; s < patterns.MaskBits[c].Length; s++)
+                for (int i = 0; i < k; i++) kernels[(c * p + s) * k + i] = patterns.MaskBits[c][s][i];
         var activeMask = input.ne(0).to_type(ScalarType.Float32);
         long batch = input.shape[0];
         long rowsOut = (input.shape[2] + 2 * padding - patterns.KernelRows) / stride + 1;
@@ -88,12 +171,12 @@ public static class WindowZeroHistogram
         long perChannelImage = p * rowsOut * colsOut;
         long imagesPerChunk = Math.Clamp(maxElements / Math.Max(1, perChannelImage), 1, batch);
         long channelsPerChunk = Math.Clamp(maxElements / Math.Max(1, perChannelImage * imagesPerChunk), 1, channels);
-        var allKernels = tensor(patterns.Kernels).reshape(channels * p, 1, patterns.KernelRows, patterns.KernelCols);
+        var allKernels = tensor(kernels).reshape(channels * p, 1, patterns.KernelRows, patterns.KernelCols);
 
         for (long c0 = 0; c0 < channels; c0 += channelsPerChunk)
         {
             long cs = Math.Min(channelsPerChunk, channels - c0);
-            var kernels = allKernels.narrow(0, c0 * p, cs * p);
+            var chunkKernels = allKernels.narrow(0, c0 * p, cs * p);
             var bins = new long[cs * p * (k + 1)];
             using var offsets = arange(0, cs * p * (k + 1), k + 1, ScalarType.Int64).reshape(1, cs * p, 1, 1);
             for (long b0 = 0; b0 < batch; b0 += imagesPerChunk)
@@ -101,17 +184,15 @@ public static class WindowZeroHistogram
                 using var inner = NewDisposeScope();
                 long bs = Math.Min(imagesPerChunk, batch - b0);
                 var masks = activeMask.narrow(0, b0, bs).narrow(1, c0, cs);
-                var nonZeroProducts = nn.functional.conv2d(masks, kernels, strides: new long[] { stride, stride }, padding: new long[] { padding, padding }, groups: cs);
+                var nonZeroProducts = nn.functional.conv2d(masks, chunkKernels, strides: new long[] { stride, stride }, padding: new long[] { padding, padding }, groups: cs);
                 var zeros = nonZeroProducts.round_().neg_().add_(k).to_type(ScalarType.Int64);
-                var index = zeros.add_(offsets).flatten();
-                var counts = bincount(index, minlength: cs * p * (k + 1)).data<long>();
+                var counts = bincount(zeros.add_(offsets).flatten(), minlength: cs * p * (k + 1)).data<long>();
                 for (int i = 0; i < bins.Length; i++) bins[i] += counts[i];
             }
             for (long c = 0; c < cs; c++)
-                for (long s = 0; s < p; s++)
+                for (long s = 0; s < patterns.Multiplicity[c0 + c].Length; s++)
                 {
-                    long m = patterns.Multiplicity[(c0 + c) * p + s];
-                    if (m == 0) continue;
+                    long m = patterns.Multiplicity[c0 + c][s];
                     for (int z = 0; z <= k; z++)
                         histogram[(c0 + c) * (k + 1) + z] += m * bins[(c * p + s) * (k + 1) + z];
                 }
@@ -124,6 +205,15 @@ public static class WindowZeroHistogram
         var patterns = Prepare(weight, groups);
         var flat = new long[patterns.Channels * (patterns.KernelSize + 1)];
         Accumulate(input, patterns, stride, padding, flat, maxElements);
+        return ToMatrix(flat, patterns.Channels, patterns.KernelSize + 1);
+    }
+
+    /// <summary>Test hook: the general mask-convolution path, whatever K.</summary>
+    internal static long[,] CountByMaskConvolution(Tensor input, Tensor weight, int stride, int padding, int groups, long maxElements = DefaultMaxElements)
+    {
+        var patterns = Prepare(weight, groups);
+        var flat = new long[patterns.Channels * (patterns.KernelSize + 1)];
+        AccumulateByMaskConvolution(input, patterns, stride, padding, flat, maxElements);
         return ToMatrix(flat, patterns.Channels, patterns.KernelSize + 1);
     }
 
