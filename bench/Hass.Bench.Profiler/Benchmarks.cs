@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 
 namespace Hass.Bench.Profiler;
 
-/// <summary>Mask-convolution profiler vs the direct window×filter materialisation, same inputs, every conv layer.</summary>
+/// <summary>The profiler (window codes) vs the direct window×filter materialisation, same inputs, every conv layer.</summary>
 public static class ProfilerBenchmark
 {
     public static int Run(IServiceProvider services, string model, int images, TextWriter output)
@@ -56,7 +56,7 @@ public static class ProfilerBenchmark
             for (int i = 0; i < inputs.Count; i++)
                 if (!Equal(fastResults[i], directResults[i])) { same = false; output.WriteLine($"MISMATCH in {inputs[i].Conv.Name}"); }
         }
-        output.WriteLine($"mask convolution: {fast * 1000:F1} ms   direct materialisation: {direct * 1000:F1} ms   speed-up {direct / fast:F1}x   histograms identical: {same}");
+        output.WriteLine($"window-code profiler: {fast * 1000:F1} ms   direct materialisation: {direct * 1000:F1} ms   speed-up {direct / fast:F1}x   histograms identical: {same}");
         foreach (var (_, t) in inputs) t.Dispose();
         return same ? 0 : 1;
     }
