@@ -27,7 +27,7 @@ public sealed class EvaluatorTests : IDisposable
     public void Dispose() => _services.Dispose();
 
     private TorchTrialEvaluator Create(string pruning = "threshold", int search = 500, int calibration = 64) =>
-        new TorchTrialEvaluatorFactory().Create(new EvaluatorSpec
+        new TorchTrialEvaluatorFactory().CreateEvaluator(new EvaluatorSpec
         {
             Model = "fmnist-vgg", Pruning = pruning, Checkpoint = _shipped, SearchImages = search, CalibrationImages = calibration,
         }, _services);

@@ -124,7 +124,7 @@ public sealed class ModelCommands(IServiceProvider services)
             Model = o.Model, Checkpoint = o.Checkpoint, DatasetPath = o.Data, Pruning = o.Pruning,
             CalibrationImages = o.CalibrationImages, FixedPoint16 = o.FixedPoint16,
         };
-        using var evaluator = new TorchTrialEvaluatorFactory().Create(spec, services, cache: o.Cache);
+        using var evaluator = new TorchTrialEvaluatorFactory().CreateEvaluator(spec, services, cache: o.Cache);
         var point = parameters is null ? evaluator.SearchSpace.Defaults() : Complete(evaluator.SearchSpace, parameters);
         var outcome = evaluator.Evaluate(point, new EvaluationRequest { Split = "search", Profile = true });
         var profile = outcome.Profile!;

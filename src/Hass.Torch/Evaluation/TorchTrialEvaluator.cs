@@ -17,9 +17,10 @@ public sealed class TorchTrialEvaluatorFactory : ITrialEvaluatorFactory
 
     public bool Supports(string model, IServiceProvider services) => services.GetKeyedService<IModelProvider>(model) is not null;
 
-    public ITrialEvaluator Create(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null) => Create(spec, services, progress, cache: null);
+    public ITrialEvaluator Create(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null) => CreateEvaluator(spec, services, progress);
 
-    public TorchTrialEvaluator Create(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null, string? cache = null)
+    /// <summary>The concrete evaluator; <paramref name="cache"/> overrides the checkpoint cache folder.</summary>
+    public TorchTrialEvaluator CreateEvaluator(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null, string? cache = null)
     {
         var provider = ModelCatalog.Resolve(services, spec.Model);
         var criterion = services.GetKeyedService<IPruningCriterion>(spec.Pruning);
