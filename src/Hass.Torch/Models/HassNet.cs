@@ -125,13 +125,25 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
                     output = node.Module!.call(values[node.Inputs[0]]);
                     break;
             }
-            if (FixedPointActivations && node.Op is not (NodeOp.Input or NodeOp.Flatten or NodeOp.Dropout or NodeOp.BatchNorm))
+            if (FixedPointActivations && ProducesOffGridValues(node))
                 output = FixedPoint.QuantiseActivations(output);
             values[node.Name] = output;
             last = output;
         }
         return last;
     }
+
+    /// <summary>
+    /// Whether a node's output must be rounded to the fixed-point grid: ReLU/ReLU6 (thresholded or not), max
+    /// pooling, flatten, dropout and BN (absent once folded) keep grid values on the grid, so rounding them again
+    /// would change nothing.
+    /// </summary>
+    private static bool ProducesOffGridValues(NetNode node) => node.Op switch
+    {
+        NodeOp.Input or NodeOp.Flatten or NodeOp.Dropout or NodeOp.BatchNorm or NodeOp.MaxPool => false,
+        NodeOp.Activation => node.Activation is ActivationKind.Hardswish or ActivationKind.Hardsigmoid,
+        _ => true,
+    };
 
     /// <summary>The hardware-facing graph: BatchNorm folded away (its conv gets a bias), dropout removed.</summary>
     public NetworkGraph ToGraph()
