@@ -1,0 +1,3 @@
+using Hass.Bench.Profiler;
+
+return BenchProgram.Run(args);

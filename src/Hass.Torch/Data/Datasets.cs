@@ -1,0 +1,117 @@
+using Hass.Abstractions;
+
+namespace Hass.Torch.Data;
+
+/// <summary>A dataset with its training and test parts, and an identity string for cache keys.</summary>
+public sealed record LabelledDataset(string Name, ImageSource Train, ImageSource Test, string Identity);
+
+/// <summary>
+/// Deterministic splits of a dataset: the training set is permuted with a fixed seed; the last
+/// <see cref="HeldOut"/> images of that permutation are held out (the search split, never trained on), the
+/// rest is the training split, whose first images are the calibration images used for sparsity profiles.
+/// The test set is kept whole for final reporting.
+/// </summary>
+public sealed class DataSplits
+{
+    public const int DefaultHeldOut = 2000;
+    public const int SplitSeed = 20240603;
+
+    public DataSplits(LabelledDataset dataset, int heldOut = DefaultHeldOut)
+    {
+        var n = dataset.Train.Count;
+        if (heldOut <= 0 || heldOut >= n)
+            throw new DatasetException($"{dataset.Name}: cannot hold {heldOut} images out of a training set of {n}");
+        var order = Enumerable.Range(0, n).ToArray();
+        new Random(SplitSeed).Shuffle(order);
+        Dataset = dataset;
+        Train = new ImageSet("train", dataset.Train, order[..(n - heldOut)]);
+        HeldOut = new ImageSet("search", dataset.Train, order[(n - heldOut)..]);
+        Test = new ImageSet("test", dataset.Test);
+    }
+
+    public LabelledDataset Dataset { get; }
+    public ImageSet Train { get; }
+    /// <summary>The search split: held out of training, used to score trials.</summary>
+    public ImageSet HeldOut { get; }
+    public ImageSet Test { get; }
+
+    public ImageSet Search(int images) => HeldOut.Take(Math.Min(images, HeldOut.Count), "search");
+    public ImageSet Calibration(int images) => Train.Take(images, "calibration");
+}
+
+/// <summary>Opens datasets by name: fashion-mnist (default), mnist/kmnist/idx (IDX folders), imagefolder.</summary>
+public static class Datasets
+{
+    public const string FashionMnistDefaultPath = "/usr/share/datasets/fashion-mnist";
+    public const string FashionMnistPathVariable = "HASS_FASHION_MNIST";
+
+    public static LabelledDataset Open(string name, string? path, TensorShape? imageShape = null)
+    {
+        switch (name.ToLowerInvariant())
+        {
+            case "fashion-mnist":
+            case "fmnist":
+                {
+                    var folder = path ?? Environment.GetEnvironmentVariable(FashionMnistPathVariable) ?? FashionMnistDefaultPath;
+                    if (!Directory.Exists(folder))
+                        throw new DatasetException($"Fashion-MNIST not found at '{folder}'. Install it with `apt-get install dataset-fashion-mnist` " +
+                            $"(Debian/Ubuntu, files in {FashionMnistDefaultPath}), or give the folder holding train-images-idx3-ubyte[.gz], " +
+                            $"train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz] (--data DIR or ${FashionMnistPathVariable}).");
+                    return OpenIdx("fashion-mnist", folder);
+                }
+            case "mnist":
+            case "kmnist":
+            case "idx":
+                if (path is null) throw new DatasetException($"dataset '{name}' needs a folder of IDX files: give it with --data DIR (datasetPath in a campaign)");
+                return OpenIdx(name.ToLowerInvariant(), path);
+            case "imagefolder":
+            case "imagenet":
+                if (path is null) throw new DatasetException($"dataset '{name}' needs a folder with train/ and val/ subfolders of class folders: give it with --data DIR");
+                if (imageShape is null) throw new DatasetException($"dataset '{name}' needs the model's input shape to resize images");
+                var train = Path.Combine(path, "train");
+                var val = Path.Combine(path, "val");
+                var trainSource = new ImageFolderSource(Directory.Exists(train) ? train : path, imageShape);
+                var testSource = Directory.Exists(val) ? new ImageFolderSource(val, imageShape, trainSource.ClassNames) : trainSource;
+                return new LabelledDataset(name.ToLowerInvariant(), trainSource, testSource, $"imagefolder:{Path.GetFullPath(path)}:{trainSource.Count}:{testSource.Count}");
+            default:
+                throw new DatasetException($"unknown dataset '{name}': use fashion-mnist, mnist, kmnist, idx (with a folder) or imagefolder (with a folder)");
+        }
+    }
+
+    /// <summary>Reads the four IDX files of an MNIST-style folder (raw or .gz).</summary>
+    public static LabelledDataset OpenIdx(string name, string folder)
+    {
+        string Find(string stem)
+        {
+            foreach (var candidate in new[] { stem, stem + ".gz", stem.Replace("-idx", ".idx"), stem.Replace("-idx", ".idx") + ".gz" })
+            {
+                var p = Path.Combine(folder, candidate);
+                if (File.Exists(p)) return p;
+            }
+            throw new DatasetException($"{name}: '{stem}' (or '{stem}.gz') is missing in '{folder}'");
+        }
+        var train = Load(name + "/train", Find("train-images-idx3-ubyte"), Find("train-labels-idx1-ubyte"));
+        var test = Load(name + "/test", Find("t10k-images-idx3-ubyte"), Find("t10k-labels-idx1-ubyte"));
+        var identity = $"{name}:{train.Count}:{test.Count}:{LabelChecksum(train)}:{LabelChecksum(test)}";
+        return new LabelledDataset(name, train, test, identity);
+    }
+
+    private static InMemoryImageSource Load(string name, string imagesPath, string labelsPath)
+    {
+        var images = IdxFile.Read(imagesPath, 3);
+        var labels = IdxFile.Read(labelsPath, 1);
+        if (images.Count != labels.Count)
+            throw new DatasetException($"{name}: '{imagesPath}' holds {images.Count} images but '{labelsPath}' holds {labels.Count} labels; one file is from another set");
+        int classes = labels.Data.Max() + 1;
+        if (classes > 256) throw new DatasetException($"{name}: labels in '{labelsPath}' exceed 255");
+        var shape = new TensorShape(1, images.Dimensions[1], images.Dimensions[2]);
+        return new InMemoryImageSource(name, shape, images.Data, labels.Data.Select(b => (int)b).ToArray(), Math.Max(classes, 10));
+    }
+
+    private static string LabelChecksum(ImageSource source)
+    {
+        var labels = new byte[source.Count];
+        for (int i = 0; i < labels.Length; i++) labels[i] = (byte)source.Label(i);
+        return Hashing.Sha256Hex(labels)[..16];
+    }
+}

@@ -1,0 +1,101 @@
+using Hass.Abstractions;
+
+namespace Hass.Torch.Data;
+
+/// <summary>
+/// ImageNet-style folder: one sub-folder per class (sorted by name = class index), images inside. Images are
+/// decoded on demand, resized (shorter side, nearest neighbour) and centre-cropped to the model's input shape.
+/// Supported: binary PGM/PPM (P5/P6, 8-bit) and raw .u8 files already of the input shape (C×H×W bytes).
+/// Convert other formats first, e.g. `convert img.jpg img.ppm` (ImageMagick).
+/// </summary>
+public sealed class ImageFolderSource : ImageSource
+{
+    private static readonly string[] Extensions = [".ppm", ".pgm", ".pnm", ".u8"];
+    private readonly List<(string Path, int Label)> _items = [];
+
+    public ImageFolderSource(string folder, TensorShape shape, IReadOnlyList<string>? classNames = null)
+    {
+        if (!Directory.Exists(folder)) throw new DatasetException($"image folder '{folder}' does not exist");
+        Name = folder;
+        Shape = shape;
+        ClassNames = classNames ?? Directory.GetDirectories(folder).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
+        if (ClassNames.Count == 0) throw new DatasetException($"image folder '{folder}' has no class sub-folders (expected {folder}/<class>/<image>.ppm)");
+        for (int label = 0; label < ClassNames.Count; label++)
+        {
+            var dir = Path.Combine(folder, ClassNames[label]);
+            if (!Directory.Exists(dir)) continue;
+            foreach (var file in Directory.EnumerateFiles(dir).Order(StringComparer.Ordinal))
+                if (Extensions.Contains(Path.GetExtension(file).ToLowerInvariant())) _items.Add((file, label));
+        }
+        if (_items.Count == 0)
+            throw new DatasetException($"image folder '{folder}' has no supported images ({string.Join(", ", Extensions)}); convert JPEG/PNG to PPM first");
+    }
+
+    public IReadOnlyList<string> ClassNames { get; }
+    public override string Name { get; }
+    public override int Count => _items.Count;
+    public override TensorShape Shape { get; }
+    public override int Classes => ClassNames.Count;
+    public override int Label(int index) => _items[index].Label;
+
+    public override void ReadPixels(int index, Span<byte> destination)
+    {
+        var path = _items[index].Path;
+        var bytes = File.ReadAllBytes(path);
+        if (Path.GetExtension(path).Equals(".u8", StringComparison.OrdinalIgnoreCase))
+        {
+            if (bytes.Length != Shape.Elements) throw new DatasetException($"raw image '{path}' has {bytes.Length} bytes; {Shape} needs {Shape.Elements}");
+            bytes.CopyTo(destination);
+            return;
+        }
+        var (channels, width, height, pixels) = Netpbm.Decode(bytes, path);
+        ResizeCrop(pixels, channels, height, width, destination);
+    }
+
+    private void ResizeCrop(byte[] hwc, int channels, int height, int width, Span<byte> chw)
+    {
+        double scale = Math.Max((double)Shape.Rows / height, (double)Shape.Cols / width);
+        double offsetRow = (height * scale - Shape.Rows) / 2, offsetCol = (width * scale - Shape.Cols) / 2;
+        for (int c = 0; c < Shape.Channels; c++)
+            for (int r = 0; r < Shape.Rows; r++)
+            {
+                int sr = Math.Clamp((int)((r + offsetRow + 0.5) / scale), 0, height - 1);
+                for (int q = 0; q < Shape.Cols; q++)
+                {
+                    int sc = Math.Clamp((int)((q + offsetCol + 0.5) / scale), 0, width - 1);
+                    int sourceChannel = channels == 1 ? 0 : Math.Min(c, channels - 1);
+                    chw[(c * Shape.Rows + r) * Shape.Cols + q] = hwc[(sr * width + sc) * channels + sourceChannel];
+                }
+            }
+    }
+}
+
+/// <summary>Decoder of binary 8-bit PGM (P5) and PPM (P6) images.</summary>
+public static class Netpbm
+{
+    public static (int Channels, int Width, int Height, byte[] Pixels) Decode(byte[] data, string name)
+    {
+        int pos = 0;
+        string Token()
+        {
+            while (pos < data.Length)
+            {
+                if (data[pos] == '#') { while (pos < data.Length && data[pos] != '\n') pos++; }
+                else if (char.IsWhiteSpace((char)data[pos])) pos++;
+                else break;
+            }
+            int start = pos;
+            while (pos < data.Length && !char.IsWhiteSpace((char)data[pos])) pos++;
+            return System.Text.Encoding.ASCII.GetString(data, start, pos - start);
+        }
+        var magic = Token();
+        int channels = magic switch { "P5" => 1, "P6" => 3, _ => throw new DatasetException($"image '{name}' is not a binary PGM/PPM (magic '{magic}')") };
+        if (!int.TryParse(Token(), out var width) || !int.TryParse(Token(), out var height) || !int.TryParse(Token(), out var max) || width <= 0 || height <= 0)
+            throw new DatasetException($"image '{name}' has a corrupt PGM/PPM header");
+        if (max != 255) throw new DatasetException($"image '{name}' has maxval {max}; only 8-bit (255) images are supported");
+        pos++; // the single whitespace after maxval
+        long needed = (long)width * height * channels;
+        if (data.Length - pos < needed) throw new DatasetException($"image '{name}' is truncated: {needed} pixel bytes expected, {data.Length - pos} found");
+        return (channels, width, height, data.AsSpan(pos, (int)needed).ToArray());
+    }
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using Hass.Abstractions;
+using Hass.Torch.Data;
+using Hass.Torch.Models;
+using static TorchSharp.torch;
+
+namespace Hass.Torch.Evaluation;
+
+public sealed record PassOptions
+{
+    public int BatchSize { get; init; } = 250;
+    /// <summary>Collect the sparsity profile in the same pass.</summary>
+    public bool Profile { get; init; }
+    /// <summary>Stop once even a perfect rest cannot keep top-1 within this many points of <see cref="BaselineTop1"/>.</summary>
+    public double EarlyStopDrop { get; init; } = double.NaN;
+    public double BaselineTop1 { get; init; } = double.NaN;
+    public long MaxElementsPerChunk { get; init; } = WindowZeroHistogram.DefaultMaxElements;
+}
+
+public sealed record PassResult
+{
+    public required double Top1 { get; init; }
+    public required int Images { get; init; }
+    public required int Correct { get; init; }
+    public bool StoppedEarly { get; init; }
+    public SparsityProfile? Profile { get; init; }
+    public double WeightSparsity { get; init; }
+    public double ActivationSparsity { get; init; }
+    public double EffectiveSparsity { get; init; }
+    public TimeSpan Elapsed { get; init; }
+}
+
+/// <summary>One pass over a split: top-1 accuracy and, optionally, the sparsity profile of every conv layer.</summary>
+public static class ModelEvaluator
+{
+    public static PassResult Run(HassNet net, ImageSet images, Normalisation normalisation, PassOptions options, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        net.eval();
+        using var noGrad = no_grad();
+        SparsityProfiler? profiler = options.Profile ? new SparsityProfiler(options.MaxElementsPerChunk) : null;
+        var previousObserver = net.ConvObserver;
+        if (profiler is not null) net.ConvObserver = profiler.Observe;
+        int correct = 0, seen = 0, total = images.Count;
+        bool stopped = false;
+        try
+        {
+            for (int start = 0; start < total; start += options.BatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                int count = Math.Min(options.BatchSize, total - start);
+                var (x, labels) = images.NormalisedBatch(start, count, normalisation);
+                var logits = net.call(x);
+                correct += (int)logits.argmax(1).eq(labels).sum().item<long>();
+                seen += count;
+                if (!double.IsNaN(options.EarlyStopDrop) && !double.IsNaN(options.BaselineTop1) && seen < total)
+                {
+                    double bestPossible = 100.0 * (correct + (total - seen)) / total;
+                    if (options.BaselineTop1 - bestPossible > options.EarlyStopDrop) { stopped = true; break; }
+                }
+            }
+        }
+        finally
+        {
+            net.ConvObserver = previousObserver;
+        }
+        var profile = profiler?.Result(net, seen);
+        var weightSparsity = WeightSparsity(net);
+        return new PassResult
+        {
+            Top1 = seen == 0 ? 0 : 100.0 * correct / seen,
+            Images = seen,
+            Correct = correct,
+            StoppedEarly = stopped,
+            Profile = profile,
+            WeightSparsity = weightSparsity,
+            ActivationSparsity = profiler?.ActivationSparsity ?? 0,
+            EffectiveSparsity = profile?.EffectiveSparsity(net.ToGraph()) ?? 0,
+            Elapsed = clock.Elapsed,
+        };
+    }
+
+    /// <summary>Fraction of zero weights over every Conv and Linear layer.</summary>
+    public static double WeightSparsity(HassNet net)
+    {
+        long zeros = 0, all = 0;
+        using var _ = no_grad();
+        foreach (var node in net.WeightNodes)
+        {
+            var w = node.Weight;
+            zeros += w.eq(0).sum().item<long>();
+            all += w.numel();
+        }
+        return all == 0 ? 0 : (double)zeros / all;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using Hass.Abstractions;
+using Hass.Torch.Data;
+using Hass.Torch.Models;
+using Hass.Torch.Pruning;
+using Hass.Torch.Training;
+using Microsoft.Extensions.DependencyInjection;
+using static TorchSharp.torch;
+
+namespace Hass.Torch.Evaluation;
+
+/// <summary>The TorchSharp trial evaluator factory (component "torch" of kind Evaluator).</summary>
+public sealed class TorchTrialEvaluatorFactory : ITrialEvaluatorFactory
+{
+    public string Name => "torch";
+    public string Description => "Evaluates pruned TorchSharp models: top-1 on the held-out search split (or the test set) and the fpgaConvNet sparsity profile over calibration images";
+
+    public bool Supports(string model, IServiceProvider services) => services.GetKeyedService<IModelProvider>(model) is not null;
+
+    public ITrialEvaluator Create(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null) => CreateEvaluator(spec, services, progress);
+
+    /// <summary>The concrete evaluator; <paramref name="cache"/> overrides the checkpoint cache folder.</summary>
+    public TorchTrialEvaluator CreateEvaluator(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null, string? cache = null)
+    {
+        var provider = ModelCatalog.Resolve(services, spec.Model);
+        var criterion = services.GetKeyedService<IPruningCriterion>(spec.Pruning);
+        if (criterion is null)
+        {
+            var known = services.GetServices<ComponentDescriptor>().Where(d => d.Kind == ComponentKind.Pruning).Select(d => d.Name).Order();
+            throw new ModelException($"unknown pruning criterion '{spec.Pruning}'. Known: {string.Join(", ", known)} (is the Hass.Pruning.Threshold plugin loaded?)");
+        }
+        var datasetName = spec.Dataset == "fashion-mnist" && provider.Info.DefaultDataset != "fashion-mnist" ? provider.Info.DefaultDataset : spec.Dataset;
+        progress?.Report($"opening {datasetName}");
+        var dataset = Datasets.Open(datasetName, spec.DatasetPath, provider.Info.InputShape);
+        var loaded = ModelCatalog.Load(provider, spec.Checkpoint, new CheckpointStore(cache), dataset);
+        progress?.Report($"{provider.Name}: weights from {loaded.WeightsSource}");
+        return new TorchTrialEvaluator(loaded, criterion, spec, dataset);
+    }
+}
+
+/// <summary>
+/// One model + data + criterion, ready to score parameter sets. Holds the network as the accelerator runs it
+/// (BN folded, 16-bit fixed point by default); each evaluation prunes it in place and reverts it exactly.
+/// </summary>
+public sealed class TorchTrialEvaluator : ITrialEvaluator
+{
+    private readonly HassNet _net;
+    private readonly IPruningSession _pruning;
+    private readonly DataSplits _splits;
+    private readonly Normalisation _normalisation;
+    private readonly EvaluatorSpec _spec;
+
+    public TorchTrialEvaluator(LoadedModel model, IPruningCriterion criterion, EvaluatorSpec spec, LabelledDataset dataset)
+    {
+        if (spec.SearchImages <= 0) throw new ArgumentException($"searchImages must be > 0 (got {spec.SearchImages})");
+        if (spec.CalibrationImages <= 0) throw new ArgumentException($"calibrationImages must be > 0 (got {spec.CalibrationImages})");
+        _spec = spec;
+        _splits = new DataSplits(dataset);
+        if (spec.SearchImages > _splits.HeldOut.Count)
+            throw new ArgumentException($"searchImages = {spec.SearchImages} exceeds the {_splits.HeldOut.Count} images held out of training");
+        _normalisation = new Normalisation(model.Provider.Info.Mean, model.Provider.Info.Std);
+        _net = TrialNetwork.Prepare(model.Net, spec.FixedPoint16);
+        model.Net.Dispose();
+        _pruning = criterion.Attach(_net, spec.PruningSettings);
+        Graph = _net.ToGraph();
+        SearchSpace = _pruning.SearchSpace;
+        Model = model;
+        Fingerprint = Hashing.Sha256Hex(HassJson.Serialize(new
+        {
+            Weights = model.WeightsHash, Model = model.Provider.Name, Dataset = dataset.Identity, DataSplits.SplitSeed, HeldOut = _splits.HeldOut.Count,
+            spec.SearchImages, spec.CalibrationImages, spec.TestImages, spec.FixedPoint16, Criterion = criterion.Name, Settings = _pruning.SettingsKey,
+            Version = EvaluatorVersion,
+        }));
+    }
+
+    /// <summary>Bumped when evaluation results change for equal inputs.</summary>
+    public const int EvaluatorVersion = 1;
+
+    public LoadedModel Model { get; }
+    public HassNet Network => _net;
+    public DataSplits Splits => _splits;
+    public NetworkGraph Graph { get; }
+    public string Fingerprint { get; }
+    public SearchSpace SearchSpace { get; }
+
+    public EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default)
+    {
+        var images = request.Split switch
+        {
+            "search" => _splits.Search(_spec.SearchImages),
+            "test" => _spec.TestImages is { } n ? _splits.Test.Take(Math.Min(n, _splits.Test.Count)) : _splits.Test,
+            _ => throw new ArgumentException($"unknown split '{request.Split}': use \"search\" or \"test\""),
+        };
+        using var pruned = _pruning.Apply(parameters);
+        var accuracy = ModelEvaluator.Run(_net, images, _normalisation, new PassOptions
+        {
+            EarlyStopDrop = request.EarlyStopDrop, BaselineTop1 = request.BaselineTop1,
+        }, cancellationToken);
+        PassResult? profile = null;
+        if (request.Profile && !accuracy.StoppedEarly)
+            profile = ModelEvaluator.Run(_net, _splits.Calibration(_spec.CalibrationImages), _normalisation, new PassOptions { Profile = true }, cancellationToken);
+        return new EvaluationOutcome
+        {
+            Top1 = accuracy.Top1,
+            Images = accuracy.Images,
+            StoppedEarly = accuracy.StoppedEarly,
+            Profile = profile?.Profile,
+            WeightSparsity = accuracy.WeightSparsity,
+            ActivationSparsity = profile?.ActivationSparsity ?? 0,
+            EffectiveSparsity = profile?.EffectiveSparsity ?? 0,
+            EvaluationTime = accuracy.Elapsed,
+            ProfileTime = profile?.Elapsed ?? TimeSpan.Zero,
+        };
+    }
+
+    public DeployableNetwork Export(ParameterSet parameters)
+    {
+        using var pruned = _pruning.Apply(parameters);
+        using var _ = no_grad();
+        var tensors = _net.WeightNodes.Select(n => new LayerTensors(n.Name,
+            n.Weight.contiguous().data<float>().ToArray(),
+            n.BiasTensor?.contiguous().data<float>().ToArray())).ToList();
+        var thresholds = _net.ActivationNodes.Where(n => n.Site.Thresholdable)
+            .ToDictionary(n => n.Name, n => n.Site.Threshold);
+        return new DeployableNetwork(Graph, tensors, thresholds);
+    }
+
+    public float[] CalibrationImages(int count)
+    {
+        if (count <= 0 || count > _splits.Train.Count) throw new ArgumentOutOfRangeException(nameof(count), count, $"ask for 1..{_splits.Train.Count} calibration images");
+        using var scope = NewDisposeScope();
+        var (images, _) = _splits.Calibration(count).NormalisedBatch(0, count, _normalisation);
+        if (_spec.FixedPoint16) images = FixedPoint.QuantiseActivations(images);
+        return images.contiguous().data<float>().ToArray();
+    }
+
+    public void Dispose() => _net.Dispose();
+}
+
+/// <summary>DI registration of the TorchSharp evaluator.</summary>
+public static class HassTorchServiceCollectionExtensions
+{
+    public static IServiceCollection AddHassTorch(this IServiceCollection services) =>
+        services.AddHassComponent<ITrialEvaluatorFactory>(ComponentKind.Evaluator, new TorchTrialEvaluatorFactory());
+}

@@ -1,0 +1,259 @@
+using static TorchSharp.torch;
+
+namespace Hass.Torch.Evaluation;
+
+/// <summary>
+/// Counts, per input channel c of a convolution, how many (window, filter) pairs have exactly z zero products
+/// weight·activation among their K = kh·kw products (fpgaConvNet's convention; padding zeros are zeros).
+/// Never forms the products. Each window of channel c is reduced to its K-bit activation code (bit k set when
+/// the k-th activation of the window is non-zero): one depthwise convolution of the non-zero mask with the
+/// kernel 2^k, with the layer's stride and zero padding. The codes are counted per channel (bincount or
+/// unique). Each filter of c's group contributes its K-bit weight mask; equal masks are merged with their
+/// multiplicity. Then for every (channel, distinct window code, distinct weight mask):
+/// z = K − popcount(code ∧ mask), and the bin gets count × multiplicity. The per-image cost is one depthwise
+/// convolution and one counting pass over the input, independent of the number of filters; the final
+/// combination costs channels × distinct codes × distinct masks, independent of the number of images.
+/// Kernels with K &gt; 52 (beyond exact float64 codes) use a grouped convolution of the masks instead.
+/// </summary>
+public static class WindowZeroHistogram
+{
+    public const long DefaultMaxElements = 1L << 23;
+    private const int MaxCodeBits = 52;
+    private const int DenseCodeBits = 12;
+
+    /// <summary>Kernel-mask patterns of a weight tensor, prepared once per pass.</summary>
+    public sealed class WeightPatterns
+    {
+        internal WeightPatterns(int channels, int kernelRows, int kernelCols, ulong[][] masks, long[][] multiplicity, byte[][][] maskBits, long nonZeroWeights, long weights)
+        {
+            Channels = channels; KernelRows = kernelRows; KernelCols = kernelCols;
+            Masks = masks; Multiplicity = multiplicity; MaskBits = maskBits; NonZeroWeights = nonZeroWeights; Weights = weights;
+        }
+        public int Channels { get; }
+        public int KernelRows { get; }
+        public int KernelCols { get; }
+        public int KernelSize => KernelRows * KernelCols;
+        /// <summary>Largest number of distinct weight masks of one channel.</summary>
+        public int PatternsPerChannel => Masks.Max(m => m.Length);
+        /// <summary>Per channel: the distinct K-bit weight masks (bit k = k-th kernel element non-zero; K ≤ 64).</summary>
+        internal ulong[][] Masks { get; }
+        internal long[][] Multiplicity { get; }
+        internal byte[][][] MaskBits { get; }
+        public long NonZeroWeights { get; }
+        public long Weights { get; }
+    }
+
+    public static WeightPatterns Prepare(Tensor weight, int groups)
+    {
+        var shape = weight.shape;
+        int filters = (int)shape[0], channelsPerGroup = (int)shape[1], kh = (int)shape[2], kw = (int)shape[3];
+        int k = kh * kw, channels = channelsPerGroup * groups, filtersPerGroup = filters / groups;
+        byte[] mask;
+        using (var nz = weight.detach().ne(0).to_type(ScalarType.Byte).contiguous()) mask = nz.data<byte>().ToArray();
+        long nonZero = mask.Sum(b => (long)b);
+
+        var masks = new ulong[channels][];
+        var multiplicity = new long[channels][];
+        var maskBits = new byte[channels][][];
+        var keyBuffer = new char[k];
+        for (int c = 0; c < channels; c++)
+        {
+            int group = c / channelsPerGroup, local = c % channelsPerGroup;
+            var seen = new Dictionary<string, int>();
+            var bits = new List<byte[]>();
+            var counts = new List<long>();
+            for (int f = group * filtersPerGroup; f < (group + 1) * filtersPerGroup; f++)
+            {
+                int offset = (f * channelsPerGroup + local) * k;
+                for (int i = 0; i < k; i++) keyBuffer[i] = (char)('0' + mask[offset + i]);
+                var key = new string(keyBuffer);
+                if (seen.TryGetValue(key, out var slot)) counts[slot]++;
+                else { seen[key] = bits.Count; bits.Add(mask.AsSpan(offset, k).ToArray()); counts.Add(1); }
+            }
+            maskBits[c] = [.. bits];
+            multiplicity[c] = [.. counts];
+            masks[c] = k <= 64 ? bits.Select(ToCode).ToArray() : [];
+        }
+        return new WeightPatterns(channels, kh, kw, masks, multiplicity, maskBits, nonZero, mask.LongLength);
+    }
+
+    private static ulong ToCode(byte[] bits)
+    {
+        ulong code = 0;
+        for (int i = 0; i < bits.Length; i++) if (bits[i] != 0) code |= 1UL << i;
+        return code;
+    }
+
+    /// <summary>Adds the counts of one batch of inputs (N×C×H×W) to <paramref name="histogram"/> ([C, K+1] flat).</summary>
+    public static void Accumulate(Tensor input, WeightPatterns patterns, int stride, int padding, long[] histogram, long maxElements = DefaultMaxElements)
+    {
+        if (input.shape[1] != patterns.Channels) throw new ArgumentException($"input has {input.shape[1]} channels, the weights expect {patterns.Channels}");
+        if (patterns.KernelSize > MaxCodeBits) AccumulateByMaskConvolution(input, patterns, stride, padding, histogram, maxElements);
+        else AccumulateByWindowCodes(input, patterns, stride, padding, histogram, maxElements);
+    }
+
+    private static void AccumulateByWindowCodes(Tensor input, WeightPatterns patterns, int stride, int padding, long[] histogram, long maxElements)
+    {
+        using var scope = NewDisposeScope();
+        int k = patterns.KernelSize, channels = patterns.Channels;
+        // float32 holds integers exactly up to 2^24; beyond, codes are computed in float64 (exact to 2^53).
+        var dtype = k <= 24 ? ScalarType.Float32 : ScalarType.Float64;
+        var powers = new double[k];
+        for (int i = 0; i < k; i++) powers[i] = Math.Pow(2, i);
+        long batch = input.shape[0];
+        long perImage = input.shape[1] * input.shape[2] * input.shape[3];
+        long imagesPerChunk = Math.Clamp(maxElements / Math.Max(1, perImage), 1, batch);
+        // Channel blocks keep channel·2^K inside int64 (only matters for huge kernels).
+        long channelsPerBlock = Math.Min(channels, Math.Max(1, (1L << (62 - k))));
+        for (long c0 = 0; c0 < channels; c0 += channelsPerBlock)
+        {
+            long cs = Math.Min(channelsPerBlock, channels - c0);
+            using var block = NewDisposeScope();
+            var kernel = tensor(powers).to_type(dtype).reshape(1, 1, patterns.KernelRows, patterns.KernelCols).expand(cs, 1, patterns.KernelRows, patterns.KernelCols).contiguous();
+            var offsets = (arange(0, cs, 1, ScalarType.Int64) * (1L << k)).reshape(1, cs, 1, 1);
+            for (long b0 = 0; b0 < batch; b0 += imagesPerChunk)
+            {
+                using var inner = NewDisposeScope();
+                long bs = Math.Min(imagesPerChunk, batch - b0);
+                var mask = input.narrow(0, b0, bs).narrow(1, c0, cs).ne(0).to_type(dtype);
+                var codes = nn.functional.conv2d(mask, kernel, strides: new long[] { stride, stride }, padding: new long[] { padding, padding }, groups: cs);
+                var keys = codes.round_().to_type(ScalarType.Int64).add_(offsets).flatten();
+                if (k <= DenseCodeBits)
+                {
+                    int codesPerChannel = 1 << k;
+                    var counts = bincount(keys, minlength: cs * codesPerChannel).data<long>().ToArray();
+                    for (long c = 0; c < cs; c++)
+                        for (int code = 0; code < codesPerChannel; code++)
+                        {
+                            long n = counts[c * codesPerChannel + code];
+                            if (n != 0) AddWindows(patterns, (int)(c0 + c), (ulong)code, n, histogram);
+                        }
+                }
+                else
+                {
+                    var (unique, _, counts) = keys.unique(sorted: true, return_counts: true);
+                    var u = unique.data<long>().ToArray();
+                    var n = counts!.data<long>().ToArray();
+                    for (int i = 0; i < u.Length; i++)
+                        AddWindows(patterns, (int)(c0 + (u[i] >> k)), (ulong)(u[i] & ((1L << k) - 1)), n[i], histogram);
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds <paramref name="windows"/> windows of channel c with activation code <paramref name="code"/>, against every filter.</summary>
+    private static void AddWindows(WeightPatterns patterns, int channel, ulong code, long windows, long[] histogram)
+    {
+        int k = patterns.KernelSize;
+        var masks = patterns.Masks[channel];
+        var multiplicity = patterns.Multiplicity[channel];
+        long row = (long)channel * (k + 1);
+        for (int p = 0; p < masks.Length; p++)
+            histogram[row + k - System.Numerics.BitOperations.PopCount(code & masks[p])] += windows * multiplicity[p];
+    }
+
+    /// <summary>
+    /// The general path (any K): a grouped convolution of the activation masks with each channel's distinct
+    /// weight masks gives the number of non-zero products of every (window, mask); one bincount bins them.
+    /// </summary>
+    private static void AccumulateByMaskConvolution(Tensor input, WeightPatterns patterns, int stride, int padding, long[] histogram, long maxElements)
+    {
+        using var scope = NewDisposeScope();
+        int k = patterns.KernelSize, p = patterns.PatternsPerChannel, channels = patterns.Channels;
+        var kernels = new float[channels * p * k];
+        for (int c = 0; c < channels; c++)
+            for (int s = 0; s < patterns.MaskBits[c].Length; s++)
+                for (int i = 0; i < k; i++) kernels[(c * p + s) * k + i] = patterns.MaskBits[c][s][i];
+        var activeMask = input.ne(0).to_type(ScalarType.Float32);
+        long batch = input.shape[0];
+        long rowsOut = (input.shape[2] + 2 * padding - patterns.KernelRows) / stride + 1;
+        long colsOut = (input.shape[3] + 2 * padding - patterns.KernelCols) / stride + 1;
+        long perChannelImage = p * rowsOut * colsOut;
+        long imagesPerChunk = Math.Clamp(maxElements / Math.Max(1, perChannelImage), 1, batch);
+        long channelsPerChunk = Math.Clamp(maxElements / Math.Max(1, perChannelImage * imagesPerChunk), 1, channels);
+        var allKernels = tensor(kernels).reshape(channels * p, 1, patterns.KernelRows, patterns.KernelCols);
+
+        for (long c0 = 0; c0 < channels; c0 += channelsPerChunk)
+        {
+            long cs = Math.Min(channelsPerChunk, channels - c0);
+            var chunkKernels = allKernels.narrow(0, c0 * p, cs * p);
+            var bins = new long[cs * p * (k + 1)];
+            using var offsets = arange(0, cs * p * (k + 1), k + 1, ScalarType.Int64).reshape(1, cs * p, 1, 1);
+            for (long b0 = 0; b0 < batch; b0 += imagesPerChunk)
+            {
+                using var inner = NewDisposeScope();
+                long bs = Math.Min(imagesPerChunk, batch - b0);
+                var masks = activeMask.narrow(0, b0, bs).narrow(1, c0, cs);
+                var nonZeroProducts = nn.functional.conv2d(masks, chunkKernels, strides: new long[] { stride, stride }, padding: new long[] { padding, padding }, groups: cs);
+                var zeros = nonZeroProducts.round_().neg_().add_(k).to_type(ScalarType.Int64);
+                var counts = bincount(zeros.add_(offsets).flatten(), minlength: cs * p * (k + 1)).data<long>();
+                for (int i = 0; i < bins.Length; i++) bins[i] += counts[i];
+            }
+            for (long c = 0; c < cs; c++)
+                for (long s = 0; s < patterns.Multiplicity[c0 + c].Length; s++)
+                {
+                    long m = patterns.Multiplicity[c0 + c][s];
+                    for (int z = 0; z <= k; z++)
+                        histogram[(c0 + c) * (k + 1) + z] += m * bins[(c * p + s) * (k + 1) + z];
+                }
+        }
+    }
+
+    /// <summary>One-shot helper: the [C, K+1] counts of one input batch.</summary>
+    public static long[,] Count(Tensor input, Tensor weight, int stride, int padding, int groups, long maxElements = DefaultMaxElements)
+    {
+        var patterns = Prepare(weight, groups);
+        var flat = new long[patterns.Channels * (patterns.KernelSize + 1)];
+        Accumulate(input, patterns, stride, padding, flat, maxElements);
+        return ToMatrix(flat, patterns.Channels, patterns.KernelSize + 1);
+    }
+
+    /// <summary>Test hook: the general mask-convolution path, whatever K.</summary>
+    internal static long[,] CountByMaskConvolution(Tensor input, Tensor weight, int stride, int padding, int groups, long maxElements = DefaultMaxElements)
+    {
+        var patterns = Prepare(weight, groups);
+        var flat = new long[patterns.Channels * (patterns.KernelSize + 1)];
+        AccumulateByMaskConvolution(input, patterns, stride, padding, flat, maxElements);
+        return ToMatrix(flat, patterns.Channels, patterns.KernelSize + 1);
+    }
+
+    internal static long[,] ToMatrix(long[] flat, int rows, int cols)
+    {
+        var m = new long[rows, cols];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) m[r, c] = flat[r * cols + c];
+        return m;
+    }
+}
+
+/// <summary>
+/// The direct way (the reference the profiler is checked and benchmarked against): materialise every
+/// window × filter product with unfold, count the zeros of each. Slow and memory-hungry; one image at a time.
+/// </summary>
+public static class DirectWindowCounter
+{
+    public static long[,] Count(Tensor input, Tensor weight, int stride, int padding, int groups)
+    {
+        using var scope = NewDisposeScope();
+        long batch = input.shape[0], channels = input.shape[1];
+        long filters = weight.shape[0], kh = weight.shape[2], kw = weight.shape[3], k = kh * kw;
+        long cg = channels / groups, fg = filters / groups;
+        var hist = new long[channels, k + 1];
+        var w = weight.detach().reshape(groups, fg, cg, k, 1);
+        for (long b = 0; b < batch; b++)
+        {
+            using var inner = NewDisposeScope();
+            var windows = nn.functional.unfold(input.narrow(0, b, 1), (kh, kw), padding: (padding, padding), stride: (stride, stride));
+            long l = windows.shape[2];
+            var cols = windows.reshape(groups, 1, cg, k, l);
+            var products = cols * w;                                    // [G, Fg, Cg, K, L]
+            var zeros = products.eq(0).sum(new long[] { 3 }).to_type(ScalarType.Int64); // [G, Fg, Cg, L]
+            var perChannel = zeros.permute(0, 2, 1, 3).reshape(channels, fg * l);
+            var offsets = arange(0, channels * (k + 1), k + 1, ScalarType.Int64).reshape(channels, 1);
+            var counts = bincount((perChannel + offsets).flatten(), minlength: channels * (k + 1)).data<long>().ToArray();
+            for (long c = 0; c < channels; c++)
+                for (long z = 0; z <= k; z++) hist[c, z] += counts[c * (k + 1) + z];
+        }
+        return hist;
+    }
+}

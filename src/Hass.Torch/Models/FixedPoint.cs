@@ -1,0 +1,36 @@
+using static TorchSharp.torch;
+
+namespace Hass.Torch.Models;
+
+/// <summary>
+/// 16-bit fixed-point emulation (on by default, as in the HASS flow), which decides which values are exactly zero.
+/// Weights: per-tensor dynamic fixed point — 16-bit two's complement whose binary point is set by the tensor's
+/// largest magnitude m: integer bits I = ⌊log2 m⌋ + 1 (sign excluded), fraction bits F = 15 − I, so the step is
+/// 2^−F and m fits. Activations (every intermediate value, and the input image): fixed &lt;16, 8&gt; as in
+/// fpgaConvNet's data path, i.e. 8 fraction bits, range [−128, 128 − 2^−8], round to nearest, saturating.
+/// Biases stay in float (they enter the wide accumulator).
+/// </summary>
+public static class FixedPoint
+{
+    public const int ActivationFractionBits = 8;
+    private const double ActivationScale = 1 << ActivationFractionBits;
+
+    public static Tensor QuantiseActivations(Tensor x) =>
+        x.mul(ActivationScale).round_().clamp_(-32768, 32767).div_(ActivationScale);
+
+    /// <summary>Fraction bits of the per-tensor format for a tensor whose largest magnitude is <paramref name="maxMagnitude"/>.</summary>
+    public static int WeightFractionBits(double maxMagnitude)
+    {
+        if (!(maxMagnitude > 0) || double.IsInfinity(maxMagnitude)) return 15;
+        int integerBits = (int)Math.Floor(Math.Log2(maxMagnitude)) + 1;
+        return Math.Clamp(15 - integerBits, -16, 40);
+    }
+
+    public static void QuantiseWeightsInPlace(Tensor weight)
+    {
+        using var _ = no_grad();
+        double max = weight.abs().max().item<float>();
+        double scale = Math.Pow(2, WeightFractionBits(max));
+        weight.mul_(scale).round_().clamp_(-32768, 32767).div_(scale);
+    }
+}

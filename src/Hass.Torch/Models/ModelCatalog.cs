@@ -1,0 +1,61 @@
+using Hass.Abstractions;
+using Hass.Torch.Data;
+using Hass.Torch.Training;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hass.Torch.Models;
+
+/// <summary>A model with its weights, ready to run: the trained (BN-unfolded) network and where its weights came from.</summary>
+public sealed record LoadedModel(IModelProvider Provider, HassNet Net, string WeightsSource, string WeightsHash);
+
+/// <summary>Finds registered models and their weights.</summary>
+public static class ModelCatalog
+{
+    public static IModelProvider Resolve(IServiceProvider services, string name)
+    {
+        var provider = services.GetKeyedService<IModelProvider>(name);
+        if (provider is not null) return provider;
+        var known = services.GetServices<ComponentDescriptor>().Where(d => d.Kind == ComponentKind.Model).Select(d => d.Name).Order().ToList();
+        throw new ModelException($"unknown model '{name}'. Known models: {(known.Count == 0 ? "none (is the Hass.Models.Zoo plugin loaded?)" : string.Join(", ", known))}");
+    }
+
+    /// <summary>
+    /// Weights in this order: an explicit checkpoint; the cached checkpoint of the model's default training
+    /// (seed 0) on <paramref name="dataset"/>; the checkpoint shipped with the plugin; random initialisation
+    /// (seed 0) for models without a training recipe. Otherwise a ModelException says how to train it.
+    /// </summary>
+    public static LoadedModel Load(IModelProvider provider, string? checkpoint, CheckpointStore store, LabelledDataset? dataset)
+    {
+        var net = provider.Build(0);
+        try
+        {
+            if (checkpoint is not null)
+                return Loaded(checkpoint);
+            if (provider.Info.Training is { } recipe && dataset is not null)
+            {
+                var cached = store.Find(provider.Name, CheckpointStore.TrainingKey(provider, recipe, 0, dataset.Identity));
+                if (cached is not null) return Loaded(cached);
+            }
+            if (provider.ShippedCheckpoint is { } shipped)
+                return Loaded(shipped);
+            if (provider.Info.Training is null)
+            {
+                net.eval();
+                return new LoadedModel(provider, net, "random init (seed 0)", "random-init-seed-0:" + provider.Name);
+            }
+            throw new ModelException($"model '{provider.Name}' has no trained checkpoint: run `hass model train {provider.Name}` " +
+                $"(cached in {store.Folder}) or give one with --checkpoint");
+        }
+        catch
+        {
+            net.Dispose();
+            throw;
+        }
+
+        LoadedModel Loaded(string path)
+        {
+            Checkpoints.Load(net, path);
+            return new LoadedModel(provider, net, Path.GetFullPath(path), Hashing.FileSha256(path));
+        }
+    }
+}

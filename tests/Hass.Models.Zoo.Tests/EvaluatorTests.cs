@@ -1,0 +1,151 @@
+using Hass.Abstractions;
+using Hass.Pruning.Threshold;
+using Hass.Torch.Commands;
+using Hass.Torch.Evaluation;
+using Hass.Torch.Models;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hass.Models.Zoo.Tests;
+
+/// <summary>The TorchSharp evaluator on real Fashion-MNIST with the checkpoint shipped in the repository.</summary>
+public sealed class EvaluatorTests : IDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly string _shipped;
+
+    public EvaluatorTests()
+    {
+        var services = new ServiceCollection();
+        new ZooPlugin().ConfigureServices(services);
+        new ThresholdPruningPlugin().ConfigureServices(services);
+        services.AddHassTorch();
+        _services = services.BuildServiceProvider();
+        _shipped = ZooPlugin.Models.Single(m => m.Name == "fmnist-vgg").ShippedCheckpoint
+            ?? throw new InvalidOperationException("the fmnist-vgg checkpoint must be shipped in plugins/Hass.Models.Zoo/checkpoints");
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    private TorchTrialEvaluator Create(string pruning = "threshold", int search = 500, int calibration = 64) =>
+        new TorchTrialEvaluatorFactory().CreateEvaluator(new EvaluatorSpec
+        {
+            Model = "fmnist-vgg", Pruning = pruning, Checkpoint = _shipped, SearchImages = search, CalibrationImages = calibration,
+        }, _services);
+
+    [Fact]
+    public void FactorySupportsRegisteredModelsOnly()
+    {
+        var factory = _services.GetRequiredKeyedService<ITrialEvaluatorFactory>("torch");
+        Assert.True(factory.Supports("fmnist-vgg", _services));
+        Assert.True(factory.Supports("resnet18", _services));
+        Assert.False(factory.Supports("lenet", _services));
+    }
+
+    [Fact]
+    public void EvaluatesPrunesAndRevertsExactly()
+    {
+        using var evaluator = Create();
+        Assert.Equal(evaluator.Network.ToGraph().ContentHash(), evaluator.Graph.ContentHash());
+        var defaults = evaluator.SearchSpace.Defaults();
+        var baseline = evaluator.Evaluate(defaults, new EvaluationRequest());
+        Assert.Equal(500, baseline.Images);
+        Assert.InRange(baseline.Top1, 85, 100);
+        var profile = baseline.Profile!;
+        Assert.Equal(64, profile.Images);
+        Assert.True(profile.FixedPoint16);
+        Assert.Equal(evaluator.Graph.Layers.Where(l => l.Kind == LayerKind.Conv).Select(l => l.Name), profile.Layers.Select(l => l.Layer));
+        Assert.All(profile.Layers, l => Assert.All(l.Histogram, row => Assert.Equal(1.0, row.Sum(), 9)));
+        Assert.InRange(baseline.ActivationSparsity, 0.2, 0.95);   // ReLU zeros
+
+        var pruned = new ParameterSet(evaluator.SearchSpace.Dimensions.ToDictionary(d => d.Name, d => d.Name.StartsWith("w:") ? 1.0 : 0.3));
+        var outcome = evaluator.Evaluate(pruned, new EvaluationRequest());
+        Assert.True(outcome.WeightSparsity > baseline.WeightSparsity + 0.3);
+        Assert.True(outcome.EffectiveSparsity > baseline.EffectiveSparsity);
+
+        var again = evaluator.Evaluate(defaults, new EvaluationRequest());
+        Assert.Equal(baseline.Top1, again.Top1);
+        Assert.Equal(profile.ContentHash(), again.Profile!.ContentHash());
+    }
+
+    [Fact]
+    public void EarlyStopSkipsTheProfile()
+    {
+        using var evaluator = Create();
+        var outcome = evaluator.Evaluate(evaluator.SearchSpace.Defaults(), new EvaluationRequest { BaselineTop1 = 100, EarlyStopDrop = 0.01 });
+        Assert.True(outcome.StoppedEarly);
+        Assert.True(outcome.Images < 500);
+        Assert.Null(outcome.Profile);
+    }
+
+    [Fact]
+    public void FingerprintExportAndCalibrationImages()
+    {
+        using var a = Create();
+        using var b = Create();
+        using var uniform = Create("uniform");
+        using var otherSplit = Create(search: 400);
+        Assert.Equal(a.Fingerprint, b.Fingerprint);
+        Assert.NotEqual(a.Fingerprint, uniform.Fingerprint);
+        Assert.NotEqual(a.Fingerprint, otherSplit.Fingerprint);
+        Assert.Equal(["w:*", "a:*"], uniform.SearchSpace.Dimensions.Select(d => d.Name));
+
+        var point = new ParameterSet(a.SearchSpace.Dimensions.ToDictionary(d => d.Name, d => d.Name == "a:features.2" ? 0.25 : d.Name == "w:features.3" ? 1.0 : 0.0));
+        var deployable = a.Export(point);
+        Assert.Equal(["features.0", "features.3", "features.7", "features.10", "features.14", "classifier.0"], deployable.Tensors.Select(t => t.Layer));
+        Assert.Equal(16 * 16 * 9, deployable.Tensors[1].Weights.Length);
+        Assert.Contains(deployable.Tensors[1].Weights, w => w == 0);
+        Assert.All(deployable.Tensors.Where(t => t.Layer.StartsWith("features")), t => Assert.NotNull(t.Bias)); // BN folded
+        Assert.Equal(0.25, deployable.ActivationThresholds["features.2"]);
+        Assert.Equal(0, deployable.ActivationThresholds["features.5"]);
+        // Export reverted the pruning.
+        Assert.DoesNotContain(a.Export(a.SearchSpace.Defaults()).Tensors[1].Weights, w => w == 0);
+
+        var images = a.CalibrationImages(3);
+        Assert.Equal(3 * 28 * 28, images.Length);
+    }
+
+    [Fact]
+    public void CommandsRunAgainstTheShippedCheckpoint()
+    {
+        var commands = new ModelCommands(_services);
+        var text = new StringWriter();
+        Assert.Equal(0, commands.Graph(new GraphCommandOptions { Model = "fmnist-vgg" }, text));
+        Assert.Contains("features.14", text.ToString());
+
+        var dir = Directory.CreateTempSubdirectory("hass-cmd-").FullName;
+        try
+        {
+            var paramsFile = Path.Combine(dir, "params.json");
+            File.WriteAllText(paramsFile, """{"w:features.3": 0.8, "a:features.2": 0.2}""");
+            var outFile = Path.Combine(dir, "profile.json");
+            text = new StringWriter();
+            Assert.Equal(0, commands.Profile(new ProfileCommandOptions { Model = "fmnist-vgg", Checkpoint = _shipped, Params = paramsFile, Out = outFile, CalibrationImages = 32 }, text));
+            var profile = HassJson.ReadFile<SparsityProfile>(outFile);
+            Assert.Equal(5, profile.Layers.Count);
+            Assert.True(profile.For("features.3")!.WeightDensity < 0.9);
+
+            text = new StringWriter();
+            Assert.Equal(0, commands.Eval(new EvalCommandOptions { Model = "fmnist-vgg", Checkpoint = _shipped, Images = 500 }, text));
+            Assert.Contains("test top-1", text.ToString());
+
+            var pt = Path.Combine(dir, "vgg.pt");
+            Assert.Equal(0, commands.ExportWeights(new ExportWeightsCommandOptions { Model = "fmnist-vgg", Checkpoint = _shipped, Out = pt }, text));
+            using var reloaded = ZooPlugin.Models.Single(m => m.Name == "fmnist-vgg").Build(1);
+            Hass.Torch.Training.Checkpoints.Load(reloaded, pt);   // PyTorch format round trip
+            text = new StringWriter();
+            Assert.Equal(0, commands.Eval(new EvalCommandOptions { Model = "fmnist-vgg", Checkpoint = pt, Images = 500 }, text));
+
+            text = new StringWriter();
+            Assert.Equal(1, commands.Graph(new GraphCommandOptions { Model = "lenet" }, text));
+            Assert.Contains("unknown model 'lenet'", text.ToString());
+            File.WriteAllText(paramsFile, """{"w:nope": 1}""");
+            text = new StringWriter();
+            Assert.Equal(1, commands.Profile(new ProfileCommandOptions { Model = "fmnist-vgg", Checkpoint = _shipped, Params = paramsFile }, text));
+            Assert.Contains("w:nope", text.ToString());
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

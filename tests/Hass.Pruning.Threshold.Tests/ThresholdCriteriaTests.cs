@@ -1,0 +1,141 @@
+using System.Text.Json;
+using Hass.Abstractions;
+using Hass.Torch.Evaluation;
+using Hass.Torch.Models;
+using Hass.Torch.Pruning;
+using static TorchSharp.torch;
+
+namespace Hass.Pruning.Threshold.Tests;
+
+public class ThresholdCriteriaTests
+{
+    /// <summary>A small network with every kind of site: ReLU, ReLU6, hardswish, SE gate, Linear.</summary>
+    private static HassNet SmallNet()
+    {
+        random.manual_seed(11);
+        var b = new NetBuilder("tiny", new TensorShape(2, 8, 8));
+        var x = b.Conv("conv1", b.Input, 8, 3, padding: 1);
+        x = b.BatchNorm("bn1", x);
+        x = b.ReLU("relu1", x);
+        x = b.Conv("conv2", x, 8, 3, padding: 1, groups: 8);
+        x = b.ReLU6("relu6", x);
+        var s = b.GlobalPool("se.avgpool", x);
+        s = b.Conv("se.fc1", s, 4, 1, bias: true);
+        s = b.Hardsigmoid("se.gate", b.Conv("se.fc2", b.ReLU("se.relu", s), 8, 1, bias: true));
+        x = b.Mul("se.mul", x, s);
+        x = b.Hardswish("hs", b.Conv("conv3", x, 8, 1));
+        x = b.Flatten("flatten", b.GlobalPool("pool", x));
+        b.Linear("fc", x, 3);
+        var net = b.Build(3);
+        return TrialNetwork.Prepare(net, fixedPoint16: true);
+    }
+
+    private static Dictionary<string, byte[]> Snapshot(HassNet net) =>
+        net.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.contiguous().bytes.ToArray());
+
+    [Fact]
+    public void PerLayerSearchSpaceNamesEveryLayerAndSite()
+    {
+        using var net = SmallNet();
+        var space = new ThresholdCriterion().Attach(net, default).SearchSpace;
+        var names = space.Dimensions.Select(d => d.Name).ToHashSet();
+        Assert.Equal(new HashSet<string> { "w:conv1", "w:conv2", "w:se.fc1", "w:se.fc2", "w:conv3", "w:fc", "a:relu1", "a:relu6", "a:se.relu" }, names);
+        Assert.All(space.Dimensions.Where(d => d.Name.StartsWith("w:")), d => Assert.Equal((0.0, 2.0), (d.Low, d.High)));
+        Assert.All(space.Dimensions.Where(d => d.Name.StartsWith("a:")), d => Assert.Equal((0.0, 1.0), (d.Low, d.High)));
+        Assert.All(space.Dimensions, d => Assert.Equal(0, d.Default));
+
+        var settings = JsonDocument.Parse("""{"weightMode":"absolute","activationMax":0.5,"hardswish":"magnitude","pruneLinear":false}""").RootElement;
+        var absolute = new ThresholdCriterion().Attach(net, settings).SearchSpace;
+        Assert.Contains(absolute.Dimensions, d => d.Name == "a:hs" && d.High == 0.5);
+        Assert.DoesNotContain(absolute.Dimensions, d => d.Name == "w:fc");
+        Assert.Equal(0.05, absolute["w:conv1"].High);
+    }
+
+    [Fact]
+    public void UniformHasTwoGlobalDimensions()
+    {
+        using var net = SmallNet();
+        var space = new UniformCriterion().Attach(net, default).SearchSpace;
+        Assert.Equal(["w:*", "a:*"], space.Dimensions.Select(d => d.Name));
+    }
+
+    [Theory]
+    [InlineData("threshold")]
+    [InlineData("uniform")]
+    public void ApplyThenRevertRestoresEveryBit(string criterionName)
+    {
+        using var net = SmallNet();
+        IPruningCriterion criterion = criterionName == "threshold" ? new ThresholdCriterion() : new UniformCriterion();
+        var session = criterion.Attach(net, default);
+        var before = Snapshot(net);
+        var rng = new Random(5);
+        for (int trial = 0; trial < 5; trial++)
+        {
+            var point = new ParameterSet(session.SearchSpace.Dimensions.ToDictionary(d => d.Name, d => d.High * rng.NextDouble()));
+            using (var handle = session.Apply(point))
+            {
+                long zeros = net.WeightNodes.Sum(n => n.Weight.eq(0).sum().item<long>());
+                Assert.True(zeros > 0, "the pruning must zero some weights");
+                Assert.Contains(net.ActivationNodes, n => n.Site.Threshold > 0);
+            }
+            var after = Snapshot(net);
+            foreach (var (key, bytes) in before) Assert.Equal(bytes, after[key]);
+            Assert.All(net.ActivationNodes, n => Assert.Equal(0, n.Site.Threshold));
+        }
+    }
+
+    [Fact]
+    public void RelativeThresholdZeroesExactlyTheWeightsBelowAlphaStd()
+    {
+        using var net = SmallNet();
+        var session = new ThresholdCriterion().Attach(net, default);
+        var conv = net.Node("conv1");
+        var original = conv.Weight.detach().clone();
+        double std = original.std().item<float>();
+        var point = ModelPoint(session.SearchSpace, ("w:conv1", 0.8));
+        using (session.Apply(point))
+        {
+            var expectedZero = original.abs().lt(0.8 * std).logical_or(original.eq(0));
+            Assert.True(conv.Weight.eq(0).eq(expectedZero).all().item<bool>());
+            Assert.True(conv.Weight.masked_fill(expectedZero, 0).eq(original.masked_fill(expectedZero, 0)).all().item<bool>());
+        }
+    }
+
+    [Fact]
+    public void ActivationThresholdsFollowTheHassRule()
+    {
+        using var x = tensor(new float[] { -1f, 0.05f, 0.2f, 3f, 7f });
+        var relu = new ActivationSite(ActivationKind.ReLU) { Threshold = 0.1 };
+        Assert.Equal(new float[] { 0, 0, 0.2f, 3, 7 }, relu.call(x).data<float>().ToArray());
+        var relu6 = new ActivationSite(ActivationKind.ReLU6) { Threshold = 0.1 };
+        Assert.Equal(new float[] { 0, 0, 0.2f, 3, 6 }, relu6.call(x).data<float>().ToArray()); // keeps the clip at 6
+        // Hardswish is negative on (−3, 0): the magnitude of the output decides (hs(−1) = −1/3).
+        var hs = new ActivationSite(ActivationKind.Hardswish) { Threshold = 0.4 };
+        Assert.Equal(new float[] { 0, 0, 0, 3, 7 }, hs.call(x).data<float>().ToArray());
+        hs.Threshold = 0.3;
+        Assert.Equal(-1f / 3f, hs.call(x).data<float>()[0], 5);
+        Assert.Throws<InvalidOperationException>(() => new ActivationSite(ActivationKind.Hardsigmoid) { Threshold = 0.1 });
+    }
+
+    [Fact]
+    public void BadParametersAndSettingsGiveClearErrors()
+    {
+        using var net = SmallNet();
+        var session = new ThresholdCriterion().Attach(net, default);
+        var outOfRange = ModelPoint(session.SearchSpace, ("w:conv1", 5.0));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => session.Apply(outOfRange));
+        Assert.Contains("w:conv1", e.Message);
+        var unknown = new ParameterSet(new Dictionary<string, double>(session.SearchSpace.Defaults().Values) { ["w:nope"] = 0 });
+        Assert.Contains("w:nope", Assert.Throws<ArgumentException>(() => session.Apply(unknown)).Message);
+        Assert.All(net.ActivationNodes, n => Assert.Equal(0, n.Site.Threshold)); // nothing left applied
+        var bad = JsonDocument.Parse("""{"weightMode":"percent"}""").RootElement;
+        Assert.Contains("weightMode", Assert.Throws<ArgumentException>(() => new ThresholdCriterion().Attach(net, bad)).Message);
+    }
+
+    private static ParameterSet ModelPoint(SearchSpace space, params (string Name, double Value)[] values)
+    {
+        var d = space.Defaults().Values.ToDictionary();
+        foreach (var (n, v) in values) d[n] = v;
+        return new ParameterSet(d);
+    }
+}

@@ -1,0 +1,100 @@
+using Hass.Abstractions;
+using Hass.Torch.Commands;
+using Hass.Torch.Data;
+using Hass.Torch.Models;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hass.Torch.Tests;
+
+/// <summary>`model train` on a synthetic IDX dataset with a tiny model: trains once, then reuses the cache.</summary>
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("hass-train-").FullName;
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private sealed class TinyModel : ModelProvider
+    {
+        public override string Name => "tiny";
+        public override string Description => "test model";
+        public override ModelInfo Info { get; } = new()
+        {
+            InputShape = new TensorShape(1, 4, 4), Classes = 2, DefaultDataset = "fashion-mnist", Mean = [0.5f], Std = [0.25f],
+            Training = new TrainingRecipe { Epochs = 1, BatchSize = 50, LearningRate = 1e-2, Augment = false },
+        };
+        protected override void Define(NetBuilder b)
+        {
+            var x = b.ReLU("features.1", b.Conv("features.0", b.Input, 4, 3, padding: 1));
+            b.Linear("classifier", b.Flatten("flatten", b.GlobalPool("pool", x)), 2);
+        }
+    }
+
+    /// <summary>2,300 training images (2,000 are held out) whose class is whether the image is bright.</summary>
+    private string WriteDataset()
+    {
+        var rng = new Random(3);
+        void Write(string images, string labels, int n)
+        {
+            var pixels = new byte[n * 16];
+            var classes = new byte[n];
+            for (int i = 0; i < n; i++)
+            {
+                classes[i] = (byte)(i % 2);
+                for (int p = 0; p < 16; p++) pixels[i * 16 + p] = (byte)(classes[i] == 1 ? rng.Next(128, 256) : rng.Next(0, 128));
+            }
+            IdxFile.Write(Path.Combine(_dir, images), [n, 4, 4], pixels);
+            IdxFile.Write(Path.Combine(_dir, labels), [n], classes);
+        }
+        Write("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", 2300);
+        Write("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", 100);
+        return _dir;
+    }
+
+    [Fact]
+    public void TrainsOnceThenUsesTheCache()
+    {
+        var services = new ServiceCollection();
+        services.AddHassComponent<IModelProvider>(ComponentKind.Model, new TinyModel());
+        using var provider = services.BuildServiceProvider();
+        var commands = new ModelCommands(provider);
+        var data = WriteDataset();
+        var cache = Path.Combine(_dir, "cache");
+        var options = new TrainCommandOptions { Model = "tiny", Data = data, Cache = cache, Threads = 1, Out = Path.Combine(_dir, "out", "tiny.dat"), PyTorchOut = Path.Combine(_dir, "tiny.pt") };
+
+        var first = new StringWriter();
+        Assert.Equal(0, commands.Train(options, first));
+        Assert.Contains("epoch 1/1", first.ToString());
+        Assert.Single(Directory.GetFiles(cache, "tiny-*.dat"));
+        Assert.True(File.Exists(options.Out) && File.Exists(Path.ChangeExtension(options.Out, ".json")) && File.Exists(options.PyTorchOut));
+        var metadata = Hass.Torch.Training.CheckpointStore.ReadMetadata(options.Out)!;
+        Assert.Equal("tiny", metadata.Model);
+        Assert.InRange(metadata.TestTop1!.Value, 90, 100);
+
+        var second = new StringWriter();
+        Assert.Equal(0, commands.Train(options, second));
+        Assert.Contains("already trained", second.ToString());
+        Assert.DoesNotContain("epoch", second.ToString());
+
+        // A different seed is a different checkpoint.
+        Assert.Equal(0, commands.Train(options with { Seed = 1, Out = null, PyTorchOut = null }, new StringWriter()));
+        Assert.Equal(2, Directory.GetFiles(cache, "tiny-*.dat").Length);
+
+        var eval = new StringWriter();
+        Assert.Equal(0, commands.Eval(new EvalCommandOptions { Model = "tiny", Data = data, Cache = cache }, eval));
+        Assert.Contains("test top-1", eval.ToString());
+    }
+
+    [Fact]
+    public void MissingDataAndUntrainedModelsGiveClearErrors()
+    {
+        var services = new ServiceCollection();
+        services.AddHassComponent<IModelProvider>(ComponentKind.Model, new TinyModel());
+        using var provider = services.BuildServiceProvider();
+        var commands = new ModelCommands(provider);
+        var text = new StringWriter();
+        Assert.Equal(1, commands.Train(new TrainCommandOptions { Model = "tiny", Data = Path.Combine(_dir, "none") }, text));
+        Assert.Contains("apt-get install dataset-fashion-mnist", text.ToString());
+        text = new StringWriter();
+        Assert.Equal(1, commands.Eval(new EvalCommandOptions { Model = "tiny", Data = WriteDataset(), Cache = Path.Combine(_dir, "empty") }, text));
+        Assert.Contains("hass model train tiny", text.ToString());
+    }
+}
