@@ -25,6 +25,8 @@ public sealed class CampaignRunner
     private readonly ICampaignObserver _observer;
     private readonly IDesignMeasurer? _measurer;
     private readonly Objective _objective;
+    /// <summary>Seconds spent writing to the store during the current trial (in-flight record, cache entries).</summary>
+    private double _storeSeconds;
 
     public CampaignRunner(CampaignSpec spec, string source, HassStore store, HassComponents components, BoardLibrary boards,
         ICampaignObserver? observer = null, IDesignMeasurer? measurer = null)
@@ -146,7 +148,9 @@ public sealed class CampaignRunner
                 Campaign = _spec.Name, Number = number, State = TrialState.Running, Parameters = suggestion.Parameters,
                 Origin = suggestion.Origin, StartedAt = started,
             };
+            var storeWatch = Stopwatch.StartNew();
             _store.SaveTrial(running);
+            _storeSeconds = storeWatch.Elapsed.TotalSeconds;
             _observer.TrialStarted(number, suggestion.Parameters, Progress());
 
             TrialRecord record;
@@ -175,10 +179,13 @@ public sealed class CampaignRunner
                 _observer.Warning($"trial {number} failed: {record.Error}");
             }
 
+            record = record with { Timings = record.Timings with { Store = _storeSeconds } };
             _store.SaveTrial(record);
             trials.Add(record);
             counted++;
             runThisSession++;
+            campaign = campaign with { ElapsedSeconds = (priorElapsed + session.Elapsed).TotalSeconds };
+            _store.SaveCampaign(campaign);
             strategy.Tell(OutcomeOf(record, suggestion.Number));
             _observer.TrialFinished(record, Progress());
 
@@ -345,7 +352,9 @@ public sealed class CampaignRunner
         hit = false;
         ct.ThrowIfCancellationRequested();
         var outcome = evaluator.Evaluate(parameters, request, ct);
+        var watch = Stopwatch.StartNew();
         _store.SaveEvaluation(key, outcome);
+        _storeSeconds += watch.Elapsed.TotalSeconds;
         return outcome;
     }
 
@@ -360,7 +369,9 @@ public sealed class CampaignRunner
         if (cached is not null) { hit = true; return cached; }
         hit = false;
         var design = backend.Optimize(graph, profile, board, options, ct);
+        var watch = Stopwatch.StartNew();
         _store.SaveDesign(key, design);
+        _storeSeconds += watch.Elapsed.TotalSeconds;
         return design;
     }
 
