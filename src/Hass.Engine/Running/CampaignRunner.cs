@@ -384,7 +384,7 @@ public sealed class CampaignRunner
         var points = new List<WarmStartPoint>();
         var candidates = _store.WarmStartCandidates(_spec.WarmStartKey(), _spec.Name)
             .Where(t => t.State == TrialState.Complete && t.Feasible && space.Contains(t.Parameters))
-            .OrderByDescending(Objective.Throughput).ThenBy(t => t.Campaign, StringComparer.Ordinal).ThenBy(t => t.Number);
+            .OrderBy(WarmStartRank).ThenBy(t => t.Campaign, StringComparer.Ordinal).ThenBy(t => t.Number);
         foreach (var t in candidates)
         {
             if (!seen.Add(t.Parameters.QuantisedKey())) continue;
@@ -392,6 +392,20 @@ public sealed class CampaignRunner
             if (points.Count == WarmStartCount) break;
         }
         return points;
+    }
+
+    /// <summary>Orders stored trials best first on this campaign's primary metric (multi: throughput).</summary>
+    private double WarmStartRank(TrialRecord t)
+    {
+        var metrics = MetricsOf(t);
+        var key = _spec.Objective.Metric switch
+        {
+            ObjectiveMetric.GopsPerDsp => "gopsPerDsp",
+            ObjectiveMetric.Latency => "latency",
+            _ => "throughput",
+        };
+        if (metrics is null || !metrics.TryGetValue(key, out var value)) return double.PositiveInfinity;
+        return _objective.Directions[0] == ObjectiveDirection.Maximize ? -value : value;
     }
 
     private static TrialOutcome OutcomeOf(TrialRecord t, int strategyNumber) =>
