@@ -273,10 +273,8 @@ public sealed class CampaignRunner
             }
         }
 
-        var scale = predicted > 0 ? throughput / predicted : 1.0;
-        var metrics = new TrialMetrics(eval.Top1, drop, throughput, design.Performance.GopPerSecondPerDsp * scale,
-            scale > 0 ? design.Performance.LatencySeconds / scale : design.Performance.LatencySeconds,
-            eval.EffectiveSparsity, eval.WeightSparsity, eval.ActivationSparsity);
+        var (gopsPerDsp, latency) = TrialMetrics.Scaled(design, throughput);
+        var metrics = new TrialMetrics(eval.Top1, drop, throughput, gopsPerDsp, latency, eval.EffectiveSparsity, eval.WeightSparsity, eval.ActivationSparsity);
         return record with
         {
             State = TrialState.Complete, Design = design, DesignCacheHit = designHit, ObjectiveValues = _objective.Values(metrics),
@@ -408,24 +406,24 @@ public sealed class CampaignRunner
         return _objective.Directions[0] == ObjectiveDirection.Maximize ? -value : value;
     }
 
-    private static TrialOutcome OutcomeOf(TrialRecord t, int strategyNumber) =>
+    private TrialOutcome OutcomeOf(TrialRecord t, int strategyNumber) =>
         new(strategyNumber, t.Parameters, t.State, t.State == TrialState.Complete ? t.ObjectiveValues : [], t.ConstraintViolation, MetricsOf(t));
 
-    private static IReadOnlyDictionary<string, double>? MetricsOf(TrialRecord t)
+    private IReadOnlyDictionary<string, double>? MetricsOf(TrialRecord t)
     {
         if (t.Accuracy is null) return null;
         var d = new Dictionary<string, double>
         {
-            ["accuracy"] = t.Accuracy.Value, ["effectiveSparsity"] = t.EffectiveSparsity, ["weightSparsity"] = t.WeightSparsity,
+            ["accuracy"] = t.Accuracy.Value, ["accuracyDrop"] = t.ConstraintViolation + _objective.Tolerance, ["effectiveSparsity"] = t.EffectiveSparsity, ["weightSparsity"] = t.WeightSparsity,
             ["activationSparsity"] = t.ActivationSparsity,
         };
         if (t.Design is { } design)
         {
             var throughput = Objective.Throughput(t);
-            var scale = design.Performance.ThroughputImagesPerSecond > 0 ? throughput / design.Performance.ThroughputImagesPerSecond : 1;
+            var (gopsPerDsp, latency) = TrialMetrics.Scaled(design, throughput);
             d["throughput"] = throughput;
-            d["gopsPerDsp"] = design.Performance.GopPerSecondPerDsp * scale;
-            d["latency"] = design.Performance.LatencySeconds / (scale > 0 ? scale : 1);
+            d["gopsPerDsp"] = gopsPerDsp;
+            d["latency"] = latency;
         }
         return d;
     }
