@@ -59,6 +59,7 @@ public class CliTests
         using var doc = JsonDocument.Parse(j.Out);
         var kinds = doc.RootElement.GetProperty("components").EnumerateArray().Select(c => c.GetProperty("kind").GetString()).ToHashSet();
         Assert.Equal(["backend", "evaluator", "model", "pruning", "search"], kinds.Order());
+        Assert.Contains("seeded-random-mo", j.Out);
     }
 
     [Fact]
@@ -91,7 +92,7 @@ public class CliTests
     [InlineData("\"toleranceTop1\": 1.0", "\"toleranceTop1\": 101", "objective.toleranceTop1: must be in [0, 100] (got 101)")]
     [InlineData("\"board\": \"toy-board\"", "\"board\": \"vu9000\"", "board: unknown board 'vu9000'; available: toy-board")]
     [InlineData("\"name\": \"toy\"", "\"name\": \"warp\"", "backend.name: unknown backend 'warp'; available: toy")]
-    [InlineData("\"name\": \"seeded-random\"", "\"name\": \"tpe\"", "strategy.name: unknown search 'tpe'; available: seeded-random")]
+    [InlineData("\"name\": \"seeded-random\"", "\"name\": \"tpe\"", "strategy.name: unknown search 'tpe'; available: seeded-random, seeded-random-mo")]
     [InlineData("\"model\": \"synthetic-cnn\"", "\"model\": \"resnet18\"", "model: unknown model 'resnet18' (no evaluator supports it); available models: synthetic-cnn")]
     [InlineData("\"seed\": 7", "\"sed\": 7", "sed: unknown field (did you mean 'seed'?)")]
     [InlineData("\"seed\": 7,", "\"seed\": 7,,", "is not valid JSON")]
@@ -131,9 +132,13 @@ public class CliTests
     [Fact]
     public async Task Default_campaign_missing_is_explained()
     {
-        var r = await Cli.Run(Path.Combine(Cli.TempDir(), "hass.db"), "run");
-        if (File.Exists(Path.Combine(AppContext.BaseDirectory, "examples", "fmnist-hass.json"))) return; // shipped once the search issue lands
+        var empty = Cli.TempDir();
+        Commands.RunCommand.DefaultCampaignRoot = empty;
+        Cli.Result r;
+        try { r = await Cli.Run(Path.Combine(Cli.TempDir(), "hass.db"), "run"); }
+        finally { Commands.RunCommand.DefaultCampaignRoot = AppContext.BaseDirectory; }
         Assert.Equal(ExitCodes.InvalidInput, r.ExitCode);
+        Assert.Contains(Path.Combine(empty, "examples", "fmnist-hass.json"), r.Err);
         Assert.Contains("the default campaign examples/fmnist-hass.json is not shipped next to hass", r.Err);
     }
 

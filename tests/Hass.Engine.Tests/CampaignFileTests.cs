@@ -97,6 +97,9 @@ public class CampaignFileTests
         Assert.Equal(3, spec.Seed);
         Assert.Equal(TimeSpan.FromMinutes(2), spec.Budget.WallTime);
         Assert.Equal("n2", spec.Name);
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, spec.Strategy.Settings.ValueKind);
+        var roundTrip = Hass.Abstractions.HassJson.Deserialize<CampaignSpec>(Hass.Abstractions.HassJson.Serialize(spec));
+        Assert.Equal(spec.IdentityJson(), roundTrip.IdentityJson());
     }
 
     [Fact]
@@ -108,7 +111,7 @@ public class CampaignFileTests
         var spec = CampaignLoader.Parse(json, "c.json");
         var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurerAvailable: false));
         Assert.Contains("backend.name: unknown backend 'warp-drive'; available: toy", e.Message);
-        Assert.Contains("strategy.name: unknown search 'tpe-x'; available: seeded-random", e.Message);
+        Assert.Contains("strategy.name: unknown search 'tpe-x'; available: seeded-random, seeded-random-mo", e.Message);
         Assert.Contains("board: unknown board 'no-board'; available: toy-board", e.Message);
         Assert.Contains("model: unknown model 'resnet9000' (no evaluator supports it); available models: synthetic-cnn", e.Message);
     }

@@ -202,6 +202,40 @@ public class CampaignRunnerTests
         Assert.Equal(8, Trials(db, "synthetic").Count(t => t.State != TrialState.Abandoned));
     }
 
+    [Theory]
+    [InlineData("gops-per-dsp")]
+    [InlineData("latency")]
+    public async Task Alternative_objectives_use_their_metric_and_direction(string metric)
+    {
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var spec = Spec(15) with { Objective = new ObjectiveSpec { Metric = CampaignLoader.TryParseMetric(metric, out var m) ? m : throw new ArgumentException(metric) } };
+        var result = await Run(db, spec);
+        var complete = Trials(db, "synthetic").Where(t => t.State == TrialState.Complete).ToList();
+        Assert.All(complete, t => Assert.Equal(metric == "latency" ? t.Design!.Performance.LatencySeconds : t.Design!.Performance.GopPerSecondPerDsp, t.ObjectiveValues[0], 12));
+        var feasible = complete.Where(t => t.Feasible).Select(t => t.ObjectiveValues[0]).ToList();
+        Assert.Equal(metric == "latency" ? feasible.Min() : feasible.Max(), result.Best!.ObjectiveValues[0]);
+    }
+
+    [Fact]
+    public async Task Multi_objective_campaign_reports_accuracy_and_throughput_and_a_pareto_set()
+    {
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var spec = Spec(25) with { Objective = new ObjectiveSpec { Metric = ObjectiveMetric.Multi }, Strategy = new ComponentChoice { Name = "seeded-random-mo" } };
+        await Run(db, spec);
+        var trials = Trials(db, "synthetic");
+        var complete = trials.Where(t => t.State == TrialState.Complete).ToList();
+        Assert.All(complete, t => Assert.Equal([t.Accuracy!.Value, t.Design!.Performance.ThroughputImagesPerSecond], t.ObjectiveValues));
+        var front = Objective.ParetoFront(trials);
+        Assert.NotEmpty(front);
+        foreach (var p in front)
+            Assert.DoesNotContain(complete.Where(t => t.Feasible), q => q.Accuracy >= p.Accuracy && Objective.Throughput(q) >= Objective.Throughput(p)
+                && (q.Accuracy > p.Accuracy || Objective.Throughput(q) > Objective.Throughput(p)));
+        using var store = HassStore.Open(db);
+        var report = Hass.Engine.Reports.CampaignReport.Build(store, store.GetCampaign("synthetic")!);
+        Assert.Equal(front.Select(t => t.Number), report.Pareto.Select(t => t.Number));
+        Assert.Equal("multi", report.Objective);
+    }
+
     private sealed class CancelAfter(int trials, CancellationTokenSource cts) : ICampaignObserver
     {
         public void Info(string message) { }

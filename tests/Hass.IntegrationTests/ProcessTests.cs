@@ -4,7 +4,7 @@ using Hass.Engine.Storage;
 
 namespace Hass.IntegrationTests;
 
-public class ProcessTests
+public class ProcessTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(120);
 
@@ -50,6 +50,7 @@ public class ProcessTests
                 Assert.Equal(json, HassJson.Serialize(trials.Single(t => t.Number == number)));
             var finished = trials.Where(t => t.State is TrialState.Complete or TrialState.Pruned or TrialState.Failed).ToList();
             if (finished.Count > completedBeforeKills.Count) progressed++;
+            output.WriteLine($"kill {kills}: {finished.Count} finished trials, {trials.Count(t => t.State == TrialState.Abandoned)} abandoned, {trials.Count(t => t.State == TrialState.Running)} in flight");
             foreach (var t in finished) completedBeforeKills.TryAdd(t.Number, HassJson.Serialize(t));
             Assert.True(trials.Count(t => t.State == TrialState.Running) <= 1);
         }
@@ -69,6 +70,7 @@ public class ProcessTests
             foreach (var (number, json) in completedBeforeKills)
                 Assert.Equal(json, HassJson.Serialize(trials.Single(t => t.Number == number)));
             Assert.Equal(CampaignStatus.Complete, s.GetCampaign("slow")!.Status);
+            output.WriteLine($"final: {counted.Count} trials, {trials.Count - counted.Count} abandoned (re-asked), {completedBeforeKills.Count} completed before the last kill, resumes {s.GetCampaign("slow")!.Resumes}");
 
             // Same sequence of points as a run that was never interrupted (strategy rebuilt exactly on every resume).
             var reference = Path.Combine(dir, "reference.db");

@@ -15,6 +15,8 @@ public sealed class RunCommand : ICliCommand
 {
     public int Order => 10;
     public const string DefaultCampaign = "examples/fmnist-hass.json";
+    /// <summary>Where the default campaign is looked for (next to the executable; tests point it elsewhere).</summary>
+    internal static string DefaultCampaignRoot { get; set; } = AppContext.BaseDirectory;
 
     private static readonly Argument<string?> CampaignArg = new("campaign") { Description = $"Campaign JSON file (default: {DefaultCampaign} next to hass)", Arity = ArgumentArity.ZeroOrOne };
     private static readonly Option<int?> Trials = new("--trials") { Description = "Override budget.trials" };
@@ -40,7 +42,7 @@ public sealed class RunCommand : ICliCommand
         var path = ctx.Parse.GetValue(CampaignArg);
         if (path is null)
         {
-            path = Path.Combine(AppContext.BaseDirectory, DefaultCampaign);
+            path = Path.Combine(DefaultCampaignRoot, DefaultCampaign);
             if (!File.Exists(path))
                 throw new UsageException($"the default campaign {DefaultCampaign} is not shipped next to hass ({path}); give a campaign file: hass run path/to/campaign.json");
         }

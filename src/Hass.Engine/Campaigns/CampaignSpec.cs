@@ -20,7 +20,15 @@ public sealed record DatasetSpec
 public sealed record ComponentChoice
 {
     public required string Name { get; init; }
-    public JsonElement Settings { get; init; }
+    private readonly JsonElement _settings = EmptySettings;
+    /// <summary>Always a JSON value (an empty object when none was given).</summary>
+    public JsonElement Settings
+    {
+        get => _settings;
+        init => _settings = value.ValueKind == JsonValueKind.Undefined ? EmptySettings : value;
+    }
+
+    public static JsonElement EmptySettings { get; } = JsonDocument.Parse("{}").RootElement.Clone();
 }
 
 public sealed record BackendChoice
@@ -132,7 +140,7 @@ public sealed record CampaignOverrides
     {
         Name = Name ?? spec.Name,
         Board = Board ?? spec.Board,
-        Strategy = Strategy is null ? spec.Strategy : new ComponentChoice { Name = Strategy, Settings = Strategy == spec.Strategy.Name ? spec.Strategy.Settings : default },
+        Strategy = Strategy is null ? spec.Strategy : new ComponentChoice { Name = Strategy, Settings = Strategy == spec.Strategy.Name ? spec.Strategy.Settings : ComponentChoice.EmptySettings },
         Backend = Backend is null ? spec.Backend : spec.Backend with { Name = Backend },
         Seed = Seed ?? spec.Seed,
         WarmStart = WarmStart ?? spec.WarmStart,

@@ -25,6 +25,8 @@ public sealed class CampaignRunner
     private readonly ICampaignObserver _observer;
     private readonly IDesignMeasurer? _measurer;
     private readonly Objective _objective;
+    /// <summary>Seconds spent writing to the store during the current trial (in-flight record, cache entries).</summary>
+    private double _storeSeconds;
 
     public CampaignRunner(CampaignSpec spec, string source, HassStore store, HassComponents components, BoardLibrary boards,
         ICampaignObserver? observer = null, IDesignMeasurer? measurer = null)
@@ -146,7 +148,9 @@ public sealed class CampaignRunner
                 Campaign = _spec.Name, Number = number, State = TrialState.Running, Parameters = suggestion.Parameters,
                 Origin = suggestion.Origin, StartedAt = started,
             };
+            var storeWatch = Stopwatch.StartNew();
             _store.SaveTrial(running);
+            _storeSeconds = storeWatch.Elapsed.TotalSeconds;
             _observer.TrialStarted(number, suggestion.Parameters, Progress());
 
             TrialRecord record;
@@ -175,10 +179,13 @@ public sealed class CampaignRunner
                 _observer.Warning($"trial {number} failed: {record.Error}");
             }
 
+            record = record with { Timings = record.Timings with { Store = _storeSeconds } };
             _store.SaveTrial(record);
             trials.Add(record);
             counted++;
             runThisSession++;
+            campaign = campaign with { ElapsedSeconds = (priorElapsed + session.Elapsed).TotalSeconds };
+            _store.SaveCampaign(campaign);
             strategy.Tell(OutcomeOf(record, suggestion.Number));
             _observer.TrialFinished(record, Progress());
 
@@ -266,10 +273,8 @@ public sealed class CampaignRunner
             }
         }
 
-        var scale = predicted > 0 ? throughput / predicted : 1.0;
-        var metrics = new TrialMetrics(eval.Top1, drop, throughput, design.Performance.GopPerSecondPerDsp * scale,
-            scale > 0 ? design.Performance.LatencySeconds / scale : design.Performance.LatencySeconds,
-            eval.EffectiveSparsity, eval.WeightSparsity, eval.ActivationSparsity);
+        var (gopsPerDsp, latency) = TrialMetrics.Scaled(design, throughput);
+        var metrics = new TrialMetrics(eval.Top1, drop, throughput, gopsPerDsp, latency, eval.EffectiveSparsity, eval.WeightSparsity, eval.ActivationSparsity);
         return record with
         {
             State = TrialState.Complete, Design = design, DesignCacheHit = designHit, ObjectiveValues = _objective.Values(metrics),
@@ -350,7 +355,9 @@ public sealed class CampaignRunner
         hit = false;
         ct.ThrowIfCancellationRequested();
         var outcome = evaluator.Evaluate(parameters, request, ct);
+        var watch = Stopwatch.StartNew();
         _store.SaveEvaluation(key, outcome);
+        _storeSeconds += watch.Elapsed.TotalSeconds;
         return outcome;
     }
 
@@ -365,7 +372,9 @@ public sealed class CampaignRunner
         if (cached is not null) { hit = true; return cached; }
         hit = false;
         var design = backend.Optimize(graph, profile, board, options, ct);
+        var watch = Stopwatch.StartNew();
         _store.SaveDesign(key, design);
+        _storeSeconds += watch.Elapsed.TotalSeconds;
         return design;
     }
 
@@ -378,7 +387,7 @@ public sealed class CampaignRunner
         var points = new List<WarmStartPoint>();
         var candidates = _store.WarmStartCandidates(_spec.WarmStartKey(), _spec.Name)
             .Where(t => t.State == TrialState.Complete && t.Feasible && space.Contains(t.Parameters))
-            .OrderByDescending(Objective.Throughput).ThenBy(t => t.Campaign, StringComparer.Ordinal).ThenBy(t => t.Number);
+            .OrderBy(WarmStartRank).ThenBy(t => t.Campaign, StringComparer.Ordinal).ThenBy(t => t.Number);
         foreach (var t in candidates)
         {
             if (!seen.Add(t.Parameters.QuantisedKey())) continue;
@@ -388,24 +397,38 @@ public sealed class CampaignRunner
         return points;
     }
 
-    private static TrialOutcome OutcomeOf(TrialRecord t, int strategyNumber) =>
+    /// <summary>Orders stored trials best first on this campaign's primary metric (multi: throughput).</summary>
+    private double WarmStartRank(TrialRecord t)
+    {
+        var metrics = MetricsOf(t);
+        var key = _spec.Objective.Metric switch
+        {
+            ObjectiveMetric.GopsPerDsp => "gopsPerDsp",
+            ObjectiveMetric.Latency => "latency",
+            _ => "throughput",
+        };
+        if (metrics is null || !metrics.TryGetValue(key, out var value)) return double.PositiveInfinity;
+        return _objective.Directions[0] == ObjectiveDirection.Maximize ? -value : value;
+    }
+
+    private TrialOutcome OutcomeOf(TrialRecord t, int strategyNumber) =>
         new(strategyNumber, t.Parameters, t.State, t.State == TrialState.Complete ? t.ObjectiveValues : [], t.ConstraintViolation, MetricsOf(t));
 
-    private static IReadOnlyDictionary<string, double>? MetricsOf(TrialRecord t)
+    private IReadOnlyDictionary<string, double>? MetricsOf(TrialRecord t)
     {
         if (t.Accuracy is null) return null;
         var d = new Dictionary<string, double>
         {
-            ["accuracy"] = t.Accuracy.Value, ["effectiveSparsity"] = t.EffectiveSparsity, ["weightSparsity"] = t.WeightSparsity,
+            ["accuracy"] = t.Accuracy.Value, ["accuracyDrop"] = t.ConstraintViolation + _objective.Tolerance, ["effectiveSparsity"] = t.EffectiveSparsity, ["weightSparsity"] = t.WeightSparsity,
             ["activationSparsity"] = t.ActivationSparsity,
         };
         if (t.Design is { } design)
         {
             var throughput = Objective.Throughput(t);
-            var scale = design.Performance.ThroughputImagesPerSecond > 0 ? throughput / design.Performance.ThroughputImagesPerSecond : 1;
+            var (gopsPerDsp, latency) = TrialMetrics.Scaled(design, throughput);
             d["throughput"] = throughput;
-            d["gopsPerDsp"] = design.Performance.GopPerSecondPerDsp * scale;
-            d["latency"] = design.Performance.LatencySeconds / (scale > 0 ? scale : 1);
+            d["gopsPerDsp"] = gopsPerDsp;
+            d["latency"] = latency;
         }
         return d;
     }

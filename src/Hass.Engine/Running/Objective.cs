@@ -7,13 +7,16 @@ namespace Hass.Engine.Running;
 public sealed record TrialMetrics(double Accuracy, double AccuracyDrop, double Throughput, double GopsPerDsp, double Latency,
     double EffectiveSparsity, double WeightSparsity, double ActivationSparsity)
 {
-    /// <summary>The TrialOutcome.Metrics dictionary (keys fixed by the working agreement).</summary>
-    public IReadOnlyDictionary<string, double> ToDictionary() => new Dictionary<string, double>
+    /// <summary>
+    /// GOP/s per DSP and latency of a design when its throughput is <paramref name="throughput"/> instead of the
+    /// predicted one (measured or calibrated): both scale with the throughput ratio.
+    /// </summary>
+    public static (double GopsPerDsp, double Latency) Scaled(HardwareDesign design, double throughput)
     {
-        ["accuracy"] = Accuracy, ["accuracyDrop"] = AccuracyDrop, ["throughput"] = Throughput, ["gopsPerDsp"] = GopsPerDsp,
-        ["latency"] = Latency, ["effectiveSparsity"] = EffectiveSparsity, ["weightSparsity"] = WeightSparsity,
-        ["activationSparsity"] = ActivationSparsity,
-    };
+        var predicted = design.Performance.ThroughputImagesPerSecond;
+        var scale = predicted > 0 && throughput > 0 ? throughput / predicted : 1.0;
+        return (design.Performance.GopPerSecondPerDsp * scale, design.Performance.LatencySeconds / scale);
+    }
 }
 
 /// <summary>

@@ -9,6 +9,15 @@ public sealed class SeededRandomFactory : ISearchStrategyFactory
     public ISearchStrategy Create() => new SeededRandom();
 }
 
+/// <summary>The same sampler declared multi-objective, to drive the engine's (accuracy, throughput) mode.</summary>
+public sealed class SeededRandomMultiFactory : ISearchStrategyFactory
+{
+    public string Name => "seeded-random-mo";
+    public string Description => "Test-only uniform random sampling, multi-objective";
+    public bool MultiObjective => true;
+    public ISearchStrategy Create() => new SeededRandom();
+}
+
 /// <summary>Enqueued points first, then uniform samples; the i-th Ask depends only on the seed and i.</summary>
 public sealed class SeededRandom : ISearchStrategy
 {

@@ -17,6 +17,7 @@ public sealed class SyntheticPlugin : IHassPlugin
         services.AddHassComponent<IHassComponent>(ComponentKind.Pruning, new NamedComponent("synthetic-threshold", "Test-only per-layer thresholds with a closed-form accuracy"));
         services.AddHassComponent<IAcceleratorBackend>(ComponentKind.Backend, new ToyBackend());
         services.AddHassComponent<ISearchStrategyFactory>(ComponentKind.Search, new SeededRandomFactory());
+        services.AddHassComponent<ISearchStrategyFactory>(ComponentKind.Search, new SeededRandomMultiFactory());
     }
 }
 

@@ -1,0 +1,61 @@
+using Hass.Abstractions;
+using Hass.Engine.Campaigns;
+using Hass.Engine.Running;
+using Hass.Engine.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hass.Engine.Tests;
+
+/// <summary>What strategies are told: values, violations and the metric keys of the working agreement, live and on resume.</summary>
+public class TellTests
+{
+    private sealed class RecordingFactory : ISearchStrategyFactory
+    {
+        public List<TrialOutcome> Told { get; } = [];
+        public string Name => "recording";
+        public string Description => "test: random points, records what it is told";
+        public ISearchStrategy Create() => new Recording(Told);
+    }
+
+    private sealed class Recording(List<TrialOutcome> told) : ISearchStrategy
+    {
+        private Random _random = new(0);
+        private SearchSpace _space = new([]);
+        private int _asked;
+        public void Initialize(StrategyContext context) { _space = context.Space; _random = new Random(context.Seed); }
+        public TrialSuggestion Ask() => new(_asked++, new ParameterSet(_space.Dimensions.ToDictionary(d => d.Name, d => Math.Round(d.Low + _random.NextDouble() * (d.High - d.Low), 4))));
+        public void Tell(TrialOutcome outcome) => told.Add(outcome);
+        public void Enqueue(ParameterSet parameters, string origin) { }
+    }
+
+    [Fact]
+    public async Task Outcomes_carry_values_violations_and_metrics_and_replay_identically()
+    {
+        var factory = new RecordingFactory();
+        var (provider, components) = TestEnvironment.SyntheticComponents(s => s.AddHassComponent<ISearchStrategyFactory>(ComponentKind.Search, factory));
+        using var _ = provider;
+        var spec = CampaignLoader.Parse(File.ReadAllText(TestEnvironment.SyntheticCampaign), "s.json",
+            new CampaignOverrides { Trials = 20, Strategy = "recording" }) with { EarlyStop = new EarlyStopSpec { DropFactor = 1.2 } };
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        using (var store = HassStore.Open(db))
+            await new CampaignRunner(spec, "s.json", store, components, TestEnvironment.Boards()).RunAsync(default);
+
+        var live = factory.Told.ToList();
+        Assert.Equal(20, live.Count);
+        string[] all = ["accuracy", "accuracyDrop", "throughput", "gopsPerDsp", "latency", "effectiveSparsity", "weightSparsity", "activationSparsity"];
+        foreach (var o in live.Where(o => o.State == TrialState.Complete))
+        {
+            Assert.Equal(all.Order(), o.Metrics!.Keys.Order());
+            Assert.Equal(o.Metrics["throughput"], o.Values[0]);
+            Assert.Equal(o.Metrics["accuracyDrop"] - 1.0, o.ConstraintViolation, 9);
+        }
+        var pruned = live.Where(o => o.State == TrialState.Pruned).ToList();
+        Assert.NotEmpty(pruned);
+        Assert.All(pruned, o => { Assert.Empty(o.Values); Assert.True(o.ConstraintViolation > 0.2); Assert.True(o.Metrics!.ContainsKey("accuracyDrop")); });
+
+        factory.Told.Clear();
+        using (var store = HassStore.Open(db))
+            await new CampaignRunner(spec with { Budget = new BudgetSpec { Trials = 20 } }, "s.json", store, components, TestEnvironment.Boards()).RunAsync(default);
+        Assert.Equal(live.Select(o => HassJson.Serialize(o)), factory.Told.Select(o => HassJson.Serialize(o)));
+    }
+}
