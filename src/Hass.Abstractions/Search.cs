@@ -111,6 +111,6 @@ public interface ISearchStrategy
 public interface ISearchStrategyFactory : IHassComponent
 {
     ISearchStrategy Create();
-    /// <summary>True for strategies that return a Pareto set (several objectives).</summary>
+    /// <summary>True for strategies that can also optimise several objectives (a Pareto set); every strategy handles one.</summary>
     bool MultiObjective => false;
 }

@@ -278,8 +278,6 @@ public static class CampaignLoader
 
         if (spec.Objective.Metric == ObjectiveMetric.Multi && components.FindStrategy(spec.Strategy.Name) is { MultiObjective: false })
             errors.Add($"objective.metric: 'multi' needs a multi-objective strategy, and '{spec.Strategy.Name}' is not one; available: {List(components.MultiObjectiveStrategies())}");
-        if (spec.Objective.Metric != ObjectiveMetric.Multi && components.FindStrategy(spec.Strategy.Name) is { MultiObjective: true })
-            errors.Add($"strategy.name: '{spec.Strategy.Name}' is multi-objective; set objective.metric to 'multi' or choose a single-objective strategy");
 
         if (spec.Measure is not null && !measurerAvailable)
             errors.Add("measure: this build has no design measurer (board runner) loaded; remove the measure section or install the board runner");

@@ -143,3 +143,9 @@ public static class HassTorchServiceCollectionExtensions
     public static IServiceCollection AddHassTorch(this IServiceCollection services) =>
         services.AddHassComponent<ITrialEvaluatorFactory>(ComponentKind.Evaluator, new TorchTrialEvaluatorFactory());
 }
+
+/// <summary>Host plugin entry: the TorchSharp evaluator ("torch"), listed by `hass plugins` like any other component.</summary>
+public sealed class TorchEvaluatorPlugin : IHassPlugin
+{
+    public void ConfigureServices(IServiceCollection services) => services.AddHassTorch();
+}

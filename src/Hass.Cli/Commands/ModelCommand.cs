@@ -1,0 +1,104 @@
+using System.CommandLine;
+using Hass.Engine.Plugins;
+using Hass.Torch.Commands;
+
+namespace Hass.Cli.Commands;
+
+/// <summary>The model side: `hass model train|eval|export`, `hass graph`, `hass profile` (TorchSharp, Hass.Torch).</summary>
+public sealed class ModelCommand : ICliCommand
+{
+    public int Order => 40;
+
+    private static readonly Argument<string> ModelName = new("model") { Description = "Model component name (see 'hass plugins')" };
+    private static readonly Option<int> Seed = new("--seed") { Description = "Training seed", DefaultValueFactory = _ => 0 };
+    private static readonly Option<int?> Epochs = new("--epochs") { Description = "Override the recipe's epochs" };
+    private static readonly Option<string?> Data = new("--data") { Description = "Dataset folder (default: $HASS_FASHION_MNIST or /usr/share/datasets/fashion-mnist)" };
+    private static readonly Option<string?> Cache = new("--cache") { Description = "Checkpoint cache folder (default: $HASS_CACHE/checkpoints or ~/.cache/hass/checkpoints)" };
+    private static readonly Option<string?> Out = new("--out") { Description = "Output file" };
+    private static readonly Option<string?> PyTorchOut = new("--pytorch-out") { Description = "Also write the weights as a PyTorch state_dict" };
+    private static readonly Option<bool> Force = new("--force") { Description = "Train even if a cached checkpoint exists" };
+    private static readonly Option<int?> Threads = new("--threads") { Description = "Torch CPU threads" };
+    private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "Checkpoint (TorchSharp .dat or PyTorch state_dict .pt/.bin)" };
+    private static readonly Option<int?> Images = new("--images") { Description = "Evaluate on the first N test images only" };
+    private static readonly Option<bool> Json = new("--json") { Description = "Print JSON" };
+    private static readonly Option<string?> Params = new("--params") { Description = "Parameter file (JSON object: dimension name → value)" };
+    private static readonly Option<string> Pruning = new("--pruning") { Description = "Pruning criterion the parameters belong to", DefaultValueFactory = _ => "threshold" };
+    private static readonly Option<int> CalibrationImages = new("--calibration-images") { Description = "Images the profile is collected over", DefaultValueFactory = _ => 1000 };
+    private static readonly Option<bool> NoFixedPoint = new("--no-fixed-point") { Description = "Profile in float32 (no 16-bit fixed-point emulation)" };
+    private static readonly Option<bool> Folded = new("--folded") { Description = "Export BN-folded, quantised weights as the board runs them" };
+
+    public Command Build(CommandRunner run)
+    {
+        // Registered as one ICliCommand so the three top-level names stay together; see Graph/Profile below.
+        var model = new Command("model", "Train, evaluate or export a model of the zoo");
+
+        var train = new Command("train", "Train a model (fixed seed; the checkpoint is cached by content hash)") { ModelName };
+        foreach (var o in new Option[] { Seed, Epochs, Data, Cache, Out, PyTorchOut, Force, Threads }) train.Options.Add(o);
+        train.SetAction(run(Torch((c, p, w) => c.Train(new TrainCommandOptions
+        {
+            Model = p.GetValue(ModelName)!, Seed = p.GetValue(Seed), Epochs = p.GetValue(Epochs), Data = p.GetValue(Data), Cache = p.GetValue(Cache),
+            Out = p.GetValue(Out), PyTorchOut = p.GetValue(PyTorchOut), Force = p.GetValue(Force), Threads = p.GetValue(Threads),
+        }, w))));
+        model.Subcommands.Add(train);
+
+        var eval = new Command("eval", "Top-1 accuracy on the 10k test set") { ModelName };
+        foreach (var o in new Option[] { Checkpoint, Data, Cache, Images, Json, Threads }) eval.Options.Add(o);
+        eval.SetAction(run(Torch((c, p, w) => c.Eval(new EvalCommandOptions
+        {
+            Model = p.GetValue(ModelName)!, Checkpoint = p.GetValue(Checkpoint), Data = p.GetValue(Data), Cache = p.GetValue(Cache),
+            Images = p.GetValue(Images), Json = p.GetValue(Json), Threads = p.GetValue(Threads),
+        }, w))));
+        model.Subcommands.Add(eval);
+
+        var export = new Command("export", "Write the model's weights as a PyTorch state_dict") { ModelName };
+        foreach (var o in new Option[] { Out, Checkpoint, Data, Cache, Folded }) export.Options.Add(o);
+        export.SetAction(run(Torch((c, p, w) => c.ExportWeights(new ExportWeightsCommandOptions
+        {
+            Model = p.GetValue(ModelName)!, Out = p.GetValue(Out) ?? throw new UsageException("model export: --out FILE is required"),
+            Checkpoint = p.GetValue(Checkpoint), Data = p.GetValue(Data), Cache = p.GetValue(Cache), Folded = p.GetValue(Folded),
+        }, w))));
+        model.Subcommands.Add(export);
+        return model;
+    }
+
+    /// <summary>Runs a Hass.Torch command with the plugins' models and criteria; its "bad input" (1) becomes exit code 2.</summary>
+    internal static Func<CliContext, CancellationToken, Task<int>> Torch(Func<ModelCommands, ParseResult, TextWriter, int> body) => (ctx, _) =>
+    {
+        var catalog = ctx.LoadPlugins();
+        using var provider = PluginSources.BuildProvider(catalog);
+        var code = body(new ModelCommands(provider), ctx.Parse, ctx.Out.Profile.Out.Writer);
+        return Task.FromResult(code switch { 0 => ExitCodes.Success, 1 => ExitCodes.InvalidInput, _ => ExitCodes.Failure });
+    };
+
+    /// <summary>`hass graph MODEL [--json] [--out FILE]`.</summary>
+    public sealed class Graph : ICliCommand
+    {
+        public int Order => 41;
+        public Command Build(CommandRunner run)
+        {
+            var cmd = new Command("graph", "Print a model's hardware graph: layers, shapes, MACs, parameters") { ModelName };
+            cmd.Options.Add(Json);
+            cmd.Options.Add(Out);
+            cmd.SetAction(run(Torch((c, p, w) => c.Graph(new GraphCommandOptions { Model = p.GetValue(ModelName)!, Json = p.GetValue(Json), Out = p.GetValue(Out) }, w))));
+            return cmd;
+        }
+    }
+
+    /// <summary>`hass profile MODEL [--params FILE] [--json|--out FILE]`.</summary>
+    public sealed class Profile : ICliCommand
+    {
+        public int Order => 42;
+        public Command Build(CommandRunner run)
+        {
+            var cmd = new Command("profile", "Sparsity profile (per-channel zero histograms per conv layer) of a model, optionally pruned") { ModelName };
+            foreach (var o in new Option[] { Params, Pruning, Checkpoint, Data, Cache, CalibrationImages, NoFixedPoint, Json, Out, Threads }) cmd.Options.Add(o);
+            cmd.SetAction(run(Torch((c, p, w) => c.Profile(new ProfileCommandOptions
+            {
+                Model = p.GetValue(ModelName)!, Params = p.GetValue(Params), Pruning = p.GetValue(Pruning)!, Checkpoint = p.GetValue(Checkpoint),
+                Data = p.GetValue(Data), Cache = p.GetValue(Cache), CalibrationImages = p.GetValue(CalibrationImages), FixedPoint16 = !p.GetValue(NoFixedPoint),
+                Json = p.GetValue(Json), Out = p.GetValue(Out), Threads = p.GetValue(Threads),
+            }, w))));
+            return cmd;
+        }
+    }
+}
