@@ -75,4 +75,31 @@ internal static class Plots
         plot.YLabel(name);
         plot.SavePng(path, 900, 600);
     }
+
+    /// <summary>Per-layer sparsity (bars, left) and cycles per image (line, right) of a trial's design.</summary>
+    public static void BestDesignLayers(TrialRecord trial, string path)
+    {
+        var design = trial.Design!;
+        var layers = design.Layers.Where(l => l.Kind is LayerKind.Conv or LayerKind.Linear).ToList();
+        var plot = new Plot();
+        var positions = Enumerable.Range(0, layers.Count).Select(i => (double)i).ToArray();
+        var sparsity = layers.Select(l => trial.LayerSparsity.TryGetValue(l.Layer, out var v) ? v * 100 : 0).ToArray();
+        var bars = plot.Add.Bars(positions, sparsity);
+        bars.LegendText = "effective sparsity (%)";
+        bars.Color = Colors.SteelBlue.WithAlpha(0.6);
+        var cycles = plot.Add.Scatter(positions, layers.Select(l => l.Cycles).ToArray());
+        cycles.LegendText = "cycles per image";
+        cycles.Color = Colors.OrangeRed;
+        cycles.LineWidth = 2;
+        cycles.Axes.YAxis = plot.Axes.Right;
+        plot.Axes.Bottom.SetTicks(positions, layers.Select(l => l.Layer + (l.Sparse ? "*" : "")).ToArray());
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 110;
+        plot.Axes.Left.Label.Text = "effective sparsity (%)";
+        plot.Axes.Right.Label.Text = "cycles per image";
+        plot.Title($"Trial {trial.Number}: per-layer sparsity and cycles (* = sparse implementation; bottleneck {design.Performance.BottleneckLayer})");
+        plot.ShowLegend();
+        plot.SavePng(path, 1100, 650);
+    }
 }

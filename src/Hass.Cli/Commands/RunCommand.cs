@@ -3,6 +3,7 @@ using Hass.Engine.Campaigns;
 using Hass.Engine.Plugins;
 using Hass.Engine.Running;
 using Hass.Engine.Storage;
+using Hass.Engine.Boards;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -65,6 +66,37 @@ public sealed class RunCommand : ICliCommand
         CampaignLoader.Validate(spec, path, components, boards, measurer is not null);
 
         using var store = ctx.OpenStore(createIfMissing: true);
+        if (spec.Final.Enabled && spec.Final.UniformBaselineTrials > 0)
+        {
+            var baseline = FinalPhase.UniformBaseline(spec);
+            ctx.Out.WriteLine($"baseline '{baseline.Name}': uniform thresholds chosen for accuracy only ({spec.Final.UniformBaselineTrials} trials), then DSE");
+            var baselineResult = await RunOneAsync(ctx, baseline, path, store, components, boards, measurer);
+            Summarise(ctx, baselineResult);
+            if (baselineResult.Status != CampaignStatus.Complete) return ExitCode(baselineResult);
+        }
+        var result = await RunOneAsync(ctx, spec, path, store, components, boards, measurer);
+        Summarise(ctx, result);
+        if (result.Status == CampaignStatus.Complete && spec.Final.Enabled)
+        {
+            var summary = FinalPhase.Build(spec, store, components, boards, m => ctx.Out.WriteLine(m), ct);
+            FinalTable.Write(ctx.Out, summary);
+            var folder = ReportCommand.DefaultFolder(spec.Name);
+            ReportCommand.Write(ctx, store, spec.Name, folder);
+            ctx.Out.WriteLine($"report written to {folder}");
+        }
+        return ExitCode(result);
+    }
+
+    private static int ExitCode(CampaignResult result) => result.Status switch
+    {
+        CampaignStatus.Complete => ExitCodes.Success,
+        CampaignStatus.Interrupted => ExitCodes.Interrupted,
+        _ => ExitCodes.Failure,
+    };
+
+    private static async Task<CampaignResult> RunOneAsync(CliContext ctx, CampaignSpec spec, string path, HassStore store, HassComponents components,
+        Engine.Boards.BoardLibrary boards, IDesignMeasurer? measurer)
+    {
         ctx.Out.WriteLine($"campaign '{spec.Name}': model {spec.Model}, pruning {spec.Pruning.Name}, backend {spec.Backend.Name}, board {spec.Board}, " +
                           $"strategy {spec.Strategy.Name}, objective {CampaignLoader.MetricName(spec.Objective.Metric)} (tolerance {spec.Objective.ToleranceTop1} points), store {store.Path}");
         var observer = new ConsoleObserver(ctx);
@@ -97,14 +129,7 @@ public sealed class RunCommand : ICliCommand
         }
 
         if (holder.Error is not null) throw holder.Error;
-        var result = holder.Result ?? throw new InvalidOperationException("the campaign ended without a result");
-        Summarise(ctx, result);
-        return result.Status switch
-        {
-            CampaignStatus.Complete => ExitCodes.Success,
-            CampaignStatus.Interrupted => ExitCodes.Interrupted,
-            _ => ExitCodes.Failure,
-        };
+        return holder.Result ?? throw new InvalidOperationException("the campaign ended without a result");
     }
 
     private static void Summarise(CliContext ctx, CampaignResult result)

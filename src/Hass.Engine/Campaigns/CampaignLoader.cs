@@ -52,6 +52,7 @@ public static class CampaignLoader
             var earlyStop = ReadEarlyStop(r);
             var maxFailures = r.Int("maxConsecutiveFailures", 1, 1000);
             var measure = ReadMeasure(r);
+            var final = ReadFinal(r);
             r.RejectUnknown();
 
             if (errors.Count > 0) throw new CampaignException(source, errors);
@@ -60,7 +61,7 @@ public static class CampaignLoader
                 Name = name, Model = model!, Checkpoint = checkpoint, Evaluator = evaluator, Dataset = dataset,
                 Pruning = pruning!, Backend = backend!, Board = board ?? "", Strategy = strategy!,
                 Objective = objective, Budget = budget, Seed = seed ?? 0, WarmStart = warmStart ?? true,
-                EarlyStop = earlyStop, MaxConsecutiveFailures = maxFailures ?? 5, Measure = measure,
+                EarlyStop = earlyStop, MaxConsecutiveFailures = maxFailures ?? 5, Measure = measure, Final = final,
             };
             spec = overrides?.ApplyTo(spec) ?? spec;
             var late = new List<string>();
@@ -207,6 +208,15 @@ public static class CampaignLoader
         e = new EarlyStopSpec { Enabled = o.Bool("enabled") ?? true, DropFactor = o.Number("dropFactor", 1, 1000) ?? e.DropFactor };
         o.RejectUnknown();
         return e;
+    }
+
+    private static Running.FinalSpec ReadFinal(JsonFieldReader r)
+    {
+        var o = r.Object("final");
+        if (o is null) return new Running.FinalSpec();
+        var f = new Running.FinalSpec { Enabled = o.Bool("enabled") ?? true, UniformBaselineTrials = o.Int("uniformBaselineTrials", 0, 10_000) ?? 0 };
+        o.RejectUnknown();
+        return f;
     }
 
     private static MeasureSpec? ReadMeasure(JsonFieldReader r)

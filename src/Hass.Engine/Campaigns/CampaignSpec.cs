@@ -98,6 +98,7 @@ public sealed record CampaignSpec
     public EarlyStopSpec EarlyStop { get; init; } = new();
     public int MaxConsecutiveFailures { get; init; } = 5;
     public MeasureSpec? Measure { get; init; }
+    public Running.FinalSpec Final { get; init; } = new();
 
     /// <summary>The fields that make two runs the same search; a resume must agree on all of them.</summary>
     public string IdentityJson() => HassJson.Serialize(new

@@ -27,6 +27,8 @@ public sealed record CampaignDocument
     public double? BaselineTop1 { get; init; }
     public int BaselineImages { get; init; }
     public string? EvaluatorFingerprint { get; init; }
+    /// <summary>The final table (dense, uniform, best), once the campaign finished its final phase.</summary>
+    public Running.FinalSummary? Final { get; init; }
     public string? GraphName { get; init; }
     public IReadOnlyList<WarmStartPoint> WarmStarts { get; init; } = [];
     /// <summary>How many times the campaign was resumed.</summary>

@@ -1,0 +1,121 @@
+using Hass.Abstractions;
+using Hass.Engine.Boards;
+using Hass.Engine.Campaigns;
+using Hass.Engine.Plugins;
+using Hass.Engine.Storage;
+
+namespace Hass.Engine.Running;
+
+/// <summary>
+/// The campaign file's "final" section: what happens after the search (hass-method.md §E.3 "Final").
+/// UniformBaselineTrials &gt; 0 first runs the non-hardware-aware baseline as its own campaign
+/// ("&lt;name&gt;-uniform": one global weight and one global activation threshold, chosen for accuracy only).
+/// </summary>
+public sealed record FinalSpec
+{
+    public int UniformBaselineTrials { get; init; }
+    /// <summary>Re-evaluate the best design(s) on the test set and compare with the dense and uniform designs.</summary>
+    public bool Enabled { get; init; } = true;
+}
+
+/// <summary>One line of the final table: a design with its test-set accuracy and hardware figures.</summary>
+public sealed record FinalRow
+{
+    public required string Label { get; init; }
+    public string Campaign { get; init; } = "";
+    public int? Trial { get; init; }
+    public double SearchTop1 { get; init; }
+    public double TestTop1 { get; init; }
+    public double WeightSparsity { get; init; }
+    public double ActivationSparsity { get; init; }
+    public double EffectiveSparsity { get; init; }
+    public double Throughput { get; init; }
+    public Fidelity ThroughputFidelity { get; init; }
+    public double Dsp { get; init; }
+    public double GopsPerDsp { get; init; }
+    public string Backend { get; init; } = "";
+    public double SpeedupOverDense { get; init; }
+    public double? SpeedupOverUniform { get; init; }
+}
+
+public sealed record FinalSummary
+{
+    public required IReadOnlyList<FinalRow> Rows { get; init; }
+    public int TestImages { get; init; }
+    public DateTimeOffset At { get; init; } = DateTimeOffset.UtcNow;
+}
+
+/// <summary>Builds the final table: dense design, uniform baseline and the campaign's best, accuracy on the test set.</summary>
+public static class FinalPhase
+{
+    public static string UniformCampaignName(CampaignSpec spec) => spec.Name + "-uniform";
+
+    /// <summary>The baseline campaign: the same model, data, backend and board, searched by `uniform` for accuracy only.</summary>
+    public static CampaignSpec UniformBaseline(CampaignSpec spec) => spec with
+    {
+        Name = UniformCampaignName(spec),
+        Strategy = new ComponentChoice { Name = "uniform" },
+        Budget = new BudgetSpec { Trials = spec.Final.UniformBaselineTrials },
+        WarmStart = false,
+        Measure = null,
+        Final = new FinalSpec { Enabled = false },
+    };
+
+    public static FinalSummary Build(CampaignSpec spec, HassStore store, HassComponents components, BoardLibrary boards, Action<string> info, CancellationToken ct)
+    {
+        var board = boards.Get(spec.Board);
+        var objective = new Objective(spec.Objective);
+        using var evaluator = components.EvaluatorFor(spec.Model, spec.Evaluator).Create(spec.ToEvaluatorSpec(), components.Services);
+        var rows = new List<FinalRow>();
+
+        info("final: dense design and unpruned accuracy on the test set");
+        var unpruned = evaluator.Evaluate(evaluator.SearchSpace.Defaults(), new EvaluationRequest { Split = "test", Profile = false }, ct);
+        var denseBackendName = DenseCounterpart(spec.Backend.Name, components);
+        var dense = components.Backend(denseBackendName).Optimize(evaluator.Graph, SparsityProfile.Dense(spec.Model), board, spec.Backend.Options, ct);
+        var campaign = store.GetCampaign(spec.Name);
+        rows.Add(new FinalRow
+        {
+            Label = "dense", SearchTop1 = campaign?.BaselineTop1 ?? double.NaN, TestTop1 = unpruned.Top1,
+            Throughput = dense.Performance.ThroughputImagesPerSecond, ThroughputFidelity = Fidelity.Analytical,
+            Dsp = dense.Resources.Dsp, GopsPerDsp = dense.Performance.GopPerSecondPerDsp, Backend = denseBackendName, SpeedupOverDense = 1,
+        });
+
+        TrialRecord? uniform = null;
+        if (store.GetCampaign(UniformCampaignName(spec)) is not null)
+        {
+            var trials = store.Trials(UniformCampaignName(spec));
+            uniform = trials.LastOrDefault(t => t.Origin == "uniform:choice" && t.Feasible) ?? objective.Best(trials);
+        }
+        var best = objective.Best(store.Trials(spec.Name));
+        double? uniformThroughput = null;
+        foreach (var (label, trial) in new[] { ("uniform", uniform), ("hass", best) })
+        {
+            if (trial is null) continue;
+            info($"final: test-set accuracy of the {label} design (trial {trial.Number})");
+            var test = evaluator.Evaluate(trial.Parameters, new EvaluationRequest { Split = "test", Profile = false }, ct);
+            store.SaveTrial(trial with { TestAccuracy = test.Top1 });
+            var throughput = Objective.Throughput(trial);
+            if (label == "uniform") uniformThroughput = throughput;
+            rows.Add(new FinalRow
+            {
+                Label = label, Campaign = trial.Campaign, Trial = trial.Number, SearchTop1 = trial.Accuracy ?? double.NaN, TestTop1 = test.Top1,
+                WeightSparsity = trial.WeightSparsity, ActivationSparsity = trial.ActivationSparsity, EffectiveSparsity = trial.EffectiveSparsity,
+                Throughput = throughput, ThroughputFidelity = trial.ThroughputFidelity, Dsp = trial.Design?.Resources.Dsp ?? 0,
+                GopsPerDsp = trial.Design?.Performance.GopPerSecondPerDsp ?? 0, Backend = trial.Design?.Backend ?? spec.Backend.Name,
+                SpeedupOverDense = throughput / dense.Performance.ThroughputImagesPerSecond,
+                SpeedupOverUniform = label == "hass" && uniformThroughput is > 0 ? throughput / uniformThroughput : null,
+            });
+        }
+        var summary = new FinalSummary { Rows = rows, TestImages = unpruned.Images };
+        if (campaign is not null) store.SaveCampaign(campaign with { Final = summary });
+        return summary;
+    }
+
+    /// <summary>"dataflow-sparse" → "dataflow-dense" when that backend is loaded; otherwise the same backend with a dense profile.</summary>
+    private static string DenseCounterpart(string backend, HassComponents components)
+    {
+        if (!backend.EndsWith("-sparse", StringComparison.Ordinal)) return backend;
+        var dense = backend[..^"-sparse".Length] + "-dense";
+        return components.Names(ComponentKind.Backend).Contains(dense) ? dense : backend;
+    }
+}
