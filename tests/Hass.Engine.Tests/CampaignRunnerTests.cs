@@ -186,6 +186,22 @@ public class CampaignRunnerTests
     }
 
     [Fact]
+    public async Task Stored_measurements_are_reused_instead_of_measuring_again()
+    {
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        const string measure = "\"measure\": { \"link\": \"tcp:127.0.0.1:9\", \"designs\": { \"everyN\": 1 } }";
+        var first = new FakeMeasurer(0.8);
+        await Run(db, Spec(10, "m1", measure), first);
+        Assert.True(first.Measured > 0);
+        var second = new FakeMeasurer(0.8);
+        await Run(db, Spec(10, "m2", measure) with { WarmStart = false }, second);
+        Assert.Equal(0, second.Measured);
+        var a = Trials(db, "m1").Where(t => t.MeasuredThroughput is not null).Select(t => t.MeasuredThroughput).ToList();
+        var b = Trials(db, "m2").Where(t => t.MeasuredThroughput is not null).Select(t => t.MeasuredThroughput).ToList();
+        Assert.Equal(a, b);
+    }
+
+    [Fact]
     public async Task Cancellation_marks_the_running_trial_abandoned_and_resume_completes()
     {
         var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");

@@ -100,7 +100,17 @@ public sealed class PluginCatalog
         var name = assembly.GetName();
         var folder = "host:" + name.Name;
         if (!_scannedFolders.Add(folder)) return;
-        var entryTypes = assembly.GetExportedTypes().Where(IsPluginType).ToList();
+        List<Type> entryTypes;
+        try
+        {
+            entryTypes = assembly.GetExportedTypes().Where(IsPluginType).ToList();
+        }
+        catch (Exception e) when (e is ReflectionTypeLoadException or FileNotFoundException or FileLoadException or TypeLoadException)
+        {
+            var cause = e is ReflectionTypeLoadException r ? r.LoaderExceptions.FirstOrDefault(x => x is not null)?.Message ?? e.Message : e.Message;
+            _errors.Add(new PluginError(folder, $"plugin in '{folder}': types of {name.Name} could not be loaded: {cause}"));
+            return;
+        }
         if (entryTypes.Count == 0) return;
         var manifest = new PluginManifest
         {

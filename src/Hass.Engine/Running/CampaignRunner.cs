@@ -112,6 +112,13 @@ public sealed class CampaignRunner
                 continue;
             }
             if (t.State == TrialState.Abandoned) continue;
+            if (!strategy.CanAsk)
+            {
+                // A strategy that has stopped proposing still learns from the stored outcome.
+                replayMismatches++;
+                strategy.Tell(OutcomeOf(t, i));
+                continue;
+            }
             var replayed = strategy.Ask();
             if (!replayed.Parameters.Equals(t.Parameters)) replayMismatches++;
             strategy.Tell(OutcomeOf(t, replayed.Number));
