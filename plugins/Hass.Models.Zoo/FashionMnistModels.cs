@@ -40,7 +40,7 @@ public abstract class FashionMnistModel : ModelProvider
 }
 
 /// <summary>Plain 3×3 conv stacks with BN/ReLU and max pooling (the default model of the campaigns).</summary>
-public sealed class FashionMnistVgg() : FashionMnistModel(new TrainingRecipe { Epochs = 6, BatchSize = 128, LearningRate = 3e-3, WeightDecay = 5e-4, Augment = false })
+public sealed class FashionMnistVgg() : FashionMnistModel(new TrainingRecipe { Epochs = 3, BatchSize = 128, LearningRate = 3e-3, WeightDecay = 5e-4, Augment = false })
 {
     public override string Name => "fmnist-vgg";
     public override string Description => "Fashion-MNIST VGG-style CNN: 5 plain 3x3 conv layers (16-16-32-32-64) with BN/ReLU, 3 max pools, 1 linear (~5.5 MMAC)";
