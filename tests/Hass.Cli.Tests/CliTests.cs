@@ -58,7 +58,8 @@ public class CliTests
         var j = await Cli.Run(Path.Combine(Cli.TempDir(), "x.db"), "plugins", "--json");
         using var doc = JsonDocument.Parse(j.Out);
         var kinds = doc.RootElement.GetProperty("components").EnumerateArray().Select(c => c.GetProperty("kind").GetString()).ToHashSet();
-        Assert.Equal(["backend", "evaluator", "model", "pruning", "search"], kinds.Order());
+        // boardlink: the host's own serial and tcp links (Hass.Board), listed like plugin components.
+        Assert.Equal(["backend", "boardlink", "evaluator", "model", "pruning", "search"], kinds.Order());
         Assert.Contains("seeded-random-mo", j.Out);
     }
 

@@ -45,7 +45,10 @@ public sealed record FinalSummary
     public DateTimeOffset At { get; init; } = DateTimeOffset.UtcNow;
 }
 
-/// <summary>Builds the final table: dense design, uniform baseline and the campaign's best, accuracy on the test set.</summary>
+/// <summary>
+/// Builds the final table: dense design, uniform baseline and the campaign's best, accuracy on the test set.
+/// Stored trials stay as they completed; test-set figures live in the summary (stored with the campaign).
+/// </summary>
 public static class FinalPhase
 {
     public static string UniformCampaignName(CampaignSpec spec) => spec.Name + "-uniform";
@@ -93,7 +96,6 @@ public static class FinalPhase
             if (trial is null) continue;
             info($"final: test-set accuracy of the {label} design (trial {trial.Number})");
             var test = evaluator.Evaluate(trial.Parameters, new EvaluationRequest { Split = "test", Profile = false }, ct);
-            store.SaveTrial(trial with { TestAccuracy = test.Top1 });
             var throughput = Objective.Throughput(trial);
             if (label == "uniform") uniformThroughput = throughput;
             rows.Add(new FinalRow
