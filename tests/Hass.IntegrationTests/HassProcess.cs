@@ -53,9 +53,13 @@ public sealed class HassProcess : IDisposable
         p.BeginErrorReadLine();
     }
 
-    public static HassProcess Start(params string[] args)
+    public static HassProcess Start(params string[] args) => StartIn(null, args);
+
+    /// <summary>Starts hass in <paramref name="workingDirectory"/> (null: the test's own).</summary>
+    public static HassProcess StartIn(string? workingDirectory, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         psi.ArgumentList.Add(HassDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("HASS_PLUGINS");
@@ -101,9 +105,11 @@ public sealed class HassProcess : IDisposable
         kill.WaitForExit();
     }
 
-    public static (int ExitCode, string Out, string Err) Run(TimeSpan timeout, params string[] args)
+    public static (int ExitCode, string Out, string Err) Run(TimeSpan timeout, params string[] args) => RunIn(null, timeout, args);
+
+    public static (int ExitCode, string Out, string Err) RunIn(string? workingDirectory, TimeSpan timeout, params string[] args)
     {
-        using var p = Start(args);
+        using var p = StartIn(workingDirectory, args);
         var code = p.WaitForExit(timeout);
         return (code, p.Out, p.Err);
     }

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Hass.BoardEmulator;
+
+namespace Hass.IntegrationTests;
+
+/// <summary>
+/// Short real campaigns through the `hass` executable: the shipped fmnist-vgg checkpoint on Fashion-MNIST, the real
+/// dataflow backend, tpe and uniform search, the final table, the report, and hardware in the loop against the
+/// board emulator as a separate process.
+/// </summary>
+public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static readonly TimeSpan Long = TimeSpan.FromMinutes(8);
+
+    private static string Campaign(string dir, string name, string extra = "")
+    {
+        var path = Path.Combine(dir, name + ".json");
+        File.WriteAllText(path, $$"""
+        {
+          "name": "{{name}}",
+          "model": "fmnist-vgg",
+          "dataset": { "name": "fashion-mnist", "searchImages": 400, "calibrationImages": 32, "testImages": 1000 },
+          "pruning": { "name": "threshold" },
+          "backend": { "name": "dataflow-sparse" },
+          "board": "zedboard",
+          "strategy": { "name": "tpe" },
+          "objective": { "metric": "throughput", "toleranceTop1": 1.0 },
+          "budget": { "trials": 4 },
+          "seed": 3,
+          "final": { "uniformBaselineTrials": 3 }{{extra}}
+        }
+        """);
+        return path;
+    }
+
+    [Fact]
+    public void Default_model_campaign_runs_end_to_end_and_reports()
+    {
+        var dir = HassProcess.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        var (code, stdout, stderr) = HassProcess.RunIn(dir, Long, "run", Campaign(dir, "e2e"), "--store", store);
+        output.WriteLine(stdout);
+        Assert.True(code == 0, stderr + stdout);
+        Assert.Contains("campaign 'e2e-uniform' complete: trial budget reached (3)", stdout);
+        Assert.Contains("campaign 'e2e' complete: trial budget reached (4)", stdout);
+        Assert.Contains("final (test set: 1000 images)", stdout);
+
+        var report = Path.Combine(dir, "reports", "e2e");
+        foreach (var f in new[] { "report.json", "trials.csv", "pareto.csv", "final.csv", "accuracy-vs-throughput.png", "best-so-far.png" })
+            Assert.True(File.Exists(Path.Combine(report, f)), f);
+        var final = File.ReadAllLines(Path.Combine(report, "final.csv"));
+        Assert.StartsWith("design,trial,top-1 test %", final[0]);
+        Assert.StartsWith("dense,", final[1]);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "report.json")));
+        Assert.Equal("e2e", json.RootElement.GetProperty("campaign").GetString());
+        Assert.Equal(4, json.RootElement.GetProperty("trials").GetInt32());
+
+        // A completed campaign resumes as complete: nothing re-run, nothing duplicated.
+        var again = HassProcess.RunIn(dir, Long, "run", Campaign(dir, "e2e"), "--store", store);
+        Assert.True(again.ExitCode == 0, again.Err);
+        Assert.Contains("0 trials run now, 4 in the store", again.Out);
+    }
+
+    [Fact]
+    public async Task Campaign_with_measure_on_measures_on_the_emulator_process()
+    {
+        var dir = HassProcess.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        var board = Path.Combine(HassProcess.RepoRoot, "boards", "zedboard.json");
+        await using var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0", "--board", board]);
+        var measure = $",\n  \"measure\": {{ \"link\": \"{emulator.Address}\", \"designs\": {{ \"topK\": 1 }}, \"repeats\": 2, \"images\": 4, \"warmupImages\": 1 }}";
+        var (code, stdout, stderr) = HassProcess.RunIn(dir, Long, "run", Campaign(dir, "hil", measure), "--store", store);
+        output.WriteLine(stdout);
+        Assert.True(code == 0, stderr + stdout);
+
+        var trials = HassProcess.RunIn(dir, Long, "trials", "hil", "--json", "--store", store);
+        Assert.True(trials.ExitCode == 0, trials.Err);
+        using var doc = JsonDocument.Parse(trials.Out);
+        var measured = doc.RootElement.EnumerateArray()
+            .Where(t => t.TryGetProperty("measuredThroughput", out var m) && m.ValueKind == JsonValueKind.Number).ToList();
+        Assert.NotEmpty(measured);
+        Assert.All(measured, t => Assert.True(t.GetProperty("measuredThroughput").GetDouble() > 0));
+        Assert.Contains(measured, t => t.GetProperty("throughputFidelity").GetString() == "emulated");
+    }
+}
