@@ -48,6 +48,8 @@ public static class CliApp
         PluginLoadException p => (ExitCodes.PluginErrors, p.Message),
         Abstractions.BoardLinkException b => (ExitCodes.BoardError, b.Message),
         Board.BoardException b => (ExitCodes.BoardError, b.Message),
+        Torch.Data.DatasetException d => (ExitCodes.InvalidInput, d.Message),
+        Torch.Training.ModelException m => (ExitCodes.InvalidInput, m.Message),
         OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
         _ => (ExitCodes.Failure, $"{e.GetType().Name}: {e.Message} (set HASS_DEBUG=1 for the stack trace)"),
     };

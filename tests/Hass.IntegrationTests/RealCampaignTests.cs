@@ -82,4 +82,24 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.All(measured, t => Assert.True(t.GetProperty("measuredThroughput").GetDouble() > 0));
         Assert.Contains(measured, t => t.GetProperty("throughputFidelity").GetString() == "emulated");
     }
+
+    [Fact]
+    public void Missing_dataset_is_bad_input_with_what_to_do_and_the_store_keeps_its_trials()
+    {
+        var dir = HassProcess.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        var kept = Campaign(dir, "kept");
+        File.WriteAllText(kept, File.ReadAllText(kept).Replace("\"uniformBaselineTrials\": 3", "\"enabled\": false"));
+        var good = HassProcess.RunIn(dir, Long, "run", kept, "--store", store, "--trials", "2");
+        Assert.True(good.ExitCode == 0, good.Err + good.Out);
+        var path = Path.Combine(dir, "nodata.json");
+        File.WriteAllText(path, File.ReadAllText(Campaign(dir, "nodata")).Replace("\"name\": \"fashion-mnist\",", "\"name\": \"fashion-mnist\", \"path\": \"/nonexistent/fmnist\","));
+        var (code, _, stderr) = HassProcess.RunIn(dir, Long, "run", path, "--store", store);
+        Assert.Equal(2, code);
+        Assert.Contains("Fashion-MNIST not found at '/nonexistent/fmnist'", stderr);
+        Assert.Contains("apt-get install dataset-fashion-mnist", stderr);
+        var trials = HassProcess.RunIn(dir, Long, "trials", "kept", "--json", "--store", store);
+        using var doc = JsonDocument.Parse(trials.Out);
+        Assert.Equal(2, doc.RootElement.GetArrayLength());
+    }
 }

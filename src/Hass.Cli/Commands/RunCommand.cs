@@ -65,6 +65,7 @@ public sealed class RunCommand : ICliCommand
         var measurer = provider.GetService<IDesignMeasurer>();
         CampaignLoader.Validate(spec, path, components, boards, measurer is not null);
 
+        DatasetSetup.EnsureFashionMnist(spec, ctx);
         using var store = ctx.OpenStore(createIfMissing: true);
         if (spec.Final.Enabled && spec.Final.UniformBaselineTrials > 0)
         {
