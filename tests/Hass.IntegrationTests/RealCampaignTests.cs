@@ -102,4 +102,47 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         using var doc = JsonDocument.Parse(trials.Out);
         Assert.Equal(2, doc.RootElement.GetArrayLength());
     }
+
+    /// <summary>The kill/resume guarantee on the real pipeline (TorchSharp evaluation, real DSE, tpe): SIGKILL at ten
+    /// seeded random moments, resume each time; every finished trial survives unchanged and exactly once.</summary>
+    [Fact]
+    public void Real_campaign_survives_ten_sigkills_and_completes()
+    {
+        const int budget = 100;
+        var dir = HassProcess.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        var campaign = Campaign(dir, "killed");
+        File.WriteAllText(campaign, File.ReadAllText(campaign).Replace("\"trials\": 4", $"\"trials\": {budget}").Replace("\"uniformBaselineTrials\": 3", "\"enabled\": false"));
+        var random = new Random(11);
+        var finishedBefore = new Dictionary<int, string>();
+        var kills = 0;
+        for (int kill = 1; kill <= 10; kill++)
+        {
+            using var p = HassProcess.StartIn(dir, "run", campaign, "--store", store);
+            // Each run first completes one trial ("trial n/100 …"), then is killed at a random moment of the next ones.
+            Assert.True(p.WaitForOutput($"/{budget} ", Long) || p.HasExited, p.Out + p.Err);
+            Thread.Sleep(random.Next(0, 1000));
+            if (p.HasExited) break;
+            p.KillHard();
+            kills++;
+            using var s = Hass.Engine.Storage.HassStore.Open(store);
+            var trials = s.Trials("killed");
+            foreach (var (number, json) in finishedBefore)
+                Assert.Equal(json, Hass.Abstractions.HassJson.Serialize(trials.Single(t => t.Number == number)));
+            foreach (var t in trials.Where(t => t.State is Hass.Abstractions.TrialState.Complete or Hass.Abstractions.TrialState.Pruned))
+                finishedBefore.TryAdd(t.Number, Hass.Abstractions.HassJson.Serialize(t));
+            output.WriteLine($"kill {kill}: {finishedBefore.Count} finished trials in the store, {trials.Count(t => t.State == Hass.Abstractions.TrialState.Running)} in flight");
+        }
+        Assert.Equal(10, kills);
+        var final = HassProcess.RunIn(dir, Long, "run", campaign, "--store", store);
+        Assert.True(final.ExitCode == 0, final.Err + final.Out);
+        using (var s = Hass.Engine.Storage.HassStore.Open(store))
+        {
+            var trials = s.Trials("killed");
+            Assert.Equal(budget, trials.Count(t => t.State != Hass.Abstractions.TrialState.Abandoned));
+            Assert.Equal(trials.Count, trials.Select(t => t.Number).Distinct().Count());
+            foreach (var (number, json) in finishedBefore)
+                Assert.Equal(json, Hass.Abstractions.HassJson.Serialize(trials.Single(t => t.Number == number)));
+        }
+    }
 }
