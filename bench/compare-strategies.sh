@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Strategy comparison on the real pipeline (issue 5): tpe, uniform, greedy and random with the same trial budget,
+# several seeds and boards, on the default model; prints the best feasible throughput of each run and the
+# mean per strategy, with the ratio tpe/uniform. Run on demand (minutes to hours, by budget):
+#   bench/compare-strategies.sh [trials=20] [seeds="0 1 2"] [boards="zedboard zc706"] [model=fmnist-vgg]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+trials=${1:-20}; seeds=${2:-"0 1 2"}; boards=${3:-"zedboard zc706"}; model=${4:-fmnist-vgg}
+strategies=${STRATEGIES:-"tpe uniform greedy random"}
+dotnet build src/Hass.Cli -c Release -v q -nologo >/dev/null
+hass=src/Hass.Cli/bin/Release/net10.0/hass
+work=$(mktemp -d)
+# The default campaign without its final phase, on the chosen model.
+sed -e 's/"final": { "uniformBaselineTrials": 16 }/"final": { "enabled": false }/' -e "s/\"model\": \"fmnist-vgg\"/\"model\": \"$model\"/" \
+  examples/fmnist-hass.json > "$work/campaign.json"
+printf '%-10s %-8s %-5s %14s\n' board strategy seed "best img/s"
+for board in $boards; do
+  for strategy in $strategies; do
+    for seed in $seeds; do
+      out=$("$hass" run "$work/campaign.json" --store "$work/$board-$strategy-$seed.db" --name "cmp-$board-$strategy-$seed" \
+            --board "$board" --strategy "$strategy" --seed "$seed" --trials "$trials" --no-warm-start 2>&1)
+      best=$(echo "$out" | sed -n 's/^best feasible: trial [0-9]*: \([0-9.]*\) img\/s.*/\1/p' | tail -n1)
+      printf '%-10s %-8s %-5s %14s\n' "$board" "$strategy" "$seed" "${best:-none}" | tee -a "$work/results.txt"
+    done
+  done
+done
+echo
+echo "mean best feasible throughput per board and strategy (img/s), and tpe/uniform:"
+awk '$4 != "none" { k = $1 " " $2; s[k] += $4; n[k]++; if (!($1 in seen)) { seen[$1] = 1; order[++nb] = $1 } }
+  END { for (i = 1; i <= nb; i++) { b = order[i]; line = b
+          split("tpe uniform greedy random anneal nsga2", st, " ")
+          for (j = 1; j <= 6; j++) { k = b " " st[j]; if (k in s) line = line "  " st[j] "=" sprintf("%.1f", s[k] / n[k]) }
+          if ((b " tpe") in s && (b " uniform") in s) line = line sprintf("  tpe/uniform=%.3f", (s[b " tpe"] / n[b " tpe"]) / (s[b " uniform"] / n[b " uniform"]))
+          print line } }' "$work/results.txt"
+echo "(work folder: $work)"
