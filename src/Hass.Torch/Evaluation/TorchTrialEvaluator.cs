@@ -22,6 +22,7 @@ public sealed class TorchTrialEvaluatorFactory : ITrialEvaluatorFactory
     /// <summary>The concrete evaluator; <paramref name="cache"/> overrides the checkpoint cache folder.</summary>
     public TorchTrialEvaluator CreateEvaluator(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null, string? cache = null)
     {
+        TorchRuntime.EnsureConfigured();   // HASS_TORCH_THREADS, default 1, unless a command set it
         var provider = ModelCatalog.Resolve(services, spec.Model);
         var criterion = services.GetKeyedService<IPruningCriterion>(spec.Pruning);
         if (criterion is null)
