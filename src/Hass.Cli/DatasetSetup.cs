@@ -7,31 +7,43 @@ namespace Hass.Cli;
 
 /// <summary>
 /// First-run set-up of the default data: when a campaign uses Fashion-MNIST from its default place and it is not
-/// there, install the Debian/Ubuntu package dataset-fashion-mnist (as root, with apt-get) and say so.
+/// there, install the Debian/Ubuntu package dataset-fashion-mnist (as root, with apt-get); elsewhere, or when that
+/// fails, download it from the official location with SHA-256 checks into the cache (<see cref="FashionMnistDownload"/>).
+/// Says what it does either way.
 /// </summary>
 internal static class DatasetSetup
 {
     public const string Package = "dataset-fashion-mnist";
 
-    public static void EnsureFashionMnist(CampaignSpec spec, CliContext ctx)
+    public static async Task EnsureFashionMnistAsync(CampaignSpec spec, CliContext ctx, CancellationToken cancellationToken)
     {
         if (spec.Dataset.Name != "fashion-mnist" || spec.Dataset.Path is not null) return;
         if (Environment.GetEnvironmentVariable(Datasets.FashionMnistPathVariable) is { Length: > 0 }) return;
-        if (Directory.Exists(Datasets.FashionMnistDefaultPath) && Directory.EnumerateFiles(Datasets.FashionMnistDefaultPath).Any()) return;
+        var folder = Datasets.FashionMnistFolder();
+        if (Directory.Exists(folder) && Directory.EnumerateFiles(folder).Any()) return;
 
         var aptGet = new[] { "/usr/bin/apt-get", "/bin/apt-get" }.FirstOrDefault(File.Exists);
-        if (aptGet is null || Environment.UserName != "root")
+        if (aptGet is not null && Environment.UserName == "root")
         {
-            ctx.Warn($"Fashion-MNIST is not in {Datasets.FashionMnistDefaultPath}: " + (aptGet is null
-                ? $"put the four IDX files in a folder and set ${Datasets.FashionMnistPathVariable}, or give dataset.path in the campaign"
-                : $"run 'sudo apt-get install {Package}' (or set ${Datasets.FashionMnistPathVariable} to a folder with the IDX files)"));
-            return;
+            ctx.Out.WriteLine($"Fashion-MNIST is not in {Datasets.FashionMnistDefaultPath}: installing the Debian package {Package} with apt-get");
+            if (Run(aptGet, "install", "-y", "-q", Package) == 0 || (Run(aptGet, "update", "-q") == 0 && Run(aptGet, "install", "-y", "-q", Package) == 0))
+            {
+                ctx.Out.WriteLine($"installed {Package}");
+                return;
+            }
+            ctx.Warn($"apt-get could not install {Package}; downloading the files instead");
         }
-        ctx.Out.WriteLine($"Fashion-MNIST is not in {Datasets.FashionMnistDefaultPath}: installing the Debian package {Package} with apt-get");
-        if (Run(aptGet, "install", "-y", "-q", Package) != 0 && (Run(aptGet, "update", "-q") != 0 || Run(aptGet, "install", "-y", "-q", Package) != 0))
-            ctx.Warn($"apt-get could not install {Package}; install it by hand or set ${Datasets.FashionMnistPathVariable}");
-        else
-            ctx.Out.WriteLine($"installed {Package}");
+        await DownloadAsync(FashionMnistDownload.CacheFolder, FashionMnistDownload.Mirrors, ctx, cancellationToken);
+    }
+
+    /// <summary>Checksummed download into <paramref name="folder"/>, with progress lines; throws DatasetException on failure.</summary>
+    public static async Task DownloadAsync(string folder, IReadOnlyList<string> mirrors, CliContext ctx, CancellationToken cancellationToken)
+    {
+        ctx.Out.WriteLine($"getting Fashion-MNIST into {folder} (SHA-256 checked against the published digests)");
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        var fetched = await FashionMnistDownload.EnsureAsync(folder, http, mirrors, progress: line => ctx.Out.WriteLine("  " + line),
+            cancellationToken: cancellationToken);
+        ctx.Out.WriteLine(fetched == 0 ? $"Fashion-MNIST already complete and verified in {folder}" : $"downloaded and verified {fetched} file(s) into {folder}");
     }
 
     private static int Run(string file, params string[] args)

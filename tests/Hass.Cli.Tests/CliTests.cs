@@ -280,4 +280,28 @@ public class CliTests
         Assert.Equal(0, r.ExitCode);
         Assert.StartsWith("0.1.0", r.Out.Trim());
     }
+    [Fact]
+    public async Task Dataset_fetch_from_an_unreachable_mirror_exits_2_naming_file_and_mirror_and_keeps_nothing()
+    {
+        var dir = Cli.TempDir();
+        var folder = Path.Combine(dir, "fmnist");
+        var r = await Cli.RunRaw("dataset", "fetch", "--to", folder, "--mirror", "http://127.0.0.1:1/");
+        Assert.Equal(ExitCodes.InvalidInput, r.ExitCode);
+        Assert.Contains("could not get Fashion-MNIST file 'train-images-idx3-ubyte.gz'", r.Err);
+        Assert.Contains("http://127.0.0.1:1/train-images-idx3-ubyte.gz", r.Err);
+        Assert.Contains("dataset-fashion-mnist", r.Err);
+        Assert.Empty(Directory.GetFiles(folder));
+    }
+
+    [Fact]
+    public async Task Dataset_fetch_refuses_a_stale_file_and_leaves_it_in_place()
+    {
+        var dir = Cli.TempDir();
+        var stale = Path.Combine(dir, "train-images-idx3-ubyte.gz");
+        File.WriteAllText(stale, "half a download from elsewhere");
+        var r = await Cli.RunRaw("dataset", "fetch", "--to", dir, "--mirror", "http://127.0.0.1:1/");
+        Assert.Equal(ExitCodes.InvalidInput, r.ExitCode);
+        Assert.Contains($"'{stale}' is there but its SHA-256 is", r.Err);
+        Assert.Equal("half a download from elsewhere", File.ReadAllText(stale));
+    }
 }

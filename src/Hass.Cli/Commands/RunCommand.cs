@@ -65,7 +65,7 @@ public sealed class RunCommand : ICliCommand
         var measurer = provider.GetService<IDesignMeasurer>();
         CampaignLoader.Validate(spec, path, components, boards, measurer is not null);
 
-        DatasetSetup.EnsureFashionMnist(spec, ctx);
+        await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);
         using var store = ctx.OpenStore(createIfMissing: true);
         if (spec.Final.Enabled && spec.Final.UniformBaselineTrials > 0)
         {

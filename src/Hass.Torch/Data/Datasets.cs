@@ -45,6 +45,16 @@ public static class Datasets
     public const string FashionMnistDefaultPath = "/usr/share/datasets/fashion-mnist";
     public const string FashionMnistPathVariable = "HASS_FASHION_MNIST";
 
+    /// <summary>
+    /// Where Fashion-MNIST is looked for when no folder is given: the Debian package's folder, else the download cache
+    /// of <see cref="FashionMnistDownload"/> when it is complete, else (for the message) the Debian folder.
+    /// </summary>
+    public static string FashionMnistFolder()
+    {
+        if (Directory.Exists(FashionMnistDefaultPath) && Directory.EnumerateFiles(FashionMnistDefaultPath).Any()) return FashionMnistDefaultPath;
+        return FashionMnistDownload.IsComplete(FashionMnistDownload.CacheFolder) ? FashionMnistDownload.CacheFolder : FashionMnistDefaultPath;
+    }
+
     public static LabelledDataset Open(string name, string? path, TensorShape? imageShape = null)
     {
         switch (name.ToLowerInvariant())
@@ -52,10 +62,11 @@ public static class Datasets
             case "fashion-mnist":
             case "fmnist":
                 {
-                    var folder = path ?? Environment.GetEnvironmentVariable(FashionMnistPathVariable) ?? FashionMnistDefaultPath;
+                    var folder = path ?? Environment.GetEnvironmentVariable(FashionMnistPathVariable) ?? FashionMnistFolder();
                     if (!Directory.Exists(folder))
                         throw new DatasetException($"Fashion-MNIST not found at '{folder}'. Install it with `apt-get install dataset-fashion-mnist` " +
-                            $"(Debian/Ubuntu, files in {FashionMnistDefaultPath}), or give the folder holding train-images-idx3-ubyte[.gz], " +
+                            $"(Debian/Ubuntu, files in {FashionMnistDefaultPath}), or fetch it with `hass dataset fetch` (checksummed download into " +
+                            $"{FashionMnistDownload.CacheFolder}), or give the folder holding train-images-idx3-ubyte[.gz], " +
                             $"train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz] (--data DIR or ${FashionMnistPathVariable}).");
                     return OpenIdx("fashion-mnist", folder);
                 }
