@@ -62,4 +62,23 @@ public class StoreTests
         Assert.Equal([1, 2, 3], trials.Select(t => t.Number));
         Assert.Equal(0.2, trials[1].Parameters["w:x"]);
     }
+    [Fact]
+    public void Evaluation_cache_takes_the_parameters_of_a_deep_model()
+    {
+        // 60 layers and 60 activation sites: the readable key is several KB, over LiteDB's 1,023-byte index limit.
+        var values = Enumerable.Range(0, 60).SelectMany(i => new[] { ($"w:features.{i}.block.0.0", 0.123456 + i), ($"a:features.{i}.block.0.2", 0.654321 + i) })
+            .ToDictionary(x => x.Item1, x => x.Item2);
+        var parameters = new ParameterSet(values);
+        Assert.True(parameters.QuantisedKey().Length > 2000);
+        var key = Running.CampaignRunner.EvaluationKey(new string('f', 64), parameters, new EvaluationRequest());
+        var other = Running.CampaignRunner.EvaluationKey(new string('f', 64), parameters with { Values = new Dictionary<string, double>(values) { ["w:features.0.block.0.0"] = 0.5 } }, new EvaluationRequest());
+        Assert.NotEqual(key, other);
+
+        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        using (var store = HassStore.Open(path))
+            store.SaveEvaluation(key, new EvaluationOutcome { Top1 = 91.5, Images = 2000 });
+        using var reopened = HassStore.Open(path);
+        Assert.Equal(91.5, reopened.GetEvaluation(key)!.Top1);
+        Assert.Null(reopened.GetEvaluation(other));
+    }
 }

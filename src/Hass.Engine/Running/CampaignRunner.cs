@@ -368,8 +368,9 @@ public sealed class CampaignRunner
         return outcome;
     }
 
+    /// <summary>Hashed, because the quantised parameters of a deep model (one value per layer and site) exceed LiteDB's 1,023-byte key limit.</summary>
     public static string EvaluationKey(string fingerprint, ParameterSet parameters, EvaluationRequest request) =>
-        $"{fingerprint}|{parameters.QuantisedKey()}|{request.Split}|es={request.EarlyStopDrop.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}";
+        Hashing.Sha256Hex($"{fingerprint}|{parameters.QuantisedKey()}|{request.Split}|es={request.EarlyStopDrop.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}");
 
     private HardwareDesign DesignCached(NetworkGraph graph, SparsityProfile profile, BoardSpec board, IAcceleratorBackend backend, CancellationToken ct, out bool hit)
     {
