@@ -63,7 +63,7 @@ public sealed class FashionMnistVgg() : FashionMnistModel(new TrainingRecipe { E
 }
 
 /// <summary>A small ResNet: stem + three stages of basic residual blocks (adds, 1×1 projection shortcuts).</summary>
-public sealed class FashionMnistResNet() : FashionMnistModel(new TrainingRecipe { Epochs = 5, BatchSize = 128, LearningRate = 3e-3, WeightDecay = 5e-4, Augment = false })
+public sealed class FashionMnistResNet() : FashionMnistModel(new TrainingRecipe { Epochs = 10, BatchSize = 128, LearningRate = 3e-3, WeightDecay = 5e-4, Augment = false })
 {
     public override string Name => "fmnist-resnet";
     public override string Description => "Fashion-MNIST ResNet: 3x3 stem + 3 stages of basic residual blocks (16-32-64 channels) with adds and 1x1 projection shortcuts";

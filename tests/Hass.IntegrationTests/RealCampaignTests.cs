@@ -12,13 +12,13 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(8);
 
-    private static string Campaign(string dir, string name, string extra = "")
+    private static string Campaign(string dir, string name, string extra = "", string model = "fmnist-vgg")
     {
         var path = Path.Combine(dir, name + ".json");
         File.WriteAllText(path, $$"""
         {
           "name": "{{name}}",
-          "model": "fmnist-vgg",
+          "model": "{{model}}",
           "dataset": { "name": "fashion-mnist", "searchImages": 400, "calibrationImages": 32, "testImages": 1000 },
           "pruning": { "name": "threshold" },
           "backend": { "name": "dataflow-sparse" },
@@ -59,6 +59,25 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         var again = HassProcess.RunIn(dir, Long, "run", Campaign(dir, "e2e"), "--store", store);
         Assert.True(again.ExitCode == 0, again.Err);
         Assert.Contains("0 trials run now, 4 in the store", again.Out);
+    }
+
+    [Theory]
+    [InlineData("fmnist-resnet")]
+    [InlineData("fmnist-mobilenet")]
+    public void Campaigns_run_on_the_other_shipped_zoo_models(string model)
+    {
+        var dir = HassProcess.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        var (code, stdout, stderr) = HassProcess.RunIn(dir, Long, "run", Campaign(dir, "zoo", ", \"earlyStop\": { \"enabled\": false }", model), "--store", store);
+        output.WriteLine(stdout);
+        Assert.True(code == 0, stderr + stdout);
+        Assert.Contains("campaign 'zoo' complete: trial budget reached (4)", stdout);
+        Assert.Contains("final (test set: 1000 images)", stdout);
+        var trials = HassProcess.RunIn(dir, Long, "trials", "zoo", "--store", store, "--json");
+        Assert.True(trials.ExitCode == 0, trials.Err);
+        using var json = JsonDocument.Parse(trials.Out);
+        var states = json.RootElement.EnumerateArray().Select(t => t.GetProperty("state").GetString()).ToList();
+        Assert.Equal(["complete", "complete", "complete", "complete"], states);
     }
 
     [Fact]
