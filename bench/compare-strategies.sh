@@ -17,19 +17,24 @@ printf '%-10s %-8s %-5s %14s\n' board strategy seed "best img/s"
 for board in $boards; do
   for strategy in $strategies; do
     for seed in $seeds; do
+      # A run that fails is reported with its exit code and log, and the comparison goes on.
+      code=0
       out=$("$hass" run "$work/campaign.json" --store "$work/$board-$strategy-$seed.db" --name "cmp-$board-$strategy-$seed" \
-            --board "$board" --strategy "$strategy" --seed "$seed" --trials "$trials" --no-warm-start 2>&1)
+            --board "$board" --strategy "$strategy" --seed "$seed" --trials "$trials" --no-warm-start 2>&1) || code=$?
+      echo "$out" > "$work/$board-$strategy-$seed.log"
       best=$(echo "$out" | sed -n 's/^best feasible: trial [0-9]*: \([0-9.]*\) img\/s.*/\1/p' | tail -n1)
+      [ "$code" -ne 0 ] && best="failed(exit-$code)"
       printf '%-10s %-8s %-5s %14s\n' "$board" "$strategy" "$seed" "${best:-none}" | tee -a "$work/results.txt"
     done
   done
 done
 echo
-echo "mean best feasible throughput per board and strategy (img/s), and tpe/uniform:"
-awk '$4 != "none" { k = $1 " " $2; s[k] += $4; n[k]++; if (!($1 in seen)) { seen[$1] = 1; order[++nb] = $1 } }
+echo "mean best feasible throughput per board and strategy (img/s; runs with a feasible design / runs), and tpe/uniform:"
+awk '{ k = $1 " " $2; runs[k]++; if (!($1 in seen)) { seen[$1] = 1; order[++nb] = $1 } }
+  $4 ~ /^[0-9.]+$/ { s[k] += $4; n[k]++ }
   END { for (i = 1; i <= nb; i++) { b = order[i]; line = b
           split("tpe uniform greedy random anneal nsga2", st, " ")
-          for (j = 1; j <= 6; j++) { k = b " " st[j]; if (k in s) line = line "  " st[j] "=" sprintf("%.1f", s[k] / n[k]) }
+          for (j = 1; j <= 6; j++) { k = b " " st[j]; if (k in runs) line = line "  " st[j] "=" ((k in s) ? sprintf("%.1f", s[k] / n[k]) : "none") sprintf(" (%d/%d)", n[k], runs[k]) }
           if ((b " tpe") in s && (b " uniform") in s) line = line sprintf("  tpe/uniform=%.3f", (s[b " tpe"] / n[b " tpe"]) / (s[b " uniform"] / n[b " uniform"]))
           print line } }' "$work/results.txt"
 echo "(work folder: $work)"
