@@ -19,8 +19,7 @@ internal static class DatasetSetup
     {
         if (spec.Dataset.Name != "fashion-mnist" || spec.Dataset.Path is not null) return;
         if (Environment.GetEnvironmentVariable(Datasets.FashionMnistPathVariable) is { Length: > 0 }) return;
-        var folder = Datasets.FashionMnistFolder();
-        if (Directory.Exists(folder) && Directory.EnumerateFiles(folder).Any()) return;
+        if (Datasets.FindFashionMnist() is not null) return;
 
         var aptGet = new[] { "/usr/bin/apt-get", "/bin/apt-get" }.FirstOrDefault(File.Exists);
         if (aptGet is not null && Environment.UserName == "root")

@@ -46,13 +46,13 @@ public static class Datasets
     public const string FashionMnistPathVariable = "HASS_FASHION_MNIST";
 
     /// <summary>
-    /// Where Fashion-MNIST is looked for when no folder is given: the Debian package's folder, else the download cache
-    /// of <see cref="FashionMnistDownload"/> when it is complete, else (for the message) the Debian folder.
+    /// Where Fashion-MNIST is found when no folder is given: the Debian package's folder when it holds files, else the
+    /// download cache of <see cref="FashionMnistDownload"/> when it is complete; null when neither.
     /// </summary>
-    public static string FashionMnistFolder()
+    public static string? FindFashionMnist()
     {
         if (Directory.Exists(FashionMnistDefaultPath) && Directory.EnumerateFiles(FashionMnistDefaultPath).Any()) return FashionMnistDefaultPath;
-        return FashionMnistDownload.IsComplete(FashionMnistDownload.CacheFolder) ? FashionMnistDownload.CacheFolder : FashionMnistDefaultPath;
+        return FashionMnistDownload.IsComplete(FashionMnistDownload.CacheFolder) ? FashionMnistDownload.CacheFolder : null;
     }
 
     public static LabelledDataset Open(string name, string? path, TensorShape? imageShape = null)
@@ -62,7 +62,7 @@ public static class Datasets
             case "fashion-mnist":
             case "fmnist":
                 {
-                    var folder = path ?? Environment.GetEnvironmentVariable(FashionMnistPathVariable) ?? FashionMnistFolder();
+                    var folder = path ?? Environment.GetEnvironmentVariable(FashionMnistPathVariable) ?? FindFashionMnist() ?? FashionMnistDefaultPath;
                     if (!Directory.Exists(folder))
                         throw new DatasetException($"Fashion-MNIST not found at '{folder}'. Install it with `apt-get install dataset-fashion-mnist` " +
                             $"(Debian/Ubuntu, files in {FashionMnistDefaultPath}), or fetch it with `hass dataset fetch` (checksummed download into " +

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Hass.Abstractions;
 
 namespace Hass.Torch.Data;
 
@@ -68,7 +69,7 @@ public static class FashionMnistDownload
             var target = Path.Combine(folder, name);
             if (File.Exists(target))
             {
-                var existing = await DigestAsync(target, cancellationToken);
+                var existing = Hashing.FileSha256(target);
                 if (existing == expected) continue;
                 throw new DatasetException($"'{target}' is there but its SHA-256 is {existing}, not the published {expected}: " +
                     "delete it (or the whole folder) and fetch again");
@@ -128,11 +129,5 @@ public static class FashionMnistDownload
         {
             if (File.Exists(part)) File.Delete(part);
         }
-    }
-
-    private static async Task<string> DigestAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
     }
 }
