@@ -59,25 +59,21 @@ public sealed class NetBuilder
     public string Hardswish(string name, string input) => Activation(name, input, ActivationKind.Hardswish);
     public string Hardsigmoid(string name, string input) => Activation(name, input, ActivationKind.Hardsigmoid);
 
-    public string MaxPool(string name, string input, int kernel, int stride, int padding = 0)
-    {
-        var s = ShapeOf(input);
-        return Add(new NetNode
-        {
-            Name = name, Op = NodeOp.MaxPool, Inputs = [input], InputShape = s,
-            OutputShape = new TensorShape(s.Channels, Out(s.Rows, kernel, stride, padding, name), Out(s.Cols, kernel, stride, padding, name)),
-            Module = nn.MaxPool2d(kernel, stride, padding), Kernel = kernel, Stride = stride, Padding = padding,
-        });
-    }
+    public string MaxPool(string name, string input, int kernel, int stride, int padding = 0) =>
+        Pool(name, input, NodeOp.MaxPool, kernel, stride, padding, () => nn.MaxPool2d(kernel, stride, padding));
 
-    public string AvgPool(string name, string input, int kernel, int stride, int padding = 0)
+    public string AvgPool(string name, string input, int kernel, int stride, int padding = 0) =>
+        Pool(name, input, NodeOp.AvgPool, kernel, stride, padding, () => nn.AvgPool2d(kernel, stride, padding));
+
+    /// <summary>The module is made after the output shape is checked, so a bad pool leaves no module behind.</summary>
+    private string Pool(string name, string input, NodeOp op, int kernel, int stride, int padding, Func<nn.Module<Tensor, Tensor>> module)
     {
         var s = ShapeOf(input);
+        var output = new TensorShape(s.Channels, Out(s.Rows, kernel, stride, padding, name), Out(s.Cols, kernel, stride, padding, name));
         return Add(new NetNode
         {
-            Name = name, Op = NodeOp.AvgPool, Inputs = [input], InputShape = s,
-            OutputShape = new TensorShape(s.Channels, Out(s.Rows, kernel, stride, padding, name), Out(s.Cols, kernel, stride, padding, name)),
-            Module = nn.AvgPool2d(kernel, stride, padding), Kernel = kernel, Stride = stride, Padding = padding,
+            Name = name, Op = op, Inputs = [input], InputShape = s, OutputShape = output,
+            Module = module(), Kernel = kernel, Stride = stride, Padding = padding,
         });
     }
 
