@@ -12,7 +12,6 @@ namespace Hass.BoardEmulator;
 public sealed class BoardFirmware
 {
     public const string FirmwareVersion = "hass-board-emulator/1.0.0";
-    public const long MaxTransferBytes = 1L << 30;
 
     private sealed class Transfer
     {
@@ -53,13 +52,18 @@ public sealed class BoardFirmware
     private (ushort Sequence, FrameType Type, byte[] Reply)? _cache;
     private uint _framesReceived, _crcErrors;
 
-    public BoardFirmware(BoardSpec board, string? boardId = null)
+    public BoardFirmware(BoardSpec board, string? boardId = null, DesignLimits? limits = null)
     {
         _board = board;
         _boardId = boardId ?? $"EMU-{board.Name}-{Environment.ProcessId}";
+        Limits = limits ?? new DesignLimits(board, EmulatorOptions.DefaultMemoryBudgetBytes);
     }
 
     public BoardSpec Board => _board;
+    /// <summary>What designs, transfers and runs the board accepts (memory budget, board checks).</summary>
+    public DesignLimits Limits { get; }
+    /// <summary>Conformance fault: no reply cache, so a re-sent RUN or COMMIT is executed again.</summary>
+    public bool IgnoreSequenceNumbers { get; set; }
     public uint BootId { get { lock (_gate) return _bootId; } }
     /// <summary>Reboot when the first design transfer is half received (fault injection).</summary>
     public bool RebootDuringDeploy { get; set; }
@@ -109,7 +113,7 @@ public sealed class BoardFirmware
         lock (_gate)
         {
             _framesReceived++;
-            if (frame.Type != FrameType.Hello && _cache is { } c && c.Sequence == frame.Sequence && c.Type == frame.Type)
+            if (frame.Type != FrameType.Hello && !IgnoreSequenceNumbers && _cache is { } c && c.Sequence == frame.Sequence && c.Type == frame.Type)
                 return c.Reply;
         }
         byte[] reply;
@@ -126,6 +130,11 @@ public sealed class BoardFirmware
         catch (FirmwareError e)
         {
             reply = Error(frame, e.Code, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A request must never go unanswered: whatever went wrong inside, the host hears INTERNAL.
+            reply = Error(frame, ErrorCode.Internal, $"firmware fault while handling {frame.Type}: {e.Message}");
         }
         if (rebootNow)
         {
@@ -226,8 +235,8 @@ public sealed class BoardFirmware
     private TransferState Begin(TransferBegin begin)
     {
         var slot = CheckSlot(begin.Slot);
-        if (begin.TotalBytes == 0 || begin.TotalBytes > MaxTransferBytes)
-            throw new FirmwareError(ErrorCode.TooLarge, $"transfer of {begin.TotalBytes} bytes is outside 1..{MaxTransferBytes}");
+        if (begin.TotalBytes == 0 || begin.TotalBytes > (ulong)Limits.MaxTransferBytes)
+            throw new FirmwareError(ErrorCode.TooLarge, $"transfer of {begin.TotalBytes} bytes is outside 1..{Limits.MaxTransferBytes} (a quarter of the memory budget, at most 1 GiB)");
         if (begin.BlockSize is < 16 or > FrameCodec.MaxPayload)
             throw new FirmwareError(ErrorCode.BadPayload, $"block size {begin.BlockSize} is outside 16..{FrameCodec.MaxPayload}");
         ulong blocks = (begin.TotalBytes + begin.BlockSize - 1) / begin.BlockSize;
@@ -282,20 +291,35 @@ public sealed class BoardFirmware
         Task<Committed> pending;
         lock (_gate)
         {
-            var t = _staging[(int)slot] ?? throw new FirmwareError(ErrorCode.NoTransfer, $"no {slot} transfer to commit; send TRANSFER_BEGIN");
-            if (t.Received < t.BlockCount)
-                throw new FirmwareError(ErrorCode.TransferIncomplete, $"{t.BlockCount - t.Received} of {t.BlockCount} blocks are missing; query and send them");
-            if (!t.Sha256.AsSpan().SequenceEqual(commit.Sha256))
-                throw new FirmwareError(ErrorCode.HashMismatch, "COMMIT names a different SHA-256 than TRANSFER_BEGIN");
-            if (_run is { Final: null })
-                throw new FirmwareError(ErrorCode.Busy, "a run is in progress; wait for it to finish");
-            if (_commits[(int)slot] is not { } running || running.Transfer != t)
-            {
-                running = (t, Task.Run(() => Verify(slot, t)));
-                _commits[(int)slot] = running;
-            }
-            pending = running.Task;
+            // A verification that ended after a BUSY answer has already freed the staging: report its outcome.
+            if (_staging[(int)slot] is null && _commits[(int)slot] is { } finished && finished.Transfer.Sha256.AsSpan().SequenceEqual(commit.Sha256))
+                pending = finished.Task;
+            else
+                pending = StartVerify(slot, commit);
         }
+        return AwaitCommit(slot, pending);
+    }
+
+    /// <summary>Checks the staged transfer and starts (or joins) its verification. Call with the gate held.</summary>
+    private Task<Committed> StartVerify(TransferSlot slot, TransferCommit commit)
+    {
+        var t = _staging[(int)slot] ?? throw new FirmwareError(ErrorCode.NoTransfer, $"no {slot} transfer to commit; send TRANSFER_BEGIN");
+        if (t.Received < t.BlockCount)
+            throw new FirmwareError(ErrorCode.TransferIncomplete, $"{t.BlockCount - t.Received} of {t.BlockCount} blocks are missing; query and send them");
+        if (!t.Sha256.AsSpan().SequenceEqual(commit.Sha256))
+            throw new FirmwareError(ErrorCode.HashMismatch, "COMMIT names a different SHA-256 than TRANSFER_BEGIN");
+        if (_run is { Final: null })
+            throw new FirmwareError(ErrorCode.Busy, "a run is in progress; wait for it to finish");
+        if (_commits[(int)slot] is not { } running || running.Transfer != t)
+        {
+            running = (t, Task.Run(() => Verify(slot, t)));
+            _commits[(int)slot] = running;
+        }
+        return running.Task;
+    }
+
+    private Committed AwaitCommit(TransferSlot slot, Task<Committed> pending)
+    {
         try { pending.Wait(TimeSpan.FromMilliseconds(50)); } catch (AggregateException) { }
         if (!pending.IsCompleted)
             throw new FirmwareError(ErrorCode.Busy, "commit in progress (verifying); ask again");
@@ -317,12 +341,15 @@ public sealed class BoardFirmware
             EmulatedNetwork network;
             try
             {
-                network = new EmulatedNetwork(DeploymentPackage.Decode(t.Data), _board);
+                var package = DeploymentPackage.Decode(t.Data);
+                Limits.Check(package);
+                network = new EmulatedNetwork(package, _board);
             }
-            catch (Exception e) when (e is DesignRejectedException or ProtocolException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Everything in a package is untrusted: a hole in its checks is still a refusal, not a fault.
                 Drop();
-                throw new FirmwareError(ErrorCode.DesignRejected, e.Message);
+                throw new FirmwareError(ErrorCode.DesignRejected, e is DesignRejectedException or ProtocolException ? e.Message : $"the design is malformed: {e.Message}");
             }
             lock (_gate)
             {
@@ -348,14 +375,14 @@ public sealed class BoardFirmware
 
     private RunAccepted StartRun(RunRequest request)
     {
-        if (request.Images == 0 || request.Images + request.Warmup > 100_000)
-            throw new FirmwareError(ErrorCode.BadPayload, $"a run needs 1..100000 images in total (got {request.Images} + {request.Warmup} warm-up)");
+        if (Limits.RunProblem(request, null) is { } counts) throw new FirmwareError(ErrorCode.BadPayload, counts);
         RunRecord run;
         EmulatedNetwork network;
         ImageSet? images = null;
         lock (_gate)
         {
             network = _network ?? throw new FirmwareError(ErrorCode.NotDeployed, "no design is deployed; deploy one first");
+            if (Limits.RunProblem(request, network) is { } memory) throw new FirmwareError(ErrorCode.BadPayload, memory);
             if (_run is { Final: null }) throw new FirmwareError(ErrorCode.Busy, $"run {_run.Id} is in progress");
             if (request.Source == ImageSource.Uploaded)
             {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Hass.Abstractions;
 using Hass.Board.Protocol;
 using Hass.BoardEmulator.Engine;
@@ -34,23 +35,16 @@ public static class EmulatorHost
         RunExecutor.Execute(network, new RunRequest(2, 1, ImageSource.Generated, 1), null, 1000);
     }
 
-    /// <summary>Serves until cancelled, Ctrl+C / SIGTERM, or (with ExitOnStdinClose) the end of standard input. Returns the exit code.</summary>
+    /// <summary>Serves until cancelled, SIGINT (Ctrl+C) / SIGTERM (both exit 0), or (with ExitOnStdinClose) the end of standard input. Returns the exit code.</summary>
     public static async Task<int> RunAsync(EmulatorOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
-        EventHandler onExit = (_, _) => stop.Cancel();
-        Console.CancelKeyPress += onCancel;
-        AppDomain.CurrentDomain.ProcessExit += onExit;
-        try
-        {
-            return await ServeAsync(options, output, error, stop).ConfigureAwait(false);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-            AppDomain.CurrentDomain.ProcessExit -= onExit;
-        }
+        // SIGINT and SIGTERM are the normal way to stop a server: both end it cleanly with exit code 0
+        // (without the handler the runtime would end the process with 143 on SIGTERM).
+        void OnSignal(PosixSignalContext context) { context.Cancel = true; stop.Cancel(); }
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        return await ServeAsync(options, output, error, stop).ConfigureAwait(false);
     }
 
     private static async Task<int> ServeAsync(EmulatorOptions options, TextWriter output, TextWriter error, CancellationTokenSource stop)

@@ -66,6 +66,13 @@ public sealed class EmulatorProcess : IAsyncDisposable
         try { if (!process.HasExited) process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
     }
 
+    /// <summary>Waits for the emulator to end by itself (e.g. after a signal) and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return _process.ExitCode;
+    }
+
     /// <summary>Kills the emulator now (a board losing power).</summary>
     public void Kill() => Kill(_process);
 

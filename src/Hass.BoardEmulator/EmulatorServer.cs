@@ -18,12 +18,22 @@ public sealed class EmulatorServer
     public EmulatorServer(EmulatorOptions options, BoardFirmware? firmware = null)
     {
         _options = options;
-        _firmware = firmware ?? new BoardFirmware(options.LoadBoard(), options.BoardId) { RebootDuringDeploy = options.RebootDuringDeploy, RebootAtRun = options.RebootAtRun };
+        _firmware = firmware ?? CreateFirmware(options);
         _faults = new FaultInjector(options.CorruptRate, options.DropRate, options.Seed);
         _firmware.Rebooted += () => _dropConnection = true;
     }
 
     public BoardFirmware Firmware => _firmware;
+
+    private static BoardFirmware CreateFirmware(EmulatorOptions options)
+    {
+        var board = options.LoadBoard();
+        var limits = new DesignLimits(board, options.MemoryBudgetBytes) { AcceptForeignDesigns = options.AcceptForeignDesigns };
+        return new BoardFirmware(board, options.BoardId, limits)
+        {
+            RebootDuringDeploy = options.RebootDuringDeploy, RebootAtRun = options.RebootAtRun, IgnoreSequenceNumbers = options.IgnoreSequenceNumbers,
+        };
+    }
     public FaultInjector Faults => _faults;
 
     /// <summary>Address hosts use to reach this emulator; set once listening.</summary>
@@ -39,23 +49,12 @@ public sealed class EmulatorServer
             Address = new BoardAddress("serial", _options.Serial, _options.Baud).ToString();
             return Task.Run(() => ServeSerialAsync(link, cancellationToken), CancellationToken.None);
         }
-        var endpoint = ParseEndpoint(_options.Tcp!);
+        var endpoint = EmulatorOptions.ParseEndpoint(_options.Tcp!);
         var listener = new TcpListener(endpoint);
         listener.Start();
         var bound = (IPEndPoint)listener.LocalEndpoint;
         Address = $"tcp:{bound.Address}:{bound.Port}";
         return Task.Run(() => AcceptLoopAsync(listener, cancellationToken), CancellationToken.None);
-    }
-
-    private static IPEndPoint ParseEndpoint(string text)
-    {
-        int colon = text.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], out int port) || port is < 0 or > 65535)
-            throw new ArgumentException($"--tcp '{text}': expected HOST:PORT, e.g. 127.0.0.1:5555 (port 0 = any free port)");
-        var host = text[..colon].Trim('[', ']');
-        var address = host == "localhost" ? IPAddress.Loopback
-            : IPAddress.TryParse(host, out var ip) ? ip : throw new ArgumentException($"--tcp '{text}': '{host}' is not an IP address");
-        return new IPEndPoint(address, port);
     }
 
     private async Task AcceptLoopAsync(TcpListener listener, CancellationToken cancellationToken)

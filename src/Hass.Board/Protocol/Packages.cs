@@ -63,7 +63,10 @@ public sealed record DeploymentPackage(HardwareDesign Design, DeployableNetwork 
         var tensors = new List<LayerTensors>();
         foreach (var e in manifest.Tensors ?? [])
         {
-            if (e.WeightsOffset < 0 || e.WeightsCount < 0 || e.BiasCount < 0 || e.WeightsOffset + e.WeightsCount > floats || e.BiasOffset < 0 || e.BiasOffset + e.BiasCount > floats)
+            if (e?.Layer is null) throw new ProtocolException("deployment package has a tensor entry without a layer name");
+            // Written as "offset > floats - count" so that no offset near 2^63 can overflow past the check.
+            if (e.WeightsOffset < 0 || e.WeightsCount < 0 || e.BiasCount < 0 || e.BiasOffset < 0
+                || e.WeightsOffset > floats - e.WeightsCount || e.BiasOffset > floats - e.BiasCount)
                 throw new ProtocolException($"deployment package tensor '{e.Layer}' lies outside the data section");
             tensors.Add(new LayerTensors(e.Layer, ReadFloats(data, e.WeightsOffset, e.WeightsCount), e.BiasCount == 0 ? null : ReadFloats(data, e.BiasOffset, e.BiasCount)));
         }
@@ -114,11 +117,14 @@ public sealed record ImageSet(int Count, TensorShape Shape, float[] Data)
         var s = bytes[Magic.Length..];
         long count = BinaryPrimitives.ReadUInt32LittleEndian(s), c = BinaryPrimitives.ReadUInt32LittleEndian(s[4..]);
         long h = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]), w = BinaryPrimitives.ReadUInt32LittleEndian(s[12..]);
-        long values = count * c * h * w;
+        // Each factor is below 2^32, so the product is formed in floating point to compare it without overflow.
+        double values = (double)count * c * h * w;
         if (count == 0 || values == 0 || values * 4 != s.Length - 16)
             throw new ProtocolException($"image set header says {count} images of {c}x{h}x{w} but carries {s.Length - 16} data bytes");
-        var data = new float[values];
-        for (int i = 0; i < values; i++) data[i] = BinaryPrimitives.ReadSingleLittleEndian(s[(16 + 4 * i)..]);
+        if (c > int.MaxValue || h > int.MaxValue || w > int.MaxValue)
+            throw new ProtocolException($"image set header says images of {c}x{h}x{w}; each dimension must be below 2^31");
+        var data = new float[(s.Length - 16) / 4];
+        for (int i = 0; i < data.Length; i++) data[i] = BinaryPrimitives.ReadSingleLittleEndian(s[(16 + 4 * i)..]);
         return new ImageSet((int)count, new TensorShape((int)c, (int)h, (int)w), data);
     }
 }
