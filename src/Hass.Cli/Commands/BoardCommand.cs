@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Hass.Abstractions;
 using Hass.Board;
+using Hass.Board.Conformance;
+using Hass.Board.Links;
 using Hass.BoardEmulator;
 using Hass.Engine.Plugins;
 using Hass.Engine.Running;
@@ -9,7 +11,7 @@ using MeasureOptions = Hass.Engine.Running.MeasureOptions;
 
 namespace Hass.Cli.Commands;
 
-/// <summary>`hass board probe|measure|emulate`: hardware in the loop from the command line.</summary>
+/// <summary>`hass board probe|measure|emulate|selftest`: hardware in the loop from the command line.</summary>
 public sealed class BoardCommand : ICliCommand
 {
     public int Order => 80;
@@ -55,7 +57,28 @@ public sealed class BoardCommand : ICliCommand
             return await EmulatorHost.RunAsync(options, ctx.Out.Profile.Out.Writer, ctx.Error, ct);
         }));
         cmd.Subcommands.Add(emulate);
+        cmd.Subcommands.Add(BuildSelftest(run));
         return cmd;
+    }
+
+    private static readonly Argument<string> SelftestLink = new("link") { Description = "serial:/dev/ttyUSB0@921600 or tcp:host:port" };
+
+    private static Command BuildSelftest(CommandRunner run)
+    {
+        var selftest = new Command("selftest", "Run the protocol conformance kit against the board on LINK: one PASS/FAIL line per check, exit 1 if any fails");
+        selftest.Arguments.Add(SelftestLink);
+        selftest.SetAction(run(async (ctx, ct) =>
+        {
+            var link = ctx.Parse.GetValue(SelftestLink)!;
+            try { BoardAddress.Parse(link); }
+            catch (FormatException e) { throw new UsageException(e.Message); }
+            var report = await ConformanceSuite.RunAsync(link, cancellationToken: ct);
+            ctx.Out.Profile.Out.Writer.Write(report.Table());
+            if (report.AllPassed) return ExitCodes.Success;
+            ctx.Error.WriteLine($"error: {report.Failures.Count()} of {report.Results.Count} conformance checks failed on {link}; the FAIL lines say what the board did (boards/PROTOCOL.md)");
+            return ExitCodes.Failure;
+        }));
+        return selftest;
     }
 
     private static async Task<int> MeasureAsync(CliContext ctx, CancellationToken ct)
