@@ -124,6 +124,7 @@ public class BoundsTests
         await using var board = await RawBoard.ConnectAsync(emulator.Address);
         Assert.Equal(FrameType.Committed, (await board.Context.TransferAsync(TransferSlot.Design, Package(TinyNet.Design(), TinyNet.Network()), CancellationToken.None)).Type);
         var reply = await board.RequestAsync(FrameType.Run, new RunRequest(images, warmup, ImageSource.Generated, 1).Encode());
+        Assert.Equal(FrameType.Error, reply.Type);
         Assert.Equal(ErrorCode.BadPayload, ErrorReply.Decode(reply.Payload).Code);
         await board.AssertAliveAsync();
     }

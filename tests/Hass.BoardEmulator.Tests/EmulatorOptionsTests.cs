@@ -46,4 +46,34 @@ public class EmulatorOptionsTests
             File.Delete(path);
         }
     }
+
+    [Theory]
+    [InlineData("512MiB", 512L << 20)]
+    [InlineData("2G", 2L << 30)]
+    [InlineData("16777216", 16L << 20)]
+    [InlineData("1.5GiB", 3L << 29)]
+    public void Memory_budget_takes_bytes_or_binary_units(string text, long bytes) =>
+        Assert.Equal(bytes, EmulatorOptions.Parse(["--memory-budget", text]).MemoryBudgetBytes);
+
+    [Fact]
+    public void Memory_budget_defaults_to_2_GiB_and_bounds_transfers_to_a_quarter() =>
+        Assert.Equal((2L << 30, 512L << 20), (EmulatorOptions.Parse([]).MemoryBudgetBytes, new DesignLimits(EmulatorOptions.DefaultBoard, 2L << 30).MaxTransferBytes));
+
+    [Theory]
+    [InlineData("--memory-budget", "1MiB")]
+    [InlineData("--memory-budget", "-5G")]
+    [InlineData("--memory-budget", "2PiB")]
+    [InlineData("--tcp", "999.1.1.1:5")]
+    [InlineData("--tcp", "5:5")]
+    [InlineData("--tcp", "127.0.0.1:65536")]
+    [InlineData("--board", "/nonexistent/board.json")]
+    public void Bad_values_are_refused_at_parse_time(string option, string value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse([option, value]));
+        Assert.Contains(option == "--board" ? value : option, e.Message);
+    }
+
+    [Fact]
+    public void Conformance_faults_parse() =>
+        Assert.Equal((true, true), (EmulatorOptions.Parse(["--ignore-sequence-numbers", "--accept-foreign-designs"]) is var o ? (o.IgnoreSequenceNumbers, o.AcceptForeignDesigns) : default));
 }
