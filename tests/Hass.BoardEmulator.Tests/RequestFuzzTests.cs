@@ -110,6 +110,26 @@ public class RequestFuzzTests
     }
 
     [Fact]
+    public async Task Over_loopback_tcp_every_fuzzed_request_gets_a_reply_and_the_connection_stays()
+    {
+        using var stop = new CancellationTokenSource();
+        var server = new EmulatorServer(EmulatorOptions.Parse(["--tcp", "127.0.0.1:0"]), DeployedBoard());
+        _ = await server.StartAsync(stop.Token);
+        await using var board = await RawBoard.ConnectAsync(server.Address!);
+        var rng = new Random(99);
+        for (int i = 0; i < 300; i++)
+        {
+            var type = Requests[rng.Next(Requests.Length)];
+            var payload = Payload(type, rng);
+            var reply = await board.Link.ExchangeAsync(type, payload, CancellationToken.None);
+            Assert.True(reply is not null, $"{type} [{Convert.ToHexString(payload)}] got no reply");
+            if (reply.Type == FrameType.Error) Assert.NotEqual(ErrorCode.Internal, ErrorReply.Decode(reply.Payload).Code);
+        }
+        await board.AssertAliveAsync();
+        stop.Cancel();
+    }
+
+    [Fact]
     public void Every_numeric_field_of_a_design_manifest_set_to_a_hostile_value_is_committed_or_refused()
     {
         string[] values = ["-1", "0", "1000000000", "2147483647", "-2147483648", "9223372036854775807", "1e308", "0.5"];
