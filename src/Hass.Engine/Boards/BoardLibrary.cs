@@ -68,8 +68,9 @@ public sealed class BoardLibrary
         try { board = StrictJson.ReadRecord<BoardSpec>(file, MaxFileBytes); }
         catch (InvalidDataException e)
         {
-            return e.Message.StartsWith("is ", StringComparison.Ordinal) ? e.Message
-                : $"not a valid board description{(e.Message.StartsWith("at ", StringComparison.Ordinal) ? " " : ": ")}{e.Message}";
+            if (e.Data[StrictJson.FieldKey] is string field && e.Message.StartsWith(field + ": ", StringComparison.Ordinal))
+                return $"not a valid board description at {field}: {e.Message[(field.Length + 2)..]}";
+            return e.Message.StartsWith("is ", StringComparison.Ordinal) ? e.Message : $"not a valid board description: {e.Message}";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return $"cannot be read: {e.Message}"; }
         if (board.Schema > BoardSpec.SchemaVersion)

@@ -69,14 +69,21 @@ public static class StrictJson
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException(Describe(e));
+            var problem = new InvalidDataException(Describe(e));
+            if (FieldOf(e) is { } field) problem.Data[FieldKey] = field;
+            throw problem;
         }
     }
+
+    /// <summary>Key of <see cref="Exception.Data"/> holding the JSON path of a <see cref="ReadRecord{T}"/> problem, when it has one.</summary>
+    public const string FieldKey = "jsonField";
+
+    private static string? FieldOf(JsonException e) => e.Path is { Length: > 1 } p ? p.TrimStart('$', '.') : null;
 
     /// <summary>A parser or deserializer error as one line naming the field (without .NET type names).</summary>
     public static string Describe(JsonException e)
     {
-        var where = e.Path is { Length: > 1 } p ? $"at {p.TrimStart('$', '.')}: " : "";
+        var where = FieldOf(e) is { } field ? $"{field}: " : "";
         var line = e.LineNumber is { } n ? $" (line {n + 1})" : "";
         var message = e.Message.Split(" Path:")[0].Split(" LineNumber:")[0].Trim();
         if (message.Contains("could not be converted", StringComparison.Ordinal)) message = "has the wrong type or an out-of-range value";
