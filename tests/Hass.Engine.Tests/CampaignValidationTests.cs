@@ -130,4 +130,30 @@ public class CampaignValidationTests
         var good = CampaignLoader.Parse(Minimal.Replace("\"strategy\": \"seeded-random\"", "\"strategy\": { \"name\": \"checked\", \"settings\": { \"level\": 0.5 } }"), "c.json");
         CampaignLoader.Validate(good, "c.json", components, TestEnvironment.Boards(), measurerAvailable: false);
     }
+
+    /// <summary>A strategy without a settings check whose Initialize refuses its settings (as a third-party plugin might).</summary>
+    private sealed class RefusingStrategy : ISearchStrategyFactory, ISearchStrategy
+    {
+        public string Name => "refusing";
+        public string Description => "test strategy whose Initialize refuses every setting";
+        public ISearchStrategy Create() => this;
+        public void Initialize(StrategyContext context) => throw new ArgumentException("search strategy 'refusing': setting 'x' must be a number");
+        public TrialSuggestion Ask() => throw new InvalidOperationException("not initialised");
+        public void Tell(TrialOutcome outcome) => throw new InvalidOperationException("not initialised");
+        public void Enqueue(ParameterSet parameters, string origin) => throw new InvalidOperationException("not initialised");
+    }
+
+    [Fact]
+    public async Task A_strategy_refusing_its_settings_at_start_leaves_no_campaign_in_the_store()
+    {
+        var (provider, components) = TestEnvironment.SyntheticComponents(s => s.AddHassComponent<ISearchStrategyFactory>(ComponentKind.Search, new RefusingStrategy()));
+        using var _ = provider;
+        var json = File.ReadAllText(TestEnvironment.SyntheticCampaign).Replace("{ \"name\": \"seeded-random\" }", "{ \"name\": \"refusing\", \"settings\": { \"x\": \"abc\" } }");
+        var spec = CampaignLoader.Parse(json, "s.json");
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        using var store = Storage.HassStore.Open(db);
+        var e = await Assert.ThrowsAsync<CampaignException>(() => new Running.CampaignRunner(spec, "s.json", store, components, TestEnvironment.Boards()).RunAsync(default));
+        Assert.Contains("strategy: search strategy 'refusing': setting 'x' must be a number", e.Message);
+        Assert.Null(store.GetCampaign(spec.Name));
+    }
 }
