@@ -23,7 +23,7 @@ public static class NumberOptions
     /// <summary>A whole number in [<paramref name="min"/>, <paramref name="max"/>] with a default.</summary>
     public static Option<int> Int(string name, string description, int min, int max, int defaultValue) => new(name)
     {
-        Description = $"{description} (default {defaultValue})",
+        Description = description,
         DefaultValueFactory = _ => defaultValue,
         CustomParser = result => Parse(result, name, n => InRange(name, n, min, max)) ?? defaultValue,
     };
