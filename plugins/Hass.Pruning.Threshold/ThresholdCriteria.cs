@@ -25,30 +25,84 @@ public sealed record ThresholdSettings
     public bool Relative => WeightMode == "relative";
     public double EffectiveWeightMax => WeightMax ?? (Relative ? 2.0 : 0.05);
 
+    private static readonly string[] Fields = ["weightMode", "weightMax", "activationMax", "hardswish", "pruneLinear"];
+
+    /// <summary>Reads the settings; throws one <see cref="ArgumentException"/> listing every problem.</summary>
     public static ThresholdSettings Parse(JsonElement json, string criterion)
     {
-        ThresholdSettings settings;
-        if (json.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) settings = new ThresholdSettings();
-        else if (json.ValueKind != JsonValueKind.Object)
-            throw new ArgumentException($"pruning settings of '{criterion}' must be a JSON object, got {json.ValueKind}");
-        else
-        {
-            var known = new[] { "weightMode", "weightMax", "activationMax", "hardswish", "pruneLinear" };
-            foreach (var p in json.EnumerateObject())
-                if (!known.Contains(p.Name, StringComparer.OrdinalIgnoreCase))
-                    throw new ArgumentException($"pruning settings of '{criterion}': unknown field '{p.Name}' (known: {string.Join(", ", known)})");
-            try { settings = json.Deserialize<ThresholdSettings>(HassJson.Options)!; }
-            catch (JsonException e) { throw new ArgumentException($"pruning settings of '{criterion}' are malformed: {e.Message}", e); }
-        }
-        if (settings.WeightMode is not ("relative" or "absolute"))
-            throw new ArgumentException($"pruning settings of '{criterion}': weightMode must be \"relative\" or \"absolute\", got \"{settings.WeightMode}\"");
-        if (settings.Hardswish is not ("skip" or "magnitude"))
-            throw new ArgumentException($"pruning settings of '{criterion}': hardswish must be \"skip\" or \"magnitude\", got \"{settings.Hardswish}\"");
-        if (!(settings.EffectiveWeightMax > 0) || double.IsInfinity(settings.EffectiveWeightMax))
-            throw new ArgumentException($"pruning settings of '{criterion}': weightMax must be a positive number, got {settings.EffectiveWeightMax}");
-        if (!(settings.ActivationMax > 0) || double.IsInfinity(settings.ActivationMax))
-            throw new ArgumentException($"pruning settings of '{criterion}': activationMax must be a positive number, got {settings.ActivationMax}");
+        var problems = new List<SettingProblem>();
+        var settings = Read(json, criterion, problems);
+        if (problems.Count > 0)
+            throw new ArgumentException($"pruning settings of '{criterion}': " + string.Join("; ", problems));
         return settings;
+    }
+
+    /// <summary>Every problem of the settings (keys relative to the settings object); empty when valid.</summary>
+    public static IReadOnlyList<SettingProblem> Validate(JsonElement json, string criterion)
+    {
+        var problems = new List<SettingProblem>();
+        Read(json, criterion, problems);
+        return problems;
+    }
+
+    private static ThresholdSettings Read(JsonElement json, string criterion, List<SettingProblem> problems)
+    {
+        var settings = new ThresholdSettings();
+        if (json.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return settings;
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add(new SettingProblem("", $"pruning settings of '{criterion}' must be a JSON object, got {json.ValueKind.ToString().ToLowerInvariant()}"));
+            return settings;
+        }
+        foreach (var p in json.EnumerateObject())
+        {
+            var field = Fields.FirstOrDefault(f => string.Equals(f, p.Name, StringComparison.OrdinalIgnoreCase));
+            var v = p.Value;
+            switch (field)
+            {
+                case "weightMode":
+                    settings = settings with { WeightMode = Choice(v, field, problems, "relative", "absolute") ?? settings.WeightMode };
+                    break;
+                case "hardswish":
+                    settings = settings with { Hardswish = Choice(v, field, problems, "skip", "magnitude") ?? settings.Hardswish };
+                    break;
+                case "weightMax":
+                    settings = settings with { WeightMax = v.ValueKind == JsonValueKind.Null ? null : Positive(v, field, problems) };
+                    break;
+                case "activationMax":
+                    settings = settings with { ActivationMax = Positive(v, field, problems) ?? settings.ActivationMax };
+                    break;
+                case "pruneLinear":
+                    if (v.ValueKind is JsonValueKind.True or JsonValueKind.False) settings = settings with { PruneLinear = v.GetBoolean() };
+                    else problems.Add(new SettingProblem(field, $"must be true or false (got {Show(v)})"));
+                    break;
+                default:
+                    problems.Add(new SettingProblem(p.Name, $"unknown field of the '{criterion}' pruning settings; known fields: {string.Join(", ", Fields)}"));
+                    break;
+            }
+        }
+        return settings;
+    }
+
+    private static string? Choice(JsonElement v, string field, List<SettingProblem> problems, params string[] allowed)
+    {
+        var s = v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        if (s is not null && allowed.Contains(s)) return s;
+        problems.Add(new SettingProblem(field, $"must be {string.Join(" or ", allowed.Select(a => $"\"{a}\""))} (got {Show(v)})"));
+        return null;
+    }
+
+    private static double? Positive(JsonElement v, string field, List<SettingProblem> problems)
+    {
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d) && d > 0) return d;
+        problems.Add(new SettingProblem(field, $"must be a positive number (got {Show(v)})"));
+        return null;
+    }
+
+    private static string Show(JsonElement v)
+    {
+        var text = v.ValueKind switch { JsonValueKind.Object => "an object", JsonValueKind.Array => "an array", _ => v.GetRawText() };
+        return text.Length > 40 ? text[..40] + "…" : text;
     }
 
     public string Key() => string.Create(CultureInfo.InvariantCulture,
@@ -59,19 +113,21 @@ public sealed record ThresholdSettings
 /// HASS criterion: one weight magnitude threshold per Conv/Linear layer ("w:&lt;layer&gt;") and one
 /// activation threshold per ReLU/ReLU6 site ("a:&lt;layer&gt;"; thresholded ReLU, ReLU6 keeps its clip).
 /// </summary>
-public sealed class ThresholdCriterion : IPruningCriterion
+public sealed class ThresholdCriterion : IPruningCriterion, ISettingsValidator
 {
     public string Name => "threshold";
     public string Description => "HASS per-layer pruning: weight magnitude threshold per Conv/Linear (relative to std(W) or absolute) and thresholded ReLU/ReLU6 per activation site";
     public IPruningSession Attach(HassNet net, JsonElement settings) => new ThresholdSession(net, ThresholdSettings.Parse(settings, Name), perLayer: true);
+    public IReadOnlyList<SettingProblem> ValidateSettings(JsonElement settings) => ThresholdSettings.Validate(settings, Name);
 }
 
 /// <summary>The non-hardware-aware baseline: one global weight threshold "w:*" and one activation threshold "a:*".</summary>
-public sealed class UniformCriterion : IPruningCriterion
+public sealed class UniformCriterion : IPruningCriterion, ISettingsValidator
 {
     public string Name => "uniform";
     public string Description => "Uniform pruning: one global weight threshold (w:*) and one global activation threshold (a:*) for every layer";
     public IPruningSession Attach(HassNet net, JsonElement settings) => new ThresholdSession(net, ThresholdSettings.Parse(settings, Name), perLayer: false);
+    public IReadOnlyList<SettingProblem> ValidateSettings(JsonElement settings) => ThresholdSettings.Validate(settings, Name);
 }
 
 internal sealed class ThresholdSession : IPruningSession

@@ -6,12 +6,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Hass.Search;
 
 /// <summary>Creates one kind of strategy; registered under its public name.</summary>
-public sealed class StrategyFactory(string name, string description, Func<ISearchStrategy> create, bool multiObjective = false) : ISearchStrategyFactory
+public sealed class StrategyFactory(string name, string description, Func<ISearchStrategy> create, bool multiObjective = false)
+    : ISearchStrategyFactory, ISettingsValidator
 {
     public string Name { get; } = name;
     public string Description { get; } = description;
     public bool MultiObjective { get; } = multiObjective;
     public ISearchStrategy Create() => create();
+
+    public IReadOnlyList<SettingProblem> ValidateSettings(System.Text.Json.JsonElement settings) =>
+        create() is Core.StrategyBase strategy ? strategy.ProbeSettings(settings) : [];
 }
 
 /// <summary>Entry type of the Hass.Search plugin: registers tpe, random, uniform, greedy, anneal and nsga2.</summary>

@@ -66,6 +66,13 @@ public interface ITrialEvaluatorFactory : IHassComponent
     /// <summary>True when this factory can evaluate the named model (given the services available).</summary>
     bool Supports(string model, IServiceProvider services);
     ITrialEvaluator Create(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null);
+
+    /// <summary>
+    /// Problems of <paramref name="spec"/> this factory can see without loading the model or the data (e.g. more
+    /// search images than its held-out split has), checked before a campaign is stored. Keys are the spec's
+    /// camelCase property names ("searchImages"). Default: none.
+    /// </summary>
+    IReadOnlyList<SettingProblem> Validate(EvaluatorSpec spec) => [];
 }
 
 /// <summary>Weights of one Conv or Linear layer of the graph. Conv: [F, C/g, kh, kw]; Linear: [out, in] with

@@ -75,12 +75,19 @@ public static class CliApp
             outWriter.WriteLine(Version);
             return ExitCodes.Success;
         }
+        if (Torch.TorchRuntime.EnvironmentProblem() is { } threads)
+        {
+            errWriter.WriteLine("error: " + threads);
+            return ExitCodes.InvalidInput;
+        }
         var root = BuildRoot(parse => new CliContext(parse, console, errWriter, isTerminal));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors) errWriter.WriteLine("error: " + error.Message);
-            errWriter.WriteLine("run 'hass --help' for usage");
+            // One message: the first problem on the "error:" line, any others and the hint indented below it.
+            errWriter.WriteLine("error: " + parse.Errors[0].Message);
+            foreach (var error in parse.Errors.Skip(1)) errWriter.WriteLine("  " + error.Message);
+            errWriter.WriteLine("  run 'hass --help' for usage");
             return ExitCodes.InvalidInput;
         }
         return await parse.InvokeAsync(new InvocationConfiguration

@@ -28,13 +28,16 @@ public sealed record HassConfig
     public IReadOnlyList<string> Plugins { get; init; } = [];
     public IReadOnlyList<string> Boards { get; init; } = [];
 
+    /// <summary>A hass.json is at most this big.</summary>
+    public const int MaxFileBytes = 64 << 10;
+
     public static HassConfig Load()
     {
         var path = Environment.GetEnvironmentVariable("HASS_CONFIG") ?? "hass.json";
         if (!File.Exists(path)) return new HassConfig();
         try
         {
-            var config = HassJson.ReadFile<HassConfig>(path);
+            var config = Engine.Files.StrictJson.ReadRecord<HassConfig>(path, MaxFileBytes);
             var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
             return config with
             {
@@ -43,7 +46,7 @@ public sealed record HassConfig
                 Store = config.Store is null ? null : Path.GetFullPath(config.Store, dir),
             };
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             throw new UsageException($"configuration file {path} is not valid: {e.Message}");
         }

@@ -139,3 +139,30 @@ public class ThresholdCriteriaTests
         return new ParameterSet(d);
     }
 }
+
+/// <summary>The criteria check their settings without a network (issue #16 items 6 and 10).</summary>
+public class ThresholdSettingsValidationTests
+{
+    private static IReadOnlyList<SettingProblem> Problems(string settings) =>
+        new ThresholdCriterion().ValidateSettings(JsonDocument.Parse(settings).RootElement);
+
+    [Theory]
+    [InlineData("""{"weightMod": "relative"}""", "weightMod")]
+    [InlineData("""{"weightMode": "percent"}""", "weightMode")]
+    [InlineData("""{"weightMax": "big"}""", "weightMax")]
+    [InlineData("""{"weightMax": -1}""", "weightMax")]
+    [InlineData("""{"activationMax": 0}""", "activationMax")]
+    [InlineData("""{"activationMax": 1e999}""", "activationMax")]
+    [InlineData("""{"hardswish": true}""", "hardswish")]
+    [InlineData("""{"pruneLinear": "no"}""", "pruneLinear")]
+    public void A_bad_setting_is_named(string settings, string key) =>
+        Assert.Equal(key, Assert.Single(Problems(settings)).Key);
+
+    [Fact]
+    public void Valid_settings_and_defaults_have_no_problems()
+    {
+        Assert.Empty(Problems("""{"weightMode": "absolute", "weightMax": 0.1, "activationMax": 2, "hardswish": "magnitude", "pruneLinear": false}"""));
+        Assert.Empty(Problems("{}"));
+        Assert.Empty(new UniformCriterion().ValidateSettings(default));
+    }
+}

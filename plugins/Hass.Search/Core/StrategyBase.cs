@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Hass.Abstractions;
 
 namespace Hass.Search.Core;
@@ -52,6 +53,28 @@ public abstract class StrategyBase : ISearchStrategy
         var settings = new SettingsReader(Name, context.Settings);
         Configure(settings);
         settings.RejectUnknown();
+        settings.ThrowIfInvalid();
+    }
+
+    /// <summary>
+    /// Every problem of <paramref name="settings"/>, found by configuring this instance for a small probe space
+    /// (one weight and one activation threshold); settings never depend on the space beyond their defaults.
+    /// The instance is used up: create another one for a campaign.
+    /// </summary>
+    public IReadOnlyList<SettingProblem> ProbeSettings(JsonElement settings)
+    {
+        if (_context is not null)
+            throw new InvalidOperationException($"search strategy '{Name}' is already initialised; probe settings on a fresh instance");
+        var probe = new SearchSpace([
+            new SearchDimension { Name = SpaceCodec.WeightPrefix + "probe", Low = 0, High = 2 },
+            new SearchDimension { Name = SpaceCodec.ActivationPrefix + "probe", Low = 0, High = 1 },
+        ]);
+        _codec = new SpaceCodec(probe, Name);
+        _context = new StrategyContext { Space = probe, Seed = 0, Directions = [ObjectiveDirection.Maximize], Settings = settings };
+        var reader = new SettingsReader(Name, settings);
+        Configure(reader);
+        reader.RejectUnknown();
+        return reader.Problems;
     }
 
     /// <summary>Reads the strategy's own settings (called once, from Initialize).</summary>

@@ -74,10 +74,16 @@ public sealed class DesignCommand : ICliCommand
         return cmd;
     }
 
-    private static T ReadJson<T>(string path, string option)
+    /// <summary>Design input files (graph, profile, folding) are at most this big.</summary>
+    private const int MaxFileBytes = 64 << 20;
+
+    private static T ReadJson<T>(string path, string option) where T : class
     {
         if (!File.Exists(path)) throw new UsageException($"{option}: file '{path}' not found");
-        try { return HassJson.ReadFile<T>(path); }
-        catch (JsonException e) { throw new UsageException($"{option}: '{path}' is not a valid {typeof(T).Name}: {e.Message}"); }
+        try { return Engine.Files.StrictJson.ReadRecord<T>(path, MaxFileBytes); }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{option}: '{path}' is not a valid {(typeof(T).IsGenericType ? "folding" : typeof(T).Name)}: {e.Message}");
+        }
     }
 }

@@ -10,20 +10,20 @@ public sealed class ModelCommand : ICliCommand
     public int Order => 40;
 
     private static readonly Argument<string> ModelName = new("model") { Description = "Model component name (see 'hass plugins')" };
-    private static readonly Option<int> Seed = new("--seed") { Description = "Training seed", DefaultValueFactory = _ => 0 };
-    private static readonly Option<int?> Epochs = new("--epochs") { Description = "Override the recipe's epochs" };
+    private static readonly Option<int> Seed = NumberOptions.Int("--seed", "Training seed", 0, int.MaxValue, 0);
+    private static readonly Option<int?> Epochs = NumberOptions.Int("--epochs", "Override the recipe's epochs", 1, 10_000);
     private static readonly Option<string?> Data = new("--data") { Description = "Dataset folder (default: $HASS_FASHION_MNIST or /usr/share/datasets/fashion-mnist)" };
     private static readonly Option<string?> Cache = new("--cache") { Description = "Checkpoint cache folder (default: $HASS_CACHE/checkpoints or ~/.cache/hass/checkpoints)" };
     private static readonly Option<string?> Out = new("--out") { Description = "Output file" };
     private static readonly Option<string?> PyTorchOut = new("--pytorch-out") { Description = "Also write the weights as a PyTorch state_dict" };
     private static readonly Option<bool> Force = new("--force") { Description = "Train even if a cached checkpoint exists" };
-    private static readonly Option<int?> Threads = new("--threads") { Description = "Torch CPU threads" };
+    private static readonly Option<int?> Threads = NumberOptions.Int("--threads", "Torch CPU threads (1 to 4 per core)", n => Hass.Torch.TorchRuntime.ThreadsProblem(n, "--threads"));
     private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "Checkpoint (TorchSharp .dat or PyTorch state_dict .pt/.bin)" };
-    private static readonly Option<int?> Images = new("--images") { Description = "Evaluate on the first N test images only" };
+    private static readonly Option<int?> Images = NumberOptions.Int("--images", "Evaluate on the first N test images only", 1, 10_000_000);
     private static readonly Option<bool> Json = new("--json") { Description = "Print JSON" };
     private static readonly Option<string?> Params = new("--params") { Description = "Parameter file (JSON object: dimension name → value)" };
     private static readonly Option<string> Pruning = new("--pruning") { Description = "Pruning criterion the parameters belong to", DefaultValueFactory = _ => "threshold" };
-    private static readonly Option<int> CalibrationImages = new("--calibration-images") { Description = "Images the profile is collected over", DefaultValueFactory = _ => 1000 };
+    private static readonly Option<int> CalibrationImages = NumberOptions.Int("--calibration-images", "Images the profile is collected over", 1, 10_000_000, 1000);
     private static readonly Option<bool> NoFixedPoint = new("--no-fixed-point") { Description = "Profile in float32 (no 16-bit fixed-point emulation)" };
     private static readonly Option<bool> Folded = new("--folded") { Description = "Export BN-folded, quantised weights as the board runs them" };
 
@@ -66,7 +66,7 @@ public sealed class ModelCommand : ICliCommand
     {
         var catalog = ctx.LoadPlugins();
         using var provider = PluginSources.BuildProvider(catalog);
-        var code = body(new ModelCommands(provider), ctx.Parse, ctx.Out.Profile.Out.Writer);
+        var code = body(new ModelCommands(provider, ctx.Error), ctx.Parse, ctx.Out.Profile.Out.Writer);
         return Task.FromResult(code switch { 0 => ExitCodes.Success, 1 => ExitCodes.InvalidInput, _ => ExitCodes.Failure });
     };
 

@@ -20,12 +20,13 @@ public sealed class RunCommand : ICliCommand
     internal static string DefaultCampaignRoot { get; set; } = AppContext.BaseDirectory;
 
     private static readonly Argument<string?> CampaignArg = new("campaign") { Description = $"Campaign JSON file (default: {DefaultCampaign} next to hass)", Arity = ArgumentArity.ZeroOrOne };
-    private static readonly Option<int?> Trials = new("--trials") { Description = "Override budget.trials" };
+    // Ranges are the campaign file's (CampaignLimits), checked on the campaign after the overrides are applied.
+    private static readonly Option<int?> Trials = NumberOptions.Int("--trials", "Override budget.trials", _ => null);
     private static readonly Option<string?> WallTime = new("--wall-time") { Description = "Override budget.wallTime (seconds, hh:mm:ss, 15m)" };
     private static readonly Option<string?> Board = new("--board") { Description = "Override board" };
     private static readonly Option<string?> Strategy = new("--strategy") { Description = "Override strategy.name (its settings are dropped)" };
     private static readonly Option<string?> Backend = new("--backend") { Description = "Override backend.name" };
-    private static readonly Option<int?> Seed = new("--seed") { Description = "Override seed" };
+    private static readonly Option<int?> Seed = NumberOptions.Int("--seed", "Override seed", _ => null);
     private static readonly Option<string?> Name = new("--name") { Description = "Override the campaign name (e.g. to start a fresh campaign from the same file)" };
     private static readonly Option<bool> NoWarmStart = new("--no-warm-start") { Description = "Do not warm-start from earlier campaigns" };
 
@@ -49,8 +50,8 @@ public sealed class RunCommand : ICliCommand
         }
         TimeSpan? wall = null;
         if (ctx.Parse.GetValue(WallTime) is { } w)
-            wall = Engine.Campaigns.JsonFieldReaderAccess.ParseDuration(w) is { } d && d > TimeSpan.Zero ? d
-                : throw new UsageException($"--wall-time: '{w}' is not a duration (seconds, hh:mm:ss or like 15m)");
+            wall = Engine.Campaigns.JsonFieldReaderAccess.ParseDuration(w)
+                ?? throw new UsageException($"--wall-time: '{w}' is not a duration of at most {CampaignLimits.MaxWallTime.TotalDays:F0} days (seconds, hh:mm:ss or like 15m)");
         var overrides = new CampaignOverrides
         {
             Name = ctx.Parse.GetValue(Name), Trials = ctx.Parse.GetValue(Trials), WallTime = wall, Board = ctx.Parse.GetValue(Board),

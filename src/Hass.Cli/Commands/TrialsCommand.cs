@@ -13,7 +13,7 @@ public sealed class TrialsCommand : ICliCommand
     private static readonly Argument<string> CampaignArg = new("campaign") { Description = "Campaign name" };
     private static readonly Option<string> Sort = new("--sort") { Description = $"Sort by {string.Join(" | ", SortKeys)} (throughput/accuracy/sparsity: best first)", DefaultValueFactory = _ => "number" };
     private static readonly Option<bool> Json = new("--json") { Description = "Print JSON (full trial records)" };
-    private static readonly Option<int?> Top = new("--top") { Description = "Show only the first N rows" };
+    private static readonly Option<int?> Top = NumberOptions.Int("--top", "Show only the first N rows", 1, int.MaxValue);
 
     public Command Build(CommandRunner run)
     {

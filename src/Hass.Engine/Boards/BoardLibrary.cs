@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Hass.Abstractions;
+using Hass.Engine.Files;
 
 namespace Hass.Engine.Boards;
 
@@ -58,24 +59,35 @@ public sealed class BoardLibrary
         _boards[board.Name] = (board, file);
     }
 
+    /// <summary>A board file is at most this big (the shipped ones are under 1 KiB).</summary>
+    public const int MaxFileBytes = 64 << 10;
+
     private static string? TryRead(string file, out BoardSpec? board)
     {
         board = null;
-        try
+        try { board = StrictJson.ReadRecord<BoardSpec>(file, MaxFileBytes); }
+        catch (InvalidDataException e)
         {
-            board = JsonSerializer.Deserialize<BoardSpec>(File.ReadAllText(file), HassJson.Options);
+            if (e.Data[StrictJson.FieldKey] is string field && e.Message.StartsWith(field + ": ", StringComparison.Ordinal))
+                return $"not a valid board description at {field}: {e.Message[(field.Length + 2)..]}";
+            return e.Message.StartsWith("is ", StringComparison.Ordinal) ? e.Message : $"not a valid board description: {e.Message}";
         }
-        catch (JsonException e)
-        {
-            var where = e.Path is { Length: > 1 } p ? $" at {p.TrimStart('$', '.')}" : "";
-            return $"not a valid board description{where}: {e.Message.Split(" Path:")[0]}";
-        }
-        catch (IOException e) { return $"cannot be read: {e.Message}"; }
-        if (board is null) return "is empty";
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return $"cannot be read: {e.Message}"; }
         if (board.Schema > BoardSpec.SchemaVersion)
             return $"schema: {board.Schema} is newer than this build understands ({BoardSpec.SchemaVersion}); update hass";
-        var errors = board.Validate();
+        var errors = board.Validate().Concat(NameProblems(board.Name, file)).ToList();
         return errors.Count > 0 ? string.Join("; ", errors) : null;
+    }
+
+    /// <summary>The name is the board's key on the command line and in campaigns: lower-case, and the file's name.</summary>
+    private static IEnumerable<string> NameProblems(string name, string file)
+    {
+        if (string.IsNullOrWhiteSpace(name)) yield break;
+        if (name != name.ToLowerInvariant())
+            yield return $"name: '{StrictJson.Printable(name)}' must be lower-case";
+        var fileName = Path.GetFileNameWithoutExtension(file);
+        if (!string.Equals(name, fileName, StringComparison.Ordinal))
+            yield return $"name: '{StrictJson.Printable(name)}' must equal the file name '{StrictJson.Printable(fileName)}' (rename the file to {StrictJson.Printable(name.ToLowerInvariant())}.json or change the name)";
     }
 
     public bool TryGet(string name, [NotNullWhen(true)] out BoardSpec? board)

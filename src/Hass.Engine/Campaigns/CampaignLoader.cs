@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hass.Abstractions;
 using Hass.Engine.Boards;
+using Hass.Engine.Files;
 using Hass.Engine.Plugins;
 
 namespace Hass.Engine.Campaigns;
@@ -12,25 +13,35 @@ public static class CampaignLoader
     {
         if (!File.Exists(path))
             throw new CampaignException(path, [$"file not found; give the path of a campaign JSON file (see examples/)"]);
-        return Parse(File.ReadAllText(path), path, overrides, Path.GetFileNameWithoutExtension(path));
+        string text;
+        try { text = StrictJson.ReadText(path, CampaignLimits.MaxFileBytes); }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new CampaignException(path, [e is InvalidDataException ? e.Message : $"cannot be read: {e.Message}"]);
+        }
+        return Parse(text, path, overrides, Path.GetFileNameWithoutExtension(path));
     }
 
     /// <summary>Parses campaign JSON; throws <see cref="CampaignException"/> listing every problem with its field path.</summary>
     public static CampaignSpec Parse(string json, string source, CampaignOverrides? overrides = null, string? defaultName = null)
     {
+        if (json.Length > CampaignLimits.MaxFileBytes)
+            throw new CampaignException(source, [$"is larger than {CampaignLimits.MaxFileBytes >> 20} MiB; a campaign file is at most that size"]);
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            doc = JsonDocument.Parse(json, StrictJson.DocumentOptions);
         }
         catch (JsonException e)
         {
-            throw new CampaignException(source, [$"is not valid JSON: {e.Message}"]);
+            throw new CampaignException(source, [$"is not valid JSON: {StrictJson.Describe(e)}"]);
         }
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new CampaignException(source, ["the top level must be a JSON object"]);
+            if (StrictJson.Check(doc.RootElement) is { Count: > 0 } textProblems)
+                throw new CampaignException(source, textProblems);
             var errors = new List<string>();
             var r = new JsonFieldReader(doc.RootElement, "", errors);
 
@@ -47,7 +58,7 @@ public static class CampaignLoader
             var strategy = ReadChoice(r, "strategy", "settings");
             var objective = ReadObjective(r);
             var budget = ReadBudget(r);
-            var seed = r.Int("seed", 0, int.MaxValue);
+            var seed = r.Int("seed", CampaignLimits.MinSeed, CampaignLimits.MaxSeed);
             var warmStart = r.Bool("warmStart");
             var earlyStop = ReadEarlyStop(r);
             var maxFailures = r.Int("maxConsecutiveFailures", 1, 1000);
@@ -64,10 +75,7 @@ public static class CampaignLoader
                 EarlyStop = earlyStop, MaxConsecutiveFailures = maxFailures ?? 5, Measure = measure, Final = final,
             };
             spec = overrides?.ApplyTo(spec) ?? spec;
-            var late = new List<string>();
-            if (spec.Budget.Trials is null && spec.Budget.WallTime is null)
-                late.Add("budget: give budget.trials and/or budget.wallTime (or --trials / --wall-time)");
-            if (spec.Budget.Trials is < 1 or > 1_000_000) late.Add($"budget.trials: must be in [1, 1000000] (got {spec.Budget.Trials})");
+            var late = CampaignLimits.Check(spec, overrides).ToList();
             if (!IsValidName(spec.Name)) late.Add($"name: '{spec.Name}' must be 1-64 characters of letters, digits, '-', '_' or '.'");
             if (late.Count > 0) throw new CampaignException(source, late);
             return spec;
@@ -194,7 +202,7 @@ public static class CampaignLoader
     {
         var o = r.Object("budget");
         if (o is null) return new BudgetSpec();
-        var b = new BudgetSpec { Trials = o.Int("trials", 1, 1_000_000), WallTime = o.Duration("wallTime") };
+        var b = new BudgetSpec { Trials = o.Int("trials", CampaignLimits.MinTrials, CampaignLimits.MaxTrials), WallTime = o.Duration("wallTime", CampaignLimits.MaxWallTime) };
         o.RejectUnknown();
         return b;
     }
@@ -288,6 +296,8 @@ public static class CampaignLoader
 
         if (spec.Objective.Metric == ObjectiveMetric.Multi && components.FindStrategy(spec.Strategy.Name) is { MultiObjective: false })
             errors.Add($"objective.metric: 'multi' needs a multi-objective strategy, and '{spec.Strategy.Name}' is not one; available: {List(components.MultiObjectiveStrategies())}");
+
+        ComponentSettingsCheck.Check(spec, components, errors);
 
         if (spec.Measure is not null && !measurerAvailable)
             errors.Add("measure: this build has no design measurer (board runner) loaded; remove the measure section or install the board runner");

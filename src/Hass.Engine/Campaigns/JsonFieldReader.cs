@@ -22,7 +22,7 @@ internal sealed class JsonFieldReader
         _errors = errors;
     }
 
-    public string PathOf(string field) => _path.Length == 0 ? field : _path + "." + field;
+    public string PathOf(string field) => Files.StrictJson.Join(_path, field);
     public void Error(string field, string message) => _errors.Add($"{PathOf(field)}: {message}");
 
     private JsonElement? Get(string field)
@@ -93,33 +93,38 @@ internal sealed class JsonFieldReader
         return v.Value.GetBoolean();
     }
 
-    /// <summary>A duration: seconds as a number, "hh:mm:ss", or "90s", "15m", "2h".</summary>
-    public TimeSpan? Duration(string field)
+    /// <summary>A duration in (0, <paramref name="max"/>]: seconds as a number, "hh:mm:ss", or "90s", "15m", "2h".</summary>
+    public TimeSpan? Duration(string field, TimeSpan max)
     {
         var v = Get(field);
         if (v is null) return null;
-        TimeSpan? result = null;
-        if (v.Value.ValueKind == JsonValueKind.Number && v.Value.TryGetDouble(out var seconds)) result = TimeSpan.FromSeconds(seconds);
-        else if (v.Value.ValueKind == JsonValueKind.String) result = ParseDuration(v.Value.GetString()!);
-        if (result is null) { Error(field, $"must be seconds, \"hh:mm:ss\" or like \"15m\" (got {Describe(v.Value)})"); return null; }
-        if (result <= TimeSpan.Zero) { Error(field, $"must be positive (got {v.Value.GetRawText()})"); return null; }
-        return result;
+        double? seconds = null;
+        if (v.Value.ValueKind == JsonValueKind.Number && v.Value.TryGetDouble(out var s) && double.IsFinite(s)) seconds = s;
+        else if (v.Value.ValueKind == JsonValueKind.String) seconds = DurationSeconds(v.Value.GetString()!);
+        if (seconds is null) { Error(field, $"must be seconds, \"hh:mm:ss\" or like \"15m\" (got {Describe(v.Value)})"); return null; }
+        if (!(seconds > 0) || seconds > max.TotalSeconds)
+        {
+            Error(field, $"must be more than 0 s and at most {max.TotalDays:F0} days (got {Describe(v.Value)})");
+            return null;
+        }
+        return TimeSpan.FromSeconds(seconds.Value);
     }
 
-    public static TimeSpan? ParseDuration(string text)
+    /// <summary>A duration in any range TimeSpan holds, or null when the text is not one (or is too large).</summary>
+    public static TimeSpan? ParseDuration(string text) =>
+        DurationSeconds(text) is { } s && Math.Abs(s) < TimeSpan.MaxValue.TotalSeconds / 2 ? TimeSpan.FromSeconds(s) : null;
+
+    /// <summary>Seconds of "90", "90s", "15m", "2h" or "hh:mm:ss"; null when not a finite duration.</summary>
+    private static double? DurationSeconds(string text)
     {
         text = text.Trim();
-        if (text.Length > 1 && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
-        {
-            switch (char.ToLowerInvariant(text[^1]))
-            {
-                case 's': return TimeSpan.FromSeconds(n);
-                case 'm': return TimeSpan.FromMinutes(n);
-                case 'h': return TimeSpan.FromHours(n);
-            }
-        }
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var secs)) return TimeSpan.FromSeconds(secs);
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var ts) ? ts : null;
+        double? seconds = null;
+        if (text.Length > 1 && "smh".Contains(char.ToLowerInvariant(text[^1]))
+            && double.TryParse(text[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var n))
+            seconds = n * char.ToLowerInvariant(text[^1]) switch { 's' => 1, 'm' => 60, _ => 3600 };
+        else if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var secs)) seconds = secs;
+        else if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var ts)) seconds = ts.TotalSeconds;
+        return seconds is { } v && double.IsFinite(v) ? v : null;
     }
 
     public JsonFieldReader? Object(string field)
@@ -147,13 +152,17 @@ internal sealed class JsonFieldReader
         }
     }
 
-    private static string Describe(JsonElement v) => v.ValueKind switch
+    private static string Describe(JsonElement v)
     {
-        JsonValueKind.String => $"\"{v.GetString()}\"",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        _ => v.GetRawText(),
-    };
+        var text = v.ValueKind switch
+        {
+            JsonValueKind.String => $"\"{v.GetString()}\"",
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => "an array",
+            _ => v.GetRawText(),
+        };
+        return text.Length > 64 ? text[..64] + "…" : text;
+    }
 
     private static string Fmt(double d) => d.ToString("G6", CultureInfo.InvariantCulture);
 

@@ -13,6 +13,13 @@ public sealed class HassComponents(IServiceProvider services)
     public IReadOnlyList<string> Names(ComponentKind kind) =>
         Descriptors.Where(d => d.Kind == kind).Select(d => d.Name).Distinct().Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>The component of that kind and name as registered (its service type from the descriptor), or null.</summary>
+    public object? Find(ComponentKind kind, string name)
+    {
+        var descriptor = Descriptors.FirstOrDefault(d => d.Kind == kind && d.Name == name);
+        return descriptor is null || Services is not IKeyedServiceProvider keyed ? null : keyed.GetKeyedService(descriptor.ServiceType, name);
+    }
+
     public IAcceleratorBackend Backend(string name) =>
         Services.GetKeyedService<IAcceleratorBackend>(name) ?? throw Unknown(ComponentKind.Backend, name);
 

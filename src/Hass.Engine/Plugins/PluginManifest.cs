@@ -7,6 +7,8 @@ namespace Hass.Engine.Plugins;
 public sealed record PluginManifest
 {
     public const string FileName = "plugin.json";
+    /// <summary>A plugin.json is at most this big.</summary>
+    public const int MaxFileBytes = 64 << 10;
     public required string Name { get; init; }
     public required string Version { get; init; }
     public required string SdkVersion { get; init; }
@@ -19,16 +21,15 @@ public sealed record PluginManifest
         var path = Path.Combine(folder, FileName);
         if (!File.Exists(path))
             throw new PluginLoadException(folder, $"no {FileName} in the folder; add one with name, version, sdkVersion and entryAssembly (docs/formats.md)");
-        PluginManifest? manifest;
+        PluginManifest manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<PluginManifest>(File.ReadAllText(path), HassJson.Options);
+            manifest = Files.StrictJson.ReadRecord<PluginManifest>(path, MaxFileBytes);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             throw new PluginLoadException(folder, $"{FileName} is not valid: {e.Message}");
         }
-        if (manifest is null) throw new PluginLoadException(folder, $"{FileName} is empty");
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(manifest.Name)) problems.Add("name must not be empty");
         if (!System.Version.TryParse(manifest.Version, out _)) problems.Add($"version '{manifest.Version}' is not a version like 1.0.0");

@@ -41,6 +41,24 @@ public sealed class CampaignRunner
         _objective = new Objective(spec.Objective);
     }
 
+    private ISearchStrategy InitializeStrategy(ISearchStrategyFactory factory, SearchSpace space)
+    {
+        var strategy = factory.Create();
+        try
+        {
+            strategy.Initialize(new StrategyContext
+            {
+                Space = space, Seed = _spec.Seed, Directions = _objective.Directions, TrialBudget = _spec.Budget.Trials,
+                Settings = _spec.Strategy.Settings,
+            });
+        }
+        catch (ArgumentException e)
+        {
+            throw new CampaignException(_source, [$"strategy: {e.Message}"]);
+        }
+        return strategy;
+    }
+
     public async Task<CampaignResult> RunAsync(CancellationToken cancellationToken)
     {
         await Task.Yield();
@@ -59,6 +77,8 @@ public sealed class CampaignRunner
         _observer.Info($"evaluator '{evaluatorFactory.Name}': loading model '{_spec.Model}'");
         using var evaluator = evaluatorFactory.Create(_spec.ToEvaluatorSpec(), _components.Services, new Progress<string>(_observer.Info));
         var space = evaluator.SearchSpace;
+        // Initialised before the campaign is stored: settings it refuses must not leave a campaign behind.
+        var strategy = InitializeStrategy(strategyFactory, space);
 
         if (campaign is null)
         {
@@ -90,12 +110,6 @@ public sealed class CampaignRunner
         var baselineTop1 = campaign.BaselineTop1!.Value;
 
         // Rebuild the strategy exactly: Initialize → Enqueue warm starts → (Ask, Tell) per stored trial in order.
-        var strategy = strategyFactory.Create();
-        strategy.Initialize(new StrategyContext
-        {
-            Space = space, Seed = _spec.Seed, Directions = _objective.Directions, TrialBudget = _spec.Budget.Trials,
-            Settings = _spec.Strategy.Settings,
-        });
         foreach (var w in campaign.WarmStarts) strategy.Enqueue(w.Parameters, w.Origin);
 
         var trials = _store.Trials(_spec.Name).ToList();

@@ -19,6 +19,11 @@ public sealed class TorchTrialEvaluatorFactory : ITrialEvaluatorFactory
 
     public ITrialEvaluator Create(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null) => CreateEvaluator(spec, services, progress);
 
+    /// <summary>The search split is the <see cref="DataSplits.DefaultHeldOut"/> images held out of training.</summary>
+    public IReadOnlyList<SettingProblem> Validate(EvaluatorSpec spec) => spec.SearchImages > DataSplits.DefaultHeldOut
+        ? [new SettingProblem("searchImages", $"must be at most {DataSplits.DefaultHeldOut}, the images held out of training for the search (got {spec.SearchImages})")]
+        : [];
+
     /// <summary>The concrete evaluator; <paramref name="cache"/> overrides the checkpoint cache folder.</summary>
     public TorchTrialEvaluator CreateEvaluator(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null, string? cache = null)
     {

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Hass.Abstractions;
+
+namespace Hass.Search.Tests;
+
+/// <summary>Every strategy checks its settings without a campaign (issue #16 item 6): each problem keyed by its setting.</summary>
+public class SettingsValidationTests
+{
+    private static IReadOnlyList<SettingProblem> Problems(string strategy, string settings) =>
+        ((ISettingsValidator)SearchPlugin.Factory(strategy)).ValidateSettings(JsonDocument.Parse(settings).RootElement);
+
+    [Theory]
+    [InlineData("tpe", """{"gamma": "abc"}""", "gamma")]
+    [InlineData("tpe", """{"gamma": 2}""", "gamma")]
+    [InlineData("tpe", """{"nStartupTrials": 1e12}""", "nStartupTrials")]
+    [InlineData("tpe", """{"nEiCandidates": 0}""", "nEiCandidates")]
+    [InlineData("tpe", """{"multivariate": "yes"}""", "multivariate")]
+    [InlineData("tpe", """{"startup": 3}""", "startup")]
+    [InlineData("tpe", """{"gama": 0.2}""", "gama")]
+    [InlineData("uniform", """{"rays": [[2, 0]]}""", "rays")]
+    [InlineData("uniform", """{"depth": 0}""", "depth")]
+    [InlineData("uniform", """{"tolerance": "x"}""", "tolerance")]
+    [InlineData("greedy", """{"mode": "sideways"}""", "mode")]
+    [InlineData("greedy", """{"weightStep": 0}""", "weightStep")]
+    [InlineData("anneal", """{"initialTemperature": "hot"}""", "initialTemperature")]
+    [InlineData("nsga2", """{"populationSize": -3}""", "populationSize")]
+    [InlineData("random", """{"anything": 1}""", "anything")]
+    public void A_bad_setting_is_named(string strategy, string settings, string key)
+    {
+        var problem = Assert.Single(Problems(strategy, settings));
+        Assert.Equal(key, problem.Key);
+        Assert.DoesNotContain("Exception", problem.Message);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once()
+    {
+        var keys = Problems("tpe", """{"gamma": "abc", "gammaMax": 0, "nope": 1}""").Select(p => p.Key).Order().ToList();
+        Assert.Equal(["gamma", "gammaMax", "nope"], keys);
+    }
+
+    [Fact]
+    public void Settings_that_are_not_an_object_are_refused() =>
+        Assert.Equal("", Assert.Single(Problems("tpe", "[1, 2]")).Key);
+
+    [Theory]
+    [InlineData("tpe", """{"nStartupTrials": 20, "gamma": 0.25, "multivariate": false}""")]
+    [InlineData("uniform", """{"rays": [[1, 0], [0, 1]], "depth": 4}""")]
+    [InlineData("greedy", """{"mode": "perLayer", "maxSteps": 10}""")]
+    [InlineData("anneal", "{}")]
+    [InlineData("nsga2", """{"populationSize": 8}""")]
+    public void Valid_settings_have_no_problems(string strategy, string settings) =>
+        Assert.Empty(Problems(strategy, settings));
+
+    [Fact]
+    public void Initialize_still_refuses_bad_settings_naming_each()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Driver.Create("tpe", ConformanceTests.MixedSpace, 0, 10, """{"gamma": "abc", "gammaMax": 0}"""));
+        Assert.Contains("setting gamma: must be a number in [0, 1] (got \"abc\")", e.Message);
+        Assert.Contains("gammaMax", e.Message);
+    }
+}
