@@ -13,7 +13,7 @@ namespace Hass.Torch.Commands;
 /// (0 ok, 1 bad input or missing data/model, 2 unexpected failure). Models and criteria come from
 /// <paramref name="services"/> (keyed IModelProvider / IPruningCriterion).
 /// </summary>
-public sealed class ModelCommands(IServiceProvider services)
+public sealed class ModelCommands(IServiceProvider services, TextWriter? errors = null)
 {
     public int Train(TrainCommandOptions o, TextWriter output) => Run(output, () =>
     {
@@ -190,7 +190,8 @@ public sealed class ModelCommands(IServiceProvider services)
         return new ParameterSet(values);
     }
 
-    private static int Run(TextWriter output, Action body)
+    /// <summary>Errors go to <c>errors</c> when given (the CLI's stderr), else to the command's output.</summary>
+    private int Run(TextWriter output, Action body)
     {
         try
         {
@@ -199,7 +200,7 @@ public sealed class ModelCommands(IServiceProvider services)
         }
         catch (Exception e) when (e is ModelException or DatasetException or ArgumentException or InvalidOperationException or NotSupportedException or IOException)
         {
-            output.WriteLine($"error: {e.Message}");
+            (errors ?? output).WriteLine($"error: {e.Message}");
             return 1;
         }
     }

@@ -1,0 +1,12 @@
+using Hass.Abstractions;
+using Hass.Torch.Models;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hass.Models.Onnx;
+
+/// <summary>Registers the "onnx" model source: a model named onnx:PATH is imported from that ONNX file.</summary>
+public sealed class OnnxPlugin : IHassPlugin
+{
+    public void ConfigureServices(IServiceCollection services) =>
+        services.AddHassComponent<IModelSource>(ComponentKind.Model, new OnnxModelSource());
+}
