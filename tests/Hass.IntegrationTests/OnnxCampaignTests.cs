@@ -38,5 +38,16 @@ public class OnnxCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(trials.ExitCode == 0, trials.Err);
         using var json = JsonDocument.Parse(trials.Out);
         Assert.All(json.RootElement.EnumerateArray(), t => Assert.Equal("complete", t.GetProperty("state").GetString()));
+
+        // The pruned network of trial 2 as ONNX (its equivalence under OnnxRuntime is checked in Hass.Models.Onnx.Tests).
+        var pruned = Path.Combine(dir, "out", "pruned.onnx");
+        var export = HassProcess.RunIn(dir, TimeSpan.FromMinutes(2), "model", "export", "onnx", "--trial", "2", "--format", "onnx", "--out", pruned, "--store", store);
+        Assert.True(export.ExitCode == 0, export.Err + export.Out);
+        Assert.Contains("trial 2 of 'onnx' written as onnx to " + pruned, export.Out);
+        Assert.True(new FileInfo(pruned).Length > 10_000);
+        var unknown = HassProcess.RunIn(dir, TimeSpan.FromMinutes(2), "model", "export", "onnx", "--trial", "2", "--format", "tflite", "--out", pruned + "2", "--store", store);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("'tflite'", unknown.Err);
+        Assert.False(File.Exists(pruned + "2"));
     }
 }
