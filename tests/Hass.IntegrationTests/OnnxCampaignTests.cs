@@ -49,5 +49,28 @@ public class OnnxCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("'tflite'", unknown.Err);
         Assert.False(File.Exists(pruned + "2"));
+
+        // The design of trial 2 as an fpgaConvNet configuration next to its pruned network.
+        var exported = HassProcess.RunIn(dir, TimeSpan.FromMinutes(2), "export", "onnx", "--trial", "2", "--out", Path.Combine(dir, "exp"), "--store", store);
+        Assert.True(exported.ExitCode == 0, exported.Err + exported.Out);
+        Assert.True(File.Exists(Path.Combine(dir, "exp", "onnx-trial2.onnx")));
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "exp", "onnx-trial2.fpgaconvnet.json")));
+        var design = json.RootElement.EnumerateArray().Single(t => t.GetProperty("number").GetInt32() == 2).GetProperty("design");
+        var folding = design.GetProperty("layers").EnumerateArray().ToDictionary(l => l.GetProperty("layer").GetString()!, l => l.GetProperty("folding"));
+        var layers = config.RootElement.GetProperty("partition").EnumerateArray().SelectMany(p => p.GetProperty("layers").EnumerateArray()).ToList();
+        var convs = layers.Where(l => l.GetProperty("type").GetString()!.StartsWith("CONVOLUTION", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, convs.Count);
+        foreach (var conv in convs)
+        {
+            var p = conv.GetProperty("parameters");
+            var f = folding[conv.GetProperty("name").GetString()!];
+            Assert.Equal(f.GetProperty("coarseIn").GetInt32(), p.GetProperty("coarse_in").GetInt32());
+            Assert.Equal(f.GetProperty("coarseOut").GetInt32(), p.GetProperty("coarse_out").GetInt32());
+            Assert.Equal(f.GetProperty("fine").GetInt32(), p.GetProperty("fine").GetInt32());
+            Assert.Equal(16, p.GetProperty("data_t").GetProperty("width").GetInt32());
+            if (conv.GetProperty("type").GetString() == "CONVOLUTION_SPARSE")
+                Assert.Equal(p.GetProperty("channels_in").GetInt32() * (p.GetProperty("kernel_rows").GetInt32() * p.GetProperty("kernel_cols").GetInt32() + 1), p.GetProperty("sparsity").GetArrayLength());
+        }
+        Assert.Equal(design.GetProperty("partitions").GetArrayLength(), config.RootElement.GetProperty("partition").GetArrayLength());
     }
 }

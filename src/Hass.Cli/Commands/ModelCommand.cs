@@ -60,7 +60,7 @@ public sealed class ModelCommand : ICliCommand
             Checkpoint = p.GetValue(Checkpoint), Data = p.GetValue(Data), Cache = p.GetValue(Cache), Folded = p.GetValue(Folded),
         }, w));
         export.SetAction(run((ctx, ct) => ctx.Parse.GetValue(ExportTrial) is { } trial
-            ? Task.FromResult(PrunedExport.Run(ctx, ctx.Parse.GetValue(ModelName)!, trial, ctx.Parse.GetValue(ExportFormat)!, ctx.Parse.GetValue(Out)))
+            ? Task.FromResult(PrunedExport.Network(ctx, ctx.Parse.GetValue(ModelName)!, trial, ctx.Parse.GetValue(ExportFormat)!, ctx.Parse.GetValue(Out)))
             : exportWeights(ctx, ct)));
         model.Subcommands.Add(export);
         return model;
