@@ -88,8 +88,8 @@ public sealed class FpgaConvNetConfigWriter : IDesignExporter
             ["onnx_node"] = layer.Name,
             ["type"] = Type(layer, sparse),
             ["op_type"] = layer.Kind.ToString(),
-            ["streams_in"] = new JsonArray(producers.Select(s => Stream(s.Kind == LayerKind.Input ? "in" : s.Name, layer.Name, folding.CoarseIn, s.Kind == LayerKind.Input ? null : s.Name)).ToArray()),
-            ["streams_out"] = new JsonArray(Stream(layer.Name, layer.Name, layer.Kind is LayerKind.Conv or LayerKind.Linear ? folding.CoarseOut * folding.CoarseGroup : folding.CoarseIn, null)),
+            ["streams_in"] = new JsonArray(producers.Select(s => Stream(s.Kind == LayerKind.Input ? "in" : s.Name, folding.CoarseIn, s.Kind == LayerKind.Input ? null : s.Name)).ToArray()),
+            ["streams_out"] = new JsonArray(Stream(layer.Name, layer.Kind is LayerKind.Conv or LayerKind.Linear ? folding.CoarseOut * folding.CoarseGroup : folding.CoarseIn, null)),
             ["parameters"] = p,
         };
     }
@@ -120,9 +120,9 @@ public sealed class FpgaConvNetConfigWriter : IDesignExporter
 
     private static JsonObject Fixed(int width, int binaryPoint) => new() { ["width"] = width, ["binary_point"] = binaryPoint };
 
-    private static JsonObject Stream(string name, string owner, int coarse, string? node)
+    private static JsonObject Stream(string name, int coarse, string? node)
     {
-        var s = new JsonObject { ["name"] = name == owner ? owner + "_out" : name + "_out", ["coarse"] = coarse, ["buffer_depth"] = 2 };
+        var s = new JsonObject { ["name"] = name == "in" ? name : name + "_out", ["coarse"] = coarse, ["buffer_depth"] = 2 };
         if (node is not null) s["node"] = node;
         return s;
     }
