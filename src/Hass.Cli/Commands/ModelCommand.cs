@@ -26,6 +26,8 @@ public sealed class ModelCommand : ICliCommand
     private static readonly Option<int> CalibrationImages = NumberOptions.Int("--calibration-images", "Images the profile is collected over", 1, 10_000_000, 1000);
     private static readonly Option<bool> NoFixedPoint = new("--no-fixed-point") { Description = "Profile in float32 (no 16-bit fixed-point emulation)" };
     private static readonly Option<bool> Folded = new("--folded") { Description = "Export BN-folded, quantised weights as the board runs them" };
+    private static readonly Option<int?> ExportTrial = new("--trial") { Description = "Export this trial's pruned network; the argument is then a campaign name" };
+    private static readonly Option<string> ExportFormat = new("--format") { Description = "With --trial: the exchange format (onnx)", DefaultValueFactory = _ => "onnx" };
 
     public Command Build(CommandRunner run)
     {
@@ -50,13 +52,16 @@ public sealed class ModelCommand : ICliCommand
         }, w))));
         model.Subcommands.Add(eval);
 
-        var export = new Command("export", "Write the model's weights as a PyTorch state_dict") { ModelName };
-        foreach (var o in new Option[] { Out, Checkpoint, Data, Cache, Folded }) export.Options.Add(o);
-        export.SetAction(run(Torch((c, p, w) => c.ExportWeights(new ExportWeightsCommandOptions
+        var export = new Command("export", "Write the model's weights as a PyTorch state_dict, or with --trial N a campaign trial's pruned network (ONNX)") { ModelName };
+        foreach (var o in new Option[] { Out, Checkpoint, Data, Cache, Folded, ExportTrial, ExportFormat }) export.Options.Add(o);
+        var exportWeights = Torch((c, p, w) => c.ExportWeights(new ExportWeightsCommandOptions
         {
             Model = p.GetValue(ModelName)!, Out = p.GetValue(Out) ?? throw new UsageException("model export: --out FILE is required"),
             Checkpoint = p.GetValue(Checkpoint), Data = p.GetValue(Data), Cache = p.GetValue(Cache), Folded = p.GetValue(Folded),
-        }, w))));
+        }, w));
+        export.SetAction(run((ctx, ct) => ctx.Parse.GetValue(ExportTrial) is { } trial
+            ? Task.FromResult(PrunedExport.Network(ctx, ctx.Parse.GetValue(ModelName)!, trial, ctx.Parse.GetValue(ExportFormat)!, ctx.Parse.GetValue(Out)))
+            : exportWeights(ctx, ct)));
         model.Subcommands.Add(export);
         return model;
     }

@@ -15,7 +15,7 @@ public sealed class TorchTrialEvaluatorFactory : ITrialEvaluatorFactory
     public string Name => "torch";
     public string Description => "Evaluates pruned TorchSharp models: top-1 on the held-out search split (or the test set) and the fpgaConvNet sparsity profile over calibration images";
 
-    public bool Supports(string model, IServiceProvider services) => services.GetKeyedService<IModelProvider>(model) is not null;
+    public bool Supports(string model, IServiceProvider services) => ModelCatalog.IsKnown(services, model);
 
     public ITrialEvaluator Create(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null) => CreateEvaluator(spec, services, progress);
 

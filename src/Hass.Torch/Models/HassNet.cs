@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Hass.Torch.Models;
 
 /// <summary>What a node of a <see cref="HassNet"/> computes.</summary>
-public enum NodeOp { Input, Conv, BatchNorm, Activation, MaxPool, AvgPool, GlobalPool, Linear, Flatten, Add, Mul, Dropout }
+public enum NodeOp { Input, Conv, BatchNorm, Activation, MaxPool, AvgPool, GlobalPool, Linear, Flatten, Add, Mul, Dropout, Concat }
 
 /// <summary>
 /// One step of a <see cref="HassNet"/>. The name is the TorchSharp module path (e.g. "layer1.0.conv1"); nodes
@@ -115,6 +115,9 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
                 case NodeOp.Mul:
                     output = values[node.Inputs[0]] * values[node.Inputs[1]];
                     break;
+                case NodeOp.Concat:
+                    output = cat(node.Inputs.Select(i => values[i]).ToArray(), 1);
+                    break;
                 case NodeOp.Flatten:
                     output = values[node.Inputs[0]].flatten(1);
                     break;
@@ -140,7 +143,7 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
     /// </summary>
     private static bool ProducesOffGridValues(NetNode node) => node.Op switch
     {
-        NodeOp.Input or NodeOp.Flatten or NodeOp.Dropout or NodeOp.BatchNorm or NodeOp.MaxPool => false,
+        NodeOp.Input or NodeOp.Flatten or NodeOp.Dropout or NodeOp.BatchNorm or NodeOp.MaxPool or NodeOp.Concat => false,
         NodeOp.Activation => node.Activation is ActivationKind.Hardswish or ActivationKind.Hardsigmoid,
         _ => true,
     };
@@ -170,6 +173,7 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
                 NodeOp.Flatten => LayerKind.Flatten,
                 NodeOp.Add => LayerKind.EltwiseAdd,
                 NodeOp.Mul => LayerKind.EltwiseMul,
+                NodeOp.Concat => LayerKind.Concat,
                 NodeOp.Activation => node.Activation switch
                 {
                     ActivationKind.ReLU => LayerKind.ReLU,

@@ -61,3 +61,20 @@ public abstract class ModelProvider : IModelProvider
     /// <summary>Adds the model's nodes, input first, class scores last.</summary>
     protected abstract void Define(NetBuilder b);
 }
+
+/// <summary>
+/// A family of models named "&lt;source&gt;:&lt;argument&gt;" (e.g. "onnx:net.onnx"), registered like a model
+/// (kind Model, name = the source) with <c>services.AddHassComponent&lt;IModelSource&gt;(ComponentKind.Model, source)</c>.
+/// </summary>
+public interface IModelSource : IHassComponent
+{
+    /// <summary>The model named by <paramref name="argument"/>; a ModelException when it cannot be read.</summary>
+    IModelProvider Open(string argument);
+}
+
+/// <summary>A model whose weights come with its definition (e.g. an ONNX file): used unless a checkpoint is given.</summary>
+public interface IModelWithWeights
+{
+    string WeightsSource { get; }
+    string WeightsHash { get; }
+}

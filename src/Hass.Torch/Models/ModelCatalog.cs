@@ -15,12 +15,24 @@ public static class ModelCatalog
     {
         var provider = services.GetKeyedService<IModelProvider>(name);
         if (provider is not null) return provider;
-        var known = services.GetServices<ComponentDescriptor>().Where(d => d.Kind == ComponentKind.Model).Select(d => d.Name).Order().ToList();
+        if (SourceOf(services, name) is { } source) return source.Open(name[(name.IndexOf(':') + 1)..]);
+        var known = services.GetServices<ComponentDescriptor>().Where(d => d.Kind == ComponentKind.Model)
+            .Select(d => d.ServiceType == typeof(IModelSource) ? d.Name + ":PATH" : d.Name).Order().ToList();
         throw new ModelException($"unknown model '{name}'. Known models: {(known.Count == 0 ? "none (is the Hass.Models.Zoo plugin loaded?)" : string.Join(", ", known))}");
     }
 
+    /// <summary>Whether <paramref name="name"/> is a registered model or names a registered model source ("onnx:…").</summary>
+    public static bool IsKnown(IServiceProvider services, string name) =>
+        services.GetKeyedService<IModelProvider>(name) is not null || SourceOf(services, name) is not null;
+
+    private static IModelSource? SourceOf(IServiceProvider services, string name)
+    {
+        var colon = name.IndexOf(':');
+        return colon > 0 ? services.GetKeyedService<IModelSource>(name[..colon]) : null;
+    }
+
     /// <summary>
-    /// Weights in this order: an explicit checkpoint; the cached checkpoint of the model's default training
+    /// Weights in this order: an explicit checkpoint; the model's own weights (<see cref="IModelWithWeights"/>); the cached checkpoint of the model's default training
     /// (seed 0) on <paramref name="dataset"/>; the checkpoint shipped with the plugin; random initialisation
     /// (seed 0) for models without a training recipe. Otherwise a ModelException says how to train it.
     /// </summary>
@@ -31,6 +43,11 @@ public static class ModelCatalog
         {
             if (checkpoint is not null)
                 return Loaded(checkpoint);
+            if (provider is IModelWithWeights own)
+            {
+                net.eval();
+                return new LoadedModel(provider, net, own.WeightsSource, own.WeightsHash);
+            }
             if (provider.Info.Training is { } recipe && dataset is not null)
             {
                 var cached = store.Find(provider.Name, CheckpointStore.TrainingKey(provider, recipe, 0, dataset.Identity));

@@ -125,6 +125,16 @@ public sealed class NetBuilder
         return Add(new NetNode { Name = name, Op = NodeOp.Mul, Inputs = [input, scale], InputShape = s, OutputShape = s });
     }
 
+    /// <summary>Channel concatenation of inputs with equal rows and columns.</summary>
+    public string Concat(string name, IReadOnlyList<string> inputs)
+    {
+        var shapes = inputs.Select(ShapeOf).ToList();
+        if (shapes.Count < 2 || shapes.Any(s => s.Rows != shapes[0].Rows || s.Cols != shapes[0].Cols))
+            throw new ArgumentException($"{_model}: concat '{name}' cannot join {string.Join(", ", shapes)} along channels");
+        var output = new TensorShape(shapes.Sum(s => s.Channels), shapes[0].Rows, shapes[0].Cols);
+        return Add(new NetNode { Name = name, Op = NodeOp.Concat, Inputs = [.. inputs], InputShape = output, OutputShape = output });
+    }
+
     public HassNet Build(int classes)
     {
         var net = new HassNet(_model, _input, classes, [.. _nodes]);

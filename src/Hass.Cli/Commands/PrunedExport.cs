@@ -1,0 +1,97 @@
+using Hass.Abstractions;
+using Hass.Engine.Plugins;
+using Hass.Engine.Storage;
+using Hass.Torch.Models;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hass.Cli.Commands;
+
+/// <summary>
+/// Writes a stored trial for tools outside hass: `hass model export &lt;campaign&gt; --trial N --format onnx --out FILE`
+/// (the pruned network: BN folded, pruned weights and activation thresholds as evaluated) and `hass export
+/// &lt;campaign&gt; --trial N [--out DIR]` (that network plus the design in fpgaConvNet's configuration format), each
+/// through the exporter a plugin registers for the format.
+/// </summary>
+internal static class PrunedExport
+{
+    public static int Network(CliContext ctx, string campaignName, int number, string format, string? output)
+    {
+        var path = output ?? throw new UsageException("model export: --out FILE is required");
+        using var trial = StoredTrial.Open(ctx, campaignName, number);
+        var exporter = trial.Services.GetKeyedService<INetworkExporter>(format)
+            ?? throw new UsageException($"--format: no loaded plugin exports networks as '{format}'; see 'hass plugins'");
+        var spec = trial.Campaign.Spec.ToEvaluatorSpec();
+        using var evaluator = trial.Evaluator();
+        exporter.Write(evaluator.Export(trial.Record.Parameters), spec.FixedPoint16, path);
+        ctx.Out.Profile.Out.Writer.WriteLine($"trial {number} of '{campaignName}' written as {format} to {path}" +
+            (spec.FixedPoint16 ? " (input: normalised image; fixed<16,8> rounding included)" : " (input: normalised image)"));
+        return ExitCodes.Success;
+    }
+
+    public static int Design(CliContext ctx, string campaignName, int number, string directory)
+    {
+        using var trial = StoredTrial.Open(ctx, campaignName, number);
+        var design = trial.Record.Design
+            ?? throw new UsageException($"trial {number} of '{campaignName}' has no hardware design ({trial.Record.State.ToString().ToLowerInvariant()}); pick a complete trial");
+        var network = trial.Services.GetKeyedService<INetworkExporter>("onnx")
+            ?? throw new UsageException("no loaded plugin exports networks as 'onnx'; see 'hass plugins'");
+        var config = trial.Services.GetKeyedService<IDesignExporter>("fpgaconvnet")
+            ?? throw new UsageException("no loaded plugin exports designs as 'fpgaconvnet'; see 'hass plugins'");
+        var spec = trial.Campaign.Spec.ToEvaluatorSpec();
+        using var evaluator = trial.Evaluator();
+        var profile = evaluator.Evaluate(trial.Record.Parameters, new EvaluationRequest { Profile = true }).Profile;
+        var stem = $"{campaignName}-trial{number}";
+        var onnx = Path.Combine(directory, stem + ".onnx");
+        var json = Path.Combine(directory, stem + ".fpgaconvnet.json");
+        network.Write(evaluator.Export(trial.Record.Parameters), spec.FixedPoint16, onnx);
+        config.Write(design, evaluator.Graph, profile, Path.GetFileName(onnx), json);
+        ctx.Out.Profile.Out.Writer.WriteLine($"trial {number} of '{campaignName}': pruned network {onnx}, fpgaConvNet configuration {json}");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>A campaign's stored trial with the plugins loaded to rebuild its evaluator.</summary>
+    private sealed class StoredTrial : IDisposable
+    {
+        private readonly HassStore _store;
+        private readonly ServiceProvider _services;
+
+        private StoredTrial(HassStore store, ServiceProvider services, CampaignDocument campaign, TrialRecord record)
+        {
+            _store = store;
+            _services = services;
+            Campaign = campaign;
+            Record = record;
+        }
+
+        public CampaignDocument Campaign { get; }
+        public TrialRecord Record { get; }
+        public IServiceProvider Services => _services;
+
+        public static StoredTrial Open(CliContext ctx, string name, int number)
+        {
+            var store = ctx.OpenStore(createIfMissing: false);
+            try
+            {
+                var campaign = store.GetCampaign(name)
+                    ?? throw new UsageException($"campaign '{name}' is not in the store {store.Path}; see 'hass status'");
+                var record = store.Trials(name).FirstOrDefault(t => t.Number == number)
+                    ?? throw new UsageException($"campaign '{name}' has no trial {number}; see 'hass trials {name}'");
+                return new StoredTrial(store, PluginSources.BuildProvider(ctx.LoadPlugins()), campaign, record);
+            }
+            catch
+            {
+                store.Dispose();
+                throw;
+            }
+        }
+
+        public ITrialEvaluator Evaluator() =>
+            new HassComponents(_services).EvaluatorFor(Campaign.Spec.Model, Campaign.Spec.Evaluator).Create(Campaign.Spec.ToEvaluatorSpec(), _services);
+
+        public void Dispose()
+        {
+            _services.Dispose();
+            _store.Dispose();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using Hass.Abstractions;
+
+namespace Hass.Torch.Models;
+
+/// <summary>
+/// Writes a pruned network (BN folded, weights as evaluated) in an exchange format. A plugin registers it as a
+/// keyed service under the format's name: <c>services.AddKeyedSingleton&lt;INetworkExporter&gt;("onnx", exporter)</c>.
+/// </summary>
+public interface INetworkExporter
+{
+    /// <param name="fixedPoint16">Round the input and every intermediate value as the evaluation does (fixed&lt;16,8&gt;).</param>
+    void Write(DeployableNetwork network, bool fixedPoint16, string path);
+}
+
+/// <summary>
+/// Writes a hardware design in a generator's configuration format (next to the pruned network written by an
+/// <see cref="INetworkExporter"/>). Registered as a keyed service under the format's name ("fpgaconvnet").
+/// </summary>
+public interface IDesignExporter
+{
+    /// <param name="onnxFile">File name of the pruned ONNX network the configuration refers to.</param>
+    void Write(HardwareDesign design, NetworkGraph graph, SparsityProfile? profile, string onnxFile, string path);
+}

@@ -1,0 +1,51 @@
+using Hass.Cli;
+using Xunit.Abstractions;
+
+namespace Hass.IntegrationTests.BadInput;
+
+/// <summary>
+/// ONNX import refuses what it cannot reproduce exactly: each unsupported operator or attribute (tiny models made
+/// by tests/Hass.Models.Onnx.Tests/Fixtures/generate.py) is exit 2 with one line naming the node, the op and the
+/// attribute — never a silently different network.
+/// </summary>
+public class OnnxBadInputTests(ITestOutputHelper output)
+{
+    private static readonly string BadModels = FindBadModels();
+
+    private static BadInputCase Graph(string name, string fixture, params string[] message) =>
+        new(name, ["graph", "onnx:{dir}/net.onnx"], ExitCodes.InvalidInput, message)
+        {
+            Synthetic = false,
+            Setup = dir => File.Copy(Path.Combine(BadModels, fixture + ".onnx"), Path.Combine(dir, "net.onnx")),
+        };
+
+    public static TheoryData<BadInputCase> Cases => new()
+    {
+        Graph("onnx: unsupported operator", "softmax", "node 'head/softmax'", "Softmax", "not supported"),
+        Graph("onnx: dilated convolution", "dilated-conv", "node 'conv_dilated'", "(Conv)", "dilations", "[2, 2]"),
+        Graph("onnx: non-square kernel", "asymmetric-kernel", "node 'conv_1x3'", "(Conv)", "kernel_shape", "[1, 3]"),
+        Graph("onnx: clip other than ReLU6", "clip-max-3", "node 'clip3'", "(Clip)", "[0, 3]"),
+        Graph("onnx: max pooling with ceil mode", "maxpool-ceil", "node 'pool_ceil'", "(MaxPool)", "ceil_mode"),
+        Graph("onnx: automatic padding", "auto-pad", "node 'conv_same'", "(Conv)", "auto_pad", "SAME_UPPER"),
+        new("onnx: missing file", ["graph", "onnx:{dir}/absent.onnx"], ExitCodes.InvalidInput, ["absent.onnx", "not found"]) { Synthetic = false },
+        new("onnx: not an ONNX file", ["graph", "onnx:{dir}/net.onnx"], ExitCodes.InvalidInput, ["net.onnx", "not a valid ONNX file"])
+        {
+            Synthetic = false,
+            Setup = dir => File.WriteAllText(Path.Combine(dir, "net.onnx"), "{ \"this is\": \"json\" }"),
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Bad_onnx_models_are_refused_cleanly(BadInputCase c) => BadInputRunner.Check(c, output);
+
+    private static string FindBadModels()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "Hass.Models.Onnx.Tests", "Fixtures", "bad");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        throw new DirectoryNotFoundException("tests/Hass.Models.Onnx.Tests/Fixtures/bad not found above the test assembly");
+    }
+}

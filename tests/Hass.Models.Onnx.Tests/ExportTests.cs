@@ -1,0 +1,82 @@
+using Hass.Abstractions;
+using Hass.Models.Zoo;
+using Hass.Pruning.Threshold;
+using Hass.Torch.Evaluation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Hass.Models.Onnx.Tests;
+
+/// <summary>Pruned networks written as ONNX and run with Microsoft.ML.OnnxRuntime give hass's own test top-1.</summary>
+public sealed class ExportTests : IDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public ExportTests()
+    {
+        var services = new ServiceCollection();
+        new OnnxPlugin().ConfigureServices(services);
+        new ZooPlugin().ConfigureServices(services);
+        new ThresholdPruningPlugin().ConfigureServices(services);
+        services.AddHassTorch();
+        _services = services.BuildServiceProvider();
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    [Theory]
+    [InlineData("fmnist-onnx", true, 10000)]
+    [InlineData("fmnist-onnx", false, 2000)]
+    [InlineData("fmnist-mobilenet", true, 2000)]
+    public void PrunedOnnxRunsWithOnnxRuntimeAtHasssTop1(string model, bool fixedPoint, int images)
+    {
+        var name = model == "fmnist-onnx" ? "onnx:" + Fixtures.Path("fmnist-onnx.onnx") : model;
+        using var evaluator = new TorchTrialEvaluatorFactory().CreateEvaluator(new EvaluatorSpec
+        {
+            Model = name, Pruning = "threshold", SearchImages = 300, CalibrationImages = 16, FixedPoint16 = fixedPoint, TestImages = images,
+        }, _services);
+        var parameters = new ParameterSet(evaluator.SearchSpace.Dimensions.ToDictionary(d => d.Name, d => d.Name.StartsWith("w:") ? 0.8 : 0.15));
+        var hass = evaluator.Evaluate(parameters, new EvaluationRequest { Split = "test", Profile = false });
+        Assert.True(hass.WeightSparsity > 0.2, $"weight sparsity {hass.WeightSparsity}");
+
+        var path = Path.Combine(Path.GetTempPath(), $"hass-export-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            _services.GetRequiredKeyedService<Torch.Models.INetworkExporter>("onnx").Write(evaluator.Export(parameters), fixedPoint, path);
+            Assert.Equal(images, hass.Images);
+            var top1 = OnnxRuntimeTop1(path, evaluator, hass.Images);
+            Assert.InRange(top1, hass.Top1 - 0.05, hass.Top1 + 0.05);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static double OnnxRuntimeTop1(string path, TorchTrialEvaluator evaluator, int images)
+    {
+        using var session = new InferenceSession(path);
+        var test = evaluator.Splits.Test.Take(images);
+        var info = evaluator.Model.Provider.Info;
+        var normalisation = new Torch.Data.Normalisation(info.Mean, info.Std);
+        int correct = 0;
+        for (int start = 0; start < images; start += 500)
+        {
+            int count = Math.Min(500, images - start);
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var (x, labels) = test.NormalisedBatch(start, count, normalisation);
+            var input = new DenseTensor<float>(x.contiguous().data<float>().ToArray(), [count, info.InputShape.Channels, info.InputShape.Rows, info.InputShape.Cols]);
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor("input", input)]);
+            var scores = results.First().AsTensor<float>();
+            var truth = labels.data<long>().ToArray();
+            for (int i = 0; i < count; i++)
+            {
+                int best = 0;
+                for (int c = 1; c < info.Classes; c++) if (scores[i, c] > scores[i, best]) best = c;
+                if (best == truth[i]) correct++;
+            }
+        }
+        return 100.0 * correct / images;
+    }
+}

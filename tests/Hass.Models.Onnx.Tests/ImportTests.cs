@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Hass.Abstractions;
+using Hass.Models.Zoo;
+using Hass.Torch.Evaluation;
+using Hass.Torch.Models;
+using static TorchSharp.torch;
+
+namespace Hass.Models.Onnx.Tests;
+
+/// <summary>ONNX files exported by PyTorch 1.13 (Fixtures/generate.py) imported and run against PyTorch's own outputs.</summary>
+public sealed class ImportTests
+{
+    [Theory]
+    [InlineData("resnet18")]
+    [InlineData("mobilenet-v2")]
+    [InlineData("mobilenet-v3-small")]
+    [InlineData("concat-se")]
+    [InlineData("concat-se-opset17")]
+    [InlineData("fmnist-onnx")]
+    public void OutputsEqualPyTorchWithin1e4(string name)
+    {
+        var reference = JsonDocument.Parse(File.ReadAllText(Fixtures.Path(name + ".ref.json"))).RootElement;
+        var inputShape = reference.GetProperty("input").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        using var provider = OnnxModelProvider.Open(Fixtures.Path(name + ".onnx")).Build(0);
+        provider.eval();
+        using var _ = no_grad();
+        using var input = tensor(Fixtures.Floats(name + ".input.bin")).reshape(inputShape);
+        var expected = Fixtures.Floats(name + ".output.bin");
+        using var output = provider.call(input);
+        var actual = output.data<float>().ToArray();
+        Assert.Equal(expected.Length, actual.Length);
+        var worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(worst <= 1e-4, $"{name}: largest difference {worst:E2}");
+
+        using var folded = provider.FoldBatchNorm();
+        using var foldedOutput = folded.call(input);
+        var foldedWorst = expected.Zip(foldedOutput.data<float>().ToArray(), (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(foldedWorst <= 1e-4, $"{name} (BN folded): largest difference {foldedWorst:E2}");
+    }
+
+    [Theory]
+    [InlineData("resnet18", "resnet18")]
+    [InlineData("mobilenet-v2", "mobilenet-v2")]
+    [InlineData("mobilenet-v3-small", "mobilenet-v3-small")]
+    public void TorchVisionGraphsHaveTheZoosMacsAndParameters(string fixture, string zooModel)
+    {
+        using var imported = OnnxModelProvider.Open(Fixtures.Path(fixture + ".onnx")).Build(0);
+        using var zoo = ZooPlugin.Models.Single(m => m.Name == zooModel).Build(0);
+        var a = imported.ToGraph();
+        var b = zoo.ToGraph();
+        Assert.Equal(b.TotalMacs, a.TotalMacs);
+        Assert.Equal(b.TotalParameters, a.TotalParameters);
+        Assert.Equal(b.Layers.Count(l => l.Kind == LayerKind.Conv), a.Layers.Count(l => l.Kind == LayerKind.Conv));
+        Assert.Equal(b.Layers.Count(l => l.Kind == LayerKind.Linear), a.Layers.Count(l => l.Kind == LayerKind.Linear));
+        Assert.Equal(1000, a.Classes);
+        // Conv layers carry the zoo's module paths (BN folded into them by the exporter).
+        Assert.Equal(b.Layers.Where(l => l.Kind == LayerKind.Conv).Select(l => l.Name), a.Layers.Where(l => l.Kind == LayerKind.Conv).Select(l => l.Name));
+    }
+
+    [Fact]
+    public void ConcatSqueezeExciteAndHardswishPatternsAreRecognised()
+    {
+        using var net = OnnxModelProvider.Open(Fixtures.Path("concat-se.onnx")).Build(0);
+        var graph = net.ToGraph();
+        Assert.Single(graph.Layers, l => l.Kind == LayerKind.Concat);
+        var mul = Assert.Single(graph.Layers, l => l.Kind == LayerKind.EltwiseMul);
+        Assert.Equal(new TensorShape(32, 1, 1), graph[mul.Inputs[1]].OutputShape);
+        Assert.Single(graph.Layers, l => l.Kind == LayerKind.Hardswish);   // HardSigmoid·x at opset 11
+        Assert.Single(graph.Layers, l => l.Kind == LayerKind.Hardsigmoid);
+        Assert.Equal(2, net.Nodes.Count(n => n.Op == NodeOp.Linear || n.Op == NodeOp.Conv && n.Groups == 32) );   // matmul+add, depthwise
+        Assert.Equal(10, graph.Classes);
+    }
+
+    [Fact]
+    public void FashionMnistNetworkTrainedInPyTorchKeepsItsTestAccuracy()
+    {
+        var meta = JsonDocument.Parse(File.ReadAllText(Fixtures.Path("fmnist-onnx.json"))).RootElement;
+        var provider = OnnxModelProvider.Open(Fixtures.Path("fmnist-onnx.onnx"));
+        Assert.Equal("fashion-mnist", provider.Info.DefaultDataset);
+        var dataset = Torch.Data.Datasets.Open("fashion-mnist", null, provider.Info.InputShape);
+        using var net = provider.Build(0);
+        var result = ModelEvaluator.Run(net, new Torch.Data.DataSplits(dataset).Test, new Torch.Data.Normalisation(provider.Info.Mean, provider.Info.Std), new PassOptions());
+        Assert.Equal(10000, result.Images);
+        Assert.InRange(result.Top1, meta.GetProperty("testTop1").GetDouble() - 0.05, meta.GetProperty("testTop1").GetDouble() + 0.05);
+    }
+}
