@@ -160,6 +160,16 @@ public class DseTests
     }
 
     [Fact]
+    public void Uram_threshold_keeps_smaller_weight_memories_in_bram()
+    {
+        // No weight memory of ResNet-18 takes 100k BRAM18: with that threshold none moves to URAM.
+        var g = ZooGraphs.ResNet18();
+        var design = Dense.Optimize(g, SparsityProfile.Dense(), Boards.Load("u250"), new DesignOptions { UramMinBram18 = 100_000 });
+        Assert.Equal(0, design.Resources.Uram);
+        Assert.DoesNotContain(design.Notes, n => n.Contains("URAM"));
+    }
+
+    [Fact]
     public void Large_networks_use_uram_on_alveo()
     {
         var g = ZooGraphs.ResNet18();
