@@ -29,6 +29,7 @@ for board in $boards; do
     nice "$hass" run "$work/$name.json" --store "$store" --name "$name" --board "$board" --trials "$trials" > "$work/$name.log" 2>&1
     # Top 10 distinct designs by predicted throughput: trial, predicted img/s, interval and batch latency.
     "$hass" trials "$name" --store "$store" --sort throughput --json 2>/dev/null | python3 bench/fidelity/top.py 10 > "$work/$name.top"
+    if [ ! -s "$work/$name.top" ]; then echo "$name: no trial with a design (see $work/$name.log)"; continue; fi
     while read -r trial predicted interval latency batch clock; do
       measured=$(nice "$hass" board measure "$name" --trial "$trial" --link "tcp:127.0.0.1:$port" --store "$store" \
         --repeats 1 --images 24 --warmup 6 | sed -n 's/^measured *\([0-9.]*\) img\/s.*/\1/p')
