@@ -74,6 +74,8 @@ public static class CostModel
                 double compute = (double)n.Ho * n.Wo * ((double)n.C * n.K / (fine * s)) * (filters / (co * n.G));
                 return Math.Max(compute, Math.Max(dataIn, dataOut));
             }
+            case NodeImplementation.SparseConv or NodeImplementation.PointwiseSparseConv when n.Settings.LaneMax:
+                return LaneModel.Cycles(n, ci, co, cg, fine, wr);
             case NodeImplementation.SparseConv:
             {
                 double workload = (double)n.Ho * n.Wo * ((double)n.C / s) * (filters / (co * n.G));
@@ -83,12 +85,36 @@ public static class CostModel
             case NodeImplementation.PointwiseSparseConv:
             {
                 double workload = (double)n.Ho * n.Wo * ((double)n.C / s) * (filters / (co * n.G));
-                double skipped = Math.Min(n.MeanZeroFraction, 1.0 - 1.0 / s);
-                return Math.Ceiling(Math.Max(workload * (1 - skipped), Math.Max(dataIn, dataOut)) - 1e-9);
+                return Math.Ceiling(Math.Max(workload * PointwiseBusyFraction(n, s), Math.Max(dataIn, dataOut)) - 1e-9);
             }
             default:
                 throw new InvalidOperationException($"{n} is not a weight layer");
         }
+    }
+
+    /// <summary>
+    /// Pointwise sparse, average figure: the naive streams cut into clusters of S/clusters streams (clusters = the largest
+    /// divisor of S not above the option), each skipping its mean zero fraction clipped at 1 − 1/(S/clusters); the
+    /// slowest cluster sets the pace. Without all-zero skipping nothing is skipped.
+    /// </summary>
+    private static double PointwiseBusyFraction(Node n, int s)
+    {
+        if (!n.Settings.SkipAllZeroWindows) return 1.0;
+        int clusters = Math.Max(1, Math.Min(n.Settings.PointwiseClusters, s));
+        while (s % clusters != 0) clusters--;
+        int per = s / clusters;
+        if (clusters == 1) return 1 - Math.Min(n.MeanZeroFraction, 1.0 - 1.0 / s);
+        var hist = n.Histogram ?? throw new InvalidOperationException($"{n} has no histogram");
+        double busiest = 0;
+        for (int k = 0; k < clusters; k++)
+        {
+            double zeros = 0;
+            int channels = 0;
+            for (int stream = k * per; stream < (k + 1) * per; stream++)
+                for (int c = stream; c < n.C; c += s) { zeros += hist[c][1]; channels++; }
+            busiest = Math.Max(busiest, 1 - Math.Min(zeros / channels, 1.0 - 1.0 / per));
+        }
+        return busiest;
     }
 
     /// <summary>
@@ -128,7 +154,7 @@ public static class CostModel
         int k = n.K;
         var cyclesPerBin = new double[k + 1];
         for (int z = 0; z < k; z++) cyclesPerBin[z] = CeilDiv(k - z, fine);
-        cyclesPerBin[k] = 0; // all-zero windows are skipped
+        cyclesPerBin[k] = n.Settings.SkipAllZeroWindows ? 0 : 1;
         var expected = new double[n.C];
         for (int c = 0; c < n.C; c++)
         {
@@ -205,13 +231,14 @@ public static class CostModel
         if (n.Layer.HasBias)
         {
             r += new Resources(0, 0, 0, 0.8 * co * cg * Dw, 2.2 * co * cg * Dw);
-            r += Memory(CeilDiv(filters, (long)co * cg), (long)Aw * co * cg, false);
+            r += Memory(CeilDiv(filters, (long)co * cg), (long)Aw * co * cg, false, n.Settings.LutramMaxDepth);
         }
 
         // Weights: depth D = weights/(lanes·fine); packed (dense) one D×(ww·lanes·fine) array, unpacked (sparse) one per multiplier.
         long weights = filters * (n.C / n.G) * n.K;
         long depth = CeilDiv(weights, multipliers);
-        var weightMemory = sparse ? Memory(depth, Ww, uram).Times(multipliers) : Memory(depth, Ww * multipliers, uram);
+        long lutramDepth = n.Settings.LutramMaxDepth;
+        var weightMemory = sparse ? Memory(depth, Ww, uram, lutramDepth).Times(multipliers) : Memory(depth, Ww * multipliers, uram, lutramDepth);
         r += weightMemory;
         return new NodeCost(cycles, n.Implementation == NodeImplementation.Linear ? ci : s,
             n.Implementation == NodeImplementation.Linear ? co : co * cg, r, weightMemory.Bram18, weightMemory.Uram);
@@ -225,11 +252,11 @@ public static class CostModel
     /// (under 1024 bits) or at most <see cref="MaxLutramDepth"/> deep (a shallow, wide memory would waste a BRAM18
     /// per 36 bits of width).
     /// </summary>
-    public static Resources Memory(long depth, long width, bool uram)
+    public static Resources Memory(long depth, long width, bool uram, long lutramMaxDepth = MaxLutramDepth)
     {
         if (depth <= 0 || width <= 0) return default;
         if (uram) return new Resources(0, 0, UramArray(depth, width), 0, 0);
-        long bram = depth <= MaxLutramDepth ? 0 : BramMemory(depth, width);
+        long bram = depth <= lutramMaxDepth ? 0 : BramMemory(depth, width);
         return bram > 0 ? new Resources(0, bram, 0, 0, 0) : new Resources(0, 0, 0, LutramMemory(depth, width), 0);
     }
 
@@ -282,7 +309,7 @@ public static class CostModel
     {
         // Corrected latency: every one of the H·W·C/coarse words passes through (the reference uses C/coarse).
         double cycles = (double)n.H * n.W * n.C / coarse;
-        var r = Memory(n.C / coarse, Aw, false).Times(coarse);
+        var r = Memory(n.C / coarse, Aw, false, n.Settings.LutramMaxDepth).Times(coarse);
         r.Lut += coarse * 28.0 * Aw;
         r.Ff += coarse * 2.0 * Aw;
         r.Dsp += coarse * DspPerMultiplier(Dw, Aw);

@@ -26,7 +26,7 @@ public sealed class DataflowBackend : IAcceleratorBackend
     public HardwareDesign Optimize(NetworkGraph graph, SparsityProfile profile, BoardSpec board, DesignOptions options, CancellationToken cancellationToken = default)
     {
         CheckInputs(board, options);
-        var net = NetworkModel.Build(graph, profile, sparse, options.DenseBelowSparsity);
+        var net = NetworkModel.Build(graph, profile, sparse, options);
         var unit = new LayerFolding[net.Nodes.Count];
         Array.Fill(unit, LayerFolding.Unit);
         List<PartitionState>? best = null;
@@ -76,7 +76,7 @@ public sealed class DataflowBackend : IAcceleratorBackend
     {
         CheckInputs(board, options);
         ArgumentNullException.ThrowIfNull(folding);
-        var net = NetworkModel.Build(graph, profile, sparse, options.DenseBelowSparsity);
+        var net = NetworkModel.Build(graph, profile, sparse, options);
         var given = new LayerFolding[net.Nodes.Count];
         Array.Fill(given, LayerFolding.Unit);
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -121,20 +121,18 @@ public sealed class DataflowBackend : IAcceleratorBackend
             var s = partitions[p];
             var net = s.Network;
             var (b, interval) = s.Bottleneck();
+            double depth;
+            if (net.Nodes[0].Settings.LaneMax)
+            {
+                // The row pipeline gives the interval with the stalls of uneven rows and the fill latency of one image.
+                var pipeline = RowPipeline.Simulate(s, m => RowCyclesOf(s, m));
+                interval = Math.Max(interval, pipeline.IntervalCycles);
+                depth = Math.Max(0, pipeline.FirstImageCycles - interval);
+            }
+            else depth = FillFractionDepth(s) * interval;
             double slowDown = Math.Max(1.0, s.BandwidthFloorCycles(options) / interval);
             double effective = interval * slowDown;
-            // Pipeline depth: the deepest chain of fill fractions (each in image periods) times the interval.
-            var arrival = new double[net.Nodes.Count];
-            double deepest = 0;
-            foreach (var m in s.Members)
-            {
-                var node = net.Nodes[m];
-                double a = 0;
-                foreach (var i in node.Inputs) if (s.Inside[i]) a = Math.Max(a, arrival[i]);
-                arrival[m] = a + node.FillFraction;
-                deepest = Math.Max(deepest, arrival[m]);
-            }
-            double depth = deepest * effective;
+            depth *= slowDown;
             int wr = s.WeightsReloadingNode >= 0 ? s.Wr[s.WeightsReloadingNode] : 1;
             double reload = 0;
             if (wr > 1)
@@ -154,6 +152,38 @@ public sealed class DataflowBackend : IAcceleratorBackend
         double perBatchSeconds = computeSeconds + (count > 1 ? count * board.ReconfigurationSeconds : 0);
         double latency = computeSeconds + (count - 1) * board.ReconfigurationSeconds;
         return (options.BatchSize / perBatchSeconds, latency, timings);
+    }
+
+    /// <summary>The deepest chain of fill fractions (each in image periods): the pipeline depth of the average figure.</summary>
+    private static double FillFractionDepth(PartitionState s)
+    {
+        var arrival = new double[s.Network.Nodes.Count];
+        double deepest = 0;
+        foreach (var m in s.Members)
+        {
+            var node = s.Network.Nodes[m];
+            double a = 0;
+            foreach (var i in node.Inputs) if (s.Inside[i]) a = Math.Max(a, arrival[i]);
+            arrival[m] = a + node.FillFraction;
+            deepest = Math.Max(deepest, arrival[m]);
+        }
+        return deepest;
+    }
+
+    /// <summary>Expected cycles of each output row of member m: the lane-aware rows of a sparse conv, else its cycles spread evenly.</summary>
+    private static double[] RowCyclesOf(PartitionState s, int m)
+    {
+        var node = s.NodeAt(m);
+        int rows = Math.Max(1, node.Ho);
+        if (node.IsSparse && node.Settings.LaneMax)
+        {
+            var f = s.FoldingOf(m);
+            var cycles = LaneModel.RowCycles(node, f.CoarseIn, f.CoarseOut, f.CoarseGroup, f.Fine, f.WeightsReloading);
+            double io = s.IoCycles(m, s.CostOf(m)) / rows;
+            for (int r = 0; r < cycles.Length; r++) cycles[r] = Math.Max(cycles[r], io);
+            return cycles;
+        }
+        return Enumerable.Repeat(s.EffectiveCycles(m) / rows, rows).ToArray();
     }
 
     private HardwareDesign Assemble(NetworkModel net, BoardSpec board, DesignOptions options, List<PartitionState> partitions, bool searched)

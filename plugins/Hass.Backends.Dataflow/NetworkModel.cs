@@ -60,6 +60,12 @@ public sealed class Node
     public bool HasBroadcastInput { get; internal set; }
     /// <summary>Mean over channels of the zero fraction (pointwise sparse only).</summary>
     public double MeanZeroFraction { get; init; }
+    /// <summary>Ho×C×(K+1) per-row histogram (sparse only; null when the profile has none: rows are then taken as equal).</summary>
+    public double[][][]? RowHistogram { get; init; }
+    /// <summary>C×(F/G) mean non-zero products per (channel, filter) (sparse only; null: the lanes are taken as equal).</summary>
+    public double[][]? FilterNonZeros { get; init; }
+    /// <summary>The cost-model options this node is evaluated with.</summary>
+    public CostSettings Settings { get; internal set; } = CostSettings.Default;
 
     /// <summary>Fraction of an image period between the first input word and the first output word.</summary>
     public double FillFraction { get; internal set; }
@@ -80,6 +86,7 @@ public sealed class Node
 
     internal readonly Dictionary<long, NodeCost> CostCache = new();
     internal SparseOrder?[]? SparseOrders;
+    internal readonly LaneCache Lanes = new();
 
     /// <summary>Feasible weights-reloading factors: divisors of F/(G·co).</summary>
     public int[] WeightsReloadingFor(int coarseOut) => IsWeightLayer ? ResourcePrimitives.Divisors(F / G / coarseOut) : [1];
@@ -136,8 +143,16 @@ public sealed class NetworkModel
     /// ≥ <paramref name="denseBelowSparsity"/> becomes a sparse conv (1×1: pointwise sparse); layers without a
     /// histogram are dense.
     /// </summary>
-    public static NetworkModel Build(NetworkGraph graph, SparsityProfile profile, bool sparse, double denseBelowSparsity)
+    /// <remarks>This overload keeps fpgaConvNet's average sparse figure (the reference model's behaviour).</remarks>
+    public static NetworkModel Build(NetworkGraph graph, SparsityProfile profile, bool sparse, double denseBelowSparsity) =>
+        Build(graph, profile, sparse, new DesignOptions { DenseBelowSparsity = denseBelowSparsity, SparseCycles = DesignOptions.AverageCycles });
+
+    /// <summary>Builds the model with the cost-model settings of <paramref name="options"/>.</summary>
+    public static NetworkModel Build(NetworkGraph graph, SparsityProfile profile, bool sparse, DesignOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = CostSettings.From(options);
+        double denseBelowSparsity = options.DenseBelowSparsity;
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(profile);
         if (graph.Layers.Count == 0) throw new ArgumentException($"graph '{graph.Name}' has no layers");
@@ -160,10 +175,12 @@ public sealed class NetworkModel
             histograms.TryGetValue(layer.Name, out var sparsity);
             var node = CreateNode(nodes.Count, layer, inputs, nodes, sparse ? sparsity : null, denseBelowSparsity);
             node.Inputs = inputs;
+            node.Settings = settings;
             if (node.IsSparse)
             {
                 node.DenseAlternative = CreateConv(node.Index, layer, null, denseBelowSparsity);
                 node.DenseAlternative.Inputs = inputs;
+                node.DenseAlternative.Settings = settings;
             }
             node.HasBroadcastInput = layer.Kind == LayerKind.EltwiseMul && inputs.Length == 2
                 && nodes[inputs[1]].Ho * nodes[inputs[1]].Wo == 1 && layer.InputShape.Rows * layer.InputShape.Cols > 1;
@@ -296,7 +313,8 @@ public sealed class NetworkModel
         int hp = inS.Rows + layer.PadTop + layer.PadBottom, wp = inS.Cols + layer.PadLeft + layer.PadRight;
         CheckWindowShape(layer, hp, wp);
         var impl = NodeImplementation.DenseConv;
-        double[][]? hist = null;
+        double[][]? hist = null, filterNonZeros = null;
+        double[][][]? rowHist = null;
         double meanZero = 0;
         if (sparsity is not null)
         {
@@ -305,6 +323,7 @@ public sealed class NetworkModel
             {
                 impl = k == 1 ? NodeImplementation.PointwiseSparseConv : NodeImplementation.SparseConv;
                 hist = sparsity.Histogram;
+                (rowHist, filterNonZeros) = LaneStatistics(layer, sparsity);
                 if (k == 1)
                 {
                     double sum = 0;
@@ -326,8 +345,19 @@ public sealed class NetworkModel
             Kh = layer.KernelRows, Kw = layer.KernelCols, G = g,
             CoarseIn = ResourcePrimitives.Divisors(c / g), CoarseOut = ResourcePrimitives.Divisors(f / g),
             CoarseGroup = ResourcePrimitives.Divisors(g), Fine = fine,
-            Histogram = hist, MeanZeroFraction = meanZero,
+            Histogram = hist, MeanZeroFraction = meanZero, RowHistogram = rowHist, FilterNonZeros = filterNonZeros,
         };
+    }
+
+    /// <summary>The profile's per-row histogram and per-filter table, checked against the layer's shape.</summary>
+    private static (double[][][]?, double[][]?) LaneStatistics(Layer layer, LayerSparsity s)
+    {
+        int rows = layer.OutputShape.Rows, channels = layer.InputShape.Channels, filters = layer.OutputShape.Channels / layer.Groups, bins = layer.KernelSize + 1;
+        if (s.RowHistogram is { } r && (r.Length != rows || r.Any(row => row is null || row.Length != channels || row.Any(b => b is null || b.Length != bins))))
+            throw new ArgumentException($"sparsity profile, layer '{layer.Name}': rowHistogram must be {rows}×{channels}×{bins} (output rows × input channels × K+1); re-profile the model for this graph");
+        if (s.FilterNonZeros is { } f && (f.Length != channels || f.Any(row => row is null || row.Length != filters)))
+            throw new ArgumentException($"sparsity profile, layer '{layer.Name}': filterNonZeros must be {channels}×{filters} (input channels × filters per group); re-profile the model for this graph");
+        return (s.RowHistogram, s.FilterNonZeros);
     }
 
     private static void ValidateHistogram(Layer layer, LayerSparsity s)

@@ -208,7 +208,8 @@ public sealed class PartitionState
         CostModel.Evaluate(dense ? Network.Nodes[m].DenseAlternative! : Network.Nodes[m], ci, co, cg, fine, wr, uram);
 
     /// <summary>True when node m's weights could live in URAM (a weight layer on a board with URAM).</summary>
-    internal bool CanUseUram(int m) => Budget.Uram > 0 && Network.Nodes[m].IsWeightLayer;
+    internal bool CanUseUram(int m) => Budget.Uram > 0 && Network.Nodes[m].IsWeightLayer
+        && (Uram[m] || Cost[m].WeightMemoryBram18 >= Network.Nodes[m].Settings.UramMinBram18);
 
     /// <summary>Applies a folding to node m and updates the totals.</summary>
     internal void Apply(int m, int ci, int co, int cg, int fine, int wr) => Apply(m, ci, co, cg, fine, wr, Uram[m], DenseImpl[m]);
@@ -240,7 +241,8 @@ public sealed class PartitionState
     private void PlaceWeightsInUram()
     {
         if (Budget.Uram <= 0 || total.Bram18 <= Budget.Bram18) return;
-        var candidates = Members.Where(m => Network.Nodes[m].IsWeightLayer && Cost[m].WeightMemoryBram18 > 0)
+        var candidates = Members.Where(m => Network.Nodes[m].IsWeightLayer && Cost[m].WeightMemoryBram18 > 0
+                && Cost[m].WeightMemoryBram18 >= Network.Nodes[m].Settings.UramMinBram18)
             .OrderByDescending(m => Cost[m].WeightMemoryBram18).ThenBy(m => m).ToList();
         foreach (var m in candidates)
         {

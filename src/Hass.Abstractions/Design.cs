@@ -99,4 +99,19 @@ public sealed record DesignOptions
     public bool AllowWeightsReloading { get; init; } = true;
     /// <summary>Mean sparsity below which a layer stays dense (fpgaConvNet: 0.1).</summary>
     public double DenseBelowSparsity { get; init; } = 0.1;
+    /// <summary>
+    /// Sparse convolution cycle figure: <see cref="LaneMaxCycles"/> (the slowest vector-dot lane of every output row, from
+    /// the profile's per-row and per-filter statistics) or <see cref="AverageCycles"/> (fpgaConvNet's average over streams).
+    /// </summary>
+    public string SparseCycles { get; init; } = LaneMaxCycles;
+    public const string LaneMaxCycles = "lane-max";
+    public const string AverageCycles = "average";
+    /// <summary>Whether the sparse vector dot skips windows whose products are all zero (0 cycles) or spends one cycle on them.</summary>
+    public bool SkipAllZeroWindows { get; init; } = true;
+    /// <summary>Pointwise sparse layers: streams balanced in this many clusters (fpgaConvNet's parser: 1; only the average figure).</summary>
+    public int PointwiseClusters { get; init; } = 1;
+    /// <summary>Memories at most this deep are distributed LUTRAM instead of BRAM.</summary>
+    public int LutramMaxDepth { get; init; } = 64;
+    /// <summary>A weight memory moves to URAM (when BRAM is over budget) only if it takes at least this many BRAM18.</summary>
+    public int UramMinBram18 { get; init; } = 1;
 }

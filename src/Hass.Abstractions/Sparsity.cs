@@ -16,6 +16,17 @@ public sealed record LayerSparsity
     public double ActivationDensity { get; init; } = 1;
     /// <summary>Fraction of zero products among all window products (padding included).</summary>
     public double EffectiveSparsity { get; init; }
+    /// <summary>
+    /// Ho×C×(K+1), optional: entry [r][c][z] = fraction of channel c's (window, filter) pairs that lie in output row r
+    /// and have z zero products. Summed over rows it is <see cref="Histogram"/>. The lane-aware cost model uses it
+    /// for the row-by-row cost (rows resynchronise the lanes).
+    /// </summary>
+    public double[][][]? RowHistogram { get; init; }
+    /// <summary>
+    /// C×(F/groups), optional: entry [c][j] = mean non-zero products per window of channel c against filter j of
+    /// its group (local index). The lane-aware cost model uses it to split a channel's cycles over the output lanes.
+    /// </summary>
+    public double[][]? FilterNonZeros { get; init; }
 
     /// <summary>mean over channels of Σ z·hist[c,z]/K: the parser's mean sparsity (dense below 0.1).</summary>
     public double MeanSparsity()

@@ -24,6 +24,26 @@ public class CampaignFileTests
     }
 
     [Fact]
+    public void Design_options_are_read_from_the_backend_section()
+    {
+        var json = Minimal.Replace("\"backend\": \"toy\"", """
+            "backend": { "name": "toy", "options": { "batchSize": 1, "sparseCycles": "average", "skipAllZeroWindows": false,
+              "denseBelowSparsity": 0.2, "pointwiseClusters": 4, "lutramMaxDepth": 128, "uramMinBram18": 8 } }
+            """);
+        var o = CampaignLoader.Parse(json, "test").Backend.Options;
+        Assert.Equal(1, o.BatchSize);
+        Assert.Equal("average", o.SparseCycles);
+        Assert.False(o.SkipAllZeroWindows);
+        Assert.Equal(0.2, o.DenseBelowSparsity);
+        Assert.Equal(4, o.PointwiseClusters);
+        Assert.Equal(128, o.LutramMaxDepth);
+        Assert.Equal(8, o.UramMinBram18);
+        var defaults = CampaignLoader.Parse(Minimal, "test").Backend.Options;
+        Assert.Equal("lane-max", defaults.SparseCycles);
+        Assert.True(defaults.SkipAllZeroWindows);
+    }
+
+    [Fact]
     public void Example_synthetic_campaign_parses()
     {
         var spec = CampaignLoader.Load(TestEnvironment.SyntheticCampaign);
@@ -52,6 +72,11 @@ public class CampaignFileTests
     [InlineData("\"budgt\": {}", "budgt: unknown field (did you mean 'budget'?)")]
     [InlineData("\"backend\": { \"name\": \"toy\", \"options\": { \"resourceAllocation\": 1.5 } }", "backend.options.resourceAllocation: must be in (0, 1] (got 1.5)")]
     [InlineData("\"backend\": { \"name\": \"toy\", \"options\": { \"batchSize\": 0 } }", "backend.options.batchSize: must be in [1, 1048576] (got 0)")]
+    [InlineData("\"backend\": { \"name\": \"toy\", \"options\": { \"sparseCycles\": \"median\" } }", "backend.options.sparseCycles: 'median' is not a sparse cycle figure; use lane-max or average")]
+    [InlineData("\"backend\": { \"name\": \"toy\", \"options\": { \"pointwiseClusters\": 0 } }", "backend.options.pointwiseClusters: must be in [1, 65536] (got 0)")]
+    [InlineData("\"backend\": { \"name\": \"toy\", \"options\": { \"skipAllZeroWindows\": 1 } }", "backend.options.skipAllZeroWindows: must be true or false")]
+    [InlineData("\"backend\": { \"name\": \"toy\", \"options\": { \"lutramMaxDepth\": -1 } }", "backend.options.lutramMaxDepth: must be in [0, 1048576] (got -1)")]
+    [InlineData("\"backend\": { \"name\": \"toy\", \"options\": { \"uramMinBram18\": 0 } }", "backend.options.uramMinBram18: must be in [1, 1048576] (got 0)")]
     [InlineData("\"dataset\": { \"searchImages\": 0 }", "dataset.searchImages: must be in [1, 10000000] (got 0)")]
     [InlineData("\"earlyStop\": { \"dropFactor\": 0.5 }", "earlyStop.dropFactor: must be in [1, 1000] (got 0.5)")]
     [InlineData("\"maxConsecutiveFailures\": 0", "maxConsecutiveFailures: must be in [1, 1000] (got 0)")]

@@ -55,6 +55,11 @@ public class ModelEvaluatorTests
                 double total = Enumerable.Range(0, layer.KernelSize + 1).Sum(z => (double)direct[c, z]);
                 for (int z = 0; z <= layer.KernelSize; z++) Assert.Equal(direct[c, z] / total, layer.Histogram[c][z], 12);
                 Assert.Equal(1.0, layer.Histogram[c].Sum(), 12);
+                // The per-row histogram splits the channel histogram by output row; the filters' mean non-zero
+                // products average to the channel's.
+                for (int z = 0; z <= layer.KernelSize; z++) Assert.Equal(layer.Histogram[c][z], layer.RowHistogram!.Sum(row => row[c][z]), 12);
+                double meanNonZero = Enumerable.Range(0, layer.KernelSize + 1).Sum(z => (layer.KernelSize - z) * layer.Histogram[c][z]);
+                Assert.Equal(meanNonZero, layer.FilterNonZeros![c].Average(), 10);
             }
             Assert.InRange(layer.EffectiveSparsity, 0, 1);
         }

@@ -13,12 +13,17 @@ public class WindowZeroHistogramTests
         return v;
     }
 
+    /// <summary>Brute-force counts: [c, z], per output row [r, c, z], and non-zero products per (channel, filter of its group).</summary>
+    private sealed record Expected(long[,] Histogram, long[,,] Rows, long[,] FilterNonZeros);
+
     /// <summary>Direct count over every window and every filter of the channel's group, padding zeros included.</summary>
-    private static long[,] BruteForce(float[] x, int n, int c, int h, int w, float[] wt, int f, int k, int stride, int pad, int groups)
+    private static Expected BruteForce(float[] x, int n, int c, int h, int w, float[] wt, int f, int k, int stride, int pad, int groups)
     {
         int cg = c / groups, fg = f / groups;
         int ho = (h + 2 * pad - k) / stride + 1, wo = (w + 2 * pad - k) / stride + 1;
         var hist = new long[c, k * k + 1];
+        var rows = new long[ho, c, k * k + 1];
+        var nonZeros = new long[c, fg];
         for (int b = 0; b < n; b++)
             for (int ch = 0; ch < c; ch++)
             {
@@ -37,9 +42,27 @@ public class WindowZeroHistogramTests
                                     if (a * weight == 0) zeros++;
                                 }
                             hist[ch, zeros]++;
+                            rows[r, ch, zeros]++;
+                            nonZeros[ch, filter - g * fg] += k * k - zeros;
                         }
             }
-        return hist;
+        return new Expected(hist, rows, nonZeros);
+    }
+
+    private static void AssertEqual(Expected expected, WindowCounts counts)
+    {
+        int channels = expected.Histogram.GetLength(0), bins = expected.Histogram.GetLength(1), rows = expected.Rows.GetLength(0);
+        Assert.Equal(expected.Histogram, WindowZeroHistogram.ToMatrix(counts.Histogram, channels, bins));
+        Assert.Equal(rows, counts.Rows);
+        var actualRows = new long[rows, channels, bins];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < channels; c++)
+                for (int z = 0; z < bins; z++) actualRows[r, c, z] = counts.RowCounts[((long)r * channels + c) * bins + z];
+        Assert.Equal(expected.Rows, actualRows);
+        var actualNonZeros = new long[channels, expected.FilterNonZeros.GetLength(1)];
+        for (int c = 0; c < channels; c++)
+            for (int j = 0; j < actualNonZeros.GetLength(1); j++) actualNonZeros[c, j] = counts.FilterNonZeros(c, j);
+        Assert.Equal(expected.FilterNonZeros, actualNonZeros);
     }
 
     public static TheoryData<int, int, int, int, int, int, int> Cases() => new()
@@ -73,11 +96,12 @@ public class WindowZeroHistogramTests
 
         using var input = tensor(x).reshape(batch, channels, size, size);
         using var weight = tensor(wt).reshape(filters, channels / groups, kernel, kernel);
-        Assert.Equal(expected, WindowZeroHistogram.Count(input, weight, stride, padding, groups));
+        Assert.Equal(expected.Histogram, WindowZeroHistogram.Count(input, weight, stride, padding, groups));
+        AssertEqual(expected, WindowZeroHistogram.CountAll(input, weight, stride, padding, groups));
         // Tiny chunks exercise the channel and image chunking.
-        Assert.Equal(expected, WindowZeroHistogram.Count(input, weight, stride, padding, groups, maxElements: 7));
-        Assert.Equal(expected, DirectWindowCounter.Count(input, weight, stride, padding, groups));
-        Assert.Equal(expected, WindowZeroHistogram.CountByMaskConvolution(input, weight, stride, padding, groups, maxElements: 11));
+        AssertEqual(expected, WindowZeroHistogram.CountAll(input, weight, stride, padding, groups, maxElements: 7));
+        Assert.Equal(expected.Histogram, DirectWindowCounter.Count(input, weight, stride, padding, groups));
+        AssertEqual(expected, WindowZeroHistogram.CountByMaskConvolution(input, weight, stride, padding, groups, maxElements: 11));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class DesignCommand : ICliCommand
     public Command Build(CommandRunner run)
     {
         var cmd = new Command("design", "Design an accelerator for one network on one board and print it per layer");
-        foreach (var o in new Option[] { Graph, Model, Profile, Board, Backend, Folding, Json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Graph, Model, Profile, Board, Backend, Folding, Json }.Concat(DesignOptionArguments.All)) cmd.Options.Add(o);
         cmd.SetAction(run((ctx, ct) =>
         {
             var catalog = ctx.LoadPlugins();
@@ -49,7 +49,7 @@ public sealed class DesignCommand : ICliCommand
                 graph = evaluator.Graph;
             }
             var profile = ctx.Parse.GetValue(Profile) is { } pp ? ReadJson<SparsityProfile>(pp, "--profile") : SparsityProfile.Dense(graph.Name);
-            var options = new DesignOptions();
+            var options = DesignOptionArguments.Read(ctx.Parse);
             var design = ctx.Parse.GetValue(Folding) is { } fp
                 ? backend.Evaluate(graph, profile, board, ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding"), options)
                 : backend.Optimize(graph, profile, board, options, ct);

@@ -44,6 +44,15 @@ public sealed class ReportCommand : ICliCommand
         if (report.Best is { } b)
             ctx.Out.WriteLine($"best feasible: trial {b.Number}, {b.Throughput:F1} img/s, top-1 {b.Accuracy:F2}%; {report.Pareto.Count} Pareto points; " +
                               $"cache hits: evaluation {report.EvaluationCacheHits}, design {report.DesignCacheHits}");
+        var measured = report.Measurements.Where(m => m.Measured > 0).ToList();
+        if (measured.Count > 0)
+        {
+            var table = new Table().AddColumns("design", "board", "predicted img/s", "measured img/s", "predicted/measured");
+            foreach (var m in measured)
+                table.AddRow(m.DesignHash[..Math.Min(12, m.DesignHash.Length)], Markup.Escape(m.BoardId), $"{m.Predicted:F1}", $"{m.Measured:F1}", $"{m.Predicted / m.Measured:F3}");
+            ctx.Out.Write(table);
+            ctx.Out.WriteLine($"{measured.Count} measured design(s): largest |predicted/measured − 1| = {measured.Max(m => Math.Abs(m.Predicted / m.Measured - 1)):P1}");
+        }
     }
 
     public Command Build(CommandRunner run)

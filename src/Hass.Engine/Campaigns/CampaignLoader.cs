@@ -151,11 +151,24 @@ public static class CampaignLoader
                 AllowPartitions = opt.Bool("allowPartitions") ?? options.AllowPartitions,
                 AllowWeightsReloading = opt.Bool("allowWeightsReloading") ?? options.AllowWeightsReloading,
                 DenseBelowSparsity = opt.Number("denseBelowSparsity", 0, 1) ?? options.DenseBelowSparsity,
+                SparseCycles = SparseCyclesOption(opt) ?? options.SparseCycles,
+                SkipAllZeroWindows = opt.Bool("skipAllZeroWindows") ?? options.SkipAllZeroWindows,
+                PointwiseClusters = opt.Int("pointwiseClusters", 1, 1 << 16) ?? options.PointwiseClusters,
+                LutramMaxDepth = opt.Int("lutramMaxDepth", 0, 1 << 20) ?? options.LutramMaxDepth,
+                UramMinBram18 = opt.Int("uramMinBram18", 1, 1 << 20) ?? options.UramMinBram18,
             };
             opt.RejectUnknown();
         }
         o.RejectUnknown();
         return name is null ? null : new BackendChoice { Name = name, Options = options };
+    }
+
+    private static string? SparseCyclesOption(JsonFieldReader opt)
+    {
+        var text = opt.String("sparseCycles");
+        if (text is null || text is DesignOptions.LaneMaxCycles or DesignOptions.AverageCycles) return text;
+        opt.Error("sparseCycles", $"'{text}' is not a sparse cycle figure; use {DesignOptions.LaneMaxCycles} or {DesignOptions.AverageCycles}");
+        return null;
     }
 
     private static ObjectiveSpec ReadObjective(JsonFieldReader r)

@@ -10,10 +10,16 @@ namespace Hass.Torch.Evaluation;
 /// </summary>
 public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistogram.DefaultMaxElements)
 {
-    private sealed class LayerState(WindowZeroHistogram.WeightPatterns patterns)
+    /// <summary>
+    /// Largest per-row histogram plus per-filter table (values per layer) kept in a profile; larger layers (ImageNet
+    /// scale) keep only the channel histogram and the cost model falls back to the average figure for them.
+    /// </summary>
+    public const long MaxLaneStatisticsValues = 1L << 16;
+
+    private sealed class LayerState(WindowZeroHistogram.WeightPatterns patterns, int rows)
     {
         public WindowZeroHistogram.WeightPatterns Patterns { get; } = patterns;
-        public long[] Counts { get; } = new long[patterns.Channels * (patterns.KernelSize + 1)];
+        public WindowCounts Counts { get; } = new(patterns, rows);
         public long ActivationNonZero;
         public long Activations;
     }
@@ -23,7 +29,10 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
     public void Observe(NetNode conv, Tensor input)
     {
         if (!_layers.TryGetValue(conv.Name, out var state))
-            _layers[conv.Name] = state = new LayerState(WindowZeroHistogram.Prepare(conv.Weight, conv.Groups));
+        {
+            var patterns = WindowZeroHistogram.Prepare(conv.Weight, conv.Groups);
+            _layers[conv.Name] = state = new LayerState(patterns, WindowZeroHistogram.OutputRows(patterns, input.shape[2], conv.Stride, conv.Padding));
+        }
         state.ActivationNonZero += input.count_nonzero().item<long>();
         state.Activations += input.numel();
         WindowZeroHistogram.Accumulate(input, state.Patterns, conv.Stride, conv.Padding, state.Counts, maxElementsPerChunk);
@@ -45,17 +54,20 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
         foreach (var node in model.Nodes.Where(n => n.Op == NodeOp.Conv && _layers.ContainsKey(n.Name)))
         {
             var s = _layers[node.Name];
+            var counts = s.Counts.Histogram;
             int k = s.Patterns.KernelSize, channels = s.Patterns.Channels;
             var histogram = new double[channels][];
+            var rowTotals = new long[channels];
             double zeroProducts = 0, products = 0;
             for (int c = 0; c < channels; c++)
             {
                 long rowTotal = 0;
-                for (int z = 0; z <= k; z++) rowTotal += s.Counts[c * (k + 1) + z];
+                for (int z = 0; z <= k; z++) rowTotal += counts[c * (k + 1) + z];
+                rowTotals[c] = rowTotal;
                 histogram[c] = new double[k + 1];
                 for (int z = 0; z <= k; z++)
                 {
-                    long count = s.Counts[c * (k + 1) + z];
+                    long count = counts[c * (k + 1) + z];
                     histogram[c][z] = rowTotal == 0 ? 0 : (double)count / rowTotal;
                     zeroProducts += (double)z * count;
                 }
@@ -69,8 +81,45 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
                 WeightDensity = s.Patterns.Weights == 0 ? 1 : (double)s.Patterns.NonZeroWeights / s.Patterns.Weights,
                 ActivationDensity = s.Activations == 0 ? 1 : (double)s.ActivationNonZero / s.Activations,
                 EffectiveSparsity = products == 0 ? 0 : zeroProducts / products,
+                RowHistogram = KeepsLaneStatistics(s.Counts) ? RowHistogram(s.Counts, rowTotals) : null,
+                FilterNonZeros = KeepsLaneStatistics(s.Counts) ? FilterNonZeros(s.Counts, rowTotals) : null,
             });
         }
         return new SparsityProfile { Model = model.ModelName, Images = images, FixedPoint16 = model.FixedPointActivations, Layers = layers };
+    }
+
+    private static bool KeepsLaneStatistics(WindowCounts c) =>
+        (long)c.Rows * c.Channels * (c.KernelSize + 1) + (long)c.Channels * c.FiltersPerGroup <= MaxLaneStatisticsValues;
+
+    /// <summary>[r][c][z]: row r's share of channel c's (window, filter) pairs with z zero products.</summary>
+    private static double[][][] RowHistogram(WindowCounts counts, long[] channelTotals)
+    {
+        int k = counts.KernelSize, channels = counts.Channels;
+        var rows = new double[counts.Rows][][];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            rows[r] = new double[channels][];
+            for (int c = 0; c < channels; c++)
+            {
+                var bins = rows[r][c] = new double[k + 1];
+                if (channelTotals[c] == 0) continue;
+                for (int z = 0; z <= k; z++) bins[z] = (double)counts.RowCounts[((long)r * channels + c) * (k + 1) + z] / channelTotals[c];
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>[c][j]: mean non-zero products per window of channel c against filter j of its group.</summary>
+    private static double[][] FilterNonZeros(WindowCounts counts, long[] channelTotals)
+    {
+        int filters = counts.FiltersPerGroup;
+        var table = new double[counts.Channels][];
+        for (int c = 0; c < table.Length; c++)
+        {
+            table[c] = new double[filters];
+            long windows = filters == 0 ? 0 : channelTotals[c] / filters;
+            for (int j = 0; j < filters && windows > 0; j++) table[c][j] = (double)counts.FilterNonZeros(c, j) / windows;
+        }
+        return table;
     }
 }

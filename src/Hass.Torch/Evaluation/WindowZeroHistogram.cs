@@ -24,10 +24,10 @@ public static class WindowZeroHistogram
     /// <summary>Kernel-mask patterns of a weight tensor, prepared once per pass.</summary>
     public sealed class WeightPatterns
     {
-        internal WeightPatterns(int channels, int kernelRows, int kernelCols, ulong[][] masks, long[][] multiplicity, byte[][][] maskBits, long nonZeroWeights, long weights)
+        internal WeightPatterns(int channels, int kernelRows, int kernelCols, ulong[][] masks, long[][] multiplicity, byte[][][] maskBits, int[][] filterPattern, long nonZeroWeights, long weights)
         {
             Channels = channels; KernelRows = kernelRows; KernelCols = kernelCols;
-            Masks = masks; Multiplicity = multiplicity; MaskBits = maskBits; NonZeroWeights = nonZeroWeights; Weights = weights;
+            Masks = masks; Multiplicity = multiplicity; MaskBits = maskBits; FilterPattern = filterPattern; NonZeroWeights = nonZeroWeights; Weights = weights;
         }
         public int Channels { get; }
         public int KernelRows { get; }
@@ -39,6 +39,9 @@ public static class WindowZeroHistogram
         internal ulong[][] Masks { get; }
         internal long[][] Multiplicity { get; }
         internal byte[][][] MaskBits { get; }
+        /// <summary>Per channel: the pattern slot of each filter of its group (local filter index).</summary>
+        internal int[][] FilterPattern { get; }
+        public int FiltersPerGroup => FilterPattern.Length == 0 ? 0 : FilterPattern[0].Length;
         public long NonZeroWeights { get; }
         public long Weights { get; }
     }
@@ -55,6 +58,7 @@ public static class WindowZeroHistogram
         var masks = new ulong[channels][];
         var multiplicity = new long[channels][];
         var maskBits = new byte[channels][][];
+        var filterPattern = new int[channels][];
         var keyBuffer = new char[k];
         for (int c = 0; c < channels; c++)
         {
@@ -62,19 +66,26 @@ public static class WindowZeroHistogram
             var seen = new Dictionary<string, int>();
             var bits = new List<byte[]>();
             var counts = new List<long>();
+            filterPattern[c] = new int[filtersPerGroup];
             for (int f = group * filtersPerGroup; f < (group + 1) * filtersPerGroup; f++)
             {
                 int offset = (f * channelsPerGroup + local) * k;
                 for (int i = 0; i < k; i++) keyBuffer[i] = (char)('0' + mask[offset + i]);
                 var key = new string(keyBuffer);
-                if (seen.TryGetValue(key, out var slot)) counts[slot]++;
-                else { seen[key] = bits.Count; bits.Add(mask.AsSpan(offset, k).ToArray()); counts.Add(1); }
+                if (!seen.TryGetValue(key, out var slot))
+                {
+                    seen[key] = slot = bits.Count;
+                    bits.Add(mask.AsSpan(offset, k).ToArray());
+                    counts.Add(0);
+                }
+                counts[slot]++;
+                filterPattern[c][f - group * filtersPerGroup] = slot;
             }
             maskBits[c] = [.. bits];
             multiplicity[c] = [.. counts];
             masks[c] = k <= 64 ? bits.Select(ToCode).ToArray() : [];
         }
-        return new WeightPatterns(channels, kh, kw, masks, multiplicity, maskBits, nonZero, mask.LongLength);
+        return new WeightPatterns(channels, kh, kw, masks, multiplicity, maskBits, filterPattern, nonZero, mask.LongLength);
     }
 
     private static ulong ToCode(byte[] bits)
@@ -84,18 +95,24 @@ public static class WindowZeroHistogram
         return code;
     }
 
-    /// <summary>Adds the counts of one batch of inputs (N×C×H×W) to <paramref name="histogram"/> ([C, K+1] flat).</summary>
-    public static void Accumulate(Tensor input, WeightPatterns patterns, int stride, int padding, long[] histogram, long maxElements = DefaultMaxElements)
+    /// <summary>Output rows of the layer for an input of <paramref name="inputRows"/> rows.</summary>
+    public static int OutputRows(WeightPatterns patterns, long inputRows, int stride, int padding) =>
+        (int)((inputRows + 2 * padding - patterns.KernelRows) / stride + 1);
+
+    /// <summary>Adds the counts of one batch of inputs (N×C×H×W) to <paramref name="counts"/>.</summary>
+    public static void Accumulate(Tensor input, WeightPatterns patterns, int stride, int padding, WindowCounts counts, long maxElements = DefaultMaxElements)
     {
         if (input.shape[1] != patterns.Channels) throw new ArgumentException($"input has {input.shape[1]} channels, the weights expect {patterns.Channels}");
-        if (patterns.KernelSize > MaxCodeBits) AccumulateByMaskConvolution(input, patterns, stride, padding, histogram, maxElements);
-        else AccumulateByWindowCodes(input, patterns, stride, padding, histogram, maxElements);
+        if (OutputRows(patterns, input.shape[2], stride, padding) != counts.Rows)
+            throw new ArgumentException($"input of {input.shape[2]} rows gives {OutputRows(patterns, input.shape[2], stride, padding)} output rows, the counts hold {counts.Rows}");
+        if (patterns.KernelSize > MaxCodeBits) AccumulateByMaskConvolution(input, patterns, stride, padding, counts, maxElements);
+        else AccumulateByWindowCodes(input, patterns, stride, padding, counts, maxElements);
     }
 
-    private static void AccumulateByWindowCodes(Tensor input, WeightPatterns patterns, int stride, int padding, long[] histogram, long maxElements)
+    private static void AccumulateByWindowCodes(Tensor input, WeightPatterns patterns, int stride, int padding, WindowCounts counts, long maxElements)
     {
         using var scope = NewDisposeScope();
-        int k = patterns.KernelSize, channels = patterns.Channels;
+        int k = patterns.KernelSize, channels = patterns.Channels, rows = counts.Rows;
         // float32 holds integers exactly up to 2^24; beyond, codes are computed in float64 (exact to 2^53).
         var dtype = k <= 24 ? ScalarType.Float32 : ScalarType.Float64;
         var powers = new double[k];
@@ -103,14 +120,15 @@ public static class WindowZeroHistogram
         long batch = input.shape[0];
         long perImage = input.shape[1] * input.shape[2] * input.shape[3];
         long imagesPerChunk = Math.Clamp(maxElements / Math.Max(1, perImage), 1, batch);
-        // Channel blocks keep channel·2^K inside int64 (only matters for huge kernels).
-        long channelsPerBlock = Math.Min(channels, Math.Max(1, (1L << (62 - k))));
+        // Keys are ((channel·rows + row) << K) + code; channel blocks keep them inside int64 (only matters for huge kernels).
+        long channelsPerBlock = Math.Min(channels, Math.Max(1, (1L << (62 - k)) / rows));
         for (long c0 = 0; c0 < channels; c0 += channelsPerBlock)
         {
             long cs = Math.Min(channelsPerBlock, channels - c0);
             using var block = NewDisposeScope();
             var kernel = tensor(powers).to_type(dtype).reshape(1, 1, patterns.KernelRows, patterns.KernelCols).expand(cs, 1, patterns.KernelRows, patterns.KernelCols).contiguous();
-            var offsets = (arange(0, cs, 1, ScalarType.Int64) * (1L << k)).reshape(1, cs, 1, 1);
+            var offsets = ((arange(0, cs, 1, ScalarType.Int64) * rows).reshape(1, cs, 1, 1) + arange(0, rows, 1, ScalarType.Int64).reshape(1, 1, rows, 1)) * (1L << k);
+            long keySpace = cs * rows * (1L << k);
             for (long b0 = 0; b0 < batch; b0 += imagesPerChunk)
             {
                 using var inner = NewDisposeScope();
@@ -118,57 +136,47 @@ public static class WindowZeroHistogram
                 var mask = input.narrow(0, b0, bs).narrow(1, c0, cs).ne(0).to_type(dtype);
                 var codes = nn.functional.conv2d(mask, kernel, strides: new long[] { stride, stride }, padding: new long[] { padding, padding }, groups: cs);
                 var keys = codes.round_().to_type(ScalarType.Int64).add_(offsets).flatten();
-                if (k <= DenseCodeBits)
+                if (k <= DenseCodeBits && keySpace <= MaxDenseKeys)
                 {
-                    int codesPerChannel = 1 << k;
-                    var counts = bincount(keys, minlength: cs * codesPerChannel).data<long>().ToArray();
-                    for (long c = 0; c < cs; c++)
-                        for (int code = 0; code < codesPerChannel; code++)
-                        {
-                            long n = counts[c * codesPerChannel + code];
-                            if (n != 0) AddWindows(patterns, (int)(c0 + c), (ulong)code, n, histogram);
-                        }
+                    var n = bincount(keys, minlength: keySpace).data<long>().ToArray();
+                    for (long key = 0; key < n.Length; key++)
+                        if (n[key] != 0) AddKey(counts, c0, rows, k, key, n[key]);
                 }
                 else
                 {
-                    var (unique, _, counts) = keys.unique(sorted: true, return_counts: true);
+                    var (unique, _, n) = keys.unique(sorted: true, return_counts: true);
                     var u = unique.data<long>().ToArray();
-                    var n = counts!.data<long>().ToArray();
-                    for (int i = 0; i < u.Length; i++)
-                        AddWindows(patterns, (int)(c0 + (u[i] >> k)), (ulong)(u[i] & ((1L << k) - 1)), n[i], histogram);
+                    var m = n!.data<long>().ToArray();
+                    for (int i = 0; i < u.Length; i++) AddKey(counts, c0, rows, k, u[i], m[i]);
                 }
             }
         }
     }
 
-    /// <summary>Adds <paramref name="windows"/> windows of channel c with activation code <paramref name="code"/>, against every filter.</summary>
-    private static void AddWindows(WeightPatterns patterns, int channel, ulong code, long windows, long[] histogram)
+    private const long MaxDenseKeys = 1L << 22;
+
+    private static void AddKey(WindowCounts counts, long c0, int rows, int k, long key, long windows)
     {
-        int k = patterns.KernelSize;
-        var masks = patterns.Masks[channel];
-        var multiplicity = patterns.Multiplicity[channel];
-        long row = (long)channel * (k + 1);
-        for (int p = 0; p < masks.Length; p++)
-            histogram[row + k - System.Numerics.BitOperations.PopCount(code & masks[p])] += windows * multiplicity[p];
+        long channelRow = key >> k;
+        counts.AddWindows((int)(c0 + channelRow / rows), (int)(channelRow % rows), (ulong)(key & ((1L << k) - 1)), windows);
     }
 
     /// <summary>
     /// The general path (any K): a grouped convolution of the activation masks with each channel's distinct
-    /// weight masks gives the number of non-zero products of every (window, mask); one bincount bins them.
+    /// weight masks gives the number of non-zero products of every (window, mask); one bincount bins them per row.
     /// </summary>
-    private static void AccumulateByMaskConvolution(Tensor input, WeightPatterns patterns, int stride, int padding, long[] histogram, long maxElements)
+    private static void AccumulateByMaskConvolution(Tensor input, WeightPatterns patterns, int stride, int padding, WindowCounts counts, long maxElements)
     {
         using var scope = NewDisposeScope();
-        int k = patterns.KernelSize, p = patterns.PatternsPerChannel, channels = patterns.Channels;
+        int k = patterns.KernelSize, p = patterns.PatternsPerChannel, channels = patterns.Channels, rows = counts.Rows;
         var kernels = new float[channels * p * k];
         for (int c = 0; c < channels; c++)
             for (int s = 0; s < patterns.MaskBits[c].Length; s++)
                 for (int i = 0; i < k; i++) kernels[(c * p + s) * k + i] = patterns.MaskBits[c][s][i];
         var activeMask = input.ne(0).to_type(ScalarType.Float32);
         long batch = input.shape[0];
-        long rowsOut = (input.shape[2] + 2 * padding - patterns.KernelRows) / stride + 1;
         long colsOut = (input.shape[3] + 2 * padding - patterns.KernelCols) / stride + 1;
-        long perChannelImage = p * rowsOut * colsOut;
+        long perChannelImage = p * rows * colsOut;
         long imagesPerChunk = Math.Clamp(maxElements / Math.Max(1, perChannelImage), 1, batch);
         long channelsPerChunk = Math.Clamp(maxElements / Math.Max(1, perChannelImage * imagesPerChunk), 1, channels);
         var allKernels = tensor(kernels).reshape(channels * p, 1, patterns.KernelRows, patterns.KernelCols);
@@ -177,8 +185,9 @@ public static class WindowZeroHistogram
         {
             long cs = Math.Min(channelsPerChunk, channels - c0);
             var chunkKernels = allKernels.narrow(0, c0 * p, cs * p);
-            var bins = new long[cs * p * (k + 1)];
-            using var offsets = arange(0, cs * p * (k + 1), k + 1, ScalarType.Int64).reshape(1, cs * p, 1, 1);
+            // bins[((c·p + s)·rows + r)·(K+1) + z]
+            var bins = new long[cs * p * rows * (k + 1)];
+            using var offsets = ((arange(0, cs * p, 1, ScalarType.Int64) * rows).reshape(1, cs * p, 1, 1) + arange(0, rows, 1, ScalarType.Int64).reshape(1, 1, rows, 1)) * (k + 1);
             for (long b0 = 0; b0 < batch; b0 += imagesPerChunk)
             {
                 using var inner = NewDisposeScope();
@@ -186,35 +195,43 @@ public static class WindowZeroHistogram
                 var masks = activeMask.narrow(0, b0, bs).narrow(1, c0, cs);
                 var nonZeroProducts = nn.functional.conv2d(masks, chunkKernels, strides: new long[] { stride, stride }, padding: new long[] { padding, padding }, groups: cs);
                 var zeros = nonZeroProducts.round_().neg_().add_(k).to_type(ScalarType.Int64);
-                var counts = bincount(zeros.add_(offsets).flatten(), minlength: cs * p * (k + 1)).data<long>();
-                for (int i = 0; i < bins.Length; i++) bins[i] += counts[i];
+                var n = bincount(zeros.add_(offsets).flatten(), minlength: bins.Length).data<long>();
+                for (int i = 0; i < bins.Length; i++) bins[i] += n[i];
             }
             for (long c = 0; c < cs; c++)
-                for (long s = 0; s < patterns.Multiplicity[c0 + c].Length; s++)
-                {
-                    long m = patterns.Multiplicity[c0 + c][s];
-                    for (int z = 0; z <= k; z++)
-                        histogram[(c0 + c) * (k + 1) + z] += m * bins[(c * p + s) * (k + 1) + z];
-                }
+                for (int s = 0; s < patterns.Multiplicity[c0 + c].Length; s++)
+                    for (int r = 0; r < rows; r++)
+                        for (int z = 0; z <= k; z++)
+                        {
+                            long windows = bins[((c * p + s) * rows + r) * (k + 1) + z];
+                            if (windows != 0) counts.AddPattern((int)(c0 + c), s, r, z, windows);
+                        }
         }
     }
 
     /// <summary>One-shot helper: the [C, K+1] counts of one input batch.</summary>
     public static long[,] Count(Tensor input, Tensor weight, int stride, int padding, int groups, long maxElements = DefaultMaxElements)
     {
+        var counts = CountAll(input, weight, stride, padding, groups, maxElements);
+        return ToMatrix(counts.Histogram, counts.Channels, counts.KernelSize + 1);
+    }
+
+    /// <summary>One-shot helper: everything one pass counts (histogram, per-row histogram, per-filter non-zero products).</summary>
+    public static WindowCounts CountAll(Tensor input, Tensor weight, int stride, int padding, int groups, long maxElements = DefaultMaxElements)
+    {
         var patterns = Prepare(weight, groups);
-        var flat = new long[patterns.Channels * (patterns.KernelSize + 1)];
-        Accumulate(input, patterns, stride, padding, flat, maxElements);
-        return ToMatrix(flat, patterns.Channels, patterns.KernelSize + 1);
+        var counts = new WindowCounts(patterns, OutputRows(patterns, input.shape[2], stride, padding));
+        Accumulate(input, patterns, stride, padding, counts, maxElements);
+        return counts;
     }
 
     /// <summary>Test hook: the general mask-convolution path, whatever K.</summary>
-    internal static long[,] CountByMaskConvolution(Tensor input, Tensor weight, int stride, int padding, int groups, long maxElements = DefaultMaxElements)
+    internal static WindowCounts CountByMaskConvolution(Tensor input, Tensor weight, int stride, int padding, int groups, long maxElements = DefaultMaxElements)
     {
         var patterns = Prepare(weight, groups);
-        var flat = new long[patterns.Channels * (patterns.KernelSize + 1)];
-        AccumulateByMaskConvolution(input, patterns, stride, padding, flat, maxElements);
-        return ToMatrix(flat, patterns.Channels, patterns.KernelSize + 1);
+        var counts = new WindowCounts(patterns, OutputRows(patterns, input.shape[2], stride, padding));
+        AccumulateByMaskConvolution(input, patterns, stride, padding, counts, maxElements);
+        return counts;
     }
 
     internal static long[,] ToMatrix(long[] flat, int rows, int cols)

@@ -1,0 +1,139 @@
+using Hass.Abstractions;
+
+namespace Hass.Backends.Dataflow;
+
+/// <summary>The design options that change per-node costs, fixed for one network model.</summary>
+public sealed record CostSettings(bool LaneMax, bool SkipAllZeroWindows, int PointwiseClusters, long LutramMaxDepth, int UramMinBram18)
+{
+    public static CostSettings Default { get; } = From(new DesignOptions());
+
+    public static CostSettings From(DesignOptions o) => new(
+        o.SparseCycles switch
+        {
+            DesignOptions.LaneMaxCycles => true,
+            DesignOptions.AverageCycles => false,
+            _ => throw new ArgumentException($"design options: sparseCycles must be {DesignOptions.LaneMaxCycles} or {DesignOptions.AverageCycles} (got '{o.SparseCycles}')"),
+        },
+        o.SkipAllZeroWindows,
+        o.PointwiseClusters >= 1 ? o.PointwiseClusters : throw new ArgumentException($"design options: pointwiseClusters must be ≥ 1 (got {o.PointwiseClusters})"),
+        o.LutramMaxDepth >= 0 ? o.LutramMaxDepth : throw new ArgumentException($"design options: lutramMaxDepth must be ≥ 0 (got {o.LutramMaxDepth})"),
+        o.UramMinBram18 >= 1 ? o.UramMinBram18 : throw new ArgumentException($"design options: uramMinBram18 must be ≥ 1 (got {o.UramMinBram18})"));
+
+    /// <summary>Cycles of a window with z zero products among K at a vector dot of <paramref name="fine"/> multipliers.</summary>
+    public double WindowCycles(int k, int zeros, int fine) => zeros < k ? (k - zeros + fine - 1) / fine : SkipAllZeroWindows ? 0 : 1;
+}
+
+/// <summary>Per-node caches of the lane-aware figure: row costs per fine, lane shares per coarse-out, stream lists.</summary>
+internal sealed class LaneCache
+{
+    public readonly Dictionary<int, double[]> RowChannelCycles = new();
+    public readonly Dictionary<int, double[]> LaneShares = new();
+    public readonly Dictionary<(int Fine, int Streams), int[][]> Streams = new();
+}
+
+/// <summary>
+/// The lane-aware sparse convolution figure: what a Sparse Vector Dot pipeline that resynchronises at every output row
+/// pays. The S = ci·cg input streams (channels as the design interleaves them) and co output lanes (filter j of a
+/// group on lane j mod co) form S·co vector-dot units; row r of unit (s, l) costs Σ_{c∈s} R[r,c]·λ[c,l], where R[r,c]
+/// is channel c's expected cycles in row r over all its filters (from the per-row histogram) and λ[c,l] is lane l's
+/// share of channel c's non-zero products (from the per-filter table). Row cycles = max(slowest unit, the row's share
+/// of the input words per stream, the row's output words per output stream); layer cycles = Σ over rows.
+/// </summary>
+public static class LaneModel
+{
+    public static double Cycles(Node n, int ci, int co, int cg, int fine, int wr)
+    {
+        var rows = RowCycles(n, ci, co, cg, fine, wr);
+        double total = 0;
+        foreach (var r in rows) total += r;
+        return Math.Ceiling(total - 1e-9);
+    }
+
+    /// <summary>Expected cycles of each output row (length Ho).</summary>
+    public static double[] RowCycles(Node n, int ci, int co, int cg, int fine, int wr)
+    {
+        int s = ci * cg;
+        var streams = StreamsOf(n, fine, s);
+        var channelCycles = RowChannelCycles(n, fine);
+        var shares = LaneShares(n, co);
+        double dataIn = (double)n.H * n.W * n.C / s / n.Ho;
+        double dataOut = (double)n.Wo * n.F / wr / (co * cg);
+        var result = new double[n.Ho];
+        var lanes = new double[co];
+        for (int r = 0; r < n.Ho; r++)
+        {
+            double slowest = 0;
+            int rowBase = r * n.C;
+            foreach (var stream in streams)
+            {
+                Array.Clear(lanes);
+                foreach (var c in stream)
+                {
+                    double cycles = channelCycles[rowBase + c];
+                    if (cycles == 0) continue;
+                    int shareBase = c * co;
+                    for (int l = 0; l < co; l++) lanes[l] += cycles * shares[shareBase + l];
+                }
+                for (int l = 0; l < co; l++) slowest = Math.Max(slowest, lanes[l]);
+            }
+            result[r] = Math.Max(slowest / wr, Math.Max(dataIn, dataOut));
+        }
+        return result;
+    }
+
+    /// <summary>The channels of every input stream as the design assigns them ("opt" snake for k×k, naive for 1×1).</summary>
+    public static int[][] StreamsOf(Node n, int fine, int streams)
+    {
+        if (n.Lanes.Streams.TryGetValue((fine, streams), out var cached)) return cached;
+        var lists = n.Implementation == NodeImplementation.PointwiseSparseConv
+            ? CostModel.NaiveStreams(n.C, streams)
+            : CostModel.SparseStreamCycles(n, fine, streams, withChannels: true).Streams;
+        n.Lanes.Streams[(fine, streams)] = lists;
+        return lists;
+    }
+
+    /// <summary>[r·C + c]: expected cycles of channel c in output row r over all its filters, per image.</summary>
+    private static double[] RowChannelCycles(Node n, int fine)
+    {
+        if (n.Lanes.RowChannelCycles.TryGetValue(fine, out var cached)) return cached;
+        var hist = n.Histogram ?? throw new InvalidOperationException($"{n} has no histogram");
+        int k = n.K;
+        var binCycles = new double[k + 1];
+        for (int z = 0; z <= k; z++) binCycles[z] = n.Settings.WindowCycles(k, z, fine);
+        double pairsPerImage = (double)n.Ho * n.Wo * (n.F / n.G);
+        var table = new double[n.Ho * n.C];
+        for (int r = 0; r < n.Ho; r++)
+            for (int c = 0; c < n.C; c++)
+            {
+                // Without a per-row histogram every row gets an equal share of the channel's histogram.
+                var bins = n.RowHistogram?[r][c] ?? hist[c];
+                double scale = n.RowHistogram is null ? 1.0 / n.Ho : 1.0;
+                double e = 0;
+                for (int z = 0; z <= k; z++) e += binCycles[z] * bins[z];
+                table[r * n.C + c] = e * scale * pairsPerImage;
+            }
+        n.Lanes.RowChannelCycles[fine] = table;
+        return table;
+    }
+
+    /// <summary>[c·co + l]: lane l's share of channel c's non-zero products (equal shares without a per-filter table).</summary>
+    private static double[] LaneShares(Node n, int co)
+    {
+        if (n.Lanes.LaneShares.TryGetValue(co, out var cached)) return cached;
+        var shares = new double[n.C * co];
+        for (int c = 0; c < n.C; c++)
+        {
+            var filters = n.FilterNonZeros?[c];
+            double total = filters?.Sum() ?? 0;
+            for (int l = 0; l < co; l++)
+            {
+                if (total <= 0) { shares[c * co + l] = 1.0 / co; continue; }
+                double lane = 0;
+                for (int j = l; j < filters!.Length; j += co) lane += filters[j];
+                shares[c * co + l] = lane / total;
+            }
+        }
+        n.Lanes.LaneShares[co] = shares;
+        return shares;
+    }
+}

@@ -1,0 +1,137 @@
+using Hass.Abstractions;
+
+namespace Hass.Backends.Dataflow;
+
+/// <summary>Fill latency (first image in to last result out) and steady-state interval of one configuration, in cycles.</summary>
+public readonly record struct PipelineTiming(double FirstImageCycles, double IntervalCycles);
+
+/// <summary>
+/// Steps one configuration's layer pipeline at output-row granularity with the expected row cycles, the way a
+/// dataflow design with row-sized FIFOs runs it: a row starts when the layer finished its previous row, its
+/// producers finished the last input row its window reads, and each consumer freed a FIFO slot (span of the
+/// consumer's window + 2 rows; a whole frame + 2 rows out of a layer with several consumers). Tensors coming from
+/// off-chip (the network input, earlier configurations) stream in at the port's word rate. The first image's end is
+/// the batch-1 latency; the gap between the last images the steady-state interval, which includes the stalls that
+/// uneven row costs of neighbouring layers cause.
+/// </summary>
+public static class RowPipeline
+{
+    public const int FifoRows = 2;
+    private const int Images = 4;
+
+    private sealed record Stage(double[] RowCycles, List<(int Producer, int[] LastRow)> Inputs, List<(int Consumer, int[] LastUse, int Capacity)> Outputs);
+
+    public static PipelineTiming Simulate(PartitionState s, Func<int, double[]> rowCycles)
+    {
+        var net = s.Network;
+        var index = new Dictionary<int, int>();
+        var stages = new List<Stage>();
+        int portWords = Math.Max(1, s.Board.PortWidthBits / Widths.Data);
+        int StageOf(int node, bool external)
+        {
+            if (index.TryGetValue(node, out var i)) return i;
+            var n = net.Nodes[node];
+            int rows = Math.Max(1, n.Ho);
+            var cycles = external ? Enumerable.Repeat(n.OutputWords / (double)portWords / rows, rows).ToArray() : rowCycles(node);
+            index[node] = stages.Count;
+            stages.Add(new Stage(cycles, [], []));
+            return stages.Count - 1;
+        }
+        foreach (var m in s.Members)
+        {
+            int consumer = StageOf(m, external: false);
+            var node = net.Nodes[m];
+            foreach (var p in node.Inputs.Distinct())
+            {
+                int producer = StageOf(p, external: !s.Inside[p]);
+                var (lastRow, lastUse, span) = Window(node.Layer, stages[consumer].RowCycles.Length, stages[producer].RowCycles.Length);
+                int capacity = net.Nodes[p].Consumers.Count > 1 ? Math.Max(span, stages[producer].RowCycles.Length) + FifoRows : span + FifoRows;
+                stages[consumer].Inputs.Add((producer, lastRow));
+                stages[producer].Outputs.Add((consumer, lastUse, capacity));
+            }
+        }
+        var ends = Run(stages);
+        return new PipelineTiming(ends[0], (ends[Images - 1] - ends[1]) / (Images - 2));
+    }
+
+    /// <summary>For each consumer row the last producer row it reads; for each producer row the last consumer row reading it; the window span.</summary>
+    private static (int[] LastRow, int[] LastUse, int Span) Window(Layer l, int rows, int producerRows)
+    {
+        var lo = new int[rows];
+        var hi = new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            if (producerRows == 1) continue;
+            if (l.Kind is LayerKind.Conv or LayerKind.MaxPool or LayerKind.AvgPool && rows > 1)
+            {
+                int first = r * l.StrideRows - l.PadTop;
+                lo[r] = Math.Clamp(first, 0, producerRows - 1);
+                hi[r] = Math.Clamp(first + l.KernelRows - 1, 0, producerRows - 1);
+            }
+            else if (rows == 1) { lo[r] = 0; hi[r] = producerRows - 1; }
+            else if (rows == producerRows) { lo[r] = hi[r] = r; }
+            else
+            {
+                lo[r] = Math.Min(producerRows - 1, r * producerRows / rows);
+                hi[r] = Math.Min(producerRows - 1, ((r + 1) * producerRows + rows - 1) / rows - 1);
+            }
+        }
+        int span = 1;
+        for (int r = 0; r < rows; r++) span = Math.Max(span, hi[r] - lo[r] + 1);
+        var lastUse = new int[producerRows];
+        for (int j = 0, r = 0; j < producerRows; j++)
+        {
+            while (r + 1 < rows && lo[r + 1] <= j) r++;
+            lastUse[j] = r;
+        }
+        return (hi, lastUse, span);
+    }
+
+    /// <summary>Runs <see cref="Images"/> identical images through the stages; returns when each image left the last stage.</summary>
+    private static double[] Run(List<Stage> stages)
+    {
+        int n = stages.Count;
+        var rows = stages.Select(st => st.RowCycles.Length).ToArray();
+        var finish = rows.Select(r => new double[r * Images]).ToArray();
+        var next = new int[n];
+        int remaining = n;
+        var done = new bool[n];
+        while (remaining > 0)
+        {
+            bool progress = false;
+            for (int l = 0; l < n; l++)
+            {
+                while (next[l] < rows[l] * Images && TryStart(stages, rows, finish, next, l)) progress = true;
+                if (!done[l] && next[l] == rows[l] * Images) { done[l] = true; remaining--; }
+            }
+            if (!progress && remaining > 0) throw new InvalidOperationException("row pipeline deadlock (FIFOs too small for this graph)");
+        }
+        var sinks = Enumerable.Range(0, n).Where(l => stages[l].Outputs.Count == 0).ToArray();
+        var ends = new double[Images];
+        for (int i = 0; i < Images; i++) ends[i] = sinks.Max(sk => finish[sk][(i + 1) * rows[sk] - 1]);
+        return ends;
+    }
+
+    private static bool TryStart(List<Stage> stages, int[] rows, double[][] finish, int[] next, int l)
+    {
+        int k = next[l], image = k / rows[l], r = k % rows[l];
+        double ready = k > 0 ? finish[l][k - 1] : 0;
+        foreach (var (producer, lastRow) in stages[l].Inputs)
+        {
+            int need = image * rows[producer] + lastRow[r];
+            if (need >= next[producer]) return false;
+            ready = Math.Max(ready, finish[producer][need]);
+        }
+        foreach (var (consumer, lastUse, capacity) in stages[l].Outputs)
+        {
+            int freed = k - capacity;
+            if (freed < 0) continue;
+            int unit = freed / rows[l] * rows[consumer] + lastUse[freed % rows[l]];
+            if (unit >= next[consumer]) return false;
+            ready = Math.Max(ready, finish[consumer][unit]);
+        }
+        finish[l][k] = ready + stages[l].RowCycles[r];
+        next[l]++;
+        return true;
+    }
+}

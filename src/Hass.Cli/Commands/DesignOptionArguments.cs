@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Hass.Abstractions;
+
+namespace Hass.Cli.Commands;
+
+/// <summary>The design options `hass design` takes (the same fields as a campaign's backend.options).</summary>
+internal static class DesignOptionArguments
+{
+    private static readonly Option<int?> Batch = new("--batch") { Description = "Batch size (images per run; latency at --batch 1 is one image's fill latency). Default 256" };
+    private static readonly Option<string?> SparseCycles = new("--sparse-cycles") { Description = "Sparse conv cycle figure: lane-max (default; slowest lane per output row) or average (fpgaConvNet)" };
+    private static readonly Option<bool?> SkipZeroWindows = new("--skip-zero-windows") { Description = "Sparse vector dot skips all-zero windows (true, default) or spends a cycle on them (false)" };
+    private static readonly Option<double?> DenseBelow = new("--dense-below") { Description = "Mean sparsity below which a conv stays dense, in [0, 1]. Default 0.1" };
+    private static readonly Option<int?> PointwiseClusters = new("--pointwise-clusters") { Description = "Stream clusters of pointwise sparse layers (average figure). Default 1" };
+    private static readonly Option<int?> LutramMaxDepth = new("--lutram-max-depth") { Description = "Memories at most this deep are LUTRAM, not BRAM. Default 64" };
+    private static readonly Option<int?> UramMinBram18 = new("--uram-min-bram18") { Description = "Weight memories move to URAM only from this many BRAM18 up. Default 1" };
+
+    public static IEnumerable<Option> All => [Batch, SparseCycles, SkipZeroWindows, DenseBelow, PointwiseClusters, LutramMaxDepth, UramMinBram18];
+
+    public static DesignOptions Read(ParseResult parse)
+    {
+        var o = new DesignOptions();
+        if (parse.GetValue(Batch) is { } batch) o = o with { BatchSize = batch >= 1 && batch <= 1 << 20 ? batch : throw Bad("--batch", $"must be in [1, {1 << 20}] (got {batch})") };
+        if (parse.GetValue(SparseCycles) is { } figure)
+            o = o with { SparseCycles = figure is DesignOptions.LaneMaxCycles or DesignOptions.AverageCycles ? figure : throw Bad("--sparse-cycles", $"'{figure}' is not a sparse cycle figure; use {DesignOptions.LaneMaxCycles} or {DesignOptions.AverageCycles}") };
+        if (parse.GetValue(SkipZeroWindows) is { } skip) o = o with { SkipAllZeroWindows = skip };
+        if (parse.GetValue(DenseBelow) is { } below) o = o with { DenseBelowSparsity = below is >= 0 and <= 1 ? below : throw Bad("--dense-below", $"must be in [0, 1] (got {below})") };
+        if (parse.GetValue(PointwiseClusters) is { } clusters) o = o with { PointwiseClusters = clusters >= 1 ? clusters : throw Bad("--pointwise-clusters", $"must be ≥ 1 (got {clusters})") };
+        if (parse.GetValue(LutramMaxDepth) is { } depth) o = o with { LutramMaxDepth = depth >= 0 ? depth : throw Bad("--lutram-max-depth", $"must be ≥ 0 (got {depth})") };
+        if (parse.GetValue(UramMinBram18) is { } blocks) o = o with { UramMinBram18 = blocks >= 1 ? blocks : throw Bad("--uram-min-bram18", $"must be ≥ 1 (got {blocks})") };
+        return o;
+    }
+
+    private static UsageException Bad(string option, string problem) => new($"{option}: {problem}");
+}
