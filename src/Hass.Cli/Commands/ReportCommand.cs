@@ -53,7 +53,7 @@ public sealed class ReportCommand : ICliCommand
         cmd.Options.Add(OutputDir);
         cmd.SetAction(run((ctx, _) =>
         {
-            using var store = ctx.OpenStore(createIfMissing: false);
+            using var store = ctx.OpenStore(StoreAccess.Read);
             var name = ctx.Parse.GetValue(CampaignArg)!;
             Write(ctx, store, name, Path.GetFullPath(ctx.Parse.GetValue(OutputDir) ?? DefaultFolder(name)));
             return Task.FromResult(ExitCodes.Success);
