@@ -63,7 +63,7 @@ public sealed class BoardLibrary
         board = null;
         try
         {
-            board = JsonSerializer.Deserialize<BoardSpec>(File.ReadAllText(file), HassJson.Options);
+            board = JsonSerializer.Deserialize<BoardSpec>(HassJson.ReadText(file), HassJson.Options);
         }
         catch (JsonException e)
         {

@@ -8,11 +8,18 @@ namespace Hass.Engine.Campaigns;
 /// <summary>Reads campaign files and validates them against the loaded components and the board library.</summary>
 public static class CampaignLoader
 {
+    /// <summary>A campaign file is small; anything larger (or a device such as /dev/zero) is refused unread.</summary>
+    public const long MaxFileBytes = 1L << 20;
+
     public static CampaignSpec Load(string path, CampaignOverrides? overrides = null)
     {
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
             throw new CampaignException(path, [$"file not found; give the path of a campaign JSON file (see examples/)"]);
-        return Parse(File.ReadAllText(path), path, overrides, Path.GetFileNameWithoutExtension(path));
+        string json;
+        try { json = HassJson.ReadText(path, MaxFileBytes); }
+        catch (InputFileException e) { throw new CampaignException(path, [e.Problem + "; give the path of a campaign JSON file (see examples/)"]); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new CampaignException(path, [$"cannot be read ({e.Message})"]); }
+        return Parse(json, path, overrides, Path.GetFileNameWithoutExtension(path));
     }
 
     /// <summary>Parses campaign JSON; throws <see cref="CampaignException"/> listing every problem with its field path.</summary>
@@ -68,14 +75,15 @@ public static class CampaignLoader
             if (spec.Budget.Trials is null && spec.Budget.WallTime is null)
                 late.Add("budget: give budget.trials and/or budget.wallTime (or --trials / --wall-time)");
             if (spec.Budget.Trials is < 1 or > 1_000_000) late.Add($"budget.trials: must be in [1, 1000000] (got {spec.Budget.Trials})");
-            if (!IsValidName(spec.Name)) late.Add($"name: '{spec.Name}' must be 1-64 characters of letters, digits, '-', '_' or '.'");
+            if (!IsValidName(spec.Name)) late.Add($"name: '{spec.Name}' must be 1-64 characters of letters, digits, '-', '_' or '.', not starting with '.' (it names the report folder)");
             if (late.Count > 0) throw new CampaignException(source, late);
             return spec;
         }
     }
 
+    /// <summary>A campaign name is a safe file name: it becomes the folder reports/&lt;name&gt;/.</summary>
     public static bool IsValidName(string name) =>
-        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+        name.Length is > 0 and <= 64 && name[0] != '.' && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     private static DatasetSpec ReadDataset(JsonFieldReader r, List<string> errors)
     {

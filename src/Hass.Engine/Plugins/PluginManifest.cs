@@ -22,7 +22,11 @@ public sealed record PluginManifest
         PluginManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<PluginManifest>(File.ReadAllText(path), HassJson.Options);
+            manifest = JsonSerializer.Deserialize<PluginManifest>(HassJson.ReadText(path), HassJson.Options);
+        }
+        catch (InputFileException e)
+        {
+            throw new PluginLoadException(folder, $"{FileName} {e.Problem}");
         }
         catch (JsonException e)
         {

@@ -18,8 +18,12 @@ public enum StoreAccess
 /// store is opened read-only and verified in full (<see cref="StoreVerifier"/>) before it may be opened for
 /// writing, and a damaged or foreign file is refused unchanged (no write-ahead log is left next to it).
 /// </summary>
-internal static class StoreOpener
+internal static partial class StoreOpener
 {
+    /// <summary>Some LiteDB messages keep their "{0}" placeholders unfilled; they are dropped from ours.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"[:\s]*\{\d+\}(/\{\d+\})*")]
+    private static partial System.Text.RegularExpressions.Regex UnfilledPlaceholders();
+
     public static (LiteDatabase Db, StoreLock Lock) Open(string path, StoreAccess access)
     {
         var exists = StoreFile.Inspect(path);
@@ -108,7 +112,7 @@ internal static class StoreOpener
         catch (Exception e) when (e is not StoreException and not OperationCanceledException and not OutOfMemoryException)
         {
             // LiteDB says what it found; other messages (JSON, casts) would name .NET types, so they are summarised.
-            var found = e is LiteException ? e.Message.TrimEnd('.') : "a record cannot be read";
+            var found = e is LiteException ? UnfilledPlaceholders().Replace(e.Message, "").TrimEnd('.') : "a record cannot be read";
             throw new StoreDamagedException($"store {path} is damaged or not a HASS store ({found}); it was not changed — move it away or use another --store", e);
         }
     }
