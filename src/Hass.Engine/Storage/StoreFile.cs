@@ -9,7 +9,7 @@ namespace Hass.Engine.Storage;
 /// </summary>
 internal static class StoreFile
 {
-    /// <summary>LiteDB 5 page size; a data file is a whole number of pages, page 0 being the header.</summary>
+    /// <summary>LiteDB 5 page size; page 0 of a data file is the header.</summary>
     public const int PageSize = 8192;
     private const int SignatureOffset = 32;
     private static readonly byte[] Signature = Encoding.ASCII.GetBytes("** This is a LiteDB file **");
@@ -24,8 +24,10 @@ internal static class StoreFile
         if (Directory.Exists(path)) throw Unusable(path, "is a folder");
         if (!info.Exists) return false;
         // Devices, pipes and sockets report no size, so they are refused here without being opened.
-        if (info.Length < PageSize || info.Length % PageSize != 0)
-            throw Damaged(path, info.Length == 0 ? "is empty or not a regular file" : $"has {info.Length} bytes, not a whole number of {PageSize}-byte pages");
+        // A length that is not a whole number of pages is no proof of damage: a checkpoint cut short by a full disk
+        // leaves a partial page that the write-ahead log still holds; LiteDB's own reads judge the rest.
+        if (info.Length < PageSize)
+            throw Damaged(path, info.Length == 0 ? "is empty or not a regular file" : $"has {info.Length} bytes, fewer than a LiteDB header page ({PageSize})");
         var header = new byte[SignatureOffset + Signature.Length + 1];
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
             stream.ReadExactly(header);

@@ -95,8 +95,9 @@ internal static partial class StoreOpener
         }
     }
 
-    private static LiteDatabase Lite(string path, bool readOnly) =>
-        new(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, Upgrade = false, ReadOnly = readOnly });
+    private static LiteDatabase Lite(string path, bool readOnly) => readOnly
+        ? ReadOnlyLiteDatabase.Open(path)
+        : new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, Upgrade = false });
 
     /// <summary>Runs a read of the store file; any failure but our own is a damaged store (or an unreadable one).</summary>
     public static T Guarded<T>(string path, Func<T> read)

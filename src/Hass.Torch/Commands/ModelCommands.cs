@@ -166,7 +166,7 @@ public sealed class ModelCommands(IServiceProvider services)
         if (!File.Exists(path)) throw new ModelException($"parameter file '{path}' does not exist");
         try
         {
-            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+            using var doc = System.Text.Json.JsonDocument.Parse(HassJson.ReadText(path));
             var root = doc.RootElement;
             if (root.TryGetProperty("values", out var values) || root.TryGetProperty("Values", out values)) root = values;
             var dict = new Dictionary<string, double>();
