@@ -25,7 +25,7 @@ public static class ReportFolder
             Directory.CreateDirectory(folder);
             foreach (var (name, write) in files)
             {
-                temporary = Path.Combine(folder, $".tmp-{Environment.ProcessId}-{name}");
+                temporary = Path.Combine(folder, $".tmp-{Guid.NewGuid():N}-{name}"); // unique: two writers of one folder (even in one process) never share it
                 write(temporary);
                 File.Move(temporary, Path.Combine(folder, name), overwrite: true);
             }
