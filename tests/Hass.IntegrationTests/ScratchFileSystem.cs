@@ -52,7 +52,8 @@ public sealed class ScratchFileSystem : IDisposable
     {
         List<string> command = ["dotnet", HassProcess.HassDll, .. args];
         if (_fileSizeLimitKiB is { } limit)
-            command = ["sh", "-c", $"trap '' XFSZ; ulimit -f {limit * 2}; exec \"$@\"", "sh", .. command]; // ulimit -f counts 512-byte blocks
+            // ulimit -f counts 512-byte blocks; without W^X double mapping the runtime starts under the limit.
+            command = ["sh", "-c", $"trap '' XFSZ; ulimit -f {limit * 2}; exec \"$@\"", "sh", "env", "DOTNET_EnableWriteXorExecute=0", .. command];
         if (_readOnly && !Mounted && Environment.UserName == "root")
             command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", .. command];
         return Exec(command[0], [.. command.Skip(1)], Folder);

@@ -64,9 +64,11 @@ public sealed class HassStore : IDisposable
         {
             write();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteException)
+        // A file-size limit (EFBIG) reaches us from FileStream.SetLength as ArgumentOutOfRangeException.
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteException or ArgumentOutOfRangeException)
         {
-            throw new StoreException($"store {Path} cannot be written ({e.Message.TrimEnd('.')}); free space or fix the folder's permissions, then run the same command again — everything saved before is kept", e);
+            var reason = e is ArgumentOutOfRangeException ? "the file size limit was reached" : e.Message.TrimEnd('.');
+            throw new StoreException($"store {Path} cannot be written ({reason}); free space or fix the folder's permissions, then run the same command again — everything saved before is kept", e);
         }
     }
 
@@ -196,7 +198,8 @@ public sealed class HassStore : IDisposable
             if (!_readOnly) _db.Checkpoint();
             _db.Dispose();
         }
-        catch (Exception e) when (e is LiteException or IOException) { /* a failed disk was reported by the write that hit it */ }
+        // Closing must not throw: it runs while the error of a failed write (full disk, size limit) is on its way out.
+        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or ArgumentOutOfRangeException) { }
         finally
         {
             _lock.Dispose();
