@@ -31,13 +31,57 @@ public static class HassJson
     public static string Serialize<T>(T value, bool indented = false) => JsonSerializer.Serialize(value, indented ? Options : Compact);
     public static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options)
         ?? throw new JsonException($"expected a {typeof(T).Name}, got null");
-    public static T ReadFile<T>(string path) => Deserialize<T>(File.ReadAllText(path));
+    /// <summary>Reads and deserializes a JSON file of at most <see cref="MaxFileBytes"/> (see <see cref="ReadText"/>).</summary>
+    public static T ReadFile<T>(string path) => Deserialize<T>(ReadText(path));
+
+    /// <summary>The largest JSON file hass reads by default (16 MiB: the biggest profiles of the model zoo fit many times over).</summary>
+    public const long MaxFileBytes = 16L << 20;
+
+    /// <summary>
+    /// Reads a UTF-8 text file of at most <paramref name="maxBytes"/>. An empty file, and anything that is not a
+    /// regular file (a device, a pipe: they report no size, so they are never opened), is refused, and so is a
+    /// larger file — also one that grows while it is read — and so is text that is not valid UTF-8, with an
+    /// <see cref="InputFileException"/> naming it.
+    /// </summary>
+    public static string ReadText(string path, long maxBytes = MaxFileBytes)
+    {
+        var info = new FileInfo(path);
+        if (Directory.Exists(path)) throw new InputFileException(path, "is a folder, not a file");
+        if (!info.Exists) throw new InputFileException(path, "not found");
+        if (info.Length == 0) throw new InputFileException(path, "is empty or not a regular file");
+        if (info.Length > maxBytes) throw new InputFileException(path, $"is larger than {Size(maxBytes)} ({info.Length} bytes); a HASS file of this kind is at most that size");
+        var buffer = new byte[info.Length + 1];
+        int read = 0, n;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan))
+            while (read < buffer.Length && (n = stream.Read(buffer, read, buffer.Length - read)) > 0) read += n;
+        if (read > info.Length) throw new InputFileException(path, "grew while it was read");
+        try
+        {
+            var text = StrictUtf8.GetString(buffer, 0, read);
+            return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new InputFileException(path, $"is not UTF-8 text (invalid byte at offset {e.Index}); save it as UTF-8");
+        }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static string Size(long bytes) => bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB" : bytes % (1 << 10) == 0 ? $"{bytes >> 10} KiB" : $"{bytes} bytes";
     public static void WriteFile<T>(string path, T value)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         File.WriteAllText(path, Serialize(value, indented: true) + "\n");
     }
+}
+
+/// <summary>An input file hass cannot read as asked: missing, empty, not a regular file, or too large (bad input).</summary>
+public sealed class InputFileException(string path, string problem) : IOException($"{path}: {problem}")
+{
+    public string FilePath { get; } = path;
+    public string Problem { get; } = problem;
 }
 
 public static class Hashing

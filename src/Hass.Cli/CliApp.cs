@@ -43,6 +43,7 @@ public static class CliApp
     {
         CampaignException c => (ExitCodes.InvalidInput, c.Message),
         UsageException u => (ExitCodes.InvalidInput, u.Message),
+        Abstractions.InputFileException f => (ExitCodes.InvalidInput, f.Message),
         StoreInUseException s => (ExitCodes.StoreInUse, s.Message),
         StoreException s => (ExitCodes.StoreUnusable, s.Message),
         PluginLoadException p => (ExitCodes.PluginErrors, p.Message),

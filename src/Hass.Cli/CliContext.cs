@@ -104,5 +104,5 @@ public sealed class CliContext(ParseResult parse, IAnsiConsole output, TextWrite
         return lib;
     }
 
-    public HassStore OpenStore(bool createIfMissing) => HassStore.Open(StorePath, createIfMissing);
+    public HassStore OpenStore(StoreAccess access) => HassStore.Open(StorePath, access);
 }

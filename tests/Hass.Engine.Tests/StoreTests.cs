@@ -42,7 +42,7 @@ public class StoreTests
     public void Missing_store_is_reported_when_not_creating()
     {
         var path = Path.Combine(TestEnvironment.TempDir(), "none.db");
-        var e = Assert.Throws<StoreException>(() => HassStore.Open(path, createIfMissing: false));
+        var e = Assert.Throws<StoreException>(() => HassStore.Open(path, StoreAccess.Read));
         Assert.Contains("does not exist", e.Message);
         Assert.False(File.Exists(path));
     }

@@ -34,6 +34,9 @@ public sealed class BoardLock : IDisposable
         {
             Directory.CreateDirectory(LockDirectory);
             var path = LockFileFor(key);
+            // The folder is shared under /tmp: a link planted there must not make us truncate its target.
+            if (new FileInfo(path).LinkTarget is { } target)
+                throw new BoardLinkException($"board lock file {path} is a symbolic link (to {target}); remove it — hass never writes through one");
             var deadline = DateTime.UtcNow + wait;
             while (true)
             {

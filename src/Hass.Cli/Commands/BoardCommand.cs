@@ -86,7 +86,7 @@ public sealed class BoardCommand : ICliCommand
         var name = ctx.Parse.GetValue(CampaignName)!;
         var number = ctx.Parse.GetValue(TrialNumber);
         var link = ctx.Parse.GetValue(Link)!;
-        using var store = ctx.OpenStore(createIfMissing: false);
+        using var store = ctx.OpenStore(StoreAccess.Write);
         var campaign = store.GetCampaign(name)
             ?? throw new UsageException($"campaign '{name}' is not in the store {store.Path}; see 'hass status'");
         var trial = store.Trials(name).FirstOrDefault(t => t.Number == number)

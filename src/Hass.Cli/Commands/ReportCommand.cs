@@ -14,33 +14,28 @@ public sealed class ReportCommand : ICliCommand
     private static readonly Argument<string> CampaignArg = new("campaign") { Description = "Campaign name" };
     private static readonly Option<string?> OutputDir = new("--output", "-o") { Description = "Report folder (default: reports/<campaign>)" };
 
-    public static string DefaultFolder(string campaign) => Path.GetFullPath(Path.Combine("reports", campaign));
+    public static string DefaultFolder(string campaign) => ReportFolder.Default(campaign);
 
     /// <summary>Writes the report folder of <paramref name="name"/> (also called at the end of `hass run`).</summary>
     public static void Write(CliContext ctx, HassStore store, string name, string folder)
     {
         var campaign = store.GetCampaign(name) ?? throw StatusCommand.Unknown(store, name);
-        Directory.CreateDirectory(folder);
         var report = CampaignReport.Build(store, campaign);
         var trials = store.Trials(name);
-        HassJson.WriteFile(Path.Combine(folder, "report.json"), report);
-        File.WriteAllText(Path.Combine(folder, "trials.csv"), CampaignReport.TrialsCsv(report.AllTrials));
-        File.WriteAllText(Path.Combine(folder, "pareto.csv"), CampaignReport.TrialsCsv(report.Pareto));
-        var files = new List<string> { "report.json", "trials.csv", "pareto.csv", "accuracy-vs-throughput.png", "best-so-far.png" };
-        Plots.AccuracyVsThroughput(trials, campaign.BaselineTop1, campaign.Spec.Objective.ToleranceTop1, Path.Combine(folder, "accuracy-vs-throughput.png"));
-        Plots.BestSoFar(trials, new Objective(campaign.Spec.Objective), Path.Combine(folder, "best-so-far.png"));
-        var best = new Objective(campaign.Spec.Objective).Best(trials);
-        if (best?.Design is not null)
+        var objective = new Objective(campaign.Spec.Objective);
+        var files = new List<(string Name, Action<string> Write)>
         {
-            Plots.BestDesignLayers(best, Path.Combine(folder, "best-design-layers.png"));
-            files.Add("best-design-layers.png");
-        }
-        if (campaign.Final is { } final)
-        {
-            File.WriteAllText(Path.Combine(folder, "final.csv"), FinalTable.Csv(final));
-            files.Add("final.csv");
-        }
-        ctx.Out.WriteLine($"report of '{name}' written to {folder}: {string.Join(", ", files)}");
+            ("report.json", p => HassJson.WriteFile(p, report)),
+            ("trials.csv", p => File.WriteAllText(p, CampaignReport.TrialsCsv(report.AllTrials))),
+            ("pareto.csv", p => File.WriteAllText(p, CampaignReport.TrialsCsv(report.Pareto))),
+            ("accuracy-vs-throughput.png", p => Plots.AccuracyVsThroughput(trials, campaign.BaselineTop1, campaign.Spec.Objective.ToleranceTop1, p)),
+            ("best-so-far.png", p => Plots.BestSoFar(trials, objective, p)),
+        };
+        var best = objective.Best(trials);
+        if (best?.Design is not null) files.Add(("best-design-layers.png", p => Plots.BestDesignLayers(best, p)));
+        if (campaign.Final is { } final) files.Add(("final.csv", p => File.WriteAllText(p, FinalTable.Csv(final))));
+        ReportFolder.Write(folder, files);
+        ctx.Out.WriteLine($"report of '{name}' written to {folder}: {string.Join(", ", files.Select(f => f.Name))}");
         if (report.Best is { } b)
             ctx.Out.WriteLine($"best feasible: trial {b.Number}, {b.Throughput:F1} img/s, top-1 {b.Accuracy:F2}%; {report.Pareto.Count} Pareto points; " +
                               $"cache hits: evaluation {report.EvaluationCacheHits}, design {report.DesignCacheHits}");
@@ -62,7 +57,7 @@ public sealed class ReportCommand : ICliCommand
         cmd.Options.Add(OutputDir);
         cmd.SetAction(run((ctx, _) =>
         {
-            using var store = ctx.OpenStore(createIfMissing: false);
+            using var store = ctx.OpenStore(StoreAccess.Read);
             var name = ctx.Parse.GetValue(CampaignArg)!;
             Write(ctx, store, name, Path.GetFullPath(ctx.Parse.GetValue(OutputDir) ?? DefaultFolder(name)));
             return Task.FromResult(ExitCodes.Success);

@@ -67,7 +67,7 @@ public sealed class RunCommand : ICliCommand
         CampaignLoader.Validate(spec, path, components, boards, measurer is not null);
 
         await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);
-        using var store = ctx.OpenStore(createIfMissing: true);
+        using var store = ctx.OpenStore(StoreAccess.Create);
         if (spec.Final.Enabled && spec.Final.UniformBaselineTrials > 0)
         {
             var baseline = FinalPhase.UniformBaseline(spec);

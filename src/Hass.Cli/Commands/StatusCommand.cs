@@ -1,3 +1,4 @@
+using Hass.Engine.Storage;
 using System.CommandLine;
 using Hass.Abstractions;
 using Hass.Engine.Running;
@@ -19,7 +20,7 @@ public sealed class StatusCommand : ICliCommand
         cmd.Options.Add(Json);
         cmd.SetAction(run((ctx, _) =>
         {
-            using var store = ctx.OpenStore(createIfMissing: false);
+            using var store = ctx.OpenStore(StoreAccess.Read);
             var name = ctx.Parse.GetValue(CampaignArg);
             var campaigns = name is null ? store.Campaigns() : [store.GetCampaign(name) ?? throw Unknown(store, name)];
             var rows = campaigns.Select(c =>

@@ -1,3 +1,4 @@
+using Hass.Engine.Storage;
 using System.CommandLine;
 using Hass.Abstractions;
 using Hass.Engine.Reports;
@@ -26,7 +27,7 @@ public sealed class TrialsCommand : ICliCommand
         {
             var sort = ctx.Parse.GetValue(Sort)!.ToLowerInvariant();
             if (!SortKeys.Contains(sort)) throw new UsageException($"--sort: '{sort}' is not a sort key; use one of {string.Join(", ", SortKeys)}");
-            using var store = ctx.OpenStore(createIfMissing: false);
+            using var store = ctx.OpenStore(StoreAccess.Read);
             var name = ctx.Parse.GetValue(CampaignArg)!;
             var campaign = store.GetCampaign(name) ?? throw StatusCommand.Unknown(store, name);
             var trials = store.Trials(name);

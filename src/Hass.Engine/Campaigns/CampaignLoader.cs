@@ -11,7 +11,7 @@ public static class CampaignLoader
 {
     public static CampaignSpec Load(string path, CampaignOverrides? overrides = null)
     {
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
             throw new CampaignException(path, [$"file not found; give the path of a campaign JSON file (see examples/)"]);
         string text;
         try { text = StrictJson.ReadText(path, CampaignLimits.MaxFileBytes); }
@@ -76,14 +76,15 @@ public static class CampaignLoader
             };
             spec = overrides?.ApplyTo(spec) ?? spec;
             var late = CampaignLimits.Check(spec, overrides).ToList();
-            if (!IsValidName(spec.Name)) late.Add($"name: '{spec.Name}' must be 1-64 characters of letters, digits, '-', '_' or '.'");
+            if (!IsValidName(spec.Name)) late.Add($"name: '{spec.Name}' must be 1-64 characters of letters, digits, '-', '_' or '.', not starting with '.' (it names the report folder)");
             if (late.Count > 0) throw new CampaignException(source, late);
             return spec;
         }
     }
 
+    /// <summary>A campaign name is a safe file name: it becomes the folder reports/&lt;name&gt;/.</summary>
     public static bool IsValidName(string name) =>
-        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+        name.Length is > 0 and <= 64 && name[0] != '.' && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     private static DatasetSpec ReadDataset(JsonFieldReader r, List<string> errors)
     {

@@ -14,34 +14,14 @@ public static class StrictJson
 {
     public static JsonDocumentOptions DocumentOptions { get; } = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 };
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    /// <summary>Reads a text file of at most <paramref name="maxBytes"/> bytes; throws <see cref="InvalidDataException"/> saying why not.</summary>
+    /// <summary>
+    /// Reads a text file of at most <paramref name="maxBytes"/> bytes (<see cref="HassJson.ReadText"/>: regular files
+    /// only, never opened when too large, strict UTF-8); throws <see cref="InvalidDataException"/> saying why not.
+    /// </summary>
     public static string ReadText(string path, int maxBytes)
     {
-        byte[] bytes;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-        {
-            var buffer = new byte[Math.Min(maxBytes + 1L, 1 << 16)];
-            using var memory = new MemoryStream();
-            int n;
-            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                memory.Write(buffer, 0, n);
-                if (memory.Length > maxBytes)
-                    throw new InvalidDataException($"is larger than {Size(maxBytes)}; a HASS file of this kind is at most that size");
-            }
-            bytes = memory.ToArray();
-        }
-        try
-        {
-            var text = StrictUtf8.GetString(bytes);
-            return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new InvalidDataException($"is not UTF-8 text (invalid byte at offset {e.Index}); save it as UTF-8");
-        }
+        try { return HassJson.ReadText(path, maxBytes); }
+        catch (InputFileException e) { throw new InvalidDataException(e.Problem); }
     }
 
     /// <summary>
@@ -94,7 +74,6 @@ public static class StrictJson
         return $"{where}{message}{line}";
     }
 
-    private static string Size(int bytes) => bytes >= 1 << 20 ? $"{bytes >> 20} MiB" : $"{bytes >> 10} KiB";
 
     /// <summary>Every duplicated field and invalid string in the document, each prefixed with its JSON path (at most 20).</summary>
     public static IReadOnlyList<string> Check(JsonElement root)

@@ -189,7 +189,7 @@ public sealed class CampaignRunner
                 message = "interrupted";
                 break;
             }
-            catch (Exception e)
+            catch (Exception e) when (e is not StoreException) // a store that cannot be written ends the run (exit 4), it is no trial failure
             {
                 consecutiveFailures++;
                 record = running with
@@ -361,7 +361,7 @@ public sealed class CampaignRunner
             return m;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
-        catch (Exception e)
+        catch (Exception e) when (e is not StoreException)
         {
             _observer.Warning($"measurement on {measure.Link} failed, the trial keeps its predicted throughput: {e.Message}");
             return null;

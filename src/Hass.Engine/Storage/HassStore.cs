@@ -17,15 +17,17 @@ public sealed class HassStore : IDisposable
 
     private readonly LiteDatabase _db;
     private readonly StoreLock _lock;
+    private readonly bool _readOnly;
     private readonly ILiteCollection<BsonDocument> _campaigns, _trials, _evaluations, _designs, _measurements, _calibration, _meta;
 
     public string Path { get; }
 
-    private HassStore(string path, StoreLock storeLock, LiteDatabase db)
+    private HassStore(string path, StoreLock storeLock, LiteDatabase db, bool readOnly)
     {
         Path = path;
         _lock = storeLock;
         _db = db;
+        _readOnly = readOnly;
         _campaigns = db.GetCollection("campaigns");
         _trials = db.GetCollection("trials");
         _evaluations = db.GetCollection("evaluations");
@@ -33,57 +35,41 @@ public sealed class HassStore : IDisposable
         _measurements = db.GetCollection("measurements");
         _calibration = db.GetCollection("calibration");
         _meta = db.GetCollection("meta");
-        _trials.EnsureIndex("campaign");
     }
 
-    /// <summary>Opens (or creates) a store; throws <see cref="StoreInUseException"/> or <see cref="StoreSchemaException"/>.</summary>
-    public static HassStore Open(string path, bool createIfMissing = true)
+    /// <summary>
+    /// Opens a store (see <see cref="StoreAccess"/>); throws <see cref="StoreInUseException"/>, or
+    /// <see cref="StoreException"/> when it is missing, damaged, foreign, newer, or cannot be written.
+    /// </summary>
+    public static HassStore Open(string path, StoreAccess access = StoreAccess.Create)
     {
         path = System.IO.Path.GetFullPath(path);
-        if (!createIfMissing && !File.Exists(path))
-            throw new StoreException($"store {path} does not exist; run a campaign first (hass run) or give --store");
-        var dir = System.IO.Path.GetDirectoryName(path);
-        if (dir is not null) Directory.CreateDirectory(dir);
-        var storeLock = StoreLock.Acquire(path);
-        LiteDatabase? db = null;
-        try
-        {
-            db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, Upgrade = false });
-            var store = new HassStore(path, storeLock, db);
-            store.CheckSchema();
-            return store;
-        }
-        catch (Exception e) when (e is not StoreException)
-        {
-            db?.Dispose();
-            storeLock.Dispose();
-            throw new StoreException($"store {path} cannot be opened ({e.Message}); it is damaged or not a HASS store — move it away or use another --store", e);
-        }
-        catch
-        {
-            db?.Dispose();
-            storeLock.Dispose();
-            throw;
-        }
+        var (db, storeLock) = StoreOpener.Open(path, access);
+        var store = new HassStore(path, storeLock, db, access == StoreAccess.Read);
+        if (access != StoreAccess.Read)
+            store.Write(() => store._trials.EnsureIndex("campaign"));
+        return store;
     }
 
-    private void CheckSchema()
+    /// <summary>Opens an existing store for writing, or (when <paramref name="createIfMissing"/>) creates it where nothing is.</summary>
+    public static HassStore Open(string path, bool createIfMissing) => Open(path, createIfMissing ? StoreAccess.Create : StoreAccess.Write);
+
+    private T Read<T>(Func<T> read) => StoreOpener.Guarded(Path, read);
+
+    /// <summary>Runs a write; a full or read-only disk is reported as the store that cannot be written.</summary>
+    private void Write(Action write)
     {
-        var meta = _meta.FindById("schema");
-        if (meta is null)
+        if (_readOnly) throw new InvalidOperationException("the store was opened read-only");
+        try
         {
-            if (_campaigns.Count() > 0 || _trials.Count() > 0)
-                throw new StoreSchemaException($"store {Path} has data but no schema version; it was not written by hass — use another --store");
-            _meta.Upsert(new BsonDocument { ["_id"] = "schema", ["version"] = SchemaVersion, ["writtenBy"] = "hass " + typeof(HassStore).Assembly.GetName().Version?.ToString(3) });
-            _db.Checkpoint();
-            return;
+            write();
         }
-        var version = meta["version"].AsInt32;
-        if (version > SchemaVersion)
-            throw new StoreSchemaException(
-                $"store {Path} has schema version {version}, newer than this hass understands ({SchemaVersion}, written by {meta["writtenBy"].AsString}); use a newer hass or another --store — the store was not changed");
-        if (version < SchemaVersion)
-            throw new StoreSchemaException($"store {Path} has old schema version {version} (this hass: {SchemaVersion}) and no migration exists; use another --store");
+        // A file-size limit (EFBIG) reaches us from FileStream.SetLength as ArgumentOutOfRangeException.
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteException or ArgumentOutOfRangeException)
+        {
+            var reason = e is ArgumentOutOfRangeException ? "the file size limit was reached" : e.Message.TrimEnd('.');
+            throw new StoreException($"store {Path} cannot be written ({reason}); free space or fix the folder's permissions, then run the same command again — everything saved before is kept", e);
+        }
     }
 
     /// <summary>Test hook: marks the store as written by a future schema.</summary>
@@ -113,36 +99,36 @@ public sealed class HassStore : IDisposable
     }
 
     /// <summary>Makes everything written so far durable in the data file.</summary>
-    public void Checkpoint() => _db.Checkpoint();
+    public void Checkpoint() => Write(() => _db.Checkpoint());
 
     // ---- campaigns ---------------------------------------------------------------------------------
 
-    public CampaignDocument? GetCampaign(string name) =>
-        _campaigns.FindById(name) is { } d ? Unwrap<CampaignDocument>(d, "campaigns", CampaignDocument.SchemaVersion) : null;
+    public CampaignDocument? GetCampaign(string name) => Read(() =>
+        _campaigns.FindById(name) is { } d ? Unwrap<CampaignDocument>(d, "campaigns", CampaignDocument.SchemaVersion) : null);
 
-    public IReadOnlyList<CampaignDocument> Campaigns() =>
-        _campaigns.FindAll().Select(d => Unwrap<CampaignDocument>(d, "campaigns", CampaignDocument.SchemaVersion)).OrderBy(c => c.CreatedAt).ToList();
+    public IReadOnlyList<CampaignDocument> Campaigns() => Read(() =>
+        _campaigns.FindAll().Select(d => Unwrap<CampaignDocument>(d, "campaigns", CampaignDocument.SchemaVersion)).OrderBy(c => c.CreatedAt).ToList());
 
-    public void SaveCampaign(CampaignDocument campaign)
+    public void SaveCampaign(CampaignDocument campaign) => Write(() =>
     {
         _campaigns.Upsert(Wrap(campaign.Name, campaign with { UpdatedAt = DateTimeOffset.UtcNow }, CampaignDocument.SchemaVersion,
             d => d["warmStartKey"] = campaign.WarmStartKey));
         _db.Checkpoint();
-    }
+    });
 
     // ---- trials ------------------------------------------------------------------------------------
 
     private static string TrialId(string campaign, int number) => $"{campaign}/{number:D6}";
 
-    public IReadOnlyList<TrialRecord> Trials(string campaign) =>
+    public IReadOnlyList<TrialRecord> Trials(string campaign) => Read(() =>
         _trials.Find(Query.EQ("campaign", campaign))
             .Select(d => Unwrap<TrialRecord>(d, "trials", TrialRecord.SchemaVersion))
-            .OrderBy(t => t.Number).ToList();
+            .OrderBy(t => t.Number).ToList());
 
-    public int TrialCount(string campaign) => _trials.Count(Query.EQ("campaign", campaign));
+    public int TrialCount(string campaign) => Read(() => _trials.Count(Query.EQ("campaign", campaign)));
 
     /// <summary>Writes (or replaces) a trial and checkpoints, so a completed trial survives a kill.</summary>
-    public void SaveTrial(TrialRecord trial)
+    public void SaveTrial(TrialRecord trial) => Write(() =>
     {
         _trials.Upsert(Wrap(TrialId(trial.Campaign, trial.Number), trial, TrialRecord.SchemaVersion, d =>
         {
@@ -152,64 +138,71 @@ public sealed class HassStore : IDisposable
             d["feasible"] = trial.Feasible;
         }));
         _db.Checkpoint();
-    }
+    });
 
     /// <summary>Feasible completed trials of other campaigns with the same warm-start key, any order.</summary>
-    public IEnumerable<TrialRecord> WarmStartCandidates(string warmStartKey, string excludeCampaign)
+    public IEnumerable<TrialRecord> WarmStartCandidates(string warmStartKey, string excludeCampaign) => Read(() =>
     {
         var campaigns = _campaigns.Find(Query.EQ("warmStartKey", warmStartKey))
             .Select(d => d["_id"].AsString).Where(n => n != excludeCampaign).ToList();
-        foreach (var c in campaigns)
-            foreach (var d in _trials.Find(Query.And(Query.EQ("campaign", c), Query.EQ("feasible", true))))
-                yield return Unwrap<TrialRecord>(d, "trials", TrialRecord.SchemaVersion);
-    }
+        return campaigns.SelectMany(c => _trials.Find(Query.And(Query.EQ("campaign", c), Query.EQ("feasible", true))))
+            .Select(d => Unwrap<TrialRecord>(d, "trials", TrialRecord.SchemaVersion)).ToList();
+    });
 
     // ---- caches ------------------------------------------------------------------------------------
 
-    public EvaluationOutcome? GetEvaluation(string key) =>
-        _evaluations.FindById(key) is { } d ? Unwrap<EvaluationOutcome>(d, "evaluations", 1) : null;
+    public EvaluationOutcome? GetEvaluation(string key) => Read(() =>
+        _evaluations.FindById(key) is { } d ? Unwrap<EvaluationOutcome>(d, "evaluations", 1) : null);
 
-    public void SaveEvaluation(string key, EvaluationOutcome outcome) => _evaluations.Upsert(Wrap(key, outcome, 1));
+    public void SaveEvaluation(string key, EvaluationOutcome outcome) => Write(() => _evaluations.Upsert(Wrap(key, outcome, 1)));
 
-    public HardwareDesign? GetDesign(string key) =>
-        _designs.FindById(key) is { } d ? Unwrap<HardwareDesign>(d, "designs", HardwareDesign.SchemaVersion) : null;
+    public HardwareDesign? GetDesign(string key) => Read(() =>
+        _designs.FindById(key) is { } d ? Unwrap<HardwareDesign>(d, "designs", HardwareDesign.SchemaVersion) : null);
 
-    public void SaveDesign(string key, HardwareDesign design) => _designs.Upsert(Wrap(key, design, HardwareDesign.SchemaVersion));
+    public void SaveDesign(string key, HardwareDesign design) => Write(() => _designs.Upsert(Wrap(key, design, HardwareDesign.SchemaVersion)));
 
     public static string MeasurementKey(string designHash, string boardId, string firmware) => $"{designHash}|{boardId}|{firmware}";
 
-    public Measurement? GetMeasurement(string designHash, string boardId, string firmware) =>
+    public Measurement? GetMeasurement(string designHash, string boardId, string firmware) => Read(() =>
         _measurements.FindById(MeasurementKey(designHash, boardId, firmware)) is { } d
-            ? Unwrap<Measurement>(d, "measurements", Measurement.SchemaVersion) : null;
+            ? Unwrap<Measurement>(d, "measurements", Measurement.SchemaVersion) : null);
 
-    public IReadOnlyList<Measurement> Measurements() =>
-        _measurements.FindAll().Select(d => Unwrap<Measurement>(d, "measurements", Measurement.SchemaVersion)).ToList();
+    public IReadOnlyList<Measurement> Measurements() => Read(() =>
+        _measurements.FindAll().Select(d => Unwrap<Measurement>(d, "measurements", Measurement.SchemaVersion)).ToList());
 
-    public void SaveMeasurement(Measurement m)
+    public void SaveMeasurement(Measurement m) => Write(() =>
     {
         _measurements.Upsert(Wrap(MeasurementKey(m.DesignHash, m.BoardId, m.Firmware), m, Measurement.SchemaVersion));
         _db.Checkpoint();
-    }
+    });
 
     public static string CalibrationKey(string backend, string board) => $"{backend}|{board}";
 
-    public CalibrationDocument GetCalibration(string backend, string board) =>
+    public CalibrationDocument GetCalibration(string backend, string board) => Read(() =>
         _calibration.FindById(CalibrationKey(backend, board)) is { } d
             ? Unwrap<CalibrationDocument>(d, "calibration", CalibrationDocument.SchemaVersion)
-            : new CalibrationDocument { Backend = backend, Board = board };
+            : new CalibrationDocument { Backend = backend, Board = board });
 
-    public void SaveCalibration(CalibrationDocument c)
+    public void SaveCalibration(CalibrationDocument c) => Write(() =>
     {
         _calibration.Upsert(Wrap(CalibrationKey(c.Backend, c.Board), c, CalibrationDocument.SchemaVersion));
         _db.Checkpoint();
-    }
+    });
 
-    public (int Evaluations, int Designs, int Measurements) CacheSizes() => (_evaluations.Count(), _designs.Count(), _measurements.Count());
+    public (int Evaluations, int Designs, int Measurements) CacheSizes() => Read(() => (_evaluations.Count(), _designs.Count(), _measurements.Count()));
 
     public void Dispose()
     {
-        try { _db.Checkpoint(); } catch (LiteException) { }
-        _db.Dispose();
-        _lock.Dispose();
+        try
+        {
+            if (!_readOnly) _db.Checkpoint();
+            _db.Dispose();
+        }
+        // Closing must not throw: it runs while the error of a failed write (full disk, size limit) is on its way out.
+        catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or ArgumentOutOfRangeException) { }
+        finally
+        {
+            _lock.Dispose();
+        }
     }
 }

@@ -1,42 +1,104 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Hass.Engine.Storage;
 
 /// <summary>
 /// Exclusive ownership of a store file by one process: an OS lock on "&lt;store&gt;.lock" (released by the
 /// kernel when the process dies, even by SIGKILL) and the owner's PID in "&lt;store&gt;.lock.pid" for the message.
+/// Neither file is ever followed when it is a symbolic link: such a store is refused, and the PID file is
+/// written to a new file and renamed into place, so a link put there in between is replaced, not written through.
 /// </summary>
 internal sealed class StoreLock : IDisposable
 {
-    private readonly FileStream _lock;
-    private readonly string _pidFile;
+    private const int ReadOnlyFileSystem = 30; // EROFS: the HResult .NET gives an IOException on Linux
+    private readonly FileStream? _lock;
+    private readonly string? _pidFile;
 
-    private StoreLock(FileStream stream, string pidFile)
+    private StoreLock(FileStream? stream, string? pidFile)
     {
         _lock = stream;
         _pidFile = pidFile;
     }
 
-    public static StoreLock Acquire(string storePath)
+    /// <summary>
+    /// Takes the lock. A reader on a read-only file system where no lock file exists goes without one: nobody
+    /// can write that store. A writer must be able to write its PID, so a full or read-only folder fails here,
+    /// before the store is opened.
+    /// </summary>
+    public static StoreLock Acquire(string storePath, bool forWriting)
     {
         var lockPath = storePath + ".lock";
         var pidFile = lockPath + ".pid";
+        StoreFile.RefuseLink(storePath, lockPath);
+        StoreFile.RefuseLink(storePath, pidFile);
+        FileStream stream;
         try
         {
-            var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            File.WriteAllText(pidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return new StoreLock(stream, pidFile);
+            // Read access is enough for flock, and opens an existing lock file on a read-only file system too.
+            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.None);
         }
-        catch (IOException) when (File.Exists(lockPath))
+        catch (IOException e) when (e.HResult == ReadOnlyFileSystem && !forWriting)
         {
-            var owner = File.Exists(pidFile) ? File.ReadAllText(pidFile).Trim() : "?";
+            return new StoreLock(null, null);
+        }
+        catch (IOException e) when (File.Exists(lockPath) && e.HResult != ReadOnlyFileSystem)
+        {
+            var owner = ReadOwner(pidFile);
             var alive = int.TryParse(owner, out var pid) && IsAlive(pid) ? "" : " (it may be exiting)";
             throw new StoreInUseException(storePath, owner,
                 $"store {storePath} is in use by PID {owner}{alive}; wait for it to finish, stop it, or use another --store");
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new StoreException($"store {storePath}: cannot create its lock file ({e.Message}); check the folder's permissions");
+            throw new StoreException($"store {storePath} cannot be used: its lock file {lockPath} cannot be created ({e.Message}); check the folder's permissions and free space, or use another --store");
+        }
+        try
+        {
+            WritePid(pidFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (forWriting)
+            {
+                stream.Dispose();
+                throw new StoreException($"store {storePath} cannot be written: {pidFile} cannot be written ({e.Message}); check the folder's permissions and free space, or use another --store");
+            }
+            return new StoreLock(stream, null);
+        }
+        return new StoreLock(stream, pidFile);
+    }
+
+    private static void WritePid(string pidFile)
+    {
+        var temporary = $"{pidFile}.{Environment.ProcessId}.tmp";
+        try
+        {
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var writer = new StreamWriter(file))
+                writer.Write(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+            File.Move(temporary, pidFile, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(temporary); } catch (IOException) { }
+            throw;
+        }
+    }
+
+    /// <summary>The PID written by the owner: a short number from a plain file, "?" for anything else.</summary>
+    private static string ReadOwner(string pidFile)
+    {
+        try
+        {
+            var info = new FileInfo(pidFile);
+            if (!info.Exists || info.LinkTarget is not null || info.Length > 32) return "?";
+            var text = File.ReadAllText(pidFile).Trim();
+            return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? text : "?";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "?";
         }
     }
 
@@ -49,8 +111,9 @@ internal sealed class StoreLock : IDisposable
 
     public void Dispose()
     {
-        try { File.Delete(_pidFile); } catch (IOException) { }
-        _lock.Dispose();
+        if (_pidFile is not null)
+            try { File.Delete(_pidFile); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        _lock?.Dispose();
     }
 }
 
@@ -63,3 +126,6 @@ public sealed class StoreInUseException(string path, string ownerPid, string mes
 }
 
 public sealed class StoreSchemaException(string message) : StoreException(message);
+
+/// <summary>The store file is damaged or is not a HASS store; it was not changed.</summary>
+public sealed class StoreDamagedException(string message, Exception? inner = null) : StoreException(message, inner);

@@ -167,7 +167,7 @@ public sealed class ModelCommands(IServiceProvider services, TextWriter? error =
         if (!File.Exists(path)) throw new ModelException($"parameter file '{path}' does not exist");
         try
         {
-            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path), new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false });
+            using var doc = System.Text.Json.JsonDocument.Parse(HassJson.ReadText(path), new System.Text.Json.JsonDocumentOptions { AllowDuplicateProperties = false });
             var root = doc.RootElement;
             if (root.TryGetProperty("values", out var values) || root.TryGetProperty("Values", out values)) root = values;
             var dict = new Dictionary<string, double>();

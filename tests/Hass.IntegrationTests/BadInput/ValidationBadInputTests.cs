@@ -84,7 +84,7 @@ public class ValidationBadInputTests(ITestOutputHelper output)
         yield return Run("campaign: control character", [], ["checkpoint", "control character"], Campaign("\"seed\": 7", "\"seed\": 7, \"checkpoint\": \"a\\tb\""));
         yield return Run("campaign: 50 MB of strategy settings", [], ["larger than 1 MiB"],
             Campaign("{ \"name\": \"seeded-random\" }", "{ \"name\": \"seeded-random\", \"settings\": { \"pad\": \"" + new string('x', 50 << 20) + "\" } }"));
-        yield return new("campaign: /dev/zero", ["run", "/dev/zero"], Bad, ["larger than"]);
+        yield return new("campaign: /dev/zero", ["run", "/dev/zero"], Bad, ["not a regular file"]);
         yield return Run("campaign: not UTF-8", [], ["UTF-8"], WriteBytes("c.json", [.. Encoding.UTF8.GetBytes("{ \"name\": \"x"), 0xFF, .. Encoding.UTF8.GetBytes("\" }")]));
         yield return Run("campaign: truncated", [], ["not valid JSON"], Campaign(t => t[..(t.Length / 2)]));
         yield return Run("campaign: nested 100 deep", [], ["not valid JSON"], Campaign("\"seed\": 7", "\"seed\": " + new string('[', 100) + new string(']', 100)));

@@ -1,0 +1,39 @@
+namespace Hass.Cli;
+
+/// <summary>
+/// Writes the files of a report folder. Each file is written under a temporary name in the folder and renamed
+/// over its final name, so a symbolic link put there is replaced rather than written through, and a folder
+/// that cannot be written (read-only, full, a file in the way) is one plain message naming it (exit 2).
+/// </summary>
+public static class ReportFolder
+{
+    /// <summary>reports/&lt;campaign&gt;/ under the working directory; a name that would leave reports/ is refused.</summary>
+    public static string Default(string campaign)
+    {
+        var root = Path.GetFullPath("reports");
+        var folder = Path.GetFullPath(Path.Combine(root, campaign));
+        if (campaign.Length == 0 || campaign[0] == '.' || campaign.IndexOfAny(['/', '\\']) >= 0 || Path.GetDirectoryName(folder) != root)
+            throw new UsageException($"campaign name '{campaign}' cannot name a folder inside {root}; give the report folder with -o");
+        return folder;
+    }
+
+    public static void Write(string folder, IReadOnlyList<(string Name, Action<string> Write)> files)
+    {
+        var temporary = "";
+        try
+        {
+            Directory.CreateDirectory(folder);
+            foreach (var (name, write) in files)
+            {
+                temporary = Path.Combine(folder, $".tmp-{Guid.NewGuid():N}-{name}"); // unique: two writers of one folder (even in one process) never share it
+                write(temporary);
+                File.Move(temporary, Path.Combine(folder, name), overwrite: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { if (temporary.Length > 0) File.Delete(temporary); } catch (Exception) { /* the folder is unwritable; nothing to clean */ }
+            throw new UsageException($"cannot write the report into {folder} ({e.Message}); give a writable folder with -o");
+        }
+    }
+}

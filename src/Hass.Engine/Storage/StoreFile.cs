@@ -1,0 +1,56 @@
+using System.Text;
+
+namespace Hass.Engine.Storage;
+
+/// <summary>
+/// What is at a store path, found without opening it for writing: nothing, or a LiteDB 5 data file. Anything
+/// else (a folder, a device, a pipe, a short or foreign file) is refused before a lock file or LiteDB touches it,
+/// so a mistyped --store never replaces somebody's file with an empty database.
+/// </summary>
+internal static class StoreFile
+{
+    /// <summary>LiteDB 5 page size; page 0 of a data file is the header.</summary>
+    public const int PageSize = 8192;
+    private const int SignatureOffset = 32;
+    private static readonly byte[] Signature = Encoding.ASCII.GetBytes("** This is a LiteDB file **");
+    private const byte FileVersion = 8;
+
+    /// <summary>True when a LiteDB file is at <paramref name="path"/>, false when nothing is; throws otherwise.</summary>
+    public static bool Inspect(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null && !File.Exists(path) && !Directory.Exists(path))
+            throw Unusable(path, "is a symbolic link to nothing (" + info.LinkTarget + ")");
+        if (Directory.Exists(path)) throw Unusable(path, "is a folder");
+        if (!info.Exists) return false;
+        // Devices, pipes and sockets report no size, so they are refused here without being opened.
+        // A length that is not a whole number of pages is no proof of damage: a checkpoint cut short by a full disk
+        // leaves a partial page that the write-ahead log still holds; LiteDB's own reads judge the rest.
+        if (info.Length < PageSize)
+            throw Damaged(path, info.Length == 0 ? "is empty or not a regular file" : $"has {info.Length} bytes, fewer than a LiteDB header page ({PageSize})");
+        var header = new byte[SignatureOffset + Signature.Length + 1];
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            stream.ReadExactly(header);
+        if (header[0] == 1) throw Damaged(path, "is an encrypted LiteDB file");
+        if (!header.AsSpan(SignatureOffset, Signature.Length).SequenceEqual(Signature) || header[^1] != FileVersion)
+            throw Damaged(path, "does not start with a LiteDB 5 header");
+        return true;
+    }
+
+    /// <summary>LiteDB's write-ahead log next to the data file ("hass.db" → "hass-log.db").</summary>
+    public static string LogPath(string path) =>
+        Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path) + "-log" + Path.GetExtension(path));
+
+    /// <summary>Refuses a path that is a symbolic link: a lock, PID or log file is only ever a file of our own.</summary>
+    public static void RefuseLink(string storePath, string path)
+    {
+        if (new FileInfo(path).LinkTarget is { } target)
+            throw new StoreException($"store {storePath} cannot be used: {path} is a symbolic link (to {target}); remove the link — hass never writes through one");
+    }
+
+    public static StoreException Unusable(string path, string what) =>
+        new($"store {path} {what}, not a store file; give the path of a store file with --store");
+
+    public static StoreException Damaged(string path, string what) =>
+        new StoreDamagedException($"store {path} {what}: it is damaged or not a HASS store; it was not changed — move it away or use another --store");
+}

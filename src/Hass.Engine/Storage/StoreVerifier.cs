@@ -1,0 +1,64 @@
+using Hass.Abstractions;
+using LiteDB;
+
+namespace Hass.Engine.Storage;
+
+/// <summary>
+/// Reads a whole store through a read-only connection before any command uses it: the schema version, every
+/// document of every collection (its page chain and BSON), every record's JSON, and the trials' campaign index.
+/// LiteDB pages carry no checksums, so damage inside a stored value that still reads as a valid record cannot be
+/// found; anything else throws, and the caller refuses the store without having written it.
+/// </summary>
+internal static class StoreVerifier
+{
+    private static readonly (string Collection, int KnownSchema, Action<string> Read)[] Collections =
+    [
+        ("campaigns", CampaignDocument.SchemaVersion, json => HassJson.Deserialize<CampaignDocument>(json)),
+        ("trials", TrialRecord.SchemaVersion, json => HassJson.Deserialize<TrialRecord>(json)),
+        ("evaluations", 1, json => HassJson.Deserialize<EvaluationOutcome>(json)),
+        ("designs", HardwareDesign.SchemaVersion, json => HassJson.Deserialize<HardwareDesign>(json)),
+        ("measurements", Measurement.SchemaVersion, json => HassJson.Deserialize<Measurement>(json)),
+        ("calibration", CalibrationDocument.SchemaVersion, json => HassJson.Deserialize<CalibrationDocument>(json)),
+    ];
+
+    public static void Verify(LiteDatabase db, string path)
+    {
+        CheckSchemaVersion(db, path);
+        foreach (var (name, knownSchema, read) in Collections)
+        {
+            foreach (var doc in db.GetCollection(name).FindAll())
+            {
+                var schema = doc.TryGetValue("schema", out var s) ? s.AsInt32 : 0;
+                if (schema > knownSchema)
+                    throw new StoreSchemaException($"store {path}: a document in '{name}' has schema {schema}, newer than this hass understands ({knownSchema}); use a newer hass — the store was not changed");
+                read(doc["json"].AsString);
+            }
+        }
+        CheckCampaignIndex(db);
+    }
+
+    private static void CheckSchemaVersion(LiteDatabase db, string path)
+    {
+        var meta = db.GetCollection("meta").FindById("schema")
+            ?? throw new StoreDamagedException($"store {path} is a LiteDB file without a HASS schema version: it was not written by hass (or is damaged); it was not changed — use another --store");
+        var version = meta["version"].AsInt32;
+        if (version > HassStore.SchemaVersion)
+            throw new StoreSchemaException(
+                $"store {path} has schema version {version}, newer than this hass understands ({HassStore.SchemaVersion}, written by {meta["writtenBy"].AsString}); use a newer hass or another --store — the store was not changed");
+        if (version < HassStore.SchemaVersion)
+            throw new StoreSchemaException($"store {path} has old schema version {version} (this hass: {HassStore.SchemaVersion}) and no migration exists; use another --store");
+    }
+
+    /// <summary>Every trial found through the "campaign" index, as often as the full scan found it.</summary>
+    private static void CheckCampaignIndex(LiteDatabase db)
+    {
+        var trials = db.GetCollection("trials");
+        var scanned = trials.FindAll().GroupBy(d => d["campaign"].AsString).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var (campaign, count) in scanned)
+        {
+            var indexed = trials.Count(Query.EQ("campaign", campaign));
+            if (indexed != count)
+                throw new LiteException(0, $"the trials index of campaign '{campaign}' lists {indexed} trials, the collection holds {count}");
+        }
+    }
+}
