@@ -69,7 +69,7 @@ internal static class PrunedExport
 
         public static StoredTrial Open(CliContext ctx, string name, int number)
         {
-            var store = ctx.OpenStore(createIfMissing: false);
+            var store = ctx.OpenStore(StoreAccess.Read);
             try
             {
                 var campaign = store.GetCampaign(name)
