@@ -66,6 +66,12 @@ public interface ITrialEvaluatorFactory : IHassComponent
     /// <summary>True when this factory can evaluate the named model (given the services available).</summary>
     bool Supports(string model, IServiceProvider services);
     ITrialEvaluator Create(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null);
+
+    /// <summary>
+    /// The model's hardware graph without opening any data or loading weights (what `hass design --model` needs),
+    /// or null when this factory can only give it through <see cref="Create"/>.
+    /// </summary>
+    NetworkGraph? DescribeGraph(string model, IServiceProvider services) => null;
 }
 
 /// <summary>Weights of one Conv or Linear layer of the graph. Conv: [F, C/g, kh, kw]; Linear: [out, in] with

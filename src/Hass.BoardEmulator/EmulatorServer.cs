@@ -47,7 +47,8 @@ public sealed class EmulatorServer
         return Task.Run(() => AcceptLoopAsync(listener, cancellationToken), CancellationToken.None);
     }
 
-    private static IPEndPoint ParseEndpoint(string text)
+    /// <summary>HOST:PORT of --tcp (an IP address or localhost; port 0 = any free port); ArgumentException otherwise.</summary>
+    public static IPEndPoint ParseEndpoint(string text)
     {
         int colon = text.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(text[(colon + 1)..], out int port) || port is < 0 or > 65535)

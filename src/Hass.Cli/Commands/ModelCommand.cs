@@ -66,7 +66,7 @@ public sealed class ModelCommand : ICliCommand
     {
         var catalog = ctx.LoadPlugins();
         using var provider = PluginSources.BuildProvider(catalog);
-        var code = body(new ModelCommands(provider), ctx.Parse, ctx.Out.Profile.Out.Writer);
+        var code = body(new ModelCommands(provider, ctx.Error), ctx.Parse, ctx.Out.Profile.Out.Writer);
         return Task.FromResult(code switch { 0 => ExitCodes.Success, 1 => ExitCodes.InvalidInput, _ => ExitCodes.Failure });
     };
 

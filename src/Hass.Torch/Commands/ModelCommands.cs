@@ -11,9 +11,10 @@ namespace Hass.Torch.Commands;
 /// <summary>
 /// The model-side commands of the `hass` CLI as library calls: typed options in, text out, exit code back
 /// (0 ok, 1 bad input or missing data/model, 2 unexpected failure). Models and criteria come from
-/// <paramref name="services"/> (keyed IModelProvider / IPruningCriterion).
+/// <paramref name="services"/> (keyed IModelProvider / IPruningCriterion). Errors go to <paramref name="error"/>
+/// (default: the output writer).
 /// </summary>
-public sealed class ModelCommands(IServiceProvider services)
+public sealed class ModelCommands(IServiceProvider services, TextWriter? error = null)
 {
     public int Train(TrainCommandOptions o, TextWriter output) => Run(output, () =>
     {
@@ -190,7 +191,7 @@ public sealed class ModelCommands(IServiceProvider services)
         return new ParameterSet(values);
     }
 
-    private static int Run(TextWriter output, Action body)
+    private int Run(TextWriter output, Action body)
     {
         try
         {
@@ -199,7 +200,7 @@ public sealed class ModelCommands(IServiceProvider services)
         }
         catch (Exception e) when (e is ModelException or DatasetException or ArgumentException or InvalidOperationException or NotSupportedException or IOException)
         {
-            output.WriteLine($"error: {e.Message}");
+            (error ?? output).WriteLine($"error: {e.Message}");
             return 1;
         }
     }
