@@ -31,7 +31,7 @@ public static class Dse
         {
             var full = new PartitionState(net, board, budget, order, baseFolding);
             if (full.Fits()) return [full];
-            throw new InvalidOperationException($"graph '{net.Graph.Name}' does not fit board '{board.Name}' in one configuration ({full.Total} vs budget {budget}); allow partitions or choose a larger board");
+            throw new DesignDoesNotFitException($"graph '{net.Graph.Name}' does not fit board '{board.Name}' in one configuration: {budget.Excess(full.Total)}; allow partitions or choose a larger board");
         }
 
         var partitions = new List<List<int>>();
@@ -77,7 +77,7 @@ public static class Dse
             if (current.Count == 0)
             {
                 var alone = new PartitionState(net, board, budget, [next], baseFolding);
-                throw new InvalidOperationException($"layer '{net.Nodes[next].Name}' alone does not fit board '{board.Name}' ({alone.Total} vs budget {budget})"
+                throw new DesignDoesNotFitException($"layer '{net.Nodes[next].Name}' alone does not fit board '{board.Name}': {budget.Excess(alone.Total)}"
                     + (net.Nodes[next].IsWeightLayer && !allowWeightsReloading ? "; allow weights reloading or lower its folding" : "; lower its folding or choose a larger board"));
             }
             partitions.Add(current);

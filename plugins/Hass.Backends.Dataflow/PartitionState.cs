@@ -14,6 +14,18 @@ public readonly record struct Budget(double Dsp, double Bram18, double Uram, dou
         return new Budget(Math.Floor(a * board.Dsp), Math.Floor(r * board.Bram18), Math.Floor(r * board.Uram), Math.Floor(a * board.Lut), Math.Floor(a * board.Ff));
     }
 
+    /// <summary>The resources of <paramref name="r"/> over this budget, e.g. "needs LUT 3279 of 500, FF 2020 of 1000".</summary>
+    public string Excess(in Resources r)
+    {
+        var over = new List<string>();
+        if (r.Dsp > Dsp) over.Add($"DSP {r.Dsp:F0} of {Dsp:F0}");
+        if (r.Bram18 > Bram18) over.Add($"BRAM18 {r.Bram18:F0} of {Bram18:F0}");
+        if (r.Uram > Uram) over.Add($"URAM {r.Uram:F0} of {Uram:F0}");
+        if (r.Lut > Lut) over.Add($"LUT {r.Lut:F0} of {Lut:F0}");
+        if (r.Ff > Ff) over.Add($"FF {r.Ff:F0} of {Ff:F0}");
+        return over.Count == 0 ? $"needs {r} within DSP {Dsp:F0}, BRAM18 {Bram18:F0}, URAM {Uram:F0}, LUT {Lut:F0}, FF {Ff:F0}" : "needs " + string.Join(", ", over);
+    }
+
     public Budget Scaled(double k) => new(Math.Floor(Dsp * k), Math.Floor(Bram18 * k), Math.Floor(Uram * k), Math.Floor(Lut * k), Math.Floor(Ff * k));
 
     /// <summary>

@@ -77,7 +77,11 @@ public sealed class SystolicBackend : IAcceleratorBackend
         double byLut = Math.Floor((a * board.Lut - ControlLut) / lutPerPe);
         double byFf = Math.Floor((a * board.Ff - ControlFf) / ffPerPe);
         int pes = (int)Math.Min(byDsp, Math.Min(byLut, byFf));
-        if (pes < 1) throw new ArgumentException($"board '{board.Name}' has no room for a MAC array at resource allocation {a}");
+        if (pes < 1)
+        {
+            var lacking = new[] { ("DSP", byDsp), ("LUT", byLut), ("FF", byFf) }.Where(r => r.Item2 < 1).Select(r => r.Item1);
+            throw new DesignDoesNotFitException($"board '{board.Name}' has no room for one MAC processing element at resource allocation {a}: not enough {string.Join(", ", lacking)}");
+        }
         return pes;
     }
 

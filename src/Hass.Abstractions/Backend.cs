@@ -15,3 +15,9 @@ public interface IAcceleratorBackend : IHassComponent
     /// <summary>Evaluates a given folding (layers not named get the unit folding).</summary>
     HardwareDesign Evaluate(NetworkGraph graph, SparsityProfile profile, BoardSpec board, IReadOnlyDictionary<string, LayerFolding> folding, DesignOptions options);
 }
+
+/// <summary>
+/// The network cannot be built on the board at all (a layer alone exceeds a resource even at its smallest folding).
+/// Backends throw it with a message naming the board and the resources that do not fit; `hass` reports bad input.
+/// </summary>
+public sealed class DesignDoesNotFitException(string message) : InvalidOperationException(message);

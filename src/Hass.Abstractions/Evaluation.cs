@@ -73,6 +73,12 @@ public interface ITrialEvaluatorFactory : IHassComponent
     /// camelCase property names ("searchImages"). Default: none.
     /// </summary>
     IReadOnlyList<SettingProblem> Validate(EvaluatorSpec spec) => [];
+
+    /// <summary>
+    /// The model's hardware graph without opening any data or loading weights (what `hass design --model` needs),
+    /// or null when this factory can only give it through <see cref="Create"/>.
+    /// </summary>
+    NetworkGraph? DescribeGraph(string model, IServiceProvider services) => null;
 }
 
 /// <summary>Weights of one Conv or Linear layer of the graph. Conv: [F, C/g, kh, kw]; Linear: [out, in] with

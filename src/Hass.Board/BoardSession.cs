@@ -90,7 +90,12 @@ public sealed class BoardSession : IAsyncDisposable
         _decoder.Reset();
         var previous = Info;
         var reply = await ExchangeAsync(FrameType.Hello, new HelloRequest(FrameCodec.Version, Environment.MachineName).Encode(), FrameType.Info, cancellationToken, isHello: true).ConfigureAwait(false);
-        var info = BoardInfo.Decode(reply.Payload);
+        BoardInfo info;
+        try { info = BoardInfo.Decode(reply.Payload); }
+        catch (ProtocolException e)
+        {
+            throw new BoardException($"board at {Address} answered HELLO with a malformed INFO ({e.Message}); the firmware does not follow protocol v{FrameCodec.Version}");
+        }
         if (info.ProtocolVersion != FrameCodec.Version)
             throw new BoardException($"board at {Address} speaks protocol version {info.ProtocolVersion}; this host speaks {FrameCodec.Version}: update the firmware or HASS.Engine", ErrorCode.UnsupportedVersion);
         Info = info;

@@ -47,6 +47,9 @@ public static class CliApp
         StoreInUseException s => (ExitCodes.StoreInUse, s.Message),
         StoreException s => (ExitCodes.StoreUnusable, s.Message),
         PluginLoadException p => (ExitCodes.PluginErrors, p.Message),
+        Abstractions.DesignDoesNotFitException d => (ExitCodes.InvalidInput, d.Message),
+        Board.Links.BoardAddressException a => (ExitCodes.InvalidInput, a.Message),
+        Board.Protocol.ProtocolException p => (ExitCodes.BoardError, $"the board's reply breaks the protocol: {p.Message}"),
         Abstractions.BoardLinkException b => (ExitCodes.BoardError, b.Message),
         Board.BoardException b => (ExitCodes.BoardError, b.Message),
         Torch.Data.DatasetException d => (ExitCodes.InvalidInput, d.Message),
@@ -85,10 +88,9 @@ public static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            // One message: the first problem on the "error:" line, any others and the hint indented below it.
-            errWriter.WriteLine("error: " + parse.Errors[0].Message);
-            foreach (var error in parse.Errors.Skip(1)) errWriter.WriteLine("  " + error.Message);
-            errWriter.WriteLine("  run 'hass --help' for usage");
+            var lines = UsageErrors.Describe(parse);
+            errWriter.WriteLine("error: " + lines[0]);
+            foreach (var line in lines.Skip(1)) errWriter.WriteLine(line);
             return ExitCodes.InvalidInput;
         }
         return await parse.InvokeAsync(new InvocationConfiguration

@@ -78,7 +78,7 @@ public class DseTests
         var unknown = new Dictionary<string, LayerFolding> { ["nope"] = LayerFolding.Unit };
         Assert.Contains("'nope'", Assert.Throws<ArgumentException>(() => Dense.Evaluate(g, SparsityProfile.Dense(), board, unknown, new DesignOptions())).Message);
         var tooBig = new Dictionary<string, LayerFolding> { ["features.7"] = new(64, 64, 1, 9) };
-        Assert.Contains("features.7", Assert.Throws<InvalidOperationException>(() => Dense.Evaluate(g, SparsityProfile.Dense(), board, tooBig, new DesignOptions())).Message);
+        Assert.Contains("features.7", Assert.Throws<DesignDoesNotFitException>(() => Dense.Evaluate(g, SparsityProfile.Dense(), board, tooBig, new DesignOptions())).Message);
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public class DseTests
         Assert.Equal(layersInOrder.Order(), layersInOrder); // contiguous partitions in topological order
 
         var single = new DesignOptions { AllowPartitions = false };
-        Assert.Contains("allow partitions", Assert.Throws<InvalidOperationException>(() => Dense.Optimize(g, SparsityProfile.Dense(), board, single)).Message);
+        Assert.Contains("allow partitions", Assert.Throws<DesignDoesNotFitException>(() => Dense.Optimize(g, SparsityProfile.Dense(), board, single)).Message);
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public class DseTests
         Assert.Contains(design.Notes, n => n.Contains($"({reload:F0} reload cycles per batch)"));
         Assert.True(design.Resources.FitsOn(board));
         Assert.Contains(design.Notes, n => n.Contains("weights reloading"));
-        Assert.Throws<InvalidOperationException>(() => Dense.Optimize(g, SparsityProfile.Dense(), board, new DesignOptions { AllowWeightsReloading = false }));
+        Assert.Throws<DesignDoesNotFitException>(() => Dense.Optimize(g, SparsityProfile.Dense(), board, new DesignOptions { AllowWeightsReloading = false }));
     }
 
     [Fact]

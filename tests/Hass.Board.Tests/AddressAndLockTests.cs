@@ -26,9 +26,12 @@ public class AddressAndLockTests
     [InlineData("serial:/dev/ttyUSB0@9600,weird")]
     [InlineData("tcp:host")]
     [InlineData("tcp:host:99999")]
+    [InlineData("tcp:")]
+    [InlineData("foo:bar")]
+    [InlineData("tcp:127.0.0.1:99999")]
     public void Bad_addresses_say_what_to_write(string text)
     {
-        var e = Assert.Throws<FormatException>(() => BoardAddress.Parse(text));
+        var e = Assert.Throws<BoardAddressException>(() => BoardAddress.Parse(text));
         Assert.True(e.Message.Contains("serial:") || e.Message.Contains("parity") || e.Message.Contains("port"), e.Message);
     }
 
@@ -37,7 +40,7 @@ public class AddressAndLockTests
     {
         Assert.IsType<SerialLink>(BoardLinks.Create("serial:/dev/null@9600"));
         Assert.IsType<TcpLink>(BoardLinks.Create("tcp:127.0.0.1:1"));
-        Assert.Throws<FormatException>(() => new SerialLinkFactory().Create("tcp:127.0.0.1:1"));
+        Assert.Throws<BoardAddressException>(() => new SerialLinkFactory().Create("tcp:127.0.0.1:1"));
     }
 
     [Fact]

@@ -42,6 +42,18 @@ public sealed class EvaluatorTests : IDisposable
     }
 
     [Fact]
+    public void Graph_without_data_is_the_evaluators_graph_and_ImageNet_models_need_no_dataset()
+    {
+        var factory = _services.GetRequiredKeyedService<ITrialEvaluatorFactory>("torch");
+        using var evaluator = Create();
+        Assert.Equal(evaluator.Graph.ContentHash(), factory.DescribeGraph("fmnist-vgg", _services)!.ContentHash());
+        // No ImageNet folder exists here: the graph must still come without touching any dataset.
+        var resnet = factory.DescribeGraph("resnet18", _services)!;
+        Assert.Equal("resnet18", resnet.Name);
+        Assert.Equal(1000, resnet.Classes);
+    }
+
+    [Fact]
     public void EvaluatesPrunesAndRevertsExactly()
     {
         using var evaluator = Create();

@@ -20,7 +20,7 @@ public sealed record BoardAddress(string Scheme, string Target, int BaudOrPort, 
 
     public static BoardAddress Parse(string address)
     {
-        if (string.IsNullOrWhiteSpace(address)) throw new FormatException($"board address is empty; {Usage}");
+        if (string.IsNullOrWhiteSpace(address)) throw new BoardAddressException($"board address is empty; {Usage}");
         int colon = address.IndexOf(':');
         string scheme = colon < 0 ? "" : address[..colon].ToLowerInvariant();
         string rest = colon < 0 ? "" : address[(colon + 1)..];
@@ -33,23 +33,26 @@ public sealed record BoardAddress(string Scheme, string Target, int BaudOrPort, 
                 if (comma >= 0)
                 {
                     if (!Enum.TryParse(rest[(comma + 1)..], ignoreCase: true, out parity) || !Enum.IsDefined(parity))
-                        throw new FormatException($"board address '{address}': unknown parity '{rest[(comma + 1)..]}'; use none, even, odd, mark or space");
+                        throw new BoardAddressException($"board address '{address}': unknown parity '{rest[(comma + 1)..]}'; use none, even, odd, mark or space");
                     rest = rest[..comma];
                 }
                 int at = rest.LastIndexOf('@');
                 if (at <= 0 || !int.TryParse(rest[(at + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int baud) || baud <= 0)
-                    throw new FormatException($"board address '{address}': expected a port and a baud rate; {Usage}");
+                    throw new BoardAddressException($"board address '{address}': expected a port and a baud rate; {Usage}");
                 return new BoardAddress("serial", rest[..at], baud, parity);
             }
             case "tcp":
             {
                 int last = rest.LastIndexOf(':');
                 if (last <= 0 || !int.TryParse(rest[(last + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is <= 0 or > 65535)
-                    throw new FormatException($"board address '{address}': expected host:port with a port in 1..65535; {Usage}");
+                    throw new BoardAddressException($"board address '{address}': expected host:port with a port in 1..65535; {Usage}");
                 return new BoardAddress("tcp", rest[..last].Trim('[', ']'), port);
             }
             default:
-                throw new FormatException($"board address '{address}' has no known scheme; {Usage}");
+                throw new BoardAddressException($"board address '{address}' has no known scheme; {Usage}");
         }
     }
 }
+
+/// <summary>A board address (link string) that is not one of the accepted forms; the message names it and the forms.</summary>
+public sealed class BoardAddressException(string message) : FormatException(message);

@@ -11,7 +11,7 @@ public sealed class SerialLinkFactory : IBoardLinkFactory
     public IBoardLink Create(string address)
     {
         var a = BoardAddress.Parse(address);
-        if (!a.IsSerial) throw new FormatException($"'{address}' is not a serial address; {BoardAddress.Usage}");
+        if (!a.IsSerial) throw new BoardAddressException($"'{address}' is not a serial address; {BoardAddress.Usage}");
         return new SerialLink(a.Target, a.BaudOrPort, a.Parity);
     }
 }
@@ -25,7 +25,7 @@ public sealed class TcpLinkFactory : IBoardLinkFactory
     public IBoardLink Create(string address)
     {
         var a = BoardAddress.Parse(address);
-        if (!a.IsTcp) throw new FormatException($"'{address}' is not a tcp address; {BoardAddress.Usage}");
+        if (!a.IsTcp) throw new BoardAddressException($"'{address}' is not a tcp address; {BoardAddress.Usage}");
         return new TcpLink(a.Target, a.BaudOrPort);
     }
 }
@@ -39,7 +39,7 @@ public static class BoardLinks
     {
         var scheme = BoardAddress.Parse(address).Scheme;
         var factory = (factories ?? BuiltIn).FirstOrDefault(f => f.Scheme == scheme)
-            ?? throw new FormatException($"no board link handles scheme '{scheme}' of '{address}'; {BoardAddress.Usage}");
+            ?? throw new BoardAddressException($"no board link handles scheme '{scheme}' of '{address}'; {BoardAddress.Usage}");
         return factory.Create(address);
     }
 }

@@ -52,7 +52,13 @@ public sealed class BoardCommand : ICliCommand
         {
             var args = (ctx.Parse.GetValue(EmulatorArgs) ?? []).Concat(ctx.Parse.UnmatchedTokens).ToList();
             EmulatorOptions options;
-            try { options = EmulatorOptions.Parse(args); }
+            try
+            {
+                options = EmulatorOptions.Parse(args);
+                // Checked here so a bad address or board file is bad input (exit 2), not a failed start.
+                if (options.Tcp is { } tcp) EmulatorOptions.ParseEndpoint(tcp);
+                options.LoadBoard();
+            }
             catch (ArgumentException e) { throw new UsageException("board emulate: " + e.Message); }
             return await EmulatorHost.RunAsync(options, ctx.Out.Profile.Out.Writer, ctx.Error, ct);
         }));
@@ -86,6 +92,7 @@ public sealed class BoardCommand : ICliCommand
         var name = ctx.Parse.GetValue(CampaignName)!;
         var number = ctx.Parse.GetValue(TrialNumber);
         var link = ctx.Parse.GetValue(Link)!;
+        Hass.Board.Links.BoardAddress.Parse(link);   // a bad link string is bad input before anything is opened
         using var store = ctx.OpenStore(StoreAccess.Write);
         var campaign = store.GetCampaign(name)
             ?? throw new UsageException($"campaign '{name}' is not in the store {store.Path}; see 'hass status'");

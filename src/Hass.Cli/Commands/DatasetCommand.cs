@@ -23,6 +23,9 @@ public sealed class DatasetCommand : ICliCommand
         {
             var folder = ctx.Parse.GetValue(To) ?? FashionMnistDownload.CacheFolder;
             var mirrors = ctx.Parse.GetValue(Mirror) is { Length: > 0 } m ? m : FashionMnistDownload.Mirrors;
+            foreach (var mirror in mirrors)
+                if (!Uri.TryCreate(mirror, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                    throw new UsageException($"mirror '{mirror}' is not an absolute http(s) URL (e.g. https://lab.example/fashion-mnist/); give --mirror URL or fix ${FashionMnistDownload.MirrorVariable}");
             await DatasetSetup.DownloadAsync(folder, mirrors, ctx, ct);
             return ExitCodes.Success;
         }));

@@ -45,14 +45,11 @@ public sealed class DesignCommand : ICliCommand
             {
                 var factory = components.FindEvaluatorFactory(model!)
                     ?? throw new UsageException($"--model: unknown model '{model}'; available: {string.Join(", ", components.Names(ComponentKind.Model).DefaultIfEmpty("(none loaded)"))}");
-                using var evaluator = factory.Create(new EvaluatorSpec { Model = model!, Pruning = components.Names(ComponentKind.Pruning).FirstOrDefault() ?? "threshold" }, provider);
-                graph = evaluator.Graph;
+                graph = factory.DescribeGraph(model!, provider) ?? GraphFromEvaluator(factory, model!, components, provider);
             }
             var profile = ctx.Parse.GetValue(Profile) is { } pp ? ReadJson<SparsityProfile>(pp, "--profile") : SparsityProfile.Dense(graph.Name);
-            var options = DesignOptionArguments.Read(ctx.Parse);
-            var design = ctx.Parse.GetValue(Folding) is { } fp
-                ? backend.Evaluate(graph, profile, board, ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding"), options)
-                : backend.Optimize(graph, profile, board, options, ct);
+            var folding = ctx.Parse.GetValue(Folding) is { } fp ? ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding") : null;
+            var design = Fold(backend, graph, profile, board, folding, DesignOptionArguments.Read(ctx.Parse), ct);
 
             if (ctx.Parse.GetValue(Json))
             {
@@ -76,6 +73,26 @@ public sealed class DesignCommand : ICliCommand
 
     /// <summary>Design input files (graph, profile, folding) are at most this big.</summary>
     private const int MaxFileBytes = 64 << 20;
+
+    /// <summary>The backend's DSE, or the given folding; a folding, profile or graph the backend refuses is bad input.</summary>
+    private static HardwareDesign Fold(IAcceleratorBackend backend, NetworkGraph graph, SparsityProfile profile, BoardSpec board,
+        Dictionary<string, LayerFolding>? folding, DesignOptions options, CancellationToken ct)
+    {
+        try
+        {
+            return folding is null ? backend.Optimize(graph, profile, board, options, ct) : backend.Evaluate(graph, profile, board, folding, options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"{backend.Name} cannot design '{graph.Name}' on '{board.Name}': {e.Message}");
+        }
+    }
+
+    private static NetworkGraph GraphFromEvaluator(ITrialEvaluatorFactory factory, string model, HassComponents components, IServiceProvider provider)
+    {
+        using var evaluator = factory.Create(new EvaluatorSpec { Model = model, Pruning = components.Names(ComponentKind.Pruning).FirstOrDefault() ?? "threshold" }, provider);
+        return evaluator.Graph;
+    }
 
     private static T ReadJson<T>(string path, string option) where T : class
     {

@@ -67,6 +67,7 @@ public sealed class RunCommand : ICliCommand
         CampaignLoader.Validate(spec, path, components, boards, measurer is not null);
 
         await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);
+        var measurementFailures = new List<CampaignResult>();
         using var store = ctx.OpenStore(StoreAccess.Create);
         if (spec.Final.Enabled && spec.Final.UniformBaselineTrials > 0)
         {
@@ -75,6 +76,7 @@ public sealed class RunCommand : ICliCommand
             var baselineResult = await RunOneAsync(ctx, baseline, path, store, components, boards, measurer);
             Summarise(ctx, baselineResult);
             if (baselineResult.Status != CampaignStatus.Complete) return ExitCode(baselineResult);
+            measurementFailures.Add(baselineResult);
         }
         var result = await RunOneAsync(ctx, spec, path, store, components, boards, measurer);
         Summarise(ctx, result);
@@ -86,7 +88,22 @@ public sealed class RunCommand : ICliCommand
             ReportCommand.Write(ctx, store, spec.Name, folder);
             ctx.Out.WriteLine($"report written to {folder}");
         }
-        return ExitCode(result);
+        measurementFailures.Add(result);
+        return result.Status == CampaignStatus.Complete && MeasurementFailed(ctx, spec, measurementFailures) ? ExitCodes.BoardError : ExitCode(result);
+    }
+
+    /// <summary>
+    /// A campaign asked to measure that could not says so (exit 6) after the search, whose results stay stored
+    /// with their predicted throughputs.
+    /// </summary>
+    private static bool MeasurementFailed(CliContext ctx, CampaignSpec spec, IReadOnlyList<CampaignResult> results)
+    {
+        var failed = results.Where(r => r.MeasurementFailures > 0).ToList();
+        if (failed.Count == 0) return false;
+        ctx.Error.WriteLine($"error: {failed.Sum(r => r.MeasurementFailures)} measurement(s) the measure section asked for failed on {spec.Measure?.Link} " +
+                            $"(last: {failed[^1].MeasurementError}); the search results are stored with predicted throughputs. " +
+                            "Check the board or emulator (hass board probe LINK), then measure with 'hass board measure'");
+        return true;
     }
 
     private static int ExitCode(CampaignResult result) => result.Status switch

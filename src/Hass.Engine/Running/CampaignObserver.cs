@@ -48,4 +48,8 @@ public sealed record CampaignResult
     public int TrialsTotal { get; init; }
     public int Resumed { get; init; }
     public TrialRecord? Best { get; init; }
+    /// <summary>Measurements the measure section asked for that failed in this run (the trials kept their predictions).</summary>
+    public int MeasurementFailures { get; init; }
+    /// <summary>The last failed measurement's message, or null.</summary>
+    public string? MeasurementError { get; init; }
 }

@@ -27,6 +27,8 @@ public sealed class CampaignRunner
     private readonly Objective _objective;
     /// <summary>Seconds spent writing to the store during the current trial (in-flight record, cache entries).</summary>
     private double _storeSeconds;
+    private int _measurementFailures;
+    private string? _measurementError;
 
     public CampaignRunner(CampaignSpec spec, string source, HassStore store, HassComponents components, BoardLibrary boards,
         ICampaignObserver? observer = null, IDesignMeasurer? measurer = null)
@@ -229,6 +231,7 @@ public sealed class CampaignRunner
         {
             Status = status, Campaign = _spec.Name, Message = message, TrialsRun = runThisSession, TrialsTotal = counted,
             Resumed = campaign.Resumes, Best = best,
+            MeasurementFailures = _measurementFailures, MeasurementError = _measurementError,
         };
     }
 
@@ -363,6 +366,8 @@ public sealed class CampaignRunner
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
         catch (Exception e) when (e is not StoreException)
         {
+            _measurementFailures++;
+            _measurementError = e.Message;
             _observer.Warning($"measurement on {measure.Link} failed, the trial keeps its predicted throughput: {e.Message}");
             return null;
         }

@@ -1,4 +1,5 @@
 using Hass.Abstractions;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hass.Torch.Data;
@@ -43,7 +44,8 @@ public sealed record Normalisation(float[] Mean, float[] Std)
 {
     public Tensor Apply(Tensor pixelsUint8)
     {
-        var x = pixelsUint8.to_type(ScalarType.Float32).div_(255f);
+        using var maxPixel = 255f.ToScalar();   // explicit Scalars: see ActivationSite.forward
+        var x = pixelsUint8.to_type(ScalarType.Float32).div_(maxPixel);
         long c = x.shape[1];
         using var mean = tensor(Mean.Length == 1 ? Enumerable.Repeat(Mean[0], (int)c).ToArray() : Mean).reshape(1, c, 1, 1);
         using var std = tensor(Std.Length == 1 ? Enumerable.Repeat(Std[0], (int)c).ToArray() : Std).reshape(1, c, 1, 1);

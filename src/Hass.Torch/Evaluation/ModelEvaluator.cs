@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Hass.Abstractions;
 using Hass.Torch.Data;
 using Hass.Torch.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hass.Torch.Evaluation;
@@ -86,10 +87,12 @@ public static class ModelEvaluator
     {
         long zeros = 0, all = 0;
         using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        using var zero = 0.0.ToScalar();   // explicit Scalars: see ActivationSite.forward
         foreach (var node in net.WeightNodes)
         {
             var w = node.Weight;
-            zeros += w.eq(0).sum().item<long>();
+            zeros += w.eq(zero).sum().item<long>();
             all += w.numel();
         }
         return all == 0 ? 0 : (double)zeros / all;

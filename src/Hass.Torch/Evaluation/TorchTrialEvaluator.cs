@@ -24,6 +24,13 @@ public sealed class TorchTrialEvaluatorFactory : ITrialEvaluatorFactory
         ? [new SettingProblem("searchImages", $"must be at most {DataSplits.DefaultHeldOut}, the images held out of training for the search (got {spec.SearchImages})")]
         : [];
 
+    /// <summary>The graph of a freshly built network: shapes and layers do not depend on weights or data.</summary>
+    public NetworkGraph? DescribeGraph(string model, IServiceProvider services)
+    {
+        using var net = ModelCatalog.Resolve(services, model).Build(0);
+        return net.ToGraph();
+    }
+
     /// <summary>The concrete evaluator; <paramref name="cache"/> overrides the checkpoint cache folder.</summary>
     public TorchTrialEvaluator CreateEvaluator(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null, string? cache = null)
     {

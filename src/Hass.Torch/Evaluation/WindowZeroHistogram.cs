@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hass.Torch.Evaluation;
@@ -52,7 +53,9 @@ public static class WindowZeroHistogram
         int filters = (int)shape[0], channelsPerGroup = (int)shape[1], kh = (int)shape[2], kw = (int)shape[3];
         int k = kh * kw, channels = channelsPerGroup * groups, filtersPerGroup = filters / groups;
         byte[] mask;
-        using (var nz = weight.detach().ne(0).to_type(ScalarType.Byte).contiguous()) mask = nz.data<byte>().ToArray();
+        using (var scope = NewDisposeScope())
+        using (var zero = 0.0.ToScalar())
+            mask = weight.detach().ne(zero).to_type(ScalarType.Byte).contiguous().data<byte>().ToArray();
         long nonZero = mask.Sum(b => (long)b);
 
         var masks = new ulong[channels][];
@@ -112,6 +115,7 @@ public static class WindowZeroHistogram
     private static void AccumulateByWindowCodes(Tensor input, WeightPatterns patterns, int stride, int padding, WindowCounts counts, long maxElements)
     {
         using var scope = NewDisposeScope();
+        using var zero = 0.0.ToScalar();   // explicit Scalars: see ActivationSite.forward
         int k = patterns.KernelSize, channels = patterns.Channels, rows = counts.Rows;
         // float32 holds integers exactly up to 2^24; beyond, codes are computed in float64 (exact to 2^53).
         var dtype = k <= 24 ? ScalarType.Float32 : ScalarType.Float64;
@@ -127,13 +131,13 @@ public static class WindowZeroHistogram
             long cs = Math.Min(channelsPerBlock, channels - c0);
             using var block = NewDisposeScope();
             var kernel = tensor(powers).to_type(dtype).reshape(1, 1, patterns.KernelRows, patterns.KernelCols).expand(cs, 1, patterns.KernelRows, patterns.KernelCols).contiguous();
-            var offsets = ((arange(0, cs, 1, ScalarType.Int64) * rows).reshape(1, cs, 1, 1) + arange(0, rows, 1, ScalarType.Int64).reshape(1, 1, rows, 1)) * (1L << k);
+            var offsets = tensor(Multiples(cs * rows, 1L << k)).reshape(1, cs, rows, 1);
             long keySpace = cs * rows * (1L << k);
             for (long b0 = 0; b0 < batch; b0 += imagesPerChunk)
             {
                 using var inner = NewDisposeScope();
                 long bs = Math.Min(imagesPerChunk, batch - b0);
-                var mask = input.narrow(0, b0, bs).narrow(1, c0, cs).ne(0).to_type(dtype);
+                var mask = input.narrow(0, b0, bs).narrow(1, c0, cs).ne(zero).to_type(dtype);
                 var codes = nn.functional.conv2d(mask, kernel, strides: new long[] { stride, stride }, padding: new long[] { padding, padding }, groups: cs);
                 var keys = codes.round_().to_type(ScalarType.Int64).add_(offsets).flatten();
                 if (k <= DenseCodeBits && keySpace <= MaxDenseKeys)
@@ -168,12 +172,14 @@ public static class WindowZeroHistogram
     private static void AccumulateByMaskConvolution(Tensor input, WeightPatterns patterns, int stride, int padding, WindowCounts counts, long maxElements)
     {
         using var scope = NewDisposeScope();
+        using var zero = 0.0.ToScalar();
         int k = patterns.KernelSize, p = patterns.PatternsPerChannel, channels = patterns.Channels, rows = counts.Rows;
+        using var kernelSize = ((long)k).ToScalar();
         var kernels = new float[channels * p * k];
         for (int c = 0; c < channels; c++)
             for (int s = 0; s < patterns.MaskBits[c].Length; s++)
                 for (int i = 0; i < k; i++) kernels[(c * p + s) * k + i] = patterns.MaskBits[c][s][i];
-        var activeMask = input.ne(0).to_type(ScalarType.Float32);
+        var activeMask = input.ne(zero).to_type(ScalarType.Float32);
         long batch = input.shape[0];
         long colsOut = (input.shape[3] + 2 * padding - patterns.KernelCols) / stride + 1;
         long perChannelImage = p * rows * colsOut;
@@ -187,14 +193,14 @@ public static class WindowZeroHistogram
             var chunkKernels = allKernels.narrow(0, c0 * p, cs * p);
             // bins[((c·p + s)·rows + r)·(K+1) + z]
             var bins = new long[cs * p * rows * (k + 1)];
-            using var offsets = ((arange(0, cs * p, 1, ScalarType.Int64) * rows).reshape(1, cs * p, 1, 1) + arange(0, rows, 1, ScalarType.Int64).reshape(1, 1, rows, 1)) * (k + 1);
+            using var offsets = tensor(Multiples(cs * p * rows, k + 1)).reshape(1, cs * p, rows, 1);
             for (long b0 = 0; b0 < batch; b0 += imagesPerChunk)
             {
                 using var inner = NewDisposeScope();
                 long bs = Math.Min(imagesPerChunk, batch - b0);
                 var masks = activeMask.narrow(0, b0, bs).narrow(1, c0, cs);
                 var nonZeroProducts = nn.functional.conv2d(masks, chunkKernels, strides: new long[] { stride, stride }, padding: new long[] { padding, padding }, groups: cs);
-                var zeros = nonZeroProducts.round_().neg_().add_(k).to_type(ScalarType.Int64);
+                var zeros = nonZeroProducts.round_().neg_().add_(kernelSize).to_type(ScalarType.Int64);
                 var n = bincount(zeros.add_(offsets).flatten(), minlength: bins.Length).data<long>();
                 for (int i = 0; i < bins.Length; i++) bins[i] += n[i];
             }
@@ -207,6 +213,14 @@ public static class WindowZeroHistogram
                             if (windows != 0) counts.AddPattern((int)(c0 + c), s, r, z, windows);
                         }
         }
+    }
+
+    /// <summary>0, step, 2·step, … (count values): bin offsets built without arange's implicit Scalars.</summary>
+    internal static long[] Multiples(long count, long step)
+    {
+        var values = new long[count];
+        for (long i = 0; i < count; i++) values[i] = i * step;
+        return values;
     }
 
     /// <summary>One-shot helper: the [C, K+1] counts of one input batch.</summary>
@@ -252,6 +266,7 @@ public static class DirectWindowCounter
     public static long[,] Count(Tensor input, Tensor weight, int stride, int padding, int groups)
     {
         using var scope = NewDisposeScope();
+        using var zero = 0.0.ToScalar();
         long batch = input.shape[0], channels = input.shape[1];
         long filters = weight.shape[0], kh = weight.shape[2], kw = weight.shape[3], k = kh * kw;
         long cg = channels / groups, fg = filters / groups;
@@ -264,9 +279,9 @@ public static class DirectWindowCounter
             long l = windows.shape[2];
             var cols = windows.reshape(groups, 1, cg, k, l);
             var products = cols * w;                                    // [G, Fg, Cg, K, L]
-            var zeros = products.eq(0).sum(new long[] { 3 }).to_type(ScalarType.Int64); // [G, Fg, Cg, L]
+            var zeros = products.eq(zero).sum(new long[] { 3 }).to_type(ScalarType.Int64); // [G, Fg, Cg, L]
             var perChannel = zeros.permute(0, 2, 1, 3).reshape(channels, fg * l);
-            var offsets = arange(0, channels * (k + 1), k + 1, ScalarType.Int64).reshape(channels, 1);
+            var offsets = tensor(WindowZeroHistogram.Multiples(channels, k + 1)).reshape(channels, 1);
             var counts = bincount((perChannel + offsets).flatten(), minlength: channels * (k + 1)).data<long>().ToArray();
             for (long c = 0; c < channels; c++)
                 for (long z = 0; z <= k; z++) hist[c, z] += counts[c * (k + 1) + z];

@@ -34,21 +34,52 @@ public sealed class ActivationSite : nn.Module<Tensor, Tensor>
     /// <summary>True for the kinds a threshold applies to.</summary>
     public bool Thresholdable => Kind != ActivationKind.Hardsigmoid;
 
+    /// <summary>
+    /// Every Scalar and temporary tensor is created, kept alive and disposed here explicitly: an implicitly
+    /// converted Scalar (<c>x &lt;= t</c>) is unreachable while libtorch still reads it, so the finalizer thread
+    /// can free it mid-call (wrong values or a native error under garbage-collection pressure).
+    /// </summary>
     public override Tensor forward(Tensor x)
     {
         var t = _threshold;
+        if (t == 0 || Kind == ActivationKind.Hardsigmoid)
+        {
+            return Kind switch
+            {
+                ActivationKind.ReLU => nn.functional.relu(x),
+                ActivationKind.ReLU6 => nn.functional.relu6(x),
+                ActivationKind.Hardswish => nn.functional.hardswish(x),
+                _ => nn.functional.hardsigmoid(x),
+            };
+        }
+        using var threshold = t.ToScalar();
+        using var zero = 0.0.ToScalar();
         return Kind switch
         {
-            ActivationKind.ReLU => t == 0 ? nn.functional.relu(x) : x.masked_fill(x <= t, 0),
-            ActivationKind.ReLU6 => t == 0 ? nn.functional.relu6(x) : x.clamp_max(6).masked_fill(x <= t, 0),
-            ActivationKind.Hardswish => Hardswish(x, t),
-            _ => nn.functional.hardsigmoid(x),
+            ActivationKind.ReLU => ZeroAtOrBelow(x, x, threshold, zero),
+            ActivationKind.ReLU6 => ClippedReLU6(x, threshold, zero),
+            _ => ThresholdedHardswish(x, threshold, zero),
         };
     }
 
-    private static Tensor Hardswish(Tensor x, double t)
+    /// <summary><paramref name="values"/> with zeros where <paramref name="decider"/> ≤ threshold.</summary>
+    private static Tensor ZeroAtOrBelow(Tensor values, Tensor decider, Scalar threshold, Scalar zero)
     {
-        var y = nn.functional.hardswish(x);
-        return t == 0 ? y : y.masked_fill(y.abs() <= t, 0);
+        using var mask = decider.le(threshold);
+        return values.masked_fill(mask, zero);
+    }
+
+    private static Tensor ClippedReLU6(Tensor x, Scalar threshold, Scalar zero)
+    {
+        using var six = 6.0.ToScalar();
+        using var clipped = x.clamp_max(six);
+        return ZeroAtOrBelow(clipped, x, threshold, zero);
+    }
+
+    private static Tensor ThresholdedHardswish(Tensor x, Scalar threshold, Scalar zero)
+    {
+        using var y = nn.functional.hardswish(x);
+        using var magnitude = y.abs();
+        return ZeroAtOrBelow(y, magnitude, threshold, zero);
     }
 }

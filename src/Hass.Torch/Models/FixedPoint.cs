@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hass.Torch.Models;
@@ -15,8 +16,16 @@ public static class FixedPoint
     public const int ActivationFractionBits = 8;
     private const double ActivationScale = 1 << ActivationFractionBits;
 
-    public static Tensor QuantiseActivations(Tensor x) =>
-        x.mul(ActivationScale).round_().clamp_(-32768, 32767).div_(ActivationScale);
+    /// <summary>Rounds to fixed &lt;16, 8&gt;; Scalars are explicit and disposed (see <see cref="ActivationSite.forward"/>).</summary>
+    public static Tensor QuantiseActivations(Tensor x)
+    {
+        using var scale = ActivationScale.ToScalar();
+        using var low = (-32768.0).ToScalar();
+        using var high = 32767.0.ToScalar();
+        var y = x.mul(scale);
+        y.round_().clamp_(low, high).div_(scale);
+        return y;
+    }
 
     /// <summary>Fraction bits of the per-tensor format for a tensor whose largest magnitude is <paramref name="maxMagnitude"/>.</summary>
     public static int WeightFractionBits(double maxMagnitude)
@@ -29,8 +38,12 @@ public static class FixedPoint
     public static void QuantiseWeightsInPlace(Tensor weight)
     {
         using var _ = no_grad();
-        double max = weight.abs().max().item<float>();
-        double scale = Math.Pow(2, WeightFractionBits(max));
-        weight.mul_(scale).round_().clamp_(-32768, 32767).div_(scale);
+        double max;
+        using (var magnitude = weight.abs())
+        using (var largest = magnitude.max()) max = largest.item<float>();
+        using var scale = Math.Pow(2, WeightFractionBits(max)).ToScalar();
+        using var low = (-32768.0).ToScalar();
+        using var high = 32767.0.ToScalar();
+        weight.mul_(scale).round_().clamp_(low, high).div_(scale);
     }
 }

@@ -255,7 +255,8 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
         if (bn is not null)
         {
             var norm = (BatchNorm2d)bn.Module!;
-            var scale = norm.weight!.detach() / (norm.running_var!.detach() + norm.eps).sqrt();
+            using var eps = norm.eps.ToScalar();   // explicit Scalars: see ActivationSite.forward
+            var scale = norm.weight!.detach() / (norm.running_var!.detach() + eps).sqrt();
             weight = weight * scale.reshape(-1, 1, 1, 1);
             bias = (bias - norm.running_mean!.detach()) * scale + norm.bias!.detach();
         }

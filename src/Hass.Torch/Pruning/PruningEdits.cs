@@ -1,5 +1,6 @@
 using Hass.Abstractions;
 using Hass.Torch.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hass.Torch.Pruning;
@@ -29,13 +30,16 @@ public sealed class PruningEdits : IPruningHandle
         if (threshold == 0) return;
         using var _ = no_grad();
         using var scope = NewDisposeScope();
+        using var limit = threshold.ToScalar();   // explicit Scalars: see ActivationSite.forward
+        using var zero = 0.0.ToScalar();
         var weight = node.Weight;
         var flat = weight.view(-1);
-        using var mask = flat.abs().lt(threshold).logical_and_(flat.ne(0));
+        using var nonZero = flat.ne(zero);
+        using var mask = flat.abs().lt(limit).logical_and_(nonZero);
         var indices = mask.nonzero().view(-1);
         if (indices.numel() == 0) { indices.Dispose(); return; }
         var values = flat.index_select(0, indices);
-        flat.index_fill_(0, indices, 0);
+        flat.index_fill_(0, indices, zero);
         _zeroed.Add((weight, indices.DetachFromDisposeScope(), values.DetachFromDisposeScope()));
     }
 
