@@ -10,29 +10,13 @@ public class OnnxCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var dir = HassProcess.TempDir();
         File.Copy(Path.Combine(HassProcess.RepoRoot, "tests", "Hass.Models.Onnx.Tests", "Fixtures", "fmnist-onnx.onnx"), Path.Combine(dir, "net.onnx"));
-        var campaign = Path.Combine(dir, "onnx.json");
-        File.WriteAllText(campaign, """
-        {
-          "name": "onnx",
-          "model": "onnx:net.onnx",
-          "dataset": { "name": "fashion-mnist", "searchImages": 400, "calibrationImages": 32, "testImages": 1000 },
-          "pruning": { "name": "threshold" },
-          "backend": { "name": "dataflow-sparse" },
-          "board": "zedboard",
-          "strategy": { "name": "tpe" },
-          "objective": { "metric": "throughput", "toleranceTop1": 1.0 },
-          "budget": { "trials": 3 },
-          "earlyStop": { "enabled": false },
-          "seed": 3,
-          "final": { "uniformBaselineTrials": 2 }
-        }
-        """);
+        var campaign = RealCampaignTests.Campaign(dir, "onnx", extra: """, "earlyStop": { "enabled": false }""", model: "onnx:net.onnx");
         var store = Path.Combine(dir, "hass.db");
         var (code, stdout, stderr) = HassProcess.RunIn(dir, TimeSpan.FromMinutes(8), "run", campaign, "--store", store);
         output.WriteLine(stdout);
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains("onnx:net.onnx: weights from " + Path.Combine(dir, "net.onnx"), stdout);
-        Assert.Contains("campaign 'onnx' complete: trial budget reached (3)", stdout);
+        Assert.Contains("campaign 'onnx' complete: trial budget reached (4)", stdout);
         Assert.Contains("final (test set: 1000 images)", stdout);
         var trials = HassProcess.RunIn(dir, TimeSpan.FromMinutes(2), "trials", "onnx", "--store", store, "--json");
         Assert.True(trials.ExitCode == 0, trials.Err);

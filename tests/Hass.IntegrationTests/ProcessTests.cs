@@ -29,7 +29,9 @@ public class ProcessTests(Xunit.Abstractions.ITestOutputHelper output)
         const int budget = 80;
         var dir = HassProcess.TempDir();
         var store = Path.Combine(dir, "hass.db");
-        var campaign = SlowCampaign(dir, delayMs: 60, trials: budget);
+        // 200 ms a trial: a run killed at most 1.5 s after loading finishes at most 7 trials, so ten runs can never
+        // reach the budget of 80 before the tenth kill, however fast the machine (with 60 ms an idle machine could).
+        var campaign = SlowCampaign(dir, delayMs: 200, trials: budget);
         var random = new Random(2026);
         var completedBeforeKills = new Dictionary<int, string>();
         var kills = 0;
