@@ -44,47 +44,14 @@ public static class RowPipeline
             foreach (var p in node.Inputs.Distinct())
             {
                 int producer = StageOf(p, external: !s.Inside[p]);
-                var (lastRow, lastUse, span) = Window(node.Layer, stages[consumer].RowCycles.Length, stages[producer].RowCycles.Length);
-                int capacity = net.Nodes[p].Consumers.Count > 1 ? Math.Max(span, stages[producer].RowCycles.Length) + FifoRows : span + FifoRows;
-                stages[consumer].Inputs.Add((producer, lastRow));
-                stages[producer].Outputs.Add((consumer, lastUse, capacity));
+                var window = RowWindow.Of(node.Layer, stages[consumer].RowCycles.Length, stages[producer].RowCycles.Length);
+                int capacity = net.Nodes[p].Consumers.Count > 1 ? Math.Max(window.Span, stages[producer].RowCycles.Length) + FifoRows : window.Span + FifoRows;
+                stages[consumer].Inputs.Add((producer, window.LastInputRow));
+                stages[producer].Outputs.Add((consumer, window.LastReader, capacity));
             }
         }
         var ends = Run(stages);
         return new PipelineTiming(ends[0], (ends[Images - 1] - ends[1]) / (Images - 2));
-    }
-
-    /// <summary>For each consumer row the last producer row it reads; for each producer row the last consumer row reading it; the window span.</summary>
-    private static (int[] LastRow, int[] LastUse, int Span) Window(Layer l, int rows, int producerRows)
-    {
-        var lo = new int[rows];
-        var hi = new int[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            if (producerRows == 1) continue;
-            if (l.Kind is LayerKind.Conv or LayerKind.MaxPool or LayerKind.AvgPool && rows > 1)
-            {
-                int first = r * l.StrideRows - l.PadTop;
-                lo[r] = Math.Clamp(first, 0, producerRows - 1);
-                hi[r] = Math.Clamp(first + l.KernelRows - 1, 0, producerRows - 1);
-            }
-            else if (rows == 1) { lo[r] = 0; hi[r] = producerRows - 1; }
-            else if (rows == producerRows) { lo[r] = hi[r] = r; }
-            else
-            {
-                lo[r] = Math.Min(producerRows - 1, r * producerRows / rows);
-                hi[r] = Math.Min(producerRows - 1, ((r + 1) * producerRows + rows - 1) / rows - 1);
-            }
-        }
-        int span = 1;
-        for (int r = 0; r < rows; r++) span = Math.Max(span, hi[r] - lo[r] + 1);
-        var lastUse = new int[producerRows];
-        for (int j = 0, r = 0; j < producerRows; j++)
-        {
-            while (r + 1 < rows && lo[r + 1] <= j) r++;
-            lastUse[j] = r;
-        }
-        return (hi, lastUse, span);
     }
 
     /// <summary>Runs <see cref="Images"/> identical images through the stages; returns when each image left the last stage.</summary>

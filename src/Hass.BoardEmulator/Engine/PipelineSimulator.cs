@@ -35,50 +35,15 @@ internal sealed class PipelineSimulator
         {
             foreach (int p in plans[l].Producers.Distinct())
             {
-                var (lo, hi) = Window(plans[l], plans[p].Rows);
-                int span = 1;
-                for (int r = 0; r < lo.Length; r++) span = Math.Max(span, hi[r] - lo[r] + 1);
-                int capacity = span + FifoRows;
+                var window = RowWindow.Of(plans[l].Layer, plans[l].Rows, plans[p].Rows);
+                int capacity = window.Span + FifoRows;
                 if (fanOut[p] > 1) capacity = Math.Max(capacity, plans[p].Rows + FifoRows);
-                var lastUse = new int[plans[p].Rows];
-                for (int j = 0, r = 0; j < lastUse.Length; j++)
-                {
-                    while (r + 1 < lo.Length && lo[r + 1] <= j) r++;
-                    lastUse[j] = r;
-                }
-                producers[l].Add(new Edge(p, hi, capacity));
-                consumers[p].Add(new Edge(l, lastUse, capacity));
+                producers[l].Add(new Edge(p, window.LastInputRow, capacity));
+                consumers[p].Add(new Edge(l, window.LastReader, capacity));
             }
         }
         _producers = producers.Select(e => e.ToArray()).ToArray();
         _consumers = consumers.Select(e => e.ToArray()).ToArray();
-    }
-
-    /// <summary>For each output row of <paramref name="plan"/>, the first and last producer row it reads.</summary>
-    private static (int[] Lo, int[] Hi) Window(LayerPlan plan, int producerRows)
-    {
-        var l = plan.Layer;
-        int rows = plan.Rows;
-        var lo = new int[rows];
-        var hi = new int[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            if (producerRows == 1) { lo[r] = hi[r] = 0; continue; }
-            if (l.Kind is LayerKind.Conv or LayerKind.MaxPool or LayerKind.AvgPool && rows > 1)
-            {
-                int first = r * l.StrideRows - l.PadTop;
-                lo[r] = Math.Clamp(first, 0, producerRows - 1);
-                hi[r] = Math.Clamp(first + l.KernelRows - 1, 0, producerRows - 1);
-            }
-            else if (rows == 1) { lo[r] = 0; hi[r] = producerRows - 1; }
-            else if (rows == producerRows) { lo[r] = hi[r] = r; }
-            else
-            {
-                lo[r] = Math.Min(producerRows - 1, r * producerRows / rows);
-                hi[r] = Math.Min(producerRows - 1, ((r + 1) * producerRows + rows - 1) / rows - 1);
-            }
-        }
-        return (lo, hi);
     }
 
     /// <summary>Simulates <paramref name="traces"/> (warm-up images first); counters cover images from <paramref name="warmup"/> on.</summary>
