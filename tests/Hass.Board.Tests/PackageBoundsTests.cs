@@ -16,10 +16,7 @@ public class PackageBoundsTests
     [InlineData(1u, 1u << 31, 1u, 1u)]
     public void An_image_set_header_whose_size_overflows_is_refused(uint count, uint channels, uint rows, uint cols)
     {
-        var bytes = new byte[24 + 16];
-        "HASSIMG1"u8.CopyTo(bytes);
-        uint[] header = [count, channels, rows, cols];
-        for (int i = 0; i < 4; i++) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8 + 4 * i), header[i]);
+        var bytes = ImageSet.Header(count, channels, rows, cols, dataBytes: 16);
         Assert.Throws<ProtocolException>(() => ImageSet.Decode(bytes));
     }
 

@@ -100,12 +100,7 @@ public class BoundsTests
     [Fact]
     public async Task An_image_set_header_of_2_to_the_31_squared_images_is_answered_with_bad_payload()
     {
-        var header = new byte[24];
-        "HASSIMG1"u8.CopyTo(header);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), 1u << 31);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(12), 1u << 31);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), 1);
-        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), 1);
+        var header = ImageSet.Header(1u << 31, 1u << 31, 1, 1);
         await using var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0"]);
         await using var board = await RawBoard.ConnectAsync(emulator.Address);
         Assert.Equal(ErrorCode.BadPayload, (await board.CommitExpectingErrorAsync(TransferSlot.Images, header)).Code);

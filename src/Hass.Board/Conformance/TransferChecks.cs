@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Hass.Board.Protocol;
 using static Hass.Board.Conformance.ConformanceContext;
 
@@ -85,12 +84,7 @@ public static class TransferChecks
             ExpectError(await c.RequestAsync(FrameType.TransferQuery, new SlotRequest((TransferSlot)7).Encode(), ct), ErrorCode.BadPayload)),
         new(Group, "an image set announcing 2^31 x 2^31 images is BAD_PAYLOAD", async (c, ct) =>
         {
-            var header = new byte[24];
-            "HASSIMG1"u8.CopyTo(header);
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), 1u << 31);
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(12), 1u << 31);
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), 1);
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), 1);
+            var header = ImageSet.Header(1u << 31, 1u << 31, 1, 1);
             ExpectError(await c.TransferAsync(TransferSlot.Images, header, ct), ErrorCode.BadPayload);
         }),
     ];

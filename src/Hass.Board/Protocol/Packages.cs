@@ -99,14 +99,25 @@ public sealed record ImageSet(int Count, TensorShape Shape, float[] Data)
 
     public byte[] Encode()
     {
-        var bytes = new byte[Magic.Length + 16 + Data.Length * 4];
+        var bytes = Header((uint)Count, (uint)Shape.Channels, (uint)Shape.Rows, (uint)Shape.Cols, Data.Length * 4);
+        var s = bytes.AsSpan(Magic.Length + 16);
+        for (int i = 0; i < Data.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(s[(4 * i)..], Data[i]);
+        return bytes;
+    }
+
+    /// <summary>
+    /// The header announcing <paramref name="count"/> images of channels×rows×cols, followed by <paramref name="dataBytes"/>
+    /// zero bytes for the data (a header alone, announcing more than it carries, is what the bounds checks send).
+    /// </summary>
+    public static byte[] Header(uint count, uint channels, uint rows, uint cols, int dataBytes = 0)
+    {
+        var bytes = new byte[Magic.Length + 16 + dataBytes];
         Magic.CopyTo(bytes);
         var s = bytes.AsSpan(Magic.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(s, (uint)Count);
-        BinaryPrimitives.WriteUInt32LittleEndian(s[4..], (uint)Shape.Channels);
-        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], (uint)Shape.Rows);
-        BinaryPrimitives.WriteUInt32LittleEndian(s[12..], (uint)Shape.Cols);
-        for (int i = 0; i < Data.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(s[(16 + 4 * i)..], Data[i]);
+        BinaryPrimitives.WriteUInt32LittleEndian(s, count);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[4..], channels);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], rows);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[12..], cols);
         return bytes;
     }
 
