@@ -7,7 +7,11 @@ public sealed record TrialTimings
     public double Evaluate { get; init; }
     public double Profile { get; init; }
     public double Design { get; init; }
+    /// <summary>Applying the (backend, board) calibration factor to the prediction.</summary>
+    public double Calibrate { get; init; }
     public double Measure { get; init; }
+    /// <summary>Computing the objective values.</summary>
+    public double Score { get; init; }
     public double Store { get; init; }
     public double Total { get; init; }
 }

@@ -93,8 +93,11 @@ public sealed record StrategyContext
 
 /// <summary>
 /// An ask/tell search strategy. Contract (checked by the conformance kit): Ask depends only on the seed,
-/// the settings and the outcomes told so far, so replaying stored outcomes (Tell in trial order)
-/// rebuilds the exact state after a resume. Several Asks without Tell are allowed (trials in flight).
+/// the settings and the outcomes told so far. Several Asks without Tell are allowed (trials in flight), and
+/// outcomes may be told in any order. Resume is Tell only: the engine tells a fresh instance the stored
+/// outcomes in trial order under the numbers it asked them with, and a Tell of a number not asked yet first
+/// asks up to that number itself (numbers skipped by the stored trials were lost in flight: abandoned).
+/// The engine never re-asks stored trials, so this is the one place a strategy's state is rebuilt.
 /// </summary>
 public interface ISearchStrategy
 {

@@ -19,7 +19,7 @@ public class CampaignRunnerTests
         var (provider, components) = TestEnvironment.SyntheticComponents();
         using var _ = provider;
         using var store = HassStore.Open(storePath);
-        return await new CampaignRunner(spec, "synthetic.json", store, components, TestEnvironment.Boards(), observer, measurer).RunAsync(ct);
+        return await new CampaignSearch(spec, "synthetic.json", store, components, TestEnvironment.Boards(), observer, measurer).RunAsync(ct);
     }
 
     private static IReadOnlyList<TrialRecord> Trials(string storePath, string campaign)
@@ -149,7 +149,7 @@ public class CampaignRunnerTests
         var trials = Trials(db, "second");
         var warm = trials.Where(t => t.Origin.StartsWith("warm-start:first#", StringComparison.Ordinal)).ToList();
         var feasibleFirst = first.Count(t => t.Feasible && t.State == TrialState.Complete);
-        Assert.Equal(Math.Min(CampaignRunner.WarmStartCount, feasibleFirst), warm.Count);
+        Assert.Equal(Math.Min(WarmStarts.Count, feasibleFirst), warm.Count);
         Assert.True(warm.Count > 0);
         Assert.All(warm, t => Assert.True(t.EvaluationCacheHit && t.DesignCacheHit));
         Assert.Equal(Objective.Throughput(new Objective(new ObjectiveSpec()).Best(first)!), Objective.Throughput(second.Best!));

@@ -152,7 +152,7 @@ public class CampaignValidationTests
         var spec = CampaignLoader.Parse(json, "s.json");
         var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
         using var store = Storage.HassStore.Open(db);
-        var e = await Assert.ThrowsAsync<CampaignException>(() => new Running.CampaignRunner(spec, "s.json", store, components, TestEnvironment.Boards()).RunAsync(default));
+        var e = await Assert.ThrowsAsync<CampaignException>(() => new Running.CampaignSearch(spec, "s.json", store, components, TestEnvironment.Boards()).RunAsync(default));
         Assert.Contains("strategy: search strategy 'refusing': setting 'x' must be a number", e.Message);
         Assert.Null(store.GetCampaign(spec.Name));
     }

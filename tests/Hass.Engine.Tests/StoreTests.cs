@@ -70,8 +70,8 @@ public class StoreTests
             .ToDictionary(x => x.Item1, x => x.Item2);
         var parameters = new ParameterSet(values);
         Assert.True(parameters.QuantisedKey().Length > 2000);
-        var key = Running.CampaignRunner.EvaluationKey(new string('f', 64), parameters, new EvaluationRequest());
-        var other = Running.CampaignRunner.EvaluationKey(new string('f', 64), parameters with { Values = new Dictionary<string, double>(values) { ["w:features.0.block.0.0"] = 0.5 } }, new EvaluationRequest());
+        var key = Running.Pipeline.CachedEvaluateStage.Key(new string('f', 64), parameters, new EvaluationRequest());
+        var other = Running.Pipeline.CachedEvaluateStage.Key(new string('f', 64), parameters with { Values = new Dictionary<string, double>(values) { ["w:features.0.block.0.0"] = 0.5 } }, new EvaluationRequest());
         Assert.NotEqual(key, other);
 
         var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");

@@ -24,7 +24,11 @@ public class TellTests
         private int _asked;
         public void Initialize(StrategyContext context) { _space = context.Space; _random = new Random(context.Seed); }
         public TrialSuggestion Ask() => new(_asked++, new ParameterSet(_space.Dimensions.ToDictionary(d => d.Name, d => Math.Round(d.Low + _random.NextDouble() * (d.High - d.Low), 4))));
-        public void Tell(TrialOutcome outcome) => told.Add(outcome);
+        public void Tell(TrialOutcome outcome)
+        {
+            while (_asked <= outcome.Number) Ask(); // the SDK's replay rule: a fresh instance asks up to a told number first
+            told.Add(outcome);
+        }
         public void Enqueue(ParameterSet parameters, string origin) { }
     }
 
@@ -38,7 +42,7 @@ public class TellTests
             new CampaignOverrides { Trials = 20, Strategy = "recording" }) with { EarlyStop = new EarlyStopSpec { DropFactor = 1.2 } };
         var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
         using (var store = HassStore.Open(db))
-            await new CampaignRunner(spec, "s.json", store, components, TestEnvironment.Boards()).RunAsync(default);
+            await new CampaignSearch(spec, "s.json", store, components, TestEnvironment.Boards()).RunAsync(default);
 
         var live = factory.Told.ToList();
         Assert.Equal(20, live.Count);
@@ -55,7 +59,7 @@ public class TellTests
 
         factory.Told.Clear();
         using (var store = HassStore.Open(db))
-            await new CampaignRunner(spec with { Budget = new BudgetSpec { Trials = 20 } }, "s.json", store, components, TestEnvironment.Boards()).RunAsync(default);
+            await new CampaignSearch(spec with { Budget = new BudgetSpec { Trials = 20 } }, "s.json", store, components, TestEnvironment.Boards()).RunAsync(default);
         Assert.Equal(live.Select(o => HassJson.Serialize(o)), factory.Told.Select(o => HassJson.Serialize(o)));
     }
 }

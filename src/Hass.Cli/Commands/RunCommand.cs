@@ -29,12 +29,13 @@ public sealed class RunCommand : ICliCommand
     private static readonly Option<int?> Seed = NumberOptions.Int("--seed", "Override seed", _ => null);
     private static readonly Option<string?> Name = new("--name") { Description = "Override the campaign name (e.g. to start a fresh campaign from the same file)" };
     private static readonly Option<bool> NoWarmStart = new("--no-warm-start") { Description = "Do not warm-start from earlier campaigns" };
+    private static readonly Option<int?> Parallelism = NumberOptions.Int("--parallelism", "Override parallelism: trials in flight at once, each on its own evaluator (1 to 64)", _ => null);
 
     public Command Build(CommandRunner run)
     {
         var cmd = new Command("run", "Run a campaign, or resume it if the store already has it");
         cmd.Arguments.Add(CampaignArg);
-        foreach (var o in new Option[] { Trials, WallTime, Board, Strategy, Backend, Seed, Name, NoWarmStart }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Trials, WallTime, Board, Strategy, Backend, Seed, Name, NoWarmStart, Parallelism }) cmd.Options.Add(o);
         cmd.SetAction(run(ExecuteAsync));
         return cmd;
     }
@@ -56,7 +57,7 @@ public sealed class RunCommand : ICliCommand
         {
             Name = ctx.Parse.GetValue(Name), Trials = ctx.Parse.GetValue(Trials), WallTime = wall, Board = ctx.Parse.GetValue(Board),
             Strategy = ctx.Parse.GetValue(Strategy), Backend = ctx.Parse.GetValue(Backend), Seed = ctx.Parse.GetValue(Seed),
-            WarmStart = ctx.Parse.GetValue(NoWarmStart) ? false : null,
+            WarmStart = ctx.Parse.GetValue(NoWarmStart) ? false : null, Parallelism = ctx.Parse.GetValue(Parallelism),
         };
         var spec = CampaignLoader.Load(path, overrides);
         var catalog = ctx.LoadPlugins();
@@ -67,43 +68,29 @@ public sealed class RunCommand : ICliCommand
         CampaignLoader.Validate(spec, path, components, boards, measurer is not null);
 
         await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);
-        var measurementFailures = new List<CampaignResult>();
+        ShareTorchThreads(spec.Parallelism);
         using var store = ctx.OpenStore(StoreAccess.Create);
-        if (spec.Final.Enabled && spec.Final.UniformBaselineTrials > 0)
+        var output = new ConsolePlanOutput(ctx, store);
+        var plan = new CampaignPlan(spec, path, store, components, boards, measurer, output);
+        var result = await RunHostedAsync(ctx, plan, output);
+        if (result.Result.Status == CampaignStatus.Complete && result.MeasurementFailures > 0)
         {
-            var baseline = FinalPhase.UniformBaseline(spec);
-            ctx.Out.WriteLine($"baseline '{baseline.Name}': uniform thresholds chosen for accuracy only ({spec.Final.UniformBaselineTrials} trials), then DSE");
-            var baselineResult = await RunOneAsync(ctx, baseline, path, store, components, boards, measurer);
-            Summarise(ctx, baselineResult);
-            if (baselineResult.Status != CampaignStatus.Complete) return ExitCode(baselineResult);
-            measurementFailures.Add(baselineResult);
+            ctx.Error.WriteLine($"error: {result.MeasurementFailures} measurement(s) the measure section asked for failed on {spec.Measure?.Link} " +
+                                $"(last: {result.MeasurementError}); the search results are stored with predicted throughputs. " +
+                                "Check the board or emulator (hass board probe LINK), then measure with 'hass board measure'");
+            return ExitCodes.BoardError;
         }
-        var result = await RunOneAsync(ctx, spec, path, store, components, boards, measurer);
-        Summarise(ctx, result);
-        if (result.Status == CampaignStatus.Complete && spec.Final.Enabled)
-        {
-            var summary = FinalPhase.Build(spec, store, components, boards, m => ctx.Out.WriteLine(m), ct);
-            FinalTable.Write(ctx.Out, summary);
-            var folder = ReportCommand.DefaultFolder(spec.Name);
-            ReportCommand.Write(ctx, store, spec.Name, folder);
-            ctx.Out.WriteLine($"report written to {folder}");
-        }
-        measurementFailures.Add(result);
-        return result.Status == CampaignStatus.Complete && MeasurementFailed(ctx, spec, measurementFailures) ? ExitCodes.BoardError : ExitCode(result);
+        return ExitCode(result.Result);
     }
 
     /// <summary>
-    /// A campaign asked to measure that could not says so (exit 6) after the search, whose results stay stored
-    /// with their predicted throughputs.
+    /// libtorch's intra-op threads are one process-wide pool: with N evaluators at once, each op gets at most
+    /// cores/N threads so the trials in flight do not oversubscribe the cores (HASS_TORCH_THREADS still caps it).
     /// </summary>
-    private static bool MeasurementFailed(CliContext ctx, CampaignSpec spec, IReadOnlyList<CampaignResult> results)
+    private static void ShareTorchThreads(int parallelism)
     {
-        var failed = results.Where(r => r.MeasurementFailures > 0).ToList();
-        if (failed.Count == 0) return false;
-        ctx.Error.WriteLine($"error: {failed.Sum(r => r.MeasurementFailures)} measurement(s) the measure section asked for failed on {spec.Measure?.Link} " +
-                            $"(last: {failed[^1].MeasurementError}); the search results are stored with predicted throughputs. " +
-                            "Check the board or emulator (hass board probe LINK), then measure with 'hass board measure'");
-        return true;
+        if (parallelism <= 1) return;
+        Torch.TorchRuntime.Configure(Math.Min(Torch.TorchRuntime.DefaultThreads, Math.Max(1, Environment.ProcessorCount / parallelism)));
     }
 
     private static int ExitCode(CampaignResult result) => result.Status switch
@@ -113,20 +100,15 @@ public sealed class RunCommand : ICliCommand
         _ => ExitCodes.Failure,
     };
 
-    private static async Task<CampaignResult> RunOneAsync(CliContext ctx, CampaignSpec spec, string path, HassStore store, HassComponents components,
-        Engine.Boards.BoardLibrary boards, IDesignMeasurer? measurer)
+    /// <summary>Runs the plan in the generic host, whose console lifetime turns Ctrl-C and SIGTERM into cancellation.</summary>
+    private static async Task<PlanResult> RunHostedAsync(CliContext ctx, CampaignPlan plan, ConsolePlanOutput output)
     {
-        ctx.Out.WriteLine($"campaign '{spec.Name}': model {spec.Model}, pruning {spec.Pruning.Name}, backend {spec.Backend.Name}, board {spec.Board}, " +
-                          $"strategy {spec.Strategy.Name}, objective {CampaignLoader.MetricName(spec.Objective.Metric)} (tolerance {spec.Objective.ToleranceTop1} points), store {store.Path}");
-        var observer = new ConsoleObserver(ctx);
-        var runner = new CampaignRunner(spec, path, store, components, boards, observer, measurer);
         var holder = new CampaignOutcomeHolder();
-
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Logging.ClearProviders();
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
-        builder.Services.AddSingleton(runner);
+        builder.Services.AddSingleton(plan);
         builder.Services.AddSingleton(holder);
         builder.Services.AddHostedService<CampaignHostedService>();
         using var host = builder.Build();
@@ -137,9 +119,9 @@ public sealed class RunCommand : ICliCommand
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .StartAsync(async progress =>
                 {
-                    observer.Task = progress.AddTask(Markup.Escape($"campaign {spec.Name}"), maxValue: spec.Budget.Trials ?? 1);
+                    output.Progress = progress;
                     await host.RunAsync(CancellationToken.None);
-                    observer.Task.StopTask();
+                    output.StopProgress();
                 });
         }
         else
@@ -149,18 +131,5 @@ public sealed class RunCommand : ICliCommand
 
         if (holder.Error is not null) throw holder.Error;
         return holder.Result ?? throw new InvalidOperationException("the campaign ended without a result");
-    }
-
-    private static void Summarise(CliContext ctx, CampaignResult result)
-    {
-        ctx.Out.WriteLine($"campaign '{result.Campaign}' {result.Status.ToString().ToLowerInvariant()}: {result.Message}; {result.TrialsRun} trials run now, {result.TrialsTotal} in the store");
-        if (result.Best is { } best)
-            ctx.Out.WriteLine($"best feasible: trial {best.Number}: {Engine.Running.Objective.Throughput(best):F1} img/s ({best.ThroughputFidelity.ToString().ToLowerInvariant()}), top-1 {best.Accuracy:F2}%, " +
-                              $"weight sparsity {best.WeightSparsity:P1}, activation sparsity {best.ActivationSparsity:P1}");
-        else ctx.Out.WriteLine("no feasible trial yet");
-        if (result.Status == CampaignStatus.Interrupted)
-            ctx.Error.WriteLine($"interrupted: completed trials are in the store; run the same command again to resume");
-        if (result.Status == CampaignStatus.Failed)
-            ctx.Error.WriteLine("error: " + result.Message);
     }
 }

@@ -10,6 +10,8 @@ public static class CampaignLimits
     public const int MaxFileBytes = 1 << 20;
     public const int MinSeed = 0, MaxSeed = int.MaxValue;
     public const int MinTrials = 1, MaxTrials = 1_000_000;
+    /// <summary>Trials in flight at once: each needs its own evaluator (a loaded model and data).</summary>
+    public const int MinParallelism = 1, MaxParallelism = 64;
     /// <summary>The longest wall-time budget: a year.</summary>
     public static readonly TimeSpan MaxWallTime = TimeSpan.FromDays(366);
 
@@ -23,6 +25,8 @@ public static class CampaignLimits
             yield return $"budget.trials: must be in [{MinTrials}, {MaxTrials}] (got {spec.Budget.Trials}){From(overrides?.Trials, "--trials")}";
         if (spec.Budget.WallTime is { } wall && (wall <= TimeSpan.Zero || wall > MaxWallTime))
             yield return $"budget.wallTime: must be more than 0 s and at most {MaxWallTime.TotalDays:F0} days (got {wall}){From(overrides?.WallTime, "--wall-time")}";
+        if (spec.Parallelism is < MinParallelism or > MaxParallelism)
+            yield return $"parallelism: must be in [{MinParallelism}, {MaxParallelism}] (got {spec.Parallelism}){From(overrides?.Parallelism, "--parallelism")}";
         if (spec.Budget.Trials is null && spec.Budget.WallTime is null)
             yield return "budget: give budget.trials and/or budget.wallTime (or --trials / --wall-time)";
     }

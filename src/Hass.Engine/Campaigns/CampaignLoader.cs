@@ -62,6 +62,7 @@ public static class CampaignLoader
             var warmStart = r.Bool("warmStart");
             var earlyStop = ReadEarlyStop(r);
             var maxFailures = r.Int("maxConsecutiveFailures", 1, 1000);
+            var parallelism = r.Int("parallelism", CampaignLimits.MinParallelism, CampaignLimits.MaxParallelism);
             var measure = ReadMeasure(r);
             var final = ReadFinal(r);
             r.RejectUnknown();
@@ -72,7 +73,7 @@ public static class CampaignLoader
                 Name = name, Model = model!, Checkpoint = checkpoint, Evaluator = evaluator, Dataset = dataset,
                 Pruning = pruning!, Backend = backend!, Board = board ?? "", Strategy = strategy!,
                 Objective = objective, Budget = budget, Seed = seed ?? 0, WarmStart = warmStart ?? true,
-                EarlyStop = earlyStop, MaxConsecutiveFailures = maxFailures ?? 5, Measure = measure, Final = final,
+                EarlyStop = earlyStop, MaxConsecutiveFailures = maxFailures ?? 5, Parallelism = parallelism ?? 1, Measure = measure, Final = final,
             };
             spec = overrides?.ApplyTo(spec) ?? spec;
             var late = CampaignLimits.Check(spec, overrides).ToList();

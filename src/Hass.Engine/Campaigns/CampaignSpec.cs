@@ -97,6 +97,8 @@ public sealed record CampaignSpec
     public bool WarmStart { get; init; } = true;
     public EarlyStopSpec EarlyStop { get; init; } = new();
     public int MaxConsecutiveFailures { get; init; } = 5;
+    /// <summary>Trials in flight at once, each on its own evaluator instance (not part of the identity: a resume may change it).</summary>
+    public int Parallelism { get; init; } = 1;
     public MeasureSpec? Measure { get; init; }
     public Running.FinalSpec Final { get; init; } = new();
 
@@ -136,6 +138,7 @@ public sealed record CampaignOverrides
     public string? Backend { get; init; }
     public int? Seed { get; init; }
     public bool? WarmStart { get; init; }
+    public int? Parallelism { get; init; }
 
     public CampaignSpec ApplyTo(CampaignSpec spec) => spec with
     {
@@ -145,6 +148,7 @@ public sealed record CampaignOverrides
         Backend = Backend is null ? spec.Backend : spec.Backend with { Name = Backend },
         Seed = Seed ?? spec.Seed,
         WarmStart = WarmStart ?? spec.WarmStart,
+        Parallelism = Parallelism ?? spec.Parallelism,
         Budget = new BudgetSpec { Trials = Trials ?? spec.Budget.Trials, WallTime = WallTime ?? spec.Budget.WallTime },
     };
 }

@@ -2,21 +2,21 @@ using Microsoft.Extensions.Hosting;
 
 namespace Hass.Engine.Running;
 
-/// <summary>Holds how the hosted campaign ended, for the process exit code.</summary>
+/// <summary>Holds how the hosted campaign plan ended, for the process exit code.</summary>
 public sealed class CampaignOutcomeHolder
 {
-    public CampaignResult? Result { get; set; }
+    public PlanResult? Result { get; set; }
     public Exception? Error { get; set; }
 }
 
-/// <summary>Runs one campaign as a BackgroundService of the generic host and stops the host when it ends.</summary>
-public sealed class CampaignHostedService(CampaignRunner runner, CampaignOutcomeHolder holder, IHostApplicationLifetime lifetime) : BackgroundService
+/// <summary>Runs one campaign plan as a BackgroundService of the generic host and stops the host when it ends.</summary>
+public sealed class CampaignHostedService(CampaignPlan plan, CampaignOutcomeHolder holder, IHostApplicationLifetime lifetime) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            holder.Result = await runner.RunAsync(stoppingToken);
+            holder.Result = await plan.RunAsync(stoppingToken);
         }
         catch (Exception e)
         {

@@ -18,6 +18,8 @@ public sealed class HassStore : IDisposable
     private readonly LiteDatabase _db;
     private readonly StoreLock _lock;
     private readonly bool _readOnly;
+    /// <summary>Parallel trials write cache entries from their own threads: one reader or writer at a time.</summary>
+    private readonly object _gate = new();
     private readonly ILiteCollection<BsonDocument> _campaigns, _trials, _evaluations, _designs, _measurements, _calibration, _meta;
 
     public string Path { get; }
@@ -54,7 +56,10 @@ public sealed class HassStore : IDisposable
     /// <summary>Opens an existing store for writing, or (when <paramref name="createIfMissing"/>) creates it where nothing is.</summary>
     public static HassStore Open(string path, bool createIfMissing) => Open(path, createIfMissing ? StoreAccess.Create : StoreAccess.Write);
 
-    private T Read<T>(Func<T> read) => StoreOpener.Guarded(Path, read);
+    private T Read<T>(Func<T> read)
+    {
+        lock (_gate) return StoreOpener.Guarded(Path, read);
+    }
 
     /// <summary>Runs a write; a full or read-only disk is reported as the store that cannot be written.</summary>
     private void Write(Action write)
@@ -62,7 +67,7 @@ public sealed class HassStore : IDisposable
         if (_readOnly) throw new InvalidOperationException("the store was opened read-only");
         try
         {
-            write();
+            lock (_gate) write();
         }
         // A file-size limit (EFBIG) reaches us from FileStream.SetLength as ArgumentOutOfRangeException.
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteException or ArgumentOutOfRangeException)

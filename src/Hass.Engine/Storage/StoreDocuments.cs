@@ -34,6 +34,11 @@ public sealed record CampaignDocument
     /// <summary>How many times the campaign was resumed.</summary>
     public int Resumes { get; init; }
     public double ElapsedSeconds { get; init; }
+    /// <summary>
+    /// The first trial number of each run of the campaign (ascending). The study needs the run boundaries to give
+    /// stored trials their strategy numbers on resume; stores written before it have none (every run one group).
+    /// </summary>
+    public IReadOnlyList<int> SessionStarts { get; init; } = [];
 }
 
 /// <summary>measured/predicted throughput ratios of one backend on one board.</summary>

@@ -18,7 +18,7 @@ public sealed class SeededRandomMultiFactory : ISearchStrategyFactory
     public ISearchStrategy Create() => new SeededRandom();
 }
 
-/// <summary>Enqueued points first, then uniform samples; the i-th Ask depends only on the seed and i.</summary>
+/// <summary>Enqueued points first, then uniform samples; the i-th Ask depends only on the seed, the queue and i.</summary>
 public sealed class SeededRandom : ISearchStrategy
 {
     private Random _random = new(0);
@@ -44,5 +44,9 @@ public sealed class SeededRandom : ISearchStrategy
         return new TrialSuggestion(number, new ParameterSet(values), "random");
     }
 
-    public void Tell(TrialOutcome outcome) { }
+    /// <summary>A resume tells stored outcomes to a fresh instance: it asks up to the told number first (the SDK's replay rule).</summary>
+    public void Tell(TrialOutcome outcome)
+    {
+        while (_asked <= outcome.Number) Ask();
+    }
 }

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using Hass.Abstractions;
+using Hass.Engine.Storage;
+
+namespace Hass.Engine.Running.Pipeline;
+
+/// <summary>The evaluation cache: a stored evaluation of the same point, split and early stop replaces the evaluate stage.</summary>
+public sealed class CachedEvaluateStage(ITrialStage inner, HassStore store, string fingerprint) : ITrialStage
+{
+    public string Name => inner.Name;
+
+    /// <summary>Hashed, because the quantised parameters of a deep model (one value per layer and site) exceed LiteDB's 1,023-byte key limit.</summary>
+    public static string Key(string fingerprint, ParameterSet parameters, EvaluationRequest request) =>
+        Hashing.Sha256Hex($"{fingerprint}|{parameters.QuantisedKey()}|{request.Split}|es={request.EarlyStopDrop.ToString("G6", CultureInfo.InvariantCulture)}");
+
+    /// <summary>The cached evaluation, or a fresh one (then cached); used for the baseline too.</summary>
+    public static EvaluationOutcome Evaluate(HassStore store, ITrialEvaluator evaluator, ParameterSet parameters, EvaluationRequest request,
+        CancellationToken cancellationToken)
+    {
+        var key = Key(evaluator.Fingerprint, parameters, request);
+        if (Usable(store.GetEvaluation(key), request) is { } cached) return cached;
+        cancellationToken.ThrowIfCancellationRequested();
+        var outcome = evaluator.Evaluate(parameters, request, cancellationToken);
+        store.SaveEvaluation(key, outcome);
+        return outcome;
+    }
+
+    private static EvaluationOutcome? Usable(EvaluationOutcome? cached, EvaluationRequest request) =>
+        cached is not null && (cached.Profile is not null || !request.Profile) ? cached : null;
+
+    public async Task RunAsync(TrialWork work, CancellationToken cancellationToken)
+    {
+        var key = Key(fingerprint, work.Record.Parameters, work.Request);
+        if (Usable(store.GetEvaluation(key), work.Request) is { } cached)
+        {
+            work.Evaluation = cached;
+            work.EvaluationCacheHit = true;
+            return;
+        }
+        await inner.RunAsync(work, cancellationToken).ConfigureAwait(false);
+        var watch = Stopwatch.StartNew();
+        store.SaveEvaluation(key, work.Evaluation!);
+        work.StoreSeconds += watch.Elapsed.TotalSeconds;
+    }
+}
+
+/// <summary>The design cache: a stored design of the same graph, profile, board, backend version and options replaces the design stage.</summary>
+public sealed class CachedDesignStage(DesignStage inner, HassStore store) : ITrialStage
+{
+    public string Name => inner.Name;
+
+    public static string Key(NetworkGraph graph, SparsityProfile profile, BoardSpec board, IAcceleratorBackend backend, DesignOptions options) =>
+        Hashing.Sha256Hex($"{graph.ContentHash()}|{profile.ContentHash()}|{Hashing.Sha256Hex(HassJson.Serialize(board))}|{backend.Name}@{backend.Version}|{HassJson.Serialize(options)}");
+
+    public async Task RunAsync(TrialWork work, CancellationToken cancellationToken)
+    {
+        var key = Key(inner.Graph, work.Profile!, inner.Board, inner.Backend, inner.Options);
+        if (store.GetDesign(key) is { } cached)
+        {
+            work.Design = cached;
+            work.DesignCacheHit = true;
+            return;
+        }
+        await inner.RunAsync(work, cancellationToken).ConfigureAwait(false);
+        var watch = Stopwatch.StartNew();
+        store.SaveDesign(key, work.Design!);
+        work.StoreSeconds += watch.Elapsed.TotalSeconds;
+    }
+}

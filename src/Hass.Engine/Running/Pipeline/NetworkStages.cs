@@ -1,0 +1,67 @@
+using Hass.Abstractions;
+
+namespace Hass.Engine.Running.Pipeline;
+
+/// <summary>Evaluates the trial's point on the search split (accuracy, and the sparsity profile in the same pass).</summary>
+public sealed class EvaluateStage(ITrialEvaluator evaluator) : ITrialStage
+{
+    public string Name => "evaluate";
+
+    public Task RunAsync(TrialWork work, CancellationToken cancellationToken)
+    {
+        work.Evaluation = evaluator.Evaluate(work.Record.Parameters, work.Request, cancellationToken);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Turns the evaluation into the trial's accuracy, constraint and sparsity profile; an evaluation that stopped
+/// early finishes the trial as Pruned (no design is built).
+/// </summary>
+public sealed class ProfileStage(Objective objective, string model) : ITrialStage
+{
+    public string Name => "profile";
+
+    public Task RunAsync(TrialWork work, CancellationToken cancellationToken)
+    {
+        var eval = work.Evaluation ?? throw new InvalidOperationException("the profile stage runs after the evaluate stage");
+        var drop = work.Request.BaselineTop1 - eval.Top1;
+        var violation = objective.Violation(drop);
+        work.Record = work.Record with
+        {
+            Accuracy = eval.Top1, AccuracyImages = eval.Images, WeightSparsity = eval.WeightSparsity, ActivationSparsity = eval.ActivationSparsity,
+            EffectiveSparsity = eval.EffectiveSparsity, ConstraintViolation = violation, Feasible = violation <= 0,
+            LayerSparsity = eval.Profile?.Layers.ToDictionary(l => l.Layer, l => l.EffectiveSparsity) ?? new Dictionary<string, double>(),
+            EvaluationCacheHit = work.EvaluationCacheHit,
+        };
+        if (eval.StoppedEarly)
+        {
+            work.Record = work.Record with
+            {
+                State = TrialState.Pruned, Feasible = false, FinishedAt = DateTimeOffset.UtcNow,
+                Error = $"stopped early: accuracy drop {drop:F2} points exceeded {work.Request.EarlyStopDrop:F2} after {eval.Images} images",
+            };
+            work.Finished = true;
+            return Task.CompletedTask;
+        }
+        work.Profile = eval.Profile ?? SparsityProfile.Dense(model);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Builds the hardware design of the trial's sparsity profile (the backend's design-space exploration).</summary>
+public sealed class DesignStage(NetworkGraph graph, BoardSpec board, IAcceleratorBackend backend, DesignOptions options) : ITrialStage
+{
+    public string Name => "design";
+    public NetworkGraph Graph => graph;
+    public BoardSpec Board => board;
+    public IAcceleratorBackend Backend => backend;
+    public DesignOptions Options => options;
+
+    public Task RunAsync(TrialWork work, CancellationToken cancellationToken)
+    {
+        var profile = work.Profile ?? throw new InvalidOperationException("the design stage runs after the profile stage");
+        work.Design = backend.Optimize(graph, profile, board, options, cancellationToken);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,51 @@
+using Hass.Abstractions;
+using Hass.Engine.Campaigns;
+using Hass.Engine.Storage;
+
+namespace Hass.Engine.Running.Pipeline;
+
+/// <summary>Builds a campaign's trial pipelines (one per evaluator instance) and what each trial starts from.</summary>
+public sealed class TrialPipelineFactory(CampaignSpec spec, HassStore store, BoardSpec board, IAcceleratorBackend backend, Objective objective,
+    MeasuredBoard? measuredBoard, ICampaignObserver observer)
+{
+    /// <summary>evaluate → profile → design → calibrate → (measure) → score, with the evaluation, design and measurement caches.</summary>
+    public TrialPipeline Create(ITrialEvaluator evaluator, bool ownsEvaluator)
+    {
+        var design = new DesignStage(evaluator.Graph, board, backend, spec.Backend.Options with { Seed = spec.Seed });
+        var stages = new List<ITrialStage>
+        {
+            new CachedEvaluateStage(new EvaluateStage(evaluator), store, evaluator.Fingerprint),
+            new ProfileStage(objective, spec.Model),
+            new CachedDesignStage(design, store),
+            new CalibrateStage(store, evaluator.Graph, board, backend.Name),
+        };
+        if (measuredBoard is not null && spec.Measure is { } measure)
+        {
+            var stored = new StoredMeasurementStage(new MeasureDesignStage(measuredBoard, measure, evaluator), store, measuredBoard, observer);
+            stages.Add(new MeasureStage(stored, measure, measuredBoard, observer));
+        }
+        stages.Add(new ScoreStage(objective));
+        return new TrialPipeline(stages, ownsEvaluator ? evaluator : null);
+    }
+
+    /// <summary>The search-split evaluation of a trial, with the campaign's early stop.</summary>
+    public EvaluationRequest Request(double baselineTop1) => new()
+    {
+        Split = "search", Profile = true, BaselineTop1 = baselineTop1,
+        EarlyStopDrop = spec.EarlyStop.Enabled ? spec.EarlyStop.DropFactor * objective.Tolerance : double.NaN,
+    };
+
+    /// <summary>The stage times of a finished trial (the evaluator's own figures when it evaluated; a cache hit has no profile time).</summary>
+    public static TrialTimings Timings(TrialWork work, double askSeconds, double totalSeconds)
+    {
+        double Stage(string name) => work.StageSeconds.GetValueOrDefault(name);
+        var eval = work.Evaluation;
+        var evaluate = work.EvaluationCacheHit || eval is null || eval.EvaluationTime <= TimeSpan.Zero ? Stage("evaluate") : eval.EvaluationTime.TotalSeconds;
+        var profile = eval is null || (work.EvaluationCacheHit && !work.Finished) ? 0 : eval.ProfileTime.TotalSeconds;
+        return new TrialTimings
+        {
+            Ask = askSeconds, Evaluate = evaluate, Profile = profile + Stage("profile"), Design = Stage("design"), Calibrate = Stage("calibrate"),
+            Measure = Stage("measure"), Score = Stage("score"), Store = work.StoreSeconds, Total = totalSeconds + askSeconds,
+        };
+    }
+}

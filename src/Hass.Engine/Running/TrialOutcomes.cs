@@ -1,0 +1,68 @@
+using Hass.Abstractions;
+using Hass.Engine.Campaigns;
+using Hass.Engine.Storage;
+
+namespace Hass.Engine.Running;
+
+/// <summary>What a strategy is told about a stored trial, and the metrics (accuracy, throughput…) strategies and warm starts rank by.</summary>
+public sealed class TrialOutcomes(Objective objective)
+{
+    public TrialOutcome OutcomeOf(TrialRecord t, int strategyNumber) =>
+        new(strategyNumber, t.Parameters, t.State, t.State == TrialState.Complete ? t.ObjectiveValues : [], t.ConstraintViolation, MetricsOf(t));
+
+    public IReadOnlyDictionary<string, double>? MetricsOf(TrialRecord t)
+    {
+        if (t.Accuracy is null) return null;
+        var d = new Dictionary<string, double>
+        {
+            ["accuracy"] = t.Accuracy.Value, ["accuracyDrop"] = t.ConstraintViolation + objective.Tolerance, ["effectiveSparsity"] = t.EffectiveSparsity,
+            ["weightSparsity"] = t.WeightSparsity, ["activationSparsity"] = t.ActivationSparsity,
+        };
+        if (t.Design is { } design)
+        {
+            var throughput = Objective.Throughput(t);
+            var (gopsPerDsp, latency) = TrialMetrics.Scaled(design, throughput);
+            d["throughput"] = throughput;
+            d["gopsPerDsp"] = gopsPerDsp;
+            d["latency"] = latency;
+        }
+        return d;
+    }
+}
+
+/// <summary>Stored feasible points of earlier campaigns with the same warm-start key, queued when a campaign is created.</summary>
+public static class WarmStarts
+{
+    /// <summary>How many stored feasible points of earlier campaigns are queued as warm starts.</summary>
+    public const int Count = 5;
+
+    public static IReadOnlyList<WarmStartPoint> Find(HassStore store, CampaignSpec spec, Objective objective, SearchSpace space)
+    {
+        var outcomes = new TrialOutcomes(objective);
+        var seen = new HashSet<string>();
+        var points = new List<WarmStartPoint>();
+        var candidates = store.WarmStartCandidates(spec.WarmStartKey(), spec.Name)
+            .Where(t => t.State == TrialState.Complete && t.Feasible && space.Contains(t.Parameters))
+            .OrderBy(t => Rank(t, spec, objective, outcomes)).ThenBy(t => t.Campaign, StringComparer.Ordinal).ThenBy(t => t.Number);
+        foreach (var t in candidates)
+        {
+            if (!seen.Add(t.Parameters.QuantisedKey())) continue;
+            points.Add(new WarmStartPoint(t.Parameters, $"warm-start:{t.Campaign}#{t.Number}"));
+            if (points.Count == Count) break;
+        }
+        return points;
+    }
+
+    /// <summary>Orders stored trials best first on this campaign's primary metric (multi: throughput).</summary>
+    private static double Rank(TrialRecord t, CampaignSpec spec, Objective objective, TrialOutcomes outcomes)
+    {
+        var key = spec.Objective.Metric switch
+        {
+            ObjectiveMetric.GopsPerDsp => "gopsPerDsp",
+            ObjectiveMetric.Latency => "latency",
+            _ => "throughput",
+        };
+        if (outcomes.MetricsOf(t) is not { } metrics || !metrics.TryGetValue(key, out var value)) return double.PositiveInfinity;
+        return objective.Directions[0] == ObjectiveDirection.Maximize ? -value : value;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Hass.Abstractions;
+using Hass.Engine.Campaigns;
+using Hass.Engine.Running.Pipeline;
+using Hass.Engine.Storage;
+
+namespace Hass.Engine.Running;
+
+/// <summary>
+/// Keeps up to one trial in flight per executor: asks the study while trials run, tells it each result in
+/// completion order, and stops on the budget, the wall time, the strategy, failures in a row or cancellation
+/// (trials in flight then end Abandoned). Every study call happens on this loop: the study is the single writer of trials.
+/// </summary>
+internal sealed class TrialScheduler(CampaignSpec spec, Study study, TrialPipelineFactory factory, double baselineTop1,
+    ICampaignObserver observer, Func<TimeSpan> elapsed, Func<CampaignProgress> progress)
+{
+    private readonly Dictionary<Task<TrialRecord>, ITrialExecutor> _running = [];
+    private int _consecutiveFailures;
+    private string? _failure;
+
+    public int RunThisSession { get; private set; }
+
+    /// <summary>Runs trials until a stop; <paramref name="finished"/> sees each stored trial. Returns how the search ended.</summary>
+    public async Task<(CampaignStatus Status, string Message)> RunAsync(IReadOnlyList<ITrialExecutor> executors, Action<TrialRecord> finished,
+        CancellationToken cancellationToken)
+    {
+        var idle = new Queue<ITrialExecutor>(executors);
+        while (true)
+        {
+            while (idle.Count > 0 && StopReason(cancellationToken) is null)
+            {
+                var executor = idle.Dequeue();
+                _running[StartTrial(executor, cancellationToken)] = executor;
+            }
+            if (_running.Count == 0) break;
+            var done = await Task.WhenAny(_running.Keys).ConfigureAwait(false);
+            idle.Enqueue(_running[done]);
+            _running.Remove(done);
+            var record = await done.ConfigureAwait(false);
+            study.Tell(record);
+            if (record.State != TrialState.Abandoned) RunThisSession++;
+            finished(record);
+            CountFailures(record);
+        }
+        if (cancellationToken.IsCancellationRequested) return (CampaignStatus.Interrupted, "interrupted");
+        if (_failure is not null) return (CampaignStatus.Failed, _failure);
+        return (CampaignStatus.Complete, StopReason(cancellationToken) ?? "");
+    }
+
+    /// <summary>Why no further trial may start now; null when one may.</summary>
+    private string? StopReason(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested) return "interrupted";
+        if (_failure is not null) return _failure;
+        if (spec.Budget.Trials is { } budget && study.Counted + _running.Count >= budget) return $"trial budget reached ({budget})";
+        if (spec.Budget.WallTime is { } wall && elapsed() >= wall) return $"wall-time budget reached ({wall})";
+        if (!study.CanAsk) return $"strategy '{spec.Strategy.Name}' has nothing more to propose";
+        return null;
+    }
+
+    private void CountFailures(TrialRecord record)
+    {
+        if (record.State == TrialState.Abandoned) return;
+        _consecutiveFailures = record.State == TrialState.Failed ? _consecutiveFailures + 1 : 0;
+        if (_consecutiveFailures >= spec.MaxConsecutiveFailures && _failure is null)
+            _failure = $"{_consecutiveFailures} trials failed in a row (maxConsecutiveFailures = {spec.MaxConsecutiveFailures}); last error: {record.Error}. " +
+                       "Fix the cause and run the campaign again to resume it";
+    }
+
+    private Task<TrialRecord> StartTrial(ITrialExecutor executor, CancellationToken cancellationToken)
+    {
+        var askWatch = Stopwatch.StartNew();
+        var (running, storeSeconds) = study.Ask();
+        var askSeconds = askWatch.Elapsed.TotalSeconds - storeSeconds;
+        observer.TrialStarted(running.Number, running.Parameters, progress());
+        var work = new TrialWork(running, factory.Request(baselineTop1), study.Trials.ToList()) { StoreSeconds = storeSeconds };
+        return RunTrialAsync(executor, work, askSeconds, cancellationToken);
+    }
+
+    private async Task<TrialRecord> RunTrialAsync(ITrialExecutor executor, TrialWork work, double askSeconds, CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        var running = work.Record;
+        try
+        {
+            // Off the loop: evaluation and design are CPU-bound, and the loop must stay free to ask and tell.
+            await Task.Run(() => executor.RunAsync(work, cancellationToken), CancellationToken.None).ConfigureAwait(false);
+            return work.Record with { Timings = TrialPipelineFactory.Timings(work, askSeconds, total.Elapsed.TotalSeconds) };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return running with { State = TrialState.Abandoned, Error = "interrupted while running", FinishedAt = DateTimeOffset.UtcNow };
+        }
+        catch (Exception e) when (e is not StoreException) // a store that cannot be written ends the run (exit 4), it is no trial failure
+        {
+            observer.Warning($"trial {running.Number} failed: {e.GetType().Name}: {e.Message}");
+            return running with
+            {
+                State = TrialState.Failed, Error = $"{e.GetType().Name}: {e.Message}", FinishedAt = DateTimeOffset.UtcNow,
+                Timings = new TrialTimings { Ask = askSeconds, Total = total.Elapsed.TotalSeconds + askSeconds, Store = work.StoreSeconds },
+            };
+        }
+    }
+}
