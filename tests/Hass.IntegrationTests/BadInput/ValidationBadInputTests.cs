@@ -63,6 +63,8 @@ public class ValidationBadInputTests(ITestOutputHelper output)
             yield return Run($"run --seed {value}", ["--seed", value], [word]);
         foreach (var (value, word) in new[] { ("0", "budget.trials"), ("-5", "budget.trials"), ("2000000", "budget.trials"), ("abc", "--trials"), ("1e3", "--trials") })
             yield return Run($"run --trials {value}", ["--trials", value], [word]);
+        foreach (var (value, word) in new[] { ("0", "parallelism: must be in [1, 64] (got 0); set by --parallelism"), ("65", "parallelism: must be in [1, 64]"), ("two", "--parallelism") })
+            yield return Run($"run --parallelism {value}", ["--parallelism", value], [word]);
         foreach (var value in new[] { "99999999999h", "-5m", "NaN", "abc", "400d", "1e308" })
             yield return Run($"run --wall-time {value}", ["--wall-time", value], ["wall"]);
         yield return Run("run --board unknown", ["--board", "nope"], ["board", "nope"]);
@@ -89,6 +91,8 @@ public class ValidationBadInputTests(ITestOutputHelper output)
         yield return Run("campaign: truncated", [], ["not valid JSON"], Campaign(t => t[..(t.Length / 2)]));
         yield return Run("campaign: nested 100 deep", [], ["not valid JSON"], Campaign("\"seed\": 7", "\"seed\": " + new string('[', 100) + new string(']', 100)));
         yield return Run("campaign: seed -1", [], ["seed: must be in"], Campaign("\"seed\": 7", "\"seed\": -1"));
+        yield return Run("campaign: parallelism 0", [], ["parallelism", "[1, 64]"], Campaign("\"seed\": 7", "\"seed\": 7, \"parallelism\": 0"));
+        yield return Run("campaign: parallelism \"2\"", [], ["parallelism"], Campaign("\"seed\": 7", "\"seed\": 7, \"parallelism\": \"2\""));
         yield return Run("campaign: huge searchImages", [], ["dataset.searchImages"], Campaign("\"searchImages\": 1000", "\"searchImages\": 1e300"));
         yield return Run("campaign: top level array", [], ["top level"], Write("c.json", "[1]"));
     }

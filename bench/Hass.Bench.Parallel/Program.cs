@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Hass.Abstractions;
+using Hass.Engine.Running;
+using Hass.Engine.Storage;
+
+// Trials per minute of a campaign at several parallelisms, and the best feasible throughput at equal trial budget.
+// Runs `hass run` as a real process per (parallelism, seed), each on a fresh store, and reads the store it leaves:
+// the rate is the main campaign's trials over the span from its first trial's start to its last trial's end
+// (model loading, the uniform baseline and the final phase are outside the span). Not a test: run on demand.
+var hass = new Option<string>("--hass") { Description = "The hass executable", DefaultValueFactory = _ => "src/Hass.Cli/bin/Release/net10.0/hass" };
+var campaign = new Option<string>("--campaign") { Description = "Campaign file", DefaultValueFactory = _ => "examples/fmnist-hass.json" };
+var trials = new Option<int>("--trials") { Description = "Trial budget of each run", DefaultValueFactory = _ => 60 };
+var seeds = new Option<int[]>("--seeds") { Description = "Seeds (the quality figure is their mean)", DefaultValueFactory = _ => [0, 1, 2], AllowMultipleArgumentsPerToken = true };
+var parallelisms = new Option<int[]>("--parallelism") { Description = "Parallelisms to compare (the first is the reference)", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
+var work = new Option<string>("--work") { Description = "Folder for the stores and logs", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "hass-bench-parallel") };
+var root = new RootCommand("Trials per minute and best feasible throughput of a campaign at several parallelisms");
+foreach (var o in new Option[] { hass, campaign, trials, seeds, parallelisms, work }) root.Options.Add(o);
+root.SetAction(parse => ParallelBench.Run(parse.GetValue(hass)!, parse.GetValue(campaign)!, parse.GetValue(trials), parse.GetValue(seeds)!,
+    parse.GetValue(parallelisms)!, parse.GetValue(work)!));
+return await root.Parse(args).InvokeAsync();
+
+internal static class ParallelBench
+{
+    private sealed record RunFigures(int Parallelism, int Seed, int Trials, double Minutes, double? Best, double WallSeconds);
+
+    public static int Run(string hass, string campaign, int trials, int[] seeds, int[] parallelisms, string work)
+    {
+        Directory.CreateDirectory(work);
+        var runs = new List<RunFigures>();
+        foreach (var seed in seeds)
+            foreach (var p in parallelisms)
+            {
+                var figures = RunOnce(hass, campaign, trials, seed, p, work);
+                if (figures is null) return 1;
+                runs.Add(figures);
+                Console.WriteLine($"parallelism {p}, seed {seed}: {figures.Trials} trials in {figures.Minutes:F2} min = {figures.Trials / figures.Minutes:F1} trials/min, " +
+                                  $"best feasible {Format(figures.Best)} img/s (whole command {figures.WallSeconds:F0} s)");
+            }
+        Summarise(runs, parallelisms[0]);
+        return 0;
+    }
+
+    private static RunFigures? RunOnce(string hass, string campaign, int trials, int seed, int parallelism, string work)
+    {
+        var store = Path.Combine(work, $"p{parallelism}-s{seed}.db");
+        foreach (var f in new[] { store, store + ".lock", store + ".lock.pid" }) File.Delete(f);
+        string[] args = ["run", campaign, "--store", store, "--trials", $"{trials}", "--seed", $"{seed}", "--parallelism", $"{parallelism}", "--no-warm-start"];
+        var watch = Stopwatch.StartNew();
+        var start = new ProcessStartInfo(hass, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        File.WriteAllText(Path.ChangeExtension(store, ".log"), output.Result + error.Result);
+        if (process.ExitCode != 0)
+        {
+            Console.Error.WriteLine($"error: hass run exited {process.ExitCode} (parallelism {parallelism}, seed {seed}); see {Path.ChangeExtension(store, ".log")}");
+            return null;
+        }
+        using var s = HassStore.Open(store, StoreAccess.Read);
+        var main = s.Campaigns().Last(c => !c.Name.EndsWith("-uniform", StringComparison.Ordinal));
+        var done = s.Trials(main.Name).Where(t => t.State != TrialState.Abandoned).ToList();
+        var minutes = (done.Max(t => t.FinishedAt) - done.Min(t => t.StartedAt)).TotalMinutes;
+        var best = new Objective(main.Spec.Objective).Best(done);
+        return new RunFigures(parallelism, seed, done.Count, minutes, best is null ? null : Objective.Throughput(best), watch.Elapsed.TotalSeconds);
+    }
+
+    private static void Summarise(List<RunFigures> runs, int reference)
+    {
+        double Rate(IEnumerable<RunFigures> r) => r.Sum(x => x.Trials) / r.Sum(x => x.Minutes);
+        var baseRate = Rate(runs.Where(r => r.Parallelism == reference));
+        var baseBest = runs.Where(r => r.Parallelism == reference && r.Best is not null).Select(r => r.Best!.Value).DefaultIfEmpty(double.NaN).Average();
+        Console.WriteLine();
+        Console.WriteLine("| parallelism | trials/min | speed-up | mean best feasible img/s | vs reference |");
+        Console.WriteLine("|---|---|---|---|---|");
+        foreach (var group in runs.GroupBy(r => r.Parallelism))
+        {
+            var rate = Rate(group);
+            var best = group.Where(r => r.Best is not null).Select(r => r.Best!.Value).DefaultIfEmpty(double.NaN).Average();
+            Console.WriteLine($"| {group.Key} | {rate:F1} | {rate / baseRate:F2}× | {best:F1} | {best / baseBest:F3}× |");
+        }
+    }
+
+    private static string Format(double? value) => value is { } v ? v.ToString("F1", CultureInfo.InvariantCulture) : "none";
+}
