@@ -39,3 +39,28 @@ public sealed record BoardSpec
         return errors;
     }
 }
+
+/// <summary>
+/// How to measure a design on a board or the emulator (boards/PROTOCOL.md §4.5): the one set of defaults for a
+/// campaign's measure section, `hass board measure` and the board runner.
+/// </summary>
+public sealed record MeasureOptions
+{
+    public const int DefaultRepeats = 5, DefaultImages = 64, DefaultWarmupImages = 8;
+
+    /// <summary>Measured runs; the measurement is their median.</summary>
+    public int Repeats { get; init; } = DefaultRepeats;
+    /// <summary>Images per run that are timed.</summary>
+    public int Images { get; init; } = DefaultImages;
+    /// <summary>Images per run streamed before timing starts (fill the pipeline).</summary>
+    public int WarmupImages { get; init; } = DefaultWarmupImages;
+    /// <summary>Images to upload (N×C×H×W floats, normalised as the model expects); null = generated on the board.</summary>
+    public float[]? UploadImages { get; init; }
+    /// <summary>Seed of on-board generated images.</summary>
+    public ulong Seed { get; init; } = 1;
+    /// <summary>Longest a run may take before the measurement fails.</summary>
+    public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+    /// <summary>The board file the design was made for; when given, the connected board is checked against it too.</summary>
+    public BoardSpec? ExpectedBoard { get; init; }
+}

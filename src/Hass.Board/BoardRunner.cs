@@ -6,26 +6,6 @@ namespace Hass.Board;
 /// <summary>Progress of a board operation: stage ("deploy", "images", "measure"), done of total units.</summary>
 public sealed record BoardProgress(string Stage, long Done, long Total, string Message);
 
-/// <summary>How to measure a design (PROTOCOL.md §4.5).</summary>
-public sealed record MeasureOptions
-{
-    /// <summary>Measured runs; the measurement is their median.</summary>
-    public int Repeats { get; init; } = 3;
-    /// <summary>Images per run that are timed.</summary>
-    public int Images { get; init; } = 16;
-    /// <summary>Images per run streamed before timing starts (fill the pipeline).</summary>
-    public int Warmup { get; init; } = 2;
-    /// <summary>Images to upload (N×C×H×W floats, normalised as the model expects); null = generated on the board.</summary>
-    public float[]? UploadImages { get; init; }
-    /// <summary>Seed of on-board generated images.</summary>
-    public ulong Seed { get; init; } = 1;
-    /// <summary>Longest a run may take before the measurement fails.</summary>
-    public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(10);
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
-    /// <summary>The board file the design was made for; when given, the connected board is checked against it too.</summary>
-    public BoardSpec? ExpectedBoard { get; init; }
-}
-
 /// <summary>Deploy settings: block size of the resumable transfer, chunk size bounds.</summary>
 public sealed record DeployOptions
 {
@@ -203,8 +183,8 @@ public sealed class BoardRunner : IAsyncDisposable
     public async Task<Measurement> MeasureAsync(HardwareDesign design, DeployableNetwork network, MeasureOptions? options = null, IProgress<BoardProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new MeasureOptions();
-        if (options.Repeats < 1 || options.Images < 1 || options.Warmup < 0)
-            throw new ArgumentException($"measure options: repeats ({options.Repeats}) and images ({options.Images}) must be ≥ 1 and warmup ({options.Warmup}) ≥ 0");
+        if (options.Repeats < 1 || options.Images < 1 || options.WarmupImages < 0)
+            throw new ArgumentException($"measure options: repeats ({options.Repeats}) and images ({options.Images}) must be ≥ 1 and warmup ({options.WarmupImages}) ≥ 0");
         var info = await RequireCompatibleAsync(design, options.ExpectedBoard, cancellationToken).ConfigureAwait(false);
         async Task<uint> Prepare()
         {
@@ -270,7 +250,7 @@ public sealed class BoardRunner : IAsyncDisposable
 
     private async Task<RunResults> RunAsync(uint designId, HardwareDesign design, MeasureOptions options, ImageSource source, int repeat, IProgress<BoardProgress>? progress, CancellationToken cancellationToken)
     {
-        var request = new RunRequest((uint)options.Images, (uint)options.Warmup, source, options.Seed + (ulong)repeat).Encode();
+        var request = new RunRequest((uint)options.Images, (uint)options.WarmupImages, source, options.Seed + (ulong)repeat).Encode();
         var accepted = RunAccepted.Decode((await _session.RequestAsync(FrameType.Run, request, FrameType.RunAccepted, cancellationToken).ConfigureAwait(false)).Payload);
         if (accepted.DesignId != designId)
             throw new BoardException($"board at {_session.Address} runs design {accepted.DesignId}, not the one just deployed ({designId}); another host may be using it");
@@ -299,7 +279,7 @@ public sealed class BoardRunner : IAsyncDisposable
     {
         if (r.RunId != accepted.RunId) return $"run id {r.RunId} instead of {accepted.RunId}";
         if (r.DesignId != designId) return $"design id {r.DesignId} instead of {designId}";
-        if (r.Images != options.Images || r.Warmup != options.Warmup) return $"{r.Images}+{r.Warmup} images instead of {options.Images}+{options.Warmup}";
+        if (r.Images != options.Images || r.Warmup != options.WarmupImages) return $"{r.Images}+{r.Warmup} images instead of {options.Images}+{options.WarmupImages}";
         if (r.ImagesDone != r.Images + r.Warmup) return $"only {r.ImagesDone} of {r.Images + r.Warmup} images done";
         if (r.TotalCycles == 0) return "zero cycles";
         if (r.ClockKHz == 0) return "zero clock";

@@ -15,7 +15,7 @@ internal sealed class SyncProgress(Action<BoardProgress> report) : IProgress<Boa
 /// <summary>What the emulator must report, computed in-process from the same design, weights and images.</summary>
 internal static class Expected
 {
-    public static readonly MeasureOptions Options = new() { Repeats = 3, Images = 12, Warmup = 2, Seed = 5 };
+    public static readonly MeasureOptions Options = new() { Repeats = 3, Images = 12, WarmupImages = 2, Seed = 5 };
 
     public static double[] Rates(MeasureOptions options, DeployableNetwork? network = null)
     {
@@ -23,7 +23,7 @@ internal static class Expected
         var images = options.UploadImages is { } data ? ImageSet.Create(emulated.InputShape, data) : null;
         return Enumerable.Range(0, options.Repeats).Select(r =>
         {
-            var result = RunExecutor.Execute(emulated, new RunRequest((uint)options.Images, (uint)options.Warmup, images is null ? ImageSource.Generated : ImageSource.Uploaded, options.Seed + (ulong)r), images, 250000);
+            var result = RunExecutor.Execute(emulated, new RunRequest((uint)options.Images, (uint)options.WarmupImagesImages, images is null ? ImageSource.Generated : ImageSource.Uploaded, options.Seed + (ulong)r), images, 250000);
             return options.Images * 250e6 / result.TotalCycles;
         }).ToArray();
     }
@@ -83,7 +83,7 @@ public class TcpIntegrationTests(Xunit.Abstractions.ITestOutputHelper output)
 
         // The classes the board predicted are those of an independent forward pass over the same images.
         var network = TinyNet.Network();
-        var expected = Enumerable.Range(options.Warmup, options.Images).Select(i =>
+        var expected = Enumerable.Range(options.WarmupImages, options.Images).Select(i =>
         {
             var logits = ReferenceForward.Run(network, images.AsSpan(i % 5 * 64, 64).ToArray())["fc"];
             return (ushort)Array.IndexOf(logits, logits.Max());

@@ -8,16 +8,16 @@ public sealed class FakeMeasurer(double ratio) : IDesignMeasurer
 {
     public int Measured { get; private set; }
 
-    public Task<MeasuredBoardIdentity> IdentifyAsync(MeasureOptions options, CancellationToken cancellationToken) =>
-        Task.FromResult(new MeasuredBoardIdentity("fake-" + options.Board.Name, "fw-1"));
+    public Task<MeasuredBoardIdentity> IdentifyAsync(string link, CancellationToken cancellationToken) =>
+        Task.FromResult(new MeasuredBoardIdentity("fake-" + link, "fw-1"));
 
-    public Task<Measurement> MeasureAsync(HardwareDesign design, DeployableNetwork network, MeasureOptions options, CancellationToken cancellationToken)
+    public Task<Measurement> MeasureAsync(string link, HardwareDesign design, DeployableNetwork network, MeasureOptions options, CancellationToken cancellationToken)
     {
         Measured++;
         var value = design.Performance.ThroughputImagesPerSecond * ratio;
         return Task.FromResult(new Measurement
         {
-            DesignHash = "", Board = options.Board.Name, BoardId = "", Firmware = "", Fidelity = Fidelity.Emulated,
+            DesignHash = "", Board = options.ExpectedBoard!.Name, BoardId = "", Firmware = "", Fidelity = Fidelity.Emulated,
             MedianImagesPerSecond = value, Repeats = Enumerable.Repeat(value, options.Repeats).ToList(), Images = options.Images,
         });
     }

@@ -8,7 +8,8 @@ namespace Hass.Search.Core;
 /// the told history, and replay. Replay rule: when Tell receives a trial number this instance has not asked
 /// yet (a fresh instance rebuilding a stored campaign), it first asks up to that number itself, so every
 /// state change happens exactly as in the original run when the stored trials are told in number order.
-/// Not thread-safe: the runner calls one strategy from one thread at a time.
+/// This is the only replay: the engine's Study tells a fresh instance the stored outcomes and never asks for them.
+/// Not thread-safe: the engine calls one strategy from one thread at a time.
 /// </summary>
 public abstract class StrategyBase : ISearchStrategy
 {

@@ -7,7 +7,6 @@ using Hass.BoardEmulator;
 using Hass.Engine.Plugins;
 using Hass.Engine.Running;
 using Hass.Engine.Storage;
-using MeasureOptions = Hass.Engine.Running.MeasureOptions;
 
 namespace Hass.Cli.Commands;
 
@@ -20,9 +19,9 @@ public sealed class BoardCommand : ICliCommand
     private static readonly Argument<string> CampaignName = new("campaign") { Description = "Campaign name in the store" };
     private static readonly Option<int> TrialNumber = new("--trial") { Description = "Trial number whose design is measured", Required = true };
     private static readonly Option<string> Link = new("--link") { Description = "serial:/dev/ttyUSB0@921600 or tcp:host:port", Required = true };
-    private static readonly Option<int> Repeats = new("--repeats") { Description = "Measured runs (median taken)", DefaultValueFactory = _ => 5 };
-    private static readonly Option<int> Images = new("--images") { Description = "Timed images per run", DefaultValueFactory = _ => 64 };
-    private static readonly Option<int> Warmup = new("--warmup") { Description = "Warm-up images per run", DefaultValueFactory = _ => 8 };
+    private static readonly Option<int> Repeats = new("--repeats") { Description = "Measured runs (median taken)", DefaultValueFactory = _ => MeasureOptions.DefaultRepeats };
+    private static readonly Option<int> Images = new("--images") { Description = "Timed images per run", DefaultValueFactory = _ => MeasureOptions.DefaultImages };
+    private static readonly Option<int> Warmup = new("--warmup") { Description = "Warm-up images per run", DefaultValueFactory = _ => MeasureOptions.DefaultWarmupImages };
     private static readonly Argument<string[]> EmulatorArgs = new("emulator-options") { Description = "Options of hass-board-emulator (--tcp 127.0.0.1:7000, --serial DEV, --board FILE, faults…)", Arity = ArgumentArity.ZeroOrMore };
 
     public Command Build(CommandRunner run)
@@ -112,10 +111,10 @@ public sealed class BoardCommand : ICliCommand
 
         var options = new MeasureOptions
         {
-            Link = link, Board = board, Repeats = ctx.Parse.GetValue(Repeats), Images = ctx.Parse.GetValue(Images), WarmupImages = ctx.Parse.GetValue(Warmup),
+            ExpectedBoard = board, Repeats = ctx.Parse.GetValue(Repeats), Images = ctx.Parse.GetValue(Images), WarmupImages = ctx.Parse.GetValue(Warmup),
         };
         options = options with { UploadImages = evaluator.CalibrationImages(options.Images + options.WarmupImages) };
-        var measurement = await new BoardDesignMeasurer().MeasureAsync(design, evaluator.Export(trial.Parameters), options, ct);
+        var measurement = await new BoardDesignMeasurer().MeasureAsync(link, design, evaluator.Export(trial.Parameters), options, ct);
         store.SaveMeasurement(measurement);
         store.Checkpoint();
         ctx.Out.Profile.Out.Writer.Write(BoardCommands.Describe(measurement, design));

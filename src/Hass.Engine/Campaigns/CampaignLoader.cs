@@ -261,9 +261,9 @@ public static class CampaignLoader
         {
             Link = link ?? "",
             Designs = designs,
-            Repeats = o.Int("repeats", 1, 1000) ?? 5,
-            Images = o.Int("images", 1, 1_000_000) ?? 64,
-            WarmupImages = o.Int("warmupImages", 0, 1_000_000) ?? 8,
+            Repeats = o.Int("repeats", 1, 1000) ?? MeasureOptions.DefaultRepeats,
+            Images = o.Int("images", 1, 1_000_000) ?? MeasureOptions.DefaultImages,
+            WarmupImages = o.Int("warmupImages", 0, 1_000_000) ?? MeasureOptions.DefaultWarmupImages,
         };
         o.RejectUnknown();
         return spec;

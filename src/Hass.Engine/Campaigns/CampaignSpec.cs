@@ -71,9 +71,9 @@ public sealed record MeasureSpec
 {
     public required string Link { get; init; }
     public MeasureDesigns Designs { get; init; } = new() { TopK = 3 };
-    public int Repeats { get; init; } = 5;
-    public int Images { get; init; } = 64;
-    public int WarmupImages { get; init; } = 8;
+    public int Repeats { get; init; } = MeasureOptions.DefaultRepeats;
+    public int Images { get; init; } = MeasureOptions.DefaultImages;
+    public int WarmupImages { get; init; } = MeasureOptions.DefaultWarmupImages;
 }
 
 /// <summary>A campaign file (docs/formats.md "## campaign"), after parsing and overrides.</summary>

@@ -6,22 +6,16 @@ namespace Hass.Engine.Running;
 /// <summary>The campaign runner's hardware in the loop: <see cref="BoardRunner"/> over serial or TCP (board or emulator).</summary>
 public sealed class BoardDesignMeasurer : IDesignMeasurer
 {
-    public async Task<MeasuredBoardIdentity> IdentifyAsync(MeasureOptions options, CancellationToken cancellationToken)
+    public async Task<MeasuredBoardIdentity> IdentifyAsync(string link, CancellationToken cancellationToken)
     {
-        var info = await BoardRunner.ProbeAsync(options.Link, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var info = await BoardRunner.ProbeAsync(link, cancellationToken: cancellationToken).ConfigureAwait(false);
         return new MeasuredBoardIdentity(info.BoardId, info.Firmware);
     }
 
-    public async Task<Measurement> MeasureAsync(HardwareDesign design, DeployableNetwork network, MeasureOptions options, CancellationToken cancellationToken)
+    public async Task<Measurement> MeasureAsync(string link, HardwareDesign design, DeployableNetwork network, MeasureOptions options,
+        CancellationToken cancellationToken)
     {
-        await using var runner = new BoardRunner(options.Link);
-        return await runner.MeasureAsync(design, network, new Hass.Board.MeasureOptions
-        {
-            Repeats = options.Repeats,
-            Images = options.Images,
-            Warmup = options.WarmupImages,
-            ExpectedBoard = options.Board,
-            UploadImages = options.UploadImages,
-        }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var runner = new BoardRunner(link);
+        return await runner.MeasureAsync(design, network, options, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

@@ -32,8 +32,8 @@ public sealed class MeasuredBoard(IDesignMeasurer measurer, string link, BoardSp
         finally { _gate.Release(); }
     }
 
-    public async Task<MeasuredBoardIdentity> IdentityAsync(MeasureOptions options, CancellationToken cancellationToken) =>
-        await UseAsync(async known => _identity = known ?? await measurer.IdentifyAsync(options, cancellationToken).ConfigureAwait(false), cancellationToken)
+    public async Task<MeasuredBoardIdentity> IdentityAsync(CancellationToken cancellationToken) =>
+        await UseAsync(async known => _identity = known ?? await measurer.IdentifyAsync(link, cancellationToken).ConfigureAwait(false), cancellationToken)
             .ConfigureAwait(false);
 
     public void Dispose() => _gate.Dispose();
@@ -83,7 +83,7 @@ public sealed class MeasureDesignStage(MeasuredBoard board, MeasureSpec spec, IT
 
     public MeasureOptions Options() => new()
     {
-        Link = spec.Link, Board = board.Board, Repeats = spec.Repeats, Images = spec.Images, WarmupImages = spec.WarmupImages,
+        ExpectedBoard = board.Board, Repeats = spec.Repeats, Images = spec.Images, WarmupImages = spec.WarmupImages,
         // Real calibration images, so on-board zero skipping sees the activations the profile saw.
         UploadImages = evaluator.CalibrationImages(spec.Images + spec.WarmupImages),
     };
@@ -93,7 +93,7 @@ public sealed class MeasureDesignStage(MeasuredBoard board, MeasureSpec spec, IT
         var network = evaluator.Export(work.Record.Parameters);
         var options = Options();
         work.Measurement = await board.UseAsync(
-            _ => board.Measurer.MeasureAsync(work.Design!, network, options, cancellationToken), cancellationToken).ConfigureAwait(false);
+            _ => board.Measurer.MeasureAsync(board.Link, work.Design!, network, options, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 }
 
@@ -108,7 +108,7 @@ public sealed class StoredMeasurementStage(MeasureDesignStage inner, HassStore s
     public async Task RunAsync(TrialWork work, CancellationToken cancellationToken)
     {
         var design = work.Design!;
-        var identity = await board.IdentityAsync(inner.Options(), cancellationToken).ConfigureAwait(false);
+        var identity = await board.IdentityAsync(cancellationToken).ConfigureAwait(false);
         var designHash = design.DesignHash();
         if (store.GetMeasurement(designHash, identity.BoardId, identity.Firmware) is { } stored) { work.Measurement = stored; return; }
         await inner.RunAsync(work, cancellationToken).ConfigureAwait(false);
