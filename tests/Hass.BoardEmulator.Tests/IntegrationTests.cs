@@ -23,7 +23,7 @@ internal static class Expected
         var images = options.UploadImages is { } data ? ImageSet.Create(emulated.InputShape, data) : null;
         return Enumerable.Range(0, options.Repeats).Select(r =>
         {
-            var result = RunExecutor.Execute(emulated, new RunRequest((uint)options.Images, (uint)options.WarmupImagesImages, images is null ? ImageSource.Generated : ImageSource.Uploaded, options.Seed + (ulong)r), images, 250000);
+            var result = RunExecutor.Execute(emulated, new RunRequest((uint)options.Images, (uint)options.WarmupImages, images is null ? ImageSource.Generated : ImageSource.Uploaded, options.Seed + (ulong)r), images, 250000);
             return options.Images * 250e6 / result.TotalCycles;
         }).ToArray();
     }
