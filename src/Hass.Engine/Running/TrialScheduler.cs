@@ -24,6 +24,25 @@ internal sealed class TrialScheduler(CampaignSpec spec, Study study, TrialPipeli
     public async Task<(CampaignStatus Status, string Message)> RunAsync(IReadOnlyList<ITrialExecutor> executors, Action<TrialRecord> finished,
         CancellationToken cancellationToken)
     {
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            await LoopAsync(executors, finished, abort.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A store that cannot be written ends the run: the other trials in flight stop before it is closed.
+            await abort.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(_running.Keys.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+            throw;
+        }
+        if (cancellationToken.IsCancellationRequested) return (CampaignStatus.Interrupted, "interrupted");
+        if (_failure is not null) return (CampaignStatus.Failed, _failure);
+        return (CampaignStatus.Complete, StopReason(cancellationToken) ?? "");
+    }
+
+    private async Task LoopAsync(IReadOnlyList<ITrialExecutor> executors, Action<TrialRecord> finished, CancellationToken cancellationToken)
+    {
         var idle = new Queue<ITrialExecutor>(executors);
         while (true)
         {
@@ -32,7 +51,7 @@ internal sealed class TrialScheduler(CampaignSpec spec, Study study, TrialPipeli
                 var executor = idle.Dequeue();
                 _running[StartTrial(executor, cancellationToken)] = executor;
             }
-            if (_running.Count == 0) break;
+            if (_running.Count == 0) return;
             var done = await Task.WhenAny(_running.Keys).ConfigureAwait(false);
             idle.Enqueue(_running[done]);
             _running.Remove(done);
@@ -42,9 +61,6 @@ internal sealed class TrialScheduler(CampaignSpec spec, Study study, TrialPipeli
             finished(record);
             CountFailures(record);
         }
-        if (cancellationToken.IsCancellationRequested) return (CampaignStatus.Interrupted, "interrupted");
-        if (_failure is not null) return (CampaignStatus.Failed, _failure);
-        return (CampaignStatus.Complete, StopReason(cancellationToken) ?? "");
     }
 
     /// <summary>Why no further trial may start now; null when one may.</summary>
