@@ -14,25 +14,26 @@ var campaign = new Option<string>("--campaign") { Description = "Campaign file",
 var trials = new Option<int>("--trials") { Description = "Trial budget of each run", DefaultValueFactory = _ => 60 };
 var seeds = new Option<int[]>("--seeds") { Description = "Seeds (the quality figure is their mean)", DefaultValueFactory = _ => [0, 1, 2], AllowMultipleArgumentsPerToken = true };
 var parallelisms = new Option<int[]>("--parallelism") { Description = "Parallelisms to compare (the first is the reference)", DefaultValueFactory = _ => [1, 2], AllowMultipleArgumentsPerToken = true };
+var noWarmStart = new Option<bool>("--no-warm-start") { Description = "Pass --no-warm-start to hass run (the search then does not start from the uniform baseline's points)" };
 var work = new Option<string>("--work") { Description = "Folder for the stores and logs", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "hass-bench-parallel") };
 var root = new RootCommand("Trials per minute and best feasible throughput of a campaign at several parallelisms");
-foreach (var o in new Option[] { hass, campaign, trials, seeds, parallelisms, work }) root.Options.Add(o);
-root.SetAction(parse => ParallelBench.Run(parse.GetValue(hass)!, parse.GetValue(campaign)!, parse.GetValue(trials), parse.GetValue(seeds)!,
-    parse.GetValue(parallelisms)!, parse.GetValue(work)!));
+foreach (var o in new Option[] { hass, campaign, trials, seeds, parallelisms, noWarmStart, work }) root.Options.Add(o);
+root.SetAction(parse => new ParallelBench(parse.GetValue(hass)!, parse.GetValue(campaign)!, parse.GetValue(trials), parse.GetValue(noWarmStart), parse.GetValue(work)!)
+    .Run(parse.GetValue(seeds)!, parse.GetValue(parallelisms)!));
 return await root.Parse(args).InvokeAsync();
 
-internal static class ParallelBench
+internal sealed class ParallelBench(string hass, string campaign, int trials, bool noWarmStart, string work)
 {
     private sealed record RunFigures(int Parallelism, int Seed, int Trials, double Minutes, double? Best, double WallSeconds);
 
-    public static int Run(string hass, string campaign, int trials, int[] seeds, int[] parallelisms, string work)
+    public int Run(int[] seeds, int[] parallelisms)
     {
         Directory.CreateDirectory(work);
         var runs = new List<RunFigures>();
         foreach (var seed in seeds)
             foreach (var p in parallelisms)
             {
-                var figures = RunOnce(hass, campaign, trials, seed, p, work);
+                var figures = RunOnce(seed, p);
                 if (figures is null) return 1;
                 runs.Add(figures);
                 Console.WriteLine($"parallelism {p}, seed {seed}: {figures.Trials} trials in {figures.Minutes:F2} min = {figures.Trials / figures.Minutes:F1} trials/min, " +
@@ -42,11 +43,11 @@ internal static class ParallelBench
         return 0;
     }
 
-    private static RunFigures? RunOnce(string hass, string campaign, int trials, int seed, int parallelism, string work)
+    private RunFigures? RunOnce(int seed, int parallelism)
     {
         var store = Path.Combine(work, $"p{parallelism}-s{seed}.db");
         foreach (var f in new[] { store, store + ".lock", store + ".lock.pid" }) File.Delete(f);
-        string[] args = ["run", campaign, "--store", store, "--trials", $"{trials}", "--seed", $"{seed}", "--parallelism", $"{parallelism}", "--no-warm-start"];
+        string[] args = ["run", campaign, "--store", store, "--trials", $"{trials}", "--seed", $"{seed}", "--parallelism", $"{parallelism}", .. (noWarmStart ? new[] { "--no-warm-start" } : [])];
         var watch = Stopwatch.StartNew();
         var start = new ProcessStartInfo(hass, args) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
