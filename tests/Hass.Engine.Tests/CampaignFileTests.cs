@@ -19,8 +19,18 @@ public class CampaignFileTests
         Assert.True(spec.EarlyStop.Enabled);
         Assert.Equal(3.0, spec.EarlyStop.DropFactor);
         Assert.Equal(5, spec.MaxConsecutiveFailures);
+        Assert.Equal(1, spec.Parallelism);
         Assert.Equal(2000, spec.Dataset.SearchImages);
         Assert.Null(spec.Measure);
+    }
+
+    [Fact]
+    public void Parallelism_is_read_and_overridden_and_is_not_part_of_the_identity()
+    {
+        var spec = CampaignLoader.Parse(Minimal.Replace("\"budget\"", "\"parallelism\": 4, \"budget\""), "test");
+        Assert.Equal(4, spec.Parallelism);
+        Assert.Equal(2, CampaignLoader.Parse(Minimal, "test", new CampaignOverrides { Parallelism = 2 }).Parallelism);
+        Assert.Equal(CampaignLoader.Parse(Minimal, "test").IdentityJson(), spec.IdentityJson());
     }
 
     [Fact]
@@ -68,6 +78,8 @@ public class CampaignFileTests
     [InlineData("\"budget\": { \"trials\": 0 }", "budget.trials: must be in [1, 1000000] (got 0)")]
     [InlineData("\"budget\": { \"trials\": 5, \"wallTime\": \"soon\" }", "budget.wallTime: must be seconds")]
     [InlineData("\"seed\": -1", "seed: must be in [0, 2147483647] (got -1)")]
+    [InlineData("\"parallelism\": 0", "parallelism: must be in [1, 64] (got 0)")]
+    [InlineData("\"parallelism\": 65", "parallelism: must be in [1, 64] (got 65)")]
     [InlineData("\"seed\": \"x\"", "seed: must be a whole number (got \"x\")")]
     [InlineData("\"budgt\": {}", "budgt: unknown field (did you mean 'budget'?)")]
     [InlineData("\"backend\": { \"name\": \"toy\", \"options\": { \"resourceAllocation\": 1.5 } }", "backend.options.resourceAllocation: must be in (0, 1] (got 1.5)")]

@@ -5,7 +5,7 @@ using Hass.Engine.Storage;
 
 namespace Hass.Engine.Tests;
 
-public class CampaignRunnerTests
+public class CampaignSearchTests
 {
     private static CampaignSpec Spec(int trials, string name = "synthetic", string? extra = null)
     {
