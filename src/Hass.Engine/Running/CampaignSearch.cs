@@ -46,6 +46,7 @@ public sealed class CampaignSearch(CampaignSpec spec, string source, HassStore s
                 SessionStarts = campaign.SessionStarts.Contains(study.NextNumber) ? campaign.SessionStarts : [.. campaign.SessionStarts, study.NextNumber],
             };
             store.SaveCampaign(campaign);
+            if (spec.Parallelism > 1) _observer.Info($"{spec.Parallelism} trials in parallel: loading {spec.Parallelism - 1} more evaluator instance(s)");
             for (int i = 1; i < spec.Parallelism; i++) evaluators.Add(evaluatorFactory.Create(spec.ToEvaluatorSpec(), components.Services));
             return await SearchAsync(campaign, study, board, evaluators, session, cancellationToken).ConfigureAwait(false);
         }
