@@ -44,7 +44,7 @@ public sealed class TorchTrialEvaluatorFactory(ModelCatalog models, IEnumerable<
         TorchRuntime.EnsureConfigured();   // HASS_TORCH_THREADS, default 1, unless a command set it
         var provider = models.Resolve(spec.Model);
         var criterion = _criteria.FirstOrDefault(c => c.Name == spec.Pruning)
-            ?? throw new ModelException($"unknown pruning criterion '{spec.Pruning}'. Known: {string.Join(", ", _criteria.Select(c => c.Name).Order(StringComparer.Ordinal))} (is the Hass.Pruning.Threshold plugin loaded?)");
+            ?? throw new ModelException($"unknown pruning criterion '{spec.Pruning}'. Known: {string.Join(", ", _criteria.Select(c => c.Name).Order(StringComparer.Ordinal).DefaultIfEmpty("none"))} (is the Hass.Pruning.Threshold plugin loaded?)");
         var datasetName = spec.Dataset == "fashion-mnist" && provider.Info.DefaultDataset != "fashion-mnist" ? provider.Info.DefaultDataset : spec.Dataset;
         progress?.Report($"opening {datasetName}");
         var dataset = Datasets.Open(datasetName, spec.DatasetPath, provider.Info.InputShape);
