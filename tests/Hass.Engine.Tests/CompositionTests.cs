@@ -1,4 +1,3 @@
-using System.Reflection;
 using Hass.Abstractions;
 using Hass.Engine.Boards;
 using Hass.Engine.Campaigns;
@@ -28,24 +27,6 @@ public class CompositionTests
         public bool UniformBaseline => true;
         public ISearchStrategy Create() => throw new NotSupportedException();
     }
-
-    [Fact]
-    public void The_sdk_has_no_service_provider_in_its_public_api()
-    {
-        var leaks = typeof(IHassComponent).Assembly.GetExportedTypes()
-            .SelectMany(t => t.GetMembers(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly).Select(m => (t, m)))
-            .Where(x => MemberTypes(x.m).Any(type => type == typeof(IServiceProvider) || typeof(IServiceProvider).IsAssignableFrom(type)))
-            .Select(x => $"{x.t.Name}.{x.m.Name}").ToList();
-        Assert.Empty(leaks);
-    }
-
-    private static IEnumerable<Type> MemberTypes(MemberInfo member) => member switch
-    {
-        MethodBase m => m.GetParameters().Select(p => p.ParameterType).Append((m as MethodInfo)?.ReturnType ?? typeof(void)),
-        PropertyInfo p => [p.PropertyType],
-        FieldInfo f => [f.FieldType],
-        _ => [],
-    };
 
     [Fact]
     public void An_unknown_component_still_names_its_kind_and_what_is_available()
