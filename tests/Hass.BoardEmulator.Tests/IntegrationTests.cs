@@ -51,7 +51,7 @@ public class TcpIntegrationTests(Xunit.Abstractions.ITestOutputHelper output)
         await using var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0", "--board-id", "EMU-TEST"]);
         output.WriteLine($"emulator started after {clock.ElapsedMilliseconds} ms");
         Assert.StartsWith("tcp:127.0.0.1:", emulator.Address);
-        var info = await BoardRunner.ProbeAsync(emulator.Address);
+        var info = await BoardRunner.ProbeAsync(emulator.Address, BoardLinks.Standard);
         Assert.Equal(("u250", "EMU-TEST", 250.0), (info.BoardName, info.BoardId, info.ClockMhz));
         Assert.StartsWith("hass-board-emulator", info.Firmware);
         Assert.True(info.Features.HasFlag(BoardFeatures.Emulated));
@@ -111,7 +111,7 @@ public class TcpIntegrationTests(Xunit.Abstractions.ITestOutputHelper output)
         await using var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0"]);
         await using var first = new BoardRunner(emulator.Address, BoardLinks.Standard);
         await first.ProbeAsync();
-        var e = await Assert.ThrowsAsync<BoardLinkException>(() => BoardRunner.ProbeAsync(emulator.Address, new BoardClientOptions { LockWait = TimeSpan.FromMilliseconds(200) }));
+        var e = await Assert.ThrowsAsync<BoardLinkException>(() => BoardRunner.ProbeAsync(emulator.Address, BoardLinks.Standard, new BoardClientOptions { LockWait = TimeSpan.FromMilliseconds(200) }));
         Assert.Contains("in use by another runner in this process", e.Message);
     }
 
@@ -128,7 +128,7 @@ public class TcpIntegrationTests(Xunit.Abstractions.ITestOutputHelper output)
         try
         {
             Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync());
-            var e = await Assert.ThrowsAsync<BoardLinkException>(() => BoardRunner.ProbeAsync(emulator.Address, new BoardClientOptions { LockWait = TimeSpan.FromMilliseconds(300) }));
+            var e = await Assert.ThrowsAsync<BoardLinkException>(() => BoardRunner.ProbeAsync(emulator.Address, BoardLinks.Standard, new BoardClientOptions { LockWait = TimeSpan.FromMilliseconds(300) }));
             Assert.Contains("in use by another process", e.Message);
         }
         finally
@@ -136,7 +136,7 @@ public class TcpIntegrationTests(Xunit.Abstractions.ITestOutputHelper output)
             holder.Kill(entireProcessTree: true);
             await holder.WaitForExitAsync();
         }
-        Assert.Equal("u250", (await BoardRunner.ProbeAsync(emulator.Address)).BoardName);
+        Assert.Equal("u250", (await BoardRunner.ProbeAsync(emulator.Address, BoardLinks.Standard)).BoardName);
     }
 }
 
