@@ -7,6 +7,7 @@ using Hass.Engine.Boards;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace Hass.Cli.Commands;
@@ -59,17 +60,15 @@ public sealed class RunCommand : ICliCommand
             Strategy = ctx.Parse.GetValue(Strategy), Backend = ctx.Parse.GetValue(Backend), Seed = ctx.Parse.GetValue(Seed),
             WarmStart = ctx.Parse.GetValue(NoWarmStart) ? false : null, Parallelism = ctx.Parse.GetValue(Parallelism),
         };
-        var spec = CampaignLoader.Load(path, overrides);
-        var catalog = ctx.LoadPlugins();
-        var boards = ctx.LoadBoards();
-        using var provider = PluginSources.BuildProvider(catalog, services => services.AddSingleton<IDesignMeasurer, BoardDesignMeasurer>());
-        var components = new HassComponents(provider);
-        var measurer = provider.GetService<IDesignMeasurer>();
-        CampaignLoader.Validate(spec, path, components, boards, measurer is not null);
+        var services = ctx.BuildHost(s => s.AddCampaign(CampaignLoader.Load(path, overrides), path)).Services;
+        var spec = services.GetRequiredService<IOptions<CampaignSpec>>().Value;   // validated against the loaded components and boards
+        var components = services.GetRequiredService<HassComponents>();
+        var boards = services.GetRequiredService<BoardLibrary>();
+        var measurer = services.GetService<IDesignMeasurer>();
 
         await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);
         ShareTorchThreads(spec.Parallelism);
-        using var store = ctx.OpenStore(StoreAccess.Create);
+        using var store = services.GetRequiredService<StoreLocation>().Open(StoreAccess.Create);
         var output = new ConsolePlanOutput(ctx, store);
         var plan = new CampaignPlan(spec, path, store, components, boards, measurer, output);
         var result = await RunHostedAsync(ctx, plan, output);
