@@ -31,9 +31,9 @@ internal sealed class DseBenchmark(int repeats, bool anneal)
             var net = NetworkModel.Build(graph, prof, sparse, 0.1);
             double tBuild = sw.Elapsed.TotalMilliseconds; sw.Restart();
             var unit = Enumerable.Repeat(LayerFolding.Unit, net.Nodes.Count).ToArray();
-            var parts = Hass.Backends.Dataflow.Dse.Partition(net, board, _options, unit);
+            var parts = Partitioner.Partition(net, board, _options, unit);
             double tPart = sw.Elapsed.TotalMilliseconds; sw.Restart();
-            foreach (var p in parts) Hass.Backends.Dataflow.Dse.Greedy(p, _options);
+            foreach (var p in parts) GreedyFolding.Greedy(p, _options);
             double tGreedy = sw.Elapsed.TotalMilliseconds; sw.Restart();
             (sparse ? _sparseBackend : _denseBackend).Optimize(graph, prof, board, _options);
             double tAll = sw.Elapsed.TotalMilliseconds;

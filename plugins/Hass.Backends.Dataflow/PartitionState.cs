@@ -181,15 +181,15 @@ public sealed class PartitionState
             if (Inside[p])
             {
                 int from = p == changed ? changedCost.StreamsOut : Cost[p].StreamsOut;
-                r += CostModel.StreamSqueeze(from, cost.StreamsIn);
+                r += HardwareBlocks.StreamSqueeze(from, cost.StreamsIn);
             }
             else
             {
                 var producer = Network.Nodes[p];
-                r += CostModel.StreamSqueeze(IoStreams(producer.F, cost.StreamsIn), cost.StreamsIn);
+                r += HardwareBlocks.StreamSqueeze(IoStreams(producer.F, cost.StreamsIn), cost.StreamsIn);
             }
         }
-        if (LeavesPartition(m)) r += CostModel.StreamSqueeze(cost.StreamsOut, IoStreams(node.F, cost.StreamsOut));
+        if (LeavesPartition(m)) r += HardwareBlocks.StreamSqueeze(cost.StreamsOut, IoStreams(node.F, cost.StreamsOut));
         return r;
     }
 
