@@ -15,23 +15,24 @@ public class CodeSizeTests
             $"{violations.Count} declaration(s) over the size limit; split them by responsibility:\n" + string.Join("\n", violations));
     }
 
+    /// <summary>A method of exactly <paramref name="lines"/> lines: header, braces and lines − 3 statements.</summary>
+    private static string Method(string name, int lines) =>
+        $"    void {name}()\n    {{\n{string.Join("\n", Enumerable.Range(0, lines - 3).Select(i => $"        int v{i} = {i};"))}\n    }}";
+
     [Fact]
     public void The_checker_counts_the_lines_of_each_declaration()
     {
-        var longMethod = string.Join("\n", Enumerable.Range(0, CodeSize.MaxMethodLines - 1).Select(i => $"        int v{i} = {i};"));
         var source = $$"""
             class Small
             {
-                void Fits() { }
-                void TooLong()
-                {
-            {{longMethod}}
-                }
+            {{Method("AtTheLimit", CodeSize.MaxMethodLines)}}
+            {{Method("OneOver", CodeSize.MaxMethodLines + 1)}}
                 int P { get { return 1; } }
             }
             """;
         var violation = Assert.Single(CodeSize.Check("x.cs", source));
-        Assert.Equal(("method", "TooLong", CodeSize.MaxMethodLines + 1, 4), (violation.Kind, violation.Name, violation.Lines, violation.Line));
+        Assert.Equal(("method", "OneOver", CodeSize.MaxMethodLines + 1), (violation.Kind, violation.Name, violation.Lines));
+        Assert.Equal(3 + CodeSize.MaxMethodLines, violation.Line);
     }
 
     [Fact]
@@ -52,6 +53,7 @@ public class CodeSizeTests
             }
             """;
         var kinds = CodeSize.Check("x.cs", source).Select(v => (v.Kind, v.Name)).ToList();
-        Assert.Equal([("record", "Big"), ("accessor", "P.get"), ("local function", "Local")], kinds);
+        // M holds the long local function, so both are over the limit.
+        Assert.Equal([("record", "Big"), ("accessor", "P.get"), ("method", "M"), ("local function", "Local")], kinds);
     }
 }
