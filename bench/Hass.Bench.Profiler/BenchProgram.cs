@@ -43,6 +43,9 @@ public static class BenchProgram
         return services.BuildServiceProvider();
     }
 
+    /// <summary>The `hass model …` command logic over the bench's services.</summary>
+    private static ModelCommands Commands() => new(BuildServices());
+
     private static Command ProfilerCommand()
     {
         var model = new Option<string>("--model") { Description = "model to profile", DefaultValueFactory = _ => "fmnist-resnet" };
@@ -70,7 +73,7 @@ public static class BenchProgram
         var force = new Option<bool>("--force") { Description = "train even if a checkpoint exists" };
         var pyTorchOut = new Option<string?>("--pytorch-out") { Description = "also write a PyTorch state dict" };
         var command = new Command("train", "hass model train") { Model, seed, epochs, Out, Cache, data, Threads, force, pyTorchOut };
-        command.SetAction(parse => new ModelCommands(BuildServices()).Train(new TrainCommandOptions
+        command.SetAction(parse => Commands().Train(new TrainCommandOptions
         {
             Model = parse.GetValue(Model)!, Seed = parse.GetValue(seed), Epochs = parse.GetValue(epochs), Out = parse.GetValue(Out),
             Cache = parse.GetValue(Cache), Data = parse.GetValue(data), Threads = parse.GetValue(Threads), Force = parse.GetValue(force),
@@ -82,7 +85,7 @@ public static class BenchProgram
     private static Command EvalCommand()
     {
         var command = new Command("eval", "hass model eval") { Model, Checkpoint, Cache, Threads };
-        command.SetAction(parse => new ModelCommands(BuildServices()).Eval(new EvalCommandOptions
+        command.SetAction(parse => Commands().Eval(new EvalCommandOptions
         {
             Model = parse.GetValue(Model)!, Checkpoint = parse.GetValue(Checkpoint), Cache = parse.GetValue(Cache), Threads = parse.GetValue(Threads),
         }, Console.Out));
@@ -92,7 +95,7 @@ public static class BenchProgram
     private static Command GraphCommand()
     {
         var command = new Command("graph", "hass model graph") { Model, Json };
-        command.SetAction(parse => new ModelCommands(BuildServices()).Graph(new GraphCommandOptions { Model = parse.GetValue(Model)!, Json = parse.GetValue(Json) }, Console.Out));
+        command.SetAction(parse => Commands().Graph(new GraphCommandOptions { Model = parse.GetValue(Model)!, Json = parse.GetValue(Json) }, Console.Out));
         return command;
     }
 
@@ -101,7 +104,7 @@ public static class BenchProgram
         var parameters = new Option<string?>("--params") { Description = "pruning parameters (JSON)" };
         var calibration = new Option<int>("--calibration") { Description = "calibration images", DefaultValueFactory = _ => 1000 };
         var command = new Command("profile", "hass model profile") { Model, parameters, Json, Out, calibration, Cache, Checkpoint };
-        command.SetAction(parse => new ModelCommands(BuildServices()).Profile(new ProfileCommandOptions
+        command.SetAction(parse => Commands().Profile(new ProfileCommandOptions
         {
             Model = parse.GetValue(Model)!, Params = parse.GetValue(parameters), Json = parse.GetValue(Json), Out = parse.GetValue(Out),
             CalibrationImages = parse.GetValue(calibration), Cache = parse.GetValue(Cache), Checkpoint = parse.GetValue(Checkpoint),
