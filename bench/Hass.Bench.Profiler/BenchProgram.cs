@@ -2,6 +2,7 @@ using System.CommandLine;
 using Hass.Models.Zoo;
 using Hass.Torch.Commands;
 using Hass.Torch.Evaluation;
+using Hass.Torch.Models;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hass.Bench.Profiler;
@@ -44,7 +45,11 @@ public static class BenchProgram
     }
 
     /// <summary>The `hass model …` command logic over the bench's services.</summary>
-    private static ModelCommands Commands() => new(BuildServices());
+    private static ModelCommands Commands()
+    {
+        var services = BuildServices();
+        return new ModelCommands(services.GetRequiredService<ModelCatalog>(), services.GetRequiredService<TorchTrialEvaluatorFactory>());
+    }
 
     private static Command ProfilerCommand()
     {
