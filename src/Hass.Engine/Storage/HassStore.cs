@@ -22,6 +22,12 @@ public sealed class HassStore : IDisposable
 
     public string Path { get; }
 
+    /// <summary>
+    /// Raised on the writer's thread after a campaign or trial was saved (the live dashboard listens).
+    /// Handlers must return quickly: the trial loop waits for them.
+    /// </summary>
+    public event Action<StoreChange>? Changed;
+
     private HassStore(string path, StoreLock storeLock, LiteDatabase db, bool readOnly)
     {
         Path = path;
@@ -114,6 +120,7 @@ public sealed class HassStore : IDisposable
         _campaigns.Upsert(Wrap(campaign.Name, campaign with { UpdatedAt = DateTimeOffset.UtcNow }, CampaignDocument.SchemaVersion,
             d => d["warmStartKey"] = campaign.WarmStartKey));
         _db.Checkpoint();
+        Changed?.Invoke(new StoreChange(campaign.Name, campaign, null));
     });
 
     // ---- trials ------------------------------------------------------------------------------------
@@ -138,6 +145,7 @@ public sealed class HassStore : IDisposable
             d["feasible"] = trial.Feasible;
         }));
         _db.Checkpoint();
+        Changed?.Invoke(new StoreChange(trial.Campaign, null, trial));
     });
 
     /// <summary>Feasible completed trials of other campaigns with the same warm-start key, any order.</summary>
