@@ -1,3 +1,4 @@
+using Hass.Abstractions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +15,7 @@ internal static class ApiEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         var api = app.MapGroup(Prefix);
-        api.MapGet("/", () => Results.Json(new
+        api.MapGet("/", () => Json(new
         {
             version = 1,
             endpoints = new[]
@@ -23,7 +24,7 @@ internal static class ApiEndpoints
                 "/api/v1/campaigns/{name}/trials/{n}", "/api/v1/campaigns/{name}/trials/{n}/design", "/api/v1/events",
             },
         }));
-        api.MapGet("/campaigns", (DashboardQueries q) => Results.Json(q.Campaigns()));
+        api.MapGet("/campaigns", (DashboardQueries q) => Json(q.Campaigns()));
         api.MapGet("/campaigns/{name}", (string name, DashboardQueries q) => Found(q.Campaign(name), name));
         api.MapGet("/campaigns/{name}/trials", (string name, DashboardQueries q) => Found(q.Trials(name), name));
         api.MapGet("/campaigns/{name}/trials.csv", (string name, DashboardQueries q) => q.TrialsCsv(name) is { } csv
@@ -40,15 +41,19 @@ internal static class ApiEndpoints
             context.Response.RegisterForDispose(stop);
             return TypedResults.ServerSentEvents(feed.Subscribe(stop.Token));
         });
-        api.MapGet("/{**rest}", (string rest) => Results.Json(new { error = $"no API endpoint /api/v1/{rest}; see /api/v1/" }, statusCode: 404));
+        api.MapGet("/{**rest}", (string rest) => Json(new { error = $"no API endpoint /api/v1/{rest}; see /api/v1/" }, statusCode: 404));
     }
 
-    private static IResult Found<T>(T? value, string name) where T : class => value is null ? NoCampaign(name) : Results.Json(value);
+    /// <summary>JSON in the store's convention (HassJson: camelCase, enums as names), so records read the same as in the store.</summary>
+    private static IResult Json<T>(T value, int statusCode = 200) =>
+        Results.Content(HassJson.Serialize(value), "application/json; charset=utf-8", System.Text.Encoding.UTF8, statusCode);
+
+    private static IResult Found<T>(T? value, string name) where T : class => value is null ? NoCampaign(name) : Json(value);
 
     private static IResult Found<T>(T? value, string name, int number, string missing = "is not in the store") where T : class =>
-        value is null ? Results.Json(new { error = $"trial {number} of campaign '{name}' {missing}" }, statusCode: 404) : Results.Json(value);
+        value is null ? Json(new { error = $"trial {number} of campaign '{name}' {missing}" }, statusCode: 404) : Json(value);
 
-    private static IResult NoCampaign(string name) => Results.Json(new { error = $"no campaign '{name}' in the store" }, statusCode: 404);
+    private static IResult NoCampaign(string name) => Json(new { error = $"no campaign '{name}' in the store" }, statusCode: 404);
 
     private static string SafeFileName(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 }

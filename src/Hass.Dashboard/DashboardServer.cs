@@ -1,6 +1,5 @@
 using System.Net;
 using System.Reflection;
-using Hass.Abstractions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.HostFiltering;
@@ -26,12 +25,6 @@ internal static class DashboardServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(feed);
         builder.Services.AddSingleton<DashboardQueries>();
-        builder.Services.ConfigureHttpJsonOptions(json =>
-        {
-            foreach (var converter in HassJson.Compact.Converters) json.SerializerOptions.Converters.Add(converter);
-            json.SerializerOptions.PropertyNamingPolicy = HassJson.Compact.PropertyNamingPolicy;
-            json.SerializerOptions.NumberHandling = HassJson.Compact.NumberHandling;
-        });
         // Loopback-only by default: a page on another site cannot reach it through a rebound host name either.
         builder.Services.Configure<HostFilteringOptions>(o =>
             o.AllowedHosts = options.AllowRemote ? ["*"] : ["localhost", "127.0.0.1", "[::1]"]);
