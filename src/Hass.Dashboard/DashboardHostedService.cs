@@ -40,9 +40,11 @@ public sealed class DashboardHostedService(DashboardOptions options) : IHostedSe
         if (_app is not null) await _app.StopAsync(cancellationToken);
     }
 
+    /// <summary>Idempotent: the host may dispose this instance both as itself and as the hosted service.</summary>
     public async ValueTask DisposeAsync()
     {
         _feed?.Dispose();
+        _feed = null;
         if (_app is not null) await _app.DisposeAsync();
         _app = null;
     }

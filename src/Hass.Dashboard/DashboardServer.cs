@@ -40,7 +40,7 @@ internal static class DashboardServer
     }
 }
 
-/// <summary>Refuses what the dashboard never serves: clients that are not loopback (unless allowed) and any method but GET/HEAD.</summary>
+/// <summary>Refuses what the dashboard never serves: clients that are not loopback (unless allowed) and any method but GET.</summary>
 internal static class RequestGuard
 {
     public static Func<HttpContext, RequestDelegate, Task> Create(DashboardOptions options) => (context, next) =>
@@ -50,11 +50,11 @@ internal static class RequestGuard
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return context.Response.WriteAsync("the dashboard serves only this machine (loopback); start it with --allow-remote to serve others\n");
         }
-        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        if (!HttpMethods.IsGet(context.Request.Method))
         {
             context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            context.Response.Headers.Allow = "GET, HEAD";
-            return context.Response.WriteAsync("the dashboard is read-only: only GET and HEAD are served\n");
+            context.Response.Headers.Allow = "GET";
+            return context.Response.WriteAsync("the dashboard is read-only: only GET is served\n");
         }
         return next(context);
     };

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Hass.Dashboard.Tests;
 
-/// <summary>Read-only and loopback-only: no method but GET/HEAD, no client that is not this machine unless allowed.</summary>
+/// <summary>Read-only and loopback-only: no method but GET, no client that is not this machine unless allowed.</summary>
 public class GuardTests(FinishedStore fixture) : IClassFixture<FinishedStore>
 {
     public static readonly string[] Routes =
@@ -13,7 +13,7 @@ public class GuardTests(FinishedStore fixture) : IClassFixture<FinishedStore>
         "api/v1/events", "api/v1/campaigns/nope", "no/such/page",
     ];
 
-    public static TheoryData<string> Methods => new() { "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND" };
+    public static TheoryData<string> Methods => new() { "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "PROPFIND" };
 
     [Theory]
     [MemberData(nameof(Methods))]
@@ -25,18 +25,10 @@ public class GuardTests(FinishedStore fixture) : IClassFixture<FinishedStore>
             using var request = new HttpRequestMessage(new HttpMethod(method), route) { Content = new StringContent("{}") };
             using var response = await http.SendAsync(request);
             Assert.True(response.StatusCode == HttpStatusCode.MethodNotAllowed, $"{method} /{route}: {response.StatusCode}");
-            Assert.Equal(["GET", "HEAD"], response.Content.Headers.Allow.Order());
+            Assert.Equal(["GET"], response.Content.Headers.Allow);
         }
         var campaign = fixture.Store.GetCampaign(FinishedStore.Campaign)!;
         Assert.Equal(FinishedStore.Trials, fixture.Store.TrialCount(campaign.Name));
-    }
-
-    [Fact]
-    public async Task Head_is_served()
-    {
-        using var http = new HttpClient { BaseAddress = fixture.Url };
-        using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "api/v1/campaigns"));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Theory]
