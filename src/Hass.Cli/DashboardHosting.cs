@@ -14,18 +14,11 @@ internal static class DashboardHosting
 {
     private static readonly string AddressHelp = $"HOST:PORT, [IPv6]:PORT or a port (default 127.0.0.1:{DashboardOptions.DefaultPort}; port 0 = any free port)";
 
-    /// <summary>`hass run --dashboard [ADDR]`. A following campaign file is left to the campaign argument.</summary>
+    /// <summary>`hass run --dashboard [ADDR]`; the option takes the next word, so the campaign file goes before it.</summary>
     public static readonly Option<string?> RunOption = new("--dashboard")
     {
-        Description = $"Serve the live dashboard while the campaign runs, at ADDR ({AddressHelp})",
+        Description = $"Serve the live dashboard while the campaign runs, at ADDR ({AddressHelp}); give the campaign file before it",
         Arity = ArgumentArity.ZeroOrOne,
-        CustomParser = result =>
-        {
-            if (result.Tokens.Count == 0) return "";
-            var token = result.Tokens[0].Value;
-            if (DashboardOptions.ParseAddress(token) is null && !token.Contains(':')) { result.OnlyTake(0); return ""; }
-            return token;
-        },
     };
 
     static DashboardHosting() => RunOption.Validators.Add(ValidateAddress);
@@ -34,8 +27,9 @@ internal static class DashboardHosting
     public static void ValidateAddress(System.CommandLine.Parsing.OptionResult result)
     {
         var text = result.GetValueOrDefault<string?>();
-        if (!string.IsNullOrEmpty(text) && DashboardOptions.ParseAddress(text) is null)
-            result.AddError($"{result.Option.Name}: '{text}' is not an address; use {AddressHelp}");
+        if (string.IsNullOrEmpty(text) || DashboardOptions.ParseAddress(text) is not null) return;
+        var campaignFile = text.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "; a campaign file goes before the option (hass run campaign.json --dashboard)" : "";
+        result.AddError($"{result.Option.Name}: '{text}' is not an address; use {AddressHelp}{campaignFile}");
     }
 
     public static readonly Option<bool> RunAllowRemote = new("--dashboard-allow-remote") { Description = "Let the dashboard serve clients that are not this machine (no authentication: trusted networks only)" };

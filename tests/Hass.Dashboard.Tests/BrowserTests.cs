@@ -16,17 +16,21 @@ public class BrowserTests(FinishedStore fixture) : IClassFixture<FinishedStore>
         var store = Path.Combine(dir, "hass.db");
         using var run = HassCli.Start(["run", HassCli.Campaign(dir, "live", trials: 200, delayMs: 150), "--dashboard", "127.0.0.1:0", .. HassCli.Common(store)]);
         var url = run.WaitForDashboard(TimeSpan.FromMinutes(2));
+        run.WaitForOutput("trial 1/", TimeSpan.FromMinutes(2));
         await using var browser = await Browser.LaunchAsync();
         await using var page = await Browser.OpenAsync(browser, new Uri(url, "#/c/live"));
         await page.WaitForFunctionAsync(Ready);
         var first = await page.EvaluateExpressionAsync<int>("window.hassDashboard.trialCount()");
         var rendersBefore = await page.EvaluateExpressionAsync<int>("window.hassDashboard.renders");
+        var apiRequests = 0;
+        page.Request += (_, e) => { if (e.Request.Url.Contains("/api/v1/campaigns", StringComparison.Ordinal)) Interlocked.Increment(ref apiRequests); };
         // Pushed by the event stream: the page is not reloaded and asks for nothing in between.
-        await page.WaitForFunctionAsync($"() => window.hassDashboard.trialCount() >= {first + 5} && window.hassDashboard.renders > {rendersBefore}");
+        await page.WaitForFunctionAsync($"() => Number(document.getElementById('trial-count').textContent) >= {first + 5} && window.hassDashboard.renders > {rendersBefore}");
         await page.WaitForFunctionAsync("() => document.getElementById('live').textContent === 'live'");
         var shown = await page.EvaluateExpressionAsync<int>("Number(document.getElementById('trial-count').textContent)");
         var counted = await page.EvaluateExpressionAsync<int>("[...window.hassDashboard.trials.values()].filter(t => t.state !== 'Abandoned').length");
-        Assert.True(shown >= first + 4 && shown <= counted, $"shown {shown}, first {first}, counted {counted}");
+        Assert.True(shown >= first + 5 && shown <= counted, $"shown {shown}, first {first}, counted {counted}");
+        Assert.Equal(0, Volatile.Read(ref apiRequests));
         await Browser.ScreenshotAsync(page, "live");
 
         run.Interrupt();

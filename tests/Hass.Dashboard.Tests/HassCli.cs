@@ -84,6 +84,17 @@ public sealed partial class HassCli : IDisposable
         throw new TimeoutException($"no dashboard URL from hass: {Out}\n{Err}");
     }
 
+    /// <summary>Waits (bounded) until stdout contains <paramref name="text"/>, e.g. "trial 1/" once the campaign is stored.</summary>
+    public void WaitForOutput(string text, TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!Out.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || watch.Elapsed > timeout) throw new TimeoutException($"hass never printed '{text}': {Out}\n{Err}");
+            Thread.Sleep(20);
+        }
+    }
+
     public int WaitForExit(TimeSpan timeout)
     {
         if (!_process.WaitForExit(timeout)) { Kill(); throw new TimeoutException($"hass did not exit within {timeout}: {Out}\n{Err}"); }

@@ -20,7 +20,7 @@ public sealed class DashboardCommand : ICliCommand
         cmd.SetAction(run(async (ctx, ct) =>
         {
             var address = DashboardHosting.Address(ctx.Parse.GetValue(Address), "--address");
-            using var store = ctx.OpenStore(StoreAccess.Read);
+            using var store = OpenStore(ctx);
             using var host = DashboardHosting.BuildHost(DashboardHosting.For(ctx, store, address, ctx.Parse.GetValue(AllowRemote), live: false));
             try
             {
@@ -33,5 +33,18 @@ public sealed class DashboardCommand : ICliCommand
             return ExitCodes.Success;
         }));
         return cmd;
+    }
+
+    private static HassStore OpenStore(CliContext ctx)
+    {
+        try
+        {
+            return ctx.OpenStore(StoreAccess.Read);
+        }
+        catch (StoreInUseException e)
+        {
+            throw new StoreInUseException(e.StorePath, e.OwnerPid,
+                e.Message + "; a running campaign serves its own live dashboard: start it with hass run --dashboard");
+        }
     }
 }

@@ -161,7 +161,7 @@ function renderCampaign() {
   const card = (k, v, extra = "") => `<div class="card"><div class="k">${k}</div><div class="v">${v}</div>${extra}</div>`;
   $("cards").innerHTML = [
     card("trials", `<span id="trial-count">${f.counted}</span>${c.budgetTrials ? " / " + c.budgetTrials : ""}`, progress == null ? "" : `<div class="progress"><div style="width:${progress * 100}%"></div></div>`),
-    card("ETA", secs(f.eta)), card("trials / min", num(f.rate, 1)),
+    card("ETA", c.status === "Complete" ? "done" : c.status === "Running" ? secs(f.eta) : c.status.toLowerCase()), card("trials / min", num(f.rate, 1)),
     card("states", Object.entries(f.states).map(([s, n]) => `<span class="state-${s}">${s.toLowerCase()} ${n}</span>`).join("<br>") || "–"),
     card("feasible", f.feasible), card("cache hits", `eval ${f.evalHits} · design ${f.designHits}`),
     card("baseline top-1", num(c.baselineTop1) + " %", `<div class="k">tolerance ${num(c.tolerance)} points</div>`),
@@ -201,6 +201,7 @@ function renderTable() {
     if (key === "number") return `<a href="#/c/${enc}/t/${t.number}">${t.number}</a>`;
     if (key === "state") return `<span class="state-${esc(v)}">${esc(v.toLowerCase())}</span>`;
     if (key === "feasible") return v ? "yes" : "no";
+    if (t.state === "Running" && key !== "parameters") return "–";
     if (typeof v === "number") return num(v, key.includes("parsity") || key === "gopsPerDsp" ? 3 : key === "dsp" ? 0 : key === "throughput" ? 1 : 2);
     return esc(v);
   };
