@@ -17,21 +17,24 @@ root.SetAction(async (parse, _) =>
 {
     var trials = parse.GetValue(trialsOption);
     Console.WriteLine($"| run | dashboard | trials | elapsed s | trials/min |\n|---|---|---|---|---|");
-    var rates = new Dictionary<bool, List<double>> { [false] = [], [true] = [] };
+    var modes = new[] { Mode.Off, Mode.Live, Mode.LiveWithPage };
+    var rates = modes.ToDictionary(m => m, _ => new List<double>());
     for (var rep = 1; rep <= parse.GetValue(repsOption); rep++)
-        foreach (var withDashboard in new[] { false, true })
+        foreach (var mode in modes)
         {
-            var (elapsed, rate) = await Bench.RunCampaignAsync(trials, withDashboard);
-            rates[withDashboard].Add(rate);
-            Console.WriteLine(FormattableString.Invariant($"| {rep} | {(withDashboard ? "live + page" : "off")} | {trials} | {elapsed:F1} | {rate:F1} |"));
+            var (elapsed, rate) = await Bench.RunCampaignAsync(trials, mode);
+            rates[mode].Add(rate);
+            Console.WriteLine(FormattableString.Invariant($"| {rep} | {mode} | {trials} | {elapsed:F1} | {rate:F1} |"));
         }
-    var off = Bench.Median(rates[false]);
-    var on = Bench.Median(rates[true]);
-    Console.WriteLine(FormattableString.Invariant($"\nmedian trials/min: off {off:F1}, with dashboard {on:F1}; ratio with/off = {on / off:F3}"));
+    var off = Bench.Median(rates[Mode.Off]);
+    foreach (var mode in modes)
+        Console.WriteLine(FormattableString.Invariant($"median trials/min {mode}: {Bench.Median(rates[mode]):F1} ({Bench.Median(rates[mode]) / off:F3} of off)"));
     if (parse.GetValue(largeOption) is { } large) await Bench.PageTimesAsync(large, parse.GetValue(largeNameOption)!);
     return 0;
 });
 return await root.Parse(args).InvokeAsync();
+
+internal enum Mode { Off, Live, LiveWithPage }
 
 internal static class Bench
 {
@@ -44,14 +47,14 @@ internal static class Bench
     }
 
     /// <summary>One `hass run` of the synthetic campaign; the rate is the store's trials over the campaign's own elapsed time.</summary>
-    public static async Task<(double Elapsed, double Rate)> RunCampaignAsync(int trials, bool withDashboard)
+    public static async Task<(double Elapsed, double Rate)> RunCampaignAsync(int trials, Mode mode)
     {
         var dir = HassCli.TempDir();
         var store = Path.Combine(dir, "hass.db");
         string[] args = ["run", HassCli.Campaign(dir, "bench", trials, delayMs: 0), .. HassCli.Common(store)];
-        using var run = HassCli.Start(withDashboard ? [.. args, "--dashboard", "127.0.0.1:0"] : args);
+        using var run = HassCli.Start(mode == Mode.Off ? args : [.. args, "--dashboard", "127.0.0.1:0"]);
         IBrowser? browser = null;
-        if (withDashboard)
+        if (mode == Mode.LiveWithPage)
         {
             var url = run.WaitForDashboard(Long);
             run.WaitForOutput("trial 1/", Long);

@@ -24,7 +24,8 @@ public sealed class DashboardHostedService(DashboardOptions options) : IHostedSe
         {
             await _app.StartAsync(cancellationToken);
         }
-        catch (IOException e) when (e.InnerException is SocketException || e.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+        // Kestrel reports a taken port as IOException, an address that is not this machine's as SocketException.
+        catch (Exception e) when (e is IOException or SocketException)
         {
             await DisposeAsync();
             throw new DashboardAddressException($"the dashboard cannot listen on {options.Address} ({e.Message.TrimEnd('.')}); choose another address, e.g. 127.0.0.1:0 for any free port");

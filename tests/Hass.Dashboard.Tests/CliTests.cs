@@ -30,6 +30,28 @@ public class CliTests
     }
 
     [Fact]
+    public void An_address_that_cannot_be_listened_on_is_exit_2_naming_it()
+    {
+        var dir = HassCli.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        var run = HassCli.Run(Long, ["run", HassCli.Campaign(dir, "done", trials: 2, delayMs: 0), .. HassCli.Common(store)]);
+        Assert.True(run.ExitCode == 0, run.Out + run.Err);
+        var before = File.ReadAllBytes(store);
+        using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        // 192.0.2.1 (TEST-NET-1) is no address of this machine: binding fails at once, nothing is sent.
+        foreach (var address in new[] { $"127.0.0.1:{port}", "192.0.2.1:8765" })
+        {
+            var refused = HassCli.Run(Long, ["dashboard", "--address", address, .. HassCli.Common(store)]);
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Equal($"error: the dashboard cannot listen on {address}", refused.Err.Split(" (")[0]);
+            Assert.Single(refused.Err.Trim().Split('\n'));
+        }
+        Assert.Equal(before, File.ReadAllBytes(store));
+    }
+
+    [Fact]
     public void Hass_dashboard_on_the_store_of_a_running_campaign_is_refused_with_the_owners_pid()
     {
         var dir = HassCli.TempDir();

@@ -121,7 +121,7 @@ async function showCampaigns() {
     <th class="l">model</th><th class="l">backend</th><th class="l">board</th><th class="l">strategy</th></tr></thead><tbody>${list.map(s => `<tr>
     <td class="l"><a href="#/c/${encodeURIComponent(s.campaign.name)}">${esc(s.campaign.name)}</a></td><td class="l state-${esc(s.campaign.status)}">${esc(s.campaign.status)}</td>
     <td>${s.trials}${s.campaign.budgetTrials ? " / " + s.campaign.budgetTrials : ""}</td><td>${s.feasible}</td><td>${num(s.bestThroughput, 1)}</td><td>${num(s.bestAccuracy)}</td>
-    <td>${num(s.trialsPerMinute, 1)}</td><td>${secs(s.etaSeconds)}</td><td class="l">${esc(s.campaign.model)}</td><td class="l">${esc(s.campaign.backend)}</td>
+    <td>${num(s.trialsPerMinute, 1)}</td><td>${s.campaign.status === "Complete" ? "done" : secs(s.etaSeconds)}</td><td class="l">${esc(s.campaign.model)}</td><td class="l">${esc(s.campaign.backend)}</td>
     <td class="l">${esc(s.campaign.board)}</td><td class="l">${esc(s.campaign.strategy)}</td></tr>`).join("")}</tbody></table></div>
     ${list.length === 0 ? "<p class=muted>no campaigns in this store yet</p>" : ""}`;
 }
@@ -271,7 +271,8 @@ function renderDesign(d) {
 // ---- live updates: one event stream, renders coalesced --------------------------------------------------------
 
 let pending = null;
-function schedule(fn) { if (!pending) pending = setTimeout(() => { pending = null; fn(); }, 250); }
+// At most one redraw a second: a fast campaign (tens of trials a second) must not keep a browser core busy.
+function schedule(fn) { if (!pending) pending = setTimeout(() => { pending = null; fn(); }, 1000); }
 
 function connect() {
   const events = new EventSource("api/v1/events");
