@@ -13,7 +13,8 @@ namespace Hass.Dashboard;
 /// </summary>
 internal sealed class ChangeFeed : IDisposable
 {
-    public const int QueueLength = 4096;
+    public const int DefaultQueueLength = 4096;
+    private readonly int _queueLength;
     private readonly HassStore _store;
     private readonly bool _live;
     private readonly object _gate = new();
@@ -26,9 +27,10 @@ internal sealed class ChangeFeed : IDisposable
         public volatile bool Overflowed;
     }
 
-    public ChangeFeed(HassStore store, bool live)
+    public ChangeFeed(HassStore store, bool live, int queueLength = DefaultQueueLength)
     {
         _store = store;
+        _queueLength = queueLength;
         _live = live;
         if (live) store.Changed += OnChanged;
     }
@@ -47,7 +49,7 @@ internal sealed class ChangeFeed : IDisposable
         Subscriber? subscriber = null;
         subscriber = new Subscriber
         {
-            Queue = Channel.CreateBounded<StoreChange>(new BoundedChannelOptions(QueueLength) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            Queue = Channel.CreateBounded<StoreChange>(new BoundedChannelOptions(_queueLength) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
                 _ => subscriber!.Overflowed = true),
         };
         lock (_gate) _subscribers.Add(subscriber);

@@ -31,6 +31,8 @@ public class BrowserTests(FinishedStore fixture) : IClassFixture<FinishedStore>
         var counted = await page.EvaluateExpressionAsync<int>("[...window.hassDashboard.trials.values()].filter(t => t.state !== 'Abandoned').length");
         Assert.True(shown >= first + 5 && shown <= counted, $"shown {shown}, first {first}, counted {counted}");
         Assert.Equal(0, Volatile.Read(ref apiRequests));
+        // Saves that came while the page loaded its snapshot were applied too: only the trial in flight is running.
+        Assert.True(await page.EvaluateExpressionAsync<int>("[...window.hassDashboard.trials.values()].filter(t => t.state === 'Running').length") <= 1);
         await Browser.ScreenshotAsync(page, "live");
 
         run.Interrupt();

@@ -11,7 +11,7 @@ const PAGE = 100;
 
 // State the browser tests read (window.hassDashboard).
 const state = window.hassDashboard = {
-  view: null, campaign: null, trials: new Map(), charts: {}, live: false, renders: 0,
+  view: null, loading: null, campaign: null, trials: new Map(), charts: {}, live: false, renders: 0,
   table: { sort: "number", asc: true, filter: "", stateFilter: "", page: 0 },
   trialCount: () => state.trials.size,
   paretoNumbers: () => (state.charts.accuracy?.data.datasets.find(d => d.label === "Pareto front")?.data ?? []).map(p => p.trial),
@@ -126,12 +126,24 @@ async function showCampaigns() {
     ${list.length === 0 ? "<p class=muted>no campaigns in this store yet</p>" : ""}`;
 }
 
+// A trial goes Running → Complete/Pruned/Failed/Abandoned and never back: an older Running row never replaces a finished one.
+function upsert(trial) {
+  const old = state.trials.get(trial.number);
+  if (!(old && old.state !== "Running" && trial.state === "Running")) state.trials.set(trial.number, trial);
+}
+
 async function showCampaign(name) {
+  // Events that arrive while the snapshot loads are kept and applied on top of it, so none is lost.
+  state.view = "loading";
+  state.loading = { name, trials: [], campaign: null };
   const [detail, rows] = await Promise.all([api(`campaigns/${encodeURIComponent(name)}`), api(`campaigns/${encodeURIComponent(name)}/trials`)]);
+  const held = state.loading;
+  state.loading = null;
   state.view = null;
-  state.campaign = detail.summary.campaign;
+  state.campaign = held.campaign && Date.parse(held.campaign.updatedAt) > Date.parse(detail.summary.campaign.updatedAt) ? held.campaign : detail.summary.campaign;
   state.detail = detail;
   state.trials = new Map(rows.map(t => [t.number, t]));
+  held.trials.forEach(upsert);
   state.table.page = 0;
   const enc = encodeURIComponent(name);
   $("crumbs").innerHTML = `› <a href="#/c/${enc}">${esc(name)}</a>`;
@@ -279,12 +291,14 @@ function connect() {
   events.addEventListener("hello", e => { state.live = JSON.parse(e.data).live; $("live").textContent = state.live ? "live" : "finished store"; $("live").classList.toggle("on", state.live); });
   events.addEventListener("trial", e => {
     const { campaign, trial } = JSON.parse(e.data);
-    if (state.view === "campaign" && state.campaign?.name === campaign) { state.trials.set(trial.number, trial); schedule(renderCampaign); }
+    if (state.loading?.name === campaign) state.loading.trials.push(trial);
+    else if (state.view === "campaign" && state.campaign?.name === campaign) { upsert(trial); schedule(renderCampaign); }
     else if (state.view === "campaigns") schedule(showCampaigns);
   });
   events.addEventListener("campaign", e => {
     const c = JSON.parse(e.data);
-    if (state.view === "campaign" && state.campaign?.name === c.name) { state.campaign = c; schedule(renderCampaign); }
+    if (state.loading?.name === c.name) state.loading.campaign = c;
+    else if (state.view === "campaign" && state.campaign?.name === c.name) { state.campaign = c; schedule(renderCampaign); }
     else if (state.view === "campaigns") schedule(showCampaigns);
   });
   events.addEventListener("resync", () => route());

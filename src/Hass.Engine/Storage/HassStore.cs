@@ -117,10 +117,10 @@ public sealed class HassStore : IDisposable
 
     public void SaveCampaign(CampaignDocument campaign) => Write(() =>
     {
-        _campaigns.Upsert(Wrap(campaign.Name, campaign with { UpdatedAt = DateTimeOffset.UtcNow }, CampaignDocument.SchemaVersion,
-            d => d["warmStartKey"] = campaign.WarmStartKey));
+        var stamped = campaign with { UpdatedAt = DateTimeOffset.UtcNow };
+        _campaigns.Upsert(Wrap(campaign.Name, stamped, CampaignDocument.SchemaVersion, d => d["warmStartKey"] = campaign.WarmStartKey));
         _db.Checkpoint();
-        Changed?.Invoke(new StoreChange(campaign.Name, campaign, null));
+        Changed?.Invoke(new StoreChange(campaign.Name, stamped, null));
     });
 
     // ---- trials ------------------------------------------------------------------------------------
