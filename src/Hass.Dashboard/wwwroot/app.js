@@ -212,8 +212,8 @@ function renderTable() {
     const v = value(t, key);
     if (key === "number") return `<a href="#/c/${enc}/t/${t.number}">${t.number}</a>`;
     if (key === "state") return `<span class="state-${esc(v)}">${esc(v.toLowerCase())}</span>`;
-    if (key === "feasible") return v ? "yes" : "no";
     if (t.state === "Running" && key !== "parameters") return "–";
+    if (key === "feasible") return v ? "yes" : "no";
     if (typeof v === "number") return num(v, key.includes("parsity") || key === "gopsPerDsp" ? 3 : key === "dsp" ? 0 : key === "throughput" ? 1 : 2);
     return esc(v);
   };
