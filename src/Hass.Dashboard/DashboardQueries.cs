@@ -34,7 +34,7 @@ internal sealed class DashboardQueries(DashboardOptions options)
         ? CampaignReport.TrialsCsv(Store.Trials(name).Select(t => CampaignReport.Summarise(t, campaign.BaselineTop1)))
         : null;
 
-    public TrialRecord? Trial(string name, int number) => Store.Trials(name).FirstOrDefault(t => t.Number == number);
+    public TrialRecord? Trial(string name, int number) => Store.GetTrial(name, number);
 
     public DesignView? Design(string name, int number)
     {

@@ -284,7 +284,8 @@ function renderDesign(d) {
 
 let pending = null;
 // At most one redraw a second: a fast campaign (tens of trials a second) must not keep a browser core busy.
-function schedule(fn) { if (!pending) pending = setTimeout(() => { pending = null; fn(); }, 1000); }
+// The campaigns list is reloaded from the server (it counts every trial there), so at most every 5 s.
+function schedule(fn, delay = 1000) { if (!pending) pending = setTimeout(() => { pending = null; fn(); }, delay); }
 
 function connect() {
   const events = new EventSource("api/v1/events");
@@ -293,19 +294,21 @@ function connect() {
     const { campaign, trial } = JSON.parse(e.data);
     if (state.loading?.name === campaign) state.loading.trials.push(trial);
     else if (state.view === "campaign" && state.campaign?.name === campaign) { upsert(trial); schedule(renderCampaign); }
-    else if (state.view === "campaigns") schedule(showCampaigns);
+    else if (state.view === "campaigns") schedule(showCampaigns, 5000);
   });
   events.addEventListener("campaign", e => {
     const c = JSON.parse(e.data);
     if (state.loading?.name === c.name) state.loading.campaign = c;
     else if (state.view === "campaign" && state.campaign?.name === c.name) { state.campaign = c; schedule(renderCampaign); }
-    else if (state.view === "campaigns") schedule(showCampaigns);
+    else if (state.view === "campaigns") schedule(showCampaigns, 5000);
   });
   events.addEventListener("resync", () => route());
   events.onerror = () => { $("live").textContent = "disconnected"; $("live").classList.remove("on"); };
 }
 
 function route() {
+  clearTimeout(pending);
+  pending = null;
   const parts = location.hash.replace(/^#\/?/, "").split("/").map(decodeURIComponent);
   for (const id of Object.keys(state.charts)) { state.charts[id].destroy(); delete state.charts[id]; }
   const shown = parts[0] === "c" && parts[1] ? (parts[2] === "t" ? showTrial(parts[1], Number(parts[3])) : showCampaign(parts[1])) : showCampaigns();

@@ -132,6 +132,9 @@ public sealed class HassStore : IDisposable
             .Select(d => Unwrap<TrialRecord>(d, "trials", TrialRecord.SchemaVersion))
             .OrderBy(t => t.Number).ToList());
 
+    public TrialRecord? GetTrial(string campaign, int number) => Read(() =>
+        _trials.FindById(TrialId(campaign, number)) is { } d ? Unwrap<TrialRecord>(d, "trials", TrialRecord.SchemaVersion) : null);
+
     public int TrialCount(string campaign) => Read(() => _trials.Count(Query.EQ("campaign", campaign)));
 
     /// <summary>Writes (or replaces) a trial and checkpoints, so a completed trial survives a kill.</summary>
