@@ -36,7 +36,8 @@ public sealed class RunCommand : ICliCommand
     {
         var cmd = new Command("run", "Run a campaign, or resume it if the store already has it");
         cmd.Arguments.Add(CampaignArg);
-        foreach (var o in new Option[] { Trials, WallTime, Board, Strategy, Backend, Seed, Name, NoWarmStart, Parallelism }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Trials, WallTime, Board, Strategy, Backend, Seed, Name, NoWarmStart, Parallelism, DashboardHosting.RunOption, DashboardHosting.RunAllowRemote })
+            cmd.Options.Add(o);
         cmd.SetAction(run(ExecuteAsync));
         return cmd;
     }
@@ -69,6 +70,7 @@ public sealed class RunCommand : ICliCommand
         await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);
         ShareTorchThreads(spec.Parallelism);
         using var store = services.GetRequiredService<StoreLocation>().Open(StoreAccess.Create);
+        await using var dashboard = await DashboardHosting.StartForRunAsync(ctx, store, ct);
         var output = new ConsolePlanOutput(ctx, store);
         var plan = new CampaignPlan(spec, path, store, components, boards, measurer, output);
         var result = await RunHostedAsync(ctx, plan, output);
