@@ -1,6 +1,8 @@
 using Hass.Engine.Campaigns;
 using Hass.Engine.Running;
 using Hass.Engine.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace Hass.Cli;
@@ -19,7 +21,7 @@ internal sealed class ConsolePlanOutput(CliContext ctx, HassStore store) : IPlan
                           $"strategy {spec.Strategy.Name}, objective {CampaignLoader.MetricName(spec.Objective.Metric)} (tolerance {spec.Objective.ToleranceTop1} points)" +
                           (spec.Parallelism > 1 ? $", {spec.Parallelism} trials in parallel" : "") + $", store {storePath}");
         StopProgress();
-        _observer = new ConsoleObserver(ctx)
+        _observer = new ConsoleObserver(ctx, ctx.Services.GetRequiredService<ILogger<CampaignSearch>>())
         {
             Task = Progress?.AddTask(Markup.Escape($"campaign {spec.Name}"), maxValue: spec.Budget.Trials ?? 1),
         };

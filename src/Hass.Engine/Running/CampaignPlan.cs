@@ -33,7 +33,7 @@ public sealed class CampaignPlan(CampaignSpec spec, string source, HassStore sto
         var searches = new List<CampaignResult>();
         if (spec.Final.Enabled && spec.Final.UniformBaselineTrials > 0)
         {
-            var baseline = FinalPhase.UniformBaseline(spec);
+            var baseline = FinalPhase.UniformBaseline(spec, components);
             output.Info($"baseline '{baseline.Name}': uniform thresholds chosen for accuracy only ({spec.Final.UniformBaselineTrials} trials), then DSE");
             var baselineResult = await SearchAsync(baseline, cancellationToken).ConfigureAwait(false);
             if (baselineResult.Status != CampaignStatus.Complete) return new PlanResult(baselineResult, 0, null);

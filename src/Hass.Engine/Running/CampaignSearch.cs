@@ -30,7 +30,7 @@ public sealed class CampaignSearch(CampaignSpec spec, string source, HassStore s
         var existing = opening.Existing();
 
         _observer.Info($"evaluator '{evaluatorFactory.Name}': loading model '{spec.Model}'");
-        var evaluators = new List<ITrialEvaluator> { evaluatorFactory.Create(spec.ToEvaluatorSpec(), components.Services, new Progress<string>(_observer.Info)) };
+        var evaluators = new List<ITrialEvaluator> { evaluatorFactory.Create(spec.ToEvaluatorSpec(), new Progress<string>(_observer.Info)) };
         try
         {
             // Initialised before the campaign is stored: settings it refuses must not leave a campaign behind.
@@ -47,7 +47,7 @@ public sealed class CampaignSearch(CampaignSpec spec, string source, HassStore s
             };
             store.SaveCampaign(campaign);
             if (spec.Parallelism > 1) _observer.Info($"{spec.Parallelism} trials in parallel: loading {spec.Parallelism - 1} more evaluator instance(s)");
-            for (int i = 1; i < spec.Parallelism; i++) evaluators.Add(evaluatorFactory.Create(spec.ToEvaluatorSpec(), components.Services));
+            for (int i = 1; i < spec.Parallelism; i++) evaluators.Add(evaluatorFactory.Create(spec.ToEvaluatorSpec()));
             return await SearchAsync(campaign, study, board, evaluators, session, cancellationToken).ConfigureAwait(false);
         }
         finally
