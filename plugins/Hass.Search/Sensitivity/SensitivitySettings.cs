@@ -7,16 +7,14 @@ namespace Hass.Search.Sensitivity;
 /// Settings of the <c>sensitivity</c> strategy (campaign file: strategy.settings, camelCase keys).
 /// </summary>
 /// <param name="SweepDepth">Bisection probes per threshold dimension in the sweep.</param>
+/// <param name="RayDepth">Probes along the ray of the per-layer limits (the ceiling point first).</param>
 /// <param name="Tolerance">Accuracy-drop tolerance in points for the sweep (null: the engine's ConstraintViolation).</param>
 /// <param name="Gamma">The TPE's "below" fraction.</param>
 /// <param name="ConsiderPrior">Whether the TPE keeps its prior kernel.</param>
-public sealed record SensitivitySettings(int SweepDepth, double? Tolerance, double Gamma, bool ConsiderPrior)
+public sealed record SensitivitySettings(int SweepDepth, int RayDepth, double? Tolerance, double Gamma, bool ConsiderPrior)
 {
     /// <summary>Share of the trial budget the sweep may use when choosing its default depth.</summary>
     public const double SweepShare = 0.4;
-
-    /// <summary>The sweep's per-layer limits are tried together at these scales first (1 = the ceiling point).</summary>
-    public static readonly double[] CeilingScales = [1.0, 0.8, 0.6, 0.4];
 
     /// <summary>Default depth: as many probes per dimension as fit in <see cref="SweepShare"/> of the budget, 1 to 3.</summary>
     public static int DefaultDepth(int thresholdDims, int? budget) =>
@@ -26,6 +24,7 @@ public sealed record SensitivitySettings(int SweepDepth, double? Tolerance, doub
     {
         return new SensitivitySettings(
             s.Int("sweepDepth", DefaultDepth(thresholdDims, budget), 1, 10),
+            s.Int("rayDepth", 5, 1, 20),
             s.OptionalDouble("tolerance", 0),
             s.Double("gamma", 0.1, 0, 1),
             s.Bool("considerPrior", false));

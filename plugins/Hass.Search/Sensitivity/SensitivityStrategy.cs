@@ -7,22 +7,20 @@ namespace Hass.Search.Sensitivity;
 
 /// <summary>
 /// Sensitivity-guided TPE, the HASS-aware default: (1) a per-layer sensitivity sweep (each threshold dimension
-/// pruned alone, bisected for accuracy, see <see cref="SensitivitySweep"/>); (2) the sweep's per-layer limits
-/// tried together at a few scales (1 = the sensitivity ceiling); (3) tpe on the space narrowed to each
+/// pruned alone, bisected for accuracy, see <see cref="SensitivitySweep"/>); (2) a bisection along the ray of
+/// the sweep's per-layer limits, starting at the ceiling (see <see cref="CeilingRay"/>); (3) tpe on the space narrowed to each
 /// dimension's limit, warm-started with every trial told so far. A generic optimiser spends most of a
 /// many-layer budget on points where one fragile layer breaks the tolerance; the narrowed space removes them.
-/// Step-wise during the sweep (CanAsk false while probes are in flight), then it can always ask.
+/// Step-wise during the sweep and the ray (CanAsk false while their probes are in flight), then it can always ask.
 /// </summary>
 public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
 {
-    public const string CeilingOrigin = "sensitivity:ceiling";
-    public const string ScaledOrigin = "sensitivity:scaled";
-
     private SensitivitySettings _settings = null!;
     private ThresholdScale _scale = null!;
     private SensitivitySweep _sweep = null!;
+    private CeilingRay _ray = null!;
     private readonly Queue<BatchItem> _batch = new();
-    private readonly Dictionary<int, SensitivitySweep.Probe> _probes = [];
+    private readonly Dictionary<int, object> _probes = [];
     private TpeStrategy? _tpe;
     private readonly Dictionary<int, int> _tpeNumber = [];
     private int _nextObservation = -1;
@@ -34,7 +32,9 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     {
         _scale = new ThresholdScale(Codec);
         _settings = SensitivitySettings.Read(s, _scale.ThresholdDims.Count, Context.TrialBudget);
-        _sweep = new SensitivitySweep(_scale, new AccuracyGuard(_settings.Tolerance), _settings.SweepDepth);
+        var guard = new AccuracyGuard(_settings.Tolerance);
+        _sweep = new SensitivitySweep(_scale, guard, _settings.SweepDepth);
+        _ray = new CeilingRay(_scale, _sweep, guard, _scale.ThresholdDims.Count == 0 ? 0 : _settings.RayDepth);
     }
 
     protected override bool CanPropose
@@ -44,6 +44,7 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
             if (_tpe is not null || _batch.Count > 0) return true;
             if (InFlight.Count > 0 || QueuedCount > 0) return false;
             foreach (var item in _sweep.NextBatch()) _batch.Enqueue(item);
+            if (_batch.Count == 0 && _ray.Next() is { } probe) _batch.Enqueue(probe);
             if (_batch.Count == 0) StartTpe();
             return true;
         }
@@ -55,7 +56,7 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     {
         if (_batch.TryDequeue(out var item))
         {
-            _probes[number] = (SensitivitySweep.Probe)item.Tag!;
+            _probes[number] = item.Tag!;
             return (item.Parameters, item.Origin);
         }
         var suggestion = _tpe!.Ask();
@@ -66,14 +67,18 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
 
     protected override void OnTold(TrialOutcome outcome, ParameterSet? asked)
     {
-        if (_probes.Remove(outcome.Number, out var probe)) _sweep.Record(probe, outcome);
+        if (_probes.Remove(outcome.Number, out var tag))
+        {
+            if (tag is SensitivitySweep.Probe sweepProbe) _sweep.Record(sweepProbe, outcome);
+            else if (tag is CeilingRay.Probe rayProbe) _ray.Record(rayProbe, outcome);
+        }
         if (_tpe is null) return;
         // Trials tpe asked are told under its own number; everything else (warm starts, earlier campaigns) as an observation.
         var number = _tpeNumber.Remove(outcome.Number, out var own) ? own : _nextObservation--;
         _tpe.Tell(outcome with { Number = number });
     }
 
-    /// <summary>Narrows every threshold dimension to the sweep's limit, then hands tpe the history and the ceiling points.</summary>
+    /// <summary>Narrows every threshold dimension to the sweep's limit, then hands tpe the history (sweep and ray included).</summary>
     private void StartTpe()
     {
         NarrowedSpace = new SearchSpace(Codec.Dimensions.Select((dim, d) => Codec.GroupOf(d) == ThresholdGroup.None
@@ -86,8 +91,5 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
             Space = NarrowedSpace, Seed = Seed, Directions = Directions, TrialBudget = remaining, Settings = _settings.TpeSettings(),
         });
         foreach (var outcome in History) _tpe.Tell(outcome with { Number = _nextObservation-- });
-        if (_scale.ThresholdDims.Count == 0) return;
-        foreach (var factor in SensitivitySettings.CeilingScales)
-            _tpe.Enqueue(_scale.At(d => factor * _sweep.Tolerated(d)), factor == 1 ? CeilingOrigin : ScaledOrigin);
     }
 }
