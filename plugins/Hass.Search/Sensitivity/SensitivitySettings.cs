@@ -11,7 +11,8 @@ namespace Hass.Search.Sensitivity;
 /// <param name="Tolerance">Accuracy-drop tolerance in points for the sweep (null: the engine's ConstraintViolation).</param>
 /// <param name="Gamma">The TPE's "below" fraction.</param>
 /// <param name="ConsiderPrior">Whether the TPE keeps its prior kernel.</param>
-public sealed record SensitivitySettings(int SweepDepth, int RayDepth, double? Tolerance, double Gamma, bool ConsiderPrior)
+/// <param name="Density">The TPE's kernel density: "optuna" or "optuna31" (wider proposals).</param>
+public sealed record SensitivitySettings(int SweepDepth, int RayDepth, double? Tolerance, double Gamma, bool ConsiderPrior, string Density)
 {
     /// <summary>Share of the trial budget the sweep may use when choosing its default depth.</summary>
     public const double SweepShare = 0.4;
@@ -27,10 +28,11 @@ public sealed record SensitivitySettings(int SweepDepth, int RayDepth, double? T
             s.Int("rayDepth", 5, 1, 20),
             s.OptionalDouble("tolerance", 0),
             s.Double("gamma", 0.1, 0, 1),
-            s.Bool("considerPrior", false));
+            s.Bool("considerPrior", true),
+            s.Choice("density", "optuna", "optuna", "optuna31"));
     }
 
     /// <summary>The settings object handed to the inner tpe.</summary>
     public JsonElement TpeSettings() =>
-        JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["gamma"] = Gamma, ["considerPrior"] = ConsiderPrior });
+        JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["gamma"] = Gamma, ["considerPrior"] = ConsiderPrior, ["density"] = Density });
 }

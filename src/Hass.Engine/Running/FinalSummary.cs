@@ -16,6 +16,8 @@ public sealed record FinalSpec
     public int UniformBaselineTrials { get; init; }
     /// <summary>Re-evaluate the best design(s) on the test set and compare with the dense and uniform designs.</summary>
     public bool Enabled { get; init; } = true;
+    /// <summary>Points of accuracy drop kept in reserve when picking the designs of the final table (see MarginPick).</summary>
+    public double PickMargin { get; init; }
 }
 
 /// <summary>One line of the final table: a design with its test-set accuracy and hardware figures.</summary>
@@ -57,7 +59,7 @@ public static class FinalPhase
     public static CampaignSpec UniformBaseline(CampaignSpec spec) => spec with
     {
         Name = UniformCampaignName(spec),
-        Strategy = new ComponentChoice { Name = "uniform" },
+        Strategy = MarginPick.UniformStrategy(spec),
         Budget = new BudgetSpec { Trials = spec.Final.UniformBaselineTrials },
         WarmStart = false,
         Measure = null,
@@ -89,7 +91,7 @@ public static class FinalPhase
             var trials = store.Trials(UniformCampaignName(spec));
             uniform = trials.LastOrDefault(t => t.Origin == "uniform:choice" && t.Feasible) ?? objective.Best(trials);
         }
-        var best = objective.Best(store.Trials(spec.Name));
+        var best = MarginPick.Best(objective, store.Trials(spec.Name), spec.Final.PickMargin);
         double? uniformThroughput = null;
         foreach (var (label, trial) in new[] { ("uniform", uniform), ("hass", best) })
         {
