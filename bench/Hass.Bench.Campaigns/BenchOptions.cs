@@ -22,5 +22,5 @@ public sealed record RunKey(string Model, string Board, string Pipeline, int See
 }
 
 /// <summary>What a run produced (from its store's final table), or why it did not.</summary>
-public sealed record RunResult(RunKey Key, double Throughput, double TestDrop, double DenseThroughput,
+public sealed record RunResult(RunKey Key, double Throughput, double TestDrop, double DenseThroughput, double SystolicThroughput,
                                int Trials, TimeSpan Wall, string? Error = null);

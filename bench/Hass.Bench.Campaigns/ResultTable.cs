@@ -5,7 +5,8 @@ namespace Hass.Bench.Campaigns;
 
 /// <summary>
 /// One markdown table: per model × board × pipeline, the mean over seeds of the chosen design's throughput, its
-/// worst test-set top-1 drop, the ratios to the uniform pipeline and to the dense design, trials and wall time;
+/// worst test-set top-1 drop, the ratios to the uniform pipeline, to the dense design and to the same pruned network
+/// on the non-dataflow `systolic-sparse` backend, trials and wall time;
 /// then each pipeline's geometric mean of the ratio to uniform over the cells.
 /// </summary>
 public static class ResultTable
@@ -15,8 +16,8 @@ public static class ResultTable
     public static string Render(IReadOnlyList<RunResult> results)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| model | board | pipeline | seeds (ok/run) | best feasible img/s (mean) | worst test drop (points) | / uniform | / dense | trials | wall (s) |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| model | board | pipeline | seeds (ok/run) | best feasible img/s (mean) | worst test drop (points) | / uniform | / dense | / same net on systolic-sparse | trials | wall (s) |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         var ratios = new Dictionary<string, List<double>>();
         foreach (var cell in results.GroupBy(r => (r.Key.Model, r.Key.Board)))
         {
@@ -30,7 +31,7 @@ public static class ResultTable
                 if (double.IsFinite(ratio) && pipeline.Key != "uniform") ratios[pipeline.Key].Add(ratio);
                 sb.AppendLine($"| {cell.Key.Model} | {cell.Key.Board} | {pipeline.Key} | {ok.Count}/{pipeline.Count()} | {F(mean, "F1")} | " +
                               $"{F(ok.Select(r => r.TestDrop).DefaultIfEmpty(double.NaN).Max(), "F2")} | {F(ratio, "F3")} | " +
-                              $"{F(mean / Mean(ok, r => r.DenseThroughput), "F2")} | {F(Mean(pipeline, r => r.Trials))} | {F(Mean(pipeline, r => r.Wall.TotalSeconds))} |");
+                              $"{F(mean / Mean(ok, r => r.DenseThroughput), "F2")} | {F(mean / Mean(ok, r => r.SystolicThroughput), "F2")} | {F(Mean(pipeline, r => r.Trials))} | {F(Mean(pipeline, r => r.Wall.TotalSeconds))} |");
             }
         }
         foreach (var (pipeline, list) in ratios)

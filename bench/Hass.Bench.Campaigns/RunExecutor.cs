@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hass.Engine.Running;
 using Hass.Engine.Storage;
 
 namespace Hass.Bench.Campaigns;
@@ -25,7 +26,7 @@ public sealed class RunExecutor(BenchOptions options)
         await File.WriteAllTextAsync(log, await output + await errors, ct);
         var wall = clock.Elapsed;
         if (process.ExitCode != 0)
-            return new RunResult(key, double.NaN, double.NaN, double.NaN, 0, wall, $"exit {process.ExitCode}, log {log}");
+            return new RunResult(key, double.NaN, double.NaN, double.NaN, double.NaN, 0, wall, $"exit {process.ExitCode}, log {log}");
         return Read(key, store, wall);
     }
 
@@ -37,7 +38,8 @@ public sealed class RunExecutor(BenchOptions options)
         var dense = final?.Rows.FirstOrDefault(r => r.Label == "dense");
         var chosen = final?.Rows.FirstOrDefault(r => r.Label == "hass");
         if (dense is null || chosen is null)
-            return new RunResult(key, double.NaN, double.NaN, dense?.Throughput ?? double.NaN, trials, wall, "no feasible design");
-        return new RunResult(key, chosen.Throughput, dense.TestTop1 - chosen.TestTop1, dense.Throughput, trials, wall);
+            return new RunResult(key, double.NaN, double.NaN, dense?.Throughput ?? double.NaN, double.NaN, trials, wall, "no feasible design");
+        var systolic = final!.Rows.FirstOrDefault(r => r.Label == NonDataflowRow.Label)?.Throughput ?? double.NaN;
+        return new RunResult(key, chosen.Throughput, dense.TestTop1 - chosen.TestTop1, dense.Throughput, systolic, trials, wall);
     }
 }

@@ -110,6 +110,8 @@ public static class FinalPhase
                 SpeedupOverUniform = label == "hass" && uniformThroughput is > 0 ? throughput / uniformThroughput : null,
             });
         }
+        if (best is not null && NonDataflowRow.Build(rows[^1], best, evaluator, components, board, spec.Backend.Options, dense.Performance.ThroughputImagesPerSecond, ct) is { } systolic)
+            rows.Add(systolic);
         var summary = new FinalSummary { Rows = rows, TestImages = unpruned.Images };
         if (campaign is not null) store.SaveCampaign(campaign with { Final = summary });
         return summary;
