@@ -10,12 +10,16 @@ public sealed class RunExecutor(BenchOptions options)
     public async Task<RunResult> RunAsync(RunKey key, CancellationToken ct)
     {
         Directory.CreateDirectory(options.Work);
-        var store = Path.Combine(options.Work, key.Tag + ".db");
+        var store = Path.GetFullPath(Path.Combine(options.Work, key.Tag + ".db"));
         var log = Path.Combine(options.Work, key.Tag + ".log");
         foreach (var stale in Directory.GetFiles(options.Work, key.Tag + ".db*")) File.Delete(stale);
         var (campaign, trials) = CampaignFile.Write(options.Campaign, key, options.Trials, options.Work);
-        var start = new ProcessStartInfo(options.Hass) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "run", campaign, "--store", store, "--seed", key.Seed.ToString(), "--trials", trials.ToString(), "--board", key.Board })
+        // In the work folder: `hass run` writes its report next to where it runs.
+        var start = new ProcessStartInfo(Path.GetFullPath(options.Hass))
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetFullPath(options.Work),
+        };
+        foreach (var a in new[] { "run", Path.GetFullPath(campaign), "--store", store, "--seed", key.Seed.ToString(), "--trials", trials.ToString(), "--board", key.Board })
             start.ArgumentList.Add(a);
         start.Environment["HASS_TORCH_THREADS"] = "1";
         var clock = Stopwatch.StartNew();
