@@ -7,7 +7,7 @@ namespace Hass.Bench.Campaigns;
 /// The campaign file of one run, derived from the default campaign (examples/fmnist-hass.json):
 /// <list type="bullet">
 /// <item><c>hass</c>: the default pipeline as shipped (uniform baseline first, then the default strategy), with the
-/// strategy's trials reduced so baseline + strategy = the budget;</item>
+/// strategy's trials reduced so baseline + strategy = the budget; <c>hass-&lt;strategy&gt;</c>: the same with another strategy;</item>
 /// <item><c>uniform</c>: the non-hardware-aware baseline alone (it converges in ≤ 51 trials);</item>
 /// <item>any other name: that strategy alone, cold, for the whole budget.</item>
 /// </list>
@@ -30,8 +30,9 @@ public static class CampaignFile
         var final = root["final"]?.AsObject() ?? new JsonObject();
         root["final"] = final;
         var trials = budget;
-        if (key.Pipeline == "hass")
+        if (key.Pipeline == "hass" || key.Pipeline.StartsWith("hass-", StringComparison.Ordinal))
         {
+            if (key.Pipeline.Length > "hass-".Length) root["strategy"] = new JsonObject { ["name"] = key.Pipeline["hass-".Length..] };
             var baseline = final["uniformBaselineTrials"]?.GetValue<int>() ?? 0;
             trials = Math.Max(1, budget - baseline);
         }
