@@ -85,7 +85,7 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
             ? dim
             : dim with { High = Codec.AtFraction(d, _sweep.Limit(d)) }).ToList());
         _tpe = new TpeStrategy();
-        var remaining = Context.TrialBudget is { } budget ? Math.Max(1, budget - History.Count - InFlight.Count) : (int?)null;
+        var remaining = Context.TrialBudget is { } budget ? Math.Max(1, budget - History.Count(o => o.Number >= 0) - InFlight.Count) : (int?)null;
         _tpe.Initialize(new StrategyContext
         {
             Space = NarrowedSpace, Seed = Seed, Directions = Directions, TrialBudget = remaining, Settings = _settings.TpeSettings(),
