@@ -37,9 +37,10 @@ public class MarginPickTests
             { "name": "m", "model": "synthetic-cnn", "pruning": "synthetic-threshold", "backend": "toy", "board": "toy-board", "strategy": "seeded-random", "budget": { "trials": 5 },
               "objective": { "metric": "throughput", "toleranceTop1": 1.0 }, "final": { "uniformBaselineTrials": 5, "pickMargin": 0.25 } }
             """, "c.json");
-        var baseline = FinalPhase.UniformBaseline(spec).Strategy;
+        var baseline = MarginPick.UniformStrategy(spec, "uniform");
         Assert.Equal("uniform", baseline.Name);
         Assert.Equal(0.75, baseline.Settings.GetProperty("tolerance").GetDouble(), 9);
-        Assert.Equal(JsonValueKind.Object, FinalPhase.UniformBaseline(spec with { Final = spec.Final with { PickMargin = 0 } }).Strategy.Settings.ValueKind);
+        var unmargined = MarginPick.UniformStrategy(spec with { Final = spec.Final with { PickMargin = 0 } }, "uniform");
+        Assert.False(unmargined.Settings.TryGetProperty("tolerance", out _));
     }
 }

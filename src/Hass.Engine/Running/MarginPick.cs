@@ -16,12 +16,12 @@ public static class MarginPick
     public static TrialRecord? Best(Objective objective, IEnumerable<TrialRecord> trials, double margin) =>
         objective.Best(margin > 0 ? trials.Where(t => t.ConstraintViolation <= -margin) : trials);
 
-    /// <summary>The uniform baseline's strategy with its own accuracy tolerance lowered by the margin.</summary>
-    public static ComponentChoice UniformStrategy(CampaignSpec spec) => spec.Final.PickMargin > 0
+    /// <summary>The uniform baseline's strategy (<paramref name="name"/>) with its accuracy tolerance lowered by the margin.</summary>
+    public static ComponentChoice UniformStrategy(CampaignSpec spec, string name) => spec.Final.PickMargin > 0
         ? new ComponentChoice
         {
-            Name = "uniform",
+            Name = name,
             Settings = JsonSerializer.SerializeToElement(new { tolerance = Math.Max(0, spec.Objective.ToleranceTop1 - spec.Final.PickMargin) }),
         }
-        : new ComponentChoice { Name = "uniform" };
+        : new ComponentChoice { Name = name };
 }
