@@ -79,6 +79,7 @@ public class CampaignFileTests
     [InlineData("\"backend\": { \"name\": \"toy\", \"options\": { \"uramMinBram18\": 0 } }", "backend.options.uramMinBram18: must be in [1, 1048576] (got 0)")]
     [InlineData("\"dataset\": { \"searchImages\": 0 }", "dataset.searchImages: must be in [1, 10000000] (got 0)")]
     [InlineData("\"earlyStop\": { \"dropFactor\": 0.5 }", "earlyStop.dropFactor: must be in [1, 1000] (got 0.5)")]
+    [InlineData("\"final\": { \"pickMargin\": -1 }", "final.pickMargin: must be in [0, 100] (got -1)")]
     [InlineData("\"maxConsecutiveFailures\": 0", "maxConsecutiveFailures: must be in [1, 1000] (got 0)")]
     [InlineData("\"measure\": { \"link\": \"usb:1\" }", "measure.link: 'usb:1' must look like serial:/dev/ttyUSB0@921600 or tcp:host:port")]
     [InlineData("\"measure\": { \"link\": \"tcp:localhost:1\", \"designs\": { \"topK\": 0 } }", "measure.designs: set topK and/or everyN above 0")]

@@ -25,6 +25,11 @@ public class SettingsValidationTests
     [InlineData("anneal", """{"initialTemperature": "hot"}""", "initialTemperature")]
     [InlineData("nsga2", """{"populationSize": -3}""", "populationSize")]
     [InlineData("random", """{"anything": 1}""", "anything")]
+    [InlineData("tpe", """{"density": "wide"}""", "density")]
+    [InlineData("sensitivity", """{"sweepDepth": 0}""", "sweepDepth")]
+    [InlineData("sensitivity", """{"rayDepth": "deep"}""", "rayDepth")]
+    [InlineData("sensitivity", """{"tolerance": -1}""", "tolerance")]
+    [InlineData("sensitivity", """{"density": 31}""", "density")]
     public void A_bad_setting_is_named(string strategy, string settings, string key)
     {
         var problem = Assert.Single(Problems(strategy, settings));

@@ -11,6 +11,11 @@ public sealed record ParzenOptions
     public bool ConsiderMagicClip { get; init; } = true;
     public bool ConsiderEndpoints { get; init; }
     public bool Multivariate { get; init; }
+    /// <summary>
+    /// Optuna 3.1's kernel density (before issue #5109 was fixed in 3.5): the −log σ term is left out, so narrow
+    /// kernels do not dominate l(x) and the proposals are wider, less peaked.
+    /// </summary>
+    public bool OmitLogSigma { get; init; }
 }
 
 /// <summary>
@@ -136,7 +141,7 @@ public sealed class ParzenEstimator
         {
             logNorm[k] = NormalMath.LogProbBetween((low - mus[k]) / sigmas[k], (high - mus[k]) / sigmas[k]);
             invSigma[k] = 1 / sigmas[k];
-            logConst[k] = -Math.Log(sigmas[k]) - NormalMath.LogSqrt2Pi - logNorm[k];
+            logConst[k] = (options.OmitLogSigma ? 0 : -Math.Log(sigmas[k])) - NormalMath.LogSqrt2Pi - logNorm[k];
         }
         return new Dim
         {

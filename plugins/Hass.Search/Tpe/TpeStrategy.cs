@@ -46,6 +46,7 @@ public sealed class TpeStrategy() : StrategyBase("tpe")
             ConsiderMagicClip = s.Bool("considerMagicClip", true),
             ConsiderEndpoints = s.Bool("considerEndpoints", false),
             Multivariate = s.Bool("multivariate", false),
+            OmitLogSigma = s.Choice("density", "optuna", "optuna", "optuna31") == "optuna31",
         };
     }
 

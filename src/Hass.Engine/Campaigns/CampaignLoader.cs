@@ -236,7 +236,8 @@ public static class CampaignLoader
     {
         var o = r.Object("final");
         if (o is null) return new Running.FinalSpec();
-        var f = new Running.FinalSpec { Enabled = o.Bool("enabled") ?? true, UniformBaselineTrials = o.Int("uniformBaselineTrials", 0, 10_000) ?? 0 };
+        var f = new Running.FinalSpec { Enabled = o.Bool("enabled") ?? true, UniformBaselineTrials = o.Int("uniformBaselineTrials", 0, 10_000) ?? 0,
+                                         PickMargin = o.Number("pickMargin", 0, 100) ?? 0 };
         o.RejectUnknown();
         return f;
     }

@@ -80,6 +80,8 @@ public class ValidationBadInputTests(ITestOutputHelper output)
         yield return Run("campaign: wallTime 99999999999h", [], ["budget.wallTime"], Campaign("\"trials\": 20", "\"wallTime\": \"99999999999h\""));
         yield return Run("campaign: wallTime 1e308", [], ["budget.wallTime"], Campaign("\"trials\": 20", "\"wallTime\": 1e308"));
         yield return Run("campaign: lone surrogate name", [], ["name", "Unicode"], Campaign("\"name\": \"synthetic\"", "\"name\": " + Lone));
+        yield return Run("campaign: final.pickMargin -0.5", [], ["final.pickMargin", "[0, 100]"],
+            Campaign("\"seed\": 7,", "\"seed\": 7, \"final\": { \"pickMargin\": -0.5 },"));
         yield return Run("campaign: lone surrogate model", [], ["model", "Unicode"], Campaign("\"model\": \"synthetic-cnn\"", "\"model\": " + Lone));
         yield return Run("campaign: control character", [], ["checkpoint", "control character"], Campaign("\"seed\": 7", "\"seed\": 7, \"checkpoint\": \"a\\tb\""));
         yield return Run("campaign: 50 MB of strategy settings", [], ["larger than 1 MiB"],
