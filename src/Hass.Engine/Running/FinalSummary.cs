@@ -13,7 +13,7 @@ namespace Hass.Engine.Running;
 /// </summary>
 public sealed record FinalSpec
 {
-    public int UniformBaselineTrials { get; init; }
+    [System.ComponentModel.DataAnnotations.Range(0, 10_000)] public int UniformBaselineTrials { get; init; }
     /// <summary>Re-evaluate the best design(s) on the test set and compare with the dense and uniform designs.</summary>
     public bool Enabled { get; init; } = true;
 }
