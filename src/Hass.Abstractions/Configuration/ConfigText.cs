@@ -32,7 +32,7 @@ public static class ConfigText
         _ => Shorten(JsonSerializer.Serialize(value, HassJson.Compact)),
     };
 
-    /// <summary>"unknown field (did you mean 'budget'?); known fields here: …" (the hint when a known name is at most 3 edits away).</summary>
+    /// <summary>"unknown field (did you mean 'budget'?); known fields here: …" (the hint: see <see cref="Closest"/>).</summary>
     public static string Unknown(string name, IReadOnlyCollection<string> known)
     {
         var guess = Closest(name, known);
@@ -40,13 +40,13 @@ public static class ConfigText
         return $"unknown field{hint}; known fields here: {(known.Count == 0 ? "(none)" : string.Join(", ", known))}";
     }
 
-    /// <summary>The candidate closest to <paramref name="name"/> (ignoring case) when it is at most 3 edits away.</summary>
+    /// <summary>The candidate closest to <paramref name="name"/> (ignoring case) when it is at most half its length (2 to 3) edits away.</summary>
     public static string? Closest(string name, IEnumerable<string> candidates)
     {
         var lower = name.ToLowerInvariant();
         var best = candidates.Select(c => (Name: c, Distance: Levenshtein(c.ToLowerInvariant(), lower)))
             .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault();
-        return best.Name is not null && best.Distance <= Math.Min(3, Math.Max(1, name.Length / 2)) ? best.Name : null;
+        return best.Name is not null && best.Distance <= Math.Min(3, Math.Max(2, name.Length / 2)) ? best.Name : null;
     }
 
     /// <summary>What a member accepts, for "must be …": a whole number in [1, 1000], true or false, one of a, b, …</summary>
@@ -54,6 +54,11 @@ public static class ConfigText
     {
         if (member?.AttributeProvider?.GetCustomAttributes(typeof(JsonExpectedAttribute), true).FirstOrDefault() is JsonExpectedAttribute given) return given.Text;
         if (member?.CustomConverter is IExpectedText described) return described.Expected;
+        // A converter on a Nullable<T> member comes wrapped; its attribute still names it.
+        if (member?.AttributeProvider?.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonConverterAttribute), true).FirstOrDefault()
+                is System.Text.Json.Serialization.JsonConverterAttribute { ConverterType: { } converterType }
+            && typeof(IExpectedText).IsAssignableFrom(converterType) && Activator.CreateInstance(converterType) is IExpectedText wrapped)
+            return wrapped.Expected;
         var t = Nullable.GetUnderlyingType(member?.PropertyType ?? type.Type) ?? member?.PropertyType ?? type.Type;
         var range = member?.AttributeProvider?.GetCustomAttributes(typeof(System.ComponentModel.DataAnnotations.RangeAttribute), true)
             .Cast<System.ComponentModel.DataAnnotations.RangeAttribute>().Select(r => " in " + ConfigRules.RangeText(r)).FirstOrDefault() ?? "";

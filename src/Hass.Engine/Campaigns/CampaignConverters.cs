@@ -31,8 +31,8 @@ public sealed class EarlyStopShorthand() : ShorthandConverter<EarlyStopSpec>("en
 }
 
 /// <summary>
-/// Reads throughput, gops-per-dsp, latency, multi (any case); writes the enum name ("GopsPerDsp"), as the
-/// campaign identity of stored campaigns has it.
+/// Reads throughput, gops-per-dsp, latency, multi (any case); writes the camel-case enum name ("gopsPerDsp"), as
+/// the campaign identity of stored campaigns has it.
 /// </summary>
 public sealed class MetricConverter : JsonConverter<ObjectiveMetric>, IExpectedText
 {
@@ -42,10 +42,11 @@ public sealed class MetricConverter : JsonConverter<ObjectiveMetric>, IExpectedT
         reader.TokenType == JsonTokenType.String && CampaignLoader.TryParseMetric(reader.GetString()!, out var metric) ? metric
             : throw new JsonException($"must be {Expected}");
 
-    public override void Write(Utf8JsonWriter writer, ObjectiveMetric value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
+    public override void Write(Utf8JsonWriter writer, ObjectiveMetric value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(JsonNamingPolicy.CamelCase.ConvertName(value.ToString()));
 }
 
-/// <summary>Reads maximize/maximise/max and minimize/minimise/min (any case); writes "Maximize"/"Minimize".</summary>
+/// <summary>Reads maximize/maximise/max and minimize/minimise/min (any case); writes "maximize"/"minimize".</summary>
 public sealed class DirectionConverter : JsonConverter<ObjectiveDirection>, IExpectedText
 {
     public string Expected => "maximize or minimize";
@@ -58,7 +59,8 @@ public sealed class DirectionConverter : JsonConverter<ObjectiveDirection>, IExp
             _ => throw new JsonException($"must be {Expected}"),
         };
 
-    public override void Write(Utf8JsonWriter writer, ObjectiveDirection value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
+    public override void Write(Utf8JsonWriter writer, ObjectiveDirection value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(JsonNamingPolicy.CamelCase.ConvertName(value.ToString()));
 }
 
 /// <summary>A board link address: serial:DEVICE[@BAUD] or tcp:HOST:PORT.</summary>
