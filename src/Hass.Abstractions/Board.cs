@@ -10,19 +10,19 @@ namespace Hass.Abstractions;
 public sealed record BoardSpec
 {
     public const int SchemaVersion = 1;
-    [Range(1, int.MaxValue)] public int Schema { get; init; } = SchemaVersion;
+    [Range(1.0, double.PositiveInfinity)] public int Schema { get; init; } = SchemaVersion;
     [Required] public required string Name { get; init; }
     public string Part { get; init; } = "";
     public string Description { get; init; } = "";
-    [Range(0, int.MaxValue, MinimumIsExclusive = true)] public required int Dsp { get; init; }
-    [Range(0, int.MaxValue)] public required int Bram18 { get; init; }
-    [Range(0, int.MaxValue)] public int Uram { get; init; }
-    [Range(0, int.MaxValue, MinimumIsExclusive = true)] public required int Lut { get; init; }
-    [Range(0, int.MaxValue, MinimumIsExclusive = true)] public required int Ff { get; init; }
+    [Range(0.0, double.PositiveInfinity, MinimumIsExclusive = true)] public required int Dsp { get; init; }
+    [Range(0.0, double.PositiveInfinity)] public required int Bram18 { get; init; }
+    [Range(0.0, double.PositiveInfinity)] public int Uram { get; init; }
+    [Range(0.0, double.PositiveInfinity, MinimumIsExclusive = true)] public required int Lut { get; init; }
+    [Range(0.0, double.PositiveInfinity, MinimumIsExclusive = true)] public required int Ff { get; init; }
     [Range(0.0, 2000.0, MinimumIsExclusive = true, MaximumIsExclusive = true)] public required double ClockMhz { get; init; }
-    [Range(0.0, double.MaxValue, MinimumIsExclusive = true)] public required double MemoryBandwidthGbps { get; init; }
-    [Range(0.0, double.MaxValue)] public double ReconfigurationSeconds { get; init; }
-    [Range(8, int.MaxValue), MultipleOf(8)] public int PortWidthBits { get; init; } = 512;
+    [Range(0.0, double.PositiveInfinity, MinimumIsExclusive = true)] public required double MemoryBandwidthGbps { get; init; }
+    [Range(0.0, double.PositiveInfinity)] public double ReconfigurationSeconds { get; init; }
+    [Range(8.0, double.PositiveInfinity), MultipleOf(8)] public int PortWidthBits { get; init; } = 512;
     public string? Link { get; init; }
 
     /// <summary>Checks ranges (the validation attributes above, through <see cref="ConfigJson"/>); returns the problems, empty when valid.</summary>

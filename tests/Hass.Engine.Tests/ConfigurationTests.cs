@@ -153,8 +153,8 @@ public class ConfigurationTests
         var error = Assert.Single(lib.Errors);
         Assert.Equal($"board file '{path}': not a valid board description: "
                      + "$.dps: unknown field (did you mean 'dsp'?); known fields here: schema, name, part, description, dsp, bram18, uram, lut, ff, clockMhz, memoryBandwidthGbps, reconfigurationSeconds, portWidthBits, link; "
-                     + "$.bram18: must be in [0, 2147483647] (got -1); "
-                     + "$.lut: must be a whole number in (0, 2147483647] (got \"many\"); "
+                     + "$.bram18: must be at least 0 (got -1); "
+                     + "$.lut: must be a whole number more than 0 (got \"many\"); "
                      + "$.dsp: is required", error);
         Assert.Empty(lib.Names);
     }

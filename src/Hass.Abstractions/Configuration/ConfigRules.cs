@@ -70,12 +70,17 @@ internal static class ConfigRules
                        .Replace("{got}", shown, StringComparison.Ordinal);
         return rule switch
         {
-            RangeAttribute r => $"must be in {RangeText(r)} (got {shown})",
+            RangeAttribute r => $"must be {RangeText(r)} (got {shown})",
             AllowedValuesAttribute a => $"must be one of {string.Join(", ", a.Values.Select(v => ConfigJson.Format(v)))} (got {shown})",
             _ => $"{rule.FormatErrorMessage("value")} (got {shown})",
         };
     }
 
-    public static string RangeText(RangeAttribute r) =>
-        $"{(r.MinimumIsExclusive ? "(" : "[")}{ConfigJson.Format(r.Minimum)}, {ConfigJson.Format(r.Maximum)}{(r.MaximumIsExclusive ? ")" : "]")}";
+    /// <summary>"in [1, 1000]", "in (0, 1]"; a range without an upper bound (∞ or double.MaxValue) as "at least 0" / "more than 0".</summary>
+    public static string RangeText(RangeAttribute r)
+    {
+        if (r.Maximum is double.PositiveInfinity or double.MaxValue)
+            return $"{(r.MinimumIsExclusive ? "more than" : "at least")} {ConfigJson.Format(r.Minimum)}";
+        return $"in {(r.MinimumIsExclusive ? "(" : "[")}{ConfigJson.Format(r.Minimum)}, {ConfigJson.Format(r.Maximum)}{(r.MaximumIsExclusive ? ")" : "]")}";
+    }
 }

@@ -61,7 +61,7 @@ public static class ConfigText
             return wrapped.Expected;
         var t = Nullable.GetUnderlyingType(member?.PropertyType ?? type.Type) ?? member?.PropertyType ?? type.Type;
         var range = member?.AttributeProvider?.GetCustomAttributes(typeof(System.ComponentModel.DataAnnotations.RangeAttribute), true)
-            .Cast<System.ComponentModel.DataAnnotations.RangeAttribute>().Select(r => " in " + ConfigRules.RangeText(r)).FirstOrDefault() ?? "";
+            .Cast<System.ComponentModel.DataAnnotations.RangeAttribute>().Select(r => " " + ConfigRules.RangeText(r)).FirstOrDefault() ?? "";
         if (t == typeof(int) || t == typeof(long)) return "a whole number" + range;
         if (t == typeof(double) || t == typeof(float)) return "a number" + range;
         if (t == typeof(bool)) return "true or false";
