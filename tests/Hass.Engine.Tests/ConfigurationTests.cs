@@ -48,6 +48,7 @@ public class ConfigurationTests
     [InlineData("\"parallelism\": 1.5", "$.parallelism: must be a whole number in [1, 64] (got 1.5)")]
     [InlineData("\"final\": { \"uniformBaselineTrials\": -1 }", "$.final.uniformBaselineTrials: must be in [0, 10000] (got -1)")]
     [InlineData("\"checkpoint\": 3", "$.checkpoint: must be a string (got 3)")]
+    [InlineData("\"objective\": { \"toleranceTop1\": 1e999 }", "$.objective.toleranceTop1: must be a number in [0, 100] (got 1e999)")]
     [InlineData("\"seed\": null", "$.seed: must be a whole number in [0, 2147483647] (got null)")]
     public void Each_kind_of_problem_names_its_path(string fields, string expected)
     {
@@ -114,9 +115,9 @@ public class ConfigurationTests
         public ISearchStrategy Create() => throw new InvalidOperationException("not used");
         public IReadOnlyList<SettingProblem> ValidateSettings(JsonElement settings)
         {
-            var problems = new List<string>();
-            ConfigJson.Read<LevelSettings>(settings, "", problems);
-            return problems.Select(p => new SettingProblem(p[..p.IndexOf(": ", StringComparison.Ordinal)], p[(p.IndexOf(": ", StringComparison.Ordinal) + 2)..])).ToList();
+            var problems = new List<SettingProblem>();
+            ConfigJson.ReadSettings<LevelSettings>(settings, problems);
+            return problems;
         }
     }
 

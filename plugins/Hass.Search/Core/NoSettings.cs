@@ -1,9 +1,4 @@
-using System.Text.Json;
-
 namespace Hass.Search.Core;
 
 /// <summary>The settings of a strategy that has none: any member given is refused as unknown.</summary>
-public sealed record NoSettings
-{
-    internal static JsonElement Empty { get; } = JsonDocument.Parse("{}").RootElement.Clone();
-}
+public sealed record NoSettings;

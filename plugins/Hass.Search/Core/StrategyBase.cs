@@ -84,19 +84,7 @@ public abstract class StrategyBase : ISearchStrategy
     /// (the record holds the defaults and ranges). Every problem is kept for Initialize / ProbeSettings to report;
     /// the defaults stand in meanwhile so Configure can finish.
     /// </summary>
-    protected T ReadSettings<T>() where T : class, new()
-    {
-        var settings = Context.Settings.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? NoSettings.Empty : Context.Settings;
-        var problems = new List<string>();
-        var value = ConfigJson.Read<T>(settings, "", problems);
-        foreach (var problem in problems)
-        {
-            var split = problem.IndexOf(": ", StringComparison.Ordinal);
-            var key = problem[..split];
-            _settingProblems.Add(new SettingProblem(key == "(top level)" ? "" : key, problem[(split + 2)..]));
-        }
-        return value ?? new T();
-    }
+    protected T ReadSettings<T>() where T : class, new() => ConfigJson.ReadSettings<T>(Context.Settings, _settingProblems);
 
     /// <summary>Whether the strategy can propose a point of its own now (the queue is handled here).</summary>
     protected virtual bool CanPropose => true;

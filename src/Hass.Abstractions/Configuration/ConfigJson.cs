@@ -68,6 +68,27 @@ public static class ConfigJson
         }
     }
 
+    /// <summary>
+    /// A component's settings (strategy, pruning criterion) as its settings record: absent or null means every
+    /// default. Problems are added keyed by their path inside the settings object ("gamma"; "" for the object
+    /// itself), which the engine prefixes with the campaign path ("$.strategy.settings"). Returns the defaults
+    /// when there is a problem, so a component can finish configuring and report every problem at once.
+    /// </summary>
+    public static T ReadSettings<T>(JsonElement settings, ICollection<SettingProblem> problems) where T : class, new()
+    {
+        var text = new List<string>();
+        var value = Read<T>(settings.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? EmptyObject : settings, "", text);
+        foreach (var problem in text)
+        {
+            var split = problem.IndexOf(": ", StringComparison.Ordinal);
+            var key = problem[..split];
+            problems.Add(new SettingProblem(key == Where("") ? "" : key, problem[(split + 2)..]));
+        }
+        return value ?? new T();
+    }
+
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
     /// <summary>Every rule <paramref name="record"/> breaks (ranges, allowed values, cross-member rules), each with its path.</summary>
     public static IReadOnlyList<string> Validate(object record, string rootPath = "$") =>
         new ConfigRuleCheck(Options).Check(record, rootPath);

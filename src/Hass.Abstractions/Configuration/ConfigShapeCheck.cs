@@ -78,6 +78,8 @@ internal sealed class ConfigShapeCheck(JsonSerializerOptions options, IReadOnlyS
         {
             var read = member?.CustomConverter is { } converter ? WithConverter.GetOrAdd(converter, With) : options;
             leaf = value.Deserialize(member?.PropertyType ?? type.Type, read);
+            // The parser reads 1e999 as infinity; no HASS setting means that.
+            if (leaf is double d && double.IsInfinity(d)) throw new JsonException("not a finite number");
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or ArgumentException)
         {
