@@ -78,7 +78,8 @@ public static class StrictJson
 
     /// <summary>A <see cref="Check"/> problem with a JSON path: "model: …" → "$.model: …", "(top level): …" → "$: …".</summary>
     public static string AsJsonPath(string problem) =>
-        problem.StartsWith("(top level)", StringComparison.Ordinal) ? "$" + problem["(top level)".Length..] : "$." + problem;
+        problem.StartsWith("(top level)", StringComparison.Ordinal) ? "$" + problem["(top level)".Length..]
+        : problem.StartsWith('…') ? problem : "$." + problem;
 
     /// <summary>Key of <see cref="Exception.Data"/> holding the JSON path of a <see cref="ReadRecord{T}"/> problem, when it has one.</summary>
     public const string FieldKey = "jsonField";
