@@ -88,4 +88,10 @@ public class SettingsValidationTests
         Assert.Equal(5, new Strategies.UniformSettings().Rays?.Length ?? Strategies.UniformSettings.DefaultRays.Length);
         Assert.Equal((0.02, 0.01, int.MaxValue), (new Strategies.GreedySettings().WeightStep, new Strategies.GreedySettings().ActivationStep, new Strategies.GreedySettings().MaxSteps));
     }
+
+    [Theory]
+    [InlineData("""{"\ud800": 1}""", "")]
+    [InlineData("""{"startup": "\ud800"}""", "startup")]
+    public void Text_that_is_not_valid_unicode_is_a_problem_not_a_crash(string settings, string key) =>
+        Assert.Equal(key, Assert.Single(Problems("tpe", settings)).Key);
 }

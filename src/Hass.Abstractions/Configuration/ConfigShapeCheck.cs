@@ -53,11 +53,16 @@ internal sealed class ConfigShapeCheck(JsonSerializerOptions options, IReadOnlyS
         var given = new HashSet<JsonPropertyInfo>();
         foreach (var item in value.EnumerateObject())
         {
-            var child = ConfigJson.Join(path, item.Name);
-            var member = Find(type, item.Name);
+            if (!ConfigText.TryName(item, out var name))
+            {
+                Problems.Add($"{ConfigJson.Where(path)}: a field name is not valid Unicode text (it contains a lone UTF-16 surrogate such as \\ud800)");
+                continue;
+            }
+            var child = ConfigJson.Join(path, name);
+            var member = Find(type, name);
             if (member is null)
             {
-                Problems.Add($"{child}: {ConfigText.Unknown(item.Name, members.Select(m => m.Name).ToList())}");
+                Problems.Add($"{child}: {ConfigText.Unknown(name, members.Select(m => m.Name).ToList())}");
                 continue;
             }
             given.Add(member);

@@ -13,12 +13,19 @@ public static class ConfigText
     {
         var text = value.ValueKind switch
         {
-            JsonValueKind.String => $"\"{Printable(value.GetString() ?? "")}\"",
+            JsonValueKind.String => value.GetRawText(),
             JsonValueKind.Object => "an object",
             JsonValueKind.Array => "an array",
             _ => value.GetRawText(),
         };
         return Shorten(text);
+    }
+
+    /// <summary>The member's name, or false when it is not valid Unicode (a lone surrogate escape such as \ud800).</summary>
+    internal static bool TryName(JsonProperty member, out string name)
+    {
+        try { name = member.Name; return true; }
+        catch (InvalidOperationException) { name = ""; return false; }
     }
 
     /// <summary>A value of a record as shown after "got".</summary>
