@@ -1,6 +1,7 @@
 using Hass.Models.Zoo;
 using Hass.Torch.Commands;
 using Hass.Torch.Evaluation;
+using Hass.Torch.Models;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hass.Bench.Profiler;
@@ -17,7 +18,7 @@ public static class BenchProgram
     {
         if (args.Length == 0) return Usage();
         var services = BuildServices();
-        var commands = new ModelCommands(services);
+        var commands = new ModelCommands(services.GetRequiredService<ModelCatalog>(), services.GetRequiredService<TorchTrialEvaluatorFactory>());
         string? Option(string name) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
         int? IntOption(string name) => Option(name) is { } v ? int.Parse(v) : null;
         switch (args[0])

@@ -17,7 +17,7 @@ public static class ProfilerBenchmark
     public static int Run(IServiceProvider services, string model, int images, TextWriter output)
     {
         TorchRuntime.Configure();
-        var provider = ModelCatalog.Resolve(services, model);
+        var provider = services.GetRequiredService<ModelCatalog>().Resolve(model);
         var dataset = Datasets.Open(provider.Info.DefaultDataset, null, provider.Info.InputShape);
         HassNet trained;
         string source;
@@ -73,7 +73,7 @@ public static class TrialBenchmark
         TorchRuntime.Configure();
         var spec = new EvaluatorSpec { Model = model, Pruning = "threshold", CalibrationImages = calibration, SearchImages = 2000 };
         var factory = services.GetRequiredKeyedService<ITrialEvaluatorFactory>("torch");
-        using var evaluator = factory.Create(spec, services);
+        using var evaluator = factory.Create(spec);
         var rng = new Random(7);
         ParameterSet Random() => new(evaluator.SearchSpace.Dimensions.ToDictionary(d => d.Name, d => rng.NextDouble() * 0.5 * d.High));
         evaluator.Evaluate(evaluator.SearchSpace.Defaults(), new EvaluationRequest()); // warm-up

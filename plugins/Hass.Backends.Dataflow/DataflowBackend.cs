@@ -18,6 +18,7 @@ public sealed class DataflowBackend : IAcceleratorBackend
     public DataflowBackend(bool sparse) => this.sparse = sparse;
 
     public string Name => sparse ? SparseName : DenseName;
+    public string? DenseCounterpart => sparse ? DenseName : null;
     public string Description => sparse
         ? "fpgaConvNet-style dataflow accelerator with zero-skipping Sparse Vector Dot (HASS hardware model) and greedy DSE"
         : "fpgaConvNet-style dense dataflow accelerator (layer pipeline) with greedy DSE";

@@ -25,6 +25,7 @@ public sealed class SystolicBackend : IAcceleratorBackend
     public SystolicBackend(bool sparse) => this.sparse = sparse;
 
     public string Name => sparse ? "systolic-sparse" : "systolic-dense";
+    public string? DenseCounterpart => sparse ? "systolic-dense" : null;
     public string Description => sparse
         ? "non-dataflow baseline: one shared systolic MAC array with zero-product skipping, layer by layer, bandwidth roofline"
         : "non-dataflow baseline: one shared dense systolic MAC array, layer by layer, bandwidth roofline";

@@ -6,12 +6,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Hass.Search;
 
 /// <summary>Creates one kind of strategy; registered under its public name.</summary>
-public sealed class StrategyFactory(string name, string description, Func<ISearchStrategy> create, bool multiObjective = false)
+public sealed class StrategyFactory(string name, string description, Func<ISearchStrategy> create, bool multiObjective = false, bool uniformBaseline = false)
     : ISearchStrategyFactory, ISettingsValidator
 {
     public string Name { get; } = name;
     public string Description { get; } = description;
     public bool MultiObjective { get; } = multiObjective;
+    public bool UniformBaseline { get; } = uniformBaseline;
     public ISearchStrategy Create() => create();
 
     public IReadOnlyList<SettingProblem> ValidateSettings(System.Text.Json.JsonElement settings) =>
@@ -25,7 +26,7 @@ public sealed class SearchPlugin : IHassPlugin
     [
         new("tpe", "HASS-TPE: Optuna-grade tree-structured Parzen estimator (constraints, pruned trials, constant liar, multivariate, MOTPE-style)", () => new TpeStrategy(), multiObjective: true),
         new("random", "Uniform random search (log-uniform on log dimensions)", () => new RandomStrategy()),
-        new("uniform", "Non-hardware-aware baseline: one global weight and one global activation threshold, bisected for accuracy only", () => new UniformStrategy()),
+        new("uniform", "Non-hardware-aware baseline: one global weight and one global activation threshold, bisected for accuracy only", () => new UniformStrategy(), uniformBaseline: true),
         new("greedy", "HASS-greedy (§E.2): stepwise thresholds, least accuracy lost per throughput gained, last feasible state kept", () => new GreedyStrategy()),
         new("anneal", "Simulated annealing in the unit cube, feasibility-preserving, seeded", () => new AnnealStrategy()),
         new("nsga2", "NSGA-II multi-objective genetic search with constrained domination (e.g. accuracy vs throughput)", () => new Nsga2Strategy(), multiObjective: true),

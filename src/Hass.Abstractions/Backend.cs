@@ -9,6 +9,12 @@ public interface IAcceleratorBackend : IHassComponent
     /// <summary>Bumped whenever results change; part of the design cache key.</summary>
     string Version { get; }
 
+    /// <summary>
+    /// The backend that builds the same accelerator without sparsity support (the final table's dense design), or
+    /// null when this backend given a dense profile is that design.
+    /// </summary>
+    string? DenseCounterpart => null;
+
     /// <summary>Chooses a folding for every layer that maximises throughput within the board's resources.</summary>
     HardwareDesign Optimize(NetworkGraph graph, SparsityProfile profile, BoardSpec board, DesignOptions options, CancellationToken cancellationToken = default);
 

@@ -60,12 +60,16 @@ public interface ITrialEvaluator : IDisposable
     float[] CalibrationImages(int count);
 }
 
-/// <summary>Builds evaluators. Hass.Torch provides the TorchSharp one; a plugin may provide its own.</summary>
+/// <summary>
+/// Builds evaluators. Hass.Torch provides the TorchSharp one; a plugin may provide its own. What a factory needs
+/// (models, pruning criteria) it takes in its constructor (register it with
+/// <c>services.AddHassComponent&lt;ITrialEvaluatorFactory, TFactory&gt;(ComponentKind.Evaluator, name, description)</c>).
+/// </summary>
 public interface ITrialEvaluatorFactory : IHassComponent
 {
-    /// <summary>True when this factory can evaluate the named model (given the services available).</summary>
-    bool Supports(string model, IServiceProvider services);
-    ITrialEvaluator Create(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null);
+    /// <summary>True when this factory can evaluate the named model.</summary>
+    bool Supports(string model);
+    ITrialEvaluator Create(EvaluatorSpec spec, IProgress<string>? progress = null);
 
     /// <summary>
     /// Problems of <paramref name="spec"/> this factory can see without loading the model or the data (e.g. more
@@ -78,7 +82,7 @@ public interface ITrialEvaluatorFactory : IHassComponent
     /// The model's hardware graph without opening any data or loading weights (what `hass design --model` needs),
     /// or null when this factory can only give it through <see cref="Create"/>.
     /// </summary>
-    NetworkGraph? DescribeGraph(string model, IServiceProvider services) => null;
+    NetworkGraph? DescribeGraph(string model) => null;
 }
 
 /// <summary>Weights of one Conv or Linear layer of the graph. Conv: [F, C/g, kh, kw]; Linear: [out, in] with

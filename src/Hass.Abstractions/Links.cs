@@ -22,6 +22,9 @@ public interface IBoardLinkFactory : IHassComponent
 {
     string Scheme { get; }
     IBoardLink Create(string address);
+
+    /// <summary>The address in its canonical form (default: as given); throws a <see cref="FormatException"/> naming the problem when it is malformed.</summary>
+    string Canonical(string address) => address;
 }
 
 public sealed class BoardLinkException(string message, Exception? inner = null) : Exception(message, inner);

@@ -42,17 +42,44 @@ public static class HassSdk
 public static class HassServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <paramref name="component"/> as a keyed singleton of <typeparamref name="TService"/> under its
-    /// name, plus a <see cref="ComponentDescriptor"/> so the engine can list and validate it.
+    /// Registers <paramref name="component"/> as a singleton of <typeparamref name="TService"/>, keyed by its name and
+    /// in the unkeyed list (so other components can take every <typeparamref name="TService"/> in their constructor),
+    /// plus a <see cref="ComponentDescriptor"/> so the engine can list and validate it.
     /// </summary>
     public static IServiceCollection AddHassComponent<TService>(this IServiceCollection services, ComponentKind kind, TService component)
         where TService : class, IHassComponent
     {
-        var name = component.Name;
-        if (string.IsNullOrWhiteSpace(name) || name != name.ToLowerInvariant() || name.Any(char.IsWhiteSpace))
-            throw new ArgumentException($"component name '{name}' must be non-empty, lower-case and without spaces");
+        var name = CheckName(component.Name);
         services.AddKeyedSingleton<TService>(name, component);
+        services.AddSingleton<TService>(component);
+        if (typeof(TService) != typeof(IHassComponent)) services.AddSingleton<IHassComponent>(component);
         services.AddSingleton(new ComponentDescriptor(kind, name, component.Description, typeof(TService)));
         return services;
+    }
+
+    /// <summary>
+    /// Registers a component the container builds (one instance), so it can take other services — model sources,
+    /// pruning criteria, board links — in its constructor: <typeparamref name="TImplementation"/> is created once and
+    /// registered like <see cref="AddHassComponent{TService}(IServiceCollection, ComponentKind, TService)"/>; its
+    /// <see cref="IHassComponent.Name"/> must be <paramref name="name"/>.
+    /// </summary>
+    public static IServiceCollection AddHassComponent<TService, TImplementation>(this IServiceCollection services, ComponentKind kind, string name, string description)
+        where TService : class, IHassComponent
+        where TImplementation : class, TService
+    {
+        CheckName(name);
+        services.AddSingleton<TImplementation>();
+        services.AddKeyedSingleton<TService>(name, (provider, _) => provider.GetRequiredService<TImplementation>());
+        services.AddSingleton<TService>(provider => provider.GetRequiredService<TImplementation>());
+        if (typeof(TService) != typeof(IHassComponent)) services.AddSingleton<IHassComponent>(provider => provider.GetRequiredService<TImplementation>());
+        services.AddSingleton(new ComponentDescriptor(kind, name, description, typeof(TService)));
+        return services;
+    }
+
+    private static string CheckName(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name != name.ToLowerInvariant() || name.Any(char.IsWhiteSpace))
+            throw new ArgumentException($"component name '{name}' must be non-empty, lower-case and without spaces");
+        return name;
     }
 }

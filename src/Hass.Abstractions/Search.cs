@@ -113,4 +113,9 @@ public interface ISearchStrategyFactory : IHassComponent
     ISearchStrategy Create();
     /// <summary>True for strategies that can also optimise several objectives (a Pareto set); every strategy handles one.</summary>
     bool MultiObjective => false;
+    /// <summary>
+    /// True for the non-hardware-aware baseline the final phase compares against (one global weight and one global
+    /// activation threshold, chosen for accuracy only); the engine runs the first loaded strategy that says so.
+    /// </summary>
+    bool UniformBaseline => false;
 }

@@ -14,8 +14,8 @@ namespace Hass.Board;
 public static class BoardCommands
 {
     /// <summary>`hass board probe LINK`: the board's INFO.</summary>
-    public static Task<BoardInfo> ProbeAsync(string link, BoardClientOptions? options = null, CancellationToken cancellationToken = default) =>
-        BoardRunner.ProbeAsync(link, options, cancellationToken);
+    public static Task<BoardInfo> ProbeAsync(string link, BoardLinks links, BoardClientOptions? options = null, CancellationToken cancellationToken = default) =>
+        BoardRunner.ProbeAsync(link, links, options, cancellationToken);
 
     /// <summary>Reads a design JSON file (HardwareDesign, docs/formats.md) with a clear error on bad input.</summary>
     public static HardwareDesign ReadDesign(string path)
@@ -34,10 +34,10 @@ public static class BoardCommands
     }
 
     /// <summary>`hass board measure`: deploys <paramref name="design"/> with <paramref name="network"/> on LINK and measures it.</summary>
-    public static async Task<Measurement> MeasureAsync(string link, HardwareDesign design, DeployableNetwork network, MeasureOptions? options = null,
+    public static async Task<Measurement> MeasureAsync(string link, BoardLinks links, HardwareDesign design, DeployableNetwork network, MeasureOptions? options = null,
         IProgress<BoardProgress>? progress = null, BoardClientOptions? clientOptions = null, CancellationToken cancellationToken = default)
     {
-        await using var runner = new BoardRunner(link, clientOptions);
+        await using var runner = new BoardRunner(link, links, clientOptions);
         return await runner.MeasureAsync(design, network, options, progress, cancellationToken).ConfigureAwait(false);
     }
 
@@ -81,6 +81,10 @@ public static class BoardServiceCollectionExtensions
         services.AddHassComponent<IBoardLinkFactory>(ComponentKind.BoardLink, new TcpLinkFactory());
         return services;
     }
+
+    /// <summary>Registers <see cref="BoardLinks"/>: every BoardLink component registered in the container, by scheme.</summary>
+    public static IServiceCollection AddBoardLinkRegistry(this IServiceCollection services) =>
+        services.AddSingleton<BoardLinks>();
 }
 
 /// <summary>Host plugin entry: the built-in board links, listed by `hass plugins` like any other component.</summary>

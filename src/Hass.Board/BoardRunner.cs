@@ -1,4 +1,5 @@
 using Hass.Abstractions;
+using Hass.Board.Links;
 using Hass.Board.Protocol;
 
 namespace Hass.Board;
@@ -46,9 +47,9 @@ public sealed class BoardRunner : IAsyncDisposable
     private readonly BoardSession _session;
     private readonly DeployOptions _deploy;
 
-    public BoardRunner(string address, BoardClientOptions? clientOptions = null, DeployOptions? deployOptions = null, Func<string, IBoardLink>? createLink = null)
+    public BoardRunner(string address, BoardLinks links, BoardClientOptions? clientOptions = null, DeployOptions? deployOptions = null)
     {
-        _session = new BoardSession(address, clientOptions, createLink);
+        _session = new BoardSession(address, links, clientOptions);
         _deploy = deployOptions ?? new DeployOptions();
     }
 
@@ -61,9 +62,9 @@ public sealed class BoardRunner : IAsyncDisposable
     public Task<BoardInfo> ProbeAsync(CancellationToken cancellationToken = default) => _session.ConnectAsync(cancellationToken);
 
     /// <summary>One-shot probe of the board at <paramref name="address"/>.</summary>
-    public static async Task<BoardInfo> ProbeAsync(string address, BoardClientOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<BoardInfo> ProbeAsync(string address, BoardLinks links, BoardClientOptions? options = null, CancellationToken cancellationToken = default)
     {
-        await using var runner = new BoardRunner(address, options);
+        await using var runner = new BoardRunner(address, links, options);
         return await runner.ProbeAsync(cancellationToken).ConfigureAwait(false);
     }
 

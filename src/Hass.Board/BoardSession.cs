@@ -36,7 +36,7 @@ public sealed record BoardClientOptions
 /// </summary>
 public sealed class BoardSession : IAsyncDisposable
 {
-    private readonly Func<string, IBoardLink> _createLink;
+    private readonly BoardLinks _links;
     private readonly FrameDecoder _decoder = new();
     private readonly List<DecodeResult> _decoded = [];
     private readonly byte[] _readBuffer = new byte[16384];
@@ -44,11 +44,12 @@ public sealed class BoardSession : IAsyncDisposable
     private IBoardLink? _link;
     private ushort _nextSequence;
 
-    public BoardSession(string address, BoardClientOptions? options = null, Func<string, IBoardLink>? createLink = null)
+    /// <summary>A session with the board at <paramref name="address"/>, over the link <paramref name="links"/> has for its scheme.</summary>
+    public BoardSession(string address, BoardLinks links, BoardClientOptions? options = null)
     {
-        Address = BoardAddress.Parse(address).ToString();
+        _links = links;
+        Address = links.Canonical(address);
         Options = options ?? new BoardClientOptions();
-        _createLink = createLink ?? (a => BoardLinks.Create(a));
         _nextSequence = (ushort)Random.Shared.Next(1, 65536);
     }
 
@@ -75,7 +76,7 @@ public sealed class BoardSession : IAsyncDisposable
     {
         if (_link is { IsOpen: true } && Info is not null) return;
         await CloseLinkAsync().ConfigureAwait(false);
-        var link = _createLink(Address);
+        var link = _links.Create(Address);
         if (link is BufferedLink buffered) buffered.LockWait = Options.LockWait;
         try
         {

@@ -21,7 +21,7 @@ public static class CliApp
             .OrderBy(c => c.Order).ThenBy(c => c.GetType().Name, StringComparer.Ordinal);
         CommandRunner runner = action => async (parse, ct) =>
         {
-            var context = contextFactory(parse);
+            using var context = contextFactory(parse);
             try
             {
                 return await action(context, ct);
@@ -42,6 +42,7 @@ public static class CliApp
     public static (int Code, string Message) Map(Exception e) => e switch
     {
         CampaignException c => (ExitCodes.InvalidInput, c.Message),
+        Microsoft.Extensions.Options.OptionsValidationException o => (ExitCodes.InvalidInput, string.Join(Environment.NewLine, o.Failures)),
         UsageException u => (ExitCodes.InvalidInput, u.Message),
         Abstractions.InputFileException f => (ExitCodes.InvalidInput, f.Message),
         StoreInUseException s => (ExitCodes.StoreInUse, s.Message),

@@ -5,6 +5,9 @@ using Hass.Abstractions;
 using Hass.Engine.Boards;
 using Hass.Engine.Plugins;
 using Hass.Engine.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace Hass.Cli;
@@ -53,36 +56,57 @@ public sealed record HassConfig
     }
 }
 
-/// <summary>What a command runs with: consoles, parsed global options, and loaders for plugins, boards and the store.</summary>
-public sealed class CliContext(ParseResult parse, IAnsiConsole output, TextWriter error, bool interactive)
+/// <summary>
+/// What a command runs with: consoles, parsed global options, the logger, and — built on first use — the
+/// invocation's host (<see cref="HassHost"/>) whose services hold the plugins, the engine and the board library.
+/// </summary>
+public sealed class CliContext(ParseResult parse, IAnsiConsole output, TextWriter error, bool interactive) : IDisposable
 {
     public ParseResult Parse { get; } = parse;
     public IAnsiConsole Out { get; } = output;
     public TextWriter Error { get; } = error;
     public bool Interactive { get; } = interactive;
     private HassConfig? _config;
+    private IHost? _host;
+    private CliLoggerProvider? _loggerProvider;
     public HassConfig Config => _config ??= HassConfig.Load();
+
+    internal CliLoggerProvider LoggerProvider => _loggerProvider ??= new CliLoggerProvider(line => Out.WriteLine(line), Error);
+
+    /// <summary>The logger of `hass` itself (also usable before the host is built).</summary>
+    public ILogger Logger => _logger ??= LoggerProvider.CreateLogger("hass");
+    private ILogger? _logger;
 
     public string StorePath => Parse.GetValue(GlobalOptions.Store)
         ?? Environment.GetEnvironmentVariable(HassStore.EnvironmentVariable) ?? Config.Store ?? HassStore.DefaultPath;
 
-    public void Warn(string message) => Error.WriteLine("warning: " + message);
+    public void Warn(string message) => Logger.LogWarning("{Message}", message);
 
-    /// <summary>Loads plugins from every source; load errors are printed as warnings (the others still load).</summary>
-    public PluginCatalog LoadPlugins(bool printErrors = true)
+    /// <summary>The host's services, built on first use with every plugin loaded (load errors are logged as warnings).</summary>
+    public IServiceProvider Services => (_host ??= BuildHost(null, reportPluginErrors: true)).Services;
+
+    /// <summary>
+    /// Builds this invocation's host, adding <paramref name="configure"/>'s services (e.g. the campaign); call it
+    /// before <see cref="Services"/> is first used. <paramref name="reportPluginErrors"/> false leaves the plugin
+    /// load errors to the command (`hass plugins`).
+    /// </summary>
+    public IHost BuildHost(Action<IServiceCollection>? configure, bool reportPluginErrors = true)
     {
-        var sources = new PluginSources
-        {
-            NoBuiltIn = Parse.GetValue(GlobalOptions.NoBuiltInPlugins),
-            ConfigFolders = Config.Plugins,
-            CommandLineFolders = Parse.GetValue(GlobalOptions.Plugins) ?? [],
-            HostAssemblies = HostAssemblies(),
-        };
-        var catalog = sources.Load();
-        if (printErrors)
+        if (_host is not null) throw new InvalidOperationException("the host of this invocation is already built");
+        var catalog = LoadPlugins();
+        _host = HassHost.Build(this, catalog, configure);
+        if (reportPluginErrors)
             foreach (var e in catalog.Errors) Warn(e.Message);
-        return catalog;
+        return _host;
     }
+
+    private PluginCatalog LoadPlugins() => new PluginSources
+    {
+        NoBuiltIn = Parse.GetValue(GlobalOptions.NoBuiltInPlugins),
+        ConfigFolders = Config.Plugins,
+        CommandLineFolders = Parse.GetValue(GlobalOptions.Plugins) ?? [],
+        HostAssemblies = HostAssemblies(),
+    }.Load();
 
     /// <summary>Host assemblies that may contain IHassPlugin types (the TorchSharp evaluator, board links).</summary>
     private static IReadOnlyList<Assembly> HostAssemblies()
@@ -96,6 +120,7 @@ public sealed class CliContext(ParseResult parse, IAnsiConsole output, TextWrite
         return list;
     }
 
+    /// <summary>The board library (next to hass, hass.json, $HASS_BOARDS, --boards); errors are logged as warnings when <paramref name="printErrors"/>.</summary>
     public BoardLibrary LoadBoards(bool printErrors = true)
     {
         var lib = BoardLibrary.Load([.. Config.Boards, .. Parse.GetValue(GlobalOptions.Boards) ?? []], includeDefault: !Parse.GetValue(GlobalOptions.NoBuiltInBoards));
@@ -105,4 +130,6 @@ public sealed class CliContext(ParseResult parse, IAnsiConsole output, TextWrite
     }
 
     public HassStore OpenStore(StoreAccess access) => HassStore.Open(StorePath, access);
+
+    public void Dispose() => _host?.Dispose();
 }

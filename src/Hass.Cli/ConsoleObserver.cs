@@ -1,26 +1,28 @@
 using Hass.Abstractions;
 using Hass.Engine.Running;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 
 namespace Hass.Cli;
 
 /// <summary>
 /// Campaign progress on the console: a live progress bar (trial n of N, best feasible, ETA) on a terminal,
-/// plain lines (one per trial) when the output is redirected.
+/// plain lines (one per trial) when the output is redirected. The runner's messages and warnings go through
+/// <paramref name="logger"/>.
 /// </summary>
-internal sealed class ConsoleObserver(CliContext context) : ICampaignObserver
+internal sealed class ConsoleObserver(CliContext context, ILogger logger) : ICampaignObserver
 {
     private readonly object _gate = new();
     public ProgressTask? Task { get; set; }
 
     public void Info(string message)
     {
-        lock (_gate) context.Out.WriteLine(message);
+        lock (_gate) logger.LogInformation("{Message}", message);
     }
 
     public void Warning(string message)
     {
-        lock (_gate) context.Warn(message);
+        lock (_gate) logger.LogWarning("{Message}", message);
     }
 
     public void TrialStarted(int number, ParameterSet parameters, CampaignProgress progress)

@@ -224,5 +224,8 @@ public class DseTests
         Assert.Equal(DataflowBackend.SparseName, provider.GetRequiredKeyedService<IAcceleratorBackend>("dataflow-sparse").Name);
         Assert.Equal(DataflowBackend.DenseName, provider.GetRequiredKeyedService<IAcceleratorBackend>("dataflow-dense").Name);
         Assert.Equal(2, provider.GetServices<ComponentDescriptor>().Count());
+        // The final table's dense design: the sparse backend declares its dense twin.
+        Assert.Equal(DataflowBackend.DenseName, provider.GetRequiredKeyedService<IAcceleratorBackend>("dataflow-sparse").DenseCounterpart);
+        Assert.Null(provider.GetRequiredKeyedService<IAcceleratorBackend>("dataflow-dense").DenseCounterpart);
     }
 }

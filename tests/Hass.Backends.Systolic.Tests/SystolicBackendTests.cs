@@ -89,5 +89,7 @@ public class SystolicBackendTests
         var provider = services.BuildServiceProvider();
         Assert.Equal("systolic-sparse", provider.GetRequiredKeyedService<IAcceleratorBackend>("systolic-sparse").Name);
         Assert.Equal("systolic-dense", provider.GetRequiredKeyedService<IAcceleratorBackend>("systolic-dense").Name);
+        Assert.Equal("systolic-dense", provider.GetRequiredKeyedService<IAcceleratorBackend>("systolic-sparse").DenseCounterpart);
+        Assert.Null(provider.GetRequiredKeyedService<IAcceleratorBackend>("systolic-dense").DenseCounterpart);
     }
 }

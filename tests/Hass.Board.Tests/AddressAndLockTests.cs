@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.IO.Ports;
 using Hass.Abstractions;
 using Hass.Board.Links;
@@ -38,9 +39,13 @@ public class AddressAndLockTests
     [Fact]
     public void Factories_create_links_by_scheme()
     {
-        Assert.IsType<SerialLink>(BoardLinks.Create("serial:/dev/null@9600"));
-        Assert.IsType<TcpLink>(BoardLinks.Create("tcp:127.0.0.1:1"));
+        using var provider = new ServiceCollection().AddHassBoardLinks().AddBoardLinkRegistry().BuildServiceProvider();
+        var links = provider.GetRequiredService<BoardLinks>();
+        Assert.IsType<SerialLink>(links.Create("serial:/dev/null@9600"));
+        Assert.IsType<TcpLink>(links.Create("tcp:127.0.0.1:1"));
         Assert.Throws<BoardAddressException>(() => new SerialLinkFactory().Create("tcp:127.0.0.1:1"));
+        var unknown = Assert.Throws<BoardAddressException>(() => links.Create("usb:3"));
+        Assert.Equal($"board address 'usb:3' has no known scheme; {BoardAddress.Usage}", unknown.Message);
     }
 
     [Fact]
@@ -55,5 +60,41 @@ public class AddressAndLockTests
             Assert.Throws<IOException>(() => new FileStream(BoardLock.LockFileFor(key), FileMode.Open, FileAccess.ReadWrite, FileShare.None));
         }
         using var again = await BoardLock.AcquireAsync(key, TimeSpan.FromSeconds(1), CancellationToken.None);
+    }
+}
+
+/// <summary>Board links come from the container's BoardLink registrations, not from a built-in list.</summary>
+public class RegisteredLinkTests
+{
+    private sealed class RecordingFactory : IBoardLinkFactory
+    {
+        public List<string> Created { get; } = [];
+        public string Name => "recording";
+        public string Description => "test link that records what it was asked to open";
+        public string Scheme => "recording";
+        public string Canonical(string address) => address.ToLowerInvariant();
+        public IBoardLink Create(string address)
+        {
+            Created.Add(address);
+            return new TcpLink("127.0.0.1", 1);   // never opened by this test
+        }
+    }
+
+    [Fact]
+    public async Task A_session_opens_the_link_its_scheme_is_registered_for()
+    {
+        var factory = new RecordingFactory();
+        using var provider = new ServiceCollection().AddHassBoardLinks()
+            .AddHassComponent<IBoardLinkFactory>(ComponentKind.BoardLink, factory).AddBoardLinkRegistry().BuildServiceProvider();
+        var links = provider.GetRequiredService<BoardLinks>();
+        Assert.Equal(["serial", "tcp", "recording"], links.Schemes);
+        Assert.Equal("recording:board-7", links.Canonical("recording:BOARD-7"));
+        await using (links.Create("recording:BOARD-7")) { }
+        Assert.Equal(["recording:board-7"], factory.Created);
+
+        await using var session = new BoardSession("recording:Lab", links);
+        Assert.Equal("recording:lab", session.Address);
+        var unknown = Assert.Throws<BoardAddressException>(() => new BoardSession("usb:3", links));
+        Assert.Contains("(also: recording:…)", unknown.Message);
     }
 }

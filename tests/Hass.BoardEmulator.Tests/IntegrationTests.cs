@@ -1,3 +1,4 @@
+using Hass.Board.Links;
 using Hass.Abstractions;
 using Hass.Board;
 using Hass.Board.Protocol;
@@ -50,12 +51,12 @@ public class TcpIntegrationTests(Xunit.Abstractions.ITestOutputHelper output)
         await using var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0", "--board-id", "EMU-TEST"]);
         output.WriteLine($"emulator started after {clock.ElapsedMilliseconds} ms");
         Assert.StartsWith("tcp:127.0.0.1:", emulator.Address);
-        var info = await BoardRunner.ProbeAsync(emulator.Address);
+        var info = await BoardRunner.ProbeAsync(emulator.Address, BoardLinks.Standard);
         Assert.Equal(("u250", "EMU-TEST", 250.0), (info.BoardName, info.BoardId, info.ClockMhz));
         Assert.StartsWith("hass-board-emulator", info.Firmware);
         Assert.True(info.Features.HasFlag(BoardFeatures.Emulated));
 
-        await using var runner = new BoardRunner(emulator.Address);
+        await using var runner = new BoardRunner(emulator.Address, BoardLinks.Standard);
         var stages = new List<string>();
         output.WriteLine($"probed after {clock.ElapsedMilliseconds} ms");
         var m = await runner.MeasureAsync(TinyNet.Design(), TinyNet.Network(), Expected.Options, new SyncProgress(p => { stages.Add(p.Stage); output.WriteLine($"{clock.ElapsedMilliseconds} ms {p}"); }));
@@ -75,7 +76,7 @@ public class TcpIntegrationTests(Xunit.Abstractions.ITestOutputHelper output)
     public async Task Uploaded_images_run_through_the_uploaded_weights()
     {
         await using var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0"]);
-        await using var runner = new BoardRunner(emulator.Address);
+        await using var runner = new BoardRunner(emulator.Address, BoardLinks.Standard);
         var images = TinyNet.Images(5);
         var options = Expected.Options with { Repeats = 1, UploadImages = images };
         var m = await runner.MeasureAsync(TinyNet.Design(), TinyNet.Network(), options);
@@ -95,7 +96,7 @@ public class TcpIntegrationTests(Xunit.Abstractions.ITestOutputHelper output)
     public async Task A_design_for_another_board_or_too_large_is_refused_before_deploying()
     {
         await using var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0"]);
-        await using var runner = new BoardRunner(emulator.Address);
+        await using var runner = new BoardRunner(emulator.Address, BoardLinks.Standard);
         var other = await Assert.ThrowsAsync<BoardException>(() => runner.MeasureAsync(TinyNet.Design(board: "zcu102"), TinyNet.Network(), Expected.Options));
         Assert.Contains("'zcu102'", other.Message);
         Assert.Contains("'u250'", other.Message);
@@ -108,9 +109,9 @@ public class TcpIntegrationTests(Xunit.Abstractions.ITestOutputHelper output)
     public async Task A_second_runner_cannot_drive_a_board_already_in_use()
     {
         await using var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0"]);
-        await using var first = new BoardRunner(emulator.Address);
+        await using var first = new BoardRunner(emulator.Address, BoardLinks.Standard);
         await first.ProbeAsync();
-        var e = await Assert.ThrowsAsync<BoardLinkException>(() => BoardRunner.ProbeAsync(emulator.Address, new BoardClientOptions { LockWait = TimeSpan.FromMilliseconds(200) }));
+        var e = await Assert.ThrowsAsync<BoardLinkException>(() => BoardRunner.ProbeAsync(emulator.Address, BoardLinks.Standard, new BoardClientOptions { LockWait = TimeSpan.FromMilliseconds(200) }));
         Assert.Contains("in use by another runner in this process", e.Message);
     }
 
@@ -127,7 +128,7 @@ public class TcpIntegrationTests(Xunit.Abstractions.ITestOutputHelper output)
         try
         {
             Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync());
-            var e = await Assert.ThrowsAsync<BoardLinkException>(() => BoardRunner.ProbeAsync(emulator.Address, new BoardClientOptions { LockWait = TimeSpan.FromMilliseconds(300) }));
+            var e = await Assert.ThrowsAsync<BoardLinkException>(() => BoardRunner.ProbeAsync(emulator.Address, BoardLinks.Standard, new BoardClientOptions { LockWait = TimeSpan.FromMilliseconds(300) }));
             Assert.Contains("in use by another process", e.Message);
         }
         finally
@@ -135,7 +136,7 @@ public class TcpIntegrationTests(Xunit.Abstractions.ITestOutputHelper output)
             holder.Kill(entireProcessTree: true);
             await holder.WaitForExitAsync();
         }
-        Assert.Equal("u250", (await BoardRunner.ProbeAsync(emulator.Address)).BoardName);
+        Assert.Equal("u250", (await BoardRunner.ProbeAsync(emulator.Address, BoardLinks.Standard)).BoardName);
     }
 }
 
@@ -148,7 +149,7 @@ public class SerialIntegrationTests
         await using var emulator = await EmulatorProcess.StartAsync(["--serial", pty.B, "--baud", "921600"]);
         Assert.Equal($"serial:{pty.B}@921600", emulator.Address);
         var address = $"serial:{pty.A}@921600";
-        await using var runner = new BoardRunner(address);
+        await using var runner = new BoardRunner(address, BoardLinks.Standard);
         var info = await runner.ProbeAsync();
         Assert.Equal("u250", info.BoardName);
         var m = await runner.MeasureAsync(TinyNet.Design(), TinyNet.Network(), Expected.Options);
@@ -160,7 +161,7 @@ public class SerialIntegrationTests
     {
         using var pty = new SocatPair();
         await using var emulator = await EmulatorProcess.StartAsync(["--serial", pty.B, "--corrupt-rate", "0.001", "--drop-rate", "0.0005", "--disconnect-after-frames", "15", "--seed", "21"]);
-        await using var runner = new BoardRunner($"serial:{pty.A}@921600", FaultTests.Client);
+        await using var runner = new BoardRunner($"serial:{pty.A}@921600", BoardLinks.Standard, FaultTests.Client);
         var m = await runner.MeasureAsync(TinyNet.Design(), TinyNet.Network(), Expected.Options);
         Expected.Matches(m, Expected.Options);
         Assert.True(runner.Session.RetriesUsed > 0, "the faults should have forced at least one re-send");
@@ -185,7 +186,7 @@ public class FaultTests
     public async Task Measurement_through_faults_equals_the_clean_measurement(string fault, params string[] args)
     {
         await using var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0", .. args]);
-        await using var runner = new BoardRunner(emulator.Address, Client);
+        await using var runner = new BoardRunner(emulator.Address, BoardLinks.Standard, Client);
         var messages = new List<string>();
         var m = await runner.MeasureAsync(TinyNet.Design(), TinyNet.Network(), Expected.Options, new SyncProgress(p => messages.Add(p.Message)));
         Expected.Matches(m, Expected.Options);
@@ -203,7 +204,7 @@ public class FaultTests
     {
         await using var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0", "--corrupt-rate", "0.3", "--seed", "5"]);
         var client = Client with { ReplyTimeout = TimeSpan.FromMilliseconds(100), AttemptsPerRequest = 5, RetryBudget = 12 };
-        await using var runner = new BoardRunner(emulator.Address, client);
+        await using var runner = new BoardRunner(emulator.Address, BoardLinks.Standard, client);
         Measurement? result = null;
         var e = await Assert.ThrowsAsync<BoardException>(async () => result = await runner.MeasureAsync(TinyNet.Design(), TinyNet.Network(), Expected.Options));
         Assert.Null(result);
@@ -218,7 +219,7 @@ public class FaultTests
         try
         {
             var client = Client with { AttemptsPerRequest = 4, ReplyTimeout = TimeSpan.FromMilliseconds(200) };
-            await using var runner = new BoardRunner(emulator.Address, client, new DeployOptions { MaxChunkBytes = 512 });
+            await using var runner = new BoardRunner(emulator.Address, BoardLinks.Standard, client, new DeployOptions { MaxChunkBytes = 512 });
             Measurement? result = null;
             var progress = new SyncProgress(p => { if (p.Stage == "deploy" && p.Done > 2048) emulator.Kill(); });
             var e = await Assert.ThrowsAnyAsync<Exception>(async () => result = await runner.MeasureAsync(TinyNet.Design(), TinyNet.Network(), Expected.Options, progress));

@@ -1,3 +1,4 @@
+using Hass.Board.Links;
 using Hass.Board.Conformance;
 using Hass.Board.Protocol;
 
@@ -13,7 +14,7 @@ internal sealed class RawBoard : IAsyncDisposable
 
     public static async Task<RawBoard> ConnectAsync(string address)
     {
-        var link = await ConformanceLink.OpenAsync(address, TimeSpan.FromSeconds(10), CancellationToken.None);
+        var link = await ConformanceLink.OpenAsync(address, BoardLinks.Standard, TimeSpan.FromSeconds(10), CancellationToken.None);
         var info = BoardInfo.Decode((await link.ExchangeAsync(FrameType.Hello, new HelloRequest(1, "test").Encode(), CancellationToken.None))!.Payload);
         return new RawBoard(new ConformanceContext(link, info));
     }

@@ -1,3 +1,4 @@
+using Hass.Board.Links;
 using Hass.Board.Conformance;
 using Hass.Board.Testing;
 using Xunit.Abstractions;
@@ -9,7 +10,7 @@ public class SelftestTests(ITestOutputHelper output)
 {
     private async Task<ConformanceReport> RunKitAsync(string address)
     {
-        var report = await ConformanceSuite.RunAsync(address);
+        var report = await ConformanceSuite.RunAsync(address, BoardLinks.Standard);
         output.WriteLine(report.Table());
         return report;
     }
@@ -60,6 +61,6 @@ public class SelftestTests(ITestOutputHelper output)
         var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0"]);
         string address = emulator.Address;
         await emulator.DisposeAsync();
-        await Assert.ThrowsAsync<Abstractions.BoardLinkException>(() => ConformanceSuite.RunAsync(address));
+        await Assert.ThrowsAsync<Abstractions.BoardLinkException>(() => ConformanceSuite.RunAsync(address, BoardLinks.Standard));
     }
 }

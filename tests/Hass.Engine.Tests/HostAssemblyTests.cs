@@ -30,7 +30,7 @@ public class HostAssemblyTests
         var host = catalog.Plugins.Single(p => p.Folder == "host:Hass.Engine.Tests");
         Assert.Equal("Hass.Engine.Tests", host.Manifest.Name);
         Assert.Contains(host.Components, c => c.Name == "host-side" && c.Kind == ComponentKind.Search);
-        using var provider = PluginSources.BuildProvider(catalog);
-        Assert.Equal("host-side", new HassComponents(provider).Strategy("host-side").Name);
+        using var provider = TestEnvironment.Provider(catalog);
+        Assert.Equal("host-side", provider.GetRequiredService<HassComponents>().Strategy("host-side").Name);
     }
 }

@@ -1,5 +1,6 @@
 using Hass.Abstractions;
 using Hass.Engine.Plugins;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hass.Engine.Tests;
 
@@ -19,8 +20,8 @@ public class PluginCatalogTests
         Assert.Contains((ComponentKind.Evaluator, "synthetic"), names);
         Assert.All(catalog.Components, c => Assert.Equal("Hass.TestPlugins.Synthetic", c.Plugin));
 
-        using var provider = PluginSources.BuildProvider(catalog);
-        var components = new HassComponents(provider);
+        using var provider = TestEnvironment.Provider(catalog);
+        var components = provider.GetRequiredService<HassComponents>();
         Assert.Equal("toy", components.Backend("toy").Name);
         Assert.NotNull(components.FindEvaluatorFactory("synthetic-cnn"));
     }

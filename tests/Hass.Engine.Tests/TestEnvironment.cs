@@ -33,8 +33,16 @@ public static class TestEnvironment
         var catalog = new PluginCatalog();
         catalog.LoadFolder(TestPlugin("Synthetic"));
         if (catalog.Errors.Count > 0) throw new InvalidOperationException(catalog.Errors[0].Message);
-        var provider = PluginSources.BuildProvider(catalog, extra);
-        return (provider, new HassComponents(provider));
+        var provider = Provider(catalog, extra);
+        return (provider, provider.GetRequiredService<HassComponents>());
+    }
+
+    /// <summary>The engine's services over <paramref name="catalog"/>, as the CLI's host registers them.</summary>
+    public static ServiceProvider Provider(PluginCatalog catalog, Action<IServiceCollection>? extra = null)
+    {
+        var services = new ServiceCollection().AddHassEngine(catalog);
+        extra?.Invoke(services);
+        return services.BuildServiceProvider();
     }
 
     public static BoardLibrary Boards()

@@ -32,10 +32,10 @@ public sealed class ExportTests : IDisposable
     public void PrunedOnnxRunsWithOnnxRuntimeAtHasssTop1(string model, bool fixedPoint, int images)
     {
         var name = model == "fmnist-onnx" ? "onnx:" + Fixtures.Path("fmnist-onnx.onnx") : model;
-        using var evaluator = new TorchTrialEvaluatorFactory().CreateEvaluator(new EvaluatorSpec
+        using var evaluator = _services.GetRequiredService<TorchTrialEvaluatorFactory>().CreateEvaluator(new EvaluatorSpec
         {
             Model = name, Pruning = "threshold", SearchImages = 300, CalibrationImages = 16, FixedPoint16 = fixedPoint, TestImages = images,
-        }, _services);
+        });
         var parameters = new ParameterSet(evaluator.SearchSpace.Dimensions.ToDictionary(d => d.Name, d => d.Name.StartsWith("w:") ? 0.8 : 0.15));
         var hass = evaluator.Evaluate(parameters, new EvaluationRequest { Split = "test", Profile = false });
         Assert.True(hass.WeightSparsity > 0.2, $"weight sparsity {hass.WeightSparsity}");

@@ -27,21 +27,21 @@ public sealed class LookupTests : IDisposable
     public void OnnxNamesResolveThroughTheModelCatalog()
     {
         var name = "onnx:" + Fixtures.Path("concat-se.onnx");
-        var provider = ModelCatalog.Resolve(_services, name);
+        var provider = _services.GetRequiredService<ModelCatalog>().Resolve(name);
         Assert.Equal(name, provider.Name);
-        Assert.True(new TorchTrialEvaluatorFactory().Supports(name, _services));
-        Assert.False(new TorchTrialEvaluatorFactory().Supports("tflite:" + Fixtures.Path("concat-se.onnx"), _services));
-        var unknown = Assert.Throws<ModelException>(() => ModelCatalog.Resolve(_services, "lenet"));
+        Assert.True(_services.GetRequiredService<TorchTrialEvaluatorFactory>().Supports(name));
+        Assert.False(_services.GetRequiredService<TorchTrialEvaluatorFactory>().Supports("tflite:" + Fixtures.Path("concat-se.onnx")));
+        var unknown = Assert.Throws<ModelException>(() => _services.GetRequiredService<ModelCatalog>().Resolve("lenet"));
         Assert.Contains("onnx:PATH", unknown.Message);
     }
 
     [Fact]
     public void ImportedNetworksGetPruningSitesAndProfiles()
     {
-        using var evaluator = new TorchTrialEvaluatorFactory().CreateEvaluator(new EvaluatorSpec
+        using var evaluator = _services.GetRequiredService<TorchTrialEvaluatorFactory>().CreateEvaluator(new EvaluatorSpec
         {
             Model = "onnx:" + Fixtures.Path("fmnist-onnx.onnx"), Pruning = "threshold", SearchImages = 300, CalibrationImages = 16,
-        }, _services);
+        });
         var convs = evaluator.Graph.Layers.Where(l => l.Kind == LayerKind.Conv).Select(l => l.Name).ToList();
         Assert.Equal(["features.0", "features.4", "features.8"], convs);
         Assert.Contains(evaluator.SearchSpace.Dimensions, d => d.Name == "w:features.4");

@@ -27,18 +27,18 @@ public sealed class EvaluatorTests : IDisposable
     public void Dispose() => _services.Dispose();
 
     private TorchTrialEvaluator Create(string pruning = "threshold", int search = 500, int calibration = 64) =>
-        new TorchTrialEvaluatorFactory().CreateEvaluator(new EvaluatorSpec
+        _services.GetRequiredService<TorchTrialEvaluatorFactory>().CreateEvaluator(new EvaluatorSpec
         {
             Model = "fmnist-vgg", Pruning = pruning, Checkpoint = _shipped, SearchImages = search, CalibrationImages = calibration,
-        }, _services);
+        });
 
     [Fact]
     public void FactorySupportsRegisteredModelsOnly()
     {
         var factory = _services.GetRequiredKeyedService<ITrialEvaluatorFactory>("torch");
-        Assert.True(factory.Supports("fmnist-vgg", _services));
-        Assert.True(factory.Supports("resnet18", _services));
-        Assert.False(factory.Supports("lenet", _services));
+        Assert.True(factory.Supports("fmnist-vgg"));
+        Assert.True(factory.Supports("resnet18"));
+        Assert.False(factory.Supports("lenet"));
     }
 
     [Fact]
@@ -46,9 +46,9 @@ public sealed class EvaluatorTests : IDisposable
     {
         var factory = _services.GetRequiredKeyedService<ITrialEvaluatorFactory>("torch");
         using var evaluator = Create();
-        Assert.Equal(evaluator.Graph.ContentHash(), factory.DescribeGraph("fmnist-vgg", _services)!.ContentHash());
+        Assert.Equal(evaluator.Graph.ContentHash(), factory.DescribeGraph("fmnist-vgg")!.ContentHash());
         // No ImageNet folder exists here: the graph must still come without touching any dataset.
-        var resnet = factory.DescribeGraph("resnet18", _services)!;
+        var resnet = factory.DescribeGraph("resnet18")!;
         Assert.Equal("resnet18", resnet.Name);
         Assert.Equal(1000, resnet.Classes);
     }
@@ -119,7 +119,7 @@ public sealed class EvaluatorTests : IDisposable
     [Fact]
     public void CommandsRunAgainstTheShippedCheckpoint()
     {
-        var commands = new ModelCommands(_services);
+        var commands = new ModelCommands(_services.GetRequiredService<ModelCatalog>(), _services.GetRequiredService<TorchTrialEvaluatorFactory>());
         var text = new StringWriter();
         Assert.Equal(0, commands.Graph(new GraphCommandOptions { Model = "fmnist-vgg" }, text));
         Assert.Contains("features.14", text.ToString());

@@ -99,6 +99,8 @@ public class MathAndPluginTests
             Assert.False(string.IsNullOrWhiteSpace(factory.Description));
         }
         Assert.True(provider.GetRequiredKeyedService<ISearchStrategyFactory>("nsga2").MultiObjective);
+        // The final phase finds its non-hardware-aware baseline by this declaration, not by the name.
+        Assert.Equal(["uniform"], provider.GetServices<ISearchStrategyFactory>().Where(f => f.UniformBaseline).Select(f => f.Name));
     }
 
     [Fact]

@@ -1,7 +1,9 @@
+using Hass.Torch.Evaluation;
 using Hass.Abstractions;
 using Hass.Torch.Commands;
 using Hass.Torch.Data;
 using Hass.Torch.Models;
+using Hass.Torch.Training;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hass.Torch.Tests;
@@ -54,8 +56,9 @@ public sealed class TrainCommandTests : IDisposable
     {
         var services = new ServiceCollection();
         services.AddHassComponent<IModelProvider>(ComponentKind.Model, new TinyModel());
+        services.AddHassTorch();
         using var provider = services.BuildServiceProvider();
-        var commands = new ModelCommands(provider);
+        var commands = new ModelCommands(provider.GetRequiredService<ModelCatalog>(), provider.GetRequiredService<TorchTrialEvaluatorFactory>());
         var data = WriteDataset();
         var cache = Path.Combine(_dir, "cache");
         var options = new TrainCommandOptions { Model = "tiny", Data = data, Cache = cache, Threads = 1, Out = Path.Combine(_dir, "out", "tiny.dat"), PyTorchOut = Path.Combine(_dir, "tiny.pt") };
@@ -88,13 +91,30 @@ public sealed class TrainCommandTests : IDisposable
     {
         var services = new ServiceCollection();
         services.AddHassComponent<IModelProvider>(ComponentKind.Model, new TinyModel());
+        services.AddHassTorch();
         using var provider = services.BuildServiceProvider();
-        var commands = new ModelCommands(provider);
+        var commands = new ModelCommands(provider.GetRequiredService<ModelCatalog>(), provider.GetRequiredService<TorchTrialEvaluatorFactory>());
         var text = new StringWriter();
         Assert.Equal(1, commands.Train(new TrainCommandOptions { Model = "tiny", Data = Path.Combine(_dir, "none") }, text));
         Assert.Contains("apt-get install dataset-fashion-mnist", text.ToString());
         text = new StringWriter();
         Assert.Equal(1, commands.Eval(new EvalCommandOptions { Model = "tiny", Data = WriteDataset(), Cache = Path.Combine(_dir, "empty") }, text));
         Assert.Contains("hass model train tiny", text.ToString());
+    }
+
+    [Fact]
+    public void The_torch_evaluator_gets_its_models_and_criteria_from_the_container()
+    {
+        var services = new ServiceCollection();
+        services.AddHassTorch();
+        services.AddHassComponent<IModelProvider>(ComponentKind.Model, new TinyModel());   // registered after the evaluator: order does not matter
+        using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredKeyedService<ITrialEvaluatorFactory>("torch");
+        Assert.Same(provider.GetRequiredService<TorchTrialEvaluatorFactory>(), factory);
+        Assert.True(factory.Supports("tiny"));
+        Assert.False(factory.Supports("lenet"));
+        Assert.Equal("tiny", factory.DescribeGraph("tiny")!.Name);
+        var e = Assert.Throws<ModelException>(() => factory.Create(new EvaluatorSpec { Model = "tiny", Pruning = "threshold", DatasetPath = WriteDataset() }));
+        Assert.Equal("unknown pruning criterion 'threshold'. Known: none (is the Hass.Pruning.Threshold plugin loaded?)", e.Message);
     }
 }

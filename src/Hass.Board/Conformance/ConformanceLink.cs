@@ -23,9 +23,9 @@ public sealed class ConformanceLink(IBoardLink link, TimeSpan replyTimeout) : IA
     /// <summary>Frames that arrived while waiting for another sequence number (a correct board sends none).</summary>
     public List<Frame> Stray { get; } = [];
 
-    public static async Task<ConformanceLink> OpenAsync(string address, TimeSpan replyTimeout, CancellationToken cancellationToken)
+    public static async Task<ConformanceLink> OpenAsync(string address, BoardLinks links, TimeSpan replyTimeout, CancellationToken cancellationToken)
     {
-        var link = BoardLinks.Create(BoardAddress.Parse(address).ToString());
+        var link = links.Create(address);
         try { await link.OpenAsync(cancellationToken).ConfigureAwait(false); }
         catch { await link.DisposeAsync().ConfigureAwait(false); throw; }
         return new ConformanceLink(link, replyTimeout);

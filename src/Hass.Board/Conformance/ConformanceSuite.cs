@@ -1,3 +1,4 @@
+using Hass.Board.Links;
 using System.Text;
 using Hass.Abstractions;
 using Hass.Board.Protocol;
@@ -41,10 +42,10 @@ public static class ConformanceSuite
     ];
 
     /// <summary>Runs the kit. A board that cannot be reached or does not answer HELLO throws <see cref="BoardLinkException"/>.</summary>
-    public static async Task<ConformanceReport> RunAsync(string address, TimeSpan? replyTimeout = null, CancellationToken cancellationToken = default)
+    public static async Task<ConformanceReport> RunAsync(string address, BoardLinks links, TimeSpan? replyTimeout = null, CancellationToken cancellationToken = default)
     {
         var timeout = replyTimeout ?? TimeSpan.FromSeconds(2);
-        var link = await ConformanceLink.OpenAsync(address, timeout, cancellationToken).ConfigureAwait(false);
+        var link = await ConformanceLink.OpenAsync(address, links, timeout, cancellationToken).ConfigureAwait(false);
         try
         {
             var context = new ConformanceContext(link, await HelloAsync(link, address, cancellationToken).ConfigureAwait(false));

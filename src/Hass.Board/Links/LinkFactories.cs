@@ -14,6 +14,8 @@ public sealed class SerialLinkFactory : IBoardLinkFactory
         if (!a.IsSerial) throw new BoardAddressException($"'{address}' is not a serial address; {BoardAddress.Usage}");
         return new SerialLink(a.Target, a.BaudOrPort, a.Parity);
     }
+
+    public string Canonical(string address) => BoardAddress.Parse(address).ToString();
 }
 
 public sealed class TcpLinkFactory : IBoardLinkFactory
@@ -28,18 +30,49 @@ public sealed class TcpLinkFactory : IBoardLinkFactory
         if (!a.IsTcp) throw new BoardAddressException($"'{address}' is not a tcp address; {BoardAddress.Usage}");
         return new TcpLink(a.Target, a.BaudOrPort);
     }
+
+    public string Canonical(string address) => BoardAddress.Parse(address).ToString();
 }
 
-/// <summary>Creates a link from an address with the built-in factories (the engine may register more schemes).</summary>
-public static class BoardLinks
+/// <summary>
+/// The board links a host knows: every registered <see cref="IBoardLinkFactory"/> (the container builds it from the
+/// BoardLink components of the host and the plugins), found by the scheme before the address's first ':'.
+/// </summary>
+public sealed class BoardLinks(IEnumerable<IBoardLinkFactory> factories)
 {
-    public static IReadOnlyList<IBoardLinkFactory> BuiltIn { get; } = [new SerialLinkFactory(), new TcpLinkFactory()];
+    private readonly IReadOnlyList<IBoardLinkFactory> _factories = factories.ToList();
 
-    public static IBoardLink Create(string address, IEnumerable<IBoardLinkFactory>? factories = null)
+    /// <summary>The links of Hass.Board alone (serial, tcp), for library callers without a host (the emulator's tests).</summary>
+    public static BoardLinks Standard { get; } = new([new SerialLinkFactory(), new TcpLinkFactory()]);
+
+    public IReadOnlyList<string> Schemes => _factories.Select(f => f.Scheme).ToList();
+
+    /// <summary>The address in its factory's canonical form; a malformed address or an unknown scheme is a <see cref="BoardAddressException"/>.</summary>
+    public string Canonical(string address)
     {
-        var scheme = BoardAddress.Parse(address).Scheme;
-        var factory = (factories ?? BuiltIn).FirstOrDefault(f => f.Scheme == scheme)
-            ?? throw new BoardAddressException($"no board link handles scheme '{scheme}' of '{address}'; {BoardAddress.Usage}");
-        return factory.Create(address);
+        var factory = FactoryFor(address);
+        try { return factory.Canonical(address); }
+        catch (FormatException e) when (e is not BoardAddressException) { throw new BoardAddressException(e.Message); }
+    }
+
+    public IBoardLink Create(string address) => FactoryFor(address).Create(Canonical(address));
+
+    private IBoardLinkFactory FactoryFor(string address)
+    {
+        if (string.IsNullOrWhiteSpace(address)) throw new BoardAddressException($"board address is empty; {Usage}");
+        int colon = address.IndexOf(':');
+        var scheme = colon < 0 ? "" : address[..colon].ToLowerInvariant();
+        return _factories.FirstOrDefault(f => f.Scheme == scheme)
+            ?? throw new BoardAddressException($"board address '{address}' has no known scheme; {Usage}");
+    }
+
+    /// <summary>The accepted forms: serial and tcp as <see cref="BoardAddress.Usage"/> says, then any other registered scheme.</summary>
+    private string Usage
+    {
+        get
+        {
+            var others = _factories.Where(f => f.Scheme is not ("serial" or "tcp")).Select(f => f.Scheme + ":…").ToList();
+            return others.Count == 0 ? BoardAddress.Usage : $"{BoardAddress.Usage} (also: {string.Join(", ", others)})";
+        }
     }
 }

@@ -6,7 +6,9 @@ using Hass.Board.Links;
 using Hass.BoardEmulator;
 using Hass.Engine.Plugins;
 using Hass.Engine.Running;
+using Hass.Engine.Boards;
 using Hass.Engine.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using MeasureOptions = Hass.Engine.Running.MeasureOptions;
 
 namespace Hass.Cli.Commands;
@@ -33,7 +35,7 @@ public sealed class BoardCommand : ICliCommand
         probe.Arguments.Add(ProbeLink);
         probe.SetAction(run(async (ctx, ct) =>
         {
-            var info = await BoardCommands.ProbeAsync(ctx.Parse.GetValue(ProbeLink)!, cancellationToken: ct);
+            var info = await BoardCommands.ProbeAsync(ctx.Parse.GetValue(ProbeLink)!, ctx.Services.GetRequiredService<BoardLinks>(), cancellationToken: ct);
             ctx.Out.Profile.Out.Writer.WriteLine(BoardCommands.Describe(info));
             return ExitCodes.Success;
         }));
@@ -76,9 +78,9 @@ public sealed class BoardCommand : ICliCommand
         selftest.SetAction(run(async (ctx, ct) =>
         {
             var link = ctx.Parse.GetValue(SelftestLink)!;
-            try { BoardAddress.Parse(link); }
-            catch (FormatException e) { throw new UsageException(e.Message); }
-            var report = await ConformanceSuite.RunAsync(link, cancellationToken: ct);
+            var links = ctx.Services.GetRequiredService<BoardLinks>();
+            links.Canonical(link);   // a bad link string is bad input before anything is opened
+            var report = await ConformanceSuite.RunAsync(link, links, cancellationToken: ct);
             ctx.Out.Profile.Out.Writer.Write(report.Table());
             if (report.AllPassed) return ExitCodes.Success;
             ctx.Error.WriteLine($"error: {report.Failures.Count()} of {report.Results.Count} conformance checks failed on {link}; the FAIL lines say what the board did (boards/PROTOCOL.md)");
@@ -92,7 +94,7 @@ public sealed class BoardCommand : ICliCommand
         var name = ctx.Parse.GetValue(CampaignName)!;
         var number = ctx.Parse.GetValue(TrialNumber);
         var link = ctx.Parse.GetValue(Link)!;
-        Hass.Board.Links.BoardAddress.Parse(link);   // a bad link string is bad input before anything is opened
+        ctx.Services.GetRequiredService<BoardLinks>().Canonical(link);   // a bad link string is bad input before anything is opened
         using var store = ctx.OpenStore(StoreAccess.Write);
         var campaign = store.GetCampaign(name)
             ?? throw new UsageException($"campaign '{name}' is not in the store {store.Path}; see 'hass status'");
@@ -101,21 +103,19 @@ public sealed class BoardCommand : ICliCommand
         var design = trial.Design
             ?? throw new UsageException($"trial {number} of '{name}' has no hardware design ({trial.State.ToString().ToLowerInvariant()}); pick a complete trial");
 
-        var catalog = ctx.LoadPlugins();
-        var boards = ctx.LoadBoards();
-        using var provider = PluginSources.BuildProvider(catalog);
-        var components = new HassComponents(provider);
+        var components = ctx.Services.GetRequiredService<HassComponents>();
+        var boards = ctx.Services.GetRequiredService<BoardLibrary>();
         if (!boards.TryGet(campaign.Spec.Board, out var board))
             throw new UsageException($"board '{campaign.Spec.Board}' of campaign '{name}' is not in the board library; see 'hass boards'");
         using var evaluator = components.EvaluatorFor(campaign.Spec.Model, campaign.Spec.Evaluator)
-            .Create(campaign.Spec.ToEvaluatorSpec(), provider);
+            .Create(campaign.Spec.ToEvaluatorSpec());
 
         var options = new MeasureOptions
         {
             Link = link, Board = board, Repeats = ctx.Parse.GetValue(Repeats), Images = ctx.Parse.GetValue(Images), WarmupImages = ctx.Parse.GetValue(Warmup),
         };
         options = options with { UploadImages = evaluator.CalibrationImages(options.Images + options.WarmupImages) };
-        var measurement = await new BoardDesignMeasurer().MeasureAsync(design, evaluator.Export(trial.Parameters), options, ct);
+        var measurement = await ctx.Services.GetRequiredService<IDesignMeasurer>().MeasureAsync(design, evaluator.Export(trial.Parameters), options, ct);
         store.SaveMeasurement(measurement);
         store.Checkpoint();
         ctx.Out.Profile.Out.Writer.Write(BoardCommands.Describe(measurement, design));

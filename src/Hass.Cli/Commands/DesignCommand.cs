@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
 using Hass.Abstractions;
+using Hass.Engine.Boards;
 using Hass.Engine.Plugins;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Hass.Cli.Commands;
@@ -14,7 +16,7 @@ public sealed class DesignCommand : ICliCommand
     private static readonly Option<string?> Model = new("--model") { Description = "Model name (graph taken from the evaluator that supports it)" };
     private static readonly Option<string?> Profile = new("--profile") { Description = "SparsityProfile JSON file (default: dense)" };
     private static readonly Option<string> Board = new("--board") { Description = "Board name", Required = true };
-    private static readonly Option<string> Backend = new("--backend") { Description = "Backend name", DefaultValueFactory = _ => "dataflow-sparse" };
+    private static readonly Option<string?> Backend = new("--backend") { Description = "Backend name (default: the first loaded sparse backend; dataflow-sparse with the shipped plugins)" };
     private static readonly Option<string?> Folding = new("--folding") { Description = "Folding JSON file ({\"layer\": {\"coarseIn\":..}}); evaluates it instead of running the DSE" };
     private static readonly Option<bool> Json = new("--json") { Description = "Print the HardwareDesign as JSON" };
 
@@ -24,14 +26,13 @@ public sealed class DesignCommand : ICliCommand
         foreach (var o in new Option[] { Graph, Model, Profile, Board, Backend, Folding, Json }.Concat(DesignOptionArguments.All)) cmd.Options.Add(o);
         cmd.SetAction(run((ctx, ct) =>
         {
-            var catalog = ctx.LoadPlugins();
-            using var provider = PluginSources.BuildProvider(catalog);
-            var components = new HassComponents(provider);
-            var boards = ctx.LoadBoards();
+            var components = ctx.Services.GetRequiredService<HassComponents>();
+            var boards = ctx.Services.GetRequiredService<BoardLibrary>();
             var boardName = ctx.Parse.GetValue(Board)!;
             if (!boards.TryGet(boardName, out var board))
                 throw new UsageException($"--board: unknown board '{boardName}'; available: {string.Join(", ", boards.Names.DefaultIfEmpty("(none)"))}");
-            var backendName = ctx.Parse.GetValue(Backend)!;
+            var backendName = ctx.Parse.GetValue(Backend) ?? components.DefaultBackend()
+                ?? throw new UsageException("--backend: no backend is loaded; check the plugin folders (hass plugins)");
             if (!components.Names(ComponentKind.Backend).Contains(backendName))
                 throw new UsageException($"--backend: unknown backend '{backendName}'; available: {string.Join(", ", components.Names(ComponentKind.Backend).DefaultIfEmpty("(none loaded)"))}");
             var backend = components.Backend(backendName);
@@ -45,7 +46,7 @@ public sealed class DesignCommand : ICliCommand
             {
                 var factory = components.FindEvaluatorFactory(model!)
                     ?? throw new UsageException($"--model: unknown model '{model}'; available: {string.Join(", ", components.Names(ComponentKind.Model).DefaultIfEmpty("(none loaded)"))}");
-                graph = factory.DescribeGraph(model!, provider) ?? GraphFromEvaluator(factory, model!, components, provider);
+                graph = factory.DescribeGraph(model!) ?? GraphFromEvaluator(factory, model!, components);
             }
             var profile = ctx.Parse.GetValue(Profile) is { } pp ? ReadJson<SparsityProfile>(pp, "--profile") : SparsityProfile.Dense(graph.Name);
             var folding = ctx.Parse.GetValue(Folding) is { } fp ? ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding") : null;
@@ -88,9 +89,11 @@ public sealed class DesignCommand : ICliCommand
         }
     }
 
-    private static NetworkGraph GraphFromEvaluator(ITrialEvaluatorFactory factory, string model, HassComponents components, IServiceProvider provider)
+    private static NetworkGraph GraphFromEvaluator(ITrialEvaluatorFactory factory, string model, HassComponents components)
     {
-        using var evaluator = factory.Create(new EvaluatorSpec { Model = model, Pruning = components.Names(ComponentKind.Pruning).FirstOrDefault() ?? "threshold" }, provider);
+        var pruning = components.Names(ComponentKind.Pruning).FirstOrDefault()
+            ?? throw new UsageException($"--model: '{model}' needs a pruning criterion to build its evaluator, and none is loaded; see 'hass plugins'");
+        using var evaluator = factory.Create(new EvaluatorSpec { Model = model, Pruning = pruning });
         return evaluator.Graph;
     }
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
-using Hass.Engine.Plugins;
 using Hass.Torch.Commands;
+using Hass.Torch.Evaluation;
+using Hass.Torch.Models;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hass.Cli.Commands;
 
@@ -69,9 +71,8 @@ public sealed class ModelCommand : ICliCommand
     /// <summary>Runs a Hass.Torch command with the plugins' models and criteria; its "bad input" (1) becomes exit code 2.</summary>
     internal static Func<CliContext, CancellationToken, Task<int>> Torch(Func<ModelCommands, ParseResult, TextWriter, int> body) => (ctx, _) =>
     {
-        var catalog = ctx.LoadPlugins();
-        using var provider = PluginSources.BuildProvider(catalog);
-        var code = body(new ModelCommands(provider, ctx.Error), ctx.Parse, ctx.Out.Profile.Out.Writer);
+        var commands = new ModelCommands(ctx.Services.GetRequiredService<ModelCatalog>(), ctx.Services.GetRequiredService<TorchTrialEvaluatorFactory>(), ctx.Error);
+        var code = body(commands, ctx.Parse, ctx.Out.Profile.Out.Writer);
         return Task.FromResult(code switch { 0 => ExitCodes.Success, 1 => ExitCodes.InvalidInput, _ => ExitCodes.Failure });
     };
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Hass.Abstractions;
+using Hass.Engine.Plugins;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Hass.Cli.Commands;
@@ -16,7 +18,7 @@ public sealed class PluginsCommand : ICliCommand
         cmd.Options.Add(Json);
         cmd.SetAction(run((ctx, _) =>
         {
-            var catalog = ctx.LoadPlugins(printErrors: false);
+            var catalog = ctx.BuildHost(null, reportPluginErrors: false).Services.GetRequiredService<PluginCatalog>();
             var rows = catalog.Plugins.SelectMany(p => p.Components.Select(c => new
             {
                 Kind = c.Kind.ToString().ToLowerInvariant(), c.Name, Plugin = p.Manifest.Name, Version = p.Manifest.Version, c.Description, p.Folder,

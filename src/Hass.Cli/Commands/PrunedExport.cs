@@ -49,23 +49,22 @@ internal static class PrunedExport
         return ExitCodes.Success;
     }
 
-    /// <summary>A campaign's stored trial with the plugins loaded to rebuild its evaluator.</summary>
+    /// <summary>A campaign's stored trial with the host's components to rebuild its evaluator.</summary>
     private sealed class StoredTrial : IDisposable
     {
         private readonly HassStore _store;
-        private readonly ServiceProvider _services;
 
-        private StoredTrial(HassStore store, ServiceProvider services, CampaignDocument campaign, TrialRecord record)
+        private StoredTrial(HassStore store, IServiceProvider services, CampaignDocument campaign, TrialRecord record)
         {
             _store = store;
-            _services = services;
+            Services = services;
             Campaign = campaign;
             Record = record;
         }
 
         public CampaignDocument Campaign { get; }
         public TrialRecord Record { get; }
-        public IServiceProvider Services => _services;
+        public IServiceProvider Services { get; }
 
         public static StoredTrial Open(CliContext ctx, string name, int number)
         {
@@ -76,7 +75,7 @@ internal static class PrunedExport
                     ?? throw new UsageException($"campaign '{name}' is not in the store {store.Path}; see 'hass status'");
                 var record = store.Trials(name).FirstOrDefault(t => t.Number == number)
                     ?? throw new UsageException($"campaign '{name}' has no trial {number}; see 'hass trials {name}'");
-                return new StoredTrial(store, PluginSources.BuildProvider(ctx.LoadPlugins()), campaign, record);
+                return new StoredTrial(store, ctx.Services, campaign, record);
             }
             catch
             {
@@ -86,12 +85,8 @@ internal static class PrunedExport
         }
 
         public ITrialEvaluator Evaluator() =>
-            new HassComponents(_services).EvaluatorFor(Campaign.Spec.Model, Campaign.Spec.Evaluator).Create(Campaign.Spec.ToEvaluatorSpec(), _services);
+            Services.GetRequiredService<HassComponents>().EvaluatorFor(Campaign.Spec.Model, Campaign.Spec.Evaluator).Create(Campaign.Spec.ToEvaluatorSpec());
 
-        public void Dispose()
-        {
-            _services.Dispose();
-            _store.Dispose();
-        }
+        public void Dispose() => _store.Dispose();
     }
 }

@@ -7,6 +7,7 @@ using Hass.Engine.Boards;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace Hass.Cli.Commands;
@@ -58,20 +59,18 @@ public sealed class RunCommand : ICliCommand
             Strategy = ctx.Parse.GetValue(Strategy), Backend = ctx.Parse.GetValue(Backend), Seed = ctx.Parse.GetValue(Seed),
             WarmStart = ctx.Parse.GetValue(NoWarmStart) ? false : null,
         };
-        var spec = CampaignLoader.Load(path, overrides);
-        var catalog = ctx.LoadPlugins();
-        var boards = ctx.LoadBoards();
-        using var provider = PluginSources.BuildProvider(catalog, services => services.AddSingleton<IDesignMeasurer, BoardDesignMeasurer>());
-        var components = new HassComponents(provider);
-        var measurer = provider.GetService<IDesignMeasurer>();
-        CampaignLoader.Validate(spec, path, components, boards, measurer is not null);
+        var services = ctx.BuildHost(s => s.AddCampaign(CampaignLoader.Load(path, overrides), path)).Services;
+        var spec = services.GetRequiredService<IOptions<CampaignSpec>>().Value;   // validated against the loaded components and boards
+        var components = services.GetRequiredService<HassComponents>();
+        var boards = services.GetRequiredService<BoardLibrary>();
+        var measurer = services.GetService<IDesignMeasurer>();
 
         await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);
         var measurementFailures = new List<CampaignResult>();
-        using var store = ctx.OpenStore(StoreAccess.Create);
+        using var store = services.GetRequiredService<StoreLocation>().Open(StoreAccess.Create);
         if (spec.Final.Enabled && spec.Final.UniformBaselineTrials > 0)
         {
-            var baseline = FinalPhase.UniformBaseline(spec);
+            var baseline = FinalPhase.UniformBaseline(spec, components);
             ctx.Out.WriteLine($"baseline '{baseline.Name}': uniform thresholds chosen for accuracy only ({spec.Final.UniformBaselineTrials} trials), then DSE");
             var baselineResult = await RunOneAsync(ctx, baseline, path, store, components, boards, measurer);
             Summarise(ctx, baselineResult);
@@ -118,7 +117,7 @@ public sealed class RunCommand : ICliCommand
     {
         ctx.Out.WriteLine($"campaign '{spec.Name}': model {spec.Model}, pruning {spec.Pruning.Name}, backend {spec.Backend.Name}, board {spec.Board}, " +
                           $"strategy {spec.Strategy.Name}, objective {CampaignLoader.MetricName(spec.Objective.Metric)} (tolerance {spec.Objective.ToleranceTop1} points), store {store.Path}");
-        var observer = new ConsoleObserver(ctx);
+        var observer = new ConsoleObserver(ctx, ctx.Services.GetRequiredService<ILogger<CampaignRunner>>());
         var runner = new CampaignRunner(spec, path, store, components, boards, observer, measurer);
         var holder = new CampaignOutcomeHolder();
 

@@ -1,54 +1,79 @@
 using Hass.Abstractions;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Hass.Engine.Plugins;
 
-/// <summary>Looks components up by kind and name in the host's service provider.</summary>
-public sealed class HassComponents(IServiceProvider services)
+/// <summary>
+/// The loaded components by kind and name: a typed catalog the container builds from every registered
+/// <see cref="ComponentDescriptor"/> and component instance (in load order: host assemblies first, then plugin
+/// folders). It names no component: preferences (an evaluator for a model, a dense counterpart, the uniform
+/// baseline) are what the components declare.
+/// </summary>
+public sealed class HassComponents
 {
-    public IServiceProvider Services { get; } = services;
+    private readonly Dictionary<(ComponentKind Kind, string Name), IHassComponent> _byKindAndName = [];
 
-    public IReadOnlyList<ComponentDescriptor> Descriptors { get; } = services.GetServices<ComponentDescriptor>().ToList();
+    public HassComponents(IEnumerable<ComponentDescriptor> descriptors, IEnumerable<IHassComponent> components)
+    {
+        Descriptors = descriptors.ToList();
+        var instances = components.ToList();
+        foreach (var d in Descriptors)
+        {
+            var instance = instances.FirstOrDefault(c => c.Name == d.Name && d.ServiceType.IsInstanceOfType(c));
+            if (instance is not null) _byKindAndName.TryAdd((d.Kind, d.Name), instance);
+        }
+    }
+
+    public IReadOnlyList<ComponentDescriptor> Descriptors { get; }
 
     public IReadOnlyList<string> Names(ComponentKind kind) =>
         Descriptors.Where(d => d.Kind == kind).Select(d => d.Name).Distinct().Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>The component of that kind and name as registered (its service type from the descriptor), or null.</summary>
-    public object? Find(ComponentKind kind, string name)
-    {
-        var descriptor = Descriptors.FirstOrDefault(d => d.Kind == kind && d.Name == name);
-        return descriptor is null || Services is not IKeyedServiceProvider keyed ? null : keyed.GetKeyedService(descriptor.ServiceType, name);
-    }
+    /// <summary>The component of that kind and name as registered, or null.</summary>
+    public object? Find(ComponentKind kind, string name) => _byKindAndName.GetValueOrDefault((kind, name));
 
     public IAcceleratorBackend Backend(string name) =>
-        Services.GetKeyedService<IAcceleratorBackend>(name) ?? throw Unknown(ComponentKind.Backend, name);
+        Find(ComponentKind.Backend, name) as IAcceleratorBackend ?? throw Unknown(ComponentKind.Backend, name);
 
     public ISearchStrategyFactory Strategy(string name) =>
         FindStrategy(name) ?? throw Unknown(ComponentKind.Search, name);
 
-    public ISearchStrategyFactory? FindStrategy(string name) => Services.GetKeyedService<ISearchStrategyFactory>(name);
+    public ISearchStrategyFactory? FindStrategy(string name) => Find(ComponentKind.Search, name) as ISearchStrategyFactory;
 
     public IReadOnlyList<string> MultiObjectiveStrategies() =>
         Names(ComponentKind.Search).Where(n => FindStrategy(n)?.MultiObjective == true).ToList();
 
-    public IReadOnlyList<ITrialEvaluatorFactory> EvaluatorFactories() =>
-        Names(ComponentKind.Evaluator).Select(n => Services.GetRequiredKeyedService<ITrialEvaluatorFactory>(n)).ToList();
+    /// <summary>The first loaded strategy that declares itself the uniform baseline, or null.</summary>
+    public ISearchStrategyFactory? UniformBaselineStrategy() =>
+        Loaded<ISearchStrategyFactory>(ComponentKind.Search).FirstOrDefault(s => s.UniformBaseline);
 
-    /// <summary>The named evaluator factory, or the first (by name, "torch" first) that supports the model.</summary>
+    /// <summary>The backend that designs the dense counterpart of <paramref name="backend"/>: the one it declares when that is loaded, else itself.</summary>
+    public string DenseCounterpart(string backend) =>
+        Backend(backend).DenseCounterpart is { } dense && Find(ComponentKind.Backend, dense) is IAcceleratorBackend ? dense : backend;
+
+    /// <summary>The backend to use when none is named: the first loaded one that declares a dense counterpart (a sparse backend), else the first loaded.</summary>
+    public string? DefaultBackend()
+    {
+        var backends = Loaded<IAcceleratorBackend>(ComponentKind.Backend).ToList();
+        return (backends.FirstOrDefault(b => b.DenseCounterpart is not null) ?? backends.FirstOrDefault())?.Name;
+    }
+
+    /// <summary>Evaluator factories in load order (host assemblies first, then plugin folders).</summary>
+    public IReadOnlyList<ITrialEvaluatorFactory> EvaluatorFactories() => Loaded<ITrialEvaluatorFactory>(ComponentKind.Evaluator).ToList();
+
+    /// <summary>The named evaluator factory when it supports the model, or the first loaded one that supports it.</summary>
     public ITrialEvaluatorFactory? FindEvaluatorFactory(string model, string? evaluator = null)
     {
         if (evaluator is not null)
-        {
-            var named = Services.GetKeyedService<ITrialEvaluatorFactory>(evaluator);
-            return named is not null && named.Supports(model, Services) ? named : null;
-        }
-        return EvaluatorFactories().OrderBy(f => f.Name == "torch" ? 0 : 1).ThenBy(f => f.Name, StringComparer.Ordinal)
-            .FirstOrDefault(f => f.Supports(model, Services));
+            return Find(ComponentKind.Evaluator, evaluator) is ITrialEvaluatorFactory named && named.Supports(model) ? named : null;
+        return EvaluatorFactories().FirstOrDefault(f => f.Supports(model));
     }
 
     public ITrialEvaluatorFactory EvaluatorFor(string model, string? evaluator = null) =>
         FindEvaluatorFactory(model, evaluator)
         ?? throw new InvalidOperationException($"no evaluator supports model '{model}'; available models: {string.Join(", ", Names(ComponentKind.Model))}");
+
+    private IEnumerable<T> Loaded<T>(ComponentKind kind) =>
+        Descriptors.Where(d => d.Kind == kind).Select(d => Find(kind, d.Name)).OfType<T>();
 
     private InvalidOperationException Unknown(ComponentKind kind, string name) =>
         new($"unknown {kind.ToString().ToLowerInvariant()} '{name}'; available: {string.Join(", ", Names(kind))}");

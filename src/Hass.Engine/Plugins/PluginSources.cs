@@ -1,5 +1,4 @@
 using System.Reflection;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Hass.Engine.Plugins;
 
@@ -32,12 +31,4 @@ public sealed record PluginSources
         return catalog;
     }
 
-    /// <summary>Builds a service provider holding every loaded component.</summary>
-    public static ServiceProvider BuildProvider(PluginCatalog catalog, Action<IServiceCollection>? extra = null)
-    {
-        var services = new ServiceCollection();
-        catalog.AddTo(services);
-        extra?.Invoke(services);
-        return services.BuildServiceProvider();
-    }
 }

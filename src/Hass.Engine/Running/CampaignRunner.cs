@@ -77,7 +77,7 @@ public sealed class CampaignRunner
                 $"give the campaign another name (or --name), or use another --store. Stored: {campaign.IdentityJson}"]);
 
         _observer.Info($"evaluator '{evaluatorFactory.Name}': loading model '{_spec.Model}'");
-        using var evaluator = evaluatorFactory.Create(_spec.ToEvaluatorSpec(), _components.Services, new Progress<string>(_observer.Info));
+        using var evaluator = evaluatorFactory.Create(_spec.ToEvaluatorSpec(), new Progress<string>(_observer.Info));
         var space = evaluator.SearchSpace;
         // Initialised before the campaign is stored: settings it refuses must not leave a campaign behind.
         var strategy = InitializeStrategy(strategyFactory, space);

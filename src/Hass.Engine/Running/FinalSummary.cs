@@ -53,11 +53,15 @@ public static class FinalPhase
 {
     public static string UniformCampaignName(CampaignSpec spec) => spec.Name + "-uniform";
 
-    /// <summary>The baseline campaign: the same model, data, backend and board, searched by `uniform` for accuracy only.</summary>
-    public static CampaignSpec UniformBaseline(CampaignSpec spec) => spec with
+    /// <summary>The baseline campaign: the same model, data, backend and board, searched for accuracy only by the strategy that declares itself the uniform baseline.</summary>
+    public static CampaignSpec UniformBaseline(CampaignSpec spec, HassComponents components) => spec with
     {
         Name = UniformCampaignName(spec),
-        Strategy = new ComponentChoice { Name = "uniform" },
+        Strategy = new ComponentChoice
+        {
+            Name = components.UniformBaselineStrategy()?.Name
+                   ?? throw new InvalidOperationException("no loaded strategy declares itself the uniform baseline (checked when the campaign is validated)"),
+        },
         Budget = new BudgetSpec { Trials = spec.Final.UniformBaselineTrials },
         WarmStart = false,
         Measure = null,
@@ -68,12 +72,12 @@ public static class FinalPhase
     {
         var board = boards.Get(spec.Board);
         var objective = new Objective(spec.Objective);
-        using var evaluator = components.EvaluatorFor(spec.Model, spec.Evaluator).Create(spec.ToEvaluatorSpec(), components.Services);
+        using var evaluator = components.EvaluatorFor(spec.Model, spec.Evaluator).Create(spec.ToEvaluatorSpec());
         var rows = new List<FinalRow>();
 
         info("final: dense design and unpruned accuracy on the test set");
         var unpruned = evaluator.Evaluate(evaluator.SearchSpace.Defaults(), new EvaluationRequest { Split = "test", Profile = false }, ct);
-        var denseBackendName = DenseCounterpart(spec.Backend.Name, components);
+        var denseBackendName = components.DenseCounterpart(spec.Backend.Name);
         var dense = components.Backend(denseBackendName).Optimize(evaluator.Graph, SparsityProfile.Dense(spec.Model), board, spec.Backend.Options, ct);
         var campaign = store.GetCampaign(spec.Name);
         rows.Add(new FinalRow
@@ -84,10 +88,10 @@ public static class FinalPhase
         });
 
         TrialRecord? uniform = null;
-        if (store.GetCampaign(UniformCampaignName(spec)) is not null)
+        if (store.GetCampaign(UniformCampaignName(spec)) is { } baseline)
         {
             var trials = store.Trials(UniformCampaignName(spec));
-            uniform = trials.LastOrDefault(t => t.Origin == "uniform:choice" && t.Feasible) ?? objective.Best(trials);
+            uniform = trials.LastOrDefault(t => t.Origin == baseline.Spec.Strategy.Name + ":choice" && t.Feasible) ?? objective.Best(trials);
         }
         var best = objective.Best(store.Trials(spec.Name));
         double? uniformThroughput = null;
@@ -111,13 +115,5 @@ public static class FinalPhase
         var summary = new FinalSummary { Rows = rows, TestImages = unpruned.Images };
         if (campaign is not null) store.SaveCampaign(campaign with { Final = summary });
         return summary;
-    }
-
-    /// <summary>"dataflow-sparse" → "dataflow-dense" when that backend is loaded; otherwise the same backend with a dense profile.</summary>
-    private static string DenseCounterpart(string backend, HassComponents components)
-    {
-        if (!backend.EndsWith("-sparse", StringComparison.Ordinal)) return backend;
-        var dense = backend[..^"-sparse".Length] + "-dense";
-        return components.Names(ComponentKind.Backend).Contains(dense) ? dense : backend;
     }
 }

@@ -10,16 +10,16 @@ namespace Hass.Torch.Commands;
 
 /// <summary>
 /// The model-side commands of the `hass` CLI as library calls: typed options in, text out, exit code back
-/// (0 ok, 1 bad input or missing data/model, 2 unexpected failure). Models and criteria come from
-/// <paramref name="services"/> (keyed IModelProvider / IPruningCriterion). Errors go to <paramref name="error"/>
-/// (standard error in `hass`), or to the output when none is given.
+/// (0 ok, 1 bad input or missing data/model, 2 unexpected failure). Models come from <paramref name="models"/>,
+/// pruned evaluations from <paramref name="evaluators"/> (both built by the container). Errors go to
+/// <paramref name="error"/> (standard error in `hass`), or to the output when none is given.
 /// </summary>
-public sealed class ModelCommands(IServiceProvider services, TextWriter? error = null)
+public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactory evaluators, TextWriter? error = null)
 {
     public int Train(TrainCommandOptions o, TextWriter output) => Run(output, () =>
     {
         TorchRuntime.Configure(o.Threads);
-        var provider = ModelCatalog.Resolve(services, o.Model);
+        var provider = models.Resolve(o.Model);
         var recipe = provider.Info.Training
             ?? throw new ModelException($"model '{o.Model}' has no training recipe (ImageNet architectures are not trained by HASS): load PyTorch weights with --checkpoint file.pt");
         if (o.Epochs is { } epochs) recipe = recipe with { Epochs = epochs };
@@ -71,7 +71,7 @@ public sealed class ModelCommands(IServiceProvider services, TextWriter? error =
     public int Eval(EvalCommandOptions o, TextWriter output) => Run(output, () =>
     {
         TorchRuntime.Configure(o.Threads);
-        var provider = ModelCatalog.Resolve(services, o.Model);
+        var provider = models.Resolve(o.Model);
         var dataset = Datasets.Open(provider.Info.DefaultDataset, o.Data, provider.Info.InputShape);
         var splits = new DataSplits(dataset);
         var test = o.Images is { } n ? splits.Test.Take(Math.Min(n, splits.Test.Count)) : splits.Test;
@@ -100,7 +100,7 @@ public sealed class ModelCommands(IServiceProvider services, TextWriter? error =
 
     public int Graph(GraphCommandOptions o, TextWriter output) => Run(output, () =>
     {
-        var provider = ModelCatalog.Resolve(services, o.Model);
+        var provider = models.Resolve(o.Model);
         using var net = provider.Build(0);
         var graph = net.ToGraph();
         if (o.Out is not null) { HassJson.WriteFile(o.Out, graph); output.WriteLine($"graph of {graph.Name} written to {o.Out}"); }
@@ -125,7 +125,7 @@ public sealed class ModelCommands(IServiceProvider services, TextWriter? error =
             Model = o.Model, Checkpoint = o.Checkpoint, DatasetPath = o.Data, Pruning = o.Pruning,
             CalibrationImages = o.CalibrationImages, FixedPoint16 = o.FixedPoint16,
         };
-        using var evaluator = new TorchTrialEvaluatorFactory().CreateEvaluator(spec, services, cache: o.Cache);
+        using var evaluator = evaluators.CreateEvaluator(spec, cache: o.Cache);
         var point = parameters is null ? evaluator.SearchSpace.Defaults() : Complete(evaluator.SearchSpace, parameters);
         var outcome = evaluator.Evaluate(point, new EvaluationRequest { Split = "search", Profile = true });
         var profile = outcome.Profile!;
@@ -143,7 +143,7 @@ public sealed class ModelCommands(IServiceProvider services, TextWriter? error =
     public int ExportWeights(ExportWeightsCommandOptions o, TextWriter output) => Run(output, () =>
     {
         TorchRuntime.Configure();
-        var provider = ModelCatalog.Resolve(services, o.Model);
+        var provider = models.Resolve(o.Model);
         LabelledDataset? dataset = null;
         if (provider.Info.Training is not null && o.Checkpoint is null)
         {

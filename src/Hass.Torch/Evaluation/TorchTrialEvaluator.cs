@@ -9,15 +9,22 @@ using static TorchSharp.torch;
 
 namespace Hass.Torch.Evaluation;
 
-/// <summary>The TorchSharp trial evaluator factory (component "torch" of kind Evaluator).</summary>
-public sealed class TorchTrialEvaluatorFactory : ITrialEvaluatorFactory
+/// <summary>
+/// The TorchSharp trial evaluator factory (component "torch" of kind Evaluator): models from the
+/// <see cref="ModelCatalog"/>, pruning criteria from every registered <see cref="IPruningCriterion"/>.
+/// </summary>
+public sealed class TorchTrialEvaluatorFactory(ModelCatalog models, IEnumerable<IPruningCriterion> criteria) : ITrialEvaluatorFactory
 {
-    public string Name => "torch";
-    public string Description => "Evaluates pruned TorchSharp models: top-1 on the held-out search split (or the test set) and the fpgaConvNet sparsity profile over calibration images";
+    public const string ComponentName = "torch";
+    public const string ComponentDescription = "Evaluates pruned TorchSharp models: top-1 on the held-out search split (or the test set) and the fpgaConvNet sparsity profile over calibration images";
+    private readonly IReadOnlyList<IPruningCriterion> _criteria = criteria.ToList();
 
-    public bool Supports(string model, IServiceProvider services) => ModelCatalog.IsKnown(services, model);
+    public string Name => ComponentName;
+    public string Description => ComponentDescription;
 
-    public ITrialEvaluator Create(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null) => CreateEvaluator(spec, services, progress);
+    public bool Supports(string model) => models.IsKnown(model);
+
+    public ITrialEvaluator Create(EvaluatorSpec spec, IProgress<string>? progress = null) => CreateEvaluator(spec, progress);
 
     /// <summary>The search split is the <see cref="DataSplits.DefaultHeldOut"/> images held out of training.</summary>
     public IReadOnlyList<SettingProblem> Validate(EvaluatorSpec spec) => spec.SearchImages > DataSplits.DefaultHeldOut
@@ -25,23 +32,19 @@ public sealed class TorchTrialEvaluatorFactory : ITrialEvaluatorFactory
         : [];
 
     /// <summary>The graph of a freshly built network: shapes and layers do not depend on weights or data.</summary>
-    public NetworkGraph? DescribeGraph(string model, IServiceProvider services)
+    public NetworkGraph? DescribeGraph(string model)
     {
-        using var net = ModelCatalog.Resolve(services, model).Build(0);
+        using var net = models.Resolve(model).Build(0);
         return net.ToGraph();
     }
 
     /// <summary>The concrete evaluator; <paramref name="cache"/> overrides the checkpoint cache folder.</summary>
-    public TorchTrialEvaluator CreateEvaluator(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null, string? cache = null)
+    public TorchTrialEvaluator CreateEvaluator(EvaluatorSpec spec, IProgress<string>? progress = null, string? cache = null)
     {
         TorchRuntime.EnsureConfigured();   // HASS_TORCH_THREADS, default 1, unless a command set it
-        var provider = ModelCatalog.Resolve(services, spec.Model);
-        var criterion = services.GetKeyedService<IPruningCriterion>(spec.Pruning);
-        if (criterion is null)
-        {
-            var known = services.GetServices<ComponentDescriptor>().Where(d => d.Kind == ComponentKind.Pruning).Select(d => d.Name).Order();
-            throw new ModelException($"unknown pruning criterion '{spec.Pruning}'. Known: {string.Join(", ", known)} (is the Hass.Pruning.Threshold plugin loaded?)");
-        }
+        var provider = models.Resolve(spec.Model);
+        var criterion = _criteria.FirstOrDefault(c => c.Name == spec.Pruning)
+            ?? throw new ModelException($"unknown pruning criterion '{spec.Pruning}'. Known: {string.Join(", ", _criteria.Select(c => c.Name).Order(StringComparer.Ordinal).DefaultIfEmpty("none"))} (is the Hass.Pruning.Threshold plugin loaded?)");
         var datasetName = spec.Dataset == "fashion-mnist" && provider.Info.DefaultDataset != "fashion-mnist" ? provider.Info.DefaultDataset : spec.Dataset;
         progress?.Report($"opening {datasetName}");
         var dataset = Datasets.Open(datasetName, spec.DatasetPath, provider.Info.InputShape);
@@ -153,8 +156,12 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
 /// <summary>DI registration of the TorchSharp evaluator.</summary>
 public static class HassTorchServiceCollectionExtensions
 {
-    public static IServiceCollection AddHassTorch(this IServiceCollection services) =>
-        services.AddHassComponent<ITrialEvaluatorFactory>(ComponentKind.Evaluator, new TorchTrialEvaluatorFactory());
+    public static IServiceCollection AddHassTorch(this IServiceCollection services)
+    {
+        services.AddSingleton<ModelCatalog>();
+        return services.AddHassComponent<ITrialEvaluatorFactory, TorchTrialEvaluatorFactory>(ComponentKind.Evaluator,
+            TorchTrialEvaluatorFactory.ComponentName, TorchTrialEvaluatorFactory.ComponentDescription);
+    }
 }
 
 /// <summary>Host plugin entry: the TorchSharp evaluator ("torch"), listed by `hass plugins` like any other component.</summary>

@@ -1,34 +1,37 @@
 using Hass.Abstractions;
 using Hass.Torch.Data;
 using Hass.Torch.Training;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Hass.Torch.Models;
 
 /// <summary>A model with its weights, ready to run: the trained (BN-unfolded) network and where its weights came from.</summary>
 public sealed record LoadedModel(IModelProvider Provider, HassNet Net, string WeightsSource, string WeightsHash);
 
-/// <summary>Finds registered models and their weights.</summary>
-public static class ModelCatalog
+/// <summary>
+/// Finds registered models (<see cref="IModelProvider"/>) and model sources (<see cref="IModelSource"/>, "onnx:PATH")
+/// by name; built by the container from every registered one, and loads their weights.
+/// </summary>
+public sealed class ModelCatalog(IEnumerable<IModelProvider> models, IEnumerable<IModelSource> sources)
 {
-    public static IModelProvider Resolve(IServiceProvider services, string name)
+    private readonly IReadOnlyList<IModelProvider> _models = models.ToList();
+    private readonly IReadOnlyList<IModelSource> _sources = sources.ToList();
+
+    public IModelProvider Resolve(string name)
     {
-        var provider = services.GetKeyedService<IModelProvider>(name);
+        var provider = _models.FirstOrDefault(m => m.Name == name);
         if (provider is not null) return provider;
-        if (SourceOf(services, name) is { } source) return source.Open(name[(name.IndexOf(':') + 1)..]);
-        var known = services.GetServices<ComponentDescriptor>().Where(d => d.Kind == ComponentKind.Model)
-            .Select(d => d.ServiceType == typeof(IModelSource) ? d.Name + ":PATH" : d.Name).Order().ToList();
+        if (SourceOf(name) is { } source) return source.Open(name[(name.IndexOf(':') + 1)..]);
+        var known = _models.Select(m => m.Name).Concat(_sources.Select(s => s.Name + ":PATH")).Order(StringComparer.Ordinal).ToList();
         throw new ModelException($"unknown model '{name}'. Known models: {(known.Count == 0 ? "none (is the Hass.Models.Zoo plugin loaded?)" : string.Join(", ", known))}");
     }
 
     /// <summary>Whether <paramref name="name"/> is a registered model or names a registered model source ("onnx:…").</summary>
-    public static bool IsKnown(IServiceProvider services, string name) =>
-        services.GetKeyedService<IModelProvider>(name) is not null || SourceOf(services, name) is not null;
+    public bool IsKnown(string name) => _models.Any(m => m.Name == name) || SourceOf(name) is not null;
 
-    private static IModelSource? SourceOf(IServiceProvider services, string name)
+    private IModelSource? SourceOf(string name)
     {
         var colon = name.IndexOf(':');
-        return colon > 0 ? services.GetKeyedService<IModelSource>(name[..colon]) : null;
+        return colon > 0 ? _sources.FirstOrDefault(s => s.Name == name[..colon]) : null;
     }
 
     /// <summary>

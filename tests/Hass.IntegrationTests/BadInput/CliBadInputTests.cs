@@ -38,6 +38,8 @@ public class CliBadInputTests(ITestOutputHelper output)
         // board probe / measure / emulate
         new("board probe: 'tcp:'", ["board", "probe", "tcp:"], Bad, ["'tcp:'", "tcp:host:port", "serial:"]),
         new("board probe: unknown scheme", ["board", "probe", "foo:bar"], Bad, ["'foo:bar'", "tcp:host:port"]),
+        new("board probe: unknown scheme lists the plugins' links", ["board", "probe", "foo:bar"], Bad, ["'foo:bar'", "also: loopback:"]),
+        new("board probe: a plugin link's malformed address", ["board", "probe", "loopback:http"], Bad, ["'loopback:http'", "loopback:PORT"]),
         new("board probe: port out of range", ["board", "probe", "tcp:127.0.0.1:99999"], Bad, ["99999", "1..65535"]),
         new("board probe: link missing", ["board", "probe"], Bad, ["probe", "--help"]),
         new("board: no sub-command", ["board"], Bad, ["probe", "measure", "emulate"]),

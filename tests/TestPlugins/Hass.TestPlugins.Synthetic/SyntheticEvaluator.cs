@@ -9,9 +9,9 @@ public sealed class SyntheticEvaluatorFactory : ITrialEvaluatorFactory
     public const string ModelName = "synthetic-cnn";
     public string Name => "synthetic";
     public string Description => "Test-only evaluator: closed-form accuracy and sparsity of the thresholds";
-    public bool Supports(string model, IServiceProvider services) => model == ModelName;
+    public bool Supports(string model) => model == ModelName;
 
-    public ITrialEvaluator Create(EvaluatorSpec spec, IServiceProvider services, IProgress<string>? progress = null)
+    public ITrialEvaluator Create(EvaluatorSpec spec, IProgress<string>? progress = null)
     {
         if (spec.Model != ModelName) throw new ArgumentException($"synthetic evaluator: unknown model '{spec.Model}'");
         progress?.Report("synthetic model ready");

@@ -6,7 +6,7 @@ namespace Hass.TestPlugins;
 /// <summary>
 /// Test-only components that drive the engine without TorchSharp: a synthetic evaluator (model
 /// "synthetic-cnn", pruning "synthetic-threshold"), a toy analytic backend ("toy") and a seeded random
-/// strategy ("seeded-random"). Cheap and deterministic, but real plugins loaded through the real catalog.
+/// strategy ("seeded-random") and the example board link "loopback". Cheap and deterministic, but real plugins loaded through the real catalog.
 /// </summary>
 public sealed class SyntheticPlugin : IHassPlugin
 {
@@ -18,6 +18,7 @@ public sealed class SyntheticPlugin : IHassPlugin
         services.AddHassComponent<IAcceleratorBackend>(ComponentKind.Backend, new ToyBackend());
         services.AddHassComponent<ISearchStrategyFactory>(ComponentKind.Search, new SeededRandomFactory());
         services.AddHassComponent<ISearchStrategyFactory>(ComponentKind.Search, new SeededRandomMultiFactory());
+        services.AddHassComponent<IBoardLinkFactory>(ComponentKind.BoardLink, new LoopbackLinkFactory());
     }
 }
 
