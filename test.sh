@@ -10,6 +10,7 @@ cd "$(dirname "$0")"
 needs=(
   "socat:socat"
   "dataset-fashion-mnist:/usr/share/datasets/fashion-mnist"
+  "chromium:chromium"
 )
 missing=()
 for need in "${needs[@]}"; do

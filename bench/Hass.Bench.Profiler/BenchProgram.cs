@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Hass.Models.Zoo;
 using Hass.Torch.Commands;
 using Hass.Torch.Evaluation;
@@ -10,43 +11,28 @@ namespace Hass.Bench.Profiler;
 /// Benchmarks of the model side, run on demand (never in tests):
 ///   profiler   — mask-convolution profiler vs direct window×filter materialisation on fmnist-resnet
 ///   trial      — time of one trial evaluation (accuracy on the search split + profile on calibration images)
-///   train|eval — the `hass model train|eval` command logic (for machines without the CLI build)
+///   train|eval|graph|profile — the `hass model …` command logic (for machines without the CLI build)
 /// </summary>
 public static class BenchProgram
 {
+    private static readonly Argument<string> Model = new("model") { Description = "model name (hass models)" };
+    private static readonly Option<string?> Cache = new("--cache") { Description = "checkpoint cache folder" };
+    private static readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "checkpoint file" };
+    private static readonly Option<int?> Threads = new("--threads") { Description = "torch threads" };
+    private static readonly Option<bool> Json = new("--json") { Description = "JSON output" };
+    private static readonly Option<string?> Out = new("--out") { Description = "output file" };
+
+    /// <summary>Runs the command line; bad arguments print one error per problem and exit 2.</summary>
     public static int Run(string[] args)
     {
-        if (args.Length == 0) return Usage();
-        var services = BuildServices();
-        var commands = new ModelCommands(services.GetRequiredService<ModelCatalog>(), services.GetRequiredService<TorchTrialEvaluatorFactory>());
-        string? Option(string name) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : null; }
-        int? IntOption(string name) => Option(name) is { } v ? int.Parse(v) : null;
-        switch (args[0])
+        var root = new RootCommand("Benchmarks of the model side (docs/models.md, Benchmarks)")
         {
-            case "train" when args.Length > 1:
-                return commands.Train(new TrainCommandOptions
-                {
-                    Model = args[1], Seed = IntOption("--seed") ?? 0, Epochs = IntOption("--epochs"), Out = Option("--out"),
-                    Cache = Option("--cache"), Data = Option("--data"), Threads = IntOption("--threads"), Force = args.Contains("--force"),
-                    PyTorchOut = Option("--pytorch-out"),
-                }, Console.Out);
-            case "eval" when args.Length > 1:
-                return commands.Eval(new EvalCommandOptions { Model = args[1], Checkpoint = Option("--checkpoint"), Cache = Option("--cache"), Threads = IntOption("--threads") }, Console.Out);
-            case "graph" when args.Length > 1:
-                return commands.Graph(new GraphCommandOptions { Model = args[1], Json = args.Contains("--json") }, Console.Out);
-            case "profile" when args.Length > 1:
-                return commands.Profile(new ProfileCommandOptions
-                {
-                    Model = args[1], Params = Option("--params"), Json = args.Contains("--json"), Out = Option("--out"),
-                    CalibrationImages = IntOption("--calibration") ?? 1000, Cache = Option("--cache"), Checkpoint = Option("--checkpoint"),
-                }, Console.Out);
-            case "profiler":
-                return ProfilerBenchmark.Run(services, Option("--model") ?? "fmnist-resnet", IntOption("--images") ?? 64, Console.Out);
-            case "trial":
-                return TrialBenchmark.Run(services, Option("--model") ?? "fmnist-vgg", IntOption("--calibration") ?? 1000, IntOption("--repeats") ?? 5, Console.Out);
-            default:
-                return Usage();
-        }
+            ProfilerCommand(), TrialCommand(), TrainCommand(), EvalCommand(), GraphCommand(), ProfileCommand(),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count == 0) return parse.Invoke();
+        foreach (var error in parse.Errors) Console.Error.WriteLine("error: " + error.Message);
+        return 2;
     }
 
     public static ServiceProvider BuildServices()
@@ -58,11 +44,76 @@ public static class BenchProgram
         return services.BuildServiceProvider();
     }
 
-    private static int Usage()
+    /// <summary>The `hass model …` command logic over the bench's services.</summary>
+    private static ModelCommands Commands()
     {
-        Console.Error.WriteLine("usage: Hass.Bench.Profiler profiler [--model fmnist-resnet] [--images 64]");
-        Console.Error.WriteLine("       Hass.Bench.Profiler trial [--model fmnist-vgg] [--calibration 1000] [--repeats 5]");
-        Console.Error.WriteLine("       Hass.Bench.Profiler train|eval|graph|profile <model> [options of the hass commands]");
-        return 2;
+        var services = BuildServices();
+        return new ModelCommands(services.GetRequiredService<ModelCatalog>(), services.GetRequiredService<TorchTrialEvaluatorFactory>());
+    }
+
+    private static Command ProfilerCommand()
+    {
+        var model = new Option<string>("--model") { Description = "model to profile", DefaultValueFactory = _ => "fmnist-resnet" };
+        var images = new Option<int>("--images") { Description = "images profiled", DefaultValueFactory = _ => 64 };
+        var command = new Command("profiler", "mask-convolution profiler vs direct window×filter materialisation") { model, images };
+        command.SetAction(parse => ProfilerBenchmark.Run(BuildServices(), parse.GetValue(model)!, parse.GetValue(images), Console.Out));
+        return command;
+    }
+
+    private static Command TrialCommand()
+    {
+        var model = new Option<string>("--model") { Description = "model evaluated", DefaultValueFactory = _ => "fmnist-vgg" };
+        var calibration = new Option<int>("--calibration") { Description = "calibration images profiled", DefaultValueFactory = _ => 1000 };
+        var repeats = new Option<int>("--repeats") { Description = "timed trials", DefaultValueFactory = _ => 5 };
+        var command = new Command("trial", "time of one trial evaluation (accuracy on the search split + profile on calibration images)") { model, calibration, repeats };
+        command.SetAction(parse => TrialBenchmark.Run(BuildServices(), parse.GetValue(model)!, parse.GetValue(calibration), parse.GetValue(repeats), Console.Out));
+        return command;
+    }
+
+    private static Command TrainCommand()
+    {
+        var seed = new Option<int>("--seed") { Description = "training seed" };
+        var epochs = new Option<int?>("--epochs") { Description = "epochs (default: the model's)" };
+        var data = new Option<string?>("--data") { Description = "dataset folder" };
+        var force = new Option<bool>("--force") { Description = "train even if a checkpoint exists" };
+        var pyTorchOut = new Option<string?>("--pytorch-out") { Description = "also write a PyTorch state dict" };
+        var command = new Command("train", "hass model train") { Model, seed, epochs, Out, Cache, data, Threads, force, pyTorchOut };
+        command.SetAction(parse => Commands().Train(new TrainCommandOptions
+        {
+            Model = parse.GetValue(Model)!, Seed = parse.GetValue(seed), Epochs = parse.GetValue(epochs), Out = parse.GetValue(Out),
+            Cache = parse.GetValue(Cache), Data = parse.GetValue(data), Threads = parse.GetValue(Threads), Force = parse.GetValue(force),
+            PyTorchOut = parse.GetValue(pyTorchOut),
+        }, Console.Out));
+        return command;
+    }
+
+    private static Command EvalCommand()
+    {
+        var command = new Command("eval", "hass model eval") { Model, Checkpoint, Cache, Threads };
+        command.SetAction(parse => Commands().Eval(new EvalCommandOptions
+        {
+            Model = parse.GetValue(Model)!, Checkpoint = parse.GetValue(Checkpoint), Cache = parse.GetValue(Cache), Threads = parse.GetValue(Threads),
+        }, Console.Out));
+        return command;
+    }
+
+    private static Command GraphCommand()
+    {
+        var command = new Command("graph", "hass model graph") { Model, Json };
+        command.SetAction(parse => Commands().Graph(new GraphCommandOptions { Model = parse.GetValue(Model)!, Json = parse.GetValue(Json) }, Console.Out));
+        return command;
+    }
+
+    private static Command ProfileCommand()
+    {
+        var parameters = new Option<string?>("--params") { Description = "pruning parameters (JSON)" };
+        var calibration = new Option<int>("--calibration") { Description = "calibration images", DefaultValueFactory = _ => 1000 };
+        var command = new Command("profile", "hass model profile") { Model, parameters, Json, Out, calibration, Cache, Checkpoint };
+        command.SetAction(parse => Commands().Profile(new ProfileCommandOptions
+        {
+            Model = parse.GetValue(Model)!, Params = parse.GetValue(parameters), Json = parse.GetValue(Json), Out = parse.GetValue(Out),
+            CalibrationImages = parse.GetValue(calibration), Cache = parse.GetValue(Cache), Checkpoint = parse.GetValue(Checkpoint),
+        }, Console.Out));
+        return command;
     }
 }

@@ -1,27 +1,8 @@
 using Hass.Abstractions;
+using static Hass.Backends.Dataflow.HardwareBlocks;
 using static Hass.Backends.Dataflow.ResourcePrimitives;
 
 namespace Hass.Backends.Dataflow;
-
-/// <summary>Resources as mutable doubles for fast accumulation (BRAM in BRAM18, URAM in 288 Kb blocks).</summary>
-public struct Resources
-{
-    public double Dsp, Bram18, Uram, Lut, Ff;
-
-    public Resources(double dsp, double bram18, double uram, double lut, double ff)
-    {
-        Dsp = dsp; Bram18 = bram18; Uram = uram; Lut = lut; Ff = ff;
-    }
-
-    public static Resources operator +(Resources a, Resources b) => new(a.Dsp + b.Dsp, a.Bram18 + b.Bram18, a.Uram + b.Uram, a.Lut + b.Lut, a.Ff + b.Ff);
-    public static Resources operator -(Resources a, Resources b) => new(a.Dsp - b.Dsp, a.Bram18 - b.Bram18, a.Uram - b.Uram, a.Lut - b.Lut, a.Ff - b.Ff);
-    public static Resources Max(Resources a, Resources b) => new(Math.Max(a.Dsp, b.Dsp), Math.Max(a.Bram18, b.Bram18), Math.Max(a.Uram, b.Uram), Math.Max(a.Lut, b.Lut), Math.Max(a.Ff, b.Ff));
-    public readonly ResourceUsage ToUsage() => new(Dsp, Bram18, Uram, Math.Ceiling(Lut), Math.Ceiling(Ff));
-    public override readonly string ToString() => $"DSP {Dsp:F0}, BRAM18 {Bram18:F0}, URAM {Uram:F0}, LUT {Lut:F0}, FF {Ff:F0}";
-}
-
-/// <summary>Cost of one node at one folding.</summary>
-public readonly record struct NodeCost(double Cycles, int StreamsIn, int StreamsOut, Resources Resources, double WeightMemoryBram18, double WeightMemoryUram);
 
 /// <summary>
 /// The corrected fpgaConvNet layer models (cost-model §1, §2): cycles per image and resources of one node at one
@@ -79,7 +60,7 @@ public static class CostModel
             case NodeImplementation.SparseConv:
             {
                 double workload = (double)n.Ho * n.Wo * ((double)n.C / s) * (filters / (co * n.G));
-                double op = workload * SparseStreamCycles(n, fine, s).Max;
+                double op = workload * SparseInterleaving.SparseStreamCycles(n, fine, s).Max;
                 return Math.Ceiling(Math.Max(op, Math.Max(dataIn, dataOut)) - 1e-9);
             }
             case NodeImplementation.PointwiseSparseConv:
@@ -115,75 +96,6 @@ public static class CostModel
             busiest = Math.Max(busiest, 1 - Math.Min(zeros / channels, 1.0 - 1.0 / per));
         }
         return busiest;
-    }
-
-    /// <summary>
-    /// Sparse Vector Dot with "opt" interleaving: channels sorted slowest first, written row-major into a (C/S)×S grid
-    /// with every odd row reversed (snake); stream s takes column s. Returns the slowest stream's expected cycles per
-    /// window (the mean of its channels' e[c]) and the channel list of every stream.
-    /// </summary>
-    public static (double Max, int[][] Streams) SparseStreamCycles(Node n, int fine, int streams, bool withChannels = false)
-    {
-        var order = SparseOrderFor(n, fine);
-        int rows = n.C / streams;
-        double max = 0;
-        int[][] lists = withChannels ? new int[streams][] : [];
-        for (int s = 0; s < streams; s++)
-        {
-            double sum = 0;
-            int[]? list = withChannels ? new int[rows] : null;
-            for (int r = 0; r < rows; r++)
-            {
-                int column = (r & 1) == 0 ? s : streams - 1 - s;
-                int channel = order.Order[r * streams + column];
-                sum += order.Expected[channel];
-                if (list is not null) list[r] = channel;
-            }
-            if (list is not null) lists[s] = list;
-            max = Math.Max(max, sum / rows);
-        }
-        return (max, lists);
-    }
-
-    private static SparseOrder SparseOrderFor(Node n, int fine)
-    {
-        var hist = n.Histogram ?? throw new InvalidOperationException($"{n} has no histogram");
-        n.SparseOrders ??= new SparseOrder?[n.K + 1];
-        var cached = n.SparseOrders[fine];
-        if (cached is not null) return cached;
-        int k = n.K;
-        var cyclesPerBin = new double[k + 1];
-        for (int z = 0; z < k; z++) cyclesPerBin[z] = CeilDiv(k - z, fine);
-        cyclesPerBin[k] = n.Settings.SkipAllZeroWindows ? 0 : 1;
-        var expected = new double[n.C];
-        for (int c = 0; c < n.C; c++)
-        {
-            double e = 0;
-            var row = hist[c];
-            for (int z = 0; z <= k; z++) e += cyclesPerBin[z] * row[z];
-            expected[c] = e;
-        }
-        // Slowest first; equal e[c] may come in any (deterministic) order, which cannot change any stream's mean.
-        var order = new int[n.C];
-        var keys = new double[n.C];
-        for (int c = 0; c < order.Length; c++) { order[c] = c; keys[c] = -expected[c]; }
-        Array.Sort(keys, order);
-        var result = new SparseOrder(expected, order);
-        n.SparseOrders[fine] = result;
-        return result;
-    }
-
-    /// <summary>Naive interleaving (channel c on stream c mod S), used by the pointwise sparse layer.</summary>
-    public static int[][] NaiveStreams(int channels, int streams)
-    {
-        var lists = new int[streams][];
-        for (int s = 0; s < streams; s++)
-        {
-            var list = new int[channels / streams];
-            for (int r = 0; r < list.Length; r++) list[r] = r * streams + s;
-            lists[s] = list;
-        }
-        return lists;
     }
 
     private static NodeCost WeightLayer(Node n, int ci, int co, int cg, int fine, int wr, bool uram)
@@ -244,54 +156,6 @@ public static class CostModel
             n.Implementation == NodeImplementation.Linear ? co : co * cg, r, weightMemory.Bram18, weightMemory.Uram);
     }
 
-    /// <summary>Memories this shallow are distributed RAM (one LUT per bit of width), as synthesis maps them.</summary>
-    public const long MaxLutramDepth = 64;
-
-    /// <summary>
-    /// A RAM of depth×width bits: URAM if asked, else BRAM18, else distributed LUTRAM when it is too small for a block
-    /// (under 1024 bits) or at most <see cref="MaxLutramDepth"/> deep (a shallow, wide memory would waste a BRAM18
-    /// per 36 bits of width).
-    /// </summary>
-    public static Resources Memory(long depth, long width, bool uram, long lutramMaxDepth = MaxLutramDepth)
-    {
-        if (depth <= 0 || width <= 0) return default;
-        if (uram) return new Resources(0, 0, UramArray(depth, width), 0, 0);
-        long bram = depth <= lutramMaxDepth ? 0 : BramMemory(depth, width);
-        return bram > 0 ? new Resources(0, bram, 0, 0, 0) : new Resources(0, 0, 0, LutramMemory(depth, width), 0);
-    }
-
-    /// <summary>A FIFO of depth×width bits: BRAM18 when large enough, else a LUTRAM queue.</summary>
-    public static Resources Fifo(long depth, long width)
-    {
-        if (depth <= 0 || width <= 0) return default;
-        long bram = BramFifo(depth, width);
-        return bram > 0 ? new Resources(0, bram, 0, 0, 0) : new Resources(0, 0, 0, LutramQueue(depth, width), 0);
-    }
-
-    /// <summary>Sliding window with <paramref name="st"/> streams: line buffers, window buffers, frame registers.</summary>
-    public static Resources SlidingWindow(int st, long channelsPerStream, int paddedCols, int kh, int kw)
-    {
-        if (kh * kw == 1) return default;
-        var r = new Resources();
-        if (kh > 1) r += Fifo(channelsPerStream * paddedCols, (long)(kh - 1) * st * Dw);
-        if (kw > 1) r += Fifo(channelsPerStream, (long)(kw - 1) * st * Dw).Times(kh);
-        r.Lut += kh * kw * LutramQueue(2, (long)st * Dw);
-        r.Lut += (double)st * Dw * (6.5 + 3.9 * (kh - 1) + 2.5 * kh * (kw - 1));
-        r.Ff += 21.0 * Int2Bits(channelsPerStream) + (double)st * Dw * (5.2 * (kh - 1) + 3.4 * kh * (kw - 1));
-        return r;
-    }
-
-    /// <summary>Squeeze of K window words down to <paramref name="fine"/> per cycle (buffer of lcm(K, fine) words).</summary>
-    public static Resources Squeeze(int st, int kernel, int fine)
-    {
-        long buffer = Lcm(kernel, fine);
-        return new Resources(0, 0, 0, 2.2 * st * Dw * buffer + 236.0 * kernel + 3.3 * st * Dw * fine, 16.0 * buffer + 3.5 * st * Dw * fine + 1085);
-    }
-
-    /// <summary>Stream-width converter inserted between mismatched stream counts (and at partition I/O).</summary>
-    public static Resources StreamSqueeze(int from, int to) =>
-        from == to ? default : new Resources(0, 0, 0, (double)Dw * (from + to), 2.0 * Dw * (from + to));
-
     private static Resources ForkResources(Node n, int streams) =>
         n.Consumers.Count > 1 ? new Resources(0, 0, 0, 0.5 * Dw * streams * n.Consumers.Count + 5, 12.0 * streams * n.Consumers.Count + 3) : default;
 
@@ -351,6 +215,4 @@ public static class CostModel
             if (fifoWords > 0) r += Fifo(CeilDiv((long)fifoWords, coarse) + 2, Dw).Times(coarse);
         return new NodeCost(words / coarse, coarse, coarse, r, 0, 0);
     }
-
-    private static Resources Times(this Resources r, double k) => new(r.Dsp * k, r.Bram18 * k, r.Uram * k, r.Lut * k, r.Ff * k);
 }

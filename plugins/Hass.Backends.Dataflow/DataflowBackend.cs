@@ -39,7 +39,7 @@ public sealed class DataflowBackend : IAcceleratorBackend
             List<PartitionState> partitions;
             try
             {
-                partitions = Dse.Partition(net, board, options, unit, fill, tailReloading, options.AllowWeightsReloading);
+                partitions = Partitioner.Partition(net, board, options, unit, fill, tailReloading, options.AllowWeightsReloading);
             }
             catch (InvalidOperationException) when (best is not null)
             {
@@ -50,10 +50,10 @@ public sealed class DataflowBackend : IAcceleratorBackend
             if (!tried.Add(Signature(partitions))) continue;
             for (int i = 0; i < partitions.Count; i++)
             {
-                partitions[i] = Dse.GreedyBest(partitions[i], options, cancellationToken);
-                if (options.Anneal) Dse.Anneal(partitions[i], options, AnnealIterationsPerNode * partitions[i].Members.Length, cancellationToken);
+                partitions[i] = GreedyFolding.GreedyBest(partitions[i], options, cancellationToken);
+                if (options.Anneal) Annealing.Anneal(partitions[i], options, AnnealIterationsPerNode * partitions[i].Members.Length, cancellationToken);
             }
-            double throughput = Timing(board, options, partitions).Throughput;
+            double throughput = DesignTiming.Of(board, options, partitions).Throughput;
             if (best is null || throughput > bestThroughput)
             {
                 best = partitions;
@@ -94,7 +94,7 @@ public sealed class DataflowBackend : IAcceleratorBackend
             node.CheckFeasible(normalised);
             given[i] = normalised;
         }
-        var partitions = Dse.Partition(net, board, options, given, allowWeightsReloading: false);
+        var partitions = Partitioner.Partition(net, board, options, given, allowWeightsReloading: false);
         return Assemble(net, board, options, partitions, searched: false);
     }
 
@@ -109,84 +109,6 @@ public sealed class DataflowBackend : IAcceleratorBackend
             throw new ArgumentException($"design options: denseBelowSparsity must be in [0, 1] (got {options.DenseBelowSparsity})");
     }
 
-    /// <summary>Timing of one configuration: interval (with the bandwidth slow-down), pipeline depth, cycles per batch.</summary>
-    private readonly record struct PartitionTiming(int Bottleneck, double Interval, double SlowDown, double Depth, int WeightsReloading, double ReloadCycles, double BatchCycles);
-
-    private static (double Throughput, double Latency, PartitionTiming[] Partitions) Timing(BoardSpec board, DesignOptions options, List<PartitionState> partitions)
-    {
-        double clockHz = board.ClockMhz * 1e6;
-        var timings = new PartitionTiming[partitions.Count];
-        double totalCycles = 0;
-        for (int p = 0; p < partitions.Count; p++)
-        {
-            var s = partitions[p];
-            var net = s.Network;
-            var (b, interval) = s.Bottleneck();
-            double depth;
-            if (net.Nodes[0].Settings.LaneMax)
-            {
-                // The row pipeline gives the interval with the stalls of uneven rows and the fill latency of one image.
-                var pipeline = RowPipeline.Simulate(s, m => RowCyclesOf(s, m));
-                interval = Math.Max(interval, pipeline.IntervalCycles);
-                depth = Math.Max(0, pipeline.FirstImageCycles - interval);
-            }
-            else depth = FillFractionDepth(s) * interval;
-            double slowDown = Math.Max(1.0, s.BandwidthFloorCycles(options) / interval);
-            double effective = interval * slowDown;
-            depth *= slowDown;
-            int wr = s.WeightsReloadingNode >= 0 ? s.Wr[s.WeightsReloadingNode] : 1;
-            double reload = 0;
-            if (wr > 1)
-            {
-                // Reloading moves the weights at the memory bandwidth, at most one port width per cycle.
-                var wrNode = net.Nodes[s.WeightsReloadingNode];
-                double bitsPerCycle = Math.Min(board.PortWidthBits, options.ResourceAllocation * board.MemoryBandwidthGbps * 1e9 / clockHz);
-                reload = (wr - 1) * Math.Ceiling(wrNode.WeightCount / (double)wr * Widths.Weight / bitsPerCycle);
-            }
-            double batchCycles = (Math.Ceiling(effective) * options.BatchSize + depth) * wr + reload;
-            totalCycles += batchCycles;
-            timings[p] = new PartitionTiming(b, effective, slowDown, depth, wr, reload, batchCycles);
-        }
-        int count = partitions.Count;
-        double computeSeconds = totalCycles / clockHz;
-        // Steady state: every batch reconfigures each of the P > 1 configurations once; one batch alone needs P − 1.
-        double perBatchSeconds = computeSeconds + (count > 1 ? count * board.ReconfigurationSeconds : 0);
-        double latency = computeSeconds + (count - 1) * board.ReconfigurationSeconds;
-        return (options.BatchSize / perBatchSeconds, latency, timings);
-    }
-
-    /// <summary>The deepest chain of fill fractions (each in image periods): the pipeline depth of the average figure.</summary>
-    private static double FillFractionDepth(PartitionState s)
-    {
-        var arrival = new double[s.Network.Nodes.Count];
-        double deepest = 0;
-        foreach (var m in s.Members)
-        {
-            var node = s.Network.Nodes[m];
-            double a = 0;
-            foreach (var i in node.Inputs) if (s.Inside[i]) a = Math.Max(a, arrival[i]);
-            arrival[m] = a + node.FillFraction;
-            deepest = Math.Max(deepest, arrival[m]);
-        }
-        return deepest;
-    }
-
-    /// <summary>Expected cycles of each output row of member m: the lane-aware rows of a sparse conv, else its cycles spread evenly.</summary>
-    private static double[] RowCyclesOf(PartitionState s, int m)
-    {
-        var node = s.NodeAt(m);
-        int rows = Math.Max(1, node.Ho);
-        if (node.IsSparse && node.Settings.LaneMax)
-        {
-            var f = s.FoldingOf(m);
-            var cycles = LaneModel.RowCycles(node, f.CoarseIn, f.CoarseOut, f.CoarseGroup, f.Fine, f.WeightsReloading);
-            double io = s.IoCycles(m, s.CostOf(m)) / rows;
-            for (int r = 0; r < cycles.Length; r++) cycles[r] = Math.Max(cycles[r], io);
-            return cycles;
-        }
-        return Enumerable.Repeat(s.EffectiveCycles(m) / rows, rows).ToArray();
-    }
-
     private HardwareDesign Assemble(NetworkModel net, BoardSpec board, DesignOptions options, List<PartitionState> partitions, bool searched)
     {
         int batch = options.BatchSize;
@@ -194,16 +116,13 @@ public sealed class DataflowBackend : IAcceleratorBackend
         var layerDesigns = new LayerDesign?[net.Nodes.Count];
         var partitionDesigns = new List<PartitionDesign>();
         var resources = new Resources();
-        var (throughput, latency, timings) = Timing(board, options, partitions);
+        var (throughput, latency, timings) = DesignTiming.Of(board, options, partitions);
         double worstInterval = 0, worstBatchCycles = -1;
         string bottleneck = "";
         for (int p = 0; p < partitions.Count; p++)
         {
             var s = partitions[p];
             var t = timings[p];
-            if (t.WeightsReloading > 1)
-                notes.Add($"partition {p}: weights reloading ×{t.WeightsReloading} on '{net.Nodes[s.WeightsReloadingNode].Name}' ({t.ReloadCycles:F0} reload cycles per batch)");
-            if (t.SlowDown > 1) notes.Add($"partition {p}: memory bandwidth limits the interval (slow-down ×{t.SlowDown:F3}; {s.IoWordsPerImage:F0} off-chip words per image)");
             worstInterval = Math.Max(worstInterval, t.Interval);
             if (t.BatchCycles > worstBatchCycles)
             {
@@ -211,44 +130,16 @@ public sealed class DataflowBackend : IAcceleratorBackend
                 bottleneck = t.SlowDown > 1 ? "memory-bandwidth" : net.Nodes[t.Bottleneck].Name;
             }
             var placed = s.Budget.Placed(s.Total);
-            if (placed.Bram18 < s.Total.Bram18 - 1e-9)
-                notes.Add($"partition {p}: {s.Total.Bram18 - placed.Bram18:F0} BRAM18 of memories implemented in LUTRAM");
-            var uramLayers = s.Members.Where(s.WeightsInUram).Select(m => net.Nodes[m].Name).ToList();
-            if (uramLayers.Count > 0) notes.Add($"partition {p}: weights in URAM for {uramLayers.Count} layer(s): {string.Join(", ", uramLayers.Take(8))}{(uramLayers.Count > 8 ? ", …" : "")}");
+            notes.AddRange(PartitionNotes(p, s, t, placed));
             resources = Resources.Max(resources, placed);
-            var names = new List<string>(s.Members.Length);
-            foreach (var m in s.Members)
-            {
-                var node = s.NodeAt(m);
-                var folding = s.FoldingOf(m);
-                IReadOnlyList<int[]> streams = node.Implementation switch
-                {
-                    NodeImplementation.SparseConv => CostModel.SparseStreamCycles(node, folding.Fine, folding.CoarseIn * folding.CoarseGroup, withChannels: true).Streams,
-                    NodeImplementation.PointwiseSparseConv => CostModel.NaiveStreams(node.C, folding.CoarseIn * folding.CoarseGroup),
-                    _ => [],
-                };
-                layerDesigns[m] = new LayerDesign
-                {
-                    Layer = node.Name, Kind = node.Kind, Partition = p, Folding = folding,
-                    Cycles = s.EffectiveCycles(m), Sparse = node.IsSparse, StreamChannels = streams,
-                    Resources = s.Attached[m].ToUsage(),
-                };
-                names.Add(node.Name);
-            }
+            foreach (var m in s.Members) layerDesigns[m] = LayerDesignOf(s, m, p);
+            var names = s.Members.Select(m => s.NodeAt(m).Name).ToList();
             partitionDesigns.Add(new PartitionDesign(p, names, t.Interval, t.BatchCycles, t.WeightsReloading, placed.ToUsage()));
         }
         var input = net.Nodes[0];
         layerDesigns[0] = new LayerDesign { Layer = input.Name, Kind = input.Kind, Partition = 0, Folding = LayerFolding.Unit };
 
-        int count = partitions.Count;
-        if (count > 1) notes.Add($"{count} configurations (network does not fit one); {count} reconfigurations of {board.ReconfigurationSeconds} s per batch of {batch}");
-        if (!searched) notes.Insert(0, "evaluated a given folding (no search)");
-        if (sparse)
-        {
-            int eligible = net.Nodes.Count(n => n.IsSparse);
-            int used = layerDesigns.Count(l => l!.Sparse);
-            notes.Add($"{used} sparse conv layer(s) of {eligible} with mean sparsity ≥ {options.DenseBelowSparsity}" + (used < eligible ? $"; the DSE implemented {eligible - used} of them dense (cheaper at the folding they need)" : ""));
-        }
+        AddDesignNotes(notes, net, board, options, partitions.Count, searched, layerDesigns);
         double gops = net.Graph.DenseOperations * throughput / 1e9;
         var usage = resources.ToUsage();
         return new HardwareDesign
@@ -272,6 +163,50 @@ public sealed class DataflowBackend : IAcceleratorBackend
             },
             Resources = usage,
             Notes = notes,
+        };
+    }
+
+    /// <summary>Notes on the whole design: not searched (first), several configurations, sparse layers implemented dense.</summary>
+    private void AddDesignNotes(List<string> notes, NetworkModel net, BoardSpec board, DesignOptions options, int count, bool searched, LayerDesign?[] layerDesigns)
+    {
+        if (count > 1) notes.Add($"{count} configurations (network does not fit one); {count} reconfigurations of {board.ReconfigurationSeconds} s per batch of {options.BatchSize}");
+        if (!searched) notes.Insert(0, "evaluated a given folding (no search)");
+        if (sparse)
+        {
+            int eligible = net.Nodes.Count(n => n.IsSparse);
+            int used = layerDesigns.Count(l => l!.Sparse);
+            notes.Add($"{used} sparse conv layer(s) of {eligible} with mean sparsity ≥ {options.DenseBelowSparsity}" + (used < eligible ? $"; the DSE implemented {eligible - used} of them dense (cheaper at the folding they need)" : ""));
+        }
+    }
+
+    /// <summary>What is worth knowing about configuration <paramref name="p"/>: weights reloading, bandwidth, LUTRAM, URAM.</summary>
+    private static IEnumerable<string> PartitionNotes(int p, PartitionState s, DesignTiming.PartitionTiming t, Resources placed)
+    {
+        var net = s.Network;
+        if (t.WeightsReloading > 1)
+            yield return $"partition {p}: weights reloading ×{t.WeightsReloading} on '{net.Nodes[s.WeightsReloadingNode].Name}' ({t.ReloadCycles:F0} reload cycles per batch)";
+        if (t.SlowDown > 1) yield return $"partition {p}: memory bandwidth limits the interval (slow-down ×{t.SlowDown:F3}; {s.IoWordsPerImage:F0} off-chip words per image)";
+        if (placed.Bram18 < s.Total.Bram18 - 1e-9)
+            yield return $"partition {p}: {s.Total.Bram18 - placed.Bram18:F0} BRAM18 of memories implemented in LUTRAM";
+        var uramLayers = s.Members.Where(s.WeightsInUram).Select(m => net.Nodes[m].Name).ToList();
+        if (uramLayers.Count > 0) yield return $"partition {p}: weights in URAM for {uramLayers.Count} layer(s): {string.Join(", ", uramLayers.Take(8))}{(uramLayers.Count > 8 ? ", …" : "")}";
+    }
+
+    private static LayerDesign LayerDesignOf(PartitionState s, int m, int p)
+    {
+        var node = s.NodeAt(m);
+        var folding = s.FoldingOf(m);
+        IReadOnlyList<int[]> streams = node.Implementation switch
+        {
+            NodeImplementation.SparseConv => SparseInterleaving.SparseStreamCycles(node, folding.Fine, folding.CoarseIn * folding.CoarseGroup, withChannels: true).Streams,
+            NodeImplementation.PointwiseSparseConv => SparseInterleaving.NaiveStreams(node.C, folding.CoarseIn * folding.CoarseGroup),
+            _ => [],
+        };
+        return new LayerDesign
+        {
+            Layer = node.Name, Kind = node.Kind, Partition = p, Folding = folding,
+            Cycles = s.EffectiveCycles(m), Sparse = node.IsSparse, StreamChannels = streams,
+            Resources = s.Attached[m].ToUsage(),
         };
     }
 }

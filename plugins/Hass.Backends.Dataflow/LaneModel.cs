@@ -86,8 +86,8 @@ public static class LaneModel
     {
         if (n.Lanes.Streams.TryGetValue((fine, streams), out var cached)) return cached;
         var lists = n.Implementation == NodeImplementation.PointwiseSparseConv
-            ? CostModel.NaiveStreams(n.C, streams)
-            : CostModel.SparseStreamCycles(n, fine, streams, withChannels: true).Streams;
+            ? SparseInterleaving.NaiveStreams(n.C, streams)
+            : SparseInterleaving.SparseStreamCycles(n, fine, streams, withChannels: true).Streams;
         n.Lanes.Streams[(fine, streams)] = lists;
         return lists;
     }

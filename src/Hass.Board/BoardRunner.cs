@@ -127,78 +127,8 @@ public sealed class BoardRunner : IAsyncDisposable
         return (int)committed.Id;
     }
 
-    private async Task<Committed> TransferAsync(TransferSlot slot, byte[] data, string description, string stage, IProgress<BoardProgress>? progress, CancellationToken cancellationToken)
-    {
-        var info = await _session.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        int maxData = (int)Math.Min(info.MaxPayload, FrameCodec.MaxPayload) - TransferChunk.Overhead;
-        // Blocks must be few enough for the TRANSFER_STATE bitmap to fit one payload.
-        int blockSize = _deploy.BlockSize;
-        while ((long)data.Length / blockSize / 8 > maxData - 64)
-        {
-            blockSize *= 2;
-            if (blockSize > maxData) throw new BoardException($"transfer of {data.Length} bytes is too large for board at {_session.Address}", ErrorCode.TooLarge);
-        }
-        uint blockCount = (uint)((data.Length + blockSize - 1) / blockSize);
-        var sha = PackageHash.Sha256(data);
-        var begin = new TransferBegin(slot, (ulong)data.Length, (uint)blockSize, sha, description).Encode();
-        int maxBlocksPerChunk = Math.Max(1, Math.Min(_deploy.MaxChunkBytes, maxData) / blockSize);
-        int blocksPerChunk = maxBlocksPerChunk;
-        int cleanChunks = 0;
-
-        for (int restart = 0; ; restart++)
-        {
-            var state = TransferState.Decode((await _session.RequestAsync(FrameType.TransferBegin, begin, FrameType.TransferState, cancellationToken).ConfigureAwait(false)).Payload);
-            if (state.BlockCount != blockCount || state.BlockSize != blockSize)
-                throw new BoardException($"board at {_session.Address} answered TRANSFER_BEGIN with {state.BlockCount} blocks of {state.BlockSize} bytes, expected {blockCount} of {blockSize}");
-            long have = state.BlocksReceived;
-            progress?.Report(new BoardProgress(stage, have * blockSize, data.Length, have > 0 ? $"resuming: board holds {have} of {blockCount} blocks" : $"sending {data.Length} bytes"));
-            try
-            {
-                uint block = 0;
-                while (block < blockCount)
-                {
-                    if (state.Has(block)) { block++; continue; }
-                    uint end = block;
-                    while (end < blockCount && end - block < blocksPerChunk && !state.Has(end)) end++;
-                    int offset = (int)(block * blockSize);
-                    int length = (int)Math.Min((long)(end - block) * blockSize, data.Length - offset);
-                    var chunk = new TransferChunk(slot, block, data.AsSpan(offset, length).ToArray()).Encode();
-                    Frame reply;
-                    try
-                    {
-                        // A large chunk on a noisy line may never get through whole: give it a few attempts, then halve it.
-                        reply = await _session.RequestAsync(FrameType.TransferChunk, chunk, FrameType.ChunkAck, cancellationToken,
-                            attempts: end - block > 1 ? Math.Min(3, _session.Options.AttemptsPerRequest) : null).ConfigureAwait(false);
-                    }
-                    catch (BoardException e) when (e.InnerException is TimeoutException && end - block > 1)
-                    {
-                        blocksPerChunk = Math.Max(1, (int)(end - block) / 2);
-                        cleanChunks = 0;
-                        continue;
-                    }
-                    var ack = ChunkAck.Decode(reply.Payload);
-                    if (ack.FirstBlock != block || ack.Blocks != end - block)
-                        throw new BoardException($"board at {_session.Address} acknowledged blocks {ack.FirstBlock}+{ack.Blocks}, expected {block}+{end - block}");
-                    if (_session.LastAttempts > 1) { blocksPerChunk = Math.Max(1, blocksPerChunk / 2); cleanChunks = 0; }
-                    else if (++cleanChunks >= 8 && blocksPerChunk < maxBlocksPerChunk) { blocksPerChunk *= 2; cleanChunks = 0; }
-                    have = ack.BlocksReceived;
-                    progress?.Report(new BoardProgress(stage, Math.Min(have * blockSize, data.Length), data.Length, ""));
-                    block = end;
-                }
-                var commit = new TransferCommit(slot, sha).Encode();
-                var committed = Committed.Decode((await _session.RequestAsync(FrameType.TransferCommit, commit, FrameType.Committed, cancellationToken).ConfigureAwait(false)).Payload);
-                if (!committed.Sha256.AsSpan().SequenceEqual(sha))
-                    throw new BoardException($"board at {_session.Address} committed different content than was sent (SHA-256 mismatch)");
-                progress?.Report(new BoardProgress(stage, data.Length, data.Length, $"committed ({description})"));
-                return committed;
-            }
-            catch (BoardException e) when (e.Code is ErrorCode.NoTransfer or ErrorCode.TransferIncomplete && restart < _deploy.Restarts)
-            {
-                // The board lost (part of) the transfer, e.g. it rebooted; BEGIN again resumes from what it still has.
-                progress?.Report(new BoardProgress(stage, 0, data.Length, $"board lost the transfer ({e.Code}); restarting"));
-            }
-        }
-    }
+    private Task<Committed> TransferAsync(TransferSlot slot, byte[] data, string description, string stage, IProgress<BoardProgress>? progress, CancellationToken cancellationToken) =>
+        BlockTransfer.SendAsync(_session, _deploy, slot, data, description, stage, progress, cancellationToken);
 
     /// <summary>Deploys <paramref name="design"/> and measures it: warm-up + repeats → median images/s at the board clock.</summary>
     public async Task<Measurement> MeasureAsync(HardwareDesign design, DeployableNetwork network, MeasureOptions? options = null, IProgress<BoardProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -207,17 +137,7 @@ public sealed class BoardRunner : IAsyncDisposable
         if (options.Repeats < 1 || options.Images < 1 || options.Warmup < 0)
             throw new ArgumentException($"measure options: repeats ({options.Repeats}) and images ({options.Images}) must be ≥ 1 and warmup ({options.Warmup}) ≥ 0");
         var info = await RequireCompatibleAsync(design, options.ExpectedBoard, cancellationToken).ConfigureAwait(false);
-        async Task<uint> Prepare()
-        {
-            uint id = await DeployAsync(design, network, progress, options.ExpectedBoard, cancellationToken).ConfigureAwait(false);
-            if (options.UploadImages is { } images)
-            {
-                var shape = network.Graph.Layers[0].OutputShape;
-                int count = await UploadImagesAsync(shape, images, progress, cancellationToken).ConfigureAwait(false);
-                if (count < 1) throw new BoardException($"board at {_session.Address} accepted no images");
-            }
-            return id;
-        }
+        Task<uint> Prepare() => PrepareAsync(design, network, options, progress, cancellationToken);
         uint designId = await Prepare().ConfigureAwait(false);
         var source = options.UploadImages is null ? ImageSource.Generated : ImageSource.Uploaded;
         int redeploys = 0;
@@ -248,10 +168,28 @@ public sealed class BoardRunner : IAsyncDisposable
             for (int l = 0; l < layerTotals.Length; l++) layerTotals[l] += results.Layers[l].BusyCycles;
             imagesMeasured += results.Images;
         }
+        LastRuns = runs;
+        return Summarise(design, _session.Info ?? info, rates, layerTotals, imagesMeasured, clockKHz);
+    }
+
+    /// <summary>Deploys the design and uploads the images to run on (if any); returns the design id.</summary>
+    private async Task<uint> PrepareAsync(HardwareDesign design, DeployableNetwork network, MeasureOptions options, IProgress<BoardProgress>? progress, CancellationToken cancellationToken)
+    {
+        uint id = await DeployAsync(design, network, progress, options.ExpectedBoard, cancellationToken).ConfigureAwait(false);
+        if (options.UploadImages is { } images)
+        {
+            var shape = network.Graph.Layers[0].OutputShape;
+            int count = await UploadImagesAsync(shape, images, progress, cancellationToken).ConfigureAwait(false);
+            if (count < 1) throw new BoardException($"board at {_session.Address} accepted no images");
+        }
+        return id;
+    }
+
+    /// <summary>The measurement of the runs: median images/s and spread of the repeats, mean busy cycles per layer and image.</summary>
+    private static Measurement Summarise(HardwareDesign design, BoardInfo info, List<double> rates, double[] layerTotals, long imagesMeasured, uint clockKHz)
+    {
         var sorted = rates.Order().ToArray();
         double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-        info = _session.Info ?? info;
-        LastRuns = runs;
         return new Measurement
         {
             DesignHash = design.DesignHash(),

@@ -125,6 +125,24 @@ public sealed class BoardSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Ends the exchange when its attempts or the session's retry budget are used up; otherwise logs the retry.</summary>
+    private void CountRetry(FrameType type, int attempt, int maxAttempts, string lastProblem)
+    {
+        if (attempt > maxAttempts)
+            throw new BoardException($"board at {Address} did not answer {type} after {maxAttempts} attempts: {lastProblem}", ErrorCode.None, new TimeoutException(lastProblem));
+        if (_retryLog.Count < 1000) _retryLog.Add($"{type}: {lastProblem}");
+        if (++RetriesUsed > Options.RetryBudget)
+            throw new BoardException($"board at {Address}: retry budget of {Options.RetryBudget} exhausted (last: {type}, {lastProblem}); check the cable, baud rate and board");
+    }
+
+    /// <summary>BUSY is an answer, not a failure: wait and ask again without using the retry budget, up to the busy timeout.</summary>
+    private async Task WaitWhileBusyAsync(FrameType type, ErrorReply error, DateTime busySince, CancellationToken cancellationToken)
+    {
+        if (DateTime.UtcNow - busySince > Options.BusyTimeout)
+            throw new BoardException($"board at {Address} stayed busy for {Options.BusyTimeout.TotalSeconds:0} s answering {type}: {error.Message}", ErrorCode.Busy);
+        await Task.Delay(Options.BusyDelay, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<Frame> ExchangeAsync(FrameType type, byte[] payload, FrameType expected, CancellationToken cancellationToken, bool isHello, TimeSpan? timeout = null, int? attempts = null)
     {
         int maxAttempts = attempts ?? Options.AttemptsPerRequest;
@@ -137,14 +155,7 @@ public sealed class BoardSession : IAsyncDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             LastAttempts = attempt;
-            if (attempt > 1)
-            {
-                if (attempt > maxAttempts)
-                    throw new BoardException($"board at {Address} did not answer {type} after {maxAttempts} attempts: {lastProblem}", ErrorCode.None, new TimeoutException(lastProblem));
-                if (_retryLog.Count < 1000) _retryLog.Add($"{type}: {lastProblem}");
-                if (++RetriesUsed > Options.RetryBudget)
-                    throw new BoardException($"board at {Address}: retry budget of {Options.RetryBudget} exhausted (last: {type}, {lastProblem}); check the cable, baud rate and board");
-            }
+            if (attempt > 1) CountRetry(type, attempt, maxAttempts, lastProblem);
             try
             {
                 if (!isHello) await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
@@ -158,11 +169,8 @@ public sealed class BoardSession : IAsyncDisposable
                     if (error.Code == ErrorCode.BadFrame) { lastProblem = "the board received a corrupt frame"; continue; }
                     if (error.Code == ErrorCode.Busy)
                     {
-                        // BUSY is an answer, not a failure: wait and ask again without using the retry budget.
                         busySince ??= DateTime.UtcNow;
-                        if (DateTime.UtcNow - busySince > Options.BusyTimeout)
-                            throw new BoardException($"board at {Address} stayed busy for {Options.BusyTimeout.TotalSeconds:0} s answering {type}: {error.Message}", ErrorCode.Busy);
-                        await Task.Delay(Options.BusyDelay, cancellationToken).ConfigureAwait(false);
+                        await WaitWhileBusyAsync(type, error, busySince.Value, cancellationToken).ConfigureAwait(false);
                         attempt--;
                         continue;
                     }

@@ -1,18 +1,13 @@
+using System.CommandLine;
 using Hass.BoardEmulator;
 
-if (args.Contains("--help") || args.Contains("-h"))
+var root = EmulatorCommandLine.Build((options, cancellationToken) => EmulatorHost.RunAsync(options, Console.Out, Console.Error, cancellationToken));
+var parse = root.Parse(args);
+string? problem = EmulatorCommandLine.FirstProblem(parse);
+if (problem is null)
 {
-    Console.WriteLine(EmulatorOptions.Usage);
-    return 0;
+    try { return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }); }
+    catch (ArgumentException e) { problem = e.Message; }
 }
-EmulatorOptions options;
-try
-{
-    options = EmulatorOptions.Parse(args);
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine($"hass-board-emulator: {e.Message}");
-    return 2;
-}
-return await EmulatorHost.RunAsync(options, Console.Out, Console.Error, CancellationToken.None);
+Console.Error.WriteLine($"hass-board-emulator: {problem}");
+return 2;

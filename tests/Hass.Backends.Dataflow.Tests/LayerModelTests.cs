@@ -91,14 +91,14 @@ public class LayerModelTests
         Assert.Equal(NodeImplementation.SparseConv, node.Implementation);
         Assert.Equal(Enumerable.Range(1, 9), node.Fine);
         Assert.Equal(288, CostModel.Evaluate(node, new LayerFolding(2, 1, 1, 1)).Cycles);
-        var (max, streams) = CostModel.SparseStreamCycles(node, 1, 2, withChannels: true);
+        var (max, streams) = SparseInterleaving.SparseStreamCycles(node, 1, 2, withChannels: true);
         Assert.Equal(4.5, max, 12);
         Assert.Equal([1, 0], streams[0]);
         Assert.Equal([3, 2], streams[1]);
 
         // fine=3: e = [0, 3, 2, 1.5]; order 1, 2, 3, 0; streams {1,0} = 1.5 and {2,3} = 1.75 → op = 64·1.75 = 112.
         Assert.Equal(112, CostModel.Evaluate(node, new LayerFolding(2, 1, 1, 3)).Cycles);
-        Assert.Equal([2, 3], CostModel.SparseStreamCycles(node, 3, 2, withChannels: true).Streams[1]);
+        Assert.Equal([2, 3], SparseInterleaving.SparseStreamCycles(node, 3, 2, withChannels: true).Streams[1]);
         // fine=4 is feasible for a sparse layer (any 1..K); a dense layer only takes divisors of K.
         node.CheckFeasible(new LayerFolding(1, 1, 1, 4));
         var dense = NodeOf(SingleConv(4, 4, 4, 2, 3), "conv");

@@ -47,7 +47,7 @@ public class PrimitivesTests
     public void Small_memories_cost_luts_not_nothing()
     {
         Assert.Equal(16, LutramMemory(63, 16));
-        var r = CostModel.Memory(63, 16, uram: false);
+        var r = HardwareBlocks.Memory(63, 16, uram: false);
         Assert.Equal(0, r.Bram18);
         Assert.Equal(16, r.Lut);
     }
@@ -56,9 +56,9 @@ public class PrimitivesTests
     public void Shallow_memories_are_lutram()
     {
         Assert.Equal(8, BramMemory(4, 256)); // the primitive itself stays exact
-        var r = CostModel.Memory(4, 256, uram: false);
+        var r = HardwareBlocks.Memory(4, 256, uram: false);
         Assert.Equal((0.0, 256.0), (r.Bram18, r.Lut));
-        Assert.Equal(1, CostModel.Memory(65, 16, uram: false).Bram18);
+        Assert.Equal(1, HardwareBlocks.Memory(65, 16, uram: false).Bram18);
     }
 
     [Fact]

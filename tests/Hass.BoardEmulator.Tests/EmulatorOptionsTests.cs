@@ -77,3 +77,36 @@ public class EmulatorOptionsTests
     public void Conformance_faults_parse() =>
         Assert.Equal((true, true), (EmulatorOptions.Parse(["--ignore-sequence-numbers", "--accept-foreign-designs"]) is var o ? (o.IgnoreSequenceNumbers, o.AcceptForeignDesigns) : default));
 }
+
+public class EmulatorCommandLineTests
+{
+    [Fact]
+    public void Help_lists_every_option_with_its_default_and_exits_0()
+    {
+        var output = new StringWriter();
+        var root = EmulatorCommandLine.Build((_, _) => Task.FromResult(1));
+        int code = root.Parse(["--help"]).Invoke(new System.CommandLine.InvocationConfiguration { Output = output });
+        var help = output.ToString();
+        Assert.Equal(0, code);
+        foreach (var option in new[] { "--tcp", "--serial", "--baud", "--board", "--board-id", "--memory-budget", "--corrupt-rate", "--drop-rate", "--delay-ms",
+                     "--disconnect-after-frames", "--reboot-during-deploy", "--reboot-at-run", "--seed", "--ignore-sequence-numbers", "--accept-foreign-designs", "--exit-on-stdin-close" })
+            Assert.Contains(option, help);
+        Assert.Contains("[default: 921600]", help);
+        Assert.Contains("default 2GiB", help);
+    }
+
+    [Fact]
+    public void A_good_command_line_reaches_the_action_with_its_options()
+    {
+        EmulatorOptions? seen = null;
+        var root = EmulatorCommandLine.Build((options, _) => { seen = options; return Task.FromResult(7); });
+        int code = root.Parse(["--tcp", "127.0.0.1:0", "--seed", "9", "--exit-on-stdin-close"]).Invoke();
+        Assert.Equal((7, "127.0.0.1:0", 9UL, true), (code, seen?.Tcp, seen?.Seed, seen?.ExitOnStdinClose));
+    }
+
+    [Theory]
+    [InlineData("--memory-budget")]
+    [InlineData("--seed")]
+    public void An_option_without_its_value_is_named(string option) =>
+        Assert.Equal($"option {option} needs a value; see --help", EmulatorCommandLine.FirstProblem(EmulatorCommandLine.Build((_, _) => Task.FromResult(0)).Parse([option])));
+}

@@ -48,6 +48,24 @@ public class StoreTests
     }
 
     [Fact]
+    public void Saved_trials_are_announced_after_the_write_and_read_back_one_by_one()
+    {
+        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        using var store = HassStore.Open(path);
+        var seen = new List<(StoreChange Change, int StoredCount)>();
+        store.Changed += change => seen.Add((change, store.TrialCount(change.Campaign)));
+        var trial = new TrialRecord { Campaign = "c", Number = 4, State = TrialState.Running, Parameters = new ParameterSet(new Dictionary<string, double> { ["w:x"] = 0.4 }) };
+        store.SaveTrial(trial);
+        store.SaveTrial(trial with { State = TrialState.Complete });
+
+        Assert.Equal([TrialState.Running, TrialState.Complete], seen.Select(s => s.Change.Trial!.State));
+        Assert.All(seen, s => Assert.Equal(("c", null, 1), (s.Change.Campaign, s.Change.CampaignDocument, s.StoredCount)));
+        Assert.Equal(HassJson.Serialize(trial with { State = TrialState.Complete }), HassJson.Serialize(store.GetTrial("c", 4)));
+        Assert.Null(store.GetTrial("c", 5));
+        Assert.Null(store.GetTrial("other", 4));
+    }
+
+    [Fact]
     public void Trials_round_trip_in_order()
     {
         var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");

@@ -108,7 +108,7 @@ public class WindowZeroHistogramTests
     public void DenseWeightsShareOnePatternPerChannel()
     {
         using var weight = ones(8, 4, 3, 3);
-        var patterns = WindowZeroHistogram.Prepare(weight, 1);
+        var patterns = WeightPatterns.Of(weight, 1);
         Assert.Equal(1, patterns.PatternsPerChannel);
         Assert.Equal(patterns.Weights, patterns.NonZeroWeights);
     }

@@ -77,21 +77,7 @@ public sealed class EmulatedNetwork
             var folding = ld?.Folding ?? LayerFolding.Unit;
             if (folding.CoarseIn < 1 || folding.CoarseOut < 1 || folding.CoarseGroup < 1 || folding.Fine < 1)
                 throw new DesignRejectedException($"layer '{layer.Name}': folding {folding} has a factor below 1");
-            float[]? weights = null, bias = null;
-            if (layer.Kind is LayerKind.Conv or LayerKind.Linear)
-            {
-                if (!tensors.TryGetValue(layer.Name, out var t))
-                    throw new DesignRejectedException($"no weights were deployed for {layer.Kind} layer '{layer.Name}'");
-                long expected = layer.Kind == LayerKind.Conv
-                    ? (long)layer.Filters * (layer.InputShape.Channels / Math.Max(1, layer.Groups)) * layer.KernelSize
-                    : layer.InputShape.Elements * layer.Filters;
-                if (t.Weights.Length != expected)
-                    throw new DesignRejectedException($"layer '{layer.Name}' has {t.Weights.Length} weights, its shape needs {expected}");
-                if (t.Bias is not null && t.Bias.Length != layer.Filters)
-                    throw new DesignRejectedException($"layer '{layer.Name}' has {t.Bias.Length} biases, it has {layer.Filters} outputs");
-                weights = t.Weights;
-                bias = t.Bias;
-            }
+            var (weights, bias) = CheckedTensors(layer, tensors);
             if (layer.Kind == LayerKind.Conv && (layer.Groups < 1 || layer.InputShape.Channels % layer.Groups != 0 || layer.Filters % layer.Groups != 0))
                 throw new DesignRejectedException($"conv layer '{layer.Name}': groups {layer.Groups} does not divide {layer.InputShape.Channels} channels and {layer.Filters} filters");
             bool sparse = ld?.Sparse == true && layer.Kind == LayerKind.Conv;
@@ -107,6 +93,22 @@ public sealed class EmulatedNetwork
                 FixedRowCycles = FixedCycles(layer, folding, producers.Select(p => layers[p]).ToArray(), board) / Math.Max(1, layer.OutputShape.Rows),
             };
         }
+    }
+
+    /// <summary>The deployed weights and biases of a conv or linear layer, refused unless their sizes fit the layer (none for other kinds).</summary>
+    private static (float[]? Weights, float[]? Bias) CheckedTensors(Layer layer, Dictionary<string, LayerTensors> tensors)
+    {
+        if (layer.Kind is not (LayerKind.Conv or LayerKind.Linear)) return (null, null);
+        if (!tensors.TryGetValue(layer.Name, out var t))
+            throw new DesignRejectedException($"no weights were deployed for {layer.Kind} layer '{layer.Name}'");
+        long expected = layer.Kind == LayerKind.Conv
+            ? (long)layer.Filters * (layer.InputShape.Channels / Math.Max(1, layer.Groups)) * layer.KernelSize
+            : layer.InputShape.Elements * layer.Filters;
+        if (t.Weights.Length != expected)
+            throw new DesignRejectedException($"layer '{layer.Name}' has {t.Weights.Length} weights, its shape needs {expected}");
+        if (t.Bias is not null && t.Bias.Length != layer.Filters)
+            throw new DesignRejectedException($"layer '{layer.Name}' has {t.Bias.Length} biases, it has {layer.Filters} outputs");
+        return (t.Weights, t.Bias);
     }
 
     /// <summary>Refuses a layer whose input shape does not follow from its producers' output shapes.</summary>

@@ -67,24 +67,8 @@ internal sealed class PipelineSimulator
                 while (next[l] < total)
                 {
                     int k = next[l], image = k / rows[l], r = k % rows[l];
-                    double previous = k > 0 ? finish[l][k - 1] : 0, ready = previous;
-                    bool ok = true;
-                    foreach (var e in _producers[l])
-                    {
-                        int need = image * rows[e.Other] + e.Table[r];
-                        if (need >= next[e.Other]) { ok = false; break; }
-                        ready = Math.Max(ready, finish[e.Other][need]);
-                    }
-                    if (!ok) break;
-                    foreach (var e in _consumers[l])
-                    {
-                        int freed = k - e.Capacity;
-                        if (freed < 0) continue;
-                        int unit = freed / rows[l] * rows[e.Other] + e.Table[freed % rows[l]];
-                        if (unit >= next[e.Other]) { ok = false; break; }
-                        ready = Math.Max(ready, finish[e.Other][unit]);
-                    }
-                    if (!ok) break;
+                    double previous = k > 0 ? finish[l][k - 1] : 0;
+                    if (ReadyAt(l, k, rows, next, finish) is not { } ready) break;
                     double t = traces[image][l][r];
                     finish[l][k] = ready + t;
                     if (image >= warmup)
@@ -108,5 +92,30 @@ internal sealed class PipelineSimulator
         for (int i = 0; i < images; i++) ends[i] = sinks.Max(s => finish[s][(i + 1) * rows[s] - 1]);
         double totalCycles = ends[^1] - (warmup > 0 ? ends[warmup - 1] : 0);
         return new PipelineResult(totalCycles, busy, stall, ends);
+    }
+
+    /// <summary>
+    /// When row <paramref name="k"/> of layer <paramref name="l"/> can start: after its previous row, the producer
+    /// rows it reads and the consumer rows that free its FIFO space; null while one of those is not simulated yet.
+    /// </summary>
+    private double? ReadyAt(int l, int k, int[] rows, int[] next, double[][] finish)
+    {
+        int image = k / rows[l], r = k % rows[l];
+        double ready = k > 0 ? finish[l][k - 1] : 0;
+        foreach (var e in _producers[l])
+        {
+            int need = image * rows[e.Other] + e.Table[r];
+            if (need >= next[e.Other]) return null;
+            ready = Math.Max(ready, finish[e.Other][need]);
+        }
+        foreach (var e in _consumers[l])
+        {
+            int freed = k - e.Capacity;
+            if (freed < 0) continue;
+            int unit = freed / rows[l] * rows[e.Other] + e.Table[freed % rows[l]];
+            if (unit >= next[e.Other]) return null;
+            ready = Math.Max(ready, finish[e.Other][unit]);
+        }
+        return ready;
     }
 }

@@ -35,7 +35,7 @@ public sealed class RunCommand : ICliCommand
     {
         var cmd = new Command("run", "Run a campaign, or resume it if the store already has it");
         cmd.Arguments.Add(CampaignArg);
-        foreach (var o in new Option[] { Trials, WallTime, Board, Strategy, Backend, Seed, Name, NoWarmStart }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Trials, WallTime, Board, Strategy, Backend, Seed, Name, NoWarmStart, DashboardHosting.RunOption, DashboardHosting.RunAllowRemote }) cmd.Options.Add(o);
         cmd.SetAction(run(ExecuteAsync));
         return cmd;
     }
@@ -68,6 +68,7 @@ public sealed class RunCommand : ICliCommand
         await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);
         var measurementFailures = new List<CampaignResult>();
         using var store = services.GetRequiredService<StoreLocation>().Open(StoreAccess.Create);
+        await using var dashboard = await DashboardHosting.StartForRunAsync(ctx, store, ct);
         if (spec.Final.Enabled && spec.Final.UniformBaselineTrials > 0)
         {
             var baseline = FinalPhase.UniformBaseline(spec, components);

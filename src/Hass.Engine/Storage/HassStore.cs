@@ -22,6 +22,12 @@ public sealed class HassStore : IDisposable
 
     public string Path { get; }
 
+    /// <summary>
+    /// Raised on the writer's thread after a campaign or trial was saved (the live dashboard listens).
+    /// Handlers must return quickly: the trial loop waits for them.
+    /// </summary>
+    public event Action<StoreChange>? Changed;
+
     private HassStore(string path, StoreLock storeLock, LiteDatabase db, bool readOnly)
     {
         Path = path;
@@ -111,9 +117,10 @@ public sealed class HassStore : IDisposable
 
     public void SaveCampaign(CampaignDocument campaign) => Write(() =>
     {
-        _campaigns.Upsert(Wrap(campaign.Name, campaign with { UpdatedAt = DateTimeOffset.UtcNow }, CampaignDocument.SchemaVersion,
-            d => d["warmStartKey"] = campaign.WarmStartKey));
+        var stamped = campaign with { UpdatedAt = DateTimeOffset.UtcNow };
+        _campaigns.Upsert(Wrap(campaign.Name, stamped, CampaignDocument.SchemaVersion, d => d["warmStartKey"] = campaign.WarmStartKey));
         _db.Checkpoint();
+        Changed?.Invoke(new StoreChange(campaign.Name, stamped, null));
     });
 
     // ---- trials ------------------------------------------------------------------------------------
@@ -124,6 +131,9 @@ public sealed class HassStore : IDisposable
         _trials.Find(Query.EQ("campaign", campaign))
             .Select(d => Unwrap<TrialRecord>(d, "trials", TrialRecord.SchemaVersion))
             .OrderBy(t => t.Number).ToList());
+
+    public TrialRecord? GetTrial(string campaign, int number) => Read(() =>
+        _trials.FindById(TrialId(campaign, number)) is { } d ? Unwrap<TrialRecord>(d, "trials", TrialRecord.SchemaVersion) : null);
 
     public int TrialCount(string campaign) => Read(() => _trials.Count(Query.EQ("campaign", campaign)));
 
@@ -138,6 +148,7 @@ public sealed class HassStore : IDisposable
             d["feasible"] = trial.Feasible;
         }));
         _db.Checkpoint();
+        Changed?.Invoke(new StoreChange(trial.Campaign, null, trial));
     });
 
     /// <summary>Feasible completed trials of other campaigns with the same warm-start key, any order.</summary>

@@ -61,3 +61,6 @@ public sealed record CalibrationSample(string DesignHash, double Predicted, doub
 {
     public double Ratio => Measured / Predicted;
 }
+
+/// <summary>What <see cref="HassStore.Changed"/> reports: the campaign or the trial that was just saved.</summary>
+public sealed record StoreChange(string Campaign, CampaignDocument? CampaignDocument, TrialRecord? Trial);

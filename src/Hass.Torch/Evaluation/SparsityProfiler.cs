@@ -16,9 +16,9 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
     /// </summary>
     public const long MaxLaneStatisticsValues = 1L << 16;
 
-    private sealed class LayerState(WindowZeroHistogram.WeightPatterns patterns, int rows)
+    private sealed class LayerState(WeightPatterns patterns, int rows)
     {
-        public WindowZeroHistogram.WeightPatterns Patterns { get; } = patterns;
+        public WeightPatterns Patterns { get; } = patterns;
         public WindowCounts Counts { get; } = new(patterns, rows);
         public long ActivationNonZero;
         public long Activations;
@@ -30,7 +30,7 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
     {
         if (!_layers.TryGetValue(conv.Name, out var state))
         {
-            var patterns = WindowZeroHistogram.Prepare(conv.Weight, conv.Groups);
+            var patterns = WeightPatterns.Of(conv.Weight, conv.Groups);
             _layers[conv.Name] = state = new LayerState(patterns, WindowZeroHistogram.OutputRows(patterns, input.shape[2], conv.Stride, conv.Padding));
         }
         state.ActivationNonZero += input.count_nonzero().item<long>();

@@ -7,9 +7,9 @@ namespace Hass.Torch.Evaluation;
 /// </summary>
 public sealed class WindowCounts
 {
-    private readonly WindowZeroHistogram.WeightPatterns _patterns;
+    private readonly WeightPatterns _patterns;
 
-    public WindowCounts(WindowZeroHistogram.WeightPatterns patterns, int rows)
+    public WindowCounts(WeightPatterns patterns, int rows)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         _patterns = patterns;

@@ -22,82 +22,6 @@ public static class WindowZeroHistogram
     private const int MaxCodeBits = 52;
     private const int DenseCodeBits = 12;
 
-    /// <summary>Kernel-mask patterns of a weight tensor, prepared once per pass.</summary>
-    public sealed class WeightPatterns
-    {
-        internal WeightPatterns(int channels, int kernelRows, int kernelCols, ulong[][] masks, long[][] multiplicity, byte[][][] maskBits, int[][] filterPattern, long nonZeroWeights, long weights)
-        {
-            Channels = channels; KernelRows = kernelRows; KernelCols = kernelCols;
-            Masks = masks; Multiplicity = multiplicity; MaskBits = maskBits; FilterPattern = filterPattern; NonZeroWeights = nonZeroWeights; Weights = weights;
-        }
-        public int Channels { get; }
-        public int KernelRows { get; }
-        public int KernelCols { get; }
-        public int KernelSize => KernelRows * KernelCols;
-        /// <summary>Largest number of distinct weight masks of one channel.</summary>
-        public int PatternsPerChannel => Masks.Max(m => m.Length);
-        /// <summary>Per channel: the distinct K-bit weight masks (bit k = k-th kernel element non-zero; K ≤ 64).</summary>
-        internal ulong[][] Masks { get; }
-        internal long[][] Multiplicity { get; }
-        internal byte[][][] MaskBits { get; }
-        /// <summary>Per channel: the pattern slot of each filter of its group (local filter index).</summary>
-        internal int[][] FilterPattern { get; }
-        public int FiltersPerGroup => FilterPattern.Length == 0 ? 0 : FilterPattern[0].Length;
-        public long NonZeroWeights { get; }
-        public long Weights { get; }
-    }
-
-    public static WeightPatterns Prepare(Tensor weight, int groups)
-    {
-        var shape = weight.shape;
-        int filters = (int)shape[0], channelsPerGroup = (int)shape[1], kh = (int)shape[2], kw = (int)shape[3];
-        int k = kh * kw, channels = channelsPerGroup * groups, filtersPerGroup = filters / groups;
-        byte[] mask;
-        using (var scope = NewDisposeScope())
-        using (var zero = 0.0.ToScalar())
-            mask = weight.detach().ne(zero).to_type(ScalarType.Byte).contiguous().data<byte>().ToArray();
-        long nonZero = mask.Sum(b => (long)b);
-
-        var masks = new ulong[channels][];
-        var multiplicity = new long[channels][];
-        var maskBits = new byte[channels][][];
-        var filterPattern = new int[channels][];
-        var keyBuffer = new char[k];
-        for (int c = 0; c < channels; c++)
-        {
-            int group = c / channelsPerGroup, local = c % channelsPerGroup;
-            var seen = new Dictionary<string, int>();
-            var bits = new List<byte[]>();
-            var counts = new List<long>();
-            filterPattern[c] = new int[filtersPerGroup];
-            for (int f = group * filtersPerGroup; f < (group + 1) * filtersPerGroup; f++)
-            {
-                int offset = (f * channelsPerGroup + local) * k;
-                for (int i = 0; i < k; i++) keyBuffer[i] = (char)('0' + mask[offset + i]);
-                var key = new string(keyBuffer);
-                if (!seen.TryGetValue(key, out var slot))
-                {
-                    seen[key] = slot = bits.Count;
-                    bits.Add(mask.AsSpan(offset, k).ToArray());
-                    counts.Add(0);
-                }
-                counts[slot]++;
-                filterPattern[c][f - group * filtersPerGroup] = slot;
-            }
-            maskBits[c] = [.. bits];
-            multiplicity[c] = [.. counts];
-            masks[c] = k <= 64 ? bits.Select(ToCode).ToArray() : [];
-        }
-        return new WeightPatterns(channels, kh, kw, masks, multiplicity, maskBits, filterPattern, nonZero, mask.LongLength);
-    }
-
-    private static ulong ToCode(byte[] bits)
-    {
-        ulong code = 0;
-        for (int i = 0; i < bits.Length; i++) if (bits[i] != 0) code |= 1UL << i;
-        return code;
-    }
-
     /// <summary>Output rows of the layer for an input of <paramref name="inputRows"/> rows.</summary>
     public static int OutputRows(WeightPatterns patterns, long inputRows, int stride, int padding) =>
         (int)((inputRows + 2 * padding - patterns.KernelRows) / stride + 1);
@@ -233,7 +157,7 @@ public static class WindowZeroHistogram
     /// <summary>One-shot helper: everything one pass counts (histogram, per-row histogram, per-filter non-zero products).</summary>
     public static WindowCounts CountAll(Tensor input, Tensor weight, int stride, int padding, int groups, long maxElements = DefaultMaxElements)
     {
-        var patterns = Prepare(weight, groups);
+        var patterns = WeightPatterns.Of(weight, groups);
         var counts = new WindowCounts(patterns, OutputRows(patterns, input.shape[2], stride, padding));
         Accumulate(input, patterns, stride, padding, counts, maxElements);
         return counts;
@@ -242,7 +166,7 @@ public static class WindowZeroHistogram
     /// <summary>Test hook: the general mask-convolution path, whatever K.</summary>
     internal static WindowCounts CountByMaskConvolution(Tensor input, Tensor weight, int stride, int padding, int groups, long maxElements = DefaultMaxElements)
     {
-        var patterns = Prepare(weight, groups);
+        var patterns = WeightPatterns.Of(weight, groups);
         var counts = new WindowCounts(patterns, OutputRows(patterns, input.shape[2], stride, padding));
         AccumulateByMaskConvolution(input, patterns, stride, padding, counts, maxElements);
         return counts;
@@ -254,38 +178,5 @@ public static class WindowZeroHistogram
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++) m[r, c] = flat[r * cols + c];
         return m;
-    }
-}
-
-/// <summary>
-/// The direct way (the reference the profiler is checked and benchmarked against): materialise every
-/// window × filter product with unfold, count the zeros of each. Slow and memory-hungry; one image at a time.
-/// </summary>
-public static class DirectWindowCounter
-{
-    public static long[,] Count(Tensor input, Tensor weight, int stride, int padding, int groups)
-    {
-        using var scope = NewDisposeScope();
-        using var zero = 0.0.ToScalar();
-        long batch = input.shape[0], channels = input.shape[1];
-        long filters = weight.shape[0], kh = weight.shape[2], kw = weight.shape[3], k = kh * kw;
-        long cg = channels / groups, fg = filters / groups;
-        var hist = new long[channels, k + 1];
-        var w = weight.detach().reshape(groups, fg, cg, k, 1);
-        for (long b = 0; b < batch; b++)
-        {
-            using var inner = NewDisposeScope();
-            var windows = nn.functional.unfold(input.narrow(0, b, 1), (kh, kw), padding: (padding, padding), stride: (stride, stride));
-            long l = windows.shape[2];
-            var cols = windows.reshape(groups, 1, cg, k, l);
-            var products = cols * w;                                    // [G, Fg, Cg, K, L]
-            var zeros = products.eq(zero).sum(new long[] { 3 }).to_type(ScalarType.Int64); // [G, Fg, Cg, L]
-            var perChannel = zeros.permute(0, 2, 1, 3).reshape(channels, fg * l);
-            var offsets = tensor(WindowZeroHistogram.Multiples(channels, k + 1)).reshape(channels, 1);
-            var counts = bincount((perChannel + offsets).flatten(), minlength: channels * (k + 1)).data<long>().ToArray();
-            for (long c = 0; c < channels; c++)
-                for (long z = 0; z <= k; z++) hist[c, z] += counts[c * (k + 1) + z];
-        }
-        return hist;
     }
 }

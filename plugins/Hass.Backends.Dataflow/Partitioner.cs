@@ -1,0 +1,127 @@
+using Hass.Abstractions;
+
+namespace Hass.Backends.Dataflow;
+
+/// <summary>
+/// The contiguous split of a network into several configurations (with weights reloading) when it does not fit the
+/// board in one.
+/// </summary>
+public static class Partitioner
+{
+    /// <summary>
+    /// Splits the network, in topological order, into configurations that fit at the given base folding. A configuration
+    /// is closed when the next layer would take it beyond <paramref name="fill"/> of the budget (leaving room for
+    /// folding); a layer too large for a configuration of its own gets weights reloading. With
+    /// <paramref name="tailReloading"/>, a weight layer that does not fit the open configuration joins it with weights
+    /// reloading instead of opening a new one.
+    /// </summary>
+    public static List<PartitionState> Partition(NetworkModel net, BoardSpec board, DesignOptions options, LayerFolding[] baseFolding,
+        double fill = 1.0, bool tailReloading = false, bool allowWeightsReloading = true)
+    {
+        var budget = Budget.For(board, options);
+        var fitBudget = budget.Scaled(fill);
+        var order = new List<int>();
+        for (int i = 1; i < net.Nodes.Count; i++) order.Add(i);
+        var whole = new PartitionState(net, board, fitBudget, order, baseFolding);
+        if (whole.Fits()) return [new PartitionState(net, board, budget, order, baseFolding)];
+        if (!options.AllowPartitions)
+        {
+            var full = new PartitionState(net, board, budget, order, baseFolding);
+            if (full.Fits()) return [full];
+            throw new DesignDoesNotFitException($"graph '{net.Graph.Name}' does not fit board '{board.Name}' in one configuration: {budget.Excess(full.Total)}; allow partitions or choose a larger board");
+        }
+
+        var partitions = new List<List<int>>();
+        var reloading = new List<(int Node, int Factor)>();
+        var current = new List<int>();
+        int index = 0;
+        while (index < order.Count)
+        {
+            if (current.Count > 0)
+            {
+                int low = LongestFittingRun(net, board, fitBudget, baseFolding, order, current, index);
+                for (int i = index; i < low; i++) current.Add(order[i]);
+                index = low;
+                if (index >= order.Count) break;
+            }
+            int next = order[index];
+            current.Add(next);
+            var trial = new PartitionState(net, board, current.Count == 1 ? budget : fitBudget, current, baseFolding);
+            if (trial.Fits()) { index++; continue; }
+            bool reloadable = allowWeightsReloading && net.Nodes[next].IsWeightLayer && baseFolding[next].WeightsReloading == 1;
+            if (reloadable && (current.Count == 1 || tailReloading))
+            {
+                int wr = ReloadingThatFits(net, board, current.Count == 1 ? budget : fitBudget, current, baseFolding, next);
+                if (wr > 1)
+                {
+                    partitions.Add(current);
+                    reloading.Add((next, wr));
+                    current = [];
+                    index++;
+                    continue;
+                }
+            }
+            current.RemoveAt(current.Count - 1);
+            if (current.Count == 0)
+            {
+                var alone = new PartitionState(net, board, budget, [next], baseFolding);
+                throw new DesignDoesNotFitException($"layer '{net.Nodes[next].Name}' alone does not fit board '{board.Name}': {budget.Excess(alone.Total)}"
+                    + (net.Nodes[next].IsWeightLayer && !allowWeightsReloading ? "; allow weights reloading or lower its folding" : "; lower its folding or choose a larger board"));
+            }
+            partitions.Add(current);
+            reloading.Add((-1, 1));
+            current = [];
+        }
+        if (current.Count > 0) { partitions.Add(current); reloading.Add((-1, 1)); }
+        return States(net, board, budget, baseFolding, partitions, reloading);
+    }
+
+    /// <summary>
+    /// The end of the longest run order[index..end) that still fits after <paramref name="current"/>: resources grow
+    /// with every layer added, so a binary search finds it.
+    /// </summary>
+    private static int LongestFittingRun(NetworkModel net, BoardSpec board, Budget fitBudget, LayerFolding[] baseFolding, List<int> order, List<int> current, int index)
+    {
+        int low = index, high = order.Count; // order[index..low) fits; [index..high] is unknown beyond
+        while (low < high)
+        {
+            int mid = (low + high + 1) / 2;
+            var members = new List<int>(current);
+            for (int i = index; i < mid; i++) members.Add(order[i]);
+            if (new PartitionState(net, board, fitBudget, members, baseFolding).Fits()) low = mid;
+            else high = mid - 1;
+        }
+        return low;
+    }
+
+    /// <summary>One state per partition, with its weights-reloading layer (if any) folded accordingly.</summary>
+    private static List<PartitionState> States(NetworkModel net, BoardSpec board, Budget budget, LayerFolding[] baseFolding,
+        List<List<int>> partitions, List<(int Node, int Factor)> reloading)
+    {
+        var result = new List<PartitionState>(partitions.Count);
+        for (int p = 0; p < partitions.Count; p++)
+        {
+            var folding = baseFolding;
+            if (reloading[p].Node >= 0)
+            {
+                folding = (LayerFolding[])baseFolding.Clone();
+                folding[reloading[p].Node] = folding[reloading[p].Node] with { WeightsReloading = reloading[p].Factor };
+            }
+            result.Add(new PartitionState(net, board, budget, partitions[p], folding));
+        }
+        return result;
+    }
+
+    private static int ReloadingThatFits(NetworkModel net, BoardSpec board, Budget budget, List<int> members, LayerFolding[] baseFolding, int node)
+    {
+        var f = baseFolding[node];
+        foreach (var wr in net.Nodes[node].WeightsReloadingFor(f.CoarseOut))
+        {
+            if (wr == 1) continue;
+            var folding = (LayerFolding[])baseFolding.Clone();
+            folding[node] = f with { WeightsReloading = wr };
+            if (new PartitionState(net, board, budget, members, folding).Fits()) return wr;
+        }
+        return 1;
+    }
+}

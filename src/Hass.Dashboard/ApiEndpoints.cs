@@ -1,0 +1,59 @@
+using Hass.Abstractions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+
+namespace Hass.Dashboard;
+
+/// <summary>The read-only JSON API, version 1 (docs/dashboard.md "API"). Every route is GET.</summary>
+internal static class ApiEndpoints
+{
+    public const string Prefix = "/api/v1";
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup(Prefix);
+        api.MapGet("/", () => Json(new
+        {
+            version = 1,
+            endpoints = new[]
+            {
+                "/api/v1/campaigns", "/api/v1/campaigns/{name}", "/api/v1/campaigns/{name}/trials", "/api/v1/campaigns/{name}/trials.csv",
+                "/api/v1/campaigns/{name}/trials/{n}", "/api/v1/campaigns/{name}/trials/{n}/design", "/api/v1/events",
+            },
+        }));
+        api.MapGet("/campaigns", (DashboardQueries q) => Json(q.Campaigns()));
+        api.MapGet("/campaigns/{name}", (string name, DashboardQueries q) => Found(q.Campaign(name), name));
+        api.MapGet("/campaigns/{name}/trials", (string name, DashboardQueries q) => Found(q.Trials(name), name));
+        api.MapGet("/campaigns/{name}/trials.csv", (string name, DashboardQueries q) => q.TrialsCsv(name) is { } csv
+            ? Results.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"{SafeFileName(name)}-trials.csv")
+            : NoCampaign(name));
+        api.MapGet("/campaigns/{name}/trials/{number:int}", (string name, int number, DashboardQueries q) =>
+            Found(q.Trial(name, number), name, number));
+        api.MapGet("/campaigns/{name}/trials/{number:int}/design", (string name, int number, DashboardQueries q) =>
+            Found(q.Design(name, number), name, number, "has no design (pruned, failed or still running)"));
+        api.MapGet("/events", (ChangeFeed feed, HttpContext context, IHostApplicationLifetime lifetime) =>
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+            context.Response.RegisterForDispose(stop);
+            return TypedResults.ServerSentEvents(feed.Subscribe(stop.Token));
+        });
+        api.MapGet("/{**rest}", (string rest) => Json(new { error = $"no API endpoint /api/v1/{rest}; see /api/v1/" }, statusCode: 404));
+    }
+
+    /// <summary>JSON in the store's convention (HassJson: camelCase, enums as names), so records read the same as in the store.</summary>
+    private static IResult Json<T>(T value, int statusCode = 200) =>
+        Results.Content(HassJson.Serialize(value), "application/json; charset=utf-8", System.Text.Encoding.UTF8, statusCode);
+
+    private static IResult Found<T>(T? value, string name) where T : class => value is null ? NoCampaign(name) : Json(value);
+
+    private static IResult Found<T>(T? value, string name, int number, string missing = "is not in the store") where T : class =>
+        value is null ? Json(new { error = $"trial {number} of campaign '{name}' {missing}" }, statusCode: 404) : Json(value);
+
+    private static IResult NoCampaign(string name) => Json(new { error = $"no campaign '{name}' in the store" }, statusCode: 404);
+
+    private static string SafeFileName(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+}
