@@ -28,12 +28,12 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     /// <summary>The space the tpe phase searches (null during the sweep).</summary>
     public SearchSpace? NarrowedSpace { get; private set; }
 
-    protected override void Configure(SettingsReader s)
+    protected override void Configure()
     {
         _scale = new ThresholdScale(Codec);
-        _settings = SensitivitySettings.Read(s, _scale.ThresholdDims.Count, Context.TrialBudget);
+        _settings = ReadSettings<SensitivitySettings>();
         var guard = new AccuracyGuard(_settings.Tolerance);
-        _sweep = new SensitivitySweep(_scale, guard, _settings.SweepDepth);
+        _sweep = new SensitivitySweep(_scale, guard, _settings.Depth(_scale.ThresholdDims.Count, Context.TrialBudget));
         _ray = new CeilingRay(_scale, _sweep, guard, _scale.ThresholdDims.Count == 0 ? 0 : _settings.RayDepth);
     }
 

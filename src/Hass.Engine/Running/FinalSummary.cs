@@ -13,11 +13,11 @@ namespace Hass.Engine.Running;
 /// </summary>
 public sealed record FinalSpec
 {
-    public int UniformBaselineTrials { get; init; }
+    [System.ComponentModel.DataAnnotations.Range(0, 10_000)] public int UniformBaselineTrials { get; init; }
     /// <summary>Re-evaluate the best design(s) on the test set and compare with the dense and uniform designs.</summary>
     public bool Enabled { get; init; } = true;
     /// <summary>Points of accuracy drop kept in reserve when picking the designs of the final table (see MarginPick).</summary>
-    public double PickMargin { get; init; }
+    [System.ComponentModel.DataAnnotations.Range(0.0, 100.0)] public double PickMargin { get; init; }
 }
 
 /// <summary>One line of the final table: a design with its test-set accuracy and hardware figures.</summary>

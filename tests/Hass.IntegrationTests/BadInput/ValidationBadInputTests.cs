@@ -93,6 +93,11 @@ public class ValidationBadInputTests(ITestOutputHelper output)
         yield return Run("campaign: seed -1", [], ["seed: must be in"], Campaign("\"seed\": 7", "\"seed\": -1"));
         yield return Run("campaign: huge searchImages", [], ["dataset.searchImages"], Campaign("\"searchImages\": 1000", "\"searchImages\": 1e300"));
         yield return Run("campaign: top level array", [], ["top level"], Write("c.json", "[1]"));
+        yield return Run("campaign: three mistakes at once", [], ["$.budgt: unknown field (did you mean 'budget'?)", "$.warmStart: must be true or false (got \"yes\")", "$.maxConsecutiveFailures: must be in [1, 1000] (got 0)"],
+            Campaign(t => t.Replace("\"seed\": 7,", "\"seed\": 7, \"budgt\": {}, \"maxConsecutiveFailures\": 0,").Replace("\"warmStart\": true", "\"warmStart\": \"yes\"")));
+        yield return Run("campaign: parallelism 0", [], ["$.parallelism: must be in [1, 64] (got 0)"], Campaign("\"seed\": 7", "\"seed\": 7, \"parallelism\": 0"));
+        yield return Run("campaign: strategy as a number", [], ["$.strategy: must be a name or an object"], Campaign("{ \"name\": \"seeded-random\" }", "5"));
+        yield return Run("campaign: required member missing", [], ["$.model: is required"], Campaign("\"model\": \"synthetic-cnn\",", ""));
     }
 
     /// <summary>Settings checked by the components before anything is stored (built-in plugins).</summary>
@@ -146,6 +151,8 @@ public class ValidationBadInputTests(ITestOutputHelper output)
             { Setup = Write("b/Big.json", "{ \"name\": \"Big\", \"dsp\": 1, \"bram18\": 1, \"lut\": 1, \"ff\": 1, \"clockMhz\": 100, \"memoryBandwidthGbps\": 1 }") };
         yield return new("boards: name is not the file name", ["boards", "--boards", "{dir}/b"], Bad, ["b.json", "file name"])
             { Setup = Write("b/b.json", "{ \"name\": \"c\", \"dsp\": 1, \"bram18\": 1, \"lut\": 1, \"ff\": 1, \"clockMhz\": 100, \"memoryBandwidthGbps\": 1 }") };
+        yield return new("boards: required member missing and a typo", ["boards", "--boards", "{dir}/b"], Bad, ["b.json", "$.dps: unknown field (did you mean 'dsp'?)", "$.dsp: is required"])
+            { Setup = Write("b/b.json", "{ \"name\": \"b\", \"dps\": 1, \"bram18\": 1, \"lut\": 1, \"ff\": 1, \"clockMhz\": 100, \"memoryBandwidthGbps\": 1 }") };
         yield return new("boards: folder missing", ["boards", "--boards", "{dir}/none"], Bad, ["none"]);
         yield return new("plugins: plugin.json unknown field", ["plugins", "--plugins", "{dir}/p"], ExitCodes.PluginErrors, ["plugin.json", "colour"])
             { Setup = Write("p/plugin.json", "{ \"name\": \"p\", \"version\": \"1.0.0\", \"sdkVersion\": \"1.0.0\", \"entryAssembly\": \"p.dll\", \"colour\": 1 }") };
