@@ -1,6 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Hass.Abstractions;
+using Hass.Abstractions.Configuration;
 using Hass.Torch.Models;
 using Hass.Torch.Pruning;
 
@@ -15,94 +18,35 @@ namespace Hass.Pruning.Threshold;
 /// </summary>
 public sealed record ThresholdSettings
 {
+    [JsonExpected("\"relative\" or \"absolute\""), AllowedValues("relative", "absolute", ErrorMessage = "must be \"relative\" or \"absolute\" (got {got})")]
     public string WeightMode { get; init; } = "relative";
-    public double? WeightMax { get; init; }
-    public double ActivationMax { get; init; } = 1.0;
+    /// <summary>Default: 2 (relative) or 0.05 (absolute).</summary>
+    [Range(0.0, double.PositiveInfinity, MinimumIsExclusive = true)] public double? WeightMax { get; init; }
+    [Range(0.0, double.PositiveInfinity, MinimumIsExclusive = true)] public double ActivationMax { get; init; } = 1.0;
+    [JsonExpected("\"skip\" or \"magnitude\""), AllowedValues("skip", "magnitude", ErrorMessage = "must be \"skip\" or \"magnitude\" (got {got})")]
     public string Hardswish { get; init; } = "skip";
     /// <summary>Also prune Linear layers' weights.</summary>
     public bool PruneLinear { get; init; } = true;
 
-    public bool Relative => WeightMode == "relative";
-    public double EffectiveWeightMax => WeightMax ?? (Relative ? 2.0 : 0.05);
+    [JsonIgnore] public bool Relative => WeightMode == "relative";
+    [JsonIgnore] public double EffectiveWeightMax => WeightMax ?? (Relative ? 2.0 : 0.05);
 
-    private static readonly string[] Fields = ["weightMode", "weightMax", "activationMax", "hardswish", "pruneLinear"];
-
-    /// <summary>Reads the settings; throws one <see cref="ArgumentException"/> listing every problem.</summary>
+    /// <summary>Reads the settings (<see cref="ConfigJson.ReadSettings{T}"/>); throws one <see cref="ArgumentException"/> listing every problem.</summary>
     public static ThresholdSettings Parse(JsonElement json, string criterion)
     {
         var problems = new List<SettingProblem>();
-        var settings = Read(json, criterion, problems);
+        var settings = ConfigJson.ReadSettings<ThresholdSettings>(json, problems);
         if (problems.Count > 0)
             throw new ArgumentException($"pruning settings of '{criterion}': " + string.Join("; ", problems));
         return settings;
     }
 
     /// <summary>Every problem of the settings (keys relative to the settings object); empty when valid.</summary>
-    public static IReadOnlyList<SettingProblem> Validate(JsonElement json, string criterion)
+    public static IReadOnlyList<SettingProblem> Validate(JsonElement json)
     {
         var problems = new List<SettingProblem>();
-        Read(json, criterion, problems);
+        ConfigJson.ReadSettings<ThresholdSettings>(json, problems);
         return problems;
-    }
-
-    private static ThresholdSettings Read(JsonElement json, string criterion, List<SettingProblem> problems)
-    {
-        var settings = new ThresholdSettings();
-        if (json.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return settings;
-        if (json.ValueKind != JsonValueKind.Object)
-        {
-            problems.Add(new SettingProblem("", $"pruning settings of '{criterion}' must be a JSON object, got {json.ValueKind.ToString().ToLowerInvariant()}"));
-            return settings;
-        }
-        foreach (var p in json.EnumerateObject())
-        {
-            var field = Fields.FirstOrDefault(f => string.Equals(f, p.Name, StringComparison.OrdinalIgnoreCase));
-            var v = p.Value;
-            switch (field)
-            {
-                case "weightMode":
-                    settings = settings with { WeightMode = Choice(v, field, problems, "relative", "absolute") ?? settings.WeightMode };
-                    break;
-                case "hardswish":
-                    settings = settings with { Hardswish = Choice(v, field, problems, "skip", "magnitude") ?? settings.Hardswish };
-                    break;
-                case "weightMax":
-                    settings = settings with { WeightMax = v.ValueKind == JsonValueKind.Null ? null : Positive(v, field, problems) };
-                    break;
-                case "activationMax":
-                    settings = settings with { ActivationMax = Positive(v, field, problems) ?? settings.ActivationMax };
-                    break;
-                case "pruneLinear":
-                    if (v.ValueKind is JsonValueKind.True or JsonValueKind.False) settings = settings with { PruneLinear = v.GetBoolean() };
-                    else problems.Add(new SettingProblem(field, $"must be true or false (got {Show(v)})"));
-                    break;
-                default:
-                    problems.Add(new SettingProblem(p.Name, $"unknown field of the '{criterion}' pruning settings; known fields: {string.Join(", ", Fields)}"));
-                    break;
-            }
-        }
-        return settings;
-    }
-
-    private static string? Choice(JsonElement v, string field, List<SettingProblem> problems, params string[] allowed)
-    {
-        var s = v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-        if (s is not null && allowed.Contains(s)) return s;
-        problems.Add(new SettingProblem(field, $"must be {string.Join(" or ", allowed.Select(a => $"\"{a}\""))} (got {Show(v)})"));
-        return null;
-    }
-
-    private static double? Positive(JsonElement v, string field, List<SettingProblem> problems)
-    {
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d) && d > 0) return d;
-        problems.Add(new SettingProblem(field, $"must be a positive number (got {Show(v)})"));
-        return null;
-    }
-
-    private static string Show(JsonElement v)
-    {
-        var text = v.ValueKind switch { JsonValueKind.Object => "an object", JsonValueKind.Array => "an array", _ => v.GetRawText() };
-        return text.Length > 40 ? text[..40] + "…" : text;
     }
 
     public string Key() => string.Create(CultureInfo.InvariantCulture,
@@ -118,7 +62,7 @@ public sealed class ThresholdCriterion : IPruningCriterion, ISettingsValidator
     public string Name => "threshold";
     public string Description => "HASS per-layer pruning: weight magnitude threshold per Conv/Linear (relative to std(W) or absolute) and thresholded ReLU/ReLU6 per activation site";
     public IPruningSession Attach(HassNet net, JsonElement settings) => new ThresholdSession(net, ThresholdSettings.Parse(settings, Name), perLayer: true);
-    public IReadOnlyList<SettingProblem> ValidateSettings(JsonElement settings) => ThresholdSettings.Validate(settings, Name);
+    public IReadOnlyList<SettingProblem> ValidateSettings(JsonElement settings) => ThresholdSettings.Validate(settings);
 }
 
 /// <summary>The non-hardware-aware baseline: one global weight threshold "w:*" and one activation threshold "a:*".</summary>
@@ -127,7 +71,7 @@ public sealed class UniformCriterion : IPruningCriterion, ISettingsValidator
     public string Name => "uniform";
     public string Description => "Uniform pruning: one global weight threshold (w:*) and one global activation threshold (a:*) for every layer";
     public IPruningSession Attach(HassNet net, JsonElement settings) => new ThresholdSession(net, ThresholdSettings.Parse(settings, Name), perLayer: false);
-    public IReadOnlyList<SettingProblem> ValidateSettings(JsonElement settings) => ThresholdSettings.Validate(settings, Name);
+    public IReadOnlyList<SettingProblem> ValidateSettings(JsonElement settings) => ThresholdSettings.Validate(settings);
 }
 
 internal sealed class ThresholdSession : IPruningSession

@@ -1,4 +1,5 @@
 using Hass.Abstractions;
+using Hass.Search.Sensitivity;
 using Hass.Search.Strategies;
 using Hass.Search.Tpe;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,7 @@ public sealed class StrategyFactory(string name, string description, Func<ISearc
         create() is Core.StrategyBase strategy ? strategy.ProbeSettings(settings) : [];
 }
 
-/// <summary>Entry type of the Hass.Search plugin: registers tpe, random, uniform, greedy, anneal and nsga2.</summary>
+/// <summary>Entry type of the Hass.Search plugin: registers tpe, random, uniform, greedy, anneal, nsga2 and sensitivity.</summary>
 public sealed class SearchPlugin : IHassPlugin
 {
     public static IReadOnlyList<StrategyFactory> Factories { get; } =
@@ -30,6 +31,7 @@ public sealed class SearchPlugin : IHassPlugin
         new("greedy", "HASS-greedy (§E.2): stepwise thresholds, least accuracy lost per throughput gained, last feasible state kept", () => new GreedyStrategy()),
         new("anneal", "Simulated annealing in the unit cube, feasibility-preserving, seeded", () => new AnnealStrategy()),
         new("nsga2", "NSGA-II multi-objective genetic search with constrained domination (e.g. accuracy vs throughput)", () => new Nsga2Strategy(), multiObjective: true),
+        new("sensitivity", "HASS-aware: per-layer sensitivity sweep, then tpe on the space narrowed to each layer's limit, starting from the sweep's ceiling", () => new SensitivityStrategy()),
     ];
 
     public static StrategyFactory Factory(string name) =>

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using Hass.Abstractions.Configuration;
+
 namespace Hass.Abstractions;
 
 /// <summary>
@@ -7,37 +10,23 @@ namespace Hass.Abstractions;
 public sealed record BoardSpec
 {
     public const int SchemaVersion = 1;
-    public int Schema { get; init; } = SchemaVersion;
-    public required string Name { get; init; }
+    [Range(1.0, double.PositiveInfinity)] public int Schema { get; init; } = SchemaVersion;
+    [Required] public required string Name { get; init; }
     public string Part { get; init; } = "";
     public string Description { get; init; } = "";
-    public required int Dsp { get; init; }
-    public required int Bram18 { get; init; }
-    public int Uram { get; init; }
-    public required int Lut { get; init; }
-    public required int Ff { get; init; }
-    public required double ClockMhz { get; init; }
-    public required double MemoryBandwidthGbps { get; init; }
-    public double ReconfigurationSeconds { get; init; }
-    public int PortWidthBits { get; init; } = 512;
+    [Range(0.0, double.PositiveInfinity, MinimumIsExclusive = true)] public required int Dsp { get; init; }
+    [Range(0.0, double.PositiveInfinity)] public required int Bram18 { get; init; }
+    [Range(0.0, double.PositiveInfinity)] public int Uram { get; init; }
+    [Range(0.0, double.PositiveInfinity, MinimumIsExclusive = true)] public required int Lut { get; init; }
+    [Range(0.0, double.PositiveInfinity, MinimumIsExclusive = true)] public required int Ff { get; init; }
+    [Range(0.0, 2000.0, MinimumIsExclusive = true, MaximumIsExclusive = true)] public required double ClockMhz { get; init; }
+    [Range(0.0, double.PositiveInfinity, MinimumIsExclusive = true)] public required double MemoryBandwidthGbps { get; init; }
+    [Range(0.0, double.PositiveInfinity)] public double ReconfigurationSeconds { get; init; }
+    [Range(8.0, double.PositiveInfinity), MultipleOf(8)] public int PortWidthBits { get; init; } = 512;
     public string? Link { get; init; }
 
-    /// <summary>Checks ranges; returns the problems, empty when valid.</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(Name)) errors.Add("name: must not be empty");
-        if (Dsp <= 0) errors.Add($"dsp: must be > 0 (got {Dsp})");
-        if (Bram18 < 0) errors.Add($"bram18: must be >= 0 (got {Bram18})");
-        if (Uram < 0) errors.Add($"uram: must be >= 0 (got {Uram})");
-        if (Lut <= 0) errors.Add($"lut: must be > 0 (got {Lut})");
-        if (Ff <= 0) errors.Add($"ff: must be > 0 (got {Ff})");
-        if (!(ClockMhz > 0 && ClockMhz < 2000)) errors.Add($"clockMhz: must be in (0, 2000) (got {ClockMhz})");
-        if (!(MemoryBandwidthGbps > 0)) errors.Add($"memoryBandwidthGbps: must be > 0 (got {MemoryBandwidthGbps})");
-        if (ReconfigurationSeconds < 0) errors.Add($"reconfigurationSeconds: must be >= 0 (got {ReconfigurationSeconds})");
-        if (PortWidthBits <= 0 || PortWidthBits % 8 != 0) errors.Add($"portWidthBits: must be a positive multiple of 8 (got {PortWidthBits})");
-        return errors;
-    }
+    /// <summary>Checks ranges (the validation attributes above, through <see cref="ConfigJson"/>); returns the problems, empty when valid.</summary>
+    public IReadOnlyList<string> Validate() => ConfigJson.Validate(this, "");
 }
 
 /// <summary>

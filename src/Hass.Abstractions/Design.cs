@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using Hass.Abstractions.Configuration;
 using System.Text.Json.Serialization;
 
 namespace Hass.Abstractions;
@@ -87,10 +89,10 @@ public sealed record HardwareDesign
 public sealed record DesignOptions
 {
     /// <summary>Fraction of DSP/LUT/FF the design may use.</summary>
-    public double ResourceAllocation { get; init; } = 1.0;
+    [Range(0.0, 1.0, MinimumIsExclusive = true)] public double ResourceAllocation { get; init; } = 1.0;
     /// <summary>Fraction of BRAM/URAM the design may use; NaN = same as ResourceAllocation.</summary>
-    public double RamAllocation { get; init; } = double.NaN;
-    public int BatchSize { get; init; } = 256;
+    [RangeOrUnset(0.0, 1.0, MinimumIsExclusive = true)] public double RamAllocation { get; init; } = double.NaN;
+    [Range(1, 1 << 20)] public int BatchSize { get; init; } = 256;
     /// <summary>Run the annealing refinement after the greedy pass.</summary>
     public bool Anneal { get; init; }
     public int Seed { get; init; }
@@ -98,20 +100,21 @@ public sealed record DesignOptions
     public bool AllowPartitions { get; init; } = true;
     public bool AllowWeightsReloading { get; init; } = true;
     /// <summary>Mean sparsity below which a layer stays dense (fpgaConvNet: 0.1).</summary>
-    public double DenseBelowSparsity { get; init; } = 0.1;
+    [Range(0.0, 1.0)] public double DenseBelowSparsity { get; init; } = 0.1;
     /// <summary>
     /// Sparse convolution cycle figure: <see cref="LaneMaxCycles"/> (the slowest vector-dot lane of every output row, from
     /// the profile's per-row and per-filter statistics) or <see cref="AverageCycles"/> (fpgaConvNet's average over streams).
     /// </summary>
+    [AllowedValues(LaneMaxCycles, AverageCycles, ErrorMessage = "'{value}' is not a sparse cycle figure; use " + LaneMaxCycles + " or " + AverageCycles)]
     public string SparseCycles { get; init; } = LaneMaxCycles;
     public const string LaneMaxCycles = "lane-max";
     public const string AverageCycles = "average";
     /// <summary>Whether the sparse vector dot skips windows whose products are all zero (0 cycles) or spends one cycle on them.</summary>
     public bool SkipAllZeroWindows { get; init; } = true;
     /// <summary>Pointwise sparse layers: streams balanced in this many clusters (fpgaConvNet's parser: 1; only the average figure).</summary>
-    public int PointwiseClusters { get; init; } = 1;
+    [Range(1, 1 << 16)] public int PointwiseClusters { get; init; } = 1;
     /// <summary>Memories at most this deep are distributed LUTRAM instead of BRAM.</summary>
-    public int LutramMaxDepth { get; init; } = 64;
+    [Range(0, 1 << 20)] public int LutramMaxDepth { get; init; } = 64;
     /// <summary>A weight memory moves to URAM (when BRAM is over budget) only if it takes at least this many BRAM18.</summary>
-    public int UramMinBram18 { get; init; } = 1;
+    [Range(1, 1 << 20)] public int UramMinBram18 { get; init; } = 1;
 }

@@ -234,7 +234,7 @@ public class CliTests
         File.WriteAllText(Path.Combine(dir, "broken.json"), "{ \"name\": \"b\", \"dsp\": -4, \"bram18\": 1, \"lut\": 1, \"ff\": 1, \"clockMhz\": 100, \"memoryBandwidthGbps\": 1 }");
         var bad = await Cli.Run(Path.Combine(Cli.TempDir(), "x.db"), "boards", "--boards", dir);
         Assert.Equal(ExitCodes.InvalidInput, bad.ExitCode);
-        Assert.Contains("broken.json': dsp: must be > 0 (got -4)", bad.Err);
+        Assert.Contains("broken.json': not a valid board description: $.dsp: must be more than 0 (got -4)", bad.Err);
         Assert.Contains("toy-board", bad.Out);
     }
 

@@ -13,9 +13,9 @@ public class BoardLibraryTests
     }
 
     [Theory]
-    [InlineData("{ \"name\": \"b\", \"dsp\": 0, \"bram18\": 1, \"lut\": 1, \"ff\": 1, \"clockMhz\": 100, \"memoryBandwidthGbps\": 1 }", "dsp: must be > 0 (got 0)")]
+    [InlineData("{ \"name\": \"b\", \"dsp\": 0, \"bram18\": 1, \"lut\": 1, \"ff\": 1, \"clockMhz\": 100, \"memoryBandwidthGbps\": 1 }", "$.dsp: must be more than 0 (got 0)")]
     [InlineData("{ \"name\": \"b\", \"dsp\": 1, \"bram18\": 1, \"lut\": 1, \"ff\": 1, \"clockMhz\": 5000, \"memoryBandwidthGbps\": 1 }", "clockMhz: must be in (0, 2000) (got 5000)")]
-    [InlineData("{ \"name\": \"b\", \"dsp\": \"many\" }", "not a valid board description at dsp")]
+    [InlineData("{ \"name\": \"b\", \"dsp\": \"many\" }", "not a valid board description: $.dsp: must be a whole number more than 0 (got \"many\")")]
     [InlineData("{ \"name\": \"b\" }", "not a valid board description")]
     [InlineData("{ nope", "not a valid board description")]
     public void Invalid_board_files_name_the_file_and_field(string json, string expected)
@@ -48,11 +48,11 @@ public class BoardLibraryTests
     private const string Valid = "\"dsp\": 1, \"bram18\": 1, \"lut\": 1, \"ff\": 1, \"clockMhz\": 100, \"memoryBandwidthGbps\": 1";
 
     [Theory]
-    [InlineData("b", "{ \"name\": \"b\", \"color\": \"red\", " + Valid + " }", "color: unknown field; known fields: schema, name")]
+    [InlineData("b", "{ \"name\": \"b\", \"color\": \"red\", " + Valid + " }", "$.color: unknown field; known fields here: schema, name")]
     [InlineData("b", "{ \"name\": \"b\", \"Name\": \"b\", " + Valid + " }", "Name: given twice (as 'name' and 'Name'")]
     [InlineData("b", "{ \"name\": \"b\", \"dsp\": 2, " + Valid + " }", "dsp: given twice; keep one")]
-    [InlineData("Big", "{ \"name\": \"Big\", " + Valid + " }", "name: 'Big' must be lower-case")]
-    [InlineData("b", "{ \"name\": \"c\", " + Valid + " }", "name: 'c' must equal the file name 'b'")]
+    [InlineData("Big", "{ \"name\": \"Big\", " + Valid + " }", "$.name: 'Big' must be lower-case")]
+    [InlineData("b", "{ \"name\": \"c\", " + Valid + " }", "$.name: 'c' must equal the file name 'b'")]
     [InlineData("b", "{ \"name\": \"b\\ud800\", " + Valid + " }", "name: the value is not valid Unicode text")]
     [InlineData("b", "[1]", "the top level must be a JSON object")]
     public void Board_files_follow_the_documented_rules(string fileName, string json, string expected)

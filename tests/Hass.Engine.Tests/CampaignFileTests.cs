@@ -19,18 +19,8 @@ public class CampaignFileTests
         Assert.True(spec.EarlyStop.Enabled);
         Assert.Equal(3.0, spec.EarlyStop.DropFactor);
         Assert.Equal(5, spec.MaxConsecutiveFailures);
-        Assert.Equal(1, spec.Parallelism);
         Assert.Equal(2000, spec.Dataset.SearchImages);
         Assert.Null(spec.Measure);
-    }
-
-    [Fact]
-    public void Parallelism_is_read_and_overridden_and_is_not_part_of_the_identity()
-    {
-        var spec = CampaignLoader.Parse(Minimal.Replace("\"budget\"", "\"parallelism\": 4, \"budget\""), "test");
-        Assert.Equal(4, spec.Parallelism);
-        Assert.Equal(2, CampaignLoader.Parse(Minimal, "test", new CampaignOverrides { Parallelism = 2 }).Parallelism);
-        Assert.Equal(CampaignLoader.Parse(Minimal, "test").IdentityJson(), spec.IdentityJson());
     }
 
     [Fact]
@@ -72,16 +62,14 @@ public class CampaignFileTests
     }
 
     [Theory]
-    [InlineData("\"objective\": { \"toleranceTop1\": 150 }", "objective.toleranceTop1: must be in [0, 100] (got 150)")]
-    [InlineData("\"objective\": { \"metric\": \"speed\" }", "objective.metric: 'speed' is not a metric")]
+    [InlineData("\"objective\": { \"toleranceTop1\": 150 }", "$.objective.toleranceTop1: must be in [0, 100] (got 150)")]
+    [InlineData("\"objective\": { \"metric\": \"speed\" }", "$.objective.metric: must be one of throughput, gops-per-dsp, latency or multi (got \"speed\")")]
     [InlineData("\"objective\": { \"metric\": \"latency\", \"direction\": \"maximize\" }", "objective.direction: metric 'latency' can only be minimized")]
     [InlineData("\"budget\": { \"trials\": 0 }", "budget.trials: must be in [1, 1000000] (got 0)")]
-    [InlineData("\"budget\": { \"trials\": 5, \"wallTime\": \"soon\" }", "budget.wallTime: must be seconds")]
+    [InlineData("\"budget\": { \"trials\": 5, \"wallTime\": \"soon\" }", "$.budget.wallTime: must be seconds, \"hh:mm:ss\" or like \"15m\" (got \"soon\")")]
     [InlineData("\"seed\": -1", "seed: must be in [0, 2147483647] (got -1)")]
-    [InlineData("\"parallelism\": 0", "parallelism: must be in [1, 64] (got 0)")]
-    [InlineData("\"parallelism\": 65", "parallelism: must be in [1, 64] (got 65)")]
-    [InlineData("\"seed\": \"x\"", "seed: must be a whole number (got \"x\")")]
-    [InlineData("\"budgt\": {}", "budgt: unknown field (did you mean 'budget'?)")]
+    [InlineData("\"seed\": \"x\"", "$.seed: must be a whole number in [0, 2147483647] (got \"x\")")]
+    [InlineData("\"budgt\": {}", "$.budgt: unknown field (did you mean 'budget'?)")]
     [InlineData("\"backend\": { \"name\": \"toy\", \"options\": { \"resourceAllocation\": 1.5 } }", "backend.options.resourceAllocation: must be in (0, 1] (got 1.5)")]
     [InlineData("\"backend\": { \"name\": \"toy\", \"options\": { \"batchSize\": 0 } }", "backend.options.batchSize: must be in [1, 1048576] (got 0)")]
     [InlineData("\"backend\": { \"name\": \"toy\", \"options\": { \"sparseCycles\": \"median\" } }", "backend.options.sparseCycles: 'median' is not a sparse cycle figure; use lane-max or average")]
@@ -91,6 +79,7 @@ public class CampaignFileTests
     [InlineData("\"backend\": { \"name\": \"toy\", \"options\": { \"uramMinBram18\": 0 } }", "backend.options.uramMinBram18: must be in [1, 1048576] (got 0)")]
     [InlineData("\"dataset\": { \"searchImages\": 0 }", "dataset.searchImages: must be in [1, 10000000] (got 0)")]
     [InlineData("\"earlyStop\": { \"dropFactor\": 0.5 }", "earlyStop.dropFactor: must be in [1, 1000] (got 0.5)")]
+    [InlineData("\"final\": { \"pickMargin\": -1 }", "final.pickMargin: must be in [0, 100] (got -1)")]
     [InlineData("\"maxConsecutiveFailures\": 0", "maxConsecutiveFailures: must be in [1, 1000] (got 0)")]
     [InlineData("\"measure\": { \"link\": \"usb:1\" }", "measure.link: 'usb:1' must look like serial:/dev/ttyUSB0@921600 or tcp:host:port")]
     [InlineData("\"measure\": { \"link\": \"tcp:localhost:1\", \"designs\": { \"topK\": 0 } }", "measure.designs: set topK and/or everyN above 0")]
@@ -117,11 +106,11 @@ public class CampaignFileTests
     public void Missing_required_fields_are_all_listed()
     {
         var e = Assert.Throws<CampaignException>(() => CampaignLoader.Parse("{ \"name\": \"x\" }", "c.json"));
-        Assert.Contains("model: is required", e.Message);
-        Assert.Contains("pruning: is required", e.Message);
-        Assert.Contains("backend: is required", e.Message);
-        Assert.Contains("board: is required", e.Message);
-        Assert.Contains("strategy: is required", e.Message);
+        Assert.Contains("$.model: is required", e.Message);
+        Assert.Contains("$.pruning: is required", e.Message);
+        Assert.Contains("$.backend: is required", e.Message);
+        Assert.Contains("$.board: is required", e.Message);
+        Assert.Contains("$.strategy: is required", e.Message);
     }
 
     [Fact]
@@ -147,10 +136,10 @@ public class CampaignFileTests
         var json = Minimal.Replace("\"toy\"", "\"warp-drive\"").Replace("\"seeded-random\"", "\"tpe-x\"").Replace("toy-board", "no-board").Replace("synthetic-cnn", "resnet9000");
         var spec = CampaignLoader.Parse(json, "c.json");
         var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurerAvailable: false));
-        Assert.Contains("backend.name: unknown backend 'warp-drive'; available: toy", e.Message);
-        Assert.Contains("strategy.name: unknown search 'tpe-x'; available: seeded-random, seeded-random-mo", e.Message);
-        Assert.Contains("board: unknown board 'no-board'; available: toy-board", e.Message);
-        Assert.Contains("model: unknown model 'resnet9000' (no evaluator supports it); available models: synthetic-cnn", e.Message);
+        Assert.Contains("$.backend.name: unknown backend 'warp-drive'; available: toy", e.Message);
+        Assert.Contains("$.strategy.name: unknown search 'tpe-x'; available: seeded-random, seeded-random-mo", e.Message);
+        Assert.Contains("$.board: unknown board 'no-board' (did you mean 'toy-board'?); available: toy-board", e.Message);
+        Assert.Contains("$.model: unknown model 'resnet9000' (no evaluator supports it); available models: synthetic-cnn", e.Message);
     }
 
     [Fact]
@@ -161,7 +150,7 @@ public class CampaignFileTests
         var json = Minimal.TrimEnd().TrimEnd('}') + ", \"measure\": { \"link\": \"tcp:127.0.0.1:9\" }, \"objective\": { \"metric\": \"multi\" } }";
         var spec = CampaignLoader.Parse(json, "c.json");
         var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurerAvailable: false));
-        Assert.Contains("measure: this build has no design measurer", e.Message);
-        Assert.Contains("objective.metric: 'multi' needs a multi-objective strategy, and 'seeded-random' is not one", e.Message);
+        Assert.Contains("$.measure: this build has no design measurer", e.Message);
+        Assert.Contains("$.objective.metric: 'multi' needs a multi-objective strategy, and 'seeded-random' is not one", e.Message);
     }
 }

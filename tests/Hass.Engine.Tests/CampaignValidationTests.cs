@@ -31,14 +31,14 @@ public class CampaignValidationTests
     public void Duplicate_keys_inside_plugin_settings_are_refused_too()
     {
         var json = Minimal.Replace("\"strategy\": \"seeded-random\"", "\"strategy\": { \"name\": \"seeded-random\", \"settings\": { \"gamma\": 0.1, \"gamma\": 0.2 } }");
-        Assert.Contains("strategy.settings.gamma: given twice", Refused(json).Message);
+        Assert.Contains("$.strategy.settings.gamma: given twice", Refused(json).Message);
     }
 
     [Theory]
     [InlineData("\"name\": \"\\ud800\"", "name: the value is not valid Unicode text")]
     [InlineData("\"model\": \"a\\udc00b\"", "model: the value is not valid Unicode text")]
     [InlineData("\"checkpoint\": \"x\\ny\"", "checkpoint: the value contains a control character")]
-    [InlineData("\"\\ud800\": 1", "(top level): a field name is not valid Unicode text")]
+    [InlineData("\"\\ud800\": 1", "$: a field name is not valid Unicode text")]
     public void Invalid_text_is_refused_naming_the_field(string fields, string expected)
     {
         var json = fields.StartsWith("\"name\"", StringComparison.Ordinal) ? Minimal.Replace("\"name\": \"c1\"", fields) : With(fields);
@@ -125,7 +125,7 @@ public class CampaignValidationTests
         using var _ = provider;
         var spec = CampaignLoader.Parse(Minimal.Replace("\"strategy\": \"seeded-random\"", "\"strategy\": { \"name\": \"checked\", \"settings\": { \"level\": \"abc\" } }"), "c.json");
         var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurerAvailable: false));
-        Assert.Contains("strategy.settings.level: must be a number in [0, 1] (got \"abc\")", e.Message);
+        Assert.Contains("$.strategy.settings.level: must be a number in [0, 1] (got \"abc\")", e.Message);
 
         var good = CampaignLoader.Parse(Minimal.Replace("\"strategy\": \"seeded-random\"", "\"strategy\": { \"name\": \"checked\", \"settings\": { \"level\": 0.5 } }"), "c.json");
         CampaignLoader.Validate(good, "c.json", components, TestEnvironment.Boards(), measurerAvailable: false);

@@ -81,7 +81,7 @@ public class CompositionTests
         using var provider = TestEnvironment.Provider(catalog, s => s.AddSingleton(TestEnvironment.Boards()).AddCampaign(bad, "s.json"));
         var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<CampaignSpec>>().Value);
         var message = Assert.Single(e.Failures);
-        Assert.StartsWith("campaign s.json is not valid:\n  - backend.name: unknown backend 'nope'; available: toy", message);
-        Assert.Contains("\n  - final.uniformBaselineTrials: no loaded strategy is a uniform baseline", message);
+        Assert.StartsWith("campaign s.json is not valid:\n  - $.backend.name: unknown backend 'nope'; available: toy", message);
+        Assert.Contains("\n  - $.final.uniformBaselineTrials: no loaded strategy is a uniform baseline", message);
     }
 }

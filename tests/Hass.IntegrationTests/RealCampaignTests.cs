@@ -52,6 +52,8 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         var final = File.ReadAllLines(Path.Combine(report, "final.csv"));
         Assert.StartsWith("design,trial,top-1 test %", final[0]);
         Assert.StartsWith("dense,", final[1]);
+        // The paper's second comparison: the HASS pick's network on the non-dataflow sparse backend, same board.
+        Assert.Contains(final, line => line.StartsWith("hass on systolic-sparse,", StringComparison.Ordinal));
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "report.json")));
         Assert.Equal("e2e", json.RootElement.GetProperty("campaign").GetString());
         Assert.Equal(4, json.RootElement.GetProperty("trials").GetInt32());

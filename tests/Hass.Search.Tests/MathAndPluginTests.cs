@@ -91,7 +91,7 @@ public class MathAndPluginTests
         new SearchPlugin().ConfigureServices(services);
         var provider = services.BuildServiceProvider();
         var names = provider.GetServices<ComponentDescriptor>().Select(d => d.Name).ToList();
-        Assert.Equal(["tpe", "random", "uniform", "greedy", "anneal", "nsga2"], names);
+        Assert.Equal(["tpe", "random", "uniform", "greedy", "anneal", "nsga2", "sensitivity"], names);
         foreach (var name in names)
         {
             var factory = provider.GetRequiredKeyedService<ISearchStrategyFactory>(name);

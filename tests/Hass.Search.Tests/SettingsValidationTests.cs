@@ -25,6 +25,11 @@ public class SettingsValidationTests
     [InlineData("anneal", """{"initialTemperature": "hot"}""", "initialTemperature")]
     [InlineData("nsga2", """{"populationSize": -3}""", "populationSize")]
     [InlineData("random", """{"anything": 1}""", "anything")]
+    [InlineData("tpe", """{"density": "wide"}""", "density")]
+    [InlineData("sensitivity", """{"sweepDepth": 0}""", "sweepDepth")]
+    [InlineData("sensitivity", """{"rayDepth": "deep"}""", "rayDepth")]
+    [InlineData("sensitivity", """{"tolerance": -1}""", "tolerance")]
+    [InlineData("sensitivity", """{"density": 31}""", "density")]
     public void A_bad_setting_is_named(string strategy, string settings, string key)
     {
         var problem = Assert.Single(Problems(strategy, settings));
@@ -59,4 +64,39 @@ public class SettingsValidationTests
         Assert.Contains("setting gamma: must be a number in [0, 1] (got \"abc\")", e.Message);
         Assert.Contains("gammaMax", e.Message);
     }
+
+    [Theory]
+    [InlineData("tpe", """{"gama": 0.2}""", "gama", "unknown field (did you mean 'gamma'?); known fields here: nStartupTrials, gamma,")]
+    [InlineData("tpe", """{"gamma": 2}""", "gamma", "must be in [0, 1] (got 2)")]
+    [InlineData("tpe", """{"startup": "later"}""", "startup", "must be one of scaled, random (got \"later\")")]
+    [InlineData("tpe", """{"nEiCandidates": 1.5}""", "nEiCandidates", "must be a whole number in [1, 100000] (got 1.5)")]
+    [InlineData("greedy", """{"mode": "sideways"}""", "mode", "must be one of global, perLayer (got \"sideways\")")]
+    [InlineData("uniform", """{"rays": [[2, 0]]}""", "rays", "must be a list of [weight, activation] pairs of numbers in [0, 1], e.g. [[1, 0], [1, 1]] (got an array)")]
+    [InlineData("uniform", """{"rays": "all"}""", "rays", "must be a list of [weight, activation] pairs of numbers in [0, 1], e.g. [[1, 0], [1, 1]] (got \"all\")")]
+    [InlineData("anneal", """{"initialTemperature": 0}""", "initialTemperature", "must be at least 1E-12 (got 0)")]
+    [InlineData("random", """{"anything": 1}""", "anything", "unknown field; known fields here: (none)")]
+    public void A_problem_says_what_is_allowed(string strategy, string settings, string key, string message)
+    {
+        var problem = Assert.Single(Problems(strategy, settings));
+        Assert.Equal(key, problem.Key);
+        Assert.True(problem.Message.StartsWith(message, StringComparison.Ordinal), $"expected \"{message}…\", got \"{problem.Message}\"");
+    }
+
+    [Fact]
+    public void The_settings_records_hold_the_documented_defaults()
+    {
+        var tpe = new Tpe.TpeSettings();
+        Assert.Equal((0.1, 25, 24, true), (tpe.Gamma, tpe.GammaMax, tpe.NEiCandidates, tpe.ConstantLiar));
+        Assert.Equal(10, tpe.StartupTrials(dimensions: 4, budget: null));
+        Assert.Equal(16, tpe.StartupTrials(dimensions: 8, budget: 150));
+        Assert.Equal(1, tpe.StartupTrials(dimensions: 8, budget: 2));
+        Assert.Equal(5, new Strategies.UniformSettings().Rays?.Length ?? Strategies.UniformSettings.DefaultRays.Length);
+        Assert.Equal((0.02, 0.01, int.MaxValue), (new Strategies.GreedySettings().WeightStep, new Strategies.GreedySettings().ActivationStep, new Strategies.GreedySettings().MaxSteps));
+    }
+
+    [Theory]
+    [InlineData("""{"\ud800": 1}""", "")]
+    [InlineData("""{"startup": "\ud800"}""", "startup")]
+    public void Text_that_is_not_valid_unicode_is_a_problem_not_a_crash(string settings, string key) =>
+        Assert.Equal(key, Assert.Single(Problems("tpe", settings)).Key);
 }

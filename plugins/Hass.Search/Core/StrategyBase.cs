@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hass.Abstractions;
+using Hass.Abstractions.Configuration;
 
 namespace Hass.Search.Core;
 
@@ -23,6 +24,7 @@ public abstract class StrategyBase : ISearchStrategy
     private int _proposals;
     private bool _replaying;
     private readonly HashSet<int> _replayAsked = [];
+    private readonly List<SettingProblem> _settingProblems = [];
 
     protected StrategyBase(string name) => Name = name;
 
@@ -51,10 +53,9 @@ public abstract class StrategyBase : ISearchStrategy
             throw new ArgumentException($"search strategy '{Name}': the trial budget must be positive (got {context.TrialBudget})");
         _codec = new SpaceCodec(context.Space, Name);
         _context = context;
-        var settings = new SettingsReader(Name, context.Settings);
-        Configure(settings);
-        settings.RejectUnknown();
-        settings.ThrowIfInvalid();
+        Configure();
+        if (_settingProblems.Count > 0)
+            throw new ArgumentException($"search strategy '{Name}': " + string.Join("; ", _settingProblems.Select(p => p.Key.Length == 0 ? p.Message : $"setting {p}")));
     }
 
     /// <summary>
@@ -72,14 +73,19 @@ public abstract class StrategyBase : ISearchStrategy
         ]);
         _codec = new SpaceCodec(probe, Name);
         _context = new StrategyContext { Space = probe, Seed = 0, Directions = [ObjectiveDirection.Maximize], Settings = settings };
-        var reader = new SettingsReader(Name, settings);
-        Configure(reader);
-        reader.RejectUnknown();
-        return reader.Problems;
+        Configure();
+        return _settingProblems;
     }
 
-    /// <summary>Reads the strategy's own settings (called once, from Initialize).</summary>
-    protected abstract void Configure(SettingsReader settings);
+    /// <summary>Reads the strategy's own settings with <see cref="ReadSettings{T}"/> (called once, from Initialize).</summary>
+    protected abstract void Configure();
+
+    /// <summary>
+    /// The campaign's settings as the strategy's settings record, read and validated by <see cref="ConfigJson"/>
+    /// (the record holds the defaults and ranges). Every problem is kept for Initialize / ProbeSettings to report;
+    /// the defaults stand in meanwhile so Configure can finish.
+    /// </summary>
+    protected T ReadSettings<T>() where T : class, new() => ConfigJson.ReadSettings<T>(Context.Settings, _settingProblems);
 
     /// <summary>Whether the strategy can propose a point of its own now (the queue is handled here).</summary>
     protected virtual bool CanPropose => true;

@@ -23,16 +23,17 @@ public sealed class AnnealStrategy() : BatchStrategy("anneal")
 
     public Scored? Best => _best;
 
-    protected override void Configure(SettingsReader s)
+    protected override void Configure()
     {
-        _batchSize = s.Int("batchSize", 1, 1, 1000);
-        _t0 = s.Double("initialTemperature", 0.1, 1e-12);
-        _tEnd = s.Double("finalTemperature", 1e-3, 1e-12);
-        _step0 = s.Double("initialStep", 0.25, 1e-6, 1);
-        _stepEnd = s.Double("finalStep", 0.02, 1e-6, 1);
-        _mutationProbability = s.Double("mutationProbability", Math.Min(1, 3.0 / Codec.Count), 0, 1);
-        _schedule = s.Int("scheduleTrials", Context.TrialBudget ?? 100, 1);
-        _randomStart = s.Choice("start", "default", "default", "random") == "random";
+        var s = ReadSettings<AnnealSettings>();
+        _batchSize = s.BatchSize;
+        _t0 = s.InitialTemperature;
+        _tEnd = s.FinalTemperature;
+        _step0 = s.InitialStep;
+        _stepEnd = s.FinalStep;
+        _mutationProbability = s.MutationProbability ?? Math.Min(1, 3.0 / Codec.Count);
+        _schedule = s.ScheduleTrials ?? Context.TrialBudget ?? 100;
+        _randomStart = s.Start == StartPoint.Random;
     }
 
     protected override IReadOnlyList<BatchItem> PlanBatch()

@@ -32,15 +32,16 @@ public sealed class GreedyStrategy() : BatchStrategy("greedy")
     public ParameterSet? CurrentState => _haveBase ? _scale.At(d => _fractions[d]) : null;
     public int StepsTaken => _steps;
 
-    protected override void Configure(SettingsReader s)
+    protected override void Configure()
     {
         _scale = new ThresholdScale(Codec);
         _scale.RequireThresholds(Name);
-        _guard = new AccuracyGuard(s.OptionalDouble("tolerance", 0));
-        _perLayer = s.Choice("mode", "global", "global", "perLayer") == "perLayer";
-        _weightStep = s.Double("weightStep", 0.02, 1e-9, 1);
-        _activationStep = s.Double("activationStep", 0.01, 1e-9, 1);
-        _maxSteps = s.Int("maxSteps", int.MaxValue, 1);
+        var s = ReadSettings<GreedySettings>();
+        _guard = new AccuracyGuard(s.Tolerance);
+        _perLayer = s.Mode == GreedyMode.PerLayer;
+        _weightStep = s.WeightStep;
+        _activationStep = s.ActivationStep;
+        _maxSteps = s.MaxSteps;
         _fractions = new double[Codec.Count];
     }
 

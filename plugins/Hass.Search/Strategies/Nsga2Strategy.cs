@@ -20,16 +20,16 @@ public sealed class Nsga2Strategy() : BatchStrategy("nsga2")
 
     public IReadOnlyList<Scored> Parents => _parents;
 
-    protected override void Configure(SettingsReader s)
+    protected override void Configure()
     {
+        var s = ReadSettings<Nsga2Settings>();
         // Small populations and exploratory operators: HASS budgets allow only a few generations.
-        var fallback = Context.TrialBudget is { } budget ? Math.Clamp(budget / 10, 8, 50) : 20;
-        _population = s.Int("populationSize", fallback, 2, 10_000);
-        _crossoverProbability = s.Double("crossoverProbability", 0.9, 0, 1);
-        _etaCrossover = s.Double("crossoverEta", 5, 0);
-        _etaMutation = s.Double("mutationEta", 5, 0);
-        _mutationProbability = s.Double("mutationProbability", 1.0 / Codec.Count, 0, 1);
-        _scaledStart = s.Choice("initialization", "scaled", "scaled", "random") == "scaled";
+        _population = s.PopulationSize ?? (Context.TrialBudget is { } budget ? Math.Clamp(budget / 10, 8, 50) : 20);
+        _crossoverProbability = s.CrossoverProbability;
+        _etaCrossover = s.CrossoverEta;
+        _etaMutation = s.MutationEta;
+        _mutationProbability = s.MutationProbability ?? 1.0 / Codec.Count;
+        _scaledStart = s.Initialization == Initialization.Scaled;
     }
 
     protected override void OnTold(TrialOutcome outcome, ParameterSet? asked)

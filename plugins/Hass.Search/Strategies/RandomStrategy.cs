@@ -6,7 +6,7 @@ namespace Hass.Search.Strategies;
 /// <summary>Independent uniform (log-uniform for Log dimensions) draws; each trial from its own (seed, number) stream.</summary>
 public sealed class RandomStrategy() : StrategyBase("random")
 {
-    protected override void Configure(SettingsReader settings) { }
+    protected override void Configure() => ReadSettings<NoSettings>();
 
     protected override bool ReplayNeedsProposals => false;
 

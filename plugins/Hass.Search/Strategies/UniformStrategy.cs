@@ -15,7 +15,6 @@ public sealed class UniformStrategy() : BatchStrategy("uniform")
 {
     public const string ChoiceOrigin = "uniform:choice";
 
-    private static readonly double[][] DefaultRays = [[1, 0], [0, 1], [1, 1], [1, 0.5], [0.5, 1]];
 
     private ThresholdScale _scale = null!;
     private AccuracyGuard _guard = null!;
@@ -36,13 +35,14 @@ public sealed class UniformStrategy() : BatchStrategy("uniform")
 
     private sealed record Probe(int Ray, double Scale);
 
-    protected override void Configure(SettingsReader s)
+    protected override void Configure()
     {
         _scale = new ThresholdScale(Codec);
         _scale.RequireThresholds(Name);
-        _guard = new AccuracyGuard(s.OptionalDouble("tolerance", 0));
-        _metric = s.Choice("sparsityMetric", "effectiveSparsity", "effectiveSparsity", "weightSparsity", "activationSparsity");
-        var rays = s.NumberPairs("rays") ?? DefaultRays;
+        var s = ReadSettings<UniformSettings>();
+        _guard = new AccuracyGuard(s.Tolerance);
+        _metric = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(s.SparsityMetric.ToString());
+        var rays = s.Rays ?? UniformSettings.DefaultRays;
         var hasW = _scale.WeightDims.Count > 0;
         var hasA = _scale.ActivationDims.Count > 0;
         // Rays that move nothing in this space collapse onto others: keep the distinct effective directions.
@@ -52,7 +52,7 @@ public sealed class UniformStrategy() : BatchStrategy("uniform")
         // Fit the budget: the probes plus the final choice must not exceed it (fewer rays for tiny budgets).
         if (Context.TrialBudget is { } budget && budget - 1 < _rays.Length) _rays = _rays[..Math.Max(1, budget - 1)];
         var defaultDepth = Context.TrialBudget is { } b ? Math.Clamp((b - 1) / _rays.Length, 1, 10) : 6;
-        _depth = s.Int("depth", defaultDepth, 1, 30);
+        _depth = s.Depth ?? defaultDepth;
     }
 
     protected override IReadOnlyList<BatchItem> PlanBatch()

@@ -11,6 +11,11 @@ public sealed record ParzenOptions
     public bool ConsiderMagicClip { get; init; } = true;
     public bool ConsiderEndpoints { get; init; }
     public bool Multivariate { get; init; }
+    /// <summary>
+    /// Optuna 3.1's kernel density (before issue #5109 was fixed in 3.5): the −log σ term is left out, so narrow
+    /// kernels do not dominate l(x) and the proposals are wider, less peaked.
+    /// </summary>
+    public bool OmitLogSigma { get; init; }
 }
 
 /// <summary>
@@ -69,26 +74,33 @@ public sealed class ParzenEstimator
     private Dim BuildDim(int d, IReadOnlyList<double[]> observations, int n, bool considerPrior, ParzenOptions options)
     {
         var dimension = _codec.Dimensions[d];
-        if (dimension.Kind == DimensionKind.Categorical)
-        {
-            var choices = dimension.Choices.Count;
-            var probs = new double[_kernels][];
-            for (var k = 0; k < _kernels; k++)
-            {
-                var row = new double[choices];
-                if (k < n)
-                {
-                    Array.Fill(row, options.PriorWeight / _kernels);
-                    row[(int)observations[k][d]] += 1;
-                }
-                else Array.Fill(row, 1.0); // the prior kernel is uniform
-                var sum = row.Sum();
-                for (var c = 0; c < choices; c++) row[c] /= sum;
-                probs[k] = row;
-            }
-            return new Dim { Kind = dimension.Kind, Probs = probs, LogProbs = probs.Select(r => r.Select(v => Math.Log(v)).ToArray()).ToArray() };
-        }
+        return dimension.Kind == DimensionKind.Categorical
+            ? BuildCategorical(dimension, d, observations, n, options)
+            : BuildNumeric(dimension, d, observations, n, considerPrior, options);
+    }
 
+    private Dim BuildCategorical(SearchDimension dimension, int d, IReadOnlyList<double[]> observations, int n, ParzenOptions options)
+    {
+        var choices = dimension.Choices.Count;
+        var probs = new double[_kernels][];
+        for (var k = 0; k < _kernels; k++)
+        {
+            var row = new double[choices];
+            if (k < n)
+            {
+                Array.Fill(row, options.PriorWeight / _kernels);
+                row[(int)observations[k][d]] += 1;
+            }
+            else Array.Fill(row, 1.0); // the prior kernel is uniform
+            var sum = row.Sum();
+            for (var c = 0; c < choices; c++) row[c] /= sum;
+            probs[k] = row;
+        }
+        return new Dim { Kind = dimension.Kind, Probs = probs, LogProbs = probs.Select(r => r.Select(v => Math.Log(v)).ToArray()).ToArray() };
+    }
+
+    private Dim BuildNumeric(SearchDimension dimension, int d, IReadOnlyList<double[]> observations, int n, bool considerPrior, ParzenOptions options)
+    {
         var (low, high) = _codec.InternalBounds(d);
         var range = high - low;
         var mus = new double[_kernels];
@@ -99,28 +111,7 @@ public sealed class ParzenEstimator
             var sigma = 0.2 * Math.Pow(Math.Max(n, 1), -1.0 / (_codec.Count + 4)) * range;
             Array.Fill(sigmas, sigma, 0, n);
         }
-        else if (n > 0)
-        {
-            // Optuna: sort the observations (and the prior mean when the prior is used) between the endpoints.
-            var m = n + (considerPrior ? 1 : 0);
-            var withPrior = new double[m];
-            Array.Copy(mus, withPrior, n);
-            if (considerPrior) withPrior[n] = 0.5 * (low + high);
-            var order = Enumerable.Range(0, m).OrderBy(i => withPrior[i]).ThenBy(i => i).ToArray();
-            var sorted = new double[m + 2];
-            sorted[0] = low;
-            for (var i = 0; i < m; i++) sorted[i + 1] = withPrior[order[i]];
-            sorted[m + 1] = high;
-            var sortedSigma = new double[m];
-            for (var i = 0; i < m; i++) sortedSigma[i] = Math.Max(sorted[i + 1] - sorted[i], sorted[i + 2] - sorted[i + 1]);
-            if (!options.ConsiderEndpoints && sorted.Length >= 4)
-            {
-                sortedSigma[0] = sorted[2] - sorted[1];
-                sortedSigma[m - 1] = sorted[m] - sorted[m - 1];
-            }
-            for (var i = 0; i < m; i++)
-                if (order[i] < n) sigmas[order[i]] = sortedSigma[i];
-        }
+        else if (n > 0) UnivariateSigmas(mus, sigmas, n, considerPrior, low, high, options.ConsiderEndpoints);
         var maxSigma = range;
         var minSigma = options.ConsiderMagicClip ? range / Math.Min(100.0, 1.0 + _kernels) : 1e-12;
         for (var i = 0; i < n; i++) sigmas[i] = Math.Clamp(sigmas[i], minSigma, maxSigma);
@@ -136,7 +127,7 @@ public sealed class ParzenEstimator
         {
             logNorm[k] = NormalMath.LogProbBetween((low - mus[k]) / sigmas[k], (high - mus[k]) / sigmas[k]);
             invSigma[k] = 1 / sigmas[k];
-            logConst[k] = -Math.Log(sigmas[k]) - NormalMath.LogSqrt2Pi - logNorm[k];
+            logConst[k] = (options.OmitLogSigma ? 0 : -Math.Log(sigmas[k])) - NormalMath.LogSqrt2Pi - logNorm[k];
         }
         return new Dim
         {
@@ -144,6 +135,29 @@ public sealed class ParzenEstimator
             Discrete = dimension.Kind == DimensionKind.Int && !dimension.Log,
             Mu = mus, Sigma = sigmas, LogNorm = logNorm, InvSigma = invSigma, LogConst = logConst,
         };
+    }
+
+    /// <summary>Optuna's univariate bandwidths: sort the observations (and the prior mean when the prior is used) between the endpoints; each takes the distance to its farther neighbour.</summary>
+    private static void UnivariateSigmas(double[] mus, double[] sigmas, int n, bool considerPrior, double low, double high, bool considerEndpoints)
+    {
+        var m = n + (considerPrior ? 1 : 0);
+        var withPrior = new double[m];
+        Array.Copy(mus, withPrior, n);
+        if (considerPrior) withPrior[n] = 0.5 * (low + high);
+        var order = Enumerable.Range(0, m).OrderBy(i => withPrior[i]).ThenBy(i => i).ToArray();
+        var sorted = new double[m + 2];
+        sorted[0] = low;
+        for (var i = 0; i < m; i++) sorted[i + 1] = withPrior[order[i]];
+        sorted[m + 1] = high;
+        var sortedSigma = new double[m];
+        for (var i = 0; i < m; i++) sortedSigma[i] = Math.Max(sorted[i + 1] - sorted[i], sorted[i + 2] - sorted[i + 1]);
+        if (!considerEndpoints && sorted.Length >= 4)
+        {
+            sortedSigma[0] = sorted[2] - sorted[1];
+            sortedSigma[m - 1] = sorted[m] - sorted[m - 1];
+        }
+        for (var i = 0; i < m; i++)
+            if (order[i] < n) sigmas[order[i]] = sortedSigma[i];
     }
 
     private double SampleKernel(Dim dim, int k, Rng rng)

@@ -26,26 +26,25 @@ public sealed class TpeStrategy() : StrategyBase("tpe")
 
     protected override bool ReplayNeedsProposals => false;
 
-    protected override void Configure(SettingsReader s)
+    protected override void Configure()
     {
-        var dims = Codec.Count;
-        var byDims = Math.Max(10, 2 * dims);
-        var defaultStartup = Context.TrialBudget is { } budget ? Math.Max(1, Math.Min(byDims, budget / 3)) : byDims;
-        _startupTrials = s.Int("nStartupTrials", defaultStartup, 0);
-        _gamma = s.Double("gamma", 0.1, 0, 1);
-        _gammaMax = s.Int("gammaMax", 25, 1);
-        _candidates = s.Int("nEiCandidates", 24, 1, 100_000);
-        _constantLiar = s.Bool("constantLiar", true);
-        _constraints = s.Bool("constraints", true);
-        _scaledStartup = s.Choice("startup", "scaled", "scaled", "random") == "scaled";
-        _rankPruned = s.Choice("prunedTrials", "rank", "rank", "ignore") == "rank";
+        var s = ReadSettings<TpeSettings>();
+        _startupTrials = s.StartupTrials(Codec.Count, Context.TrialBudget);
+        _gamma = s.Gamma;
+        _gammaMax = s.GammaMax;
+        _candidates = s.NEiCandidates;
+        _constantLiar = s.ConstantLiar;
+        _constraints = s.Constraints;
+        _scaledStartup = s.Startup == TpeStartup.Scaled;
+        _rankPruned = s.PrunedTrials == PrunedTrialHandling.Rank;
         _parzen = new ParzenOptions
         {
-            PriorWeight = s.Double("priorWeight", 1.0, 1e-12),
-            ConsiderPrior = s.Bool("considerPrior", true),
-            ConsiderMagicClip = s.Bool("considerMagicClip", true),
-            ConsiderEndpoints = s.Bool("considerEndpoints", false),
-            Multivariate = s.Bool("multivariate", false),
+            PriorWeight = s.PriorWeight,
+            ConsiderPrior = s.ConsiderPrior,
+            ConsiderMagicClip = s.ConsiderMagicClip,
+            ConsiderEndpoints = s.ConsiderEndpoints,
+            Multivariate = s.Multivariate,
+            OmitLogSigma = s.Density == TpeDensity.Optuna31,
         };
     }
 

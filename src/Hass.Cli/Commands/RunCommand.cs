@@ -53,7 +53,7 @@ public sealed class RunCommand : ICliCommand
         }
         TimeSpan? wall = null;
         if (ctx.Parse.GetValue(WallTime) is { } w)
-            wall = Engine.Campaigns.JsonFieldReaderAccess.ParseDuration(w)
+            wall = Hass.Abstractions.Configuration.DurationConverter.Parse(w)
                 ?? throw new UsageException($"--wall-time: '{w}' is not a duration of at most {CampaignLimits.MaxWallTime.TotalDays:F0} days (seconds, hh:mm:ss or like 15m)");
         var overrides = new CampaignOverrides
         {

@@ -65,17 +65,15 @@ public sealed class BoardLibrary
     private static string? TryRead(string file, out BoardSpec? board)
     {
         board = null;
-        try { board = StrictJson.ReadRecord<BoardSpec>(file, MaxFileBytes); }
+        try { board = StrictJson.ReadConfig<BoardSpec>(file, MaxFileBytes); }
         catch (InvalidDataException e)
         {
-            if (e.Data[StrictJson.FieldKey] is string field && e.Message.StartsWith(field + ": ", StringComparison.Ordinal))
-                return $"not a valid board description at {field}: {e.Message[(field.Length + 2)..]}";
             return e.Message.StartsWith("is ", StringComparison.Ordinal) ? e.Message : $"not a valid board description: {e.Message}";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return $"cannot be read: {e.Message}"; }
         if (board.Schema > BoardSpec.SchemaVersion)
-            return $"schema: {board.Schema} is newer than this build understands ({BoardSpec.SchemaVersion}); update hass";
-        var errors = board.Validate().Concat(NameProblems(board.Name, file)).ToList();
+            return $"$.schema: {board.Schema} is newer than this build understands ({BoardSpec.SchemaVersion}); update hass";
+        var errors = NameProblems(board.Name, file).ToList();
         return errors.Count > 0 ? string.Join("; ", errors) : null;
     }
 
@@ -84,10 +82,10 @@ public sealed class BoardLibrary
     {
         if (string.IsNullOrWhiteSpace(name)) yield break;
         if (name != name.ToLowerInvariant())
-            yield return $"name: '{StrictJson.Printable(name)}' must be lower-case";
+            yield return $"$.name: '{StrictJson.Printable(name)}' must be lower-case";
         var fileName = Path.GetFileNameWithoutExtension(file);
         if (!string.Equals(name, fileName, StringComparison.Ordinal))
-            yield return $"name: '{StrictJson.Printable(name)}' must equal the file name '{StrictJson.Printable(fileName)}' (rename the file to {StrictJson.Printable(name.ToLowerInvariant())}.json or change the name)";
+            yield return $"$.name: '{StrictJson.Printable(name)}' must equal the file name '{StrictJson.Printable(fileName)}' (rename the file to {StrictJson.Printable(name.ToLowerInvariant())}.json or change the name)";
     }
 
     public bool TryGet(string name, [NotNullWhen(true)] out BoardSpec? board)

@@ -50,7 +50,7 @@ public sealed class CampaignSpecValidator(HassComponents components, BoardLibrar
         try { CampaignLoader.Validate(options, source.Path, components, boards, measurers.Any()); }
         catch (CampaignException e) { problems.AddRange(e.Problems); }
         if (options.Final is { Enabled: true, UniformBaselineTrials: > 0 } && components.UniformBaselineStrategy() is null)
-            problems.Add("final.uniformBaselineTrials: no loaded strategy is a uniform baseline (Hass.Search's 'uniform' is); load it or set 0");
+            problems.Add("$.final.uniformBaselineTrials: no loaded strategy is a uniform baseline (Hass.Search's 'uniform' is); load it or set 0");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(new CampaignException(source.Path, problems).Message);
     }
 }

@@ -1,106 +1,50 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Hass.Abstractions;
+using Hass.Abstractions.Configuration;
 
 namespace Hass.Engine.Campaigns;
 
 [JsonConverter(typeof(JsonStringEnumConverter<ObjectiveMetric>))]
 public enum ObjectiveMetric { Throughput, GopsPerDsp, Latency, Multi }
 
-public sealed record DatasetSpec
-{
-    public string Name { get; init; } = "fashion-mnist";
-    public string? Path { get; init; }
-    public int SearchImages { get; init; } = 2000;
-    public int CalibrationImages { get; init; } = 1000;
-    public int? TestImages { get; init; }
-}
-
-/// <summary>A component chosen by name with its own settings (passed to the plugin untouched).</summary>
-public sealed record ComponentChoice
-{
-    public required string Name { get; init; }
-    private readonly JsonElement _settings = EmptySettings;
-    /// <summary>Always a JSON value (an empty object when none was given).</summary>
-    public JsonElement Settings
-    {
-        get => _settings;
-        init => _settings = value.ValueKind == JsonValueKind.Undefined ? EmptySettings : value;
-    }
-
-    public static JsonElement EmptySettings { get; } = JsonDocument.Parse("{}").RootElement.Clone();
-}
-
-public sealed record BackendChoice
-{
-    public required string Name { get; init; }
-    public DesignOptions Options { get; init; } = new();
-}
-
-public sealed record ObjectiveSpec
-{
-    public ObjectiveMetric Metric { get; init; } = ObjectiveMetric.Throughput;
-    /// <summary>Allowed top-1 drop in points versus the unpruned model.</summary>
-    public double ToleranceTop1 { get; init; } = 1.0;
-    /// <summary>Direction of the (first) metric; the metric's natural one when omitted.</summary>
-    public ObjectiveDirection? Direction { get; init; }
-}
-
-public sealed record BudgetSpec
-{
-    public int? Trials { get; init; }
-    public TimeSpan? WallTime { get; init; }
-}
-
-public sealed record EarlyStopSpec
-{
-    public bool Enabled { get; init; } = true;
-    /// <summary>Evaluation stops once the drop exceeds DropFactor × tolerance.</summary>
-    public double DropFactor { get; init; } = 3.0;
-}
-
-public sealed record MeasureDesigns
-{
-    /// <summary>Measure a feasible trial whose design enters the best K so far (0 = off).</summary>
-    public int TopK { get; init; }
-    /// <summary>Measure every N-th feasible trial (0 = off).</summary>
-    public int EveryN { get; init; }
-}
-
-public sealed record MeasureSpec
-{
-    public required string Link { get; init; }
-    public MeasureDesigns Designs { get; init; } = new() { TopK = 3 };
-    public int Repeats { get; init; } = MeasureOptions.DefaultRepeats;
-    public int Images { get; init; } = MeasureOptions.DefaultImages;
-    public int WarmupImages { get; init; } = MeasureOptions.DefaultWarmupImages;
-}
-
-/// <summary>A campaign file (docs/formats.md "## campaign"), after parsing and overrides.</summary>
-public sealed record CampaignSpec
+/// <summary>
+/// A campaign file (docs/formats.md "## campaign"), read by <see cref="CampaignLoader"/> through
+/// <see cref="ConfigJson"/>: the defaults and ranges written here are the file format's. <see cref="Name"/> and
+/// <see cref="Board"/> are required by validation rather than by the compiler: the file name and --board can
+/// supply them.
+/// </summary>
+public sealed record CampaignSpec : IValidatableObject
 {
     public const int SchemaVersion = 1;
-    public int Schema { get; init; } = SchemaVersion;
-    public required string Name { get; init; }
-    public required string Model { get; init; }
+    [Range(1, SchemaVersion)] public int Schema { get; init; } = SchemaVersion;
+    [Required] public string Name { get; init; } = "";
+    [Required] public required string Model { get; init; }
     public string? Checkpoint { get; init; }
     /// <summary>Evaluator factory; null = the first one that supports the model.</summary>
     public string? Evaluator { get; init; }
-    public DatasetSpec Dataset { get; init; } = new();
-    public required ComponentChoice Pruning { get; init; }
-    public required BackendChoice Backend { get; init; }
-    public required string Board { get; init; }
-    public required ComponentChoice Strategy { get; init; }
+    [JsonConverter(typeof(DatasetShorthand))] public DatasetSpec Dataset { get; init; } = new();
+    [JsonConverter(typeof(ComponentShorthand))] public required ComponentChoice Pruning { get; init; }
+    [JsonConverter(typeof(BackendShorthand))] public required BackendChoice Backend { get; init; }
+    [Required] public string Board { get; init; } = "";
+    [JsonConverter(typeof(ComponentShorthand))] public required ComponentChoice Strategy { get; init; }
     public ObjectiveSpec Objective { get; init; } = new();
     public BudgetSpec Budget { get; init; } = new();
-    public int Seed { get; init; }
+    [Range(CampaignLimits.MinSeed, CampaignLimits.MaxSeed)] public int Seed { get; init; }
     public bool WarmStart { get; init; } = true;
-    public EarlyStopSpec EarlyStop { get; init; } = new();
-    public int MaxConsecutiveFailures { get; init; } = 5;
-    /// <summary>Trials in flight at once, each on its own evaluator instance (not part of the identity: a resume may change it).</summary>
-    public int Parallelism { get; init; } = 1;
+    [JsonConverter(typeof(EarlyStopShorthand))] public EarlyStopSpec EarlyStop { get; init; } = new();
+    [Range(1, 1000)] public int MaxConsecutiveFailures { get; init; } = 5;
+    /// <summary>Trials in flight at once (each on its own evaluator); not part of the identity, so a resume may change it.</summary>
+    [Range(1, 64)] public int Parallelism { get; init; } = 1;
     public MeasureSpec? Measure { get; init; }
     public Running.FinalSpec Final { get; init; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Name.Length > 0 && !CampaignLoader.IsValidName(Name))
+            yield return new($"'{ConfigText.Printable(Name)}' must be 1-64 characters of letters, digits, '-', '_' or '.', not starting with '.' (it names the report folder)", [nameof(Name)]);
+    }
 
     /// <summary>The fields that make two runs the same search; a resume must agree on all of them.</summary>
     public string IdentityJson() => HassJson.Serialize(new

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Hass.Abstractions;
+using Hass.Abstractions.Configuration;
 
 namespace Hass.Engine.Files;
 
@@ -54,6 +55,31 @@ public static class StrictJson
             throw problem;
         }
     }
+
+    /// <summary>
+    /// Reads one HASS configuration file (a board file): <see cref="ReadText"/>, the parser, <see cref="Check"/>, then
+    /// <see cref="ConfigJson.Read{T}"/>. Throws <see cref="InvalidDataException"/> with every problem, each starting
+    /// with its JSON path ("$.dsp: must be …"), in one line.
+    /// </summary>
+    public static T ReadConfig<T>(string path, int maxBytes) where T : class
+    {
+        var text = ReadText(path, maxBytes);
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(text, DocumentOptions); }
+        catch (JsonException e) { throw new InvalidDataException(Describe(e)); }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new InvalidDataException("the top level must be a JSON object");
+            var problems = Check(doc.RootElement).Select(AsJsonPath).ToList();
+            var value = problems.Count == 0 ? ConfigJson.Read<T>(doc.RootElement, "$", problems) : null;
+            return value ?? throw new InvalidDataException(string.Join("; ", problems));
+        }
+    }
+
+    /// <summary>A <see cref="Check"/> problem with a JSON path: "model: …" → "$.model: …", "(top level): …" → "$: …".</summary>
+    public static string AsJsonPath(string problem) =>
+        problem.StartsWith("(top level)", StringComparison.Ordinal) ? "$" + problem["(top level)".Length..]
+        : problem.StartsWith('…') ? problem : "$." + problem;
 
     /// <summary>Key of <see cref="Exception.Data"/> holding the JSON path of a <see cref="ReadRecord{T}"/> problem, when it has one.</summary>
     public const string FieldKey = "jsonField";

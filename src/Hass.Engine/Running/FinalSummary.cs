@@ -13,9 +13,11 @@ namespace Hass.Engine.Running;
 /// </summary>
 public sealed record FinalSpec
 {
-    public int UniformBaselineTrials { get; init; }
+    [System.ComponentModel.DataAnnotations.Range(0, 10_000)] public int UniformBaselineTrials { get; init; }
     /// <summary>Re-evaluate the best design(s) on the test set and compare with the dense and uniform designs.</summary>
     public bool Enabled { get; init; } = true;
+    /// <summary>Points of accuracy drop kept in reserve when picking the designs of the final table (see MarginPick).</summary>
+    [System.ComponentModel.DataAnnotations.Range(0.0, 100.0)] public double PickMargin { get; init; }
 }
 
 /// <summary>One line of the final table: a design with its test-set accuracy and hardware figures.</summary>
@@ -57,11 +59,8 @@ public static class FinalPhase
     public static CampaignSpec UniformBaseline(CampaignSpec spec, HassComponents components) => spec with
     {
         Name = UniformCampaignName(spec),
-        Strategy = new ComponentChoice
-        {
-            Name = components.UniformBaselineStrategy()?.Name
-                   ?? throw new InvalidOperationException("no loaded strategy declares itself the uniform baseline (checked when the campaign is validated)"),
-        },
+        Strategy = MarginPick.UniformStrategy(spec, components.UniformBaselineStrategy()?.Name
+            ?? throw new InvalidOperationException("no loaded strategy declares itself the uniform baseline (checked when the campaign is validated)")),
         Budget = new BudgetSpec { Trials = spec.Final.UniformBaselineTrials },
         WarmStart = false,
         Measure = null,
@@ -93,7 +92,7 @@ public static class FinalPhase
             var trials = store.Trials(UniformCampaignName(spec));
             uniform = trials.LastOrDefault(t => t.Origin == baseline.Spec.Strategy.Name + ":choice" && t.Feasible) ?? objective.Best(trials);
         }
-        var best = objective.Best(store.Trials(spec.Name));
+        var best = MarginPick.Best(objective, store.Trials(spec.Name), spec.Final.PickMargin);
         double? uniformThroughput = null;
         foreach (var (label, trial) in new[] { ("uniform", uniform), ("hass", best) })
         {
@@ -112,6 +111,8 @@ public static class FinalPhase
                 SpeedupOverUniform = label == "hass" && uniformThroughput is > 0 ? throughput / uniformThroughput : null,
             });
         }
+        if (best is not null && NonDataflowRow.Build(rows[^1], best, evaluator, components, board, spec.Backend.Options, dense.Performance.ThroughputImagesPerSecond, ct) is { } systolic)
+            rows.Add(systolic);
         var summary = new FinalSummary { Rows = rows, TestImages = unpruned.Images };
         if (campaign is not null) store.SaveCampaign(campaign with { Final = summary });
         return summary;

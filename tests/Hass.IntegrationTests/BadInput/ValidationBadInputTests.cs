@@ -82,6 +82,8 @@ public class ValidationBadInputTests(ITestOutputHelper output)
         yield return Run("campaign: wallTime 99999999999h", [], ["budget.wallTime"], Campaign("\"trials\": 20", "\"wallTime\": \"99999999999h\""));
         yield return Run("campaign: wallTime 1e308", [], ["budget.wallTime"], Campaign("\"trials\": 20", "\"wallTime\": 1e308"));
         yield return Run("campaign: lone surrogate name", [], ["name", "Unicode"], Campaign("\"name\": \"synthetic\"", "\"name\": " + Lone));
+        yield return Run("campaign: final.pickMargin -0.5", [], ["final.pickMargin", "[0, 100]"],
+            Campaign("\"seed\": 7,", "\"seed\": 7, \"final\": { \"pickMargin\": -0.5 },"));
         yield return Run("campaign: lone surrogate model", [], ["model", "Unicode"], Campaign("\"model\": \"synthetic-cnn\"", "\"model\": " + Lone));
         yield return Run("campaign: control character", [], ["checkpoint", "control character"], Campaign("\"seed\": 7", "\"seed\": 7, \"checkpoint\": \"a\\tb\""));
         yield return Run("campaign: 50 MB of strategy settings", [], ["larger than 1 MiB"],
@@ -91,10 +93,14 @@ public class ValidationBadInputTests(ITestOutputHelper output)
         yield return Run("campaign: truncated", [], ["not valid JSON"], Campaign(t => t[..(t.Length / 2)]));
         yield return Run("campaign: nested 100 deep", [], ["not valid JSON"], Campaign("\"seed\": 7", "\"seed\": " + new string('[', 100) + new string(']', 100)));
         yield return Run("campaign: seed -1", [], ["seed: must be in"], Campaign("\"seed\": 7", "\"seed\": -1"));
-        yield return Run("campaign: parallelism 0", [], ["parallelism", "[1, 64]"], Campaign("\"seed\": 7", "\"seed\": 7, \"parallelism\": 0"));
         yield return Run("campaign: parallelism \"2\"", [], ["parallelism"], Campaign("\"seed\": 7", "\"seed\": 7, \"parallelism\": \"2\""));
         yield return Run("campaign: huge searchImages", [], ["dataset.searchImages"], Campaign("\"searchImages\": 1000", "\"searchImages\": 1e300"));
         yield return Run("campaign: top level array", [], ["top level"], Write("c.json", "[1]"));
+        yield return Run("campaign: three mistakes at once", [], ["$.budgt: unknown field (did you mean 'budget'?)", "$.warmStart: must be true or false (got \"yes\")", "$.maxConsecutiveFailures: must be in [1, 1000] (got 0)"],
+            Campaign(t => t.Replace("\"seed\": 7,", "\"seed\": 7, \"budgt\": {}, \"maxConsecutiveFailures\": 0,").Replace("\"warmStart\": true", "\"warmStart\": \"yes\"")));
+        yield return Run("campaign: parallelism 0", [], ["$.parallelism: must be in [1, 64] (got 0)"], Campaign("\"seed\": 7", "\"seed\": 7, \"parallelism\": 0"));
+        yield return Run("campaign: strategy as a number", [], ["$.strategy: must be a name or an object"], Campaign("{ \"name\": \"seeded-random\" }", "5"));
+        yield return Run("campaign: required member missing", [], ["$.model: is required"], Campaign("\"model\": \"synthetic-cnn\",", ""));
     }
 
     /// <summary>Settings checked by the components before anything is stored (built-in plugins).</summary>
@@ -148,6 +154,8 @@ public class ValidationBadInputTests(ITestOutputHelper output)
             { Setup = Write("b/Big.json", "{ \"name\": \"Big\", \"dsp\": 1, \"bram18\": 1, \"lut\": 1, \"ff\": 1, \"clockMhz\": 100, \"memoryBandwidthGbps\": 1 }") };
         yield return new("boards: name is not the file name", ["boards", "--boards", "{dir}/b"], Bad, ["b.json", "file name"])
             { Setup = Write("b/b.json", "{ \"name\": \"c\", \"dsp\": 1, \"bram18\": 1, \"lut\": 1, \"ff\": 1, \"clockMhz\": 100, \"memoryBandwidthGbps\": 1 }") };
+        yield return new("boards: required member missing and a typo", ["boards", "--boards", "{dir}/b"], Bad, ["b.json", "$.dps: unknown field (did you mean 'dsp'?)", "$.dsp: is required"])
+            { Setup = Write("b/b.json", "{ \"name\": \"b\", \"dps\": 1, \"bram18\": 1, \"lut\": 1, \"ff\": 1, \"clockMhz\": 100, \"memoryBandwidthGbps\": 1 }") };
         yield return new("boards: folder missing", ["boards", "--boards", "{dir}/none"], Bad, ["none"]);
         yield return new("plugins: plugin.json unknown field", ["plugins", "--plugins", "{dir}/p"], ExitCodes.PluginErrors, ["plugin.json", "colour"])
             { Setup = Write("p/plugin.json", "{ \"name\": \"p\", \"version\": \"1.0.0\", \"sdkVersion\": \"1.0.0\", \"entryAssembly\": \"p.dll\", \"colour\": 1 }") };

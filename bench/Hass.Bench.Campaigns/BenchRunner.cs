@@ -1,0 +1,33 @@
+namespace Hass.Bench.Campaigns;
+
+/// <summary>Runs every (model, board, pipeline, seed), at most <c>Parallel</c> at once, and renders the table.</summary>
+public static class BenchRunner
+{
+    public static async Task<string> RunAllAsync(BenchOptions options, TextWriter progress, CancellationToken ct)
+    {
+        var keys = (from m in options.Models from b in options.Boards from p in options.Pipelines from s in options.Seeds select new RunKey(m, b, p, s)).ToList();
+        var executor = new RunExecutor(options);
+        var results = new RunResult[keys.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = options.Parallel, CancellationToken = ct },
+            async (i, token) =>
+            {
+                results[i] = await executor.RunAsync(keys[i], token);
+                var r = results[i];
+                lock (progress)
+                    progress.WriteLine($"{r.Key.Tag}: {(r.Error ?? $"{r.Throughput:F1} img/s, test drop {r.TestDrop:F2}")}, {r.Trials} trials, {r.Wall.TotalSeconds:F0} s");
+            });
+        return ResultTable.Render(results);
+    }
+}
+
+/// <summary>Appends a dated section (command and `uptime` load) with the table to the results file.</summary>
+public static class ResultsFile
+{
+    public static async Task AppendAsync(string path, IEnumerable<string> args, string table, CancellationToken ct)
+    {
+        var load = File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg", ct)).Trim() : "unknown";
+        var section = $"\n## {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n\nCommand: `dotnet run -c Release --project bench/Hass.Bench.Campaigns -- {string.Join(' ', args)}`  \n" +
+                      $"Load average at the end (1, 5, 15 min): {load}\n\n{table}";
+        await File.AppendAllTextAsync(path, section, ct);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Hass.Bench.Campaigns;
+
+/// <summary>
+/// The campaign file of one run, derived from the default campaign (examples/fmnist-hass.json):
+/// <list type="bullet">
+/// <item><c>hass</c>: the default pipeline as shipped (uniform baseline first, then the default strategy), with the
+/// strategy's trials reduced so baseline + strategy = the budget; <c>hass-&lt;strategy&gt;</c>: the same with another strategy;</item>
+/// <item><c>uniform</c>: the non-hardware-aware baseline alone (it converges in ≤ 51 trials);</item>
+/// <item>any other name: that strategy alone, cold, for the whole budget.</item>
+/// </list>
+/// Every run keeps the final phase, so the chosen design is re-evaluated on the test set.
+/// </summary>
+public static class CampaignFile
+{
+    private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>Writes the campaign of <paramref name="key"/> into <paramref name="folder"/> and returns its path and trial count.</summary>
+    public static (string Path, int Trials) Write(string template, RunKey key, int budget, string folder)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(template), documentOptions: Lenient)?.AsObject()
+                   ?? throw new InvalidDataException($"{template}: not a JSON object");
+        root["name"] = "bench";
+        root["model"] = key.Model;
+        root["board"] = key.Board;
+        root["seed"] = key.Seed;
+        root["budget"] = new JsonObject { ["trials"] = budget };
+        var final = root["final"]?.AsObject() ?? new JsonObject();
+        root["final"] = final;
+        var trials = budget;
+        if (key.Pipeline == "hass" || key.Pipeline.StartsWith("hass-", StringComparison.Ordinal))
+        {
+            if (key.Pipeline.Length > "hass-".Length) root["strategy"] = new JsonObject { ["name"] = key.Pipeline["hass-".Length..] };
+            var baseline = final["uniformBaselineTrials"]?.GetValue<int>() ?? 0;
+            trials = Math.Max(1, budget - baseline);
+        }
+        else
+        {
+            root["strategy"] = new JsonObject { ["name"] = key.Pipeline };
+            root["warmStart"] = false;
+            final["uniformBaselineTrials"] = 0;
+        }
+        root["budget"] = new JsonObject { ["trials"] = trials };
+        var path = System.IO.Path.Combine(folder, key.Tag + ".json");
+        File.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return (path, trials);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text;
+
+namespace Hass.Bench.Campaigns;
+
+/// <summary>
+/// One markdown table: per model × board × pipeline, the mean over seeds of the chosen design's throughput, its
+/// worst test-set top-1 drop, the ratios to the uniform pipeline, to the dense design and to the same pruned network
+/// on the non-dataflow `systolic-sparse` backend, trials and wall time;
+/// then each pipeline's geometric mean of the ratio to uniform over the cells.
+/// </summary>
+public static class ResultTable
+{
+    private static string F(double v, string format = "F0") => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "—";
+
+    public static string Render(IReadOnlyList<RunResult> results)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| model | board | pipeline | seeds (ok/run) | best feasible img/s (mean) | worst test drop (points) | / uniform | / dense | / same net on systolic-sparse | trials | wall (s) |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        var ratios = new Dictionary<string, List<double>>();
+        foreach (var cell in results.GroupBy(r => (r.Key.Model, r.Key.Board)))
+        {
+            var uniform = Mean(cell.Where(r => r.Key.Pipeline == "uniform"), r => r.Throughput);
+            foreach (var pipeline in cell.GroupBy(r => r.Key.Pipeline))
+            {
+                var ok = pipeline.Where(r => r.Error is null).ToList();
+                var mean = Mean(ok, r => r.Throughput);
+                var ratio = mean / uniform;
+                if (double.IsFinite(ratio) && pipeline.Key != "uniform") ratios.TryAdd(pipeline.Key, []);
+                if (double.IsFinite(ratio) && pipeline.Key != "uniform") ratios[pipeline.Key].Add(ratio);
+                sb.AppendLine($"| {cell.Key.Model} | {cell.Key.Board} | {pipeline.Key} | {ok.Count}/{pipeline.Count()} | {F(mean, "F1")} | " +
+                              $"{F(ok.Select(r => r.TestDrop).DefaultIfEmpty(double.NaN).Max(), "F2")} | {F(ratio, "F3")} | " +
+                              $"{F(mean / Mean(ok, r => r.DenseThroughput), "F2")} | {F(mean / Mean(ok, r => r.SystolicThroughput), "F2")} | {F(Mean(pipeline, r => r.Trials))} | {F(Mean(pipeline, r => r.Wall.TotalSeconds))} |");
+            }
+        }
+        foreach (var (pipeline, list) in ratios)
+            sb.AppendLine().Append($"{pipeline} / uniform: geometric mean {F(Math.Exp(list.Average(Math.Log)), "F3")} over {list.Count} cell(s), lowest {F(list.Min(), "F3")}");
+        foreach (var failed in results.Where(r => r.Error is not null))
+            sb.AppendLine().Append($"{failed.Key.Tag}: {failed.Error}");
+        return sb.AppendLine().ToString();
+    }
+
+    private static double Mean(IEnumerable<RunResult> runs, Func<RunResult, double> value)
+    {
+        var values = runs.Select(value).Where(double.IsFinite).ToList();
+        return values.Count == 0 ? double.NaN : values.Average();
+    }
+}

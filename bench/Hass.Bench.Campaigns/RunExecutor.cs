@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using Hass.Engine.Running;
+using Hass.Engine.Storage;
+
+namespace Hass.Bench.Campaigns;
+
+/// <summary>Runs one `hass run` process with its own store and reads the final table it stored.</summary>
+public sealed class RunExecutor(BenchOptions options)
+{
+    public async Task<RunResult> RunAsync(RunKey key, CancellationToken ct)
+    {
+        Directory.CreateDirectory(options.Work);
+        var store = Path.GetFullPath(Path.Combine(options.Work, key.Tag + ".db"));
+        var log = Path.Combine(options.Work, key.Tag + ".log");
+        foreach (var stale in Directory.GetFiles(options.Work, key.Tag + ".db*")) File.Delete(stale);
+        var (campaign, trials) = CampaignFile.Write(options.Campaign, key, options.Trials, options.Work);
+        // In the work folder: `hass run` writes its report next to where it runs.
+        var start = new ProcessStartInfo(Path.GetFullPath(options.Hass))
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetFullPath(options.Work),
+        };
+        foreach (var a in new[] { "run", Path.GetFullPath(campaign), "--store", store, "--seed", key.Seed.ToString(), "--trials", trials.ToString(), "--board", key.Board })
+            start.ArgumentList.Add(a);
+        start.Environment["HASS_TORCH_THREADS"] = "1";
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {options.Hass}");
+        var output = process.StandardOutput.ReadToEndAsync(ct);
+        var errors = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        await File.WriteAllTextAsync(log, await output + await errors, ct);
+        var wall = clock.Elapsed;
+        if (process.ExitCode != 0)
+            return new RunResult(key, double.NaN, double.NaN, double.NaN, double.NaN, 0, wall, $"exit {process.ExitCode}, log {log}");
+        return Read(key, store, wall);
+    }
+
+    private static RunResult Read(RunKey key, string path, TimeSpan wall)
+    {
+        using var store = HassStore.Open(path, StoreAccess.Read);
+        var final = store.GetCampaign("bench")?.Final;
+        var trials = store.Campaigns().Sum(c => store.Trials(c.Name).Count);
+        var dense = final?.Rows.FirstOrDefault(r => r.Label == "dense");
+        var chosen = final?.Rows.FirstOrDefault(r => r.Label == "hass");
+        if (dense is null || chosen is null)
+            return new RunResult(key, double.NaN, double.NaN, dense?.Throughput ?? double.NaN, double.NaN, trials, wall, "no feasible design");
+        var systolic = final!.Rows.FirstOrDefault(r => r.Label == NonDataflowRow.Label)?.Throughput ?? double.NaN;
+        return new RunResult(key, chosen.Throughput, dense.TestTop1 - chosen.TestTop1, dense.Throughput, systolic, trials, wall);
+    }
+}

@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Hass.Search.Tpe;
+
+namespace Hass.Search.Sensitivity;
+
+/// <summary>Settings of the <c>sensitivity</c> strategy (campaign file: strategy.settings, camelCase keys).</summary>
+public sealed record SensitivitySettings
+{
+    /// <summary>Share of the trial budget the sweep may use when choosing its default depth.</summary>
+    public const double SweepShare = 0.4;
+
+    /// <summary>Bisection probes per threshold dimension in the sweep; default: <see cref="DefaultDepth"/>.</summary>
+    [Range(1, 10)] public int? SweepDepth { get; init; }
+    /// <summary>Probes along the ray of the per-layer limits (the ceiling point first).</summary>
+    [Range(1, 20)] public int RayDepth { get; init; } = 5;
+    /// <summary>Accuracy-drop tolerance in points for the sweep (null: the engine's constraint violation).</summary>
+    [Range(0.0, double.PositiveInfinity)] public double? Tolerance { get; init; }
+    /// <summary>The inner tpe's "below" fraction.</summary>
+    [Range(0.0, 1.0)] public double Gamma { get; init; } = 0.1;
+    /// <summary>Whether the inner tpe keeps its prior kernel.</summary>
+    public bool ConsiderPrior { get; init; } = true;
+    /// <summary>The inner tpe's kernel density.</summary>
+    public TpeDensity Density { get; init; } = TpeDensity.Optuna;
+
+    /// <summary>Default depth: as many probes per dimension as fit in <see cref="SweepShare"/> of the budget, 1 to 3.</summary>
+    public static int DefaultDepth(int thresholdDims, int? budget) =>
+        budget is { } b && thresholdDims > 0 ? Math.Clamp((int)(SweepShare * b / thresholdDims), 1, 3) : 3;
+
+    public int Depth(int thresholdDims, int? budget) => SweepDepth ?? DefaultDepth(thresholdDims, budget);
+
+    /// <summary>The settings object handed to the inner tpe.</summary>
+    public JsonElement TpeSettings() =>
+        JsonSerializer.SerializeToElement(new Dictionary<string, object>
+        {
+            ["gamma"] = Gamma, ["considerPrior"] = ConsiderPrior, ["density"] = JsonNamingPolicy.CamelCase.ConvertName(Density.ToString()),
+        });
+}

@@ -1,0 +1,95 @@
+using Hass.Abstractions;
+using Hass.Search.Core;
+using Hass.Search.Strategies;
+using Hass.Search.Tpe;
+
+namespace Hass.Search.Sensitivity;
+
+/// <summary>
+/// Sensitivity-guided TPE, the HASS-aware default: (1) a per-layer sensitivity sweep (each threshold dimension
+/// pruned alone, bisected for accuracy, see <see cref="SensitivitySweep"/>); (2) a bisection along the ray of
+/// the sweep's per-layer limits, starting at the ceiling (see <see cref="CeilingRay"/>); (3) tpe on the space narrowed to each
+/// dimension's limit, warm-started with every trial told so far. A generic optimiser spends most of a
+/// many-layer budget on points where one fragile layer breaks the tolerance; the narrowed space removes them.
+/// Step-wise during the sweep and the ray (CanAsk false while their probes are in flight), then it can always ask.
+/// </summary>
+public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
+{
+    private SensitivitySettings _settings = null!;
+    private ThresholdScale _scale = null!;
+    private SensitivitySweep _sweep = null!;
+    private CeilingRay _ray = null!;
+    private readonly Queue<BatchItem> _batch = new();
+    private readonly Dictionary<int, object> _probes = [];
+    private TpeStrategy? _tpe;
+    private readonly Dictionary<int, int> _tpeNumber = [];
+    private int _nextObservation = -1;
+
+    /// <summary>The space the tpe phase searches (null during the sweep).</summary>
+    public SearchSpace? NarrowedSpace { get; private set; }
+
+    protected override void Configure()
+    {
+        _scale = new ThresholdScale(Codec);
+        _settings = ReadSettings<SensitivitySettings>();
+        var guard = new AccuracyGuard(_settings.Tolerance);
+        _sweep = new SensitivitySweep(_scale, guard, _settings.Depth(_scale.ThresholdDims.Count, Context.TrialBudget));
+        _ray = new CeilingRay(_scale, _sweep, guard, _scale.ThresholdDims.Count == 0 ? 0 : _settings.RayDepth);
+    }
+
+    protected override bool CanPropose
+    {
+        get
+        {
+            if (_tpe is not null || _batch.Count > 0) return true;
+            if (InFlight.Count > 0 || QueuedCount > 0) return false;
+            foreach (var item in _sweep.NextBatch()) _batch.Enqueue(item);
+            if (_batch.Count == 0 && _ray.Next() is { } probe) _batch.Enqueue(probe);
+            if (_batch.Count == 0) StartTpe();
+            return true;
+        }
+    }
+
+    protected override string WaitReason() => $"waiting for {InFlight.Count} sweep probe(s) in flight before planning the next sweep step";
+
+    protected override (ParameterSet Parameters, string Origin) Propose(int number, int proposalIndex)
+    {
+        if (_batch.TryDequeue(out var item))
+        {
+            _probes[number] = item.Tag!;
+            return (item.Parameters, item.Origin);
+        }
+        var suggestion = _tpe!.Ask();
+        _tpeNumber[number] = suggestion.Number;
+        var origin = suggestion.Origin.StartsWith("sensitivity:", StringComparison.Ordinal) ? suggestion.Origin : "sensitivity:" + suggestion.Origin;
+        return (suggestion.Parameters, origin);
+    }
+
+    protected override void OnTold(TrialOutcome outcome, ParameterSet? asked)
+    {
+        if (_probes.Remove(outcome.Number, out var tag))
+        {
+            if (tag is SensitivitySweep.Probe sweepProbe) _sweep.Record(sweepProbe, outcome);
+            else if (tag is CeilingRay.Probe rayProbe) _ray.Record(rayProbe, outcome);
+        }
+        if (_tpe is null) return;
+        // Trials tpe asked are told under its own number; everything else (warm starts, earlier campaigns) as an observation.
+        var number = _tpeNumber.Remove(outcome.Number, out var own) ? own : _nextObservation--;
+        _tpe.Tell(outcome with { Number = number });
+    }
+
+    /// <summary>Narrows every threshold dimension to the sweep's limit, then hands tpe the history (sweep and ray included).</summary>
+    private void StartTpe()
+    {
+        NarrowedSpace = new SearchSpace(Codec.Dimensions.Select((dim, d) => Codec.GroupOf(d) == ThresholdGroup.None
+            ? dim
+            : dim with { High = Codec.AtFraction(d, _sweep.Limit(d)) }).ToList());
+        _tpe = new TpeStrategy();
+        var remaining = Context.TrialBudget is { } budget ? Math.Max(1, budget - History.Count(o => o.Number >= 0) - InFlight.Count) : (int?)null;
+        _tpe.Initialize(new StrategyContext
+        {
+            Space = NarrowedSpace, Seed = Seed, Directions = Directions, TrialBudget = remaining, Settings = _settings.TpeSettings(),
+        });
+        foreach (var outcome in History) _tpe.Tell(outcome with { Number = _nextObservation-- });
+    }
+}

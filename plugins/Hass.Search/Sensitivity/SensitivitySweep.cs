@@ -1,0 +1,57 @@
+using Hass.Abstractions;
+using Hass.Search.Core;
+using Hass.Search.Strategies;
+
+namespace Hass.Search.Sensitivity;
+
+/// <summary>
+/// The per-layer sensitivity sweep: every threshold dimension is pruned alone (all others unpruned) and its
+/// fraction bisected for accuracy, all dimensions in parallel, <c>depth</c> probes each. Result per dimension:
+/// the largest fraction it tolerates alone (<see cref="Tolerated"/>) and the smallest it does not
+/// (<see cref="Limit"/>, 1 when none was found). Layers interact, so the tolerated fractions together are an
+/// optimistic bound: the "sensitivity ceiling".
+/// </summary>
+public sealed class SensitivitySweep(ThresholdScale scale, AccuracyGuard guard, int depth)
+{
+    public const string ProbeOrigin = "sensitivity:sweep";
+
+    private readonly Dictionary<int, Bracket> _brackets = scale.ThresholdDims.ToDictionary(d => d, _ => new Bracket());
+
+    private sealed class Bracket
+    {
+        public double Low;      // largest fraction known tolerated alone
+        public double High = 1; // smallest fraction known not tolerated (1 until found)
+        public int Probes;
+    }
+
+    /// <summary>Tag of a sweep probe: dimension index and fraction.</summary>
+    public sealed record Probe(int Dimension, double Fraction);
+
+    /// <summary>The next bisection step of every unfinished dimension; empty when the sweep is done.</summary>
+    public IReadOnlyList<BatchItem> NextBatch()
+    {
+        var batch = new List<BatchItem>();
+        foreach (var (d, b) in _brackets)
+        {
+            if (b.Probes >= depth) continue;
+            var t = 0.5 * (b.Low + b.High);
+            batch.Add(new BatchItem(scale.At(x => x == d ? t : 0), ProbeOrigin, new Probe(d, t)));
+        }
+        return batch;
+    }
+
+    public void Record(Probe probe, TrialOutcome outcome)
+    {
+        if (outcome.State == TrialState.Abandoned) return; // lost, not answered: probed again
+        var b = _brackets[probe.Dimension];
+        b.Probes++;
+        if (guard.IsFeasible(outcome)) b.Low = Math.Max(b.Low, probe.Fraction);
+        else b.High = Math.Min(b.High, probe.Fraction);
+    }
+
+    /// <summary>Largest fraction dimension <paramref name="d"/> tolerated alone (0 for non-threshold dimensions).</summary>
+    public double Tolerated(int d) => _brackets.TryGetValue(d, out var b) ? b.Low : 0;
+
+    /// <summary>Smallest fraction dimension <paramref name="d"/> did not tolerate alone (1 when none).</summary>
+    public double Limit(int d) => _brackets.TryGetValue(d, out var b) ? b.High : 1;
+}

@@ -1,0 +1,57 @@
+using Hass.Abstractions;
+using Hass.Search.Sensitivity;
+using Hass.Search.Tpe;
+
+namespace Hass.Search.Tests;
+
+/// <summary>The sensitivity strategy's phases on the synthetic HASS-like problem (deterministic).</summary>
+public class SensitivityTests
+{
+    private static readonly HassLikeProblem TenDims = new(layers: 5); // 5 weight + 5 activation thresholds
+
+    private static List<Driver.Step> Run(int budget, string settings = "{}", int seed = 0) =>
+        Driver.Run(Driver.Create("sensitivity", TenDims.Space, seed, budget, settings), TenDims.Outcome, budget);
+
+    [Fact]
+    public void The_sweep_prunes_one_threshold_dimension_at_a_time_and_probes_each_dimension_depth_times()
+    {
+        var sweep = Run(80, """{"sweepDepth": 3}""").Where(s => s.Suggestion.Origin == SensitivitySweep.ProbeOrigin).ToList();
+        Assert.Equal(3 * TenDims.Space.Dimensions.Count, sweep.Count);
+        var pruned = sweep.Select(s => Assert.Single(TenDims.Space.Dimensions, d => s.Suggestion.Parameters[d.Name] > d.Low).Name).ToList();
+        Assert.All(pruned.GroupBy(n => n), g => Assert.Equal(3, g.Count()));
+    }
+
+    [Fact]
+    public void After_the_sweep_the_ceiling_comes_first_then_the_ray_then_tpe_inside_the_narrowed_space()
+    {
+        var strategy = (SensitivityStrategy)SearchPlugin.Factory("sensitivity").Create();
+        strategy.Initialize(Driver.Context(TenDims.Space, 0, 80, """{"sweepDepth": 2, "rayDepth": 4}"""));
+        var steps = Driver.Run(strategy, TenDims.Outcome, 80);
+        var origins = steps.Select(s => s.Suggestion.Origin).ToList();
+        var sweepCount = 2 * TenDims.Space.Dimensions.Count;
+        Assert.Equal(CeilingRay.CeilingOrigin, origins[sweepCount]);
+        Assert.All(origins.Skip(sweepCount + 1).Take(3), o => Assert.Equal(CeilingRay.RayOrigin, o));
+        Assert.All(origins.Skip(sweepCount + 4), o => Assert.StartsWith("sensitivity:tpe", o));
+        var narrowed = Assert.IsType<SearchSpace>(strategy.NarrowedSpace);
+        Assert.Contains(narrowed.Dimensions, d => d.High < TenDims.Space.Dimensions.Single(x => x.Name == d.Name).High);
+        Assert.All(steps.Skip(sweepCount + 4), s => Assert.True(narrowed.Contains(s.Suggestion.Parameters)));
+    }
+
+    [Fact]
+    public void It_finds_a_feasible_design_better_than_the_unpruned_one_on_every_seed()
+    {
+        var unpruned = TenDims.Outcome(0, TenDims.Space.Defaults()).Values[0];
+        foreach (var seed in new[] { 0, 1, 2 })
+            Assert.True(Driver.BestFeasible(Run(80, seed: seed)) > 1.2 * unpruned, $"seed {seed}");
+    }
+
+    [Fact]
+    public void Optuna31_density_leaves_out_the_log_sigma_term()
+    {
+        var codec = new Core.SpaceCodec(new SearchSpace([new SearchDimension { Name = "w:x", Low = 0, High = 1 }]), "tpe");
+        // Two close observations: their kernels are narrow (σ < 1), so −log σ > 0 raises the default density.
+        double LogPdf2(bool omit) => new ParzenEstimator(codec, [[0.5], [0.52]], [1.0, 1.0], new ParzenOptions { ConsiderPrior = false, OmitLogSigma = omit })
+            .LogPdfDimension(0, 0.5);
+        Assert.True(LogPdf2(false) > LogPdf2(true), "the −log σ term raises narrow kernels' density; optuna31 leaves it out");
+    }
+}
