@@ -93,8 +93,8 @@ public sealed record MeasureSpec
 {
     [Required, LinkAddress] public required string Link { get; init; }
     public MeasureDesigns Designs { get; init; } = new() { TopK = 3 };
-    [Range(1, 1000)] public int Repeats { get; init; } = 5;
-    [Range(1, 1_000_000)] public int Images { get; init; } = 64;
-    [Range(0, 1_000_000)] public int WarmupImages { get; init; } = 8;
+    [Range(1, 1000)] public int Repeats { get; init; } = MeasureOptions.DefaultRepeats;
+    [Range(1, 1_000_000)] public int Images { get; init; } = MeasureOptions.DefaultImages;
+    [Range(0, 1_000_000)] public int WarmupImages { get; init; } = MeasureOptions.DefaultWarmupImages;
 }
 
