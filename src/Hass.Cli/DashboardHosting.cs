@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Hass.Dashboard;
+using Hass.Engine.Boards;
 using Hass.Engine.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,27 +42,8 @@ internal static class DashboardHosting
             ?? throw new UsageException($"{option}: '{text}' is not an address; use {AddressHelp}");
     }
 
-    /// <summary>Starts the live dashboard of `hass run` when --dashboard was given; dispose it to stop it.</summary>
-    public static async Task<IAsyncDisposable?> StartForRunAsync(CliContext ctx, HassStore store, CancellationToken ct)
+    public static DashboardOptions For(CliContext ctx, HassStore store, BoardLibrary boards, IPEndPoint address, bool allowRemote, bool live)
     {
-        if (ctx.Parse.GetResult(RunOption) is null) return null;
-        var options = For(ctx, store, Address(ctx.Parse.GetValue(RunOption), "--dashboard"), ctx.Parse.GetValue(RunAllowRemote), live: true);
-        var host = BuildHost(options);
-        try
-        {
-            await host.StartAsync(ct);
-        }
-        catch (DashboardAddressException e)
-        {
-            host.Dispose();
-            throw new UsageException(e.Message);
-        }
-        return new StoppingHost(host);
-    }
-
-    public static DashboardOptions For(CliContext ctx, HassStore store, IPEndPoint address, bool allowRemote, bool live)
-    {
-        var boards = ctx.LoadBoards(printErrors: false);
         return new DashboardOptions
         {
             Store = store, Address = address, AllowRemote = allowRemote, Live = live,
@@ -69,25 +51,5 @@ internal static class DashboardHosting
             Started = url => ctx.Out.WriteLine($"dashboard{(live ? " (live)" : "")} of {store.Path} at {url}" +
                                                (allowRemote ? " (serving other machines too)" : "")),
         };
-    }
-
-    /// <summary>The generic host the dashboard lives in (one with the campaign once the CLI builds a single host).</summary>
-    public static IHost BuildHost(DashboardOptions options)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = Directory.GetCurrentDirectory() });
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        builder.Services.AddHassDashboard(options);
-        return builder.Build();
-    }
-
-    private sealed class StoppingHost(IHost host) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await host.StopAsync(timeout.Token);
-            host.Dispose();
-        }
     }
 }

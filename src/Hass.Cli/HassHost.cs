@@ -29,6 +29,9 @@ internal static class HassHost
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddProvider(context.LoggerProvider);
+        // The host's own lifecycle messages ("Hosting failed to start", …) would repeat the one error line hass prints.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.None);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
         builder.Services.AddHassEngine(catalog);

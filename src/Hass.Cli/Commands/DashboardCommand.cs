@@ -1,5 +1,8 @@
 using System.CommandLine;
+using Hass.Dashboard;
+using Hass.Engine.Boards;
 using Hass.Engine.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Hass.Cli.Commands;
@@ -21,7 +24,9 @@ public sealed class DashboardCommand : ICliCommand
         {
             var address = DashboardHosting.Address(ctx.Parse.GetValue(Address), "--address");
             using var store = OpenStore(ctx);
-            using var host = DashboardHosting.BuildHost(DashboardHosting.For(ctx, store, address, ctx.Parse.GetValue(AllowRemote), live: false));
+            var allowRemote = ctx.Parse.GetValue(AllowRemote);
+            var host = ctx.BuildHost(s => s.AddHassDashboard(sp =>
+                DashboardHosting.For(ctx, store, sp.GetRequiredService<BoardLibrary>(), address, allowRemote, live: false)));
             try
             {
                 await host.RunAsync(ct);

@@ -4,6 +4,7 @@ using Hass.Engine.Plugins;
 using Hass.Engine.Running;
 using Hass.Engine.Storage;
 using Hass.Engine.Boards;
+using Hass.Dashboard;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -61,19 +62,11 @@ public sealed class RunCommand : ICliCommand
             Strategy = ctx.Parse.GetValue(Strategy), Backend = ctx.Parse.GetValue(Backend), Seed = ctx.Parse.GetValue(Seed),
             WarmStart = ctx.Parse.GetValue(NoWarmStart) ? false : null, Parallelism = ctx.Parse.GetValue(Parallelism),
         };
-        var services = ctx.BuildHost(s => s.AddCampaign(CampaignLoader.Load(path, overrides), path)).Services;
-        var spec = services.GetRequiredService<IOptions<CampaignSpec>>().Value;   // validated against the loaded components and boards
-        var components = services.GetRequiredService<HassComponents>();
-        var boards = services.GetRequiredService<BoardLibrary>();
-        var measurer = services.GetService<IDesignMeasurer>();
-
+        var host = ctx.BuildHost(s => AddPlan(s, ctx, CampaignLoader.Load(path, overrides), path));
+        var spec = host.Services.GetRequiredService<IOptions<CampaignSpec>>().Value;   // validated against the loaded components and boards
         await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);
         ShareTorchThreads(spec.Parallelism);
-        using var store = services.GetRequiredService<StoreLocation>().Open(StoreAccess.Create);
-        await using var dashboard = await DashboardHosting.StartForRunAsync(ctx, store, ct);
-        var output = new ConsolePlanOutput(ctx, store);
-        var plan = new CampaignPlan(spec, path, store, components, boards, measurer, output);
-        var result = await RunHostedAsync(ctx, plan, output);
+        var result = await RunHostedAsync(ctx, host);
         if (result.Result.Status == CampaignStatus.Complete && result.MeasurementFailures > 0)
         {
             ctx.Error.WriteLine($"error: {result.MeasurementFailures} measurement(s) the measure section asked for failed on {spec.Measure?.Link} " +
@@ -82,6 +75,29 @@ public sealed class RunCommand : ICliCommand
             return ExitCodes.BoardError;
         }
         return ExitCode(result.Result);
+    }
+
+    /// <summary>
+    /// The campaign's services in this invocation's one host: the store (opened when the host starts, after the
+    /// campaign was validated and the dataset found), the plan run as a hosted service, and the live dashboard
+    /// when --dashboard was given (registered first, so it listens before the first trial starts).
+    /// </summary>
+    private static void AddPlan(IServiceCollection services, CliContext ctx, CampaignSpec campaign, string path)
+    {
+        services.AddCampaign(campaign, path);
+        services.AddSingleton(sp => sp.GetRequiredService<StoreLocation>().Open(StoreAccess.Create));
+        services.AddSingleton(sp => new ConsolePlanOutput(ctx, sp.GetRequiredService<HassStore>()));
+        services.AddSingleton(sp => new CampaignPlan(sp.GetRequiredService<IOptions<CampaignSpec>>().Value, path, sp.GetRequiredService<HassStore>(),
+            sp.GetRequiredService<HassComponents>(), sp.GetRequiredService<BoardLibrary>(), sp.GetService<IDesignMeasurer>(),
+            sp.GetRequiredService<ConsolePlanOutput>()));
+        if (ctx.Parse.GetResult(DashboardHosting.RunOption) is not null)
+        {
+            var address = DashboardHosting.Address(ctx.Parse.GetValue(DashboardHosting.RunOption), "--dashboard");
+            services.AddHassDashboard(sp => DashboardHosting.For(ctx, sp.GetRequiredService<HassStore>(), sp.GetRequiredService<BoardLibrary>(),
+                address, ctx.Parse.GetValue(DashboardHosting.RunAllowRemote), live: true));
+        }
+        services.AddSingleton<CampaignOutcomeHolder>();
+        services.AddHostedService<CampaignHostedService>();
     }
 
     /// <summary>
@@ -101,33 +117,32 @@ public sealed class RunCommand : ICliCommand
         _ => ExitCodes.Failure,
     };
 
-    /// <summary>Runs the plan in the generic host, whose console lifetime turns Ctrl-C and SIGTERM into cancellation.</summary>
-    private static async Task<PlanResult> RunHostedAsync(CliContext ctx, CampaignPlan plan, ConsolePlanOutput output)
+    /// <summary>Runs the plan in the invocation's host, whose console lifetime turns Ctrl-C and SIGTERM into cancellation.</summary>
+    private static async Task<PlanResult> RunHostedAsync(CliContext ctx, IHost host)
     {
-        var holder = new CampaignOutcomeHolder();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = Directory.GetCurrentDirectory() });
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
-        builder.Services.AddSingleton(plan);
-        builder.Services.AddSingleton(holder);
-        builder.Services.AddHostedService<CampaignHostedService>();
-        using var host = builder.Build();
-
-        if (ctx.Interactive)
+        var holder = host.Services.GetRequiredService<CampaignOutcomeHolder>();
+        try
         {
-            await ctx.Out.Progress().AutoClear(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .StartAsync(async progress =>
-                {
-                    output.Progress = progress;
-                    await host.RunAsync(CancellationToken.None);
-                    output.StopProgress();
-                });
+            if (ctx.Interactive)
+            {
+                var output = host.Services.GetRequiredService<ConsolePlanOutput>();
+                await ctx.Out.Progress().AutoClear(false)
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                    .StartAsync(async progress =>
+                    {
+                        output.Progress = progress;
+                        await host.RunAsync(CancellationToken.None);
+                        output.StopProgress();
+                    });
+            }
+            else
+            {
+                await host.RunAsync(CancellationToken.None);
+            }
         }
-        else
+        catch (DashboardAddressException e)
         {
-            await host.RunAsync(CancellationToken.None);
+            throw new UsageException(e.Message);
         }
 
         if (holder.Error is not null) throw holder.Error;

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Hass.Abstractions;
 using Hass.Abstractions.Configuration;
@@ -159,13 +158,6 @@ public static class StrictJson
 
     public static string Join(string path, string name) => path.Length == 0 ? Printable(name) : path + "." + Printable(name);
 
-    /// <summary>A name as shown in a one-line message: control characters escaped, at most 64 characters.</summary>
-    public static string Printable(string name)
-    {
-        var sb = new StringBuilder();
-        foreach (var c in name.Length > 64 ? name[..64] : name)
-            sb.Append(char.IsControl(c) || char.IsSurrogate(c) ? $"\\u{(int)c:x4}" : c);
-        if (name.Length > 64) sb.Append('…');
-        return sb.ToString();
-    }
+    /// <summary>A name as shown in a one-line message (<see cref="ConfigText.Printable"/>).</summary>
+    public static string Printable(string name) => ConfigText.Printable(name);
 }
