@@ -52,4 +52,10 @@ public sealed record MeasureOptions
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
     /// <summary>The board file the design was made for; when given, the connected board is checked against it too.</summary>
     public BoardSpec? ExpectedBoard { get; init; }
+
+    /// <summary>
+    /// These options uploading the evaluator's real calibration images (warm-up and timed), so on-board zero
+    /// skipping sees the activations the profile saw.
+    /// </summary>
+    public MeasureOptions WithImagesOf(ITrialEvaluator evaluator) => this with { UploadImages = evaluator.CalibrationImages(Images + WarmupImages) };
 }

@@ -112,8 +112,7 @@ public sealed class BoardCommand : ICliCommand
         var options = new MeasureOptions
         {
             ExpectedBoard = board, Repeats = ctx.Parse.GetValue(Repeats), Images = ctx.Parse.GetValue(Images), WarmupImages = ctx.Parse.GetValue(Warmup),
-        };
-        options = options with { UploadImages = evaluator.CalibrationImages(options.Images + options.WarmupImages) };
+        }.WithImagesOf(evaluator);
         var measurement = await ctx.Services.GetRequiredService<IDesignMeasurer>().MeasureAsync(link, design, evaluator.Export(trial.Parameters), options, ct);
         store.SaveMeasurement(measurement);
         store.Checkpoint();

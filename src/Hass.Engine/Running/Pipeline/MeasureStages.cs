@@ -81,12 +81,9 @@ public sealed class MeasureDesignStage(MeasuredBoard board, MeasureSpec spec, IT
 {
     public string Name => "measure";
 
-    public MeasureOptions Options() => new()
-    {
-        ExpectedBoard = board.Board, Repeats = spec.Repeats, Images = spec.Images, WarmupImages = spec.WarmupImages,
-        // Real calibration images, so on-board zero skipping sees the activations the profile saw.
-        UploadImages = evaluator.CalibrationImages(spec.Images + spec.WarmupImages),
-    };
+    public MeasureOptions Options() =>
+        new MeasureOptions { ExpectedBoard = board.Board, Repeats = spec.Repeats, Images = spec.Images, WarmupImages = spec.WarmupImages }
+            .WithImagesOf(evaluator);
 
     public async Task RunAsync(TrialWork work, CancellationToken cancellationToken)
     {
