@@ -189,6 +189,10 @@ public static class CostModel
             LayerKind.ReLU6 => new Resources(0, 0, 0, 24, 35),
             LayerKind.Hardsigmoid => new Resources(DspPerMultiplier(Dw, Dw), 0, 0, 40, 50),
             LayerKind.Hardswish => new Resources(5, 0, 0, 16, 35),
+            // No fpgaConvNet module figures for these two (docs/cost-model.md, "Activations without a reference model"):
+            // leaky ReLU = ReLU6's comparator + one constant multiplier; sigmoid = a piecewise-linear unit (segment table in LUTs + one multiplier).
+            LayerKind.LeakyReLU => new Resources(DspPerMultiplier(Dw, Dw), 0, 0, 24, 35),
+            LayerKind.Sigmoid => new Resources(DspPerMultiplier(Dw, Dw), 0, 0, 120, 60),
             _ => throw new InvalidOperationException($"{n} is not an activation"),
         };
         return new NodeCost(cycles, coarse, coarse, per.Times(coarse), 0, 0);

@@ -34,7 +34,7 @@ internal static class NodeFactory
                 return Flatten(index, layer);
             case LayerKind.GlobalPool:
                 return Simple(index, layer, NodeImplementation.GlobalPool, ResourcePrimitives.Divisors(inS.Channels), inS.Channels);
-            case LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.Hardswish or LayerKind.Hardsigmoid:
+            case LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.Hardswish or LayerKind.Hardsigmoid or LayerKind.LeakyReLU or LayerKind.Sigmoid:
                 if (inS != outS) throw new ArgumentException($"layer '{layer.Name}' ({layer.Kind}): activations keep their shape (input {inS}, output {outS})");
                 return Simple(index, layer, NodeImplementation.Activation, ResourcePrimitives.Divisors(inS.Channels), inS.Channels);
             case LayerKind.EltwiseAdd or LayerKind.EltwiseMul:

@@ -176,7 +176,7 @@ public sealed class SystolicBackend : IAcceleratorBackend
                 double weightTraffic = weightBits <= weightBuffer ? weightBits / batch : weightBits * inputTiles;
                 return (compute, inBits + outBits + weightTraffic, isSparse);
             }
-            case LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.Hardswish or LayerKind.Hardsigmoid
+            case LayerKind.ReLU or LayerKind.ReLU6 or LayerKind.Hardswish or LayerKind.Hardsigmoid or LayerKind.LeakyReLU or LayerKind.Sigmoid
                 when layer.Inputs.Count == 1 && graph.Layers.FirstOrDefault(l => l.Name == layer.Inputs[0]) is { Kind: LayerKind.Conv or LayerKind.Linear }:
                 return (0, 0, false);
             case LayerKind.Flatten:

@@ -103,6 +103,8 @@ public sealed class FpgaConvNetConfigWriter : IDesignExporter
         LayerKind.ReLU or LayerKind.ReLU6 => "RELU",
         LayerKind.Hardswish => "HARD_SWISH",
         LayerKind.Hardsigmoid => "HARD_SIGMOID",
+        LayerKind.Sigmoid => "SIGMOID",
+        LayerKind.LeakyReLU => "ACTIVATION",   // fpgaConvNet has no leaky ReLU type; op_type says which (its slope is lost)
         LayerKind.EltwiseAdd or LayerKind.EltwiseMul => "ELTWISE",
         LayerKind.Concat => "CONCAT",
         LayerKind.Flatten => "SQUEEZE",

@@ -14,7 +14,7 @@ namespace Hass.Models.Onnx;
 internal sealed class OnnxImporter
 {
     private static readonly HashSet<string> ModuleOps =
-        ["Conv", "Gemm", "MatMul", "BatchNormalization", "Relu", "Clip", "HardSigmoid", "HardSwish", "MaxPool", "AveragePool", "Dropout"];
+        ["Conv", "Gemm", "MatMul", "BatchNormalization", "Relu", "Clip", "HardSigmoid", "HardSwish", "LeakyRelu", "Sigmoid", "MaxPool", "AveragePool", "Dropout"];
 
     private readonly OnnxModelFile _file;
     private readonly NetBuilder _builder;
@@ -103,6 +103,11 @@ internal sealed class OnnxImporter
 
     private void Translate(OnnxNodeReader r)
     {
+        if (OnnxConstantFolding.Ops.Contains(r.Op) && r.Node.Input.All(i => i.Length == 0 || _constants.ContainsKey(i)))
+        {
+            _constants[r.Node.Output[0]] = OnnxConstantFolding.Fold(r, r.Node.Input.Where(i => i.Length > 0).Select(i => _constants[i]).ToList());
+            return;
+        }
         switch (r.Op)
         {
             case "Constant":
@@ -122,6 +127,8 @@ internal sealed class OnnxImporter
             case "Clip": _layers.Clip(r); break;
             case "HardSigmoid": _layers.HardSigmoid(r); break;
             case "HardSwish": Produce(r, _builder.Hardswish(NameOf(r.Node), Activation(r, 0))); break;
+            case "LeakyRelu": Produce(r, _builder.LeakyReLU(NameOf(r.Node), Activation(r, 0), r.Float("alpha", 0.01f))); break;
+            case "Sigmoid": Produce(r, _builder.Sigmoid(NameOf(r.Node), Activation(r, 0))); break;
             case "GlobalAveragePool": Produce(r, _builder.GlobalPool(NameOf(r.Node), Activation(r, 0))); break;
             case "Flatten" or "Reshape": _layers.Flatten(r); break;
             case "Add": Produce(r, _builder.Add(NameOf(r.Node), Activation(r, 0), Activation(r, 1))); break;
@@ -134,8 +141,8 @@ internal sealed class OnnxImporter
 
     public static readonly string[] Supported =
     [
-        "Conv", "BatchNormalization", "Relu", "Clip (ReLU6)", "HardSigmoid", "HardSwish", "Mul", "Add", "Concat", "MaxPool",
-        "AveragePool", "GlobalAveragePool", "Flatten", "Reshape (flatten)", "Gemm", "MatMul", "Identity", "Dropout", "Constant", "Pad (zero)",
+        "Conv", "BatchNormalization", "Relu", "Clip (ReLU6)", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Mul", "Add", "Concat", "MaxPool",
+        "AveragePool", "GlobalAveragePool", "Flatten", "Reshape (flatten)", "Gemm", "MatMul", "Identity", "Dropout", "Constant", "Pad (zeros)",
     ];
 
     private void Alias(OnnxNodeReader r)

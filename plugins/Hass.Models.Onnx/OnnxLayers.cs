@@ -10,6 +10,7 @@ internal sealed class OnnxLayers(NetBuilder builder, OnnxImporter importer)
 {
     private readonly List<(string Node, Action<NetNode> Apply)> _weights = [];
     private readonly Dictionary<string, NodeProto> _convByOutput = [];
+    private readonly OnnxPadding _padding = new(importer);
 
     public void Conv(OnnxNodeReader r)
     {
@@ -22,12 +23,12 @@ internal sealed class OnnxLayers(NetBuilder builder, OnnxImporter importer)
         if (w.Dims[2] != w.Dims[3]) throw r.Unsupported("kernel_shape", OnnxNodeReader.Format(w.Dims[2..]), "square kernels only");
         var kernel = r.Square("kernel_shape", "square kernels only") ?? (int)w.Dims[2];
         var stride = r.Square("strides", "equal strides in both directions") ?? 1;
-        var padding = r.SymmetricPads();
+        var pads = _padding.With(r, r.Pads());
         var groups = (int)r.Int("group", 1);
         var channels = builder.ShapeOf(input).Channels;
         if (w.Dims[1] * groups != channels)
             throw r.Error($"weights {OnnxNodeReader.Format(w.Dims)} with {groups} groups do not fit {channels} input channels");
-        var name = builder.Conv(importer.NameOf(r.Node), input, (int)w.Dims[0], kernel, stride, padding, groups, bias is not null);
+        var name = builder.Conv(importer.NameOf(r.Node), input, (int)w.Dims[0], kernel, stride, pads, groups, bias is not null);
         _convByOutput[r.Node.Output[0]] = r.Node;
         Set(name, n => Copy(n.Conv.weight!, w), bias is null ? null : n => Copy(n.Conv.bias!, bias));
         importer.Produce(r, name);
@@ -106,27 +107,19 @@ internal sealed class OnnxLayers(NetBuilder builder, OnnxImporter importer)
         if (r.Int("storage_order", 0) != 0) throw r.Unsupported("storage_order", "1", "row major only");
         var kernel = r.Square("kernel_shape", "square kernels only") ?? throw r.Error("kernel_shape is missing");
         var stride = r.Square("strides", "equal strides in both directions") ?? 1;
-        var padding = r.SymmetricPads();
+        var own = r.Pads();
         var name = importer.NameOf(r.Node);
         if (r.Op == "MaxPool")
         {
-            importer.Produce(r, builder.MaxPool(name, input, kernel, stride, padding));
+            importer.Produce(r, builder.MaxPool(name, input, kernel, stride, own));
             return;
         }
-        if (padding > 0 && r.Int("count_include_pad", 0) == 0)
+        if (own != default && r.Int("count_include_pad", 0) == 0)
             throw r.Unsupported("count_include_pad", "0", "padding counted in the average, as PyTorch exports it");
-        importer.Produce(r, builder.AvgPool(name, input, kernel, stride, padding));
+        importer.Produce(r, builder.AvgPool(name, input, kernel, stride, _padding.With(r, own)));
     }
 
-    /// <summary>PyTorch puts a Pad of zeros before average pooling; anything else would change the network.</summary>
-    public void ZeroPad(OnnxNodeReader r)
-    {
-        var mode = r.String("mode", "constant");
-        var pads = r.Ints("pads") ?? importer.Constant(r, 1)?.Ints ?? [];
-        r.Float("value", 0);
-        if (mode != "constant" || pads.Any(p => p != 0)) throw r.Unsupported("pads", OnnxNodeReader.Format(pads), "all-zero pads only");
-        importer.Produce(r, importer.Activation(r, 0));
-    }
+    public void ZeroPad(OnnxNodeReader r) => _padding.ZeroPad(r);
 
     public void Clip(OnnxNodeReader r)
     {

@@ -77,6 +77,8 @@ internal sealed class OnnxGraphWriter(DeployableNetwork network, bool fixedPoint
             LayerKind.ReLU6 => Node("Clip", [Node("ThresholdedRelu", [x], a => a.Add(Float("alpha", (float)threshold))), Scalar(0), Scalar(6)], _ => { }),
             LayerKind.Hardswish => MaskBelow(Node("HardSwish", [x], _ => { }), threshold),
             LayerKind.Hardsigmoid => Node("HardSigmoid", [x], a => { a.Add(Float("alpha", 1f / 6)); a.Add(Float("beta", 0.5f)); }),
+            LayerKind.LeakyReLU => Node("LeakyRelu", [x], a => a.Add(Float("alpha", (float)(layer.NegativeSlope ?? 0.01)))),
+            LayerKind.Sigmoid => Node("Sigmoid", [x], _ => { }),
             LayerKind.MaxPool => Node("MaxPool", [x], a => PoolAttributes(a, layer)),
             LayerKind.AvgPool => Node("AveragePool", [x], a => { PoolAttributes(a, layer); a.Add(Int("count_include_pad", 1)); }),
             LayerKind.GlobalPool => Node("GlobalAveragePool", [x], _ => { }),

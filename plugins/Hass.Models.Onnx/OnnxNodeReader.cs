@@ -1,4 +1,5 @@
 using Hass.Models.Onnx.Proto;
+using Hass.Torch.Models;
 using Hass.Torch.Training;
 
 namespace Hass.Models.Onnx;
@@ -36,14 +37,14 @@ internal sealed class OnnxNodeReader(NodeProto node, string path)
         return (int)values[0];
     }
 
-    /// <summary>Pads [top, left, bottom, right] that are all equal; 0 when absent.</summary>
-    public int SymmetricPads()
+    /// <summary>Pads [top, left, bottom, right], sides may differ; zeros when absent.</summary>
+    public Pads Pads()
     {
         var pads = Ints("pads");
-        if (pads is null) return 0;
-        if (pads.Length != 4 || pads.Any(p => p != pads[0]))
-            throw Unsupported("pads", Format(pads), "equal padding on all four sides");
-        return (int)pads[0];
+        if (pads is null) return default;
+        if (pads.Length != 4 || pads.Any(p => p < 0))
+            throw Unsupported("pads", Format(pads), "four non-negative values: top, left, bottom, right");
+        return new Pads((int)pads[0], (int)pads[1], (int)pads[2], (int)pads[3]);
     }
 
     public void RequireOnes(string name)

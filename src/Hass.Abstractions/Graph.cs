@@ -20,6 +20,10 @@ public enum LayerKind
     EltwiseMul,
     Concat,
     Flatten,
+    /// <summary>y = x for x &gt; 0, else <see cref="Layer.NegativeSlope"/>·x.</summary>
+    LeakyReLU,
+    /// <summary>y = 1 / (1 + e^−x).</summary>
+    Sigmoid,
 }
 
 /// <summary>A feature-map shape, channels × rows × cols (one image).</summary>
@@ -52,6 +56,9 @@ public sealed record Layer
     public int PadRight { get; init; }
     public int Groups { get; init; } = 1;
     public bool HasBias { get; init; }
+    /// <summary>LeakyReLU: the slope below zero (absent for every other kind, so older graphs and their hashes are unchanged).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? NegativeSlope { get; init; }
     /// <summary>For Linear: out features. For Conv: filters. Otherwise output channels.</summary>
     public int Filters => OutputShape.Channels;
     public int KernelSize => KernelRows * KernelCols;

@@ -54,6 +54,32 @@ public sealed class ExportTests : IDisposable
         }
     }
 
+    /// <summary>Leaky ReLU (slope kept), sigmoid and asymmetric pads written back as ONNX give PyTorch's outputs under OnnxRuntime.</summary>
+    [Fact]
+    public void LeakyReluSigmoidAndAsymmetricPadsSurviveTheExport()
+    {
+        using var evaluator = _services.GetRequiredService<TorchTrialEvaluatorFactory>().CreateEvaluator(new EvaluatorSpec
+        {
+            Model = "onnx:" + Fixtures.Path("leaky-sigmoid-pad.onnx"), Pruning = "threshold", SearchImages = 100, CalibrationImages = 8, FixedPoint16 = false, TestImages = 100,
+        });
+        var path = Path.Combine(Path.GetTempPath(), $"hass-export-{Guid.NewGuid():N}.onnx");
+        try
+        {
+            _services.GetRequiredKeyedService<Torch.Models.INetworkExporter>("onnx").Write(evaluator.Export(evaluator.SearchSpace.Defaults()), false, path);
+            using var session = new InferenceSession(path);
+            var input = new DenseTensor<float>(Fixtures.Floats("leaky-sigmoid-pad.input.bin"), [2, 1, 28, 28]);
+            using var results = session.Run([NamedOnnxValue.CreateFromTensor("input", input)]);
+            var actual = results.First().AsTensor<float>().ToArray();
+            var expected = Fixtures.Floats("leaky-sigmoid-pad.output.bin");
+            Assert.Equal(expected.Length, actual.Length);
+            Assert.All(expected.Zip(actual), p => Assert.InRange(p.Second, p.First - 1e-4f, p.First + 1e-4f));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static double OnnxRuntimeTop1(string path, TorchTrialEvaluator evaluator, int images)
     {
         using var session = new InferenceSession(path);

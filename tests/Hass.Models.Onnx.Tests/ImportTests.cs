@@ -17,6 +17,8 @@ public sealed class ImportTests
     [InlineData("concat-se")]
     [InlineData("concat-se-opset17")]
     [InlineData("fmnist-onnx")]
+    [InlineData("leaky-sigmoid-pad")]
+    [InlineData("leaky-sigmoid-pad-fused")]
     public void OutputsEqualPyTorchWithin1e4(string name)
     {
         var reference = JsonDocument.Parse(File.ReadAllText(Fixtures.Path(name + ".ref.json"))).RootElement;
@@ -69,6 +71,32 @@ public sealed class ImportTests
         Assert.Single(graph.Layers, l => l.Kind == LayerKind.Hardsigmoid);
         Assert.Equal(2, net.Nodes.Count(n => n.Op == NodeOp.Linear || n.Op == NodeOp.Conv && n.Groups == 32) );   // matmul+add, depthwise
         Assert.Equal(10, graph.Classes);
+    }
+
+    /// <summary>
+    /// nn.ZeroPad2d((0, 1, 0, 1)) before a stride-2 conv: PyTorch's Pad (pads computed by a constant subgraph) is
+    /// taken over by the conv; the "-fused" fixture states the same pads on the Conv itself. Leaky ReLU keeps its
+    /// slope, sigmoid gates squeeze-excite and x·sigmoid(x); neither is a pruning site.
+    /// </summary>
+    [Theory]
+    [InlineData("leaky-sigmoid-pad")]
+    [InlineData("leaky-sigmoid-pad-fused")]
+    public void LeakyReluSigmoidAndAsymmetricPadsAreImported(string fixture)
+    {
+        using var net = OnnxModelProvider.Open(Fixtures.Path(fixture + ".onnx")).Build(0);
+        var graph = net.ToGraph();
+        var down = graph["down.1"];
+        Assert.Equal((0, 0, 1, 1), (down.PadTop, down.PadLeft, down.PadBottom, down.PadRight));
+        Assert.Equal(new TensorShape(16, 14, 14), down.OutputShape);
+        var leaky = graph.Layers.Where(l => l.Kind == LayerKind.LeakyReLU).ToList();
+        Assert.Equal([0.1, 0.01], leaky.Select(l => Math.Round(l.NegativeSlope!.Value, 6)));
+        Assert.Equal(2, graph.Layers.Count(l => l.Kind == LayerKind.Sigmoid));
+        Assert.Equal(2, graph.Layers.Count(l => l.Kind == LayerKind.EltwiseMul));
+        Assert.Null(graph["stem.0"].NegativeSlope);
+        Assert.All(net.ActivationNodes.Where(n => n.Activation is ActivationKind.LeakyReLU or ActivationKind.Sigmoid), n => Assert.False(n.Site.Thresholdable));
+        var json = HassJson.Serialize(graph);
+        Assert.Equal(2, json.Split("negativeSlope").Length - 1);
+        Assert.Equal(graph.ContentHash(), HassJson.Deserialize<NetworkGraph>(json).ContentHash());
     }
 
     [Fact]

@@ -20,6 +20,10 @@ internal static class Kernels
             case LayerKind.ReLU6: return Map(x, v => v > plan.Threshold ? Math.Min(v, 6f) : 0f);
             case LayerKind.Hardswish: return Map(x, v => v * Math.Clamp(v + 3f, 0f, 6f) / 6f);
             case LayerKind.Hardsigmoid: return Map(x, v => Math.Clamp(v + 3f, 0f, 6f) / 6f);
+            case LayerKind.LeakyReLU:
+                float slope = (float)(l.NegativeSlope ?? 0.01);
+                return Map(x, v => v > 0 ? v : slope * v);
+            case LayerKind.Sigmoid: return Map(x, v => 1f / (1f + MathF.Exp(-v)));
             case LayerKind.Flatten: return (float[])x.Clone();
             case LayerKind.EltwiseAdd:
             {

@@ -28,14 +28,17 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
 
     public void Observe(NetNode conv, Tensor input)
     {
+        // Asymmetric padding is applied here (zeros, which the histogram counts as fpgaConvNet does); the
+        // activation counts exclude padding either way.
+        using var padded = conv.AsymmetricPads is { } pads ? nn.functional.pad(input, pads.ForTorch()) : input.alias();
         if (!_layers.TryGetValue(conv.Name, out var state))
         {
             var patterns = WeightPatterns.Of(conv.Weight, conv.Groups);
-            _layers[conv.Name] = state = new LayerState(patterns, WindowZeroHistogram.OutputRows(patterns, input.shape[2], conv.Stride, conv.Padding));
+            _layers[conv.Name] = state = new LayerState(patterns, WindowZeroHistogram.OutputRows(patterns, padded.shape[2], conv.Stride, conv.Padding));
         }
         state.ActivationNonZero += input.count_nonzero().item<long>();
         state.Activations += input.numel();
-        WindowZeroHistogram.Accumulate(input, state.Patterns, conv.Stride, conv.Padding, state.Counts, maxElementsPerChunk);
+        WindowZeroHistogram.Accumulate(padded, state.Patterns, conv.Stride, conv.Padding, state.Counts, maxElementsPerChunk);
     }
 
     /// <summary>Zero activations / all activations at conv inputs (padding excluded), over every conv layer.</summary>

@@ -3,19 +3,26 @@ using static TorchSharp.torch;
 
 namespace Hass.Torch.Models;
 
-public enum ActivationKind { ReLU, ReLU6, Hardswish, Hardsigmoid }
+public enum ActivationKind { ReLU, ReLU6, Hardswish, Hardsigmoid, LeakyReLU, Sigmoid }
 
 /// <summary>
 /// An activation layer that can carry a HASS activation threshold t (t = 0: the plain activation).
 /// ReLU: y = x if x &gt; t else 0. ReLU6: y = min(x, 6) if x &gt; t else 0 (the clip at 6 is kept).
 /// Hardswish: y = hs(x) if |hs(x)| &gt; t else 0 (hardswish is negative on (−3, 0), so the magnitude decides).
-/// Hardsigmoid (squeeze-excite gate) ignores the threshold.
+/// Hardsigmoid and sigmoid (squeeze-excite gates) and leaky ReLU (negative outputs are not zeros) take no threshold.
 /// </summary>
 public sealed class ActivationSite : nn.Module<Tensor, Tensor>
 {
-    public ActivationSite(ActivationKind kind) : base(kind.ToString()) => Kind = kind;
+    public ActivationSite(ActivationKind kind, double negativeSlope = 0.01) : base(kind.ToString())
+    {
+        Kind = kind;
+        NegativeSlope = negativeSlope;
+    }
 
     public ActivationKind Kind { get; }
+
+    /// <summary>Leaky ReLU's slope below zero (unused by the other kinds).</summary>
+    public double NegativeSlope { get; }
 
     private double _threshold;
     public double Threshold
@@ -25,14 +32,14 @@ public sealed class ActivationSite : nn.Module<Tensor, Tensor>
         {
             if (!(value >= 0) || double.IsInfinity(value))
                 throw new ArgumentOutOfRangeException(nameof(value), value, "an activation threshold must be a finite number >= 0");
-            if (Kind == ActivationKind.Hardsigmoid && value != 0)
-                throw new InvalidOperationException("a hardsigmoid (squeeze-excite gate) cannot take an activation threshold");
+            if (!Thresholdable && value != 0)
+                throw new InvalidOperationException($"a {Kind.ToString().ToLowerInvariant()} cannot take an activation threshold");
             _threshold = value;
         }
     }
 
     /// <summary>True for the kinds a threshold applies to.</summary>
-    public bool Thresholdable => Kind != ActivationKind.Hardsigmoid;
+    public bool Thresholdable => Kind is ActivationKind.ReLU or ActivationKind.ReLU6 or ActivationKind.Hardswish;
 
     /// <summary>
     /// Every Scalar and temporary tensor is created, kept alive and disposed here explicitly: an implicitly
@@ -42,13 +49,15 @@ public sealed class ActivationSite : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         var t = _threshold;
-        if (t == 0 || Kind == ActivationKind.Hardsigmoid)
+        if (t == 0)
         {
             return Kind switch
             {
                 ActivationKind.ReLU => nn.functional.relu(x),
                 ActivationKind.ReLU6 => nn.functional.relu6(x),
                 ActivationKind.Hardswish => nn.functional.hardswish(x),
+                ActivationKind.LeakyReLU => nn.functional.leaky_relu(x, NegativeSlope),
+                ActivationKind.Sigmoid => nn.functional.sigmoid(x),
                 _ => nn.functional.hardsigmoid(x),
             };
         }

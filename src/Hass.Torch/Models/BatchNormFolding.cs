@@ -32,7 +32,7 @@ public static class BatchNormFolding
             {
                 NodeOp.Conv => FoldedConv(node, bnAfter.GetValueOrDefault(node.Name)),
                 NodeOp.Linear => CopyLinear(node.LinearModule),
-                NodeOp.Activation => new ActivationSite(node.Activation) { Threshold = node.Site.Threshold },
+                NodeOp.Activation => new ActivationSite(node.Activation, node.Site.NegativeSlope) { Threshold = node.Site.Threshold },
                 NodeOp.MaxPool => nn.MaxPool2d(node.Kernel, node.Stride, node.Padding),
                 NodeOp.AvgPool => nn.AvgPool2d(node.Kernel, node.Stride, node.Padding),
                 NodeOp.Dropout => nn.Dropout(),
@@ -42,7 +42,7 @@ public static class BatchNormFolding
             {
                 Name = node.Name, Op = node.Op, Inputs = node.Inputs.Select(Resolve).ToArray(),
                 InputShape = node.InputShape, OutputShape = node.OutputShape, Module = module,
-                Kernel = node.Kernel, Stride = node.Stride, Padding = node.Padding, Groups = node.Groups,
+                Kernel = node.Kernel, Stride = node.Stride, Padding = node.Padding, AsymmetricPads = node.AsymmetricPads, Groups = node.Groups,
                 Bias = node.Bias || bnAfter.ContainsKey(node.Name), Activation = node.Activation,
             });
         }

@@ -35,12 +35,15 @@ public static class HardwareGraph
                     ActivationKind.ReLU => LayerKind.ReLU,
                     ActivationKind.ReLU6 => LayerKind.ReLU6,
                     ActivationKind.Hardswish => LayerKind.Hardswish,
+                    ActivationKind.LeakyReLU => LayerKind.LeakyReLU,
+                    ActivationKind.Sigmoid => LayerKind.Sigmoid,
                     _ => LayerKind.Hardsigmoid,
                 },
                 _ => throw new InvalidOperationException($"unexpected node {node}"),
             };
             int kernelRows = node.Kernel, kernelCols = node.Kernel;
             if (node.Op == NodeOp.GlobalPool) { kernelRows = node.InputShape.Rows; kernelCols = node.InputShape.Cols; }
+            var pads = node.AllPads;
             layers.Add(new Layer
             {
                 Name = node.Name,
@@ -52,9 +55,10 @@ public static class HardwareGraph
                 KernelCols = kernelCols,
                 StrideRows = node.Op == NodeOp.GlobalPool ? 1 : node.Stride,
                 StrideCols = node.Op == NodeOp.GlobalPool ? 1 : node.Stride,
-                PadTop = node.Padding, PadBottom = node.Padding, PadLeft = node.Padding, PadRight = node.Padding,
+                PadTop = pads.Top, PadBottom = pads.Bottom, PadLeft = pads.Left, PadRight = pads.Right,
                 Groups = node.Groups,
                 HasBias = node.Bias || foldedInto.Contains(node.Name),
+                NegativeSlope = node.Activation == ActivationKind.LeakyReLU && node.Op == NodeOp.Activation ? node.Site.NegativeSlope : null,
             });
         }
         return new NetworkGraph { Name = net.ModelName, Layers = layers, Classes = net.Classes };

@@ -63,7 +63,7 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
                 case NodeOp.Conv:
                     var x = values[node.Inputs[0]];
                     ConvObserver?.Invoke(node, x);
-                    output = node.Module!.call(x);
+                    output = node.Module!.call(Padded(node, x));
                     break;
                 case NodeOp.Add:
                     output = values[node.Inputs[0]] + values[node.Inputs[1]];
@@ -81,7 +81,7 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
                     output = values[node.Inputs[0]].mean(new long[] { 2, 3 }, keepdim: true);
                     break;
                 default:
-                    output = node.Module!.call(values[node.Inputs[0]]);
+                    output = node.Module!.call(Padded(node, values[node.Inputs[0]]));
                     break;
             }
             if (FixedPointActivations && ProducesOffGridValues(node))
@@ -100,9 +100,14 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
     private static bool ProducesOffGridValues(NetNode node) => node.Op switch
     {
         NodeOp.Input or NodeOp.Flatten or NodeOp.Dropout or NodeOp.BatchNorm or NodeOp.MaxPool or NodeOp.Concat => false,
-        NodeOp.Activation => node.Activation is ActivationKind.Hardswish or ActivationKind.Hardsigmoid,
+        NodeOp.Activation => node.Activation is not (ActivationKind.ReLU or ActivationKind.ReLU6),
         _ => true,
     };
+
+    /// <summary>The input with a node's asymmetric padding applied (zeros; −∞ for max pooling), or the input itself.</summary>
+    private static Tensor Padded(NetNode node, Tensor x) => node.AsymmetricPads is { } pads
+        ? nn.functional.pad(x, pads.ForTorch(), value: node.Op == NodeOp.MaxPool ? double.NegativeInfinity : 0)
+        : x;
 
     /// <summary>The hardware-facing graph: BatchNorm folded away (its conv gets a bias), dropout removed (<see cref="HardwareGraph"/>).</summary>
     public NetworkGraph ToGraph() => HardwareGraph.Of(this);

@@ -28,17 +28,22 @@ public sealed class NetBuilder
     public string Input => InputName;
     public TensorShape ShapeOf(string node) => Get(node).OutputShape;
 
-    public string Conv(string name, string input, int filters, int kernel, int stride = 1, int padding = 0, int groups = 1, bool bias = false)
+    public string Conv(string name, string input, int filters, int kernel, int stride = 1, int padding = 0, int groups = 1, bool bias = false) =>
+        Conv(name, input, filters, kernel, stride, new Pads(padding, padding, padding, padding), groups, bias);
+
+    /// <summary>A convolution whose padding may differ between the four sides (imported ONNX pads).</summary>
+    public string Conv(string name, string input, int filters, int kernel, int stride, Pads pads, int groups, bool bias)
     {
         var s = ShapeOf(input);
         if (s.Channels % groups != 0 || filters % groups != 0)
             throw new ArgumentException($"{_model}: conv '{name}' has {s.Channels} input channels and {filters} filters, not divisible by {groups} groups");
-        var outShape = new TensorShape(filters, Out(s.Rows, kernel, stride, padding, name), Out(s.Cols, kernel, stride, padding, name));
+        var outShape = new TensorShape(filters, Out(s.Rows, kernel, stride, pads.Top + pads.Bottom, name), Out(s.Cols, kernel, stride, pads.Left + pads.Right, name));
+        int padding = pads.Symmetric ? pads.Top : 0;
         return Add(new NetNode
         {
             Name = name, Op = NodeOp.Conv, Inputs = [input], InputShape = s, OutputShape = outShape,
             Module = nn.Conv2d(s.Channels, filters, kernel, stride: stride, padding: padding, groups: groups, bias: bias),
-            Kernel = kernel, Stride = stride, Padding = padding, Groups = groups, Bias = bias,
+            Kernel = kernel, Stride = stride, Padding = padding, AsymmetricPads = pads.Symmetric ? null : pads, Groups = groups, Bias = bias,
         });
     }
 
@@ -54,26 +59,46 @@ public sealed class NetBuilder
         return Add(new NetNode { Name = name, Op = NodeOp.Activation, Inputs = [input], InputShape = s, OutputShape = s, Module = new ActivationSite(kind), Activation = kind });
     }
 
+    public string LeakyReLU(string name, string input, double negativeSlope)
+    {
+        var s = ShapeOf(input);
+        return Add(new NetNode
+        {
+            Name = name, Op = NodeOp.Activation, Inputs = [input], InputShape = s, OutputShape = s,
+            Module = new ActivationSite(ActivationKind.LeakyReLU, negativeSlope), Activation = ActivationKind.LeakyReLU,
+        });
+    }
+
+    public string Sigmoid(string name, string input) => Activation(name, input, ActivationKind.Sigmoid);
     public string ReLU(string name, string input) => Activation(name, input, ActivationKind.ReLU);
     public string ReLU6(string name, string input) => Activation(name, input, ActivationKind.ReLU6);
     public string Hardswish(string name, string input) => Activation(name, input, ActivationKind.Hardswish);
     public string Hardsigmoid(string name, string input) => Activation(name, input, ActivationKind.Hardsigmoid);
 
     public string MaxPool(string name, string input, int kernel, int stride, int padding = 0) =>
-        Pool(name, input, NodeOp.MaxPool, kernel, stride, padding, () => nn.MaxPool2d(kernel, stride, padding));
+        MaxPool(name, input, kernel, stride, new Pads(padding, padding, padding, padding));
+
+    /// <summary>Max pooling; asymmetric pads are filled with −∞ (as ONNX and PyTorch pad max pooling).</summary>
+    public string MaxPool(string name, string input, int kernel, int stride, Pads pads) =>
+        Pool(name, input, NodeOp.MaxPool, kernel, stride, pads, padding => nn.MaxPool2d(kernel, stride, padding));
 
     public string AvgPool(string name, string input, int kernel, int stride, int padding = 0) =>
-        Pool(name, input, NodeOp.AvgPool, kernel, stride, padding, () => nn.AvgPool2d(kernel, stride, padding));
+        AvgPool(name, input, kernel, stride, new Pads(padding, padding, padding, padding));
+
+    /// <summary>Average pooling with the padding zeros counted in the average (PyTorch's default, count_include_pad).</summary>
+    public string AvgPool(string name, string input, int kernel, int stride, Pads pads) =>
+        Pool(name, input, NodeOp.AvgPool, kernel, stride, pads, padding => nn.AvgPool2d(kernel, stride, padding));
 
     /// <summary>The module is made after the output shape is checked, so a bad pool leaves no module behind.</summary>
-    private string Pool(string name, string input, NodeOp op, int kernel, int stride, int padding, Func<nn.Module<Tensor, Tensor>> module)
+    private string Pool(string name, string input, NodeOp op, int kernel, int stride, Pads pads, Func<int, nn.Module<Tensor, Tensor>> module)
     {
         var s = ShapeOf(input);
-        var output = new TensorShape(s.Channels, Out(s.Rows, kernel, stride, padding, name), Out(s.Cols, kernel, stride, padding, name));
+        var output = new TensorShape(s.Channels, Out(s.Rows, kernel, stride, pads.Top + pads.Bottom, name), Out(s.Cols, kernel, stride, pads.Left + pads.Right, name));
+        int padding = pads.Symmetric ? pads.Top : 0;
         return Add(new NetNode
         {
             Name = name, Op = op, Inputs = [input], InputShape = s, OutputShape = output,
-            Module = module(), Kernel = kernel, Stride = stride, Padding = padding,
+            Module = module(padding), Kernel = kernel, Stride = stride, Padding = padding, AsymmetricPads = pads.Symmetric ? null : pads,
         });
     }
 
@@ -155,9 +180,10 @@ public sealed class NetBuilder
         return node.Name;
     }
 
+    /// <summary>Output size along one axis; <paramref name="padding"/> is the sum of both sides.</summary>
     private int Out(int size, int kernel, int stride, int padding, string name)
     {
-        int o = (size + 2 * padding - kernel) / stride + 1;
+        int o = (size + padding - kernel) / stride + 1;
         if (o <= 0) throw new ArgumentException($"{_model}: layer '{name}' gets a {size}-pixel input, too small for kernel {kernel}");
         return o;
     }

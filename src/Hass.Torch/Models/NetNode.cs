@@ -8,6 +8,15 @@ namespace Hass.Torch.Models;
 /// <summary>What a node of a <see cref="HassNet"/> computes.</summary>
 public enum NodeOp { Input, Conv, BatchNorm, Activation, MaxPool, AvgPool, GlobalPool, Linear, Flatten, Add, Mul, Dropout, Concat }
 
+/// <summary>Zero padding of the four sides of a feature map (ONNX order: top, left, bottom, right).</summary>
+public readonly record struct Pads(int Top, int Left, int Bottom, int Right)
+{
+    public bool Symmetric => Top == Left && Left == Bottom && Bottom == Right;
+
+    /// <summary>The padding argument of torch's pad: [left, right, top, bottom].</summary>
+    public long[] ForTorch() => [Left, Right, Top, Bottom];
+}
+
 /// <summary>
 /// One step of a <see cref="HassNet"/>. The name is the TorchSharp module path (e.g. "layer1.0.conv1"); nodes
 /// without a module (adds, flatten, squeeze-excite scaling) carry a path-like name of their own.
@@ -23,6 +32,12 @@ public sealed class NetNode
     public int Kernel { get; init; } = 1;
     public int Stride { get; init; } = 1;
     public int Padding { get; init; }
+    /// <summary>
+    /// Padding that differs between sides (imported ONNX pads): applied by the node before its module, which
+    /// then pads nothing (<see cref="Padding"/> 0). Null when <see cref="Padding"/> covers all four sides.
+    /// </summary>
+    public Pads? AsymmetricPads { get; init; }
+    public Pads AllPads => AsymmetricPads ?? new Pads(Padding, Padding, Padding, Padding);
     public int Groups { get; init; } = 1;
     public bool Bias { get; init; }
     public ActivationKind Activation { get; init; }

@@ -2,13 +2,15 @@
 """Generates the ONNX fixtures of Hass.Models.Onnx.Tests and their PyTorch reference outputs.
 
 Needs Debian's python3-torch (1.13), python3-torchvision and python3-onnx; the tests themselves need no Python.
-Run from anywhere:  nice /usr/bin/python3 tests/Hass.Models.Onnx.Tests/Fixtures/generate.py [--skip-training | --only-training]
+Run from anywhere:  nice /usr/bin/python3 tests/Hass.Models.Onnx.Tests/Fixtures/generate.py [--skip-training | --only-training | --only NAME]
+(--only NAME writes one fixture: leaky-sigmoid-pad or fmnist-norm.)
 
 Writes next to this script:
   <name>.onnx                 the network (random init with fixed seeds, BN statistics perturbed so folding matters)
   <name>.ref.json             {"input": [n, c, h, w], "output": [n, classes]} shapes of the two files below
   <name>.input.bin / .output.bin   float32 little-endian: fixed inputs and PyTorch's outputs (eval mode)
   fmnist-onnx.onnx + fmnist-onnx.json   a small CNN trained on Fashion-MNIST here, with its PyTorch test top-1
+  fmnist-norm.onnx + fmnist-norm.json   a smaller one trained with another normalisation ((x/255 - 0.5) / 0.25)
   bad/*.onnx                  tiny models with one unsupported operator or attribute each
 """
 import gzip
@@ -89,6 +91,28 @@ class ConcatSe(nn.Module):
         return torch.matmul(x, self.weight) + self.bias
 
 
+class LeakySigmoidPad(nn.Module):
+    """Custom CNN: leaky ReLU (two slopes), zero padding on two sides only (ZeroPad2d before a stride-2 conv),
+    squeeze-excite with a sigmoid gate, x * sigmoid(x) (SiLU written out), max and average pooling, Gemm."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.LeakyReLU(0.1))
+        self.down = nn.Sequential(nn.ZeroPad2d((0, 1, 0, 1)), nn.Conv2d(8, 16, 3, stride=2, bias=False), nn.BatchNorm2d(16), nn.LeakyReLU())
+        self.se_fc1 = nn.Conv2d(16, 4, 1)
+        self.se_fc2 = nn.Conv2d(4, 16, 1)
+        self.mix = nn.Conv2d(16, 16, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)
+        self.fc = nn.Linear(16 * 7 * 7, 10)
+
+    def forward(self, x):
+        x = self.down(self.stem(x))
+        s = torch.sigmoid(self.se_fc2(F.relu(self.se_fc1(F.adaptive_avg_pool2d(x, 1)))))
+        x = self.mix(x * s)
+        x = self.pool(x * torch.sigmoid(x))
+        return self.fc(torch.flatten(x, 1))
+
+
 class FashionNet(nn.Module):
     """The trained fixture: conv-BN-ReLU / ReLU6 (Clip), max pooling, flatten, dropout, Gemm."""
 
@@ -114,8 +138,8 @@ def read_idx(name):
     return np.frombuffer(data, np.uint8, offset=8).astype(np.int64)
 
 
-def normalise(images):
-    return (torch.from_numpy(images.astype(np.float32)) / 255.0 - MEAN) / STD
+def normalise(images, mean=MEAN, std=STD):
+    return (torch.from_numpy(images.astype(np.float32)) / 255.0 - mean) / std
 
 
 def train_fashion_net():
@@ -142,6 +166,64 @@ def train_fashion_net():
     with open(os.path.join(HERE, "fmnist-onnx.json"), "w") as f:
         json.dump({"testTop1": top1, "mean": MEAN, "std": STD, "epochs": EPOCHS}, f)
     print("fmnist-onnx test top-1", top1)
+
+
+def train_fashion_norm():
+    """A small CNN trained for one epoch with mean 0.5, std 0.25 (not the zoo's): the preprocessing fixture."""
+    mean, std = 0.5, 0.25
+    torch.manual_seed(0)
+    torch.set_num_threads(1)
+    train_x, train_y = normalise(read_idx("train-images-idx3-ubyte.gz"), mean, std), torch.from_numpy(read_idx("train-labels-idx1-ubyte.gz"))
+    test_x, test_y = normalise(read_idx("t10k-images-idx3-ubyte.gz"), mean, std), torch.from_numpy(read_idx("t10k-labels-idx1-ubyte.gz"))
+    model = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(16 * 7 * 7, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    model.train()
+    order = torch.randperm(len(train_x))
+    for i in range(0, len(order), 128):
+        idx = order[i:i + 128]
+        opt.zero_grad()
+        F.cross_entropy(model(train_x[idx]), train_y[idx]).backward()
+        opt.step()
+    model.eval()
+    with torch.no_grad():
+        correct = sum((model(test_x[i:i + 1000]).argmax(1) == test_y[i:i + 1000]).sum().item() for i in range(0, 10000, 1000))
+    top1 = 100.0 * correct / 10000
+    export(model, "fmnist-norm", (1, 28, 28), opset=13)
+    with open(os.path.join(HERE, "fmnist-norm.json"), "w") as f:
+        json.dump({"testTop1": top1, "mean": mean, "std": std, "epochs": 1}, f)
+    print("fmnist-norm test top-1", top1)
+
+
+def leaky_sigmoid_pad():
+    torch.manual_seed(5)
+    model = LeakySigmoidPad()
+    perturb_batchnorm(model, 5)
+    export(model, "leaky-sigmoid-pad", (1, 28, 28), opset=13)
+    fuse_pad_into_conv("leaky-sigmoid-pad", "leaky-sigmoid-pad-fused", [0, 0, 1, 1])
+
+
+def fuse_pad_into_conv(name, fused_name, pads):
+    """The same network with its Pad (and the constant subgraph computing its pads) folded into the next Conv's
+    own pads attribute [top, left, bottom, right], as ONNX optimisers write it; PyTorch's outputs are unchanged."""
+    model = onnx.load(os.path.join(HERE, name + ".onnx"))
+    nodes = list(model.graph.node)
+    pad = next(n for n in nodes if n.op_type == "Pad")
+    conv = next(n for n in nodes if n.op_type == "Conv" and n.input[0] == pad.output[0])
+    conv.input[0] = pad.input[0]
+    for a in conv.attribute:
+        if a.name == "pads":
+            del a.ints[:]
+            a.ints.extend(pads)
+    dead = {n.name for n in nodes if n.name.startswith(pad.name.rsplit("/", 1)[0] + "/")}
+    del model.graph.node[:]
+    model.graph.node.extend(n for n in nodes if n.name not in dead)
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(HERE, fused_name + ".onnx"))
+    for ext in (".input.bin", ".output.bin", ".ref.json"):
+        with open(os.path.join(HERE, name + ext), "rb") as src, open(os.path.join(HERE, fused_name + ext), "wb") as dst:
+            dst.write(src.read())
+    print(fused_name, "written")
 
 
 def bad_model(name, node, extra_inits=(), in_shape=(1, 1, 8, 8), out_shape=None):
@@ -174,6 +256,9 @@ def write_bad_models():
 
 
 def main():
+    if "--only" in sys.argv:
+        {"leaky-sigmoid-pad": leaky_sigmoid_pad, "fmnist-norm": train_fashion_norm}[sys.argv[sys.argv.index("--only") + 1]]()
+        return
     if "--only-training" in sys.argv:
         train_fashion_net()
         return
@@ -191,9 +276,11 @@ def main():
     perturb_batchnorm(concat_se, 4)
     export(concat_se, "concat-se", (1, 28, 28), opset=11)
     export(concat_se, "concat-se-opset17", (1, 28, 28), opset=17)
+    leaky_sigmoid_pad()
     write_bad_models()
     if "--skip-training" not in sys.argv:
         train_fashion_net()
+        train_fashion_norm()
 
 
 if __name__ == "__main__":
