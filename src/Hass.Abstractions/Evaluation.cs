@@ -42,6 +42,8 @@ public sealed record EvaluatorSpec
     public System.Text.Json.JsonElement PruningSettings { get; init; }
     public bool FixedPoint16 { get; init; } = true;
     public int Seed { get; init; }
+    /// <summary>The network's input preprocessing when not the model's default (null: the model's own).</summary>
+    public PreprocessSpec? Preprocess { get; init; }
 }
 
 /// <summary>A loaded model + data + criterion, ready to evaluate parameter sets.</summary>

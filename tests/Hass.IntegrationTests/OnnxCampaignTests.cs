@@ -57,4 +57,26 @@ public class OnnxCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         }
         Assert.Equal(design.GetProperty("partitions").GetArrayLength(), config.RootElement.GetProperty("partition").GetArrayLength());
     }
+
+    /// <summary>`hass model eval --preprocess`: the network trained on (x/255 − 0.5) / 0.25 gets its PyTorch top-1 only with that preprocessing.</summary>
+    [Fact]
+    public void Model_eval_takes_the_preprocessing_the_network_was_trained_with()
+    {
+        var dir = HassProcess.TempDir();
+        var fixtures = Path.Combine(HassProcess.RepoRoot, "tests", "Hass.Models.Onnx.Tests", "Fixtures");
+        File.Copy(Path.Combine(fixtures, "fmnist-norm.onnx"), Path.Combine(dir, "net.onnx"));
+        using var meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(fixtures, "fmnist-norm.json")));
+        double pyTorch = meta.RootElement.GetProperty("testTop1").GetDouble();
+        double Top1(params string[] extra)
+        {
+            var (code, stdout, stderr) = HassProcess.RunIn(dir, TimeSpan.FromMinutes(3), ["model", "eval", "onnx:net.onnx", "--json", .. extra]);
+            Assert.True(code == 0, stderr + stdout);
+            using var json = JsonDocument.Parse(stdout);
+            return json.RootElement.GetProperty("top1").GetDouble();
+        }
+        Assert.InRange(Top1("--preprocess", "mean=0.5,std=0.25"), pyTorch - 0.05, pyTorch + 0.05);
+        var zooDefault = Top1();
+        output.WriteLine($"PyTorch {pyTorch:F2}, zoo default preprocessing {zooDefault:F2}");
+        Assert.True(zooDefault < pyTorch - 2, $"zoo default {zooDefault:F2}");
+    }
 }

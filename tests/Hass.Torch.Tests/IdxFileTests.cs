@@ -121,4 +121,21 @@ public sealed class IdxFileTests : IDisposable
         var broken = Datasets.Open("imagefolder", root, new Hass.Abstractions.TensorShape(3, 2, 2));
         Assert.Contains("truncated", Assert.Throws<DatasetException>(() => broken.Train.ReadPixels(2, buffer)).Message);
     }
+
+    /// <summary>Preprocessing resize: the shorter side goes to N pixels, then the centre crop (8×8 → 4×4 → the middle 2×2).</summary>
+    [Fact]
+    public void ImageFolderResizesTheShorterSideBeforeTheCentreCrop()
+    {
+        var root = Path.Combine(_dir, "resize");
+        Directory.CreateDirectory(Path.Combine(root, "train", "only"));
+        var pixels = Enumerable.Range(0, 64).Select(i => (byte)(i / 8 * 10 + i % 8)).ToArray();   // row·10 + column
+        File.WriteAllBytes(Path.Combine(root, "train", "only", "a.pgm"), [.. System.Text.Encoding.ASCII.GetBytes("P5\n8 8\n255\n"), .. pixels]);
+        var shape = new Hass.Abstractions.TensorShape(1, 2, 2);
+        var buffer = new byte[4];
+        Datasets.Open("imagefolder", root, shape).Train.ReadPixels(0, buffer);
+        Assert.Equal([22, 26, 62, 66], buffer);   // the whole image scaled to 2×2
+        Datasets.Open("imagefolder", root, shape, resize: 4).Train.ReadPixels(0, buffer);
+        Assert.Equal([33, 35, 53, 55], buffer);   // scaled to 4×4, the middle 2×2 kept
+        Assert.Contains("smaller than the 2x2 crop", Assert.Throws<DatasetException>(() => Datasets.Open("imagefolder", root, shape, resize: 1)).Message);
+    }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hass.Abstractions;
 using Hass.Torch.Commands;
 using Hass.Torch.Evaluation;
 using Hass.Torch.Models;
@@ -28,6 +29,7 @@ public sealed class ModelCommand : ICliCommand
     private static readonly Option<int> CalibrationImages = NumberOptions.Int("--calibration-images", "Images the profile is collected over", 1, 10_000_000, 1000);
     private static readonly Option<bool> NoFixedPoint = new("--no-fixed-point") { Description = "Profile in float32 (no 16-bit fixed-point emulation)" };
     private static readonly Option<bool> Folded = new("--folded") { Description = "Export BN-folded, quantised weights as the board runs them" };
+    private static readonly Option<PreprocessSpec?> Preprocess = PreprocessOption.Create("The network's input preprocessing when not the model's default");
     private static readonly Option<int?> ExportTrial = new("--trial") { Description = "Export this trial's pruned network; the argument is then a campaign name" };
     private static readonly Option<string> ExportFormat = new("--format") { Description = "With --trial: the exchange format (onnx)", DefaultValueFactory = _ => "onnx" };
 
@@ -46,11 +48,11 @@ public sealed class ModelCommand : ICliCommand
         model.Subcommands.Add(train);
 
         var eval = new Command("eval", "Top-1 accuracy on the 10k test set") { ModelName };
-        foreach (var o in new Option[] { Checkpoint, Data, Cache, Images, Json, Threads }) eval.Options.Add(o);
+        foreach (var o in new Option[] { Checkpoint, Data, Cache, Images, Json, Threads, Preprocess }) eval.Options.Add(o);
         eval.SetAction(run(Torch((c, p, w) => c.Eval(new EvalCommandOptions
         {
             Model = p.GetValue(ModelName)!, Checkpoint = p.GetValue(Checkpoint), Data = p.GetValue(Data), Cache = p.GetValue(Cache),
-            Images = p.GetValue(Images), Json = p.GetValue(Json), Threads = p.GetValue(Threads),
+            Images = p.GetValue(Images), Json = p.GetValue(Json), Threads = p.GetValue(Threads), Preprocess = p.GetValue(Preprocess),
         }, w))));
         model.Subcommands.Add(eval);
 
@@ -97,12 +99,12 @@ public sealed class ModelCommand : ICliCommand
         public Command Build(CommandRunner run)
         {
             var cmd = new Command("profile", "Sparsity profile (per-channel zero histograms per conv layer) of a model, optionally pruned") { ModelName };
-            foreach (var o in new Option[] { Params, Pruning, Checkpoint, Data, Cache, CalibrationImages, NoFixedPoint, Json, Out, Threads }) cmd.Options.Add(o);
+            foreach (var o in new Option[] { Params, Pruning, Checkpoint, Data, Cache, CalibrationImages, NoFixedPoint, Json, Out, Threads, Preprocess }) cmd.Options.Add(o);
             cmd.SetAction(run(Torch((c, p, w) => c.Profile(new ProfileCommandOptions
             {
                 Model = p.GetValue(ModelName)!, Params = p.GetValue(Params), Pruning = p.GetValue(Pruning)!, Checkpoint = p.GetValue(Checkpoint),
                 Data = p.GetValue(Data), Cache = p.GetValue(Cache), CalibrationImages = p.GetValue(CalibrationImages), FixedPoint16 = !p.GetValue(NoFixedPoint),
-                Json = p.GetValue(Json), Out = p.GetValue(Out), Threads = p.GetValue(Threads),
+                Json = p.GetValue(Json), Out = p.GetValue(Out), Threads = p.GetValue(Threads), Preprocess = p.GetValue(Preprocess),
             }, w))));
             return cmd;
         }

@@ -31,13 +31,14 @@ public sealed class RunCommand : ICliCommand
     private static readonly Option<int?> Seed = NumberOptions.Int("--seed", "Override seed", _ => null);
     private static readonly Option<string?> Name = new("--name") { Description = "Override the campaign name (e.g. to start a fresh campaign from the same file)" };
     private static readonly Option<bool> NoWarmStart = new("--no-warm-start") { Description = "Do not warm-start from earlier campaigns" };
+    private static readonly Option<Hass.Abstractions.PreprocessSpec?> Preprocess = PreprocessOption.Create("Override dataset.preprocess, the network's input preprocessing");
     private static readonly Option<int?> Parallelism = NumberOptions.Int("--parallelism", "Override parallelism: trials in flight at once, each on its own evaluator (1 to 64)", _ => null);
 
     public Command Build(CommandRunner run)
     {
         var cmd = new Command("run", "Run a campaign, or resume it if the store already has it");
         cmd.Arguments.Add(CampaignArg);
-        foreach (var o in new Option[] { Trials, WallTime, Board, Strategy, Backend, Seed, Name, NoWarmStart, Parallelism, DashboardHosting.RunOption, DashboardHosting.RunAllowRemote })
+        foreach (var o in new Option[] { Trials, WallTime, Board, Strategy, Backend, Seed, Name, NoWarmStart, Parallelism, Preprocess, DashboardHosting.RunOption, DashboardHosting.RunAllowRemote })
             cmd.Options.Add(o);
         cmd.SetAction(run(ExecuteAsync));
         return cmd;
@@ -60,7 +61,7 @@ public sealed class RunCommand : ICliCommand
         {
             Name = ctx.Parse.GetValue(Name), Trials = ctx.Parse.GetValue(Trials), WallTime = wall, Board = ctx.Parse.GetValue(Board),
             Strategy = ctx.Parse.GetValue(Strategy), Backend = ctx.Parse.GetValue(Backend), Seed = ctx.Parse.GetValue(Seed),
-            WarmStart = ctx.Parse.GetValue(NoWarmStart) ? false : null, Parallelism = ctx.Parse.GetValue(Parallelism),
+            WarmStart = ctx.Parse.GetValue(NoWarmStart) ? false : null, Parallelism = ctx.Parse.GetValue(Parallelism), Preprocess = ctx.Parse.GetValue(Preprocess),
         };
         var host = ctx.BuildHost(s => AddPlan(s, ctx, CampaignLoader.Load(path, overrides), path));
         var spec = host.Services.GetRequiredService<IOptions<CampaignSpec>>().Value;   // validated against the loaded components and boards

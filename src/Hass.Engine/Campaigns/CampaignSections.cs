@@ -16,6 +16,8 @@ public sealed record DatasetSpec
     [Range(1, 10_000_000)] public int SearchImages { get; init; } = 2000;
     [Range(1, 10_000_000)] public int CalibrationImages { get; init; } = 1000;
     [Range(1, 10_000_000)] public int? TestImages { get; init; }
+    /// <summary>The network's input preprocessing when not the model's default; left out of the identity when unset, so older campaigns keep theirs.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public PreprocessSpec? Preprocess { get; init; }
 }
 
 /// <summary>A component chosen by name with its own settings (passed to the plugin untouched).</summary>

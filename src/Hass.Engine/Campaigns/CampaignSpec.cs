@@ -54,7 +54,7 @@ public sealed record CampaignSpec : IValidatableObject
     });
 
     /// <summary>Campaigns whose stored results may warm-start each other.</summary>
-    public string WarmStartKey() => Hashing.Sha256Hex(HassJson.Serialize(new { Model, Checkpoint, Dataset.Name, Pruning = Pruning.Name, Backend = Backend.Name, Board }));
+    public string WarmStartKey() => Hashing.Sha256Hex(HassJson.Serialize(new { Model, Checkpoint, Name = Dataset.Preprocess is null ? Dataset.Name : $"{Dataset.Name} ({Dataset.Preprocess})", Pruning = Pruning.Name, Backend = Backend.Name, Board }));
 
     private static string Raw(JsonElement e) => e.ValueKind == JsonValueKind.Undefined ? "{}" : e.GetRawText();
 
@@ -62,7 +62,7 @@ public sealed record CampaignSpec : IValidatableObject
     {
         Model = Model, Checkpoint = Checkpoint, Dataset = Dataset.Name, DatasetPath = Dataset.Path,
         SearchImages = Dataset.SearchImages, CalibrationImages = Dataset.CalibrationImages, TestImages = Dataset.TestImages,
-        Pruning = Pruning.Name, PruningSettings = Pruning.Settings, Seed = Seed,
+        Pruning = Pruning.Name, PruningSettings = Pruning.Settings, Seed = Seed, Preprocess = Dataset.Preprocess,
     };
 
     public ObjectiveDirection PrimaryDirection => Objective.Direction ?? NaturalDirection(Objective.Metric);
@@ -83,9 +83,11 @@ public sealed record CampaignOverrides
     public int? Seed { get; init; }
     public bool? WarmStart { get; init; }
     public int? Parallelism { get; init; }
+    public PreprocessSpec? Preprocess { get; init; }
 
     public CampaignSpec ApplyTo(CampaignSpec spec) => spec with
     {
+        Dataset = Preprocess is null ? spec.Dataset : spec.Dataset with { Preprocess = Preprocess },
         Name = Name ?? spec.Name,
         Board = Board ?? spec.Board,
         Strategy = Strategy is null ? spec.Strategy : new ComponentChoice { Name = Strategy, Settings = Strategy == spec.Strategy.Name ? spec.Strategy.Settings : ComponentChoice.EmptySettings },

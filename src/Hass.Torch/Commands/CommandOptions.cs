@@ -29,6 +29,8 @@ public sealed record EvalCommandOptions
     public string? Cache { get; init; }
     /// <summary>First N test images only (default: all).</summary>
     public int? Images { get; init; }
+    /// <summary>The network's input preprocessing when not the model's default.</summary>
+    public Hass.Abstractions.PreprocessSpec? Preprocess { get; init; }
     public bool Json { get; init; }
     public int? Threads { get; init; }
 }
@@ -56,6 +58,8 @@ public sealed record ProfileCommandOptions
     public bool Json { get; init; }
     public string? Out { get; init; }
     public int? Threads { get; init; }
+    /// <summary>The network's input preprocessing when not the model's default.</summary>
+    public Hass.Abstractions.PreprocessSpec? Preprocess { get; init; }
 }
 
 /// <summary>`hass model export &lt;name&gt; --out file.pt`: weights as a PyTorch state_dict.</summary>

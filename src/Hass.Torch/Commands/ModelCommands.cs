@@ -72,10 +72,10 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
     {
         TorchRuntime.Configure(o.Threads);
         var provider = models.Resolve(o.Model);
-        var dataset = Datasets.Open(provider.Info.DefaultDataset, o.Data, provider.Info.InputShape);
+        var normalisation = Normalisation.For(provider.Info, o.Preprocess);
+        var dataset = Datasets.Open(provider.Info.DefaultDataset, o.Data, provider.Info.InputShape, o.Preprocess?.Resize);
         var splits = new DataSplits(dataset);
         var test = o.Images is { } n ? splits.Test.Take(Math.Min(n, splits.Test.Count)) : splits.Test;
-        var normalisation = new Normalisation(provider.Info.Mean, provider.Info.Std);
         var loaded = ModelCatalog.Load(provider, o.Checkpoint, new CheckpointStore(o.Cache), dataset);
         using var net = loaded.Net;
         var clock = Stopwatch.StartNew();
@@ -123,7 +123,7 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
         var spec = new EvaluatorSpec
         {
             Model = o.Model, Checkpoint = o.Checkpoint, DatasetPath = o.Data, Pruning = o.Pruning,
-            CalibrationImages = o.CalibrationImages, FixedPoint16 = o.FixedPoint16,
+            CalibrationImages = o.CalibrationImages, FixedPoint16 = o.FixedPoint16, Preprocess = o.Preprocess,
         };
         using var evaluator = evaluators.CreateEvaluator(spec, cache: o.Cache);
         var point = parameters is null ? evaluator.SearchSpace.Defaults() : Complete(evaluator.SearchSpace, parameters);

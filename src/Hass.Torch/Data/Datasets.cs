@@ -55,8 +55,14 @@ public static class Datasets
         return FashionMnistDownload.IsComplete(FashionMnistDownload.CacheFolder) ? FashionMnistDownload.CacheFolder : null;
     }
 
-    public static LabelledDataset Open(string name, string? path, TensorShape? imageShape = null)
+    /// <param name="resize">Image folders: the shorter side is resized to this before the centre crop (<see cref="PreprocessSpec.Resize"/>).</param>
+    public static LabelledDataset Open(string name, string? path, TensorShape? imageShape = null, int? resize = null)
     {
+        bool imageFolder = name.ToLowerInvariant() is "imagefolder" or "imagenet";
+        if (resize is not null && !imageFolder)
+            throw new DatasetException($"preprocess resize={resize} applies to image folders only (dataset imagefolder/imagenet), not to '{name}'");
+        if (resize is { } r && imageShape is not null && r < Math.Max(imageShape.Rows, imageShape.Cols))
+            throw new DatasetException($"preprocess resize={r} is smaller than the {imageShape.Rows}x{imageShape.Cols} crop the model takes: give at least {Math.Max(imageShape.Rows, imageShape.Cols)}");
         switch (name.ToLowerInvariant())
         {
             case "fashion-mnist":
@@ -81,9 +87,10 @@ public static class Datasets
                 if (imageShape is null) throw new DatasetException($"dataset '{name}' needs the model's input shape to resize images");
                 var train = Path.Combine(path, "train");
                 var val = Path.Combine(path, "val");
-                var trainSource = new ImageFolderSource(Directory.Exists(train) ? train : path, imageShape);
-                var testSource = Directory.Exists(val) ? new ImageFolderSource(val, imageShape, trainSource.ClassNames) : trainSource;
-                return new LabelledDataset(name.ToLowerInvariant(), trainSource, testSource, $"imagefolder:{Path.GetFullPath(path)}:{trainSource.Count}:{testSource.Count}");
+                var trainSource = new ImageFolderSource(Directory.Exists(train) ? train : path, imageShape, null, resize);
+                var testSource = Directory.Exists(val) ? new ImageFolderSource(val, imageShape, trainSource.ClassNames, resize) : trainSource;
+                return new LabelledDataset(name.ToLowerInvariant(), trainSource, testSource,
+                    $"imagefolder:{Path.GetFullPath(path)}:{trainSource.Count}:{testSource.Count}" + (resize is null ? "" : $":resize{resize}"));
             default:
                 throw new DatasetException($"unknown dataset '{name}': use fashion-mnist, mnist, kmnist, idx (with a folder) or imagefolder (with a folder)");
         }

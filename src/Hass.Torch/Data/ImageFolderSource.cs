@@ -4,7 +4,8 @@ namespace Hass.Torch.Data;
 
 /// <summary>
 /// ImageNet-style folder: one sub-folder per class (sorted by name = class index), images inside. Images are
-/// decoded on demand, resized (shorter side, nearest neighbour) and centre-cropped to the model's input shape.
+/// decoded on demand, resized (shorter side, nearest neighbour; to the crop size, or to the preprocessing's
+/// resize, e.g. 256 before a 224 crop) and centre-cropped to the model's input shape.
 /// Supported: binary PGM/PPM (P5/P6, 8-bit) and raw .u8 files already of the input shape (C×H×W bytes).
 /// Convert other formats first, e.g. `convert img.jpg img.ppm` (ImageMagick).
 /// </summary>
@@ -13,8 +14,11 @@ public sealed class ImageFolderSource : ImageSource
     private static readonly string[] Extensions = [".ppm", ".pgm", ".pnm", ".u8"];
     private readonly List<(string Path, int Label)> _items = [];
 
-    public ImageFolderSource(string folder, TensorShape shape, IReadOnlyList<string>? classNames = null)
+    private readonly int? _resize;
+
+    public ImageFolderSource(string folder, TensorShape shape, IReadOnlyList<string>? classNames = null, int? resize = null)
     {
+        _resize = resize;
         if (!Directory.Exists(folder)) throw new DatasetException($"image folder '{folder}' does not exist");
         Name = folder;
         Shape = shape;
@@ -54,7 +58,7 @@ public sealed class ImageFolderSource : ImageSource
 
     private void ResizeCrop(byte[] hwc, int channels, int height, int width, Span<byte> chw)
     {
-        double scale = Math.Max((double)Shape.Rows / height, (double)Shape.Cols / width);
+        double scale = _resize is { } shorter ? (double)shorter / Math.Min(height, width) : Math.Max((double)Shape.Rows / height, (double)Shape.Cols / width);
         double offsetRow = (height * scale - Shape.Rows) / 2, offsetCol = (width * scale - Shape.Cols) / 2;
         for (int c = 0; c < Shape.Channels; c++)
             for (int r = 0; r < Shape.Rows; r++)

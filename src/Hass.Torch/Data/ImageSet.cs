@@ -1,4 +1,6 @@
 using Hass.Abstractions;
+using Hass.Torch.Models;
+using Hass.Torch.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -39,12 +41,25 @@ public sealed class InMemoryImageSource : ImageSource
         _pixels.AsSpan((int)(index * Shape.Elements), (int)Shape.Elements).CopyTo(destination);
 }
 
-/// <summary>Per-channel normalisation of pixels in [0, 1]: (x − mean) / std.</summary>
-public sealed record Normalisation(float[] Mean, float[] Std)
+/// <summary>
+/// Per-channel normalisation: pixels scaled to [0, <see cref="Range"/>] (default [0, 1]), then (x − mean) / std.
+/// </summary>
+public sealed record Normalisation(float[] Mean, float[] Std, double Range = 1)
 {
+    /// <summary>The model's own normalisation with the members a <see cref="PreprocessSpec"/> sets replaced; a ModelException when its channel counts do not fit the model.</summary>
+    public static Normalisation For(ModelInfo info, PreprocessSpec? preprocess)
+    {
+        if (preprocess is null) return new Normalisation(info.Mean, info.Std);
+        int channels = info.InputShape.Channels;
+        foreach (var (name, values) in new[] { ("mean", preprocess.Mean), ("std", preprocess.Std) })
+            if (values is not null && values.Length != 1 && values.Length != channels)
+                throw new ModelException($"preprocess {name} has {values.Length} values for a {channels}-channel input: give one value, or one per channel");
+        return new Normalisation(preprocess.Mean ?? info.Mean, preprocess.Std ?? info.Std, preprocess.Range);
+    }
+
     public Tensor Apply(Tensor pixelsUint8)
     {
-        using var maxPixel = 255f.ToScalar();   // explicit Scalars: see ActivationSite.forward
+        using var maxPixel = ((float)(255 / Range)).ToScalar();   // explicit Scalars: see ActivationSite.forward
         var x = pixelsUint8.to_type(ScalarType.Float32).div_(maxPixel);
         long c = x.shape[1];
         using var mean = tensor(Mean.Length == 1 ? Enumerable.Repeat(Mean[0], (int)c).ToArray() : Mean).reshape(1, c, 1, 1);

@@ -47,7 +47,8 @@ public sealed class TorchTrialEvaluatorFactory(ModelCatalog models, IEnumerable<
             ?? throw new ModelException($"unknown pruning criterion '{spec.Pruning}'. Known: {string.Join(", ", _criteria.Select(c => c.Name).Order(StringComparer.Ordinal).DefaultIfEmpty("none"))} (is the Hass.Pruning.Threshold plugin loaded?)");
         var datasetName = spec.Dataset == "fashion-mnist" && provider.Info.DefaultDataset != "fashion-mnist" ? provider.Info.DefaultDataset : spec.Dataset;
         progress?.Report($"opening {datasetName}");
-        var dataset = Datasets.Open(datasetName, spec.DatasetPath, provider.Info.InputShape);
+        _ = Normalisation.For(provider.Info, spec.Preprocess);   // checks the preprocessing's channels before the dataset is opened
+        var dataset = Datasets.Open(datasetName, spec.DatasetPath, provider.Info.InputShape, spec.Preprocess?.Resize);
         var loaded = ModelCatalog.Load(provider, spec.Checkpoint, new CheckpointStore(cache), dataset);
         progress?.Report($"{provider.Name}: weights from {loaded.WeightsSource}");
         return new TorchTrialEvaluator(loaded, criterion, spec, dataset);
@@ -74,7 +75,7 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
         _splits = new DataSplits(dataset);
         if (spec.SearchImages > _splits.HeldOut.Count)
             throw new ArgumentException($"searchImages = {spec.SearchImages} exceeds the {_splits.HeldOut.Count} images held out of training");
-        _normalisation = new Normalisation(model.Provider.Info.Mean, model.Provider.Info.Std);
+        _normalisation = Normalisation.For(model.Provider.Info, spec.Preprocess);
         _net = TrialNetwork.Prepare(model.Net, spec.FixedPoint16);
         model.Net.Dispose();
         _pruning = criterion.Attach(_net, spec.PruningSettings);
@@ -86,7 +87,7 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
             Weights = model.WeightsHash, Model = model.Provider.Name, Dataset = dataset.Identity, DataSplits.SplitSeed, HeldOut = _splits.HeldOut.Count,
             spec.SearchImages, spec.CalibrationImages, spec.TestImages, spec.FixedPoint16, Criterion = criterion.Name, Settings = _pruning.SettingsKey,
             Version = EvaluatorVersion,
-        }));
+        }) + (spec.Preprocess is { } preprocess ? " preprocess " + preprocess : ""));
     }
 
     /// <summary>Bumped when evaluation results change for equal inputs.</summary>
@@ -95,6 +96,8 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
     public LoadedModel Model { get; }
     public HassNet Network => _net;
     public DataSplits Splits => _splits;
+    /// <summary>The input normalisation the evaluation uses (the model's, or the spec's preprocessing).</summary>
+    public Normalisation Normalisation => _normalisation;
     public NetworkGraph Graph { get; }
     public string Fingerprint { get; }
     public SearchSpace SearchSpace { get; }

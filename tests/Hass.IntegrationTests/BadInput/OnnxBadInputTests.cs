@@ -27,6 +27,12 @@ public class OnnxBadInputTests(ITestOutputHelper output)
         Graph("onnx: clip other than ReLU6", "clip-max-3", "node 'clip3'", "(Clip)", "[0, 3]"),
         Graph("onnx: max pooling with ceil mode", "maxpool-ceil", "node 'pool_ceil'", "(MaxPool)", "ceil_mode"),
         Graph("onnx: automatic padding", "auto-pad", "node 'conv_same'", "(Conv)", "auto_pad", "SAME_UPPER"),
+        Preprocess("preprocess: std 0", ["model", "eval", "onnx:{dir}/net.onnx", "--preprocess", "mean=0.5,std=0"], "--preprocess", "std: must hold one value > 0"),
+        Preprocess("preprocess: unknown key", ["profile", "onnx:{dir}/net.onnx", "--preprocess", "mean=0.5,scale=2"], "--preprocess", "unknown key 'scale'"),
+        Preprocess("preprocess: not a number", ["run", "{dir}/c.json", "--preprocess", "mean=half"], "--preprocess", "'half' is not a number"),
+        Preprocess("preprocess: 3 means for 1 channel", ["model", "eval", "onnx:{dir}/net.onnx", "--preprocess", "mean=0.4/0.5/0.6"], "preprocess mean", "3 values for a 1-channel input"),
+        Preprocess("preprocess: resize of Fashion-MNIST", ["model", "eval", "onnx:{dir}/net.onnx", "--preprocess", "resize=32"], "resize=32", "image folders only"),
+        Preprocess("campaign: dataset.preprocess.std negative", ["run", "{dir}/c.json"], "$.dataset.preprocess", "std", "> 0"),
         new("onnx: missing file", ["graph", "onnx:{dir}/absent.onnx"], ExitCodes.InvalidInput, ["absent.onnx", "not found"]) { Synthetic = false },
         new("onnx: not an ONNX file", ["graph", "onnx:{dir}/net.onnx"], ExitCodes.InvalidInput, ["net.onnx", "not a valid ONNX file"])
         {
@@ -34,6 +40,21 @@ public class OnnxBadInputTests(ITestOutputHelper output)
             Setup = dir => File.WriteAllText(Path.Combine(dir, "net.onnx"), "{ \"this is\": \"json\" }"),
         },
     };
+
+    /// <summary>A network trained with its own normalisation (fmnist-norm) as net.onnx, and a campaign on it whose preprocess std is negative.</summary>
+    private static BadInputCase Preprocess(string name, string[] args, params string[] message) =>
+        new(name, args, ExitCodes.InvalidInput, message)
+        {
+            Synthetic = false,
+            Setup = dir =>
+            {
+                File.Copy(Path.Combine(BadModels, "..", "fmnist-norm.onnx"), Path.Combine(dir, "net.onnx"));
+                File.WriteAllText(Path.Combine(dir, "c.json"), """
+                    { "name": "pre", "model": "onnx:net.onnx", "board": "zedboard", "pruning": "threshold", "backend": "dataflow-sparse", "strategy": "tpe",
+                      "dataset": { "name": "fashion-mnist", "preprocess": { "mean": [0.5], "std": [-0.25] } } }
+                    """);
+            },
+        };
 
     [Theory]
     [MemberData(nameof(Cases))]
