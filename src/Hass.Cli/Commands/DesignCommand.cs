@@ -20,56 +20,97 @@ public sealed class DesignCommand : ICliCommand
     private static readonly Option<string?> Folding = new("--folding") { Description = "Folding JSON file ({\"layer\": {\"coarseIn\":..}}); evaluates it instead of running the DSE" };
     private static readonly Option<bool> Json = new("--json") { Description = "Print the HardwareDesign as JSON" };
 
+    private static readonly Option<string[]> Export = new("--export")
+    {
+        Description = "Also write the design for a hardware generator: --export fpgaconvnet DIR (DIR/<name>.fpgaconvnet.json, and with --model the network as DIR/<name>.onnx)",
+        Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true,
+    };
+    private static readonly Option<string?> Params = new("--params") { Description = "With --model: pruning parameter file (JSON object: dimension name → value); the profile is then measured on the pruned network" };
+    private static readonly Option<bool> Force = new("--force") { Description = "With --export: overwrite export files that already exist" };
+    private static readonly Option<PreprocessSpec?> Preprocess = PreprocessOption.Create("With --model: the network's input preprocessing when not the model's default");
+
     public Command Build(CommandRunner run)
     {
         var cmd = new Command("design", "Design an accelerator for one network on one board and print it per layer");
-        foreach (var o in new Option[] { Graph, Model, Profile, Board, Backend, Folding, Json }.Concat(DesignOptionArguments.All)) cmd.Options.Add(o);
-        cmd.SetAction(run((ctx, ct) =>
-        {
-            var components = ctx.Services.GetRequiredService<HassComponents>();
-            var boards = ctx.Services.GetRequiredService<BoardLibrary>();
-            var boardName = ctx.Parse.GetValue(Board)!;
-            if (!boards.TryGet(boardName, out var board))
-                throw new UsageException($"--board: unknown board '{boardName}'; available: {string.Join(", ", boards.Names.DefaultIfEmpty("(none)"))}");
-            var backendName = ctx.Parse.GetValue(Backend) ?? components.DefaultBackend()
-                ?? throw new UsageException("--backend: no backend is loaded; check the plugin folders (hass plugins)");
-            if (!components.Names(ComponentKind.Backend).Contains(backendName))
-                throw new UsageException($"--backend: unknown backend '{backendName}'; available: {string.Join(", ", components.Names(ComponentKind.Backend).DefaultIfEmpty("(none loaded)"))}");
-            var backend = components.Backend(backendName);
-
-            NetworkGraph graph;
-            var graphPath = ctx.Parse.GetValue(Graph);
-            var model = ctx.Parse.GetValue(Model);
-            if ((graphPath is null) == (model is null)) throw new UsageException("give exactly one of --graph graph.json or --model NAME");
-            if (graphPath is not null) graph = ReadJson<NetworkGraph>(graphPath, "--graph");
-            else
-            {
-                var factory = components.FindEvaluatorFactory(model!)
-                    ?? throw new UsageException($"--model: unknown model '{model}'; available: {string.Join(", ", components.Names(ComponentKind.Model).DefaultIfEmpty("(none loaded)"))}");
-                graph = factory.DescribeGraph(model!) ?? GraphFromEvaluator(factory, model!, components);
-            }
-            var profile = ctx.Parse.GetValue(Profile) is { } pp ? ReadJson<SparsityProfile>(pp, "--profile") : SparsityProfile.Dense(graph.Name);
-            var folding = ctx.Parse.GetValue(Folding) is { } fp ? ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding") : null;
-            var design = Fold(backend, graph, profile, board, folding, DesignOptionArguments.Read(ctx.Parse), ct);
-
-            if (ctx.Parse.GetValue(Json))
-            {
-                ctx.Out.Profile.Out.Writer.WriteLine(HassJson.Serialize(design, indented: true));
-                return Task.FromResult(ExitCodes.Success);
-            }
-            var table = new Table().AddColumns("layer", "kind", "partition", "folding", "cycles", "sparse", "DSP", "BRAM18", "LUT");
-            foreach (var l in design.Layers)
-                table.AddRow(Markup.Escape(l.Layer), l.Kind.ToString(), $"{l.Partition}", Markup.Escape(l.Folding.ToString()), $"{l.Cycles:F0}",
-                    l.Sparse ? "yes" : "no", $"{l.Resources.Dsp:F0}", $"{l.Resources.Bram18:F0}", $"{l.Resources.Lut:F0}");
-            ctx.Out.Write(table);
-            var p = design.Performance;
-            ctx.Out.WriteLine($"{design.Backend}@{design.BackendVersion} on {design.Board}: {p.ThroughputImagesPerSecond:F1} img/s, latency {p.LatencySeconds * 1e3:F3} ms, " +
-                              $"bottleneck {p.BottleneckLayer}, {p.GopPerSecond:F2} GOP/s, {p.GopPerSecondPerDsp:F4} GOP/s/DSP; DSP {design.Resources.Dsp:F0}/{board.Dsp}, " +
-                              $"BRAM18 {design.Resources.Bram18:F0}/{board.Bram18}, LUT {design.Resources.Lut:F0}/{board.Lut}");
-            foreach (var note in design.Notes) ctx.Out.WriteLine("note: " + note);
-            return Task.FromResult(ExitCodes.Success);
-        }));
+        foreach (var o in new Option[] { Graph, Model, Profile, Board, Backend, Folding, Json, Export, Params, Force, Preprocess }.Concat(DesignOptionArguments.All)) cmd.Options.Add(o);
+        cmd.SetAction(run((ctx, ct) => Task.FromResult(Execute(ctx, ct))));
         return cmd;
+    }
+
+    private static int Execute(CliContext ctx, CancellationToken ct)
+    {
+        var components = ctx.Services.GetRequiredService<HassComponents>();
+        var board = BoardOf(ctx);
+        var backend = BackendOf(ctx, components);
+        var graphPath = ctx.Parse.GetValue(Graph);
+        var model = ctx.Parse.GetValue(Model);
+        if ((graphPath is null) == (model is null)) throw new UsageException("give exactly one of --graph graph.json or --model NAME");
+        var parameters = ctx.Parse.GetValue(Params);
+        if (model is null && (parameters is not null || ctx.Parse.GetValue(Preprocess) is not null))
+            throw new UsageException("--params and --preprocess apply to a model's network: give --model NAME instead of --graph");
+        var graph = graphPath is not null ? ReadJson<NetworkGraph>(graphPath, "--graph") : GraphOfModel(components, model!);
+        var target = ExportTarget(ctx, model ?? graph.Name);
+        target?.Check(ctx.Services, withNetwork: model is not null);
+        using var network = model is not null && (target is not null || parameters is not null)
+            ? DesignNetwork.Open(components, model, parameters, ctx.Parse.GetValue(Preprocess)) : null;
+        var profile = ctx.Parse.GetValue(Profile) is { } pp ? ReadJson<SparsityProfile>(pp, "--profile")
+            : parameters is not null ? network!.Profile() : SparsityProfile.Dense(graph.Name);
+        var folding = ctx.Parse.GetValue(Folding) is { } fp ? ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding") : null;
+        var design = Fold(backend, network?.Graph ?? graph, profile, board, folding, DesignOptionArguments.Read(ctx.Parse), ct);
+
+        bool json = ctx.Parse.GetValue(Json);
+        if (json) ctx.Out.Profile.Out.Writer.WriteLine(HassJson.Serialize(design, indented: true));
+        else Print(ctx, design, board);
+        if (target is null) return ExitCodes.Success;
+        var (onnx, config) = target.Write(ctx.Services, design, network?.Graph ?? graph, profile, network?.Export(), fixedPoint16: true);
+        var written = $"{target.Format} configuration {config}" + (onnx is null ? " (no network: --graph has no weights; use --model to write its ONNX too)" : $", network {onnx}");
+        if (json) ctx.Error.WriteLine(written);
+        else ctx.Out.WriteLine(written);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The --export target, or null; the format is checked by <see cref="DesignExportTarget.Check"/>.</summary>
+    private static DesignExportTarget? ExportTarget(CliContext ctx, string name) =>
+        ctx.Parse.GetValue(Export) is [var format, var directory]
+            ? new DesignExportTarget(format.ToLowerInvariant(), directory, DesignExportTarget.StemOf(name), ctx.Parse.GetValue(Force))
+            : ctx.Parse.GetValue(Force) ? throw new UsageException("--force applies to --export: give --export fpgaconvnet DIR") : null;
+
+    private static BoardSpec BoardOf(CliContext ctx)
+    {
+        var boards = ctx.Services.GetRequiredService<BoardLibrary>();
+        var boardName = ctx.Parse.GetValue(Board)!;
+        return boards.TryGet(boardName, out var board) ? board
+            : throw new UsageException($"--board: unknown board '{boardName}'; available: {string.Join(", ", boards.Names.DefaultIfEmpty("(none)"))}");
+    }
+
+    private static IAcceleratorBackend BackendOf(CliContext ctx, HassComponents components)
+    {
+        var backendName = ctx.Parse.GetValue(Backend) ?? components.DefaultBackend()
+            ?? throw new UsageException("--backend: no backend is loaded; check the plugin folders (hass plugins)");
+        if (!components.Names(ComponentKind.Backend).Contains(backendName))
+            throw new UsageException($"--backend: unknown backend '{backendName}'; available: {string.Join(", ", components.Names(ComponentKind.Backend).DefaultIfEmpty("(none loaded)"))}");
+        return components.Backend(backendName);
+    }
+
+    private static NetworkGraph GraphOfModel(HassComponents components, string model)
+    {
+        var factory = components.FindEvaluatorFactory(model)
+            ?? throw new UsageException($"--model: unknown model '{model}'; available: {string.Join(", ", components.Names(ComponentKind.Model).DefaultIfEmpty("(none loaded)"))}");
+        return factory.DescribeGraph(model) ?? GraphFromEvaluator(factory, model, components);
+    }
+
+    private static void Print(CliContext ctx, HardwareDesign design, BoardSpec board)
+    {
+        var table = new Table().AddColumns("layer", "kind", "partition", "folding", "cycles", "sparse", "DSP", "BRAM18", "LUT");
+        foreach (var l in design.Layers)
+            table.AddRow(Markup.Escape(l.Layer), l.Kind.ToString(), $"{l.Partition}", Markup.Escape(l.Folding.ToString()), $"{l.Cycles:F0}",
+                l.Sparse ? "yes" : "no", $"{l.Resources.Dsp:F0}", $"{l.Resources.Bram18:F0}", $"{l.Resources.Lut:F0}");
+        ctx.Out.Write(table);
+        var p = design.Performance;
+        ctx.Out.WriteLine($"{design.Backend}@{design.BackendVersion} on {design.Board}: {p.ThroughputImagesPerSecond:F1} img/s, latency {p.LatencySeconds * 1e3:F3} ms, " +
+                          $"bottleneck {p.BottleneckLayer}, {p.GopPerSecond:F2} GOP/s, {p.GopPerSecondPerDsp:F4} GOP/s/DSP; DSP {design.Resources.Dsp:F0}/{board.Dsp}, " +
+                          $"BRAM18 {design.Resources.Bram18:F0}/{board.Bram18}, LUT {design.Resources.Lut:F0}/{board.Lut}");
+        foreach (var note in design.Notes) ctx.Out.WriteLine("note: " + note);
     }
 
     /// <summary>Design input files (graph, profile, folding) are at most this big.</summary>

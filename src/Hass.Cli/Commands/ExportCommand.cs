@@ -10,13 +10,15 @@ public sealed class ExportCommand : ICliCommand
     private static readonly Argument<string> CampaignName = new("campaign") { Description = "Campaign name in the store" };
     private static readonly Option<int> TrialNumber = new("--trial") { Description = "Trial whose design is exported", Required = true };
     private static readonly Option<string> Out = new("--out") { Description = "Output folder", DefaultValueFactory = _ => "export" };
+    private static readonly Option<bool> Force = new("--force") { Description = "Overwrite the two export files when they already exist" };
 
     public Command Build(CommandRunner run)
     {
         var cmd = new Command("export", "Write a trial's pruned network (ONNX) and its design as an fpgaConvNet configuration") { CampaignName };
         cmd.Options.Add(TrialNumber);
         cmd.Options.Add(Out);
-        cmd.SetAction(run((ctx, _) => Task.FromResult(PrunedExport.Design(ctx, ctx.Parse.GetValue(CampaignName)!, ctx.Parse.GetValue(TrialNumber), ctx.Parse.GetValue(Out)!))));
+        cmd.Options.Add(Force);
+        cmd.SetAction(run((ctx, _) => Task.FromResult(PrunedExport.Design(ctx, ctx.Parse.GetValue(CampaignName)!, ctx.Parse.GetValue(TrialNumber), ctx.Parse.GetValue(Out)!, ctx.Parse.GetValue(Force)))));
         return cmd;
     }
 }

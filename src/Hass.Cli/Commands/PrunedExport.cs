@@ -9,8 +9,9 @@ namespace Hass.Cli.Commands;
 /// <summary>
 /// Writes a stored trial for tools outside hass: `hass model export &lt;campaign&gt; --trial N --format onnx --out FILE`
 /// (the pruned network: BN folded, pruned weights and activation thresholds as evaluated) and `hass export
-/// &lt;campaign&gt; --trial N [--out DIR]` (that network plus the design in fpgaConvNet's configuration format), each
-/// through the exporter a plugin registers for the format.
+/// &lt;campaign&gt; --trial N [--out DIR]` (that network plus the design in fpgaConvNet's configuration format, written
+/// by <see cref="DesignExportTarget"/> as `hass design --export` writes it), each through the exporter a plugin
+/// registers for the format.
 /// </summary>
 internal static class PrunedExport
 {
@@ -28,23 +29,17 @@ internal static class PrunedExport
         return ExitCodes.Success;
     }
 
-    public static int Design(CliContext ctx, string campaignName, int number, string directory)
+    public static int Design(CliContext ctx, string campaignName, int number, string directory, bool force)
     {
         using var trial = StoredTrial.Open(ctx, campaignName, number);
         var design = trial.Record.Design
             ?? throw new UsageException($"trial {number} of '{campaignName}' has no hardware design ({trial.Record.State.ToString().ToLowerInvariant()}); pick a complete trial");
-        var network = trial.Services.GetKeyedService<INetworkExporter>("onnx")
-            ?? throw new UsageException("no loaded plugin exports networks as 'onnx'; see 'hass plugins'");
-        var config = trial.Services.GetKeyedService<IDesignExporter>("fpgaconvnet")
-            ?? throw new UsageException("no loaded plugin exports designs as 'fpgaconvnet'; see 'hass plugins'");
+        var target = new DesignExportTarget(DesignExportTarget.FpgaConvNet, directory, $"{campaignName}-trial{number}", force);
+        target.Check(trial.Services, withNetwork: true);
         var spec = trial.Campaign.Spec.ToEvaluatorSpec();
         using var evaluator = trial.Evaluator();
         var profile = evaluator.Evaluate(trial.Record.Parameters, new EvaluationRequest { Profile = true }).Profile;
-        var stem = $"{campaignName}-trial{number}";
-        var onnx = Path.Combine(directory, stem + ".onnx");
-        var json = Path.Combine(directory, stem + ".fpgaconvnet.json");
-        network.Write(evaluator.Export(trial.Record.Parameters), spec.FixedPoint16, onnx);
-        config.Write(design, evaluator.Graph, profile, Path.GetFileName(onnx), json);
+        var (onnx, json) = target.Write(trial.Services, design, evaluator.Graph, profile, evaluator.Export(trial.Record.Parameters), spec.FixedPoint16);
         ctx.Out.Profile.Out.Writer.WriteLine($"trial {number} of '{campaignName}': pruned network {onnx}, fpgaConvNet configuration {json}");
         return ExitCodes.Success;
     }

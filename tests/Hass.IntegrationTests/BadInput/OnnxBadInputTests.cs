@@ -33,6 +33,25 @@ public class OnnxBadInputTests(ITestOutputHelper output)
         Preprocess("preprocess: 3 means for 1 channel", ["model", "eval", "onnx:{dir}/net.onnx", "--preprocess", "mean=0.4/0.5/0.6"], "preprocess mean", "3 values for a 1-channel input"),
         Preprocess("preprocess: resize of Fashion-MNIST", ["model", "eval", "onnx:{dir}/net.onnx", "--preprocess", "resize=32"], "resize=32", "image folders only"),
         Preprocess("campaign: dataset.preprocess.std negative", ["run", "{dir}/c.json"], "$.dataset.preprocess", "std", "> 0"),
+        Design("design --export: unknown format", ["--export", "finn", "{dir}/out"], "--export", "'finn'", "fpgaconvnet"),
+        Design("design --export: folder is a file", ["--export", "fpgaconvnet", "{dir}/taken"], "taken", "is a file"),
+        Design("design --export: file already there", ["--export", "fpgaconvnet", "{dir}/out"], "fmnist-vgg.fpgaconvnet.json", "already exists", "--force"),
+        Design("design --export: no folder", ["--export", "fpgaconvnet"], "--export"),
+        Design("design --force without --export", ["--force"], "--force", "--export"),
+        new("design --params with --graph", ["design", "--graph", "{dir}/g.json", "--board", "zedboard", "--params", "{dir}/p.json"], ExitCodes.InvalidInput, ["--params", "--model"])
+        {
+            Synthetic = false,
+            Setup = dir => { File.WriteAllText(Path.Combine(dir, "g.json"), "{}"); File.WriteAllText(Path.Combine(dir, "p.json"), "{}"); },
+        },
+        new("design --params unknown dimension", ["design", "--model", "onnx:{dir}/net.onnx", "--board", "zedboard", "--params", "{dir}/p.json"], ExitCodes.InvalidInput, ["unknown parameter", "w:nope"])
+        {
+            Synthetic = false,
+            Setup = dir =>
+            {
+                File.Copy(Path.Combine(BadModels, "..", "fmnist-norm.onnx"), Path.Combine(dir, "net.onnx"));
+                File.WriteAllText(Path.Combine(dir, "p.json"), """{ "w:nope": 0.5 }""");
+            },
+        },
         new("onnx: missing file", ["graph", "onnx:{dir}/absent.onnx"], ExitCodes.InvalidInput, ["absent.onnx", "not found"]) { Synthetic = false },
         new("onnx: not an ONNX file", ["graph", "onnx:{dir}/net.onnx"], ExitCodes.InvalidInput, ["net.onnx", "not a valid ONNX file"])
         {
@@ -40,6 +59,19 @@ public class OnnxBadInputTests(ITestOutputHelper output)
             Setup = dir => File.WriteAllText(Path.Combine(dir, "net.onnx"), "{ \"this is\": \"json\" }"),
         },
     };
+
+    /// <summary>`hass design --model fmnist-vgg --board zedboard` with extra arguments; {dir}/taken is a file and {dir}/out holds an earlier export.</summary>
+    private static BadInputCase Design(string name, string[] extra, params string[] message) =>
+        new(name, ["design", "--model", "fmnist-vgg", "--board", "zedboard", .. extra], ExitCodes.InvalidInput, message)
+        {
+            Synthetic = false,
+            Setup = dir =>
+            {
+                File.WriteAllText(Path.Combine(dir, "taken"), "not a folder");
+                Directory.CreateDirectory(Path.Combine(dir, "out"));
+                File.WriteAllText(Path.Combine(dir, "out", "fmnist-vgg.fpgaconvnet.json"), "{}");
+            },
+        };
 
     /// <summary>A network trained with its own normalisation (fmnist-norm) as net.onnx, and a campaign on it whose preprocess std is negative.</summary>
     private static BadInputCase Preprocess(string name, string[] args, params string[] message) =>

@@ -1,0 +1,56 @@
+using Hass.Abstractions;
+using Hass.Torch.Models;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hass.Cli.Commands;
+
+/// <summary>
+/// Where `hass export` and `hass design --export` put a design for a hardware generator: DIR/STEM.onnx (the pruned
+/// network, when there is one) and DIR/STEM.FORMAT.json (the configuration, by the <see cref="IDesignExporter"/>
+/// registered for FORMAT). <see cref="Check"/> runs before any work: a file in the way of the folder, or an export
+/// file that already exists, is refused unless <see cref="Force"/> (nothing else in the folder is touched).
+/// </summary>
+internal sealed record DesignExportTarget(string Format, string Directory, string Stem, bool Force)
+{
+    public const string FpgaConvNet = "fpgaconvnet";
+
+    public string OnnxPath => Path.Combine(Directory, Stem + ".onnx");
+    public string ConfigPath => Path.Combine(Directory, $"{Stem}.{Format}.json");
+
+    /// <summary>A file stem for a model or graph name: its last path segment without ".onnx", other characters than [A-Za-z0-9._-] as '_'.</summary>
+    public static string StemOf(string name)
+    {
+        var last = name.Split(':', '/', '\\')[^1];
+        if (last.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) last = last[..^5];
+        var stem = new string(last.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_').ToArray()).TrimStart('.');
+        return stem.Length > 0 ? stem : "design";
+    }
+
+    /// <summary>The exporters exist and the files may be written; a <see cref="UsageException"/> naming the problem otherwise.</summary>
+    public void Check(IServiceProvider services, bool withNetwork)
+    {
+        _ = services.GetKeyedService<IDesignExporter>(Format)
+            ?? throw new UsageException($"--export: no loaded plugin exports designs as '{Format}' (known: {FpgaConvNet}); see 'hass plugins'");
+        if (withNetwork && services.GetKeyedService<INetworkExporter>("onnx") is null)
+            throw new UsageException("no loaded plugin exports networks as 'onnx' (the Hass.Models.Onnx plugin); see 'hass plugins'");
+        if (File.Exists(Directory))
+            throw new UsageException($"'{Directory}' is a file; give a folder for the export (it is created when missing)");
+        var existing = (withNetwork ? new[] { OnnxPath, ConfigPath } : [ConfigPath]).Where(p => File.Exists(p) || System.IO.Directory.Exists(p)).ToList();
+        if (existing.Count > 0 && !Force)
+            throw new UsageException($"{string.Join(" and ", existing)} already exist{(existing.Count == 1 ? "s" : "")}; give --force to overwrite, or another folder");
+    }
+
+    /// <summary>Writes the configuration, and the pruned network first when given; returns both paths (the network's null when not written).</summary>
+    public (string? Onnx, string Config) Write(IServiceProvider services, HardwareDesign design, NetworkGraph graph, SparsityProfile? profile,
+        DeployableNetwork? network, bool fixedPoint16)
+    {
+        string? onnx = null;
+        if (network is not null)
+        {
+            services.GetRequiredKeyedService<INetworkExporter>("onnx").Write(network, fixedPoint16, OnnxPath);
+            onnx = OnnxPath;
+        }
+        services.GetRequiredKeyedService<IDesignExporter>(Format).Write(design, graph, profile, Path.GetFileName(OnnxPath), ConfigPath);
+        return (onnx, ConfigPath);
+    }
+}

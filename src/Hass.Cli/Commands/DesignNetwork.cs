@@ -1,0 +1,51 @@
+using Hass.Abstractions;
+using Hass.Engine.Plugins;
+using Hass.Torch.Commands;
+
+namespace Hass.Cli.Commands;
+
+/// <summary>
+/// The network `hass design --model NAME` designs when it has weights to export or pruning parameters to apply:
+/// the model's evaluator (weights, data for the profile) with <c>--params</c> (default: every dimension at its
+/// default, i.e. unpruned) completed over its search space.
+/// </summary>
+internal sealed class DesignNetwork : IDisposable
+{
+    private readonly ITrialEvaluator _evaluator;
+    private readonly ParameterSet _parameters;
+
+    private DesignNetwork(ITrialEvaluator evaluator, ParameterSet parameters)
+    {
+        _evaluator = evaluator;
+        _parameters = parameters;
+    }
+
+    public static DesignNetwork Open(HassComponents components, string model, string? parametersFile, PreprocessSpec? preprocess)
+    {
+        var factory = components.FindEvaluatorFactory(model)
+            ?? throw new UsageException($"--model: unknown model '{model}'; available: {string.Join(", ", components.Names(ComponentKind.Model).DefaultIfEmpty("(none loaded)"))}");
+        var pruning = components.Names(ComponentKind.Pruning).FirstOrDefault()
+            ?? throw new UsageException($"--model: '{model}' needs a pruning criterion to build its evaluator, and none is loaded; see 'hass plugins'");
+        var given = parametersFile is null ? null : ModelCommands.ReadParameters(parametersFile);
+        var evaluator = factory.Create(new EvaluatorSpec { Model = model, Pruning = pruning, Preprocess = preprocess });
+        try
+        {
+            return new DesignNetwork(evaluator, given is null ? evaluator.SearchSpace.Defaults() : ModelCommands.Complete(evaluator.SearchSpace, given));
+        }
+        catch
+        {
+            evaluator.Dispose();
+            throw;
+        }
+    }
+
+    public NetworkGraph Graph => _evaluator.Graph;
+
+    /// <summary>The sparsity profile of the (pruned) network over the evaluator's calibration images.</summary>
+    public SparsityProfile Profile() => _evaluator.Evaluate(_parameters, new EvaluationRequest { Profile = true }).Profile
+        ?? throw new InvalidOperationException($"the evaluator of '{Graph.Name}' returned no profile");
+
+    public DeployableNetwork Export() => _evaluator.Export(_parameters);
+
+    public void Dispose() => _evaluator.Dispose();
+}

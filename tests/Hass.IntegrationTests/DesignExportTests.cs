@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Hass.Cli;
+
+namespace Hass.IntegrationTests;
+
+/// <summary>
+/// `hass design --export fpgaconvnet DIR`: a network designed directly (no campaign) is written for fpgaConvNet by
+/// the same code as `hass export` — the pruned ONNX (with --model) and the configuration, whose folding is the
+/// printed design's; existing export files are kept unless --force.
+/// </summary>
+public class DesignExportTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public void A_pruned_imported_network_is_designed_and_exported_for_fpgaconvnet()
+    {
+        var dir = HassProcess.TempDir();
+        File.Copy(Path.Combine(HassProcess.RepoRoot, "tests", "Hass.Models.Onnx.Tests", "Fixtures", "fmnist-onnx.onnx"), Path.Combine(dir, "net.onnx"));
+        File.WriteAllText(Path.Combine(dir, "params.json"), """{ "w:features.4": 0.8, "w:features.8": 0.8 }""");
+        string[] design = ["design", "--model", "onnx:net.onnx", "--board", "zedboard", "--params", "params.json", "--json", "--export", "fpgaconvnet", "out", "--store", Path.Combine(dir, "hass.db")];
+        var (code, stdout, stderr) = HassProcess.RunIn(dir, Timeout, design);
+        output.WriteLine(stderr);
+        Assert.True(code == ExitCodes.Success, stderr + stdout);
+        Assert.Contains("fpgaconvnet configuration " + Path.Combine("out", "net.fpgaconvnet.json") + ", network " + Path.Combine("out", "net.onnx"), stderr);
+        Assert.True(new FileInfo(Path.Combine(dir, "out", "net.onnx")).Length > 10_000);
+        using var printed = JsonDocument.Parse(stdout);
+        var folding = printed.RootElement.GetProperty("layers").EnumerateArray().ToDictionary(l => l.GetProperty("layer").GetString()!, l => l);
+        var configPath = Path.Combine(dir, "out", "net.fpgaconvnet.json");
+        using (var config = JsonDocument.Parse(File.ReadAllText(configPath)))
+        {
+            var convs = config.RootElement.GetProperty("partition").EnumerateArray().SelectMany(p => p.GetProperty("layers").EnumerateArray())
+                .Where(l => l.GetProperty("type").GetString()!.StartsWith("CONVOLUTION", StringComparison.Ordinal)).ToList();
+            Assert.Equal(3, convs.Count);
+            foreach (var conv in convs)
+            {
+                var stored = folding[conv.GetProperty("name").GetString()!];
+                Assert.Equal(stored.GetProperty("folding").GetProperty("coarseOut").GetInt32(), conv.GetProperty("parameters").GetProperty("coarse_out").GetInt32());
+                Assert.Equal(stored.GetProperty("sparse").GetBoolean(), conv.GetProperty("type").GetString() == "CONVOLUTION_SPARSE");
+            }
+            Assert.Contains(convs, c => c.GetProperty("type").GetString() == "CONVOLUTION_SPARSE");   // the measured profile, not the dense default
+        }
+
+        var before = File.ReadAllBytes(configPath);
+        var again = HassProcess.RunIn(dir, Timeout, design);
+        Assert.Equal(ExitCodes.InvalidInput, again.ExitCode);
+        Assert.StartsWith("error: ", again.Err);
+        Assert.Contains("already exist; give --force", again.Err);
+        Assert.Equal(before, File.ReadAllBytes(configPath));
+        var forced = HassProcess.RunIn(dir, Timeout, [.. design, "--force"]);
+        Assert.True(forced.ExitCode == ExitCodes.Success, forced.Err);
+    }
+
+    [Fact]
+    public void A_graph_file_exports_the_configuration_alone()
+    {
+        var dir = HassProcess.TempDir();
+        var graph = HassProcess.RunIn(dir, Timeout, "graph", "fmnist-vgg", "--out", "g.json");
+        Assert.True(graph.ExitCode == 0, graph.Err);
+        var (code, stdout, stderr) = HassProcess.RunIn(dir, Timeout, "design", "--graph", "g.json", "--board", "zedboard", "--export", "FPGAConvNet", "cfg", "--store", Path.Combine(dir, "hass.db"));
+        Assert.True(code == ExitCodes.Success, stderr + stdout);
+        Assert.Contains("no network: --graph has no weights", stdout);
+        Assert.Equal(["fmnist-vgg.fpgaconvnet.json"], Directory.GetFiles(Path.Combine(dir, "cfg")).Select(Path.GetFileName));
+    }
+}
