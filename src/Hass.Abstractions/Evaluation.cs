@@ -44,6 +44,8 @@ public sealed record EvaluatorSpec
     public int Seed { get; init; }
     /// <summary>The network's input preprocessing when not the model's default (null: the model's own).</summary>
     public PreprocessSpec? Preprocess { get; init; }
+    /// <summary>Activation and weight widths with fixed point on (null: 16/16).</summary>
+    public QuantisationSpec? Quantisation { get; init; }
 }
 
 /// <summary>A loaded model + data + criterion, ready to evaluate parameter sets.</summary>

@@ -73,3 +73,17 @@ public sealed record PreprocessSpec : IValidatableObject
         Resize is null ? null : "resize=" + Resize,
     }.Where(p => p is not null));
 }
+
+/// <summary>
+/// Word widths of the accelerator (a campaign's <c>quantisation</c> section, `hass design --data-bits/--weight-bits`):
+/// 16 (default) or 8 bits for activations and for weights. The evaluation rounds to them (fixed point, as the
+/// 16-bit path) and the cost model sizes DSPs, memories and bandwidth with them.
+/// </summary>
+public sealed record QuantisationSpec
+{
+    [AllowedValues(8, 16, ErrorMessage = "must be 8 or 16")] public int ActivationBits { get; init; } = 16;
+    [AllowedValues(8, 16, ErrorMessage = "must be 8 or 16")] public int WeightBits { get; init; } = 16;
+
+    public bool IsDefault => ActivationBits == 16 && WeightBits == 16;
+    public override string ToString() => $"{ActivationBits}/{WeightBits}";
+}

@@ -76,8 +76,10 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
         if (spec.SearchImages > _splits.HeldOut.Count)
             throw new ArgumentException($"searchImages = {spec.SearchImages} exceeds the {_splits.HeldOut.Count} images held out of training");
         _normalisation = Normalisation.For(model.Provider.Info, spec.Preprocess);
-        _net = TrialNetwork.Prepare(model.Net, spec.FixedPoint16);
+        var quantisation = spec.FixedPoint16 ? spec.Quantisation : null;
+        _net = TrialNetwork.Prepare(model.Net, spec.FixedPoint16, quantisation?.WeightBits ?? 16);
         model.Net.Dispose();
+        if (quantisation is { ActivationBits: < 16 } narrow) CalibrateActivations(narrow.ActivationBits, spec.CalibrationImages);
         _pruning = criterion.Attach(_net, spec.PruningSettings);
         Graph = _net.ToGraph();
         SearchSpace = _pruning.SearchSpace;
@@ -87,7 +89,7 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
             Weights = model.WeightsHash, Model = model.Provider.Name, Dataset = dataset.Identity, DataSplits.SplitSeed, HeldOut = _splits.HeldOut.Count,
             spec.SearchImages, spec.CalibrationImages, spec.TestImages, spec.FixedPoint16, Criterion = criterion.Name, Settings = _pruning.SettingsKey,
             Version = EvaluatorVersion,
-        }) + (spec.Preprocess is { } preprocess ? " preprocess " + preprocess : ""));
+        }) + (spec.Preprocess is { } preprocess ? " preprocess " + preprocess : "") + (quantisation is { IsDefault: false } q ? " quantisation " + q : ""));
     }
 
     /// <summary>Bumped when evaluation results change for equal inputs.</summary>
@@ -144,12 +146,22 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
         return new DeployableNetwork(Graph, tensors, thresholds);
     }
 
+    /// <summary>Per-node 8-bit activation formats from the ranges on (at most 256 of) the calibration images.</summary>
+    private void CalibrateActivations(int bits, int images)
+    {
+        using var scope = NewDisposeScope();
+        int count = Math.Min(Math.Min(images, 256), _splits.Train.Count);
+        var (batch, _) = _splits.Calibration(count).NormalisedBatch(0, count, _normalisation);
+        _net.NarrowActivations = ActivationFormats.Calibrate(_net, bits, batch);
+    }
+
     public float[] CalibrationImages(int count)
     {
         if (count <= 0 || count > _splits.Train.Count) throw new ArgumentOutOfRangeException(nameof(count), count, $"ask for 1..{_splits.Train.Count} calibration images");
         using var scope = NewDisposeScope();
         var (images, _) = _splits.Calibration(count).NormalisedBatch(0, count, _normalisation);
-        if (_spec.FixedPoint16) images = FixedPoint.QuantiseActivations(images);
+        if (_spec.FixedPoint16)
+            images = _net.NarrowActivations is { } narrow ? narrow.Quantise(_net.Nodes[0], images) : FixedPoint.QuantiseActivations(images);
         return images.contiguous().data<float>().ToArray();
     }
 

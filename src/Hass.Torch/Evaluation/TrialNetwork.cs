@@ -7,14 +7,15 @@ public static class TrialNetwork
     /// <summary>
     /// The network as the accelerator runs it: BatchNorm folded into the convolutions, and with
     /// <paramref name="fixedPoint16"/> the weights rounded to 16-bit per-tensor fixed point and every activation
-    /// to fixed&lt;16,8&gt; (see <see cref="FixedPoint"/>). The trained network is not changed.
+    /// to fixed&lt;16,8&gt; (see <see cref="FixedPoint"/>); <paramref name="weightBits"/> 8 rounds the weights to 8 bits
+    /// instead (8-bit activations are calibrated by the evaluator, <see cref="ActivationFormats"/>). The trained network is not changed.
     /// </summary>
-    public static HassNet Prepare(HassNet trained, bool fixedPoint16)
+    public static HassNet Prepare(HassNet trained, bool fixedPoint16, int weightBits = 16)
     {
         var net = trained.FoldBatchNorm();
         if (fixedPoint16)
         {
-            net.QuantiseWeights();
+            net.QuantiseWeights(weightBits);
             net.FixedPointActivations = true;
         }
         return net;

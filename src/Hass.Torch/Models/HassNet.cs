@@ -40,6 +40,15 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
     /// <summary>Emulate 16-bit fixed point on every intermediate value (see <see cref="FixedPoint"/>).</summary>
     public bool FixedPointActivations { get; set; }
 
+    /// <summary>
+    /// Narrow activations (8-bit): every node's output rounded to fixed &lt;bits, F[node]&gt; instead of fixed &lt;16, 8&gt;
+    /// (with <see cref="FixedPointActivations"/> on); null for the 16-bit path. Set by <see cref="ActivationFormats"/>.
+    /// </summary>
+    public ActivationFormats? NarrowActivations { get; set; }
+
+    /// <summary>Called with every node's output (before rounding) while set; used to calibrate activation formats.</summary>
+    public Action<NetNode, Tensor>? OutputObserver { get; set; }
+
     /// <summary>True once BatchNorm has been folded into the convolutions (<see cref="FoldBatchNorm"/>).</summary>
     public bool Folded { get; internal set; }
 
@@ -58,7 +67,7 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
             switch (node.Op)
             {
                 case NodeOp.Input:
-                    output = FixedPointActivations ? FixedPoint.QuantiseActivations(input) : input;
+                    output = input;
                     break;
                 case NodeOp.Conv:
                     var x = values[node.Inputs[0]];
@@ -84,8 +93,9 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
                     output = node.Module!.call(Padded(node, values[node.Inputs[0]]));
                     break;
             }
-            if (FixedPointActivations && ProducesOffGridValues(node))
-                output = FixedPoint.QuantiseActivations(output);
+            OutputObserver?.Invoke(node, output);
+            if (FixedPointActivations && NarrowActivations is { } narrow) output = narrow.Quantise(node, output);
+            else if (FixedPointActivations && ProducesOffGridValues(node)) output = FixedPoint.QuantiseActivations(output);
             values[node.Name] = output;
             last = output;
         }
@@ -99,7 +109,7 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
     /// </summary>
     private static bool ProducesOffGridValues(NetNode node) => node.Op switch
     {
-        NodeOp.Input or NodeOp.Flatten or NodeOp.Dropout or NodeOp.BatchNorm or NodeOp.MaxPool or NodeOp.Concat => false,
+        NodeOp.Flatten or NodeOp.Dropout or NodeOp.BatchNorm or NodeOp.MaxPool or NodeOp.Concat => false,
         NodeOp.Activation => node.Activation is not (ActivationKind.ReLU or ActivationKind.ReLU6),
         _ => true,
     };
@@ -115,12 +125,12 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
     /// <summary>A new network with every BatchNorm that follows a convolution folded into it (<see cref="BatchNormFolding"/>).</summary>
     public HassNet FoldBatchNorm() => BatchNormFolding.Fold(this);
 
-    /// <summary>Rounds every Conv/Linear weight tensor to 16-bit per-tensor dynamic fixed point, in place.</summary>
-    public void QuantiseWeights()
+    /// <summary>Rounds every Conv/Linear weight tensor to <paramref name="bits"/>-bit per-tensor dynamic fixed point, in place.</summary>
+    public void QuantiseWeights(int bits = 16)
     {
         using var _ = no_grad();
         foreach (var node in WeightNodes)
-            FixedPoint.QuantiseWeightsInPlace(node.Weight);
+            FixedPoint.QuantiseWeightsInPlace(node.Weight, bits);
     }
 
     private void RegisterAtPath(string path, nn.Module module, Dictionary<string, nn.Module> scopes)
