@@ -10,7 +10,6 @@ namespace Hass.Backends.Dataflow;
 /// </summary>
 public static class CostModel
 {
-    private const int Dw = Widths.Data, Ww = Widths.Weight, Aw = Widths.Accumulator;
 
     /// <summary>Cost of <paramref name="node"/> at <paramref name="folding"/>; weights in URAM when <paramref name="weightsInUram"/>.</summary>
     public static NodeCost Evaluate(Node node, LayerFolding folding, bool weightsInUram = false) =>
@@ -112,7 +111,7 @@ public static class CostModel
         var r = new Resources();
 
         // Vector dot: DSP exactly ci·co·cg·fine·dsp_mult(dw, ww) (×0.5/×0.25 for narrow types), then adder trees.
-        r.Dsp = Math.Ceiling(multipliers * DspPerMultiplier(Dw, Ww) * NarrowMultiplierScale(Dw, Ww));
+        r.Dsp = Math.Ceiling(multipliers * DspPerMultiplier(n.Settings.DataBits, n.Settings.WeightBits) * NarrowMultiplierScale(n.Settings.DataBits, n.Settings.WeightBits));
         int fineBits = Int2Bits(fine) + 1;
         if (sparse)
         {
@@ -122,7 +121,7 @@ public static class CostModel
         }
         else
         {
-            r.Lut += 31.0 * multipliers + 2.6 * fine + 4.5 * LutramQueue(fineBits, (long)lanes * Aw);
+            r.Lut += 31.0 * multipliers + 2.6 * fine + 4.5 * LutramQueue(fineBits, (long)lanes * Widths.Accumulator);
             r.Ff += 48.0 * multipliers + 21.0 * fineBits;
         }
 
@@ -131,41 +130,41 @@ public static class CostModel
             // Pad + sliding window + squeeze(K→fine): one packed instance (dense) or ci·cg unpacked instances (sparse).
             int instances = sparse ? s : 1;
             int st = sparse ? 1 : s;
-            r += SlidingWindow(st, cs, n.Wp, n.Kh, n.Kw).Times(instances);
+            r += SlidingWindow(st, cs, n.Wp, n.Kh, n.Kw, n.Settings.DataBits).Times(instances);
             r += new Resources(0, 0, 0, 16, 35).Times(instances);
-            if (fine < n.K) r += Squeeze(st, n.K, fine).Times(instances);
+            if (fine < n.K) r += Squeeze(st, n.K, fine, n.Settings.DataBits).Times(instances);
         }
         // Fork to the co output lanes.
-        if (co > 1) r += new Resources(0, 0, 0, 0.5 * s * Dw * fine + 5, 12.0 * s * fine + 3);
+        if (co > 1) r += new Resources(0, 0, 0, 0.5 * s * n.Settings.DataBits * fine + 5, 12.0 * s * fine + 3);
         // Accumulator (partial sums of Fv filters per lane) and glue (sum over ci).
         if (accumChannels > 1) r += new Resources(0, 0, 0, 170.0 * lanes + 0.54 * lanes * fv, 103.0 * lanes);
-        if (ci > 1) r += new Resources(0, 0, 0, 1.26 * co * cg * Aw * ci, 9.5 * ci + 1.03 * co * cg * Aw * ci);
+        if (ci > 1) r += new Resources(0, 0, 0, 1.26 * co * cg * Widths.Accumulator * ci, 9.5 * ci + 1.03 * co * cg * Widths.Accumulator * ci);
         if (n.Layer.HasBias)
         {
-            r += new Resources(0, 0, 0, 0.8 * co * cg * Dw, 2.2 * co * cg * Dw);
-            r += Memory(CeilDiv(filters, (long)co * cg), (long)Aw * co * cg, false, n.Settings.LutramMaxDepth);
+            r += new Resources(0, 0, 0, 0.8 * co * cg * n.Settings.DataBits, 2.2 * co * cg * n.Settings.DataBits);
+            r += Memory(CeilDiv(filters, (long)co * cg), (long)Widths.Accumulator * co * cg, false, n.Settings.LutramMaxDepth);
         }
 
         // Weights: depth D = weights/(lanes·fine); packed (dense) one D×(ww·lanes·fine) array, unpacked (sparse) one per multiplier.
         long weights = filters * (n.C / n.G) * n.K;
         long depth = CeilDiv(weights, multipliers);
         long lutramDepth = n.Settings.LutramMaxDepth;
-        var weightMemory = sparse ? Memory(depth, Ww, uram, lutramDepth).Times(multipliers) : Memory(depth, Ww * multipliers, uram, lutramDepth);
+        var weightMemory = sparse ? Memory(depth, n.Settings.WeightBits, uram, lutramDepth).Times(multipliers) : Memory(depth, n.Settings.WeightBits * multipliers, uram, lutramDepth);
         r += weightMemory;
         return new NodeCost(cycles, n.Implementation == NodeImplementation.Linear ? ci : s,
             n.Implementation == NodeImplementation.Linear ? co : co * cg, r, weightMemory.Bram18, weightMemory.Uram);
     }
 
     private static Resources ForkResources(Node n, int streams) =>
-        n.Consumers.Count > 1 ? new Resources(0, 0, 0, 0.5 * Dw * streams * n.Consumers.Count + 5, 12.0 * streams * n.Consumers.Count + 3) : default;
+        n.Consumers.Count > 1 ? new Resources(0, 0, 0, 0.5 * n.Settings.DataBits * streams * n.Consumers.Count + 5, 12.0 * streams * n.Consumers.Count + 3) : default;
 
     private static NodeCost Pool(Node n, int coarse)
     {
         double cycles = Math.Max((double)n.Hp * n.Wp * n.C / coarse, (double)n.Ho * n.Wo * n.C / coarse);
-        var r = SlidingWindow(coarse, n.C / coarse, n.Wp, n.Kh, n.Kw) + new Resources(0, 0, 0, 16, 35);
-        r.Lut += 2.5 * n.K + 0.9 * coarse * Dw * n.K;
-        r.Ff += 0.2 * coarse * Dw + 2.2 * coarse * Dw * n.K + 5.4 * Int2Bits(n.K);
-        if (n.Kind == LayerKind.AvgPool) r.Dsp += coarse * DspPerMultiplier(Dw, Dw); // scale by 1/K
+        var r = SlidingWindow(coarse, n.C / coarse, n.Wp, n.Kh, n.Kw, n.Settings.DataBits) + new Resources(0, 0, 0, 16, 35);
+        r.Lut += 2.5 * n.K + 0.9 * coarse * n.Settings.DataBits * n.K;
+        r.Ff += 0.2 * coarse * n.Settings.DataBits + 2.2 * coarse * n.Settings.DataBits * n.K + 5.4 * Int2Bits(n.K);
+        if (n.Kind == LayerKind.AvgPool) r.Dsp += coarse * DspPerMultiplier(n.Settings.DataBits, n.Settings.DataBits); // scale by 1/K
         return new NodeCost(cycles, coarse, coarse, r, 0, 0);
     }
 
@@ -173,10 +172,10 @@ public static class CostModel
     {
         // Corrected latency: every one of the H·W·C/coarse words passes through (the reference uses C/coarse).
         double cycles = (double)n.H * n.W * n.C / coarse;
-        var r = Memory(n.C / coarse, Aw, false, n.Settings.LutramMaxDepth).Times(coarse);
-        r.Lut += coarse * 28.0 * Aw;
-        r.Ff += coarse * 2.0 * Aw;
-        r.Dsp += coarse * DspPerMultiplier(Dw, Aw);
+        var r = Memory(n.C / coarse, Widths.Accumulator, false, n.Settings.LutramMaxDepth).Times(coarse);
+        r.Lut += coarse * 28.0 * Widths.Accumulator;
+        r.Ff += coarse * 2.0 * Widths.Accumulator;
+        r.Dsp += coarse * DspPerMultiplier(n.Settings.DataBits, Widths.Accumulator);
         return new NodeCost(cycles, coarse, coarse, r, 0, 0);
     }
 
@@ -187,12 +186,12 @@ public static class CostModel
         {
             LayerKind.ReLU => new Resources(0, 0, 0, 16, 35),
             LayerKind.ReLU6 => new Resources(0, 0, 0, 24, 35),
-            LayerKind.Hardsigmoid => new Resources(DspPerMultiplier(Dw, Dw), 0, 0, 40, 50),
+            LayerKind.Hardsigmoid => new Resources(DspPerMultiplier(n.Settings.DataBits, n.Settings.DataBits), 0, 0, 40, 50),
             LayerKind.Hardswish => new Resources(5, 0, 0, 16, 35),
             // No fpgaConvNet module figures for these two (docs/cost-model.md, "Activations without a reference model"):
             // leaky ReLU = ReLU6's comparator + one constant multiplier; sigmoid = a piecewise-linear unit (segment table in LUTs + one multiplier).
-            LayerKind.LeakyReLU => new Resources(DspPerMultiplier(Dw, Dw), 0, 0, 24, 35),
-            LayerKind.Sigmoid => new Resources(DspPerMultiplier(Dw, Dw), 0, 0, 120, 60),
+            LayerKind.LeakyReLU => new Resources(DspPerMultiplier(n.Settings.DataBits, n.Settings.DataBits), 0, 0, 24, 35),
+            LayerKind.Sigmoid => new Resources(DspPerMultiplier(n.Settings.DataBits, n.Settings.DataBits), 0, 0, 120, 60),
             _ => throw new InvalidOperationException($"{n} is not an activation"),
         };
         return new NodeCost(cycles, coarse, coarse, per.Times(coarse), 0, 0);
@@ -211,12 +210,12 @@ public static class CostModel
         else
         {
             words = (double)n.H * n.W * n.C;
-            r += new Resources(n.Implementation == NodeImplementation.EltwiseMul ? DspPerMultiplier(Dw, Dw) : 0, 0, 0, 49, 23).Times(coarse);
+            r += new Resources(n.Implementation == NodeImplementation.EltwiseMul ? DspPerMultiplier(n.Settings.DataBits, n.Settings.DataBits) : 0, 0, 0, 49, 23).Times(coarse);
             if (n.HasBroadcastInput)
-                r += Fifo(n.C / coarse, Dw).Times(coarse); // the broadcast (squeeze-excite) vector
+                r += Fifo(n.C / coarse, n.Settings.DataBits).Times(coarse); // the broadcast (squeeze-excite) vector
         }
         foreach (var fifoWords in n.PortFifoWords)
-            if (fifoWords > 0) r += Fifo(CeilDiv((long)fifoWords, coarse) + 2, Dw).Times(coarse);
+            if (fifoWords > 0) r += Fifo(CeilDiv((long)fifoWords, coarse) + 2, n.Settings.DataBits).Times(coarse);
         return new NodeCost(words / coarse, coarse, coarse, r, 0, 0);
     }
 }

@@ -149,6 +149,7 @@ public sealed class DataflowBackend : IAcceleratorBackend
             Board = board.Name,
             Graph = net.Graph.Name,
             GraphHash = net.Graph.ContentHash(),
+            DataBits = options.DataBits, WeightBits = options.WeightBits,
             Layers = layerDesigns.Select(l => l!).ToList(),
             Partitions = partitionDesigns,
             Performance = new Performance

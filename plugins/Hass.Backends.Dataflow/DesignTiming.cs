@@ -41,7 +41,7 @@ internal static class DesignTiming
                 // Reloading moves the weights at the memory bandwidth, at most one port width per cycle.
                 var wrNode = net.Nodes[s.WeightsReloadingNode];
                 double bitsPerCycle = Math.Min(board.PortWidthBits, options.ResourceAllocation * board.MemoryBandwidthGbps * 1e9 / clockHz);
-                reload = (wr - 1) * Math.Ceiling(wrNode.WeightCount / (double)wr * Widths.Weight / bitsPerCycle);
+                reload = (wr - 1) * Math.Ceiling(wrNode.WeightCount / (double)wr * wrNode.Settings.WeightBits / bitsPerCycle);
             }
             double batchCycles = (Math.Ceiling(effective) * options.BatchSize + depth) * wr + reload;
             totalCycles += batchCycles;

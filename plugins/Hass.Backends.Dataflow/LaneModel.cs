@@ -3,7 +3,8 @@ using Hass.Abstractions;
 namespace Hass.Backends.Dataflow;
 
 /// <summary>The design options that change per-node costs, fixed for one network model.</summary>
-public sealed record CostSettings(bool LaneMax, bool SkipAllZeroWindows, int PointwiseClusters, long LutramMaxDepth, int UramMinBram18)
+public sealed record CostSettings(bool LaneMax, bool SkipAllZeroWindows, int PointwiseClusters, long LutramMaxDepth, int UramMinBram18,
+    int DataBits = Widths.Data, int WeightBits = Widths.Weight)
 {
     public static CostSettings Default { get; } = From(new DesignOptions());
 
@@ -17,7 +18,11 @@ public sealed record CostSettings(bool LaneMax, bool SkipAllZeroWindows, int Poi
         o.SkipAllZeroWindows,
         o.PointwiseClusters >= 1 ? o.PointwiseClusters : throw new ArgumentException($"design options: pointwiseClusters must be ≥ 1 (got {o.PointwiseClusters})"),
         o.LutramMaxDepth >= 0 ? o.LutramMaxDepth : throw new ArgumentException($"design options: lutramMaxDepth must be ≥ 0 (got {o.LutramMaxDepth})"),
-        o.UramMinBram18 >= 1 ? o.UramMinBram18 : throw new ArgumentException($"design options: uramMinBram18 must be ≥ 1 (got {o.UramMinBram18})"));
+        o.UramMinBram18 >= 1 ? o.UramMinBram18 : throw new ArgumentException($"design options: uramMinBram18 must be ≥ 1 (got {o.UramMinBram18})"),
+        Width(o.DataBits, Widths.Data, "dataBits"), Width(o.WeightBits, Widths.Weight, "weightBits"));
+
+    private static int Width(int? bits, int fallback, string name) =>
+        bits is null ? fallback : bits is 8 or 16 ? bits.Value : throw new ArgumentException($"design options: {name} must be 8 or 16 (got {bits})");
 
     /// <summary>Cycles of a window with z zero products among K at a vector dot of <paramref name="fine"/> multipliers.</summary>
     public double WindowCycles(int k, int zeros, int fine) => zeros < k ? (k - zeros + fine - 1) / fine : SkipAllZeroWindows ? 0 : 1;

@@ -46,7 +46,7 @@ public sealed class PartitionState
         Cost = new NodeCost[n];
         Attached = new Resources[n];
         effective = new double[n];
-        ioStreamLimit = Math.Max(1, board.PortWidthBits / Widths.Data);
+        ioStreamLimit = Math.Max(1, board.PortWidthBits / DataBits);
         this.baseFolding = baseFolding;
         foreach (var m in Members)
         {
@@ -114,6 +114,9 @@ public sealed class PartitionState
     /// <summary>Node cycles including its partition I/O (the "effective" initiation interval of the node).</summary>
     public double EffectiveCycles(int m) => effective[m];
 
+    /// <summary>Activation word width of the design (every node has the same cost settings).</summary>
+    public int DataBits => Network.Nodes[0].Settings.DataBits;
+
     /// <summary>Resources of node m with the squeezes on its input edges and its off-chip ports.</summary>
     internal Resources AttachedFor(int m, in NodeCost cost, int changed, in NodeCost changedCost)
     {
@@ -124,15 +127,15 @@ public sealed class PartitionState
             if (Inside[p])
             {
                 int from = p == changed ? changedCost.StreamsOut : Cost[p].StreamsOut;
-                r += HardwareBlocks.StreamSqueeze(from, cost.StreamsIn);
+                r += HardwareBlocks.StreamSqueeze(from, cost.StreamsIn, DataBits);
             }
             else
             {
                 var producer = Network.Nodes[p];
-                r += HardwareBlocks.StreamSqueeze(IoStreams(producer.F, cost.StreamsIn), cost.StreamsIn);
+                r += HardwareBlocks.StreamSqueeze(IoStreams(producer.F, cost.StreamsIn), cost.StreamsIn, DataBits);
             }
         }
-        if (LeavesPartition(m)) r += HardwareBlocks.StreamSqueeze(cost.StreamsOut, IoStreams(node.F, cost.StreamsOut));
+        if (LeavesPartition(m)) r += HardwareBlocks.StreamSqueeze(cost.StreamsOut, IoStreams(node.F, cost.StreamsOut), DataBits);
         return r;
     }
 
@@ -225,7 +228,7 @@ public sealed class PartitionState
     /// <summary>Minimum interval the memory bandwidth allows (cycles per image).</summary>
     public double BandwidthFloorCycles(DesignOptions options)
     {
-        double bitsPerImage = IoWordsPerImage * Widths.Data;
+        double bitsPerImage = IoWordsPerImage * DataBits;
         double bitsPerSecond = options.ResourceAllocation * Board.MemoryBandwidthGbps * 1e9;
         return bitsPerImage * Board.ClockMhz * 1e6 / bitsPerSecond;
     }

@@ -26,7 +26,7 @@ public static class RowPipeline
         var net = s.Network;
         var index = new Dictionary<int, int>();
         var stages = new List<Stage>();
-        int portWords = Math.Max(1, s.Board.PortWidthBits / Widths.Data);
+        int portWords = Math.Max(1, s.Board.PortWidthBits / s.DataBits);
         int StageOf(int node, bool external)
         {
             if (index.TryGetValue(node, out var i)) return i;

@@ -10,14 +10,16 @@ namespace Hass.Models.Onnx;
 /// (fpgaconvnet-model, fpgaconvnet/proto/fpgaconvnet.proto; field names as json_format writes them with
 /// preserving_proto_field_name), which its parser reads with json_format.Parse. One partition per bitstream,
 /// one layer per graph layer (the input excluded), streams named after the producing layer, folding as
-/// coarse_in/coarse_out/coarse_group/fine, bit widths fixed&lt;16,8&gt; data, 16-bit weights, 32-bit accumulators, and
+/// coarse_in/coarse_out/coarse_group/fine, bit widths (<see cref="FixedPointTypes"/>: the design's data and weight
+/// widths with each layer's and each weight tensor's binary point, 32-bit accumulators), and
 /// for sparse convolutions the per-channel histogram of zeros per window (`sparsity`, channels × (K+1), row-major).
 /// The field-by-field mapping and what is lost are in docs/formats.md.
 /// </summary>
 public sealed class FpgaConvNetConfigWriter : IDesignExporter
 {
-    public void Write(HardwareDesign design, NetworkGraph graph, SparsityProfile? profile, string onnxFile, string path)
+    public void Write(HardwareDesign design, NetworkGraph graph, SparsityProfile? profile, string onnxFile, string path, DeployableNetwork? network = null)
     {
+        var types = new FixedPointTypes(design, network);
         var partitions = new JsonArray();
         var byName = design.Layers.ToDictionary(l => l.Layer);
         var groups = design.Partitions.Count > 0
@@ -37,7 +39,7 @@ public sealed class FpgaConvNetConfigWriter : IDesignExporter
                 ["output_nodes"] = new JsonArray(layers.Where(l => !layers.Any(c => c.Inputs.Contains(l.Name))).Select(l => (JsonNode)l.Name).ToArray()),
                 ["weights_reloading_factor"] = reloading,
                 ["weights_reloading_layer"] = reloaded?.Name ?? "None",
-                ["layers"] = new JsonArray(layers.Select(l => Layer(l, byName.GetValueOrDefault(l.Name), profile?.For(l.Name), graph, design.Performance.BatchSize)).ToArray()),
+                ["layers"] = new JsonArray(layers.Select(l => Layer(l, byName.GetValueOrDefault(l.Name), profile?.For(l.Name), graph, design.Performance.BatchSize, types)).ToArray()),
             });
         }
         var root = new JsonObject { ["partition"] = partitions };
@@ -46,7 +48,7 @@ public sealed class FpgaConvNetConfigWriter : IDesignExporter
         File.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    private static JsonNode Layer(Layer layer, LayerDesign? design, LayerSparsity? sparsity, NetworkGraph graph, int batch)
+    private static JsonNode Layer(Layer layer, LayerDesign? design, LayerSparsity? sparsity, NetworkGraph graph, int batch, FixedPointTypes types)
     {
         var folding = design?.Folding ?? LayerFolding.Unit;
         bool sparse = design?.Sparse == true && layer.Kind == LayerKind.Conv && sparsity is not null;
@@ -55,13 +57,14 @@ public sealed class FpgaConvNetConfigWriter : IDesignExporter
             ["batch_size"] = batch,
             ["rows_in"] = layer.InputShape.Rows, ["cols_in"] = layer.InputShape.Cols, ["channels_in"] = layer.InputShape.Channels,
             ["rows_out"] = layer.OutputShape.Rows, ["cols_out"] = layer.OutputShape.Cols, ["channels_out"] = layer.OutputShape.Channels,
-            ["data_t"] = Fixed(16, 8),
+            ["data_t"] = types.Data(layer.Name),
         };
         switch (layer.Kind)
         {
             case LayerKind.Conv or LayerKind.Linear:
                 p["coarse_in"] = folding.CoarseIn; p["coarse_out"] = folding.CoarseOut; p["filters"] = layer.Filters; p["has_bias"] = layer.HasBias ? 1 : 0;
-                p["weight_t"] = Fixed(16, 8); p["acc_t"] = Fixed(32, 16); p["input_t"] = Fixed(16, 8); p["output_t"] = Fixed(16, 8);
+                p["weight_t"] = types.Weight(layer.Name); p["acc_t"] = FixedPointTypes.Fixed(32, 16);
+                p["input_t"] = types.Data(layer.Inputs[0]); p["output_t"] = types.Data(layer.Name);
                 if (layer.Kind == LayerKind.Conv)
                 {
                     p["coarse_group"] = folding.CoarseGroup; p["groups"] = layer.Groups; p["fine"] = folding.Fine;
@@ -120,12 +123,40 @@ public sealed class FpgaConvNetConfigWriter : IDesignExporter
         p["pad_top"] = layer.PadTop; p["pad_bottom"] = layer.PadBottom; p["pad_left"] = layer.PadLeft; p["pad_right"] = layer.PadRight;
     }
 
-    private static JsonObject Fixed(int width, int binaryPoint) => new() { ["width"] = width, ["binary_point"] = binaryPoint };
-
     private static JsonObject Stream(string name, int coarse, string? node)
     {
         var s = new JsonObject { ["name"] = name == "in" ? name : name + "_out", ["coarse"] = coarse, ["buffer_depth"] = 2 };
         if (node is not null) s["node"] = node;
         return s;
     }
+}
+
+/// <summary>
+/// The configuration's fixed-point types. fpgaConvNet's fixed_point {width, binary_point} is ap_fixed&lt;width,
+/// binary_point&gt;: binary_point counts the integer bits, sign included, i.e. width − fraction bits. Data: the
+/// design's width, with a layer's evaluated format when the network carries narrow formats (else 8 fraction bits
+/// at 16 bits, half the width otherwise). Weights: the design's width with the tensor's per-tensor binary point
+/// (fraction bits from its largest magnitude, as evaluated) when the tensors are known.
+/// </summary>
+internal sealed class FixedPointTypes(HardwareDesign design, DeployableNetwork? network)
+{
+    private readonly int _dataBits = design.DataBits ?? network?.Formats?.ActivationBits ?? 16;
+    private readonly int _weightBits = design.WeightBits ?? network?.Formats?.WeightBits ?? 16;
+    private readonly Dictionary<string, float[]> _weights = network?.Tensors.ToDictionary(t => t.Layer, t => t.Weights) ?? [];
+
+    public JsonObject Data(string layer)
+    {
+        int fraction = network?.Formats?.ActivationFractionBits.TryGetValue(layer, out var f) == true ? f
+            : _dataBits == 16 ? FixedPoint.ActivationFractionBits : _dataBits / 2;
+        return Fixed(_dataBits, _dataBits - fraction);
+    }
+
+    public JsonObject Weight(string layer)
+    {
+        int fraction = _weights.TryGetValue(layer, out var w) && w.Length > 0
+            ? FixedPoint.FractionBits(w.Max(MathF.Abs), _weightBits) : _weightBits / 2;
+        return Fixed(_weightBits, _weightBits - fraction);
+    }
+
+    public static JsonObject Fixed(int width, int binaryPoint) => new() { ["width"] = width, ["binary_point"] = binaryPoint };
 }

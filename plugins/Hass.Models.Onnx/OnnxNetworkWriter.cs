@@ -9,7 +9,8 @@ namespace Hass.Models.Onnx;
 /// Writes a pruned <see cref="DeployableNetwork"/> as a standard ONNX model (opset 14) that any runtime runs with
 /// the evaluation's results: BN-folded convolutions with the pruned (zeroed) weights, activation thresholds as
 /// ThresholdedRelu (ReLU), ThresholdedRelu + Clip (ReLU6) or |y| &gt; t masking (hardswish), and with fixed point
-/// on, the input and every value that leaves the grid rounded to fixed&lt;16,8&gt; (Mul, Round, Clip, Div).
+/// on, the input and every value that leaves the grid rounded to fixed&lt;16,8&gt; (Mul, Round, Clip, Div) — with
+/// narrow (8-bit) activations every layer's output to its own fixed &lt;8, F&gt; (<see cref="DeployableNetwork.Formats"/>).
 /// The input is the normalised image N×C×H×W; the output is the class scores N×classes.
 /// </summary>
 public sealed class OnnxNetworkWriter : INetworkExporter
@@ -45,12 +46,12 @@ internal sealed class OnnxGraphWriter(DeployableNetwork network, bool fixedPoint
         var layers = network.Graph.Layers;
         var input = layers[0];
         _graph.Input.Add(ValueInfo("input", ["N", input.OutputShape.Channels, input.OutputShape.Rows, input.OutputShape.Cols]));
-        _outputs[input.Name] = fixedPoint16 ? Quantise("input") : "input";
+        _outputs[input.Name] = fixedPoint16 ? Quantise("input", input.Name) : "input";
         string? flat = null;
         foreach (var layer in layers.Skip(1))
         {
             var value = Layer(layer);
-            if (fixedPoint16 && OffGrid(layer)) value = Quantise(value);
+            if (fixedPoint16 && (Narrow is not null || OffGrid(layer))) value = Quantise(value, layer.Name);
             _outputs[layer.Name] = value;
             flat = layer.Kind is LayerKind.Flatten or LayerKind.Linear ? value : null;
         }
@@ -117,10 +118,16 @@ internal sealed class OnnxGraphWriter(DeployableNetwork network, bool fixedPoint
     private string MaskBelow(string y, double threshold) => threshold == 0 ? y
         : Node("Where", [Node("Greater", [Node("Abs", [y], _ => { }), Scalar((float)threshold)], _ => { }), y, Scalar(0)], _ => { });
 
-    private string Quantise(string x)
+    /// <summary>Narrow (8-bit) activation formats as evaluated: every layer is rounded to its own fixed &lt;bits, F&gt;.</summary>
+    private FixedPointFormats? Narrow => network.Formats is { ActivationBits: < 16 } f ? f : null;
+
+    /// <summary>Rounds to fixed &lt;16, 8&gt;, or with narrow activations to the layer's own fixed &lt;bits, F&gt;.</summary>
+    private string Quantise(string x, string layer)
     {
-        var scaled = Node("Round", [Node("Mul", [x, Scalar(256)], _ => { })], _ => { });
-        return Node("Div", [Node("Clip", [scaled, Scalar(-32768), Scalar(32767)], _ => { }), Scalar(256)], _ => { });
+        var (bits, fraction) = Narrow is { } f ? (f.ActivationBits, f.ActivationFractionBits[layer]) : (16, 8);
+        float scale = MathF.Pow(2, fraction), high = MathF.Pow(2, bits - 1);
+        var scaled = Node("Round", [Node("Mul", [x, Scalar(scale)], _ => { })], _ => { });
+        return Node("Div", [Node("Clip", [scaled, Scalar(-high), Scalar(high - 1)], _ => { }), Scalar(scale)], _ => { });
     }
 
     private static void PoolAttributes(Google.Protobuf.Collections.RepeatedField<AttributeProto> a, Layer layer)

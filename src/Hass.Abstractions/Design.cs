@@ -74,6 +74,9 @@ public sealed record HardwareDesign
     public required ResourceUsage Resources { get; init; }
     /// <summary>Human-readable notes from the DSE (limits hit, partitions added, …).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+    /// <summary>Activation and weight word widths the design was costed with; absent (null) for the 16-bit default.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? DataBits { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? WeightBits { get; init; }
 
     [JsonIgnore] public IReadOnlyDictionary<string, LayerFolding> Folding => Layers.ToDictionary(l => l.Layer, l => l.Folding);
 
@@ -117,4 +120,12 @@ public sealed record DesignOptions
     [Range(0, 1 << 20)] public int LutramMaxDepth { get; init; } = 64;
     /// <summary>A weight memory moves to URAM (when BRAM is over budget) only if it takes at least this many BRAM18.</summary>
     [Range(1, 1 << 20)] public int UramMinBram18 { get; init; } = 1;
+    /// <summary>Activation (data) word width, 8 or 16; null = 16. Left out of the JSON when unset, so existing design keys are unchanged.</summary>
+    [AllowedValues(null, 8, 16, ErrorMessage = "must be 8 or 16")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? DataBits { get; init; }
+    /// <summary>Weight word width, 8 or 16; null = 16.</summary>
+    [AllowedValues(null, 8, 16, ErrorMessage = "must be 8 or 16")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? WeightBits { get; init; }
 }

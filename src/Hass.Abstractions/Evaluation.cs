@@ -96,5 +96,13 @@ public sealed record LayerTensors(string Layer, float[] Weights, float[]? Bias);
 /// <summary>
 /// What a board (or the emulator) needs to run a pruned network: the graph, per-layer tensors, and for each
 /// activation layer (ReLU/ReLU6 by graph layer name) the threshold t of y = x if x &gt; t else 0 (ReLU6 keeps its clip).
+/// <see cref="Formats"/> is set for narrow (8-bit) evaluations only: the word widths and every layer's activation format.
 /// </summary>
-public sealed record DeployableNetwork(NetworkGraph Graph, IReadOnlyList<LayerTensors> Tensors, IReadOnlyDictionary<string, double> ActivationThresholds);
+public sealed record DeployableNetwork(NetworkGraph Graph, IReadOnlyList<LayerTensors> Tensors, IReadOnlyDictionary<string, double> ActivationThresholds,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] FixedPointFormats? Formats = null);
+
+/// <summary>
+/// Narrow fixed point as evaluated: activation and weight widths, and per layer (and "input") the fraction bits F of
+/// its output format fixed &lt;ActivationBits, F&gt;. Weights keep their per-tensor format (F from the tensor's largest magnitude).
+/// </summary>
+public sealed record FixedPointFormats(int ActivationBits, int WeightBits, IReadOnlyDictionary<string, int> ActivationFractionBits);

@@ -51,12 +51,13 @@ public sealed class DesignCommand : ICliCommand
         var graph = graphPath is not null ? ReadJson<NetworkGraph>(graphPath, "--graph") : GraphOfModel(components, model!);
         var target = ExportTarget(ctx, model ?? graph.Name);
         target?.Check(ctx.Services, withNetwork: model is not null);
+        var options = DesignOptionArguments.Read(ctx.Parse);
         using var network = model is not null && (target is not null || parameters is not null)
-            ? DesignNetwork.Open(components, model, parameters, ctx.Parse.GetValue(Preprocess)) : null;
+            ? DesignNetwork.Open(components, model, parameters, ctx.Parse.GetValue(Preprocess), options) : null;
         var profile = ctx.Parse.GetValue(Profile) is { } pp ? ReadJson<SparsityProfile>(pp, "--profile")
             : parameters is not null ? network!.Profile() : SparsityProfile.Dense(graph.Name);
         var folding = ctx.Parse.GetValue(Folding) is { } fp ? ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding") : null;
-        var design = Fold(backend, network?.Graph ?? graph, profile, board, folding, DesignOptionArguments.Read(ctx.Parse), ct);
+        var design = Fold(backend, network?.Graph ?? graph, profile, board, folding, options, ct);
 
         bool json = ctx.Parse.GetValue(Json);
         if (json) ctx.Out.Profile.Out.Writer.WriteLine(HassJson.Serialize(design, indented: true));

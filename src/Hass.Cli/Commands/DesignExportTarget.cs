@@ -50,7 +50,7 @@ internal sealed record DesignExportTarget(string Format, string Directory, strin
             services.GetRequiredKeyedService<INetworkExporter>("onnx").Write(network, fixedPoint16, OnnxPath);
             onnx = OnnxPath;
         }
-        services.GetRequiredKeyedService<IDesignExporter>(Format).Write(design, graph, profile, Path.GetFileName(OnnxPath), ConfigPath);
+        services.GetRequiredKeyedService<IDesignExporter>(Format).Write(design, graph, profile, Path.GetFileName(OnnxPath), ConfigPath, network);
         return (onnx, ConfigPath);
     }
 }

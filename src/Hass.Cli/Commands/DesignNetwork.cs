@@ -20,14 +20,16 @@ internal sealed class DesignNetwork : IDisposable
         _parameters = parameters;
     }
 
-    public static DesignNetwork Open(HassComponents components, string model, string? parametersFile, PreprocessSpec? preprocess)
+    /// <param name="options">The design's widths: the network is evaluated (and exported) at the same data and weight widths.</param>
+    public static DesignNetwork Open(HassComponents components, string model, string? parametersFile, PreprocessSpec? preprocess, DesignOptions options)
     {
         var factory = components.FindEvaluatorFactory(model)
             ?? throw new UsageException($"--model: unknown model '{model}'; available: {string.Join(", ", components.Names(ComponentKind.Model).DefaultIfEmpty("(none loaded)"))}");
         var pruning = components.Names(ComponentKind.Pruning).FirstOrDefault()
             ?? throw new UsageException($"--model: '{model}' needs a pruning criterion to build its evaluator, and none is loaded; see 'hass plugins'");
         var given = parametersFile is null ? null : ModelCommands.ReadParameters(parametersFile);
-        var evaluator = factory.Create(new EvaluatorSpec { Model = model, Pruning = pruning, Preprocess = preprocess });
+        var quantisation = new QuantisationSpec { ActivationBits = options.DataBits ?? 16, WeightBits = options.WeightBits ?? 16 };
+        var evaluator = factory.Create(new EvaluatorSpec { Model = model, Pruning = pruning, Preprocess = preprocess, Quantisation = quantisation.IsDefault ? null : quantisation });
         try
         {
             return new DesignNetwork(evaluator, given is null ? evaluator.SearchSpace.Defaults() : ModelCommands.Complete(evaluator.SearchSpace, given));

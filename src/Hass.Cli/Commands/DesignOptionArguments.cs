@@ -14,7 +14,12 @@ internal static class DesignOptionArguments
     private static readonly Option<int?> LutramMaxDepth = new("--lutram-max-depth") { Description = "Memories at most this deep are LUTRAM, not BRAM. Default 64" };
     private static readonly Option<int?> UramMinBram18 = new("--uram-min-bram18") { Description = "Weight memories move to URAM only from this many BRAM18 up. Default 1" };
 
-    public static IEnumerable<Option> All => [Batch, SparseCycles, SkipZeroWindows, DenseBelow, PointwiseClusters, LutramMaxDepth, UramMinBram18];
+    private static readonly Option<int?> DataBits = NumberOptions.Int("--data-bits", "Activation word width, 8 or 16 (a campaign's quantisation.activationBits). Default 16", Width("--data-bits"));
+    private static readonly Option<int?> WeightBits = NumberOptions.Int("--weight-bits", "Weight word width, 8 or 16 (a campaign's quantisation.weightBits). Default 16", Width("--weight-bits"));
+
+    public static IEnumerable<Option> All => [Batch, SparseCycles, SkipZeroWindows, DenseBelow, PointwiseClusters, LutramMaxDepth, UramMinBram18, DataBits, WeightBits];
+
+    private static Func<long, string?> Width(string name) => n => n is 8 or 16 ? null : $"{name}: must be 8 or 16 (got {n})";
 
     public static DesignOptions Read(ParseResult parse)
     {
@@ -26,6 +31,8 @@ internal static class DesignOptionArguments
         if (parse.GetValue(DenseBelow) is { } below) o = o with { DenseBelowSparsity = below is >= 0 and <= 1 ? below : throw Bad("--dense-below", $"must be in [0, 1] (got {below})") };
         if (parse.GetValue(PointwiseClusters) is { } clusters) o = o with { PointwiseClusters = clusters >= 1 ? clusters : throw Bad("--pointwise-clusters", $"must be ≥ 1 (got {clusters})") };
         if (parse.GetValue(LutramMaxDepth) is { } depth) o = o with { LutramMaxDepth = depth >= 0 ? depth : throw Bad("--lutram-max-depth", $"must be ≥ 0 (got {depth})") };
+        if (parse.GetValue(DataBits) is { } dataBits && dataBits != 16) o = o with { DataBits = dataBits };
+        if (parse.GetValue(WeightBits) is { } weightBits && weightBits != 16) o = o with { WeightBits = weightBits };
         if (parse.GetValue(UramMinBram18) is { } blocks) o = o with { UramMinBram18 = blocks >= 1 ? blocks : throw Bad("--uram-min-bram18", $"must be ≥ 1 (got {blocks})") };
         return o;
     }

@@ -38,12 +38,21 @@ public sealed record CampaignSpec : IValidatableObject
     /// <summary>Trials in flight at once (each on its own evaluator); not part of the identity, so a resume may change it.</summary>
     [Range(1, 64)] public int Parallelism { get; init; } = 1;
     public MeasureSpec? Measure { get; init; }
+    /// <summary>Activation and weight widths (8 or 16) for the evaluation and the cost model; null = 16/16.</summary>
+    public QuantisationSpec? Quantisation { get; init; }
+
+    /// <summary>The backend's options with the quantisation section's widths (what every design of the campaign is costed with).</summary>
+    [JsonIgnore]
+    public DesignOptions DesignOptions => Quantisation is { IsDefault: false } q
+        ? Backend.Options with { DataBits = q.ActivationBits, WeightBits = q.WeightBits } : Backend.Options;
     public Running.FinalSpec Final { get; init; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Name.Length > 0 && !CampaignLoader.IsValidName(Name))
             yield return new($"'{ConfigText.Printable(Name)}' must be 1-64 characters of letters, digits, '-', '_' or '.', not starting with '.' (it names the report folder)", [nameof(Name)]);
+        if (Backend.Options.DataBits is not null || Backend.Options.WeightBits is not null)
+            yield return new("set bit widths in the quantisation section ({ \"activationBits\": 8, \"weightBits\": 8 }), not in backend.options", [nameof(Backend)]);
     }
 
     /// <summary>The fields that make two runs the same search; a resume must agree on all of them.</summary>
@@ -51,10 +60,10 @@ public sealed record CampaignSpec : IValidatableObject
     {
         Model, Checkpoint, Evaluator, Dataset, Pruning = new { Pruning.Name, Settings = Raw(Pruning.Settings) },
         Backend, Board, Strategy = new { Strategy.Name, Settings = Raw(Strategy.Settings) }, Objective, Seed, EarlyStop,
-    });
+    }) + (Quantisation is { IsDefault: false } q ? " quantisation " + q : "");   // left out at 16/16, so older campaigns keep their identity
 
     /// <summary>Campaigns whose stored results may warm-start each other.</summary>
-    public string WarmStartKey() => Hashing.Sha256Hex(HassJson.Serialize(new { Model, Checkpoint, Name = Dataset.Preprocess is null ? Dataset.Name : $"{Dataset.Name} ({Dataset.Preprocess})", Pruning = Pruning.Name, Backend = Backend.Name, Board }));
+    public string WarmStartKey() => Hashing.Sha256Hex(HassJson.Serialize(new { Model, Checkpoint, Name = Dataset.Preprocess is null && Quantisation is null or { IsDefault: true } ? Dataset.Name : $"{Dataset.Name} ({Dataset.Preprocess}, {Quantisation})", Pruning = Pruning.Name, Backend = Backend.Name, Board }));
 
     private static string Raw(JsonElement e) => e.ValueKind == JsonValueKind.Undefined ? "{}" : e.GetRawText();
 
@@ -63,6 +72,7 @@ public sealed record CampaignSpec : IValidatableObject
         Model = Model, Checkpoint = Checkpoint, Dataset = Dataset.Name, DatasetPath = Dataset.Path,
         SearchImages = Dataset.SearchImages, CalibrationImages = Dataset.CalibrationImages, TestImages = Dataset.TestImages,
         Pruning = Pruning.Name, PruningSettings = Pruning.Settings, Seed = Seed, Preprocess = Dataset.Preprocess,
+        Quantisation = Quantisation is { IsDefault: false } q ? q : null,
     };
 
     public ObjectiveDirection PrimaryDirection => Objective.Direction ?? NaturalDirection(Objective.Metric);

@@ -77,7 +77,7 @@ public static class FinalPhase
         info("final: dense design and unpruned accuracy on the test set");
         var unpruned = evaluator.Evaluate(evaluator.SearchSpace.Defaults(), new EvaluationRequest { Split = "test", Profile = false }, ct);
         var denseBackendName = components.DenseCounterpart(spec.Backend.Name);
-        var dense = components.Backend(denseBackendName).Optimize(evaluator.Graph, SparsityProfile.Dense(spec.Model), board, spec.Backend.Options, ct);
+        var dense = components.Backend(denseBackendName).Optimize(evaluator.Graph, SparsityProfile.Dense(spec.Model), board, spec.DesignOptions, ct);
         var campaign = store.GetCampaign(spec.Name);
         rows.Add(new FinalRow
         {
@@ -111,7 +111,7 @@ public static class FinalPhase
                 SpeedupOverUniform = label == "hass" && uniformThroughput is > 0 ? throughput / uniformThroughput : null,
             });
         }
-        if (best is not null && NonDataflowRow.Build(rows[^1], best, evaluator, components, board, spec.Backend.Options, dense.Performance.ThroughputImagesPerSecond, ct) is { } systolic)
+        if (best is not null && NonDataflowRow.Build(rows[^1], best, evaluator, components, board, spec.DesignOptions, dense.Performance.ThroughputImagesPerSecond, ct) is { } systolic)
             rows.Add(systolic);
         var summary = new FinalSummary { Rows = rows, TestImages = unpruned.Images };
         if (campaign is not null) store.SaveCampaign(campaign with { Final = summary });

@@ -143,7 +143,11 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
             n.BiasTensor?.contiguous().data<float>().ToArray())).ToList();
         var thresholds = _net.ActivationNodes.Where(n => n.Site.Thresholdable)
             .ToDictionary(n => n.Name, n => n.Site.Threshold);
-        return new DeployableNetwork(Graph, tensors, thresholds);
+        var formats = _spec.FixedPoint16 && _spec.Quantisation is { IsDefault: false } q
+            ? new FixedPointFormats(q.ActivationBits, q.WeightBits,
+                _net.NarrowActivations?.FractionBits ?? _net.Nodes.ToDictionary(n => n.Name, _ => FixedPoint.ActivationFractionBits))
+            : null;
+        return new DeployableNetwork(Graph, tensors, thresholds, formats);
     }
 
     /// <summary>Per-node 8-bit activation formats from the ranges on (at most 256 of) the calibration images.</summary>

@@ -19,5 +19,6 @@ public interface INetworkExporter
 public interface IDesignExporter
 {
     /// <param name="onnxFile">File name of the pruned ONNX network the configuration refers to.</param>
-    void Write(HardwareDesign design, NetworkGraph graph, SparsityProfile? profile, string onnxFile, string path);
+    /// <param name="network">The pruned network when known (weight formats, narrow activation formats); null for a graph alone.</param>
+    void Write(HardwareDesign design, NetworkGraph graph, SparsityProfile? profile, string onnxFile, string path, DeployableNetwork? network = null);
 }

@@ -11,7 +11,7 @@ public sealed class TrialPipelineFactory(CampaignSpec spec, HassStore store, Boa
     /// <summary>evaluate → profile → design → calibrate → (measure) → score, with the evaluation, design and measurement caches.</summary>
     public TrialPipeline Create(ITrialEvaluator evaluator, bool ownsEvaluator)
     {
-        var design = new DesignStage(evaluator.Graph, board, backend, spec.Backend.Options with { Seed = spec.Seed });
+        var design = new DesignStage(evaluator.Graph, board, backend, spec.DesignOptions with { Seed = spec.Seed });
         var stages = new List<ITrialStage>
         {
             new CachedEvaluateStage(new EvaluateStage(evaluator), store, evaluator.Fingerprint),
