@@ -29,12 +29,15 @@ public sealed class ExportTests : IDisposable
     [InlineData("fmnist-onnx", true, 10000)]
     [InlineData("fmnist-onnx", false, 2000)]
     [InlineData("fmnist-mobilenet", true, 2000)]
-    public void PrunedOnnxRunsWithOnnxRuntimeAtHasssTop1(string model, bool fixedPoint, int images)
+    [InlineData("fmnist-onnx", true, 2000, 8)]
+    [InlineData("fmnist-mobilenet", true, 1000, 8)]
+    public void PrunedOnnxRunsWithOnnxRuntimeAtHasssTop1(string model, bool fixedPoint, int images, int bits = 16)
     {
         var name = model == "fmnist-onnx" ? "onnx:" + Fixtures.Path("fmnist-onnx.onnx") : model;
         using var evaluator = _services.GetRequiredService<TorchTrialEvaluatorFactory>().CreateEvaluator(new EvaluatorSpec
         {
             Model = name, Pruning = "threshold", SearchImages = 300, CalibrationImages = 16, FixedPoint16 = fixedPoint, TestImages = images,
+            Quantisation = bits == 16 ? null : new QuantisationSpec { ActivationBits = bits, WeightBits = bits },
         });
         var parameters = new ParameterSet(evaluator.SearchSpace.Dimensions.ToDictionary(d => d.Name, d => d.Name.StartsWith("w:") ? 0.8 : 0.15));
         var hass = evaluator.Evaluate(parameters, new EvaluationRequest { Split = "test", Profile = false });
