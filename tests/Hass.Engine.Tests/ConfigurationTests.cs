@@ -29,7 +29,7 @@ public class ConfigurationTests
         var problems = Problems(With("\"budgt\": {}, \"warmStart\": \"yes\", \"maxConsecutiveFailures\": 0"));
         Assert.Equal(
         [
-            "$.budgt: unknown field (did you mean 'budget'?); known fields here: schema, name, model, checkpoint, evaluator, dataset, pruning, backend, board, strategy, objective, budget, seed, warmStart, earlyStop, maxConsecutiveFailures, parallelism, measure, final",
+            "$.budgt: unknown field (did you mean 'budget'?); known fields here: schema, name, model, checkpoint, evaluator, dataset, pruning, backend, board, strategy, objective, budget, seed, warmStart, earlyStop, maxConsecutiveFailures, parallelism, measure, quantisation, final",
             "$.warmStart: must be true or false (got \"yes\")",
             "$.maxConsecutiveFailures: must be in [1, 1000] (got 0)",
         ], problems);
