@@ -143,6 +143,7 @@ internal sealed class OnnxImporter
     [
         "Conv", "BatchNormalization", "Relu", "Clip (ReLU6)", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Mul", "Add", "Concat", "MaxPool",
         "AveragePool", "GlobalAveragePool", "Flatten", "Reshape (flatten)", "Gemm", "MatMul", "Identity", "Dropout", "Constant", "Pad (zeros)",
+        "ConstantOfShape, Concat, Reshape, Slice, Transpose, Cast, Squeeze, Unsqueeze (of constants)",
     ];
 
     private void Alias(OnnxNodeReader r)

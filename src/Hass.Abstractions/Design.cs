@@ -85,7 +85,7 @@ public sealed record HardwareDesign
     {
         Backend, BackendVersion, Board, GraphHash, ProfileHash,
         Folding = Layers.Select(l => new { l.Layer, l.Folding, l.Sparse, l.Partition }),
-    }));
+    }) + (DataBits is null && WeightBits is null ? "" : $" widths {DataBits ?? 16}/{WeightBits ?? 16}"));   // 16-bit hashes unchanged
 }
 
 /// <summary>Options of one design-space exploration.</summary>

@@ -10,26 +10,18 @@ namespace Hass.Abstractions;
 /// <c>--preprocess mean=0.5,std=0.25</c> (<see cref="Parse"/>). Channel counts are checked against the model when
 /// it is loaded: one value for every channel, or one per channel.
 /// </summary>
-public sealed record PreprocessSpec : IValidatableObject
+public sealed record PreprocessSpec
 {
     /// <summary>Per-channel means subtracted after scaling (one value: every channel).</summary>
-    public float[]? Mean { get; init; }
+    [FloatValues(positive: false, ErrorMessage = "must hold one finite value, or one per channel")] public float[]? Mean { get; init; }
     /// <summary>Per-channel standard deviations divided by (one value: every channel); each &gt; 0.</summary>
-    public float[]? Std { get; init; }
+    [FloatValues(positive: true, ErrorMessage = "must hold one value > 0, or one per channel")] public float[]? Std { get; init; }
     /// <summary>What a white pixel (255) becomes before mean/std: 1 scales to [0, 1] (default), 255 keeps raw pixel values.</summary>
     [Range(1e-6, 1e6)] public double Range { get; init; } = 1;
     /// <summary>Image folders only: the shorter side is resized to this before the centre crop to the input size (e.g. 256 for a 224 crop); default: the crop size.</summary>
     [Range(1, 100_000)] public int? Resize { get; init; }
 
     public const string Syntax = "mean=M,std=S[,range=R][,resize=N] (per-channel values separated by '/', e.g. mean=0.485/0.456/0.406)";
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (Mean is { } mean && (mean.Length == 0 || mean.Any(m => !float.IsFinite(m))))
-            yield return new("must hold one finite value, or one per channel", [nameof(Mean)]);
-        if (Std is { } std && (std.Length == 0 || std.Any(s => !(s > 0) || !float.IsFinite(s))))
-            yield return new("must hold one value > 0, or one per channel", [nameof(Std)]);
-    }
 
     /// <summary>Every problem of this spec as one sentence (empty when valid).</summary>
     public IReadOnlyList<string> Problems()
@@ -72,6 +64,13 @@ public sealed record PreprocessSpec : IValidatableObject
         Range == 1 ? null : "range=" + Range.ToString("R", CultureInfo.InvariantCulture),
         Resize is null ? null : "resize=" + Resize,
     }.Where(p => p is not null));
+}
+
+/// <summary>A float array (when given) of at least one value, every value finite, and with <c>positive</c> every value &gt; 0.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class FloatValuesAttribute(bool positive) : ValidationAttribute
+{
+    public override bool IsValid(object? value) => value is not float[] values || (values.Length > 0 && values.All(v => float.IsFinite(v) && (!positive || v > 0)));
 }
 
 /// <summary>

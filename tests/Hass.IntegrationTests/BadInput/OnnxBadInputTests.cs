@@ -27,6 +27,8 @@ public class OnnxBadInputTests(ITestOutputHelper output)
         Graph("onnx: clip other than ReLU6", "clip-max-3", "node 'clip3'", "(Clip)", "[0, 3]"),
         Graph("onnx: max pooling with ceil mode", "maxpool-ceil", "node 'pool_ceil'", "(MaxPool)", "ceil_mode"),
         Graph("onnx: automatic padding", "auto-pad", "node 'conv_same'", "(Conv)", "auto_pad", "SAME_UPPER"),
+        Graph("onnx: reflect padding", "pad-reflect", "node 'pad_reflect'", "(Pad)", "mode", "reflect"),
+        Graph("onnx: padding no conv takes over", "pad-alone", "node 'pad_alone'", "(Pad)", "pads", "before a Conv or AveragePool"),
         Preprocess("preprocess: std 0", ["model", "eval", "onnx:{dir}/net.onnx", "--preprocess", "mean=0.5,std=0"], "--preprocess", "std: must hold one value > 0"),
         Preprocess("preprocess: unknown key", ["profile", "onnx:{dir}/net.onnx", "--preprocess", "mean=0.5,scale=2"], "--preprocess", "unknown key 'scale'"),
         Preprocess("preprocess: not a number", ["run", "{dir}/c.json", "--preprocess", "mean=half"], "--preprocess", "'half' is not a number"),

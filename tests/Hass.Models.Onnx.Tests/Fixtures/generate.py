@@ -3,7 +3,7 @@
 
 Needs Debian's python3-torch (1.13), python3-torchvision and python3-onnx; the tests themselves need no Python.
 Run from anywhere:  nice /usr/bin/python3 tests/Hass.Models.Onnx.Tests/Fixtures/generate.py [--skip-training | --only-training | --only NAME]
-(--only NAME writes one fixture: leaky-sigmoid-pad or fmnist-norm.)
+(--only NAME writes one fixture: leaky-sigmoid-pad, fmnist-norm, or bad for the bad/*.onnx models.)
 
 Writes next to this script:
   <name>.onnx                 the network (random init with fixed seeds, BN statistics perturbed so folding matters)
@@ -252,12 +252,15 @@ def write_bad_models():
               out_shape=(1, 1, 4, 4))
     bad_model("auto-pad", helper.make_node("Conv", ["input", "w"], ["y"], name="conv_same", kernel_shape=[3, 3], auto_pad="SAME_UPPER"),
               [conv_weight((4, 1, 3, 3))], out_shape=(1, 4, 8, 8))
+    pads = helper.make_tensor("pads", TensorProto.INT64, [8], [0, 0, 1, 1, 0, 0, 1, 1])
+    bad_model("pad-reflect", helper.make_node("Pad", ["input", "pads"], ["y"], name="pad_reflect", mode="reflect"), [pads], out_shape=(1, 1, 10, 10))
+    bad_model("pad-alone", helper.make_node("Pad", ["input", "pads"], ["y"], name="pad_alone"), [pads], out_shape=(1, 1, 10, 10))
     print("bad models written")
 
 
 def main():
     if "--only" in sys.argv:
-        {"leaky-sigmoid-pad": leaky_sigmoid_pad, "fmnist-norm": train_fashion_norm}[sys.argv[sys.argv.index("--only") + 1]]()
+        {"leaky-sigmoid-pad": leaky_sigmoid_pad, "fmnist-norm": train_fashion_norm, "bad": write_bad_models}[sys.argv[sys.argv.index("--only") + 1]]()
         return
     if "--only-training" in sys.argv:
         train_fashion_net()
