@@ -67,6 +67,15 @@ public class ChunkedInferenceTests
         Assert.Equal((whole.Images, whole.Correct, whole.StoppedEarly), (chunked.Images, chunked.Correct, chunked.StoppedEarly));
     }
 
+    [Theory]
+    [InlineData(0, 64)]
+    [InlineData(250, 0)]
+    public void EmptyBatchesOrChunksAreRefused(int batch, int chunk)
+    {
+        using var net = ResidualNet(7);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ModelEvaluator.Run(net, RandomImages(4, 8), Scaled, new PassOptions { BatchSize = batch, ChunkSize = chunk }));
+    }
+
     [Fact]
     public void InferenceForwardEqualsTheAutogradForwardAndKeepsItsInput()
     {

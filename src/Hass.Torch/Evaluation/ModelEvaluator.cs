@@ -44,6 +44,8 @@ public static class ModelEvaluator
 {
     public static PassResult Run(HassNet net, ImageSet images, Normalisation normalisation, PassOptions options, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options.BatchSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkSize, 1, nameof(options.ChunkSize));
         var clock = Stopwatch.StartNew();
         net.eval();
         using var noGrad = no_grad();
