@@ -9,7 +9,7 @@ namespace Hass.Torch.Evaluation;
 /// Σ T² over images, so the variance of each (row, channel) and of each row's total (which carries the correlation
 /// between channels) can be read. One depthwise convolution of the input's non-zero mask per batch, with kernel
 /// [k] = number of filters whose weight k of that channel is non-zero (Σ over filters of popcount(code ∧ mask) is
-/// linear in the activation bits); exact in float64.
+/// linear in the activation bits); exact (float32 while the counts stay below 2^24, else float64).
 /// </summary>
 public sealed class RowNonZeroMoments
 {
@@ -30,6 +30,9 @@ public sealed class RowNonZeroMoments
         TotalSum = new double[rows];
         TotalSumOfSquares = new double[rows];
     }
+
+    /// <summary>Upper bound of one (image, row, channel) count for an input of <paramref name="columns"/> columns (padding included generously).</summary>
+    private double MaxRowCount(long columns) => (double)_patterns.FiltersPerGroup * _patterns.KernelSize * (columns + 2 * _patterns.KernelCols);
 
     public int Rows { get; }
     public long Images { get; private set; }
@@ -56,12 +59,14 @@ public sealed class RowNonZeroMoments
     {
         using var zero = 0.0.ToScalar();
         int channels = _patterns.Channels;
-        var kernel = tensor(_kernel).reshape(channels, 1, _patterns.KernelRows, _patterns.KernelCols);
-        var mask = input.ne(zero).to_type(ScalarType.Float64);
+        // float32 is exact while a row's count (at most filters·K·columns) stays below 2^24; beyond, float64.
+        var dtype = MaxRowCount(input.shape[3]) < (1 << 24) ? ScalarType.Float32 : ScalarType.Float64;
+        var kernel = tensor(_kernel).reshape(channels, 1, _patterns.KernelRows, _patterns.KernelCols).to_type(dtype);
+        var mask = input.ne(zero).to_type(dtype);
         var perRow = nn.functional.conv2d(mask, kernel, strides: new long[] { stride, stride }, padding: new long[] { padding, padding }, groups: channels).sum(3);
         if (perRow.shape[2] != Rows) throw new ArgumentException($"input gives {perRow.shape[2]} output rows, the moments hold {Rows}");
         long images = perRow.shape[0];
-        var x = perRow.contiguous().data<double>().ToArray();   // [n, c, r]
+        var x = perRow.to_type(ScalarType.Float64).contiguous().data<double>().ToArray();   // [n, c, r]
         for (long n = 0; n < images; n++)
             for (int r = 0; r < Rows; r++)
             {
