@@ -38,7 +38,8 @@ internal sealed class LaneCache
 /// group on lane j mod co) form S·co vector-dot units; row r of unit (s, l) costs Σ_{c∈s} R[r,c]·λ[c,l], where R[r,c]
 /// is channel c's expected cycles in row r over all its filters (from the per-row histogram) and λ[c,l] is lane l's
 /// share of channel c's non-zero products (from the per-filter table). Row cycles = max(slowest unit, the row's share
-/// of the input words per stream, the row's output words per output stream); layer cycles = Σ over rows.
+/// of the input words per stream, the row's output words per output stream); layer cycles = Σ over rows. With the
+/// profile's image-to-image variances the slowest unit is the expected maximum over streams (README, "Image-to-image spread").
 /// </summary>
 public static class LaneModel
 {
