@@ -16,7 +16,8 @@ public static class OwnerCluster
     /// </summary>
     public static IServiceCollection AddHassOwnerCluster(this IServiceCollection services, ClusterSettings settings)
     {
-        services.AddLogging(b => b.AddFilter("Orleans", LogLevel.None).AddFilter("Microsoft.Orleans", LogLevel.None));
+        // Orleans and its resilience pipelines (Polly) log every retry; hass prints its own lines about the cluster.
+        services.AddLogging(b => b.AddFilter("Orleans", LogLevel.None).AddFilter("Microsoft.Orleans", LogLevel.None).AddFilter("Polly", LogLevel.None));
         services.AddOrleans(silo =>
         {
             if (settings.Address.IsLocal)
