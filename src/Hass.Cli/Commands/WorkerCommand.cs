@@ -47,8 +47,9 @@ public sealed class WorkerCommand : ICliCommand
         });
         var spec = host.Services.GetRequiredService<IOptions<CampaignSpec>>().Value;   // validated against the loaded components and boards
         await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);
-        await host.RunAsync(CancellationToken.None);
-        return host.Services.GetRequiredService<WorkerOutcome>().Error switch
+        var outcome = host.Services.GetRequiredService<WorkerOutcome>();
+        await host.RunAsync(CancellationToken.None);   // disposes the host
+        return outcome.Error switch
         {
             null => ExitCodes.Interrupted, // a worker only stops when it is told to
             OperationCanceledException => ExitCodes.Interrupted,
