@@ -25,8 +25,9 @@ internal static class ClusterArguments
     public static readonly Option<int?> GatewayPort = NumberOptions.Int("--gateway-port",
         $"The owner's gateway port, which workers of a local cluster connect to (default {ClusterSettings.DefaultGatewayPort})", 1, 65535);
     public static readonly Option<string?> TrialTimeout = new("--trial-timeout") { Description = "A worker holding one trial longer is treated as lost (default 30m)" };
+    public static readonly Option<string?> WorkerTimeout = new("--worker-timeout") { Description = "A worker silent (no heartbeat) this long is treated as lost (default 5s)" };
 
-    public static IEnumerable<Option> OwnerOptions => [Cluster, SecretFile, Listen, SiloPort, GatewayPort, TrialTimeout];
+    public static IEnumerable<Option> OwnerOptions => [Cluster, SecretFile, Listen, SiloPort, GatewayPort, TrialTimeout, WorkerTimeout];
     public static IEnumerable<Option> WorkerOptions => [Cluster, SecretFile, GatewayPort];
 
     /// <summary>The cluster to run <paramref name="spec"/> on; null when none is configured (then everything runs in this process).</summary>
@@ -38,9 +39,8 @@ internal static class ClusterArguments
         var listen = IPAddress.Loopback;
         if (ctx.Parse.GetValue(Listen) is { } l && !IPAddress.TryParse(l, out listen!))
             throw new ClusterConfigurationException($"--listen '{ConfigText.Printable(l)}' is not an IP address (e.g. 127.0.0.1 or the machine's LAN address)");
-        TimeSpan? timeout = null;
-        if (ctx.Parse.GetValue(TrialTimeout) is { } t && (timeout = DurationConverter.Parse(t)) is not { TotalSeconds: >= 1 })
-            throw new ClusterConfigurationException($"--trial-timeout: '{ConfigText.Printable(t)}' is not a duration of at least 1 second (seconds, hh:mm:ss or like 15m)");
+        var trialTimeout = Duration(ctx, TrialTimeout);
+        var workerTimeout = Duration(ctx, WorkerTimeout);
         if (address.IsLocal && !IPAddress.IsLoopback(listen))
             throw new ClusterConfigurationException("--listen: a local cluster listens on loopback only; use --cluster redis://host:port for workers on other machines");
         var settings = new ClusterSettings
@@ -50,7 +50,14 @@ internal static class ClusterArguments
             SiloPort = ctx.Parse.GetValue(SiloPort) ?? ClusterSettings.DefaultSiloPort,
             GatewayPort = ctx.Parse.GetValue(GatewayPort) ?? ClusterSettings.DefaultGatewayPort,
         };
-        return timeout is { } trialTimeout ? settings with { TrialTimeout = trialTimeout } : settings;
+        return settings with { TrialTimeout = trialTimeout ?? settings.TrialTimeout, WorkerTimeout = workerTimeout ?? settings.WorkerTimeout };
+    }
+
+    private static TimeSpan? Duration(CliContext ctx, Option<string?> option)
+    {
+        if (ctx.Parse.GetValue(option) is not { } text) return null;
+        return DurationConverter.Parse(text) is { TotalSeconds: >= 1 } duration ? duration
+            : throw new ClusterConfigurationException($"{option.Name}: '{ConfigText.Printable(text)}' is not a duration of at least 1 second (seconds, hh:mm:ss or like 15m)");
     }
 
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

@@ -33,7 +33,12 @@ public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeli
             catch (Exception e) when (e is not ClusterException && !cancellationToken.IsCancellationRequested)
             {
                 if (!_joinedOnce && ClusterErrors.RedisUnreachable(e) is not null) throw ClusterErrors.Explain(e, settings)!;
-                logger.LogInformation("worker {Name}: lost the owner ({Message}); waiting to join again", Name, e.Message);
+                if (!_joinedOnce) Waiting(e.Message);
+                else
+                {
+                    logger.LogInformation("worker {Name}: lost the owner ({Message}); waiting to join again", Name, e.Message);
+                    _joinedOnce = _waitingLogged = true; // one line per loss, not per retry
+                }
             }
             finally
             {
