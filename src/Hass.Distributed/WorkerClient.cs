@@ -55,7 +55,7 @@ public static class ClusterErrors
     public static ClusterException? Explain(Exception e, ClusterSettings settings)
     {
         if (RedisUnreachable(e) is not null)
-            return new ClusterException($"cannot reach the cluster's Redis at {settings.Address.Redis}: start redis-server there or fix --cluster / HASS_CLUSTER", e);
+            return new ClusterException($"cannot reach the cluster's Redis on {settings.Address.Redis}: start redis-server there or fix --cluster / HASS_CLUSTER", e);
         if (Chain(e).OfType<System.Net.Sockets.SocketException>().FirstOrDefault(s => s.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse) is not null)
             return new ClusterException($"cannot listen on {settings.Listen} ports {settings.SiloPort} (silo) and {settings.GatewayPort} (gateway): another process uses one; " +
                                         "give free ones with --silo-port and --gateway-port", e);

@@ -67,6 +67,7 @@ public sealed class RunCommand : ICliCommand
         };
         var loaded = CampaignLoader.Load(path, overrides);
         var cluster = ClusterArguments.Settings(ctx, loaded);
+        if (cluster is not null) await ClusterPreflight.CheckAsync(cluster, owner: true);
         var host = ctx.BuildHost(s => AddPlan(s, ctx, loaded, path, cluster));
         var spec = host.Services.GetRequiredService<IOptions<CampaignSpec>>().Value;   // validated against the loaded components and boards
         await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);

@@ -38,6 +38,7 @@ public sealed class WorkerCommand : ICliCommand
         var loaded = CampaignLoader.Load(path, overrides);
         var cluster = ClusterArguments.Settings(ctx, loaded)
             ?? throw new UsageException("hass worker needs a cluster: --cluster local (one machine) or --cluster redis://host:port (or $HASS_CLUSTER), as the owner's");
+        await ClusterPreflight.CheckAsync(cluster, owner: false);
         var host = ctx.BuildHost(s =>
         {
             s.AddCampaign(loaded, path);
