@@ -45,7 +45,7 @@ public static class OwnerCluster
     }
 }
 
-/// <summary>Sweeps the dispatch for lost workers four times a second and logs the cluster line when it changes.</summary>
+/// <summary>Sweeps the dispatch for lost workers four times a second and logs the cluster line (at most every 10 s, when it changed).</summary>
 internal sealed class DispatchSweeper(TrialDispatch dispatch, ILogger<DispatchSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -59,21 +59,23 @@ internal sealed class DispatchSweeper(TrialDispatch dispatch, ILogger<DispatchSw
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 dispatch.Sweep();
-                if (++ticks % 40 != 0) continue; // the cluster line at most every 10 s
-                var line = ClusterLine(dispatch.Status(), DateTimeOffset.UtcNow - started);
-                if (line == last) continue;
-                logger.LogInformation("{Line}", line);
-                last = line;
+                if (++ticks % 40 != 0) continue;
+                var status = dispatch.Status();
+                var state = ClusterLine(status, null);
+                if (state == last) continue;
+                last = state;
+                logger.LogInformation("{Line}", ClusterLine(status, DateTimeOffset.UtcNow - started));
             }
         }
         catch (OperationCanceledException) { }
     }
 
-    public static string ClusterLine(ClusterStatus status, TimeSpan elapsed)
+    /// <summary>Workers with their trials in flight and done, the queue, and the rate since the owner started (when <paramref name="elapsed"/> is given).</summary>
+    public static string ClusterLine(ClusterStatus status, TimeSpan? elapsed)
     {
-        var inFlight = status.Workers.Sum(w => w.InFlight);
-        var perMinute = elapsed.TotalMinutes > 0 ? status.Completed / elapsed.TotalMinutes : 0;
-        return $"cluster: {status.Workers.Count} worker(s), {inFlight} trial(s) in flight, {status.Queued} queued, {status.Completed} done " +
-               $"({perMinute:F1} trials/min), {status.Redispatched} re-dispatched";
+        var workers = string.Join(", ", status.Workers.Select(w => $"{w.Worker} {w.InFlight} in flight/{w.Completed} done"));
+        var rate = elapsed is { TotalMinutes: > 0 } e ? $" ({status.Completed / e.TotalMinutes:F1} trials/min)" : "";
+        return $"cluster: {status.Workers.Count} worker(s) [{workers}], {status.Workers.Sum(w => w.InFlight)} trial(s) in flight, {status.Queued} queued, " +
+               $"{status.Completed} done{rate}, {status.Redispatched} re-dispatched";
     }
 }

@@ -34,7 +34,8 @@ public sealed class WorkerHostedService(IOptions<CampaignSpec> campaign, Cluster
         }
         catch (Exception e)
         {
-            outcome.Error = e;
+            // Stopping (Ctrl-C, SIGTERM) ends whatever call was under way: that is an interruption, not a failure.
+            outcome.Error = stoppingToken.IsCancellationRequested ? new OperationCanceledException(stoppingToken) : e;
         }
         finally
         {

@@ -28,7 +28,8 @@ public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeli
             {
                 client = await WorkerClient.StartAsync(settings, Waiting, cancellationToken).ConfigureAwait(false);
                 var grain = client.Services.GetRequiredService<IClusterClient>().GetGrain<ITrialDispatchGrain>(0);
-                await ServeAsync(grain, cancellationToken).ConfigureAwait(false);
+                // Grain calls take no token: a stopping worker leaves a call to an unreachable owner behind.
+                await ServeAsync(grain, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not ClusterException && !cancellationToken.IsCancellationRequested)
             {

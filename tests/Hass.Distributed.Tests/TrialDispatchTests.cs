@@ -167,3 +167,18 @@ public class TrialDispatchTests
         Assert.False(dispatch.Heartbeat("forged"));
     }
 }
+
+public class ClusterLineTests
+{
+    [Fact]
+    public void The_cluster_line_shows_each_worker_its_trials_and_the_rate()
+    {
+        var status = new ClusterStatus
+        {
+            Workers = [new WorkerStatus { Worker = "a:1", InFlight = 1, Completed = 10 }, new WorkerStatus { Worker = "b:2", InFlight = 0, Completed = 20 }],
+            Queued = 3, Completed = 30, Redispatched = 1,
+        };
+        Assert.Equal("cluster: 2 worker(s) [a:1 1 in flight/10 done, b:2 0 in flight/20 done], 1 trial(s) in flight, 3 queued, 30 done (15.0 trials/min), 1 re-dispatched",
+            DispatchSweeper.ClusterLine(status, TimeSpan.FromMinutes(2)));
+    }
+}
