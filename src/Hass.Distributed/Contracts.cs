@@ -17,7 +17,8 @@ public interface ITrialDispatchGrain : IGrainWithIntegerKey
     [Alias("heartbeat")] Task<bool> Heartbeat(string session);
     /// <summary>False when the result was not accepted (unknown session, or the trial went to another worker).</summary>
     [Alias("complete")] Task<bool> Complete(string session, TrialResult result);
-    [Alias("status")] Task<ClusterStatus> Status();
+    /// <summary>The workers and the queue, for a caller that proves the secret like a joining worker (null when it does not).</summary>
+    [Alias("status")] Task<ClusterStatus?> Status(string caller, string nonce, string proof);
 }
 
 [GenerateSerializer, Immutable, Alias("hass.JoinRequest")]
@@ -85,4 +86,6 @@ public sealed class ClusterStatus
     [Id(1)] public int Queued { get; init; }
     [Id(2)] public int Completed { get; init; }
     [Id(3)] public int Redispatched { get; init; }
+    /// <summary>Trials completed by workers per minute since the owner started.</summary>
+    [Id(4)] public double TrialsPerMinute { get; init; }
 }

@@ -39,6 +39,7 @@ public sealed class TrialDispatch
     private readonly ClusterSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly DateTimeOffset _started;
     private long _nextLease;
     private int _completed;
     private int _redispatched;
@@ -49,6 +50,7 @@ public sealed class TrialDispatch
         _time = time ?? TimeProvider.System;
         _logger = logger;
         _workers = new WorkerRegistry(settings, _time, logger);
+        _started = _time.GetUtcNow();
     }
 
     /// <summary>Workers must match <paramref name="identity"/> from now on (a new search of the same owner).</summary>
@@ -60,6 +62,9 @@ public sealed class TrialDispatch
     public string Challenge() { lock (_gate) return _workers.Challenge(); }
 
     public JoinReply Join(JoinRequest request) { lock (_gate) return _workers.Join(request); }
+
+    /// <summary>True when <paramref name="proof"/> proves the secret for a nonce this owner issued (the nonce is used up).</summary>
+    public bool Proves(string caller, string nonce, string proof) { lock (_gate) return _workers.Proves(caller, nonce, proof); }
 
     public bool Heartbeat(string session) { lock (_gate) return _workers.Seen(session) is not null; }
 
@@ -170,6 +175,7 @@ public sealed class TrialDispatch
             {
                 Workers = _workers.Sessions.Values.Select(w => new WorkerStatus { Worker = w.Name, InFlight = w.Leases.Count, Completed = w.Completed }).ToList(),
                 Queued = _queue.Count, Completed = _completed, Redispatched = _redispatched,
+                TrialsPerMinute = _time.GetUtcNow() - _started is { TotalMinutes: > 0 } elapsed ? _completed / elapsed.TotalMinutes : 0,
             };
         }
     }

@@ -24,5 +24,6 @@ public sealed class TrialDispatchGrain(TrialDispatch dispatch) : Grain, ITrialDi
 
     public Task<bool> Complete(string session, TrialResult result) => Task.FromResult(dispatch.Complete(session, result));
 
-    public Task<ClusterStatus> Status() => Task.FromResult(dispatch.Status());
+    public Task<ClusterStatus?> Status(string caller, string nonce, string proof) =>
+        Task.FromResult(dispatch.Proves(caller, nonce, proof) ? dispatch.Status() : null);
 }

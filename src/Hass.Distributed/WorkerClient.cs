@@ -11,7 +11,8 @@ namespace Hass.Distributed;
 /// </summary>
 internal static class WorkerClient
 {
-    public static async Task<IHost> StartAsync(ClusterSettings settings, Action<string> waiting, CancellationToken cancellationToken)
+    /// <summary>Connects; <paramref name="waiting"/> null gives up at once when no owner is there (instead of retrying every second).</summary>
+    public static async Task<IHost> StartAsync(ClusterSettings settings, Action<string>? waiting, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -26,7 +27,7 @@ internal static class WorkerClient
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
             client.UseConnectionRetryFilter(async (e, token) =>
             {
-                if (ClusterErrors.RedisUnreachable(e) is not null) return false;
+                if (waiting is null || ClusterErrors.RedisUnreachable(e) is not null) return false;
                 waiting(e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), token).ConfigureAwait(false);
                 return true;

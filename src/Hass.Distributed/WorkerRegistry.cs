@@ -31,10 +31,13 @@ internal sealed class WorkerRegistry(ClusterSettings settings, TimeProvider time
         return nonce;
     }
 
+    public bool Proves(string caller, string nonce, string proof) =>
+        _nonces.Remove(nonce, out var expires) && expires >= time.GetUtcNow() && ClusterSecret.Verify(settings.Secret, nonce, caller, proof);
+
     public JoinReply Join(JoinRequest request)
     {
         var now = time.GetUtcNow();
-        if (!_nonces.Remove(request.Nonce, out var expires) || expires < now || !ClusterSecret.Verify(settings.Secret, request.Nonce, request.Worker, request.Proof))
+        if (!Proves(request.Worker, request.Nonce, request.Proof))
         {
             logger.LogWarning("refused worker {Worker}: it does not know the cluster secret", request.Worker);
             return new JoinReply { Refusal = "the owner refused this worker: wrong cluster secret (HASS_CLUSTER_SECRET or --secret-file must be the owner's)" };

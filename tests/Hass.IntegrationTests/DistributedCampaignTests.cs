@@ -68,6 +68,10 @@ public class DistributedCampaignTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.Equal(expected, Outcomes(Path.Combine(dir, "dist.db"), "dist"));
     }
 
+    /// <summary>
+    /// Refusals (another checkpoint, a wrong secret) while the campaign goes on with the good worker; `hass workers`
+    /// shows it (and refuses a wrong secret); SIGTERM stops the owner and the worker with exit 130.
+    /// </summary>
     [Fact]
     public void Workers_with_another_checkpoint_or_a_wrong_secret_are_refused_and_the_campaign_goes_on()
     {
@@ -75,26 +79,41 @@ public class DistributedCampaignTests(Xunit.Abstractions.ITestOutputHelper outpu
         var elsewhere = HassProcess.TempDir();
         File.WriteAllText(Path.Combine(dir, "model.ckpt"), "the owner's weights");
         File.WriteAllText(Path.Combine(elsewhere, "model.ckpt"), "other weights");
-        var campaign = Campaign(dir, delayMs: 20, trials: 8, "refuse", checkpoint: "model.ckpt");
+        var campaign = Campaign(dir, delayMs: 100, trials: 300, "refuse", checkpoint: "model.ckpt");
         var ports = RedisServer.FreePorts(2);
         string[] cluster = ["--cluster", "local", "--gateway-port", ports[1].ToString(CultureInfo.InvariantCulture)];
         string[] common = HassProcess.Common(Path.Combine(dir, "w.db"));
+        var wrongSecret = new Dictionary<string, string> { ["HASS_CLUSTER_SECRET"] = "guessed" };
 
         using var good = HassProcess.StartWith(dir, Secret, ["worker", campaign, .. cluster, .. common]);
         using var otherCheckpoint = HassProcess.StartWith(elsewhere, Secret, ["worker", campaign, .. cluster, .. common]);
-        using var stranger = HassProcess.StartWith(dir, new Dictionary<string, string> { ["HASS_CLUSTER_SECRET"] = "guessed" }, ["worker", campaign, .. cluster, .. common]);
+        using var stranger = HassProcess.StartWith(dir, wrongSecret, ["worker", campaign, .. cluster, .. common]);
         using var owner = HassProcess.StartWith(dir, Secret, ["run", campaign, "--cluster", "local", .. Ports(ports[0], ports[1]), .. HassProcess.Common(Path.Combine(dir, "hass.db"))]);
 
         Assert.Equal(7, otherCheckpoint.WaitForExit(Long));
         Assert.Contains("error: the owner refused this worker: its evaluator differs from the owner's (checkpoint: owner ", otherCheckpoint.Err);
         Assert.Equal(7, stranger.WaitForExit(Long));
         Assert.Contains("error: the owner refused this worker: wrong cluster secret", stranger.Err);
-        var code = owner.WaitForExit(Long);
+        Assert.True(owner.WaitForOutput("trial 3/300", Long), owner.Out + owner.Err);
+
+        var workers = HassProcess.RunWith(dir, Secret, Long, ["workers", campaign, .. cluster, .. common]);
+        Assert.True(workers.ExitCode == 0, workers.Out + workers.Err);
+        Assert.Contains("1 worker(s)", workers.Out);
+        var query = HassProcess.RunWith(dir, wrongSecret, Long, ["workers", campaign, .. cluster, .. common]);
+        Assert.Equal(7, query.ExitCode);
+        Assert.Contains("wrong cluster secret", query.Err);
+
+        owner.Signal("TERM");
+        Assert.Equal(130, owner.WaitForExit(Long));
+        good.Signal("TERM");
+        Assert.Equal(130, good.WaitForExit(Long));
         output.WriteLine(owner.Out + owner.Err);
-        Assert.True(code == 0, owner.Out + owner.Err);
         Assert.Contains("its evaluator differs from the owner's (checkpoint", owner.Err);
         Assert.Contains("does not know the cluster secret", owner.Err);
         using var s = HassStore.Open(Path.Combine(dir, "hass.db"));
-        Assert.Equal(8, s.Trials("refuse").Count(t => t.State != TrialState.Abandoned));
+        var trials = s.Trials("refuse");
+        Assert.True(trials.Count(t => t.State == TrialState.Complete) >= 3);
+        Assert.Equal(trials.Count, trials.Select(t => t.Number).Distinct().Count());
+        Assert.DoesNotContain(trials, t => t.State == TrialState.Running);
     }
 }

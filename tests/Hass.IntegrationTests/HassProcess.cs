@@ -113,9 +113,13 @@ public sealed class HassProcess : IDisposable
 
     public static (int ExitCode, string Out, string Err) Run(TimeSpan timeout, params string[] args) => RunIn(null, timeout, args);
 
-    public static (int ExitCode, string Out, string Err) RunIn(string? workingDirectory, TimeSpan timeout, params string[] args)
+    public static (int ExitCode, string Out, string Err) RunIn(string? workingDirectory, TimeSpan timeout, params string[] args) =>
+        RunWith(workingDirectory, null, timeout, args);
+
+    public static (int ExitCode, string Out, string Err) RunWith(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout,
+        params string[] args)
     {
-        using var p = StartIn(workingDirectory, args);
+        using var p = StartWith(workingDirectory, environment, args);
         var code = p.WaitForExit(timeout);
         return (code, p.Out, p.Err);
     }
