@@ -5,7 +5,7 @@ namespace Hass.Distributed;
 
 /// <summary>
 /// What must be equal on the owner and every worker: the evaluator fingerprint part by part (checkpoint, dataset,
-/// …), the plugin versions and the board description. A worker whose identity differs is refused.
+/// …), the plugin versions, the engine's version and the board description. A worker whose identity differs is refused.
 /// </summary>
 public static class WorkerIdentity
 {
@@ -16,6 +16,7 @@ public static class WorkerIdentity
             ["plugins"] = string.Join(", ", components.Descriptors.Where(d => d.Plugin.Length > 0)
                 .Select(d => $"{d.Plugin} {d.PluginVersion}").Distinct().Order(StringComparer.Ordinal)),
             ["board"] = Hashing.Sha256Hex(HassJson.Serialize(board)),
+            ["hass"] = typeof(HassComponents).Assembly.GetName().Version?.ToString() ?? "unknown",
         };
         return parts;
     }
