@@ -72,7 +72,8 @@ public sealed class RunCommand : ICliCommand
         var spec = host.Services.GetRequiredService<IOptions<CampaignSpec>>().Value;   // validated against the loaded components and boards
         await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);
         if (cluster is null) ShareTorchThreads(spec.Parallelism);
-        else ctx.Out.WriteLine($"cluster {cluster.ClusterId} ({cluster.Address}): trials run on workers; start them with: hass worker {path} --cluster {cluster.Address}");
+        else ctx.Out.WriteLine($"cluster {cluster.ClusterId} ({cluster.Address}): trials run on workers; start them with: hass worker {path} --cluster {cluster.Address}" +
+                               (cluster.Address.IsLocal && cluster.GatewayPort != ClusterSettings.DefaultGatewayPort ? $" --gateway-port {cluster.GatewayPort}" : ""));
         var result = await RunHostedAsync(ctx, host, cluster);
         if (result.Result.Status == CampaignStatus.Complete && result.MeasurementFailures > 0)
         {
