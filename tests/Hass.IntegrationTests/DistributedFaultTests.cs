@@ -79,6 +79,38 @@ public class DistributedFaultTests(Xunit.Abstractions.ITestOutputHelper output)
         output.WriteLine($"{trials.Count} trials ({trials.Count(t => t.State == TrialState.Abandoned)} abandoned by owner kills), {finishedBeforeKills.Count} checked across the owner kills");
     }
 
+    /// <summary>On a Redis cluster the restarted owner finds its killed predecessor in the membership table; it resumes and the worker joins again.</summary>
+    [Fact]
+    public void An_owner_killed_on_a_redis_cluster_resumes_and_its_worker_joins_it_again()
+    {
+        using var redis = RedisServer.Start();
+        var dir = HassProcess.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        var campaign = DistributedCampaignTests.Campaign(dir, delayMs: 200, trials: 30, "restart");
+        var ports = RedisServer.FreePorts(2);
+        string[] ownerArgs = ["run", campaign, "--cluster", redis.Url, .. DistributedCampaignTests.Ports(ports[0], ports[1]), .. HassProcess.Common(store)];
+        var processes = new List<HassProcess>();
+        try
+        {
+            var worker = Start(processes, dir, ["worker", campaign, "--cluster", redis.Url, .. HassProcess.Common(Path.Combine(dir, "w.db"))]);
+            var first = Start(processes, dir, ownerArgs);
+            Assert.True(first.WaitForOutput("trial 3/30", Long), first.Out + first.Err);
+            first.KillHard();
+            var second = Start(processes, dir, ownerArgs);
+            Assert.True(second.WaitForExit(Long) == 0, second.Out + second.Err);
+            Assert.Contains("resuming campaign 'restart'", second.Out);
+            Assert.Contains("waiting to join again", worker.Out);
+        }
+        finally
+        {
+            foreach (var p in processes) p.Dispose();
+        }
+        using var s = HassStore.Open(store);
+        var trials = s.Trials("restart");
+        Assert.Equal(30, trials.Count(t => t.State != TrialState.Abandoned));
+        Assert.Equal(trials.Count, trials.Select(t => t.Number).Distinct().Count());
+    }
+
     private static HassProcess Start(List<HassProcess> processes, string dir, string[] args)
     {
         var p = HassProcess.StartWith(dir, Secret, args);
