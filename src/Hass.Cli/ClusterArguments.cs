@@ -27,8 +27,13 @@ internal static class ClusterArguments
     public static readonly Option<string?> TrialTimeout = new("--trial-timeout") { Description = "A worker holding one trial longer is treated as lost (default 30m)" };
     public static readonly Option<string?> WorkerTimeout = new("--worker-timeout") { Description = "A worker silent (no heartbeat) this long is treated as lost (default 5s)" };
 
-    public static IEnumerable<Option> OwnerOptions => [Cluster, SecretFile, Listen, SiloPort, GatewayPort, TrialTimeout, WorkerTimeout];
-    public static IEnumerable<Option> WorkerOptions => [Cluster, SecretFile, GatewayPort];
+    public static readonly Option<string?> TlsCertificate = new("--tls-certificate")
+    {
+        Description = $"PKCS#12 file of the cluster certificate: TLS on every connection, only peers with this certificate (password: ${ClusterTls.PasswordVariable})",
+    };
+
+    public static IEnumerable<Option> OwnerOptions => [Cluster, SecretFile, TlsCertificate, Listen, SiloPort, GatewayPort, TrialTimeout, WorkerTimeout];
+    public static IEnumerable<Option> WorkerOptions => [Cluster, SecretFile, TlsCertificate, GatewayPort];
 
     /// <summary>The cluster to run <paramref name="spec"/> on; null when none is configured (then everything runs in this process).</summary>
     public static ClusterSettings? Settings(CliContext ctx, CampaignSpec spec)
@@ -47,6 +52,7 @@ internal static class ClusterArguments
         {
             Address = address, ClusterId = ClusterSettings.ClusterIdOf(spec), Listen = listen,
             Secret = ClusterSettings.ReadSecret(ctx.Parse.GetValue(SecretFile), Environment.GetEnvironmentVariable(SecretVariable), listen),
+            Certificate = ctx.Parse.GetValue(TlsCertificate) is { } tls ? ClusterTls.Load(tls, Environment.GetEnvironmentVariable(ClusterTls.PasswordVariable)) : null,
             SiloPort = ctx.Parse.GetValue(SiloPort) ?? ClusterSettings.DefaultSiloPort,
             GatewayPort = ctx.Parse.GetValue(GatewayPort) ?? ClusterSettings.DefaultGatewayPort,
         };

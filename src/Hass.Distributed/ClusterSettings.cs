@@ -41,6 +41,8 @@ public sealed record ClusterSettings
     public required string ClusterId { get; init; }
     /// <summary>Shared secret every worker proves before it gets work ("" only when everything listens on loopback).</summary>
     public string Secret { get; init; } = "";
+    /// <summary>The cluster certificate: with one, every connection is TLS with that certificate on both ends (<see cref="ClusterTls"/>).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
     /// <summary>Address the owner's silo and gateway listen on and advertise (loopback unless given).</summary>
     public IPAddress Listen { get; init; } = IPAddress.Loopback;
     public int SiloPort { get; init; } = DefaultSiloPort;

@@ -20,6 +20,7 @@ public static class OwnerCluster
         services.AddLogging(b => b.AddFilter("Orleans", LogLevel.None).AddFilter("Microsoft.Orleans", LogLevel.None).AddFilter("Polly", LogLevel.None));
         services.AddOrleans(silo =>
         {
+            if (settings.Certificate is { } certificate) silo.UseTls(certificate, o => ClusterTls.Configure(o, certificate));
             if (settings.Address.IsLocal)
                 silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, ClusterSettings.ServiceId, settings.ClusterId);
             else

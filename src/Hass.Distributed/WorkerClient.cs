@@ -18,6 +18,7 @@ internal static class WorkerClient
         builder.Logging.ClearProviders();
         builder.Services.AddOrleansClient(client =>
         {
+            if (settings.Certificate is { } certificate) client.UseTls(certificate, o => ClusterTls.Configure(o, certificate));
             if (settings.Address.IsLocal) client.UseLocalhostClustering(settings.GatewayPort, ClusterSettings.ServiceId, settings.ClusterId);
             else
             {

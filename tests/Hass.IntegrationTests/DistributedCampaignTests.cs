@@ -116,4 +116,38 @@ public class DistributedCampaignTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.Equal(trials.Count, trials.Select(t => t.Number).Distinct().Count());
         Assert.DoesNotContain(trials, t => t.State == TrialState.Running);
     }
+
+    private static string Certificate(string dir, string name)
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN={name}", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(2));
+        var path = Path.Combine(dir, name + ".pfx");
+        File.WriteAllBytes(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12));
+        return path;
+    }
+
+    /// <summary>With --tls-certificate every connection is TLS; a worker holding another certificate never gets in.</summary>
+    [Fact]
+    public void With_a_cluster_certificate_only_workers_holding_it_join()
+    {
+        var dir = HassProcess.TempDir();
+        var campaign = Campaign(dir, delayMs: 20, trials: 8, "tls");
+        var cluster = Certificate(dir, "cluster");
+        var other = Certificate(dir, "other");
+        var ports = RedisServer.FreePorts(2);
+        string[] local = ["--cluster", "local", "--gateway-port", ports[1].ToString(CultureInfo.InvariantCulture)];
+        string[] common = HassProcess.Common(Path.Combine(dir, "w.db"));
+
+        using var stranger = HassProcess.StartWith(dir, Secret, ["worker", campaign, .. local, "--tls-certificate", other, .. common]);
+        using var worker = HassProcess.StartWith(dir, Secret, ["worker", campaign, .. local, "--tls-certificate", cluster, .. common]);
+        var owner = HassProcess.RunWith(dir, Secret, Long, ["run", campaign, "--cluster", "local", "--tls-certificate", cluster, .. Ports(ports[0], ports[1]),
+            .. HassProcess.Common(Path.Combine(dir, "hass.db"))]);
+        Assert.True(owner.ExitCode == 0, owner.Out + owner.Err);
+        Assert.Contains("joined (1 worker(s))", owner.Out);
+        Assert.DoesNotContain("2 worker(s)", owner.Out);
+        Assert.Contains("joined; waiting for trials", worker.Out);
+        Assert.DoesNotContain("joined", stranger.Out);
+    }
 }
