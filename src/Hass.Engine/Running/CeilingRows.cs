@@ -11,8 +11,9 @@ namespace Hass.Engine.Running;
 /// <list type="bullet">
 /// <item><see cref="SensitivityLabel"/>: the sensitivity strategy's ceiling point (every layer at the largest threshold
 /// it tolerated alone), evaluated without the early stop and put through the DSE whatever its accuracy;</item>
-/// <item><see cref="MaxSparsityLabel"/>: the DSE with every conv layer at the largest sparsity any trial of the campaign
-/// measured for it (accuracy ignored): what sparsity of the kinds seen can buy at most on this board.</item>
+/// <item><see cref="MaxSparsityLabel"/>: the DSE with every conv layer at the largest sparsity any completed trial of the
+/// campaign measured for it (accuracy ignored), or the fastest completed trial when that is faster (the DSE is a
+/// heuristic, not monotone in sparsity): what the sparsity seen can buy at most on this board.</item>
 /// </list>
 /// Each row's <see cref="FinalRow.Note"/> says which resource binds the design and which layer is its bottleneck.
 /// </summary>
@@ -38,18 +39,23 @@ public static class CeilingRows
             Split = "search", Profile = true,
             EarlyStopDrop = spec.EarlyStop.Enabled ? spec.EarlyStop.DropFactor * spec.Objective.ToleranceTop1 : double.NaN,
         };
-        if (MaxSparsityProfile(store, evaluator, trials, request) is { } max)
-            yield return Row(MaxSparsityLabel, null, double.NaN, backend.Optimize(evaluator.Graph, max, board, options, ct), board, denseThroughput);
+        if (MaxSparsityProfile(store, evaluator, trials, request) is not { } max) yield break;
+        var combined = backend.Optimize(evaluator.Graph, max, board, options, ct);
+        var fastest = trials.Where(t => t.State == TrialState.Complete && t.Design is not null).MaxBy(Objective.Throughput);
+        yield return fastest is not null && Objective.Throughput(fastest) > combined.Performance.ThroughputImagesPerSecond
+            ? Row(MaxSparsityLabel, fastest.Number, fastest.Accuracy ?? double.NaN, fastest.Design!, board, denseThroughput)
+            : Row(MaxSparsityLabel, null, double.NaN, combined, board, denseThroughput);
     }
 
-    /// <summary>Per conv layer, the measured sparsity of the trial that made it sparsest (from the evaluation cache).</summary>
+    /// <summary>Per conv layer, the sparsest profile any completed trial measured (from the evaluation cache).</summary>
     public static SparsityProfile? MaxSparsityProfile(HassStore store, ITrialEvaluator evaluator, IEnumerable<TrialRecord> trials, EvaluationRequest request)
     {
         var best = new Dictionary<string, LayerSparsity>();
         SparsityProfile? any = null;
-        foreach (var trial in trials.Where(t => t.State == TrialState.Complete))
+        var cached = trials.Where(t => t.State == TrialState.Complete)
+            .Select(t => store.GetEvaluation(CachedEvaluateStage.Key(evaluator.Fingerprint, t.Parameters, request))?.Profile);
+        foreach (var profile in cached.OfType<SparsityProfile>())
         {
-            if (store.GetEvaluation(CachedEvaluateStage.Key(evaluator.Fingerprint, trial.Parameters, request))?.Profile is not { } profile) continue;
             any ??= profile;
             foreach (var layer in profile.Layers)
                 if (!best.TryGetValue(layer.Layer, out var held) || layer.EffectiveSparsity > held.EffectiveSparsity) best[layer.Layer] = layer;
