@@ -11,6 +11,8 @@ namespace Hass.Bench.Profiler;
 /// Benchmarks of the model side, run on demand (never in tests):
 ///   profiler   — mask-convolution profiler vs direct window×filter materialisation on fmnist-resnet
 ///   trial      — time of one trial evaluation (accuracy on the search split + profile on calibration images)
+///   concurrency — one trial evaluation alone vs two at once (parallelism 2), interleaved rounds
+///   outcomes   — every figure of the evaluation of seeded points, to diff two builds
 ///   train|eval|graph|profile — the `hass model …` command logic (for machines without the CLI build)
 /// </summary>
 public static class BenchProgram
@@ -27,7 +29,7 @@ public static class BenchProgram
     {
         var root = new RootCommand("Benchmarks of the model side (docs/models.md, Benchmarks)")
         {
-            ProfilerCommand(), TrialCommand(), TrainCommand(), EvalCommand(), GraphCommand(), ProfileCommand(),
+            ProfilerCommand(), TrialCommand(), ConcurrencyCommand(), OutcomesCommand(), TrainCommand(), EvalCommand(), GraphCommand(), ProfileCommand(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count == 0) return parse.Invoke();
@@ -67,6 +69,30 @@ public static class BenchProgram
         var repeats = new Option<int>("--repeats") { Description = "timed trials", DefaultValueFactory = _ => 5 };
         var command = new Command("trial", "time of one trial evaluation (accuracy on the search split + profile on calibration images)") { model, calibration, repeats };
         command.SetAction(parse => TrialBenchmark.Run(BuildServices(), parse.GetValue(model)!, parse.GetValue(calibration), parse.GetValue(repeats), Console.Out));
+        return command;
+    }
+
+    private static Command ConcurrencyCommand()
+    {
+        var model = new Option<string>("--model") { Description = "model evaluated", DefaultValueFactory = _ => "fmnist-vgg" };
+        var trials = new Option<int>("--trials") { Description = "evaluations per evaluator and round", DefaultValueFactory = _ => 6 };
+        var rounds = new Option<int>("--rounds") { Description = "rounds (each: alone, then two at once)", DefaultValueFactory = _ => 5 };
+        var calibration = new Option<int>("--calibration") { Description = "calibration images profiled", DefaultValueFactory = _ => 200 };
+        var seed = new Option<int>("--seed") { Description = "seed of the random points", DefaultValueFactory = _ => 7 };
+        var noProfile = new Option<bool>("--no-profile") { Description = "accuracy pass only (no sparsity profile)" };
+        var command = new Command("concurrency", "one trial evaluation alone vs two at once (parallelism 2), interleaved") { model, trials, rounds, calibration, seed, noProfile };
+        command.SetAction(parse => ConcurrencyBenchmark.Run(BuildServices(), new ConcurrencyBenchmark.Settings(parse.GetValue(model)!,
+            parse.GetValue(trials), parse.GetValue(rounds), parse.GetValue(calibration), parse.GetValue(seed), !parse.GetValue(noProfile)), Console.Out));
+        return command;
+    }
+
+    private static Command OutcomesCommand()
+    {
+        var model = new Option<string>("--model") { Description = "model evaluated", DefaultValueFactory = _ => "fmnist-vgg" };
+        var points = new Option<int>("--points") { Description = "random points evaluated", DefaultValueFactory = _ => 8 };
+        var seed = new Option<int>("--seed") { Description = "seed of the random points", DefaultValueFactory = _ => 11 };
+        var command = new Command("outcomes", "every figure of the evaluation of seeded random points (diff two builds)") { model, points, seed };
+        command.SetAction(parse => OutcomesBenchmark.Run(BuildServices(), parse.GetValue(model)!, parse.GetValue(points), parse.GetValue(seed), Console.Out));
         return command;
     }
 

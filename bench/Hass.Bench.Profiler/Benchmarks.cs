@@ -57,8 +57,32 @@ public static class ProfilerBenchmark
                 if (!Equal(fastResults[i], directResults[i])) { same = false; output.WriteLine($"MISMATCH in {inputs[i].Conv.Name}"); }
         }
         output.WriteLine($"window-code profiler: {fast * 1000:F1} ms   direct materialisation: {direct * 1000:F1} ms   speed-up {direct / fast:F1}x   histograms identical: {same}");
+        SpreadCost(inputs, output);
         foreach (var (_, t) in inputs) t.Dispose();
         return same ? 0 : 1;
+    }
+
+    /// <summary>
+    /// What the image-to-image spread (per-(row, channel) non-zero-product moments, issue 14) adds to a profiling pass:
+    /// the pass's counts alone vs the counts plus the moments, interleaved, best of five each.
+    /// </summary>
+    private static void SpreadCost(List<(NetNode Conv, Tensor Input)> inputs, TextWriter output)
+    {
+        double countsOnly = double.MaxValue, withSpread = double.MaxValue;
+        for (int repeat = 0; repeat < 5; repeat++)
+        {
+            var clock = Stopwatch.StartNew();
+            foreach (var (conv, x) in inputs) WindowZeroHistogram.CountAll(x, conv.Weight, conv.Stride, conv.Padding, conv.Groups);
+            countsOnly = Math.Min(countsOnly, clock.Elapsed.TotalSeconds);
+            clock.Restart();
+            foreach (var (conv, x) in inputs)
+            {
+                var counts = WindowZeroHistogram.CountAll(x, conv.Weight, conv.Stride, conv.Padding, conv.Groups);
+                new RowNonZeroMoments(WeightPatterns.Of(conv.Weight, conv.Groups), counts.Rows).Accumulate(x, conv.Stride, conv.Padding);
+            }
+            withSpread = Math.Min(withSpread, clock.Elapsed.TotalSeconds);
+        }
+        output.WriteLine($"profile pass: counts {countsOnly * 1000:F1} ms   counts + spread moments {withSpread * 1000:F1} ms   ratio {withSpread / countsOnly:F2}");
     }
 
     private static bool Equal(long[,] a, long[,] b) =>

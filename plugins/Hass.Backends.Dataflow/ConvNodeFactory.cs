@@ -51,6 +51,7 @@ internal static class ConvNodeFactory
             CoarseIn = ResourcePrimitives.Divisors(c / g), CoarseOut = ResourcePrimitives.Divisors(f / g),
             CoarseGroup = ResourcePrimitives.Divisors(g), Fine = fine,
             Histogram = hist, MeanZeroFraction = meanZero, RowHistogram = rowHist, FilterNonZeros = filterNonZeros,
+            RowNonZeroVariance = rowHist is null ? null : sparsity!.RowNonZeroVariance, RowTotalNonZeroVariance = rowHist is null ? null : sparsity!.RowTotalNonZeroVariance,
         };
     }
 
@@ -62,6 +63,10 @@ internal static class ConvNodeFactory
             throw new ArgumentException($"sparsity profile, layer '{layer.Name}': rowHistogram must be {rows}×{channels}×{bins} (output rows × input channels × K+1); re-profile the model for this graph");
         if (s.FilterNonZeros is { } f && (f.Length != channels || f.Any(row => row is null || row.Length != filters)))
             throw new ArgumentException($"sparsity profile, layer '{layer.Name}': filterNonZeros must be {channels}×{filters} (input channels × filters per group); re-profile the model for this graph");
+        if (s.RowNonZeroVariance is { } v && (v.Length != rows || v.Any(row => row is null || row.Length != channels || row.Any(x => !(x >= 0)))))
+            throw new ArgumentException($"sparsity profile, layer '{layer.Name}': rowNonZeroVariance must be {rows}×{channels} (output rows × input channels) of non-negative numbers; re-profile the model for this graph");
+        if (s.RowTotalNonZeroVariance is { } t && (t.Length != rows || t.Any(x => !(x >= 0))))
+            throw new ArgumentException($"sparsity profile, layer '{layer.Name}': rowTotalNonZeroVariance must hold {rows} non-negative numbers (one per output row); re-profile the model for this graph");
         return (s.RowHistogram, s.FilterNonZeros);
     }
 

@@ -28,6 +28,7 @@ internal sealed class LaneCache
 {
     public readonly Dictionary<int, double[]> RowChannelCycles = new();
     public readonly Dictionary<int, double[]> LaneShares = new();
+    public readonly Dictionary<int, double[]> RowChannelSpread = new();
     public readonly Dictionary<(int Fine, int Streams), int[][]> Streams = new();
 }
 
@@ -37,7 +38,8 @@ internal sealed class LaneCache
 /// group on lane j mod co) form S·co vector-dot units; row r of unit (s, l) costs Σ_{c∈s} R[r,c]·λ[c,l], where R[r,c]
 /// is channel c's expected cycles in row r over all its filters (from the per-row histogram) and λ[c,l] is lane l's
 /// share of channel c's non-zero products (from the per-filter table). Row cycles = max(slowest unit, the row's share
-/// of the input words per stream, the row's output words per output stream); layer cycles = Σ over rows.
+/// of the input words per stream, the row's output words per output stream); layer cycles = Σ over rows. With the
+/// profile's image-to-image variances the slowest unit is the expected maximum over streams (README, "Image-to-image spread").
 /// </summary>
 public static class LaneModel
 {
@@ -55,30 +57,76 @@ public static class LaneModel
         int s = ci * cg;
         var streams = StreamsOf(n, fine, s);
         var channelCycles = RowChannelCycles(n, fine);
+        var spread = RowChannelSpread(n, fine, channelCycles);
         var shares = LaneShares(n, co);
         double dataIn = (double)n.H * n.W * n.C / s / n.Ho;
         double dataOut = (double)n.Wo * n.F / wr / (co * cg);
         var result = new double[n.Ho];
         var lanes = new double[co];
+        var lanesVariance = new double[co];
         for (int r = 0; r < n.Ho; r++)
         {
-            double slowest = 0;
+            var slowest = new ExpectedMaximum();
             int rowBase = r * n.C;
             foreach (var stream in streams)
             {
                 Array.Clear(lanes);
+                Array.Clear(lanesVariance);
                 foreach (var c in stream)
                 {
                     double cycles = channelCycles[rowBase + c];
                     if (cycles == 0) continue;
                     int shareBase = c * co;
-                    for (int l = 0; l < co; l++) lanes[l] += cycles * shares[shareBase + l];
+                    double variance = spread?[rowBase + c] ?? 0;
+                    for (int l = 0; l < co; l++)
+                    {
+                        double share = shares[shareBase + l];
+                        lanes[l] += cycles * share;
+                        lanesVariance[l] += variance * share * share;
+                    }
                 }
-                for (int l = 0; l < co; l++) slowest = Math.Max(slowest, lanes[l]);
+                // The lanes of one stream see the same activations, so they move together: the stream's slowest
+                // expected lane stands for it; streams see different channels and vary independently of each other.
+                int lane = 0;
+                for (int l = 1; l < co; l++) if (lanes[l] > lanes[lane]) lane = l;
+                slowest.Add(lanes[lane], lanesVariance[lane]);
             }
-            result[r] = Math.Max(slowest / wr, Math.Max(dataIn, dataOut));
+            result[r] = Math.Max(slowest.Mean / wr, Math.Max(dataIn, dataOut));
         }
         return result;
+    }
+
+    /// <summary>
+    /// [r·C + c]: the image-to-image variance of channel c's cycles in row r that is not shared with the other channels
+    /// (null without the profile's variances): the channel's variance of non-zero products, scaled to cycles by its
+    /// cycles per non-zero product at this fine, times 1 − ρ, where ρ (the mean correlation between the row's channels)
+    /// comes from the variance of the row's total. The shared part moves every stream alike and leaves the maximum alone.
+    /// </summary>
+    private static double[]? RowChannelSpread(Node n, int fine, double[] channelCycles)
+    {
+        if (n.RowNonZeroVariance is not { } variance || n.RowTotalNonZeroVariance is not { } total || n.RowHistogram is not { } rows) return null;
+        if (n.Lanes.RowChannelSpread.TryGetValue(fine, out var cached)) return cached;
+        int k = n.K;
+        double pairsPerImage = (double)n.Ho * n.Wo * (n.F / n.G);
+        var table = new double[n.Ho * n.C];
+        for (int r = 0; r < n.Ho; r++)
+        {
+            double sumVariance = 0, sumDeviation = 0;
+            for (int c = 0; c < n.C; c++) { sumVariance += variance[r][c]; sumDeviation += Math.Sqrt(variance[r][c]); }
+            double shared = sumDeviation * sumDeviation - sumVariance;
+            double rho = shared > 0 ? Math.Clamp((total[r] - sumVariance) / shared, 0, 1) : 0;
+            for (int c = 0; c < n.C; c++)
+            {
+                double nonZeros = 0;
+                for (int z = 0; z < k; z++) nonZeros += (k - z) * rows[r][c][z];
+                nonZeros *= pairsPerImage;
+                if (nonZeros <= 0) continue;
+                double cyclesPerNonZero = channelCycles[r * n.C + c] / nonZeros;
+                table[r * n.C + c] = variance[r][c] * cyclesPerNonZero * cyclesPerNonZero * (1 - rho);
+            }
+        }
+        n.Lanes.RowChannelSpread[fine] = table;
+        return table;
     }
 
     /// <summary>The channels of every input stream as the design assigns them ("opt" snake for k×k, naive for 1×1).</summary>

@@ -64,6 +64,9 @@ public sealed class Node
     public double[][][]? RowHistogram { get; init; }
     /// <summary>C×(F/G) mean non-zero products per (channel, filter) (sparse only; null: the lanes are taken as equal).</summary>
     public double[][]? FilterNonZeros { get; init; }
+    /// <summary>Ho×C variance over images of a (row, channel)'s non-zero products, and Ho variance of each row's total (null: rows taken as fixed).</summary>
+    public double[][]? RowNonZeroVariance { get; init; }
+    public double[]? RowTotalNonZeroVariance { get; init; }
     /// <summary>The cost-model options this node is evaluated with.</summary>
     public CostSettings Settings { get; internal set; } = CostSettings.Default;
 

@@ -27,6 +27,14 @@ public sealed record LayerSparsity
     /// its group (local index). The lane-aware cost model uses it to split a channel's cycles over the output lanes.
     /// </summary>
     public double[][]? FilterNonZeros { get; init; }
+    /// <summary>
+    /// Ho×C, optional: entry [r][c] = variance over the profiled images of the non-zero products of channel c in output
+    /// row r (summed over the row's windows and all filters of the group) in one image. The lane-aware cost model uses it
+    /// for the expected slowest stream of a row, which varies from image to image.
+    /// </summary>
+    public double[][]? RowNonZeroVariance { get; init; }
+    /// <summary>Ho, optional: variance over images of row r's non-zero products summed over all channels (gives the correlation between channels).</summary>
+    public double[]? RowTotalNonZeroVariance { get; init; }
 
     /// <summary>mean over channels of Σ z·hist[c,z]/K: the parser's mean sparsity (dense below 0.1).</summary>
     public double MeanSparsity()

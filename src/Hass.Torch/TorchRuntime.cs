@@ -37,6 +37,7 @@ public static class TorchRuntime
         var count = threads ?? DefaultThreads;
         if (ThreadsProblem(count, "threads") is { } problem) throw new ArgumentOutOfRangeException(nameof(threads), count, problem);
         TorchSharp.torch.set_num_threads(count);
+        NativeHeap.KeepFreedMemory();
         _configured = true;
     }
 

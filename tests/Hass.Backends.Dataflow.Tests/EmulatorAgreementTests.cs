@@ -24,7 +24,7 @@ public class EmulatorAgreementTests
     }
 
     /// <summary>Per-row histogram, histogram and per-filter non-zero products of every (window, filter) pair, by brute force.</summary>
-    private static SparsityProfile Profile(NetworkGraph graph, float[] weights, IReadOnlyList<float[]> images)
+    private static SparsityProfile Profile(NetworkGraph graph, float[] weights, IReadOnlyList<float[]> images, bool withSpread = false)
     {
         var conv = graph.Layers[1];
         int pad = conv.PadTop, ho = conv.OutputShape.Rows, wo = conv.OutputShape.Cols;
@@ -32,7 +32,8 @@ public class EmulatorAgreementTests
         for (int r = 0; r < ho; r++) rows[r] = Enumerable.Range(0, Channels).Select(_ => new double[10]).ToArray();
         var nonZeros = Enumerable.Range(0, Channels).Select(_ => new double[Filters]).ToArray();
         double pairs = (double)images.Count * ho * wo * Filters;
-        foreach (var x in images)
+        var perImage = new double[images.Count, ho, Channels];
+        for (int image = 0; image < images.Count; image++)
             for (int c = 0; c < Channels; c++)
                 for (int f = 0; f < Filters; f++)
                     for (int oy = 0; oy < ho; oy++)
@@ -44,23 +45,42 @@ public class EmulatorAgreementTests
                                 {
                                     int iy = oy - pad + ky, ix = ox - pad + kx;
                                     if (iy < 0 || iy >= Size || ix < 0 || ix >= Size) continue;
-                                    if (x[(c * Size + iy) * Size + ix] != 0 && weights[((f * Channels + c) * 3 + ky) * 3 + kx] != 0) nnz++;
+                                    if (images[image][(c * Size + iy) * Size + ix] != 0 && weights[((f * Channels + c) * 3 + ky) * 3 + kx] != 0) nnz++;
                                 }
                             rows[oy][c][9 - nnz] += 1 / pairs;
+                            perImage[image, oy, c] += nnz;
                             nonZeros[c][f] += nnz / (pairs / Filters);
                         }
         var histogram = Enumerable.Range(0, Channels).Select(c => Enumerable.Range(0, 10).Select(z => rows.Sum(r => r[c][z])).ToArray()).ToArray();
-        return new SparsityProfile { Layers = [new LayerSparsity { Layer = "conv", KernelSize = 9, Histogram = histogram, RowHistogram = rows, FilterNonZeros = nonZeros }] };
+        var layer = new LayerSparsity { Layer = "conv", KernelSize = 9, Histogram = histogram, RowHistogram = rows, FilterNonZeros = nonZeros };
+        if (withSpread) layer = layer with { RowNonZeroVariance = Spread(perImage, ho), RowTotalNonZeroVariance = TotalSpread(perImage, ho) };
+        return new SparsityProfile { Layers = [layer] };
     }
 
-    private static (HardwareDesign Design, double EmulatedConvCycles, double EmulatedInterval) Run(int pad, double imageZeros, int distinctImages, DesignOptions options)
+    private static double Variance(IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        double mean = list.Average();
+        return list.Average(v => (v - mean) * (v - mean));
+    }
+
+    private static double[][] Spread(double[,,] perImage, int rows) =>
+        Enumerable.Range(0, rows).Select(r => Enumerable.Range(0, Channels)
+            .Select(c => Variance(Enumerable.Range(0, perImage.GetLength(0)).Select(i => perImage[i, r, c]))).ToArray()).ToArray();
+
+    private static double[] TotalSpread(double[,,] perImage, int rows) =>
+        Enumerable.Range(0, rows).Select(r => Variance(Enumerable.Range(0, perImage.GetLength(0))
+            .Select(i => Enumerable.Range(0, Channels).Sum(c => perImage[i, r, c])))).ToArray();
+
+    private static (HardwareDesign Design, double EmulatedConvCycles, double EmulatedInterval) Run(int pad, double imageZeros, int distinctImages, DesignOptions options,
+        int coarseIn = 1, bool withSpread = false)
     {
         var graph = Graph(pad);
         var rng = new Random(11);
         var weights = Values(rng, Filters * Channels * 9, 0.5);
         var images = Enumerable.Range(0, distinctImages).Select(_ => Values(rng, Channels * Size * Size, imageZeros)).ToList();
-        var profile = Profile(graph, weights, images);
-        var folding = new Dictionary<string, LayerFolding> { ["conv"] = new(CoarseIn: 1, CoarseOut: 2, CoarseGroup: 1, Fine: 1) };
+        var profile = Profile(graph, weights, images, withSpread);
+        var folding = new Dictionary<string, LayerFolding> { ["conv"] = new(CoarseIn: coarseIn, CoarseOut: 2, CoarseGroup: 1, Fine: 1) };
         var design = new DataflowBackend(sparse: true).Evaluate(graph, profile, Board, folding, options);
         var package = new DeploymentPackage(design, new DeployableNetwork(graph, [new LayerTensors("conv", weights, null)], new Dictionary<string, double>()));
         var network = new EmulatedNetwork(package, Board);
@@ -107,5 +127,17 @@ public class EmulatorAgreementTests
         Assert.InRange(one.LatencySeconds * Board.ClockMhz * 1e6, one.IntervalCycles, 3 * one.IntervalCycles);
         Assert.True(many.LatencySeconds > 200 * one.LatencySeconds / 3);
         Assert.True(many.ThroughputImagesPerSecond > one.ThroughputImagesPerSecond);
+    }
+
+    [Fact]
+    public void The_image_to_image_spread_brings_the_slowest_stream_closer_to_the_emulator()
+    {
+        // Three streams of one channel each: which stream is slowest changes from image to image, so the emulator pays
+        // more than the slowest expected stream. The profile's variances give the expected slowest stream instead.
+        var (fixedRows, emulated, _) = Run(pad: 1, imageZeros: 0.5, distinctImages: 16, new DesignOptions(), coarseIn: Channels);
+        var spread = Run(pad: 1, imageZeros: 0.5, distinctImages: 16, new DesignOptions(), coarseIn: Channels, withSpread: true).Design;
+        double without = fixedRows.Layers.Single(l => l.Layer == "conv").Cycles, with = spread.Layers.Single(l => l.Layer == "conv").Cycles;
+        Assert.True(with > without, $"with the spread {with}, without {without}");
+        Assert.True(Math.Abs(with / emulated - 1) < Math.Abs(without / emulated - 1), $"emulated {emulated}, with the spread {with}, without {without}");
     }
 }

@@ -8,7 +8,12 @@ internal static class DesignOptionArguments
 {
     private static readonly Option<int?> Batch = new("--batch") { Description = "Batch size (images per run; latency at --batch 1 is one image's fill latency). Default 256" };
     private static readonly Option<string?> SparseCycles = new("--sparse-cycles") { Description = "Sparse conv cycle figure: lane-max (default; slowest lane per output row) or average (fpgaConvNet)" };
-    private static readonly Option<bool?> SkipZeroWindows = new("--skip-zero-windows") { Description = "Sparse vector dot skips all-zero windows (true, default) or spends a cycle on them (false)" };
+    // A string, not a bool: System.CommandLine leaves a non-boolean word after a bool option as a stray argument,
+    // and the message would not name the option.
+    private static readonly Option<string?> SkipZeroWindows = new("--skip-zero-windows")
+    {
+        Description = "Sparse vector dot skips all-zero windows (true, default) or spends a cycle on them (false)", HelpName = "true|false",
+    };
     private static readonly Option<double?> DenseBelow = new("--dense-below") { Description = "Mean sparsity below which a conv stays dense, in [0, 1]. Default 0.1" };
     private static readonly Option<int?> PointwiseClusters = new("--pointwise-clusters") { Description = "Stream clusters of pointwise sparse layers (average figure). Default 1" };
     private static readonly Option<int?> LutramMaxDepth = new("--lutram-max-depth") { Description = "Memories at most this deep are LUTRAM, not BRAM. Default 64" };
@@ -22,7 +27,8 @@ internal static class DesignOptionArguments
         if (parse.GetValue(Batch) is { } batch) o = o with { BatchSize = batch >= 1 && batch <= 1 << 20 ? batch : throw Bad("--batch", $"must be in [1, {1 << 20}] (got {batch})") };
         if (parse.GetValue(SparseCycles) is { } figure)
             o = o with { SparseCycles = figure is DesignOptions.LaneMaxCycles or DesignOptions.AverageCycles ? figure : throw Bad("--sparse-cycles", $"'{figure}' is not a sparse cycle figure; use {DesignOptions.LaneMaxCycles} or {DesignOptions.AverageCycles}") };
-        if (parse.GetValue(SkipZeroWindows) is { } skip) o = o with { SkipAllZeroWindows = skip };
+        if (parse.GetValue(SkipZeroWindows) is { } skip)
+            o = o with { SkipAllZeroWindows = bool.TryParse(skip, out var value) ? value : throw Bad("--skip-zero-windows", $"'{skip}' is not true or false") };
         if (parse.GetValue(DenseBelow) is { } below) o = o with { DenseBelowSparsity = below is >= 0 and <= 1 ? below : throw Bad("--dense-below", $"must be in [0, 1] (got {below})") };
         if (parse.GetValue(PointwiseClusters) is { } clusters) o = o with { PointwiseClusters = clusters >= 1 ? clusters : throw Bad("--pointwise-clusters", $"must be ≥ 1 (got {clusters})") };
         if (parse.GetValue(LutramMaxDepth) is { } depth) o = o with { LutramMaxDepth = depth >= 0 ? depth : throw Bad("--lutram-max-depth", $"must be ≥ 0 (got {depth})") };

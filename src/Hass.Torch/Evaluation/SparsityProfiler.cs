@@ -20,6 +20,7 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
     {
         public WeightPatterns Patterns { get; } = patterns;
         public WindowCounts Counts { get; } = new(patterns, rows);
+        public RowNonZeroMoments Moments { get; } = new(patterns, rows);
         public long ActivationNonZero;
         public long Activations;
     }
@@ -36,6 +37,7 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
         state.ActivationNonZero += input.count_nonzero().item<long>();
         state.Activations += input.numel();
         WindowZeroHistogram.Accumulate(input, state.Patterns, conv.Stride, conv.Padding, state.Counts, maxElementsPerChunk);
+        if (KeepsLaneStatistics(state.Counts)) state.Moments.Accumulate(input, conv.Stride, conv.Padding, maxElementsPerChunk);
     }
 
     /// <summary>Zero activations / all activations at conv inputs (padding excluded), over every conv layer.</summary>
@@ -83,6 +85,8 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
                 EffectiveSparsity = products == 0 ? 0 : zeroProducts / products,
                 RowHistogram = KeepsLaneStatistics(s.Counts) ? RowHistogram(s.Counts, rowTotals) : null,
                 FilterNonZeros = KeepsLaneStatistics(s.Counts) ? FilterNonZeros(s.Counts, rowTotals) : null,
+                RowNonZeroVariance = KeepsLaneStatistics(s.Counts) ? s.Moments.ChannelVariance() : null,
+                RowTotalNonZeroVariance = KeepsLaneStatistics(s.Counts) ? s.Moments.TotalVariance() : null,
             });
         }
         return new SparsityProfile { Model = model.ModelName, Images = images, FixedPoint16 = model.FixedPointActivations, Layers = layers };

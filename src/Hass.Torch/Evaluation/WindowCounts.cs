@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace Hass.Torch.Evaluation;
 
 /// <summary>
@@ -8,15 +10,21 @@ namespace Hass.Torch.Evaluation;
 public sealed class WindowCounts
 {
     private readonly WeightPatterns _patterns;
+    private readonly long[] _histogram;
+    private readonly long[] _rowCounts;
+    private readonly long[][] _patternNonZeros;
+    /// <summary>Window counts per dense key of each channel block (by first channel), summed over calls and decoded on first read.</summary>
+    private readonly Dictionary<long, long[]> _pendingCodes = [];
+    private long[] _scratch = [];
 
     public WindowCounts(WeightPatterns patterns, int rows)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         _patterns = patterns;
         Rows = rows;
-        Histogram = new long[patterns.Channels * (patterns.KernelSize + 1)];
-        RowCounts = new long[(long)rows * patterns.Channels * (patterns.KernelSize + 1)];
-        PatternNonZeros = patterns.Multiplicity.Select(m => new long[m.Length]).ToArray();
+        _histogram = new long[patterns.Channels * (patterns.KernelSize + 1)];
+        _rowCounts = new long[(long)rows * patterns.Channels * (patterns.KernelSize + 1)];
+        _patternNonZeros = patterns.Multiplicity.Select(m => new long[m.Length]).ToArray();
     }
 
     public int Rows { get; }
@@ -24,11 +32,11 @@ public sealed class WindowCounts
     public int KernelSize => _patterns.KernelSize;
     public int FiltersPerGroup => _patterns.FiltersPerGroup;
     /// <summary>[c, z] flat: (window, filter) pairs of channel c with z zero products.</summary>
-    public long[] Histogram { get; }
+    public long[] Histogram => Decoded(_histogram);
     /// <summary>[r, c, z] flat: the same, for the windows of output row r.</summary>
-    public long[] RowCounts { get; }
+    public long[] RowCounts => Decoded(_rowCounts);
     /// <summary>Per channel and weight pattern: non-zero products summed over the channel's windows, for one filter of the pattern.</summary>
-    internal long[][] PatternNonZeros { get; }
+    internal long[][] PatternNonZeros => Decoded(_patternNonZeros);
 
     /// <summary>Non-zero products of channel c against filter j of its group, summed over windows.</summary>
     public long FilterNonZeros(int channel, int filter) => PatternNonZeros[channel][_patterns.FilterPattern[channel][filter]];
@@ -44,10 +52,38 @@ public sealed class WindowCounts
         {
             int nonZero = System.Numerics.BitOperations.PopCount(code & masks[p]);
             long pairs = windows * multiplicity[p];
-            Histogram[histogramRow + k - nonZero] += pairs;
-            RowCounts[rowRow + k - nonZero] += pairs;
-            PatternNonZeros[channel][p] += windows * nonZero;
+            _histogram[histogramRow + k - nonZero] += pairs;
+            _rowCounts[rowRow + k - nonZero] += pairs;
+            _patternNonZeros[channel][p] += windows * nonZero;
         }
+    }
+
+    /// <summary>
+    /// Adds window counts indexed by the dense key ((channel − c0)·rows + row)·2^K + code of the channel block starting at
+    /// <paramref name="c0"/>. They are summed as they come and decoded once, when a count is first read: the decoding
+    /// costs the same for one batch as for many.
+    /// </summary>
+    internal void AddKeyCounts(long c0, Tensor keyCounts)
+    {
+        int length = checked((int)keyCounts.numel());
+        if (!_pendingCodes.TryGetValue(c0, out var pending)) _pendingCodes[c0] = pending = new long[length];
+        if (_scratch.Length < length) _scratch = new long[length];
+        keyCounts.data<long>().CopyTo(_scratch.AsSpan(0, length), 0, 0);
+        for (int i = 0; i < length; i++) pending[i] += _scratch[i];
+    }
+
+    private T Decoded<T>(T counts)
+    {
+        int k = KernelSize;
+        foreach (var (c0, pending) in _pendingCodes)
+            for (long key = 0; key < pending.Length; key++)
+            {
+                if (pending[key] == 0) continue;
+                long channelRow = key >> k;
+                AddWindows((int)(c0 + channelRow / Rows), (int)(channelRow % Rows), (ulong)(key & ((1L << k) - 1)), pending[key]);
+            }
+        _pendingCodes.Clear();
+        return counts;
     }
 
     /// <summary>Adds <paramref name="windows"/> windows of channel c in output row r with z zero products against weight pattern p.</summary>
@@ -55,8 +91,8 @@ public sealed class WindowCounts
     {
         int k = KernelSize;
         long pairs = windows * _patterns.Multiplicity[channel][pattern];
-        Histogram[(long)channel * (k + 1) + zeros] += pairs;
-        RowCounts[((long)row * Channels + channel) * (k + 1) + zeros] += pairs;
-        PatternNonZeros[channel][pattern] += windows * (k - zeros);
+        _histogram[(long)channel * (k + 1) + zeros] += pairs;
+        _rowCounts[((long)row * Channels + channel) * (k + 1) + zeros] += pairs;
+        _patternNonZeros[channel][pattern] += windows * (k - zeros);
     }
 }

@@ -66,9 +66,7 @@ public static class WindowZeroHistogram
                 var keys = codes.round_().to_type(ScalarType.Int64).add_(offsets).flatten();
                 if (k <= DenseCodeBits && keySpace <= MaxDenseKeys)
                 {
-                    var n = bincount(keys, minlength: keySpace).data<long>().ToArray();
-                    for (long key = 0; key < n.Length; key++)
-                        if (n[key] != 0) AddKey(counts, c0, rows, k, key, n[key]);
+                    counts.AddKeyCounts(c0, bincount(keys, minlength: keySpace));
                 }
                 else
                 {

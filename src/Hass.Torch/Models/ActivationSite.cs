@@ -56,7 +56,7 @@ public sealed class ActivationSite : nn.Module<Tensor, Tensor>
         using var zero = 0.0.ToScalar();
         return Kind switch
         {
-            ActivationKind.ReLU => ZeroAtOrBelow(x, x, threshold, zero),
+            ActivationKind.ReLU => x.threshold(threshold, zero),
             ActivationKind.ReLU6 => ClippedReLU6(x, threshold, zero),
             _ => ThresholdedHardswish(x, threshold, zero),
         };
@@ -69,11 +69,12 @@ public sealed class ActivationSite : nn.Module<Tensor, Tensor>
         return values.masked_fill(mask, zero);
     }
 
+    /// <summary>min(x, 6) if x &gt; t else 0: zeroing first and clipping after gives the same values in two passes.</summary>
     private static Tensor ClippedReLU6(Tensor x, Scalar threshold, Scalar zero)
     {
         using var six = 6.0.ToScalar();
-        using var clipped = x.clamp_max(six);
-        return ZeroAtOrBelow(clipped, x, threshold, zero);
+        var y = x.threshold(threshold, zero);
+        return y.clamp_max_(six);
     }
 
     private static Tensor ThresholdedHardswish(Tensor x, Scalar threshold, Scalar zero)

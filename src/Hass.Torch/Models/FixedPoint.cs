@@ -27,6 +27,16 @@ public static class FixedPoint
         return y;
     }
 
+    /// <summary>The same rounding, in place (for a tensor nothing else reads): one allocation less per layer.</summary>
+    public static Tensor QuantiseActivationsInPlace(Tensor x)
+    {
+        using var scale = ActivationScale.ToScalar();
+        using var low = (-32768.0).ToScalar();
+        using var high = 32767.0.ToScalar();
+        x.mul_(scale).round_().clamp_(low, high).div_(scale);
+        return x;
+    }
+
     /// <summary>Fraction bits of the per-tensor format for a tensor whose largest magnitude is <paramref name="maxMagnitude"/>.</summary>
     public static int WeightFractionBits(double maxMagnitude)
     {

@@ -18,6 +18,8 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
 {
     private readonly List<NetNode> _nodes;
     private readonly Dictionary<string, NetNode> _byName;
+    /// <summary>Index of the last node that reads each node's output (its own index when none does).</summary>
+    private readonly Dictionary<string, int> _lastUse;
 
     internal HassNet(string modelName, TensorShape inputShape, int classes, List<NetNode> nodes) : base(modelName)
     {
@@ -26,6 +28,9 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
         Classes = classes;
         _nodes = nodes;
         _byName = nodes.ToDictionary(n => n.Name);
+        _lastUse = nodes.Select((n, i) => (n.Name, i)).ToDictionary(p => p.Name, p => p.i);
+        for (int i = 0; i < nodes.Count; i++)
+            foreach (var used in nodes[i].Inputs) _lastUse[used] = i;
         var scopes = new Dictionary<string, nn.Module>();
         foreach (var node in nodes.Where(n => n.Module is not null))
             RegisterAtPath(node.Name, node.Module!, scopes);
@@ -48,48 +53,62 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
     public IEnumerable<NetNode> WeightNodes => _nodes.Where(n => n.Op is NodeOp.Conv or NodeOp.Linear);
     public IEnumerable<NetNode> ActivationNodes => _nodes.Where(n => n.Op == NodeOp.Activation);
 
+    /// <summary>
+    /// Runs the nodes in order. Without autograd (inference), each node's output is dropped as soon as its last consumer
+    /// has run and fixed-point rounding happens in place, so a pass keeps only the live activations in memory.
+    /// </summary>
     public override Tensor forward(Tensor input)
     {
         var values = new Dictionary<string, Tensor>(_nodes.Count);
+        bool inference = !is_grad_enabled();
         Tensor last = input;
-        foreach (var node in _nodes)
+        for (int i = 0; i < _nodes.Count; i++)
         {
-            Tensor output;
-            switch (node.Op)
-            {
-                case NodeOp.Input:
-                    output = FixedPointActivations ? FixedPoint.QuantiseActivations(input) : input;
-                    break;
-                case NodeOp.Conv:
-                    var x = values[node.Inputs[0]];
-                    ConvObserver?.Invoke(node, x);
-                    output = node.Module!.call(x);
-                    break;
-                case NodeOp.Add:
-                    output = values[node.Inputs[0]] + values[node.Inputs[1]];
-                    break;
-                case NodeOp.Mul:
-                    output = values[node.Inputs[0]] * values[node.Inputs[1]];
-                    break;
-                case NodeOp.Concat:
-                    output = cat(node.Inputs.Select(i => values[i]).ToArray(), 1);
-                    break;
-                case NodeOp.Flatten:
-                    output = values[node.Inputs[0]].flatten(1);
-                    break;
-                case NodeOp.GlobalPool:
-                    output = values[node.Inputs[0]].mean(new long[] { 2, 3 }, keepdim: true);
-                    break;
-                default:
-                    output = node.Module!.call(values[node.Inputs[0]]);
-                    break;
-            }
+            var node = _nodes[i];
+            var output = Compute(node, values, input);
             if (FixedPointActivations && ProducesOffGridValues(node))
-                output = FixedPoint.QuantiseActivations(output);
+                output = inference ? FixedPoint.QuantiseActivationsInPlace(output) : FixedPoint.QuantiseActivations(output);
             values[node.Name] = output;
             last = output;
+            if (inference) ReleaseInputsLastUsedBy(i, values, input);
         }
         return last;
+    }
+
+    private Tensor Compute(NetNode node, Dictionary<string, Tensor> values, Tensor input)
+    {
+        switch (node.Op)
+        {
+            case NodeOp.Input:
+                return FixedPointActivations ? FixedPoint.QuantiseActivations(input) : input;
+            case NodeOp.Conv:
+                var x = values[node.Inputs[0]];
+                ConvObserver?.Invoke(node, x);
+                return node.Module!.call(x);
+            case NodeOp.Add:
+                return values[node.Inputs[0]] + values[node.Inputs[1]];
+            case NodeOp.Mul:
+                return values[node.Inputs[0]] * values[node.Inputs[1]];
+            case NodeOp.Concat:
+                return cat(node.Inputs.Select(i => values[i]).ToArray(), 1);
+            case NodeOp.Flatten:
+                return values[node.Inputs[0]].flatten(1);
+            case NodeOp.GlobalPool:
+                return values[node.Inputs[0]].mean(new long[] { 2, 3 }, keepdim: true);
+            default:
+                return node.Module!.call(values[node.Inputs[0]]);
+        }
+    }
+
+    /// <summary>Disposes the inputs of node <paramref name="index"/> no later node reads (a tensor another live value aliases stays).</summary>
+    private void ReleaseInputsLastUsedBy(int index, Dictionary<string, Tensor> values, Tensor input)
+    {
+        foreach (var name in _nodes[index].Inputs)
+        {
+            if (_lastUse[name] != index || !values.Remove(name, out var dead)) continue;
+            if (ReferenceEquals(dead, input) || values.Values.Any(v => ReferenceEquals(v, dead))) continue;
+            dead.Dispose();
+        }
     }
 
     /// <summary>

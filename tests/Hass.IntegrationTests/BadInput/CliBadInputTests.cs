@@ -28,6 +28,15 @@ public class CliBadInputTests(ITestOutputHelper output)
         new("design: graph is not JSON", ["design", "--graph", "{dir}/g.json", .. Toy], Bad, ["g.json"]) { Setup = d => File.WriteAllText(Path.Combine(d, "g.json"), "not json") },
         new("design: profile file missing", ["design", "--model", "synthetic-cnn", "--profile", "{dir}/p.json", .. Toy], Bad, ["p.json"]),
         new("design: folding is a folder", ["design", "--model", "synthetic-cnn", "--folding", "{dir}", .. Toy], Bad, ["--folding"]),
+        new("design: --batch 0", ["design", "--model", "synthetic-cnn", .. Toy, "--batch", "0"], Bad, ["--batch", "[1, 1048576]"]),
+        new("design: --batch not a number", ["design", "--model", "synthetic-cnn", .. Toy, "--batch", "x"], Bad, ["--batch", "'x'"]),
+        new("design: --sparse-cycles unknown", ["design", "--model", "synthetic-cnn", .. Toy, "--sparse-cycles", "max"], Bad, ["--sparse-cycles", "lane-max", "average"]),
+        new("design: --skip-zero-windows not a bool", ["design", "--model", "synthetic-cnn", .. Toy, "--skip-zero-windows", "maybe"], Bad, ["--skip-zero-windows", "'maybe'", "true or false"]),
+        new("design: --skip-zero-windows without a value", ["design", "--model", "synthetic-cnn", .. Toy, "--skip-zero-windows"], Bad, ["--skip-zero-windows"]),
+        new("design: --dense-below above 1", ["design", "--model", "synthetic-cnn", .. Toy, "--dense-below", "1.5"], Bad, ["--dense-below", "[0, 1]", "1.5"]),
+        new("design: --pointwise-clusters 0", ["design", "--model", "synthetic-cnn", .. Toy, "--pointwise-clusters", "0"], Bad, ["--pointwise-clusters", "≥ 1"]),
+        new("design: --lutram-max-depth negative", ["design", "--model", "synthetic-cnn", .. Toy, "--lutram-max-depth", "-1"], Bad, ["--lutram-max-depth", "≥ 0"]),
+        new("design: --uram-min-bram18 0", ["design", "--model", "synthetic-cnn", .. Toy, "--uram-min-bram18", "0"], Bad, ["--uram-min-bram18", "≥ 1"]),
         new("design: board too small for the model", ["design", "--model", "fmnist-vgg", "--board", "tiny", "--backend", "dataflow-dense", "--boards", "{dir}/boards"], Bad, ["tiny", "LUT"])
         {
             Synthetic = false, Setup = d => TinyBoard(d), Timeout = TimeSpan.FromMinutes(3),

@@ -1,0 +1,36 @@
+namespace Hass.Bench.Fidelity;
+
+/// <summary>What one invocation runs: a short campaign per model × board, then its best designs on the emulator.</summary>
+public sealed record FidelityOptions
+{
+    public required IReadOnlyList<string> Models { get; init; }
+    public required IReadOnlyList<string> Boards { get; init; }
+    public required int Trials { get; init; }
+    public required int Designs { get; init; }
+    public required int Images { get; init; }
+    public required int Warmup { get; init; }
+    public required string SparseCycles { get; init; }
+    public required double TieResolution { get; init; }
+    public required string Campaign { get; init; }
+    public required string Hass { get; init; }
+    public required string Work { get; init; }
+    public required string? Results { get; init; }
+}
+
+/// <summary>One design of a campaign: its trial, what the backend predicted and what the emulator measured.</summary>
+public sealed record DesignRow(int Trial, double Predicted, double Measured)
+{
+    public double Ratio => Predicted / Measured;
+}
+
+/// <summary>Batch-1 latency of a campaign's best design, in seconds: the prediction and the emulator's one-image run.</summary>
+public sealed record LatencyRow(int Trial, double Predicted, double Measured)
+{
+    public double Ratio => Predicted / Measured;
+}
+
+/// <summary>What one model × board cell produced, or why it did not.</summary>
+public sealed record CellResult(string Model, string Board, int Trials, IReadOnlyList<DesignRow> Designs, LatencyRow? Latency, string? Error = null)
+{
+    public string Name => $"fidelity-{Model}-{Board}";
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Text;
+
+namespace Hass.Bench.Fidelity;
+
+/// <summary>
+/// The markdown tables: per design predicted vs measured img/s; per cell the worst |predicted/measured − 1|, Kendall τ-b,
+/// τ over the pairs measured apart, discordant pairs, and batch-1 latency predicted/measured (targets: ≤ 0.05, τ ≥ 0.8, within 5 %).
+/// </summary>
+public static class FidelityTable
+{
+    private static string F(double v, string format) => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "—";
+
+    public static string Render(IReadOnlyList<CellResult> cells, double resolution)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| campaign | trial | predicted img/s | measured img/s | predicted/measured |").AppendLine("|---|---|---|---|---|");
+        foreach (var cell in cells)
+            foreach (var d in cell.Designs)
+                sb.AppendLine($"| {cell.Model} × {cell.Board} | {d.Trial} | {F(d.Predicted, "F1")} | {F(d.Measured, "F1")} | {F(d.Ratio, "F3")} |");
+        sb.AppendLine().AppendLine("| campaign | designs | worst \\|pred/meas − 1\\| | Kendall τ-b | τ over pairs measured apart | discordant / pairs measured apart | batch-1 latency pred µs | meas µs | pred/meas |")
+          .AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var cell in cells)
+        {
+            if (cell.Designs.Count == 0) { sb.AppendLine($"| {cell.Model} × {cell.Board} | 0 | {cell.Error} | | | | | | |"); continue; }
+            var rank = RankAgreement.Of(cell.Designs.Select(d => d.Predicted).ToList(), cell.Designs.Select(d => d.Measured).ToList(), resolution);
+            double worst = cell.Designs.Max(d => Math.Abs(d.Ratio - 1));
+            var l = cell.Latency;
+            sb.AppendLine($"| {cell.Model} × {cell.Board} | {cell.Designs.Count} | {Mark(F(worst, "F3"), worst > 0.05)} | {F(rank.TauB, "F2")} | " +
+                          $"{Mark(F(rank.TauApart, "F2"), rank.TauApart < 0.8)} | {rank.Discordant} / {rank.PairsApart} | " +
+                          $"{F(l?.Predicted * 1e6 ?? double.NaN, "F1")} | {F(l?.Measured * 1e6 ?? double.NaN, "F1")} | " +
+                          $"{(l is null ? "—" : Mark(F(l.Ratio, "F3"), Math.Abs(l.Ratio - 1) > 0.05))} |");
+        }
+        foreach (var failed in cells.Where(c => c.Error is not null && c.Designs.Count > 0)) sb.AppendLine().Append($"{failed.Name}: {failed.Error}");
+        return sb.AppendLine().ToString();
+    }
+
+    private static string Mark(string value, bool missed) => missed ? $"**{value}**" : value;
+}
+
+/// <summary>Appends a dated section (command, load from /proc/loadavg) with the table to the results file.</summary>
+public static class ResultsFile
+{
+    public static async Task AppendAsync(string path, IEnumerable<string> args, string startLoad, string table, CancellationToken ct)
+    {
+        var section = $"\n## {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n\nCommand: `dotnet run -c Release --project bench/Hass.Bench.Fidelity -- {string.Join(' ', args)}`  \n" +
+                      $"Load average (1, 5, 15 min) at the start: {startLoad}; at the end: {Load()} ({Environment.ProcessorCount} cores). " +
+                      "Predicted and measured figures are cycle counts (the emulator counts cycles), so the load changes the wall time only.\n\n" + table;
+        await File.AppendAllTextAsync(path, section, ct);
+    }
+
+    public static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+}
