@@ -11,6 +11,7 @@ needs=(
   "socat:socat"
   "dataset-fashion-mnist:/usr/share/datasets/fashion-mnist"
   "chromium:chromium"
+  "redis-server:redis-server"
 )
 missing=()
 for need in "${needs[@]}"; do

@@ -13,6 +13,8 @@ public sealed record BenchOptions
     public required string Work { get; init; }
     public required string? Results { get; init; }
     public required int Parallel { get; init; }
+    /// <summary>Read the stores already in <see cref="Work"/> instead of running.</summary>
+    public bool NoRun { get; init; }
 }
 
 /// <summary>One run: a pipeline on a model × board × seed.</summary>
@@ -23,4 +25,16 @@ public sealed record RunKey(string Model, string Board, string Pipeline, int See
 
 /// <summary>What a run produced (from its store's final table), or why it did not.</summary>
 public sealed record RunResult(RunKey Key, double Throughput, double TestDrop, double DenseThroughput, double SystolicThroughput,
-                               int Trials, TimeSpan Wall, string? Error = null);
+                               int Trials, TimeSpan Wall, string? Error = null)
+{
+    /// <summary>The ceilings of the run's final table (NaN when absent): see docs/search.md "The ceilings".</summary>
+    public Ceilings Ceilings { get; init; } = Ceilings.None;
+    /// <summary>Mean seconds per trial of the search campaign (trial walls, not the run's wall).</summary>
+    public double SecondsPerTrial { get; init; } = double.NaN;
+}
+
+/// <summary>The sensitivity ceiling and the max-sparsity ceiling (img/s), with the latter's binding resource.</summary>
+public sealed record Ceilings(double Sensitivity, double MaxSparsity, string? MaxSparsityNote)
+{
+    public static Ceilings None { get; } = new(double.NaN, double.NaN, null);
+}

@@ -5,7 +5,8 @@ public static class BenchRunner
 {
     public static async Task<string> RunAllAsync(BenchOptions options, TextWriter progress, CancellationToken ct)
     {
-        var keys = (from m in options.Models from b in options.Boards from p in options.Pipelines from s in options.Seeds select new RunKey(m, b, p, s)).ToList();
+        var keys = (from m in options.Models from b in options.Boards from p in options.Pipelines from s in options.Seeds select new RunKey(m, b, p, s))
+            .Where(k => !options.NoRun || File.Exists(Path.Combine(options.Work, k.Tag + ".db"))).ToList(); // --no-run: the runs that have a store
         var executor = new RunExecutor(options);
         var results = new RunResult[keys.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, keys.Count), new ParallelOptions { MaxDegreeOfParallelism = options.Parallel, CancellationToken = ct },

@@ -17,6 +17,16 @@ public static class CampaignFile
 {
     private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
+    /// <summary>The uniform baseline alone bisects with the pick's lowered tolerance, as the hass pipeline's baseline does (MarginPick).</summary>
+    private static JsonObject UniformStrategy(JsonObject root, JsonObject final)
+    {
+        var margin = final["pickMargin"]?.GetValue<double>() ?? 0;
+        var tolerance = root["objective"]?["toleranceTop1"]?.GetValue<double>() ?? 1.0;
+        return margin > 0
+            ? new JsonObject { ["name"] = "uniform", ["settings"] = new JsonObject { ["tolerance"] = Math.Max(0, tolerance - margin) } }
+            : new JsonObject { ["name"] = "uniform" };
+    }
+
     /// <summary>Writes the campaign of <paramref name="key"/> into <paramref name="folder"/> and returns its path and trial count.</summary>
     public static (string Path, int Trials) Write(string template, RunKey key, int budget, string folder)
     {
@@ -38,7 +48,7 @@ public static class CampaignFile
         }
         else
         {
-            root["strategy"] = new JsonObject { ["name"] = key.Pipeline };
+            root["strategy"] = key.Pipeline == "uniform" ? UniformStrategy(root, final) : new JsonObject { ["name"] = key.Pipeline };
             root["warmStart"] = false;
             final["uniformBaselineTrials"] = 0;
         }

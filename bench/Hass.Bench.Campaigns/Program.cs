@@ -22,10 +22,11 @@ var hass = new Option<string>("--hass") { Description = "the hass executable", D
 var work = new Option<string>("--work") { Description = "folder for the runs' stores, campaign files and logs", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "hass-bench-campaigns") };
 var results = new Option<string?>("--results") { Description = "markdown file the table is appended to (with date, command and load)" };
 var parallel = new Option<int>("--parallel") { Description = "runs at once (one torch thread each)", DefaultValueFactory = _ => 1 };
+var noRun = new Option<bool>("--no-run") { Description = "run nothing: render the table from the stores already in --work (e.g. after an interrupted invocation)" };
 
 var root = new RootCommand("Runs the default HASS pipeline and the baselines on the real pipeline and prints one table")
 {
-    models, boards, seeds, trials, pipelines, campaign, hass, work, results, parallel,
+    models, boards, seeds, trials, pipelines, campaign, hass, work, results, parallel, noRun,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -33,7 +34,7 @@ root.SetAction(async (parse, ct) =>
     {
         Models = parse.GetValue(models)!, Boards = parse.GetValue(boards)!, Seeds = parse.GetValue(seeds)!, Trials = parse.GetValue(trials),
         Pipelines = parse.GetValue(pipelines)!, Campaign = parse.GetValue(campaign)!, Hass = parse.GetValue(hass)!, Work = parse.GetValue(work)!,
-        Results = parse.GetValue(results), Parallel = Math.Max(1, parse.GetValue(parallel)),
+        Results = parse.GetValue(results), Parallel = Math.Max(1, parse.GetValue(parallel)), NoRun = parse.GetValue(noRun),
     };
     foreach (var (path, what) in new[] { (options.Campaign, "--campaign"), (options.Hass, "--hass") })
         if (!File.Exists(path)) { Console.Error.WriteLine($"error: {what} {path} does not exist; build src/Hass.Cli -c Release or give the path"); return 2; }

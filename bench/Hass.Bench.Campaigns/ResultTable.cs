@@ -16,12 +16,13 @@ public static class ResultTable
     public static string Render(IReadOnlyList<RunResult> results)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("| model | board | pipeline | seeds (ok/run) | best feasible img/s (mean) | worst test drop (points) | / uniform | / dense | / same net on systolic-sparse | trials | wall (s) |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        sb.AppendLine("| model | board | pipeline | seeds (ok/run) | best feasible img/s (mean) | worst test drop (points) | / uniform | / dense | / same net on systolic-sparse | / sensitivity ceiling | / max-sparsity ceiling | trials | s/trial | wall (s) |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         var ratios = new Dictionary<string, List<double>>();
         foreach (var cell in results.GroupBy(r => (r.Key.Model, r.Key.Board)))
         {
             var uniform = Mean(cell.Where(r => r.Key.Pipeline == "uniform"), r => r.Throughput);
+            var (sensitivityCeiling, maxCeiling, _) = CellCeilings(cell);
             foreach (var pipeline in cell.GroupBy(r => r.Key.Pipeline))
             {
                 var ok = pipeline.Where(r => r.Error is null).ToList();
@@ -31,14 +32,35 @@ public static class ResultTable
                 if (double.IsFinite(ratio) && pipeline.Key != "uniform") ratios[pipeline.Key].Add(ratio);
                 sb.AppendLine($"| {cell.Key.Model} | {cell.Key.Board} | {pipeline.Key} | {ok.Count}/{pipeline.Count()} | {F(mean, "F1")} | " +
                               $"{F(ok.Select(r => r.TestDrop).DefaultIfEmpty(double.NaN).Max(), "F2")} | {F(ratio, "F3")} | " +
-                              $"{F(mean / Mean(ok, r => r.DenseThroughput), "F2")} | {F(mean / Mean(ok, r => r.SystolicThroughput), "F2")} | {F(Mean(pipeline, r => r.Trials))} | {F(Mean(pipeline, r => r.Wall.TotalSeconds))} |");
+                              $"{F(mean / Mean(ok, r => r.DenseThroughput), "F2")} | {F(mean / Mean(ok, r => r.SystolicThroughput), "F2")} | {F(mean / sensitivityCeiling, "F2")} | {F(mean / maxCeiling, "F2")} | " +
+                              $"{F(Mean(pipeline, r => r.Trials))} | {F(Mean(ok, r => r.SecondsPerTrial), "F2")} | {F(Mean(pipeline, r => r.Wall.TotalSeconds))} |");
             }
         }
         foreach (var (pipeline, list) in ratios)
             sb.AppendLine().Append($"{pipeline} / uniform: geometric mean {F(Math.Exp(list.Average(Math.Log)), "F3")} over {list.Count} cell(s), lowest {F(list.Min(), "F3")}");
+        RenderCeilings(sb, results);
         foreach (var failed in results.Where(r => r.Error is not null))
             sb.AppendLine().Append($"{failed.Key.Tag}: {failed.Error}");
         return sb.AppendLine().ToString();
+    }
+
+    /// <summary>Per cell: the sensitivity ceiling (mean over the runs that have one) and the max-sparsity ceiling (the highest over the cell's runs).</summary>
+    private static (double Sensitivity, double MaxSparsity, string? Note) CellCeilings(IEnumerable<RunResult> cell)
+    {
+        var ok = cell.Where(r => r.Error is null).ToList();
+        var max = ok.Where(r => double.IsFinite(r.Ceilings.MaxSparsity)).MaxBy(r => r.Ceilings.MaxSparsity);
+        return (Mean(ok, r => r.Ceilings.Sensitivity), max?.Ceilings.MaxSparsity ?? double.NaN, max?.Ceilings.MaxSparsityNote);
+    }
+
+    private static void RenderCeilings(StringBuilder sb, IReadOnlyList<RunResult> results)
+    {
+        sb.AppendLine().AppendLine().AppendLine("| model | board | sensitivity ceiling img/s | max-sparsity ceiling img/s | what binds the max-sparsity design |");
+        sb.Append("|---|---|---|---|---|");
+        foreach (var cell in results.GroupBy(r => (r.Key.Model, r.Key.Board)))
+        {
+            var (sensitivity, max, note) = CellCeilings(cell);
+            sb.AppendLine().Append($"| {cell.Key.Model} | {cell.Key.Board} | {F(sensitivity, "F1")} | {F(max, "F1")} | {note ?? "—"} |");
+        }
     }
 
     private static double Mean(IEnumerable<RunResult> runs, Func<RunResult, double> value)

@@ -11,6 +11,7 @@ public sealed class RunExecutor(BenchOptions options)
     {
         Directory.CreateDirectory(options.Work);
         var store = Path.GetFullPath(Path.Combine(options.Work, key.Tag + ".db"));
+        if (options.NoRun) return Read(key, store, TimeSpan.Zero);
         var log = Path.Combine(options.Work, key.Tag + ".log");
         foreach (var stale in Directory.GetFiles(options.Work, key.Tag + ".db*")) File.Delete(stale);
         var (campaign, trials) = CampaignFile.Write(options.Campaign, key, options.Trials, options.Work);
@@ -38,12 +39,21 @@ public sealed class RunExecutor(BenchOptions options)
     {
         using var store = HassStore.Open(path, StoreAccess.Read);
         var final = store.GetCampaign("bench")?.Final;
-        var trials = store.Campaigns().Sum(c => store.Trials(c.Name).Count);
+        var all = store.Campaigns().SelectMany(c => store.Trials(c.Name)).ToList();
+        var trials = all.Count;
+        if (wall == TimeSpan.Zero && all.Count > 0) wall = all.Max(t => t.FinishedAt) - all.Min(t => t.StartedAt); // --no-run: the trials' span
         var dense = final?.Rows.FirstOrDefault(r => r.Label == "dense");
         var chosen = final?.Rows.FirstOrDefault(r => r.Label == "hass");
         if (dense is null || chosen is null)
             return new RunResult(key, double.NaN, double.NaN, dense?.Throughput ?? double.NaN, double.NaN, trials, wall, "no feasible design");
         var systolic = final!.Rows.FirstOrDefault(r => r.Label == NonDataflowRow.Label)?.Throughput ?? double.NaN;
-        return new RunResult(key, chosen.Throughput, dense.TestTop1 - chosen.TestTop1, dense.Throughput, systolic, trials, wall);
+        var sensitivity = final.Rows.FirstOrDefault(r => r.Label == CeilingRows.SensitivityLabel);
+        var maxSparsity = final.Rows.FirstOrDefault(r => r.Label == CeilingRows.MaxSparsityLabel);
+        var search = store.Trials("bench").Where(t => t.Timings.Total > 0).ToList();
+        return new RunResult(key, chosen.Throughput, dense.TestTop1 - chosen.TestTop1, dense.Throughput, systolic, trials, wall)
+        {
+            Ceilings = new Ceilings(sensitivity?.Throughput ?? double.NaN, maxSparsity?.Throughput ?? double.NaN, maxSparsity?.Note),
+            SecondsPerTrial = search.Count == 0 ? double.NaN : search.Average(t => t.Timings.Total),
+        };
     }
 }

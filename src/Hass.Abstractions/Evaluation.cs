@@ -54,6 +54,11 @@ public interface ITrialEvaluator : IDisposable
     NetworkGraph Graph { get; }
     /// <summary>Hash of model weights + dataset + criterion: the evaluation cache key prefix.</summary>
     string Fingerprint { get; }
+    /// <summary>
+    /// What <see cref="Fingerprint"/> is made of, part by part ("checkpoint", "dataset", …), so that two evaluators
+    /// that differ can say where (a distributed campaign refuses a worker whose parts differ from the owner's).
+    /// </summary>
+    IReadOnlyDictionary<string, string> FingerprintParts => new Dictionary<string, string> { ["evaluator"] = Fingerprint };
     SearchSpace SearchSpace { get; }
     EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default);
 

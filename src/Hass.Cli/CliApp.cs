@@ -55,6 +55,8 @@ public static class CliApp
         Board.BoardException b => (ExitCodes.BoardError, b.Message),
         Torch.Data.DatasetException d => (ExitCodes.InvalidInput, d.Message),
         Torch.Training.ModelException m => (ExitCodes.InvalidInput, m.Message),
+        Distributed.ClusterConfigurationException c => (ExitCodes.InvalidInput, c.Message),
+        Distributed.ClusterException c => (ExitCodes.ClusterError, c.Message),
         OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
         _ => (ExitCodes.Failure, $"{e.GetType().Name}: {e.Message} (set HASS_DEBUG=1 for the stack trace)"),
     };

@@ -30,6 +30,8 @@ public sealed record HassConfig
     public string? Store { get; init; }
     public IReadOnlyList<string> Plugins { get; init; } = [];
     public IReadOnlyList<string> Boards { get; init; } = [];
+    /// <summary>The cluster distributed campaigns run on ('local' or redis://host:port; --cluster and $HASS_CLUSTER win).</summary>
+    public string? Cluster { get; init; }
 
     /// <summary>A hass.json is at most this big.</summary>
     public const int MaxFileBytes = 64 << 10;

@@ -16,6 +16,8 @@ public static class ExitCodes
     public const int PluginErrors = 5;
     /// <summary>A board (or emulator) could not be reached, refused the design, or stopped answering.</summary>
     public const int BoardError = 6;
+    /// <summary>The cluster of a distributed campaign could not be started or reached (Redis, ports), or the owner refused the worker.</summary>
+    public const int ClusterError = 7;
     /// <summary>Interrupted (Ctrl-C / SIGTERM); completed trials are in the store, `hass run` resumes.</summary>
     public const int Interrupted = 130;
 }

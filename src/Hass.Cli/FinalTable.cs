@@ -16,7 +16,7 @@ internal static class FinalTable
         var inv = CultureInfo.InvariantCulture;
         return
         [
-            r.Label, r.Trial?.ToString(inv) ?? "-", r.TestTop1.ToString("F2", inv), double.IsNaN(r.SearchTop1) ? "-" : r.SearchTop1.ToString("F2", inv),
+            r.Label, r.Trial?.ToString(inv) ?? "-", double.IsNaN(r.TestTop1) ? "-" : r.TestTop1.ToString("F2", inv), double.IsNaN(r.SearchTop1) ? "-" : r.SearchTop1.ToString("F2", inv),
             r.WeightSparsity.ToString("P1", inv), r.ActivationSparsity.ToString("P1", inv), r.EffectiveSparsity.ToString("P1", inv),
             r.Throughput.ToString("F1", inv), r.ThroughputFidelity.ToString().ToLowerInvariant(), r.Dsp.ToString("F0", inv), r.GopsPerDsp.ToString("F4", inv),
             r.SpeedupOverDense.ToString("F2", inv) + "×", r.SpeedupOverUniform is { } u ? u.ToString("F2", inv) + "×" : "-",
@@ -28,6 +28,7 @@ internal static class FinalTable
         var table = new Table().Title($"final (test set: {summary.TestImages} images)").AddColumns(Columns);
         foreach (var row in summary.Rows) table.AddRow(Cells(row).Select(Markup.Escape).ToArray());
         console.Write(table);
+        foreach (var row in summary.Rows.Where(r => r.Note is not null)) console.WriteLine($"{row.Label}: {row.Note}");
     }
 
     public static string Csv(FinalSummary summary)

@@ -44,6 +44,7 @@ public class ExitCodeTableTests(Xunit.Abstractions.ITestOutputHelper output)
             ExitCodes.StoreUnusable => HassProcess.Run(Long, ["status", .. HassProcess.Common(Path.Combine(dir, "missing.db"))]),
             ExitCodes.PluginErrors => HassProcess.Run(Long, ["plugins", .. HassProcess.Common(store), "--plugins", Path.Combine(HassProcess.RepoRoot, "artifacts", "testplugins", "Hass.TestPlugins.Throws")]),
             ExitCodes.BoardError => HassProcess.Run(Long, ["board", "probe", "tcp:127.0.0.1:1"]),
+            ExitCodes.ClusterError => HassProcess.Run(Long, ["run", HassProcess.SyntheticCampaign, "--cluster", $"redis://127.0.0.1:{RedisServer.FreePort()}", .. HassProcess.Common(store)]),
             ExitCodes.Interrupted => InterruptedRun(dir, store),
             _ => throw new Xunit.Sdk.XunitException($"docs/cli.md documents exit code {code}; add a representative case here"),
         };

@@ -56,7 +56,10 @@ public sealed class HassProcess : IDisposable
     public static HassProcess Start(params string[] args) => StartIn(null, args);
 
     /// <summary>Starts hass in <paramref name="workingDirectory"/> (null: the test's own).</summary>
-    public static HassProcess StartIn(string? workingDirectory, params string[] args)
+    public static HassProcess StartIn(string? workingDirectory, params string[] args) => StartWith(workingDirectory, null, args);
+
+    /// <summary>Starts hass in <paramref name="workingDirectory"/> with extra <paramref name="environment"/> variables.</summary>
+    public static HassProcess StartWith(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
@@ -65,6 +68,9 @@ public sealed class HassProcess : IDisposable
         psi.Environment.Remove("HASS_PLUGINS");
         psi.Environment.Remove("HASS_BOARDS");
         psi.Environment.Remove("HASS_STORE");
+        psi.Environment.Remove("HASS_CLUSTER");
+        psi.Environment.Remove("HASS_CLUSTER_SECRET");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         return new HassProcess(Process.Start(psi)!);
     }
 
@@ -107,9 +113,13 @@ public sealed class HassProcess : IDisposable
 
     public static (int ExitCode, string Out, string Err) Run(TimeSpan timeout, params string[] args) => RunIn(null, timeout, args);
 
-    public static (int ExitCode, string Out, string Err) RunIn(string? workingDirectory, TimeSpan timeout, params string[] args)
+    public static (int ExitCode, string Out, string Err) RunIn(string? workingDirectory, TimeSpan timeout, params string[] args) =>
+        RunWith(workingDirectory, null, timeout, args);
+
+    public static (int ExitCode, string Out, string Err) RunWith(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout,
+        params string[] args)
     {
-        using var p = StartIn(workingDirectory, args);
+        using var p = StartWith(workingDirectory, environment, args);
         var code = p.WaitForExit(timeout);
         return (code, p.Out, p.Err);
     }

@@ -64,6 +64,33 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("0 trials run now, 4 in the store", again.Out);
     }
 
+    /// <summary>
+    /// The sensitivity strategy's ceiling point is stopped early in the search; the final table still puts it through
+    /// the DSE, with the design at every conv's maximal measured sparsity, and says what binds each (docs/search.md).
+    /// </summary>
+    [Fact]
+    public void The_final_table_holds_both_ceilings_and_what_binds_them()
+    {
+        var dir = HassProcess.TempDir();
+        var campaign = Campaign(dir, "ceil");
+        File.WriteAllText(campaign, File.ReadAllText(campaign)
+            .Replace("\"name\": \"tpe\" }", "\"name\": \"sensitivity\", \"settings\": { \"sweepDepth\": 1, \"rayDepth\": 1 } }")
+            .Replace("\"trials\": 4", "\"trials\": 13"));
+        var (code, stdout, stderr) = HassProcess.RunIn(dir, Long, "run", campaign, "--store", Path.Combine(dir, "hass.db"));
+        output.WriteLine(stdout);
+        Assert.True(code == 0, stderr + stdout);
+        var final = File.ReadAllLines(Path.Combine(dir, "reports", "ceil", "final.csv"));
+        var dense = double.Parse(final.Single(l => l.StartsWith("dense,", StringComparison.Ordinal)).Split(',')[7], System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var label in new[] { "ceiling: sensitivity", "ceiling: max sparsity" })
+        {
+            var row = Assert.Single(final, l => l.StartsWith(label + ",", StringComparison.Ordinal)).Split(',');
+            Assert.Equal("-", row[2]); // never evaluated on the test set: a bound, not a pick
+            Assert.True(double.Parse(row[7], System.Globalization.CultureInfo.InvariantCulture) >= dense, string.Join(",", row));
+            Assert.Matches(label + @": (DSP|LUT|BRAM18) \d", stdout);
+            Assert.Contains("bottleneck", stdout);
+        }
+    }
+
     [Theory]
     [InlineData("fmnist-resnet")]
     [InlineData("fmnist-mobilenet")]

@@ -45,6 +45,23 @@ public class SensitivityTests
             Assert.True(Driver.BestFeasible(Run(80, seed: seed)) > 1.2 * unpruned, $"seed {seed}");
     }
 
+    /// <summary>The best design whose accuracy drop is within <paramref name="tolerance"/> (what a margin pick may choose).</summary>
+    private static double BestWithin(IEnumerable<Driver.Step> steps, double tolerance) =>
+        steps.Where(s => s.Outcome.State == TrialState.Complete && s.Outcome.Metrics!["accuracyDrop"] <= tolerance)
+             .Select(s => s.Outcome.Values[0]).DefaultIfEmpty(0).Max();
+
+    [Fact]
+    public void A_tolerance_below_the_engines_makes_its_phases_target_designs_within_it()
+    {
+        const double pick = 0.3; // the engine's tolerance is 1; a final pick with a 0.7 margin keeps drops ≤ 0.3
+        const string lowered = """{"tolerance": 0.3}""";
+        static int TpeWithin(IEnumerable<Driver.Step> steps) => steps.Count(s => s.Suggestion.Origin.StartsWith("sensitivity:tpe", StringComparison.Ordinal) && s.Outcome.Metrics!["accuracyDrop"] <= pick);
+        Assert.True(TpeWithin(Run(80, lowered)) > TpeWithin(Run(80)), "more tpe trials land within the lowered tolerance");
+        double[] targeted = [.. new[] { 0, 1, 2 }.Select(seed => BestWithin(Run(80, lowered, seed), pick))];
+        double[] untargeted = [.. new[] { 0, 1, 2 }.Select(seed => BestWithin(Run(80, seed: seed), pick))];
+        Assert.True(targeted.Average() > untargeted.Average(), $"within {pick}: {string.Join(", ", targeted)} against {string.Join(", ", untargeted)}");
+    }
+
     [Fact]
     public void Optuna31_density_leaves_out_the_log_sigma_term()
     {

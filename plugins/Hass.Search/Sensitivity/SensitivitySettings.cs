@@ -14,7 +14,7 @@ public sealed record SensitivitySettings
     [Range(1, 10)] public int? SweepDepth { get; init; }
     /// <summary>Probes along the ray of the per-layer limits (the ceiling point first).</summary>
     [Range(1, 20)] public int RayDepth { get; init; } = 5;
-    /// <summary>Accuracy-drop tolerance in points for the sweep (null: the engine's constraint violation).</summary>
+    /// <summary>Accuracy-drop tolerance in points for the sweep, the ray and tpe's feasibility (null: the engine's constraint violation).</summary>
     [Range(0.0, double.PositiveInfinity)] public double? Tolerance { get; init; }
     /// <summary>The inner tpe's "below" fraction.</summary>
     [Range(0.0, 1.0)] public double Gamma { get; init; } = 0.1;

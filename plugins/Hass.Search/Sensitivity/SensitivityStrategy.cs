@@ -75,8 +75,17 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
         if (_tpe is null) return;
         // Trials tpe asked are told under its own number; everything else (warm starts, earlier campaigns) as an observation.
         var number = _tpeNumber.Remove(outcome.Number, out var own) ? own : _nextObservation--;
-        _tpe.Tell(outcome with { Number = number });
+        _tpe.Tell(Retarget(outcome) with { Number = number });
     }
+
+    /// <summary>
+    /// With a <c>tolerance</c> setting, tpe ranks feasibility against it (accuracyDrop − tolerance) instead of the engine's
+    /// constraint: the campaign sets it to toleranceTop1 − pickMargin, so the budget goes to designs the final pick may choose.
+    /// </summary>
+    private TrialOutcome Retarget(TrialOutcome outcome) =>
+        _settings.Tolerance is { } tolerance && outcome.Metrics is { } metrics && metrics.TryGetValue(AccuracyGuard.AccuracyDropKey, out var drop) && double.IsFinite(drop)
+            ? outcome with { ConstraintViolation = drop - tolerance }
+            : outcome;
 
     /// <summary>Narrows every threshold dimension to the sweep's limit, then hands tpe the history (sweep and ray included).</summary>
     private void StartTpe()
@@ -90,6 +99,6 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
         {
             Space = NarrowedSpace, Seed = Seed, Directions = Directions, TrialBudget = remaining, Settings = _settings.TpeSettings(),
         });
-        foreach (var outcome in History) _tpe.Tell(outcome with { Number = _nextObservation-- });
+        foreach (var outcome in History) _tpe.Tell(Retarget(outcome) with { Number = _nextObservation-- });
     }
 }

@@ -5,6 +5,8 @@ using Hass.Engine.Running;
 using Hass.Engine.Storage;
 using Hass.Engine.Boards;
 using Hass.Dashboard;
+using Hass.Distributed;
+using Hass.Engine.Running.Pipeline;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,15 +23,15 @@ public sealed class RunCommand : ICliCommand
     /// <summary>Where the default campaign is looked for (next to the executable; tests point it elsewhere).</summary>
     internal static string DefaultCampaignRoot { get; set; } = AppContext.BaseDirectory;
 
-    private static readonly Argument<string?> CampaignArg = new("campaign") { Description = $"Campaign JSON file (default: {DefaultCampaign} next to hass)", Arity = ArgumentArity.ZeroOrOne };
+    internal static readonly Argument<string?> CampaignArg = new("campaign") { Description = $"Campaign JSON file (default: {DefaultCampaign} next to hass)", Arity = ArgumentArity.ZeroOrOne };
     // Ranges are the campaign file's (CampaignLimits), checked on the campaign after the overrides are applied.
     private static readonly Option<int?> Trials = NumberOptions.Int("--trials", "Override budget.trials", _ => null);
     private static readonly Option<string?> WallTime = new("--wall-time") { Description = "Override budget.wallTime (seconds, hh:mm:ss, 15m)" };
-    private static readonly Option<string?> Board = new("--board") { Description = "Override board" };
-    private static readonly Option<string?> Strategy = new("--strategy") { Description = "Override strategy.name (its settings are dropped)" };
-    private static readonly Option<string?> Backend = new("--backend") { Description = "Override backend.name" };
-    private static readonly Option<int?> Seed = NumberOptions.Int("--seed", "Override seed", _ => null);
-    private static readonly Option<string?> Name = new("--name") { Description = "Override the campaign name (e.g. to start a fresh campaign from the same file)" };
+    internal static readonly Option<string?> Board = new("--board") { Description = "Override board" };
+    internal static readonly Option<string?> Strategy = new("--strategy") { Description = "Override strategy.name (its settings are dropped)" };
+    internal static readonly Option<string?> Backend = new("--backend") { Description = "Override backend.name" };
+    internal static readonly Option<int?> Seed = NumberOptions.Int("--seed", "Override seed", _ => null);
+    internal static readonly Option<string?> Name = new("--name") { Description = "Override the campaign name (e.g. to start a fresh campaign from the same file)" };
     private static readonly Option<bool> NoWarmStart = new("--no-warm-start") { Description = "Do not warm-start from earlier campaigns" };
     private static readonly Option<Hass.Abstractions.PreprocessSpec?> Preprocess = PreprocessOption.Create("Override dataset.preprocess, the network's input preprocessing");
     private static readonly Option<int?> Parallelism = NumberOptions.Int("--parallelism", "Override parallelism: trials in flight at once, each on its own evaluator (1 to 64)", _ => null);
@@ -38,7 +40,8 @@ public sealed class RunCommand : ICliCommand
     {
         var cmd = new Command("run", "Run a campaign, or resume it if the store already has it");
         cmd.Arguments.Add(CampaignArg);
-        foreach (var o in new Option[] { Trials, WallTime, Board, Strategy, Backend, Seed, Name, NoWarmStart, Parallelism, Preprocess, DashboardHosting.RunOption, DashboardHosting.RunAllowRemote })
+        foreach (var o in new Option[] { Trials, WallTime, Board, Strategy, Backend, Seed, Name, NoWarmStart, Parallelism, Preprocess, DashboardHosting.RunOption, DashboardHosting.RunAllowRemote }
+                     .Concat(ClusterArguments.OwnerOptions))
             cmd.Options.Add(o);
         cmd.SetAction(run(ExecuteAsync));
         return cmd;
@@ -63,11 +66,16 @@ public sealed class RunCommand : ICliCommand
             Strategy = ctx.Parse.GetValue(Strategy), Backend = ctx.Parse.GetValue(Backend), Seed = ctx.Parse.GetValue(Seed),
             WarmStart = ctx.Parse.GetValue(NoWarmStart) ? false : null, Parallelism = ctx.Parse.GetValue(Parallelism), Preprocess = ctx.Parse.GetValue(Preprocess),
         };
-        var host = ctx.BuildHost(s => AddPlan(s, ctx, CampaignLoader.Load(path, overrides), path));
+        var loaded = CampaignLoader.Load(path, overrides);
+        var cluster = ClusterArguments.Settings(ctx, loaded);
+        if (cluster is not null) await ClusterPreflight.CheckAsync(cluster, owner: true);
+        var host = ctx.BuildHost(s => AddPlan(s, ctx, loaded, path, cluster));
         var spec = host.Services.GetRequiredService<IOptions<CampaignSpec>>().Value;   // validated against the loaded components and boards
         await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);
-        ShareTorchThreads(spec.Parallelism);
-        var result = await RunHostedAsync(ctx, host);
+        if (cluster is null) ShareTorchThreads(spec.Parallelism);
+        else ctx.Out.WriteLine($"cluster {cluster.ClusterId} ({cluster.Address}): trials run on workers; start them with: hass worker {path} --cluster {cluster.Address}" +
+                               (cluster.Address.IsLocal && cluster.GatewayPort != ClusterSettings.DefaultGatewayPort ? $" --gateway-port {cluster.GatewayPort}" : ""));
+        var result = await RunHostedAsync(ctx, host, cluster);
         if (result.Result.Status == CampaignStatus.Complete && result.MeasurementFailures > 0)
         {
             ctx.Error.WriteLine($"error: {result.MeasurementFailures} measurement(s) the measure section asked for failed on {spec.Measure?.Link} " +
@@ -83,14 +91,15 @@ public sealed class RunCommand : ICliCommand
     /// campaign was validated and the dataset found), the plan run as a hosted service, and the live dashboard
     /// when --dashboard was given (registered first, so it listens before the first trial starts).
     /// </summary>
-    private static void AddPlan(IServiceCollection services, CliContext ctx, CampaignSpec campaign, string path)
+    private static void AddPlan(IServiceCollection services, CliContext ctx, CampaignSpec campaign, string path, ClusterSettings? cluster)
     {
         services.AddCampaign(campaign, path);
+        if (cluster is not null) services.AddHassOwnerCluster(cluster);
         services.AddSingleton(sp => sp.GetRequiredService<StoreLocation>().Open(StoreAccess.Create));
         services.AddSingleton(sp => new ConsolePlanOutput(ctx, sp.GetRequiredService<HassStore>()));
         services.AddSingleton(sp => new CampaignPlan(sp.GetRequiredService<IOptions<CampaignSpec>>().Value, path, sp.GetRequiredService<HassStore>(),
             sp.GetRequiredService<HassComponents>(), sp.GetRequiredService<BoardLibrary>(), sp.GetService<IDesignMeasurer>(),
-            sp.GetRequiredService<ConsolePlanOutput>()));
+            sp.GetRequiredService<ConsolePlanOutput>(), sp.GetService<IRemoteTrialStages>()));
         if (ctx.Parse.GetResult(DashboardHosting.RunOption) is not null)
         {
             var address = DashboardHosting.Address(ctx.Parse.GetValue(DashboardHosting.RunOption), "--dashboard");
@@ -119,7 +128,7 @@ public sealed class RunCommand : ICliCommand
     };
 
     /// <summary>Runs the plan in the invocation's host, whose console lifetime turns Ctrl-C and SIGTERM into cancellation.</summary>
-    private static async Task<PlanResult> RunHostedAsync(CliContext ctx, IHost host)
+    private static async Task<PlanResult> RunHostedAsync(CliContext ctx, IHost host, ClusterSettings? cluster)
     {
         var holder = host.Services.GetRequiredService<CampaignOutcomeHolder>();
         try
@@ -144,6 +153,10 @@ public sealed class RunCommand : ICliCommand
         catch (DashboardAddressException e)
         {
             throw new UsageException(e.Message);
+        }
+        catch (Exception e) when (cluster is not null && ClusterErrors.Explain(e, cluster) is { } explained)
+        {
+            throw explained;
         }
 
         if (holder.Error is not null) throw holder.Error;

@@ -1,6 +1,7 @@
 using Hass.Engine.Boards;
 using Hass.Engine.Campaigns;
 using Hass.Engine.Plugins;
+using Hass.Engine.Running.Pipeline;
 using Hass.Engine.Storage;
 
 namespace Hass.Engine.Running;
@@ -26,7 +27,7 @@ public sealed record PlanResult(CampaignResult Result, int MeasurementFailures, 
 /// from the store, so running the plan again continues where it stopped.
 /// </summary>
 public sealed class CampaignPlan(CampaignSpec spec, string source, HassStore store, HassComponents components, BoardLibrary boards,
-    IDesignMeasurer? measurer, IPlanOutput output)
+    IDesignMeasurer? measurer, IPlanOutput output, IRemoteTrialStages? remote = null)
 {
     public async Task<PlanResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -55,7 +56,7 @@ public sealed class CampaignPlan(CampaignSpec spec, string source, HassStore sto
     private async Task<CampaignResult> SearchAsync(CampaignSpec campaign, CancellationToken cancellationToken)
     {
         var observer = output.SearchStarting(campaign, store.Path);
-        var result = await new CampaignSearch(campaign, source, store, components, boards, observer, measurer).RunAsync(cancellationToken).ConfigureAwait(false);
+        var result = await new CampaignSearch(campaign, source, store, components, boards, observer, measurer, remote).RunAsync(cancellationToken).ConfigureAwait(false);
         output.SearchFinished(result);
         return result;
     }

@@ -12,9 +12,11 @@ namespace Hass.Engine.Running;
 /// The search phase of one campaign: opens (or resumes) it in the store, evaluates the baseline, rebuilds the
 /// strategy through the <see cref="Study"/>, and runs trials through <see cref="TrialPipeline"/>s, up to
 /// <see cref="CampaignSpec.Parallelism"/> at once, until a budget, the strategy, failures or cancellation stop it.
+/// With <paramref name="remote"/> (a distributed campaign) the network stages of each trial run on a worker and this
+/// process loads one evaluator only (for the baseline and the fingerprint the workers must match).
 /// </summary>
 public sealed class CampaignSearch(CampaignSpec spec, string source, HassStore store, HassComponents components, BoardLibrary boards,
-    ICampaignObserver? observer = null, IDesignMeasurer? measurer = null)
+    ICampaignObserver? observer = null, IDesignMeasurer? measurer = null, IRemoteTrialStages? remote = null)
 {
     private readonly ICampaignObserver _observer = observer ?? NullCampaignObserver.Instance;
     private readonly Objective _objective = new(spec.Objective);
@@ -46,8 +48,8 @@ public sealed class CampaignSearch(CampaignSpec spec, string source, HassStore s
                 SessionStarts = campaign.SessionStarts.Contains(study.NextNumber) ? campaign.SessionStarts : [.. campaign.SessionStarts, study.NextNumber],
             };
             store.SaveCampaign(campaign);
-            if (spec.Parallelism > 1) _observer.Info($"{spec.Parallelism} trials in parallel: loading {spec.Parallelism - 1} more evaluator instance(s)");
-            for (int i = 1; i < spec.Parallelism; i++) evaluators.Add(evaluatorFactory.Create(spec.ToEvaluatorSpec()));
+            if (spec.Parallelism > 1 && remote is null) _observer.Info($"{spec.Parallelism} trials in parallel: loading {spec.Parallelism - 1} more evaluator instance(s)");
+            for (int i = 1; i < spec.Parallelism && remote is null; i++) evaluators.Add(evaluatorFactory.Create(spec.ToEvaluatorSpec()));
             return await SearchAsync(campaign, study, board, evaluators, session, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -62,7 +64,10 @@ public sealed class CampaignSearch(CampaignSpec spec, string source, HassStore s
         var priorElapsed = TimeSpan.FromSeconds(campaign.ElapsedSeconds);
         using var measuredBoard = measurer is not null && spec.Measure is { } m ? new MeasuredBoard(measurer, m.Link, board) : null;
         var factory = new TrialPipelineFactory(spec, store, board, components.Backend(spec.Backend.Name), _objective, measuredBoard, _observer);
-        var pipelines = evaluators.Select(e => factory.Create(e, ownsEvaluator: false)).ToList();
+        var remoteStage = remote?.Open(spec, evaluators[0]);
+        var pipelines = remoteStage is null
+            ? evaluators.Select(e => factory.Create(e, ownsEvaluator: false)).ToList()
+            : Enumerable.Range(0, spec.Parallelism).Select(_ => factory.Create(evaluators[0], ownsEvaluator: false, remoteStage)).ToList();
         var progress = new SearchProgress(spec, _objective);
         TrialScheduler? scheduler = null;
         CampaignProgress Progress() => progress.Make(study, priorElapsed + session.Elapsed, scheduler!.RunThisSession, session.Elapsed);

@@ -38,6 +38,8 @@ public sealed record FinalRow
     public string Backend { get; init; } = "";
     public double SpeedupOverDense { get; init; }
     public double? SpeedupOverUniform { get; init; }
+    /// <summary>For the ceiling rows: which resource binds the design and its bottleneck layer.</summary>
+    public string? Note { get; init; }
 }
 
 public sealed record FinalSummary
@@ -113,6 +115,7 @@ public static class FinalPhase
         }
         if (best is not null && NonDataflowRow.Build(rows[^1], best, evaluator, components, board, spec.DesignOptions, dense.Performance.ThroughputImagesPerSecond, ct) is { } systolic)
             rows.Add(systolic);
+        rows.AddRange(CeilingRows.Build(spec, store, evaluator, components.Backend(spec.Backend.Name), board, dense.Performance.ThroughputImagesPerSecond, ct));
         var summary = new FinalSummary { Rows = rows, TestImages = unpruned.Images };
         if (campaign is not null) store.SaveCampaign(campaign with { Final = summary });
         return summary;

@@ -90,7 +90,14 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
             spec.SearchImages, spec.CalibrationImages, spec.TestImages, spec.FixedPoint16, Criterion = criterion.Name, Settings = _pruning.SettingsKey,
             Version = EvaluatorVersion,
         }) + (spec.Preprocess is { } preprocess ? " preprocess " + preprocess : "") + (quantisation is { IsDefault: false } q ? " quantisation " + q : ""));
+        FingerprintParts = new Dictionary<string, string>
+        {
+            ["model"] = model.Provider.Name, ["checkpoint"] = model.WeightsHash, ["dataset"] = dataset.Identity,
+            ["pruning"] = $"{criterion.Name} {_pruning.SettingsKey}", ["evaluator"] = Fingerprint,
+        };
     }
+
+    public IReadOnlyDictionary<string, string> FingerprintParts { get; }
 
     /// <summary>Bumped when evaluation results change for equal inputs.</summary>
     public const int EvaluatorVersion = 1;

@@ -47,11 +47,19 @@ public sealed class SyntheticEvaluator : ITrialEvaluator
             new SearchDimension { Name = "a:features.1", High = 1.0 },
             new SearchDimension { Name = "a:features.3", High = 1.0 },
         ]);
-        Fingerprint = Hashing.Sha256Hex($"synthetic-cnn|{spec.Dataset}|{spec.SearchImages}|{spec.Pruning}");
+        // A checkpoint (any file) only enters the fingerprint: the distributed tests give a worker a different one.
+        var checkpoint = spec.Checkpoint is null ? "" : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(spec.Checkpoint)));
+        Fingerprint = Hashing.Sha256Hex($"synthetic-cnn|{spec.Dataset}|{spec.SearchImages}|{spec.Pruning}" + (checkpoint.Length > 0 ? $"|{checkpoint}" : ""));
+        FingerprintParts = new Dictionary<string, string>
+        {
+            ["checkpoint"] = checkpoint.Length > 0 ? checkpoint : "none", ["dataset"] = $"{spec.Dataset} ({spec.SearchImages} search images)",
+            ["evaluator"] = Fingerprint,
+        };
     }
 
     public NetworkGraph Graph { get; }
     public string Fingerprint { get; }
+    public IReadOnlyDictionary<string, string> FingerprintParts { get; }
     public SearchSpace SearchSpace { get; }
 
     public static NetworkGraph BuildGraph()

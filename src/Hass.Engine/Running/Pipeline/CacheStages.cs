@@ -45,7 +45,10 @@ public sealed class CachedEvaluateStage(ITrialStage inner, HassStore store, stri
     }
 }
 
-/// <summary>The design cache: a stored design of the same graph, profile, board, backend version and options replaces the design stage.</summary>
+/// <summary>
+/// The design cache: a stored design of the same graph, profile, board, backend version and options replaces the
+/// design stage; a design already on the trial (built by a worker of a distributed campaign) is stored as it is.
+/// </summary>
 public sealed class CachedDesignStage(DesignStage inner, HassStore store) : ITrialStage
 {
     public string Name => inner.Name;
@@ -62,7 +65,8 @@ public sealed class CachedDesignStage(DesignStage inner, HassStore store) : ITri
             work.DesignCacheHit = true;
             return;
         }
-        await inner.RunAsync(work, cancellationToken).ConfigureAwait(false);
+        // A worker of a distributed campaign built the design together with the evaluation: only cache it here.
+        if (work.Design is null) await inner.RunAsync(work, cancellationToken).ConfigureAwait(false);
         var watch = Stopwatch.StartNew();
         store.SaveDesign(key, work.Design!);
         work.StoreSeconds += watch.Elapsed.TotalSeconds;

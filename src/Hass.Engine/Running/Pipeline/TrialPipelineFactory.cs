@@ -8,13 +8,17 @@ namespace Hass.Engine.Running.Pipeline;
 public sealed class TrialPipelineFactory(CampaignSpec spec, HassStore store, BoardSpec board, IAcceleratorBackend backend, Objective objective,
     MeasuredBoard? measuredBoard, ICampaignObserver observer)
 {
-    /// <summary>evaluate → profile → design → calibrate → (measure) → score, with the evaluation, design and measurement caches.</summary>
-    public TrialPipeline Create(ITrialEvaluator evaluator, bool ownsEvaluator)
+    /// <summary>
+    /// evaluate → profile → design → calibrate → (measure) → score, with the evaluation, design and measurement caches.
+    /// <paramref name="remote"/> (a distributed campaign) replaces the evaluate stage: it runs evaluate, profile and
+    /// design on a worker and leaves the evaluation and the design on the trial; the caches and later stages run here.
+    /// </summary>
+    public TrialPipeline Create(ITrialEvaluator evaluator, bool ownsEvaluator, ITrialStage? remote = null)
     {
         var design = new DesignStage(evaluator.Graph, board, backend, spec.DesignOptions with { Seed = spec.Seed });
         var stages = new List<ITrialStage>
         {
-            new CachedEvaluateStage(new EvaluateStage(evaluator), store, evaluator.Fingerprint),
+            new CachedEvaluateStage(remote ?? new EvaluateStage(evaluator), store, evaluator.Fingerprint),
             new ProfileStage(objective, spec.Model),
             new CachedDesignStage(design, store),
             new CalibrateStage(store, evaluator.Graph, board, backend.Name),

@@ -51,3 +51,16 @@ public interface ITrialExecutor : IDisposable
 {
     Task RunAsync(TrialWork work, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Runs the network stages of trials (evaluate, profile, design) somewhere else: on the workers of a distributed
+/// campaign (Hass.Distributed). Without one, a campaign runs every stage in its own process.
+/// </summary>
+public interface IRemoteTrialStages
+{
+    /// <summary>
+    /// A search of <paramref name="spec"/> starts; workers must match the owner's <paramref name="evaluator"/>.
+    /// Returns the stage that replaces the local evaluate stage (it fills the trial's evaluation and design).
+    /// </summary>
+    ITrialStage Open(Campaigns.CampaignSpec spec, ITrialEvaluator evaluator);
+}

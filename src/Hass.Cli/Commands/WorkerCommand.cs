@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Hass.Distributed;
+using Hass.Engine.Campaigns;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Hass.Cli.Commands;
+
+/// <summary>
+/// `hass worker campaign.json --cluster …`: runs the trials of the campaign's owner (`hass run` with the same
+/// cluster) until stopped. The campaign file names the cluster (its identity) and the evaluator the worker loads.
+/// </summary>
+public sealed class WorkerCommand : ICliCommand
+{
+    public int Order => 11;
+
+    private static readonly Argument<string> CampaignArg = new("campaign") { Description = "The campaign file the owner runs (the same overrides too)" };
+
+    public Command Build(CommandRunner run)
+    {
+        var cmd = new Command("worker", "Run the trials of a distributed campaign's owner (hass run --cluster …) on this machine");
+        cmd.Arguments.Add(CampaignArg);
+        foreach (var o in new Option[] { RunCommand.Name, RunCommand.Board, RunCommand.Strategy, RunCommand.Backend, RunCommand.Seed }.Concat(ClusterArguments.WorkerOptions))
+            cmd.Options.Add(o);
+        cmd.SetAction(run(ExecuteAsync));
+        return cmd;
+    }
+
+    private static async Task<int> ExecuteAsync(CliContext ctx, CancellationToken ct)
+    {
+        var path = ctx.Parse.GetValue(CampaignArg)!;
+        var overrides = new CampaignOverrides
+        {
+            Name = ctx.Parse.GetValue(RunCommand.Name), Board = ctx.Parse.GetValue(RunCommand.Board), Strategy = ctx.Parse.GetValue(RunCommand.Strategy),
+            Backend = ctx.Parse.GetValue(RunCommand.Backend), Seed = ctx.Parse.GetValue(RunCommand.Seed),
+        };
+        var loaded = CampaignLoader.Load(path, overrides);
+        var cluster = ClusterArguments.Settings(ctx, loaded)
+            ?? throw new UsageException("hass worker needs a cluster: --cluster local (one machine) or --cluster redis://host:port (or $HASS_CLUSTER), as the owner's");
+        await ClusterPreflight.CheckAsync(cluster, owner: false);
+        var host = ctx.BuildHost(s =>
+        {
+            s.AddCampaign(loaded, path);
+            s.AddSingleton(cluster);
+            s.AddSingleton<WorkerOutcome>();
+            s.AddHostedService<WorkerHostedService>();
+        });
+        var spec = host.Services.GetRequiredService<IOptions<CampaignSpec>>().Value;   // validated against the loaded components and boards
+        await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);
+        var outcome = host.Services.GetRequiredService<WorkerOutcome>();
+        await host.RunAsync(CancellationToken.None);   // disposes the host
+        return outcome.Error switch
+        {
+            null => ExitCodes.Interrupted, // a worker only stops when it is told to
+            OperationCanceledException => ExitCodes.Interrupted,
+            var e => throw e,
+        };
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using Hass.Abstractions;
+using Hass.Abstractions.Configuration;
+using Hass.Engine.Campaigns;
+
+namespace Hass.Distributed;
+
+/// <summary>A cluster setting that cannot be used (bad --cluster address, missing secret, …): exit code 2.</summary>
+public sealed class ClusterConfigurationException(string message) : Exception(message);
+
+/// <summary>The cluster cannot be reached or joined (Redis down, port taken, worker refused): exit code 7.</summary>
+public sealed class ClusterException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>How the owner and its workers find each other: one machine (`local`) or a Redis membership table.</summary>
+public sealed record ClusterAddress(string? Redis)
+{
+    public bool IsLocal => Redis is null;
+
+    public override string ToString() => Redis is null ? "local" : $"redis://{Redis}";
+
+    /// <summary>`local`, or `redis://host[:port]` (port 6379 when left out).</summary>
+    public static ClusterAddress Parse(string text)
+    {
+        if (text == "local") return new ClusterAddress((string?)null);
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "redis" && uri.Host.Length > 0
+            && uri.AbsolutePath is "" or "/" && uri.UserInfo.Length == 0 && uri.Query.Length == 0)
+            return new ClusterAddress($"{uri.Host}:{(uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port)}");
+        throw new ClusterConfigurationException($"cluster '{ConfigText.Printable(text)}' is not a cluster address: use 'local' (one machine) or redis://host:port");
+    }
+}
+
+/// <summary>Everything the owner's silo and a worker's client need to join one campaign's cluster.</summary>
+public sealed record ClusterSettings
+{
+    public const string ServiceId = "hass";
+    public const int DefaultSiloPort = 11111;
+    public const int DefaultGatewayPort = 30000;
+
+    public required ClusterAddress Address { get; init; }
+    /// <summary>The campaign's cluster id (<see cref="ClusterIdOf"/>): workers of another campaign never find this owner.</summary>
+    public required string ClusterId { get; init; }
+    /// <summary>Shared secret every worker proves before it gets work ("" only when everything listens on loopback).</summary>
+    public string Secret { get; init; } = "";
+    /// <summary>The cluster certificate: with one, every connection is TLS with that certificate on both ends (<see cref="ClusterTls"/>).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
+    /// <summary>Address the owner's silo and gateway listen on and advertise (loopback unless given).</summary>
+    public IPAddress Listen { get; init; } = IPAddress.Loopback;
+    public int SiloPort { get; init; } = DefaultSiloPort;
+    public int GatewayPort { get; init; } = DefaultGatewayPort;
+    /// <summary>A trial a worker holds longer than this is taken from it and the worker treated as lost.</summary>
+    public TimeSpan TrialTimeout { get; init; } = TimeSpan.FromMinutes(30);
+    /// <summary>A worker silent (no heartbeat) this long is lost: its trials go back to the queue.</summary>
+    public TimeSpan WorkerTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The campaign's name and a hash of its identity (the fields a resume must agree on).</summary>
+    public static string ClusterIdOf(CampaignSpec spec) => $"hass-{spec.Name}-{Hashing.Sha256Hex(spec.IdentityJson())[..12]}";
+
+    /// <summary>The secret from --secret-file or $HASS_CLUSTER_SECRET; refused when missing while listening beyond loopback.</summary>
+    public static string ReadSecret(string? secretFile, string? environment, IPAddress listen)
+    {
+        string secret;
+        if (secretFile is not null)
+        {
+            try { secret = File.ReadAllText(secretFile).Trim(); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ClusterConfigurationException($"--secret-file {secretFile}: {e.Message}");
+            }
+            if (secret.Length == 0) throw new ClusterConfigurationException($"--secret-file {secretFile} is empty: write the cluster's shared secret into it");
+        }
+        else secret = environment?.Trim() ?? "";
+        if (secret.Length == 0 && !IPAddress.IsLoopback(listen))
+            throw new ClusterConfigurationException($"listening on {listen} needs a cluster secret: set HASS_CLUSTER_SECRET or give --secret-file (the same on every worker)");
+        return secret;
+    }
+}

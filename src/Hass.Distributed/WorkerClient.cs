@@ -1,0 +1,78 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace Hass.Distributed;
+
+/// <summary>
+/// A worker's connection to the cluster: an Orleans client in a small host of its own, so that a worker that lost
+/// its owner can drop the connection and build a fresh one when the owner is back.
+/// </summary>
+internal static class WorkerClient
+{
+    /// <summary>Connects; <paramref name="waiting"/> null gives up at once when no owner is there (instead of retrying every second).</summary>
+    public static async Task<IHost> StartAsync(ClusterSettings settings, Action<string>? waiting, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.AddOrleansClient(client =>
+        {
+            if (settings.Certificate is { } certificate) client.UseTls(certificate, o => ClusterTls.Configure(o, certificate));
+            if (settings.Address.IsLocal) client.UseLocalhostClustering(settings.GatewayPort, ClusterSettings.ServiceId, settings.ClusterId);
+            else
+            {
+                client.UseRedisClustering(o => o.ConfigurationOptions = OwnerCluster.RedisOptions(settings.Address));
+                client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, ClusterSettings.ServiceId));
+            }
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+            client.UseConnectionRetryFilter(async (e, token) =>
+            {
+                if (waiting is null || ClusterErrors.RedisUnreachable(e) is not null) return false;
+                waiting(e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), token).ConfigureAwait(false);
+                return true;
+            });
+        });
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+        return host;
+    }
+}
+
+/// <summary>Turns what Orleans and Redis throw into one line that says what to do.</summary>
+public static class ClusterErrors
+{
+    public static Exception? RedisUnreachable(Exception e) => Chain(e).FirstOrDefault(x => x is StackExchange.Redis.RedisConnectionException);
+
+    /// <summary>A <see cref="ClusterException"/> for a cluster the owner could not start or a worker could not reach; null for anything else.</summary>
+    public static ClusterException? Explain(Exception e, ClusterSettings settings)
+    {
+        if (RedisUnreachable(e) is not null)
+            return new ClusterException($"cannot reach the cluster's Redis on {settings.Address.Redis}: start redis-server there or fix --cluster / HASS_CLUSTER", e);
+        if (Chain(e).OfType<System.Net.Sockets.SocketException>().FirstOrDefault(s => s.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse) is not null)
+            return new ClusterException($"cannot listen on {settings.Listen} ports {settings.SiloPort} (silo) and {settings.GatewayPort} (gateway): another process uses one; " +
+                                        "give free ones with --silo-port and --gateway-port", e);
+        if (Chain(e).Any(x => x.GetType().Namespace?.StartsWith("Orleans", StringComparison.Ordinal) == true))
+            return new ClusterException($"the cluster ({settings.Address}) could not be started or joined: {e.Message}", e);
+        return null;
+    }
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            yield return x;
+            if (x is AggregateException a)
+                foreach (var inner in a.InnerExceptions.SelectMany(Chain)) yield return inner;
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Hass.Distributed;
+
+/// <summary>
+/// `hass worker`: joins the campaign's cluster, proves the secret and its identity, then takes trials one at a
+/// time and sends back their results, with a heartbeat every second. When the owner goes away (killed, restarted)
+/// it waits and joins again; it stops on cancellation or when the owner refuses it (a <see cref="ClusterException"/>).
+/// </summary>
+public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeline, Dictionary<string, string> identity, ILogger logger)
+{
+    private static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(1);
+    private const int TakeWaitMilliseconds = 5000;
+    private bool _joinedOnce;
+    private bool _waitingLogged;
+
+    public string Name { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        logger.LogInformation("worker {Name}: joining cluster {ClusterId} ({Address})", Name, settings.ClusterId, settings.Address);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            IHost? client = null;
+            try
+            {
+                client = await WorkerClient.StartAsync(settings, Waiting, cancellationToken).ConfigureAwait(false);
+                var grain = client.Services.GetRequiredService<IClusterClient>().GetGrain<ITrialDispatchGrain>(0);
+                // Grain calls take no token: a stopping worker leaves a call to an unreachable owner behind.
+                await ServeAsync(grain, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not ClusterException && !cancellationToken.IsCancellationRequested)
+            {
+                if (!_joinedOnce && ClusterErrors.RedisUnreachable(e) is not null) throw ClusterErrors.Explain(e, settings)!;
+                if (!_joinedOnce) Waiting(e.Message);
+                else
+                {
+                    logger.LogInformation("worker {Name}: lost the owner ({Message}); waiting to join again", Name, e.Message);
+                    _joinedOnce = _waitingLogged = true; // one line per loss, not per retry
+                }
+            }
+            finally
+            {
+                if (client is not null) await StopQuietlyAsync(client).ConfigureAwait(false);
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private void Waiting(string why)
+    {
+        if (_waitingLogged) return;
+        _waitingLogged = true;
+        logger.LogInformation("worker {Name}: waiting for the owner ({Why})", Name, why);
+    }
+
+    private async Task ServeAsync(ITrialDispatchGrain grain, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var session = await JoinAsync(grain, cancellationToken).ConfigureAwait(false);
+            using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var heartbeat = HeartbeatAsync(grain, session, lost);
+            try
+            {
+                await TakeLoopAsync(grain, session, lost.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The heartbeat found the session gone (or the owner unreachable); its own outcome says which.
+            }
+            finally
+            {
+                await lost.CancelAsync().ConfigureAwait(false);
+            }
+            await heartbeat.ConfigureAwait(false); // rethrows a lost connection
+            cancellationToken.ThrowIfCancellationRequested();
+            logger.LogInformation("worker {Name}: the owner no longer knows this worker; joining again", Name);
+        }
+    }
+
+    private async Task<string> JoinAsync(ITrialDispatchGrain grain, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var nonce = await grain.Challenge().ConfigureAwait(false);
+            var reply = await grain.Join(new JoinRequest
+            {
+                Worker = Name, Nonce = nonce, Proof = ClusterSecret.Proof(settings.Secret, nonce, Name), Identity = identity,
+            }).ConfigureAwait(false);
+            if (reply.Session is { } session)
+            {
+                _joinedOnce = true;
+                _waitingLogged = false;
+                logger.LogInformation("worker {Name}: joined; waiting for trials", Name);
+                return session;
+            }
+            if (!reply.Retry) throw new ClusterException(reply.Refusal ?? "the owner refused this worker");
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task TakeLoopAsync(ITrialDispatchGrain grain, string session, CancellationToken token)
+    {
+        while (!token.IsCancellationRequested)
+        {
+            var reply = await grain.Take(session, TakeWaitMilliseconds).ConfigureAwait(false);
+            if (reply.SessionUnknown) return;
+            if (reply.Assignment is not { } assignment) continue;
+            var result = await Task.Run(() => pipeline.RunAsync(assignment, token), CancellationToken.None).ConfigureAwait(false);
+            if (!await grain.Complete(session, result).ConfigureAwait(false))
+                logger.LogWarning("worker {Name}: the owner did not take this result (the trial went to another worker)", Name);
+        }
+    }
+
+    /// <summary>Beats until the session ends; cancels it when the owner no longer knows it or cannot be reached (then rethrows).</summary>
+    private async Task HeartbeatAsync(ITrialDispatchGrain grain, string session, CancellationTokenSource lost)
+    {
+        try
+        {
+            while (!lost.IsCancellationRequested)
+            {
+                await Task.Delay(HeartbeatPeriod, lost.Token).ConfigureAwait(false);
+                if (!await grain.Heartbeat(session).ConfigureAwait(false)) break;
+            }
+        }
+        catch (OperationCanceledException) when (lost.IsCancellationRequested)
+        {
+            return;
+        }
+        catch
+        {
+            await lost.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+        await lost.CancelAsync().ConfigureAwait(false);
+    }
+
+    private static async Task StopQuietlyAsync(IHost client)
+    {
+        try
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await client.StopAsync(stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception) { /* the owner is gone: nothing to say goodbye to */ }
+        client.Dispose();
+    }
+}

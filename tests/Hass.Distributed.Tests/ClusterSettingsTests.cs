@@ -1,0 +1,66 @@
+using System.Net;
+using Hass.Distributed;
+
+namespace Hass.Distributed.Tests;
+
+public class ClusterSettingsTests
+{
+    [Theory]
+    [InlineData("local", null)]
+    [InlineData("redis://127.0.0.1:6380", "127.0.0.1:6380")]
+    [InlineData("redis://redis.lab", "redis.lab:6379")]
+    [InlineData("redis://redis.lab/", "redis.lab:6379")]
+    public void Cluster_addresses_are_local_or_redis(string text, string? redis) => Assert.Equal(redis, ClusterAddress.Parse(text).Redis);
+
+    [Theory]
+    [InlineData("redis:/x")]
+    [InlineData("http://127.0.0.1:6379")]
+    [InlineData("redis://user:pw@host:6379")]
+    [InlineData("redis://host:6379/2")]
+    [InlineData("")]
+    [InlineData("LOCAL")]
+    public void Other_text_is_no_cluster_address(string text) =>
+        Assert.Contains("is not a cluster address", Assert.Throws<ClusterConfigurationException>(() => ClusterAddress.Parse(text)).Message);
+
+    [Fact]
+    public void A_secret_is_needed_beyond_loopback_only()
+    {
+        Assert.Equal("", ClusterSettings.ReadSecret(null, null, IPAddress.Loopback));
+        Assert.Equal("s", ClusterSettings.ReadSecret(null, " s ", IPAddress.Parse("10.0.0.2")));
+        Assert.Throws<ClusterConfigurationException>(() => ClusterSettings.ReadSecret(null, "", IPAddress.Any));
+    }
+
+    [Fact]
+    public void The_secret_file_wins_and_must_not_be_empty()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, "from-file\n");
+        Assert.Equal("from-file", ClusterSettings.ReadSecret(file, "from-env", IPAddress.Loopback));
+        File.WriteAllText(file, "  ");
+        Assert.Contains("is empty", Assert.Throws<ClusterConfigurationException>(() => ClusterSettings.ReadSecret(file, "from-env", IPAddress.Loopback)).Message);
+        File.Delete(file);
+    }
+
+    [Fact]
+    public void A_proof_holds_for_its_secret_nonce_and_worker_only()
+    {
+        var proof = ClusterSecret.Proof("s", "n", "w");
+        Assert.True(ClusterSecret.Verify("s", "n", "w", proof));
+        Assert.False(ClusterSecret.Verify("t", "n", "w", proof));
+        Assert.False(ClusterSecret.Verify("s", "m", "w", proof));
+        Assert.False(ClusterSecret.Verify("s", "n", "v", proof));
+    }
+
+    [Fact]
+    public void Identity_differences_name_the_specific_parts_before_the_whole_fingerprint()
+    {
+        var owner = new Dictionary<string, string> { ["checkpoint"] = new('a', 64), ["plugins"] = "zoo 1.0", ["evaluator"] = "e1" };
+        Assert.Null(WorkerIdentity.Difference(owner, new Dictionary<string, string>(owner)));
+        var worker = new Dictionary<string, string>(owner) { ["plugins"] = "zoo 1.1", ["evaluator"] = "e2" };
+        Assert.Equal("plugins: owner zoo 1.0, worker zoo 1.1", WorkerIdentity.Difference(owner, worker));
+        var onlyEvaluator = new Dictionary<string, string>(owner) { ["evaluator"] = "e3" };
+        Assert.Equal("evaluator: owner e1, worker e3", WorkerIdentity.Difference(owner, onlyEvaluator));
+        var checkpoint = new Dictionary<string, string>(owner) { ["checkpoint"] = new('b', 64) };
+        Assert.Equal("checkpoint: owner aaaaaaaaaaaa…, worker bbbbbbbbbbbb…", WorkerIdentity.Difference(owner, checkpoint));
+    }
+}

@@ -1,0 +1,184 @@
+using Hass.Distributed;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hass.Distributed.Tests;
+
+/// <summary>A clock the test moves by hand (the dispatch reads time only through it).</summary>
+internal sealed class ManualClock : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public override DateTimeOffset GetUtcNow() => Now;
+}
+
+public class TrialDispatchTests
+{
+    private const string Secret = "lab-secret";
+    private static readonly Dictionary<string, string> Identity = new() { ["checkpoint"] = "aaaa", ["dataset"] = "fashion-mnist", ["evaluator"] = "f1" };
+    private readonly ManualClock _clock = new();
+
+    private TrialDispatch Dispatch(TimeSpan? trialTimeout = null)
+    {
+        var settings = new ClusterSettings
+        {
+            Address = ClusterAddress.Parse("local"), ClusterId = "hass-test", Secret = Secret,
+            TrialTimeout = trialTimeout ?? TimeSpan.FromMinutes(30), WorkerTimeout = TimeSpan.FromSeconds(5),
+        };
+        var dispatch = new TrialDispatch(settings, NullLogger<TrialDispatch>.Instance, _clock);
+        dispatch.Open(Identity);
+        return dispatch;
+    }
+
+    private static JoinReply Join(TrialDispatch dispatch, string worker, string secret = Secret, Dictionary<string, string>? identity = null)
+    {
+        var nonce = dispatch.Challenge();
+        return dispatch.Join(new JoinRequest { Worker = worker, Nonce = nonce, Proof = ClusterSecret.Proof(secret, nonce, worker), Identity = identity ?? Identity });
+    }
+
+    private static string Session(TrialDispatch dispatch, string worker) => Join(dispatch, worker).Session ?? throw new InvalidOperationException("refused");
+
+    private static async Task<TrialAssignment> TakeAsync(TrialDispatch dispatch, string session) =>
+        (await dispatch.TakeAsync(session, TimeSpan.FromSeconds(5))).Assignment ?? throw new InvalidOperationException("no trial");
+
+    private static TrialResult Result(long lease, string evaluation) => new() { Lease = lease, EvaluationJson = evaluation };
+
+    [Fact]
+    public async Task A_trial_goes_to_a_worker_and_its_result_back_to_the_owner()
+    {
+        var dispatch = Dispatch();
+        var session = Session(dispatch, "w1");
+        var submitted = dispatch.SubmitAsync("{record}", "{request}", 1, default);
+        var assignment = await TakeAsync(dispatch, session);
+        Assert.Equal("{record}", assignment.RecordJson);
+        Assert.True(dispatch.Complete(session, Result(assignment.Lease, "{eval}")));
+        Assert.Equal("{eval}", (await submitted).EvaluationJson);
+        Assert.Equal(1, dispatch.Status().Completed);
+    }
+
+    [Fact]
+    public void A_worker_with_the_wrong_secret_is_refused_and_gets_no_session()
+    {
+        var reply = Join(Dispatch(), "stranger", secret: "guessed");
+        Assert.Null(reply.Session);
+        Assert.False(reply.Retry);
+        Assert.Contains("wrong cluster secret", reply.Refusal);
+    }
+
+    [Fact]
+    public void A_nonce_proves_the_secret_once()
+    {
+        var dispatch = Dispatch();
+        var nonce = dispatch.Challenge();
+        var request = new JoinRequest { Worker = "w1", Nonce = nonce, Proof = ClusterSecret.Proof(Secret, nonce, "w1"), Identity = Identity };
+        Assert.NotNull(dispatch.Join(request).Session);
+        Assert.Contains("wrong cluster secret", dispatch.Join(request).Refusal); // a replayed join is a stranger's
+    }
+
+    [Fact]
+    public void A_worker_with_another_checkpoint_is_refused_naming_the_checkpoint()
+    {
+        var other = new Dictionary<string, string>(Identity) { ["checkpoint"] = "bbbb", ["evaluator"] = "f2" };
+        var reply = Join(Dispatch(), "w1", identity: other);
+        Assert.Null(reply.Session);
+        Assert.Equal("the owner refused this worker: its evaluator differs from the owner's (checkpoint: owner aaaa, worker bbbb)", reply.Refusal);
+    }
+
+    [Fact]
+    public void A_worker_that_joins_before_the_owner_opened_its_search_is_asked_to_come_back()
+    {
+        var dispatch = new TrialDispatch(new ClusterSettings { Address = ClusterAddress.Parse("local"), ClusterId = "c", Secret = Secret }, NullLogger<TrialDispatch>.Instance, _clock);
+        var reply = Join(dispatch, "w1");
+        Assert.True(reply.Retry);
+        Assert.Null(reply.Session);
+    }
+
+    [Fact]
+    public async Task A_silent_worker_is_lost_its_trial_goes_to_another_and_its_late_result_is_refused()
+    {
+        var dispatch = Dispatch();
+        var first = Session(dispatch, "w1");
+        var submitted = dispatch.SubmitAsync("{record}", "{request}", 7, default);
+        var lost = await TakeAsync(dispatch, first);
+        var second = Session(dispatch, "w2");
+        _clock.Now += TimeSpan.FromSeconds(4);
+        Assert.True(dispatch.Heartbeat(second));
+        _clock.Now += TimeSpan.FromSeconds(2); // w1 silent for 6 s, w2 for 2 s
+        dispatch.Sweep();
+
+        Assert.True((await dispatch.TakeAsync(first, TimeSpan.Zero)).SessionUnknown);
+        var again = await TakeAsync(dispatch, second);
+        Assert.Equal("{record}", again.RecordJson);
+        Assert.False(dispatch.Complete(first, Result(lost.Lease, "{late}")));
+        Assert.True(dispatch.Complete(second, Result(again.Lease, "{eval}")));
+        Assert.Equal("{eval}", (await submitted).EvaluationJson);
+        Assert.Equal(1, dispatch.Status().Redispatched);
+    }
+
+    [Fact]
+    public async Task A_worker_holding_a_trial_past_the_trial_timeout_is_lost_though_it_beats()
+    {
+        var dispatch = Dispatch(trialTimeout: TimeSpan.FromSeconds(10));
+        var hanging = Session(dispatch, "w1");
+        _ = dispatch.SubmitAsync("{record}", "{request}", 3, default);
+        await TakeAsync(dispatch, hanging);
+        for (int i = 0; i < 4; i++)
+        {
+            _clock.Now += TimeSpan.FromSeconds(3);
+            Assert.True(dispatch.Heartbeat(hanging));
+            dispatch.Sweep();
+        }
+        Assert.False(dispatch.Heartbeat(hanging));
+        Assert.Equal(1, dispatch.Status().Queued);
+    }
+
+    [Fact]
+    public async Task A_trial_whose_workers_are_all_lost_fails_after_the_last_attempt()
+    {
+        var dispatch = Dispatch();
+        var submitted = dispatch.SubmitAsync("{record}", "{request}", 5, default);
+        for (int i = 0; i < TrialDispatch.MaxAttempts; i++)
+        {
+            var session = Session(dispatch, $"w{i}");
+            await TakeAsync(dispatch, session);
+            _clock.Now += TimeSpan.FromSeconds(6);
+            dispatch.Sweep();
+        }
+        var error = await Assert.ThrowsAsync<TrialLostException>(() => submitted);
+        Assert.Contains("trial 5", error.Message);
+    }
+
+    [Fact]
+    public async Task A_cancelled_trial_leaves_the_queue_and_its_result_is_refused()
+    {
+        var dispatch = Dispatch();
+        var session = Session(dispatch, "w1");
+        using var cancel = new CancellationTokenSource();
+        var submitted = dispatch.SubmitAsync("{record}", "{request}", 2, cancel.Token);
+        var assignment = await TakeAsync(dispatch, session);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => submitted);
+        Assert.False(dispatch.Complete(session, Result(assignment.Lease, "{eval}")));
+    }
+
+    [Fact]
+    public void A_session_nobody_was_given_completes_nothing()
+    {
+        var dispatch = Dispatch();
+        Assert.False(dispatch.Complete("forged", Result(1, "{eval}")));
+        Assert.False(dispatch.Heartbeat("forged"));
+    }
+}
+
+public class ClusterLineTests
+{
+    [Fact]
+    public void The_cluster_line_shows_each_worker_its_trials_and_the_rate()
+    {
+        var status = new ClusterStatus
+        {
+            Workers = [new WorkerStatus { Worker = "a:1", InFlight = 1, Completed = 10 }, new WorkerStatus { Worker = "b:2", InFlight = 0, Completed = 20 }],
+            Queued = 3, Completed = 30, Redispatched = 1,
+        };
+        Assert.Equal("cluster: 2 worker(s) [a:1 1 in flight/10 done, b:2 0 in flight/20 done], 1 trial(s) in flight, 3 queued, 30 done (15.0 trials/min), 1 re-dispatched",
+            DispatchSweeper.ClusterLine(status, TimeSpan.FromMinutes(2)));
+    }
+}

@@ -1,0 +1,36 @@
+using Hass.Cli;
+using Xunit.Abstractions;
+
+namespace Hass.IntegrationTests.BadInput;
+
+/// <summary>Bad cluster settings of `hass run --cluster …` and `hass worker` (docs/distributed.md).</summary>
+public class ClusterBadInputTests(ITestOutputHelper output)
+{
+    private static string Campaign => HassProcess.SyntheticCampaign;
+    private static string NoRedis => $"redis://127.0.0.1:{RedisServer.FreePort()}";
+
+    public static TheoryData<BadInputCase> Cases => new()
+    {
+        new("cluster address that is no cluster", ["run", Campaign, "--cluster", "redis:/nowhere"], ExitCodes.InvalidInput, ["redis:/nowhere", "redis://host:port"]),
+        new("cluster address of another scheme", ["worker", Campaign, "--cluster", "http://127.0.0.1:6379"], ExitCodes.InvalidInput, ["not a cluster address"]),
+        new("unreachable redis (owner)", ["run", Campaign, "--cluster", NoRedis], ExitCodes.ClusterError, ["cannot reach the cluster's Redis", "redis-server"]) { MayWrite = ["hass.db"] },
+        new("unreachable redis (worker)", ["worker", Campaign, "--cluster", NoRedis], ExitCodes.ClusterError, ["cannot reach the cluster's Redis"]),
+        new("workers of an owner that is not running", ["workers", Campaign, "--cluster", "local", "--gateway-port", $"{RedisServer.FreePort()}"], ExitCodes.ClusterError,
+            ["no owner of cluster", "hass run"]),
+        new("workers without a cluster", ["workers", Campaign], ExitCodes.InvalidInput, ["needs the owner's cluster"]),
+        new("worker without a cluster", ["worker", Campaign], ExitCodes.InvalidInput, ["needs a cluster", "--cluster local"]),
+        new("local cluster on a non-loopback address", ["run", Campaign, "--cluster", "local", "--listen", "10.1.2.3"], ExitCodes.InvalidInput, ["--listen", "loopback"]),
+        new("listen address that is no address", ["run", Campaign, "--cluster", "local", "--listen", "example"], ExitCodes.InvalidInput, ["--listen 'example'", "IP address"]),
+        new("beyond loopback without a secret", ["run", Campaign, "--cluster", "redis://127.0.0.1:6379", "--listen", "0.0.0.0"], ExitCodes.InvalidInput, ["secret", "HASS_CLUSTER_SECRET"]),
+        new("missing TLS certificate", ["run", Campaign, "--cluster", "local", "--tls-certificate", "{dir}/nope.pfx"], ExitCodes.InvalidInput, ["--tls-certificate", "PKCS#12"]),
+        new("TLS certificate that is no certificate", ["worker", Campaign, "--cluster", "local", "--tls-certificate", "{dir}/cluster.pfx"], ExitCodes.InvalidInput,
+            ["cannot be read as a PKCS#12 certificate"]) { Setup = dir => File.WriteAllText(Path.Combine(dir, "cluster.pfx"), "not a certificate") },
+        new("missing secret file", ["worker", Campaign, "--cluster", "local", "--secret-file", "{dir}/nope.secret"], ExitCodes.InvalidInput, ["--secret-file", "nope.secret"]),
+        new("trial timeout of zero", ["run", Campaign, "--cluster", "local", "--trial-timeout", "0"], ExitCodes.InvalidInput, ["--trial-timeout", "at least 1 second"]),
+        new("gateway port out of range", ["worker", Campaign, "--cluster", "local", "--gateway-port", "70000"], ExitCodes.InvalidInput, ["--gateway-port", "65535"]),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Bad_input_is_refused_cleanly(BadInputCase c) => BadInputRunner.Check(c, output);
+}

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Hass.IntegrationTests;
+
+/// <summary>A real redis-server (the Debian package) on a free loopback port with a temporary folder, killed on Dispose.</summary>
+public sealed class RedisServer : IDisposable
+{
+    private readonly Process _process;
+
+    private RedisServer(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+    public string Url => $"redis://127.0.0.1:{Port}";
+
+    public static RedisServer Start()
+    {
+        var port = FreePort();
+        var dir = HassProcess.TempDir();
+        var psi = new ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
+        foreach (var a in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no" })
+            psi.ArgumentList.Add(a);
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("redis-server did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new RedisServer(process, port);
+        var watch = Stopwatch.StartNew();
+        while (!Accepts(port))
+        {
+            if (process.HasExited || watch.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                server.Dispose();
+                throw new InvalidOperationException($"redis-server did not listen on port {port}");
+            }
+            Thread.Sleep(50);
+        }
+        return server;
+    }
+
+    /// <summary>A loopback port nobody listens on now (the OS picks it).</summary>
+    public static int FreePort() => FreePorts(1)[0];
+
+    /// <summary><paramref name="count"/> different free loopback ports.</summary>
+    public static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        foreach (var l in listeners) l.Start();
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        foreach (var l in listeners) l.Stop();
+        return ports;
+    }
+
+    private static bool Accepts(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        _process.WaitForExit();
+        _process.Dispose();
+    }
+}
