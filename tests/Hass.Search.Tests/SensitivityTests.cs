@@ -22,6 +22,35 @@ public class SensitivityTests
     }
 
     [Fact]
+    public void With_two_slots_the_sweep_keeps_both_busy_and_finds_the_limits_of_a_one_slot_run()
+    {
+        const string settings = """{"sweepDepth": 3, "rayDepth": 1}""";
+        var sweepTotal = 3 * TenDims.Space.Dimensions.Count;
+        var strategy = (SensitivityStrategy)SearchPlugin.Factory("sensitivity").Create();
+        strategy.Initialize(Driver.Context(TenDims.Space, 0, 80, settings));
+        var inFlight = new List<TrialSuggestion> { strategy.Ask(), strategy.Ask() };
+        for (var told = 1; told <= sweepTotal - 2; told++)
+        {
+            var oldest = inFlight[0];
+            inFlight.RemoveAt(0);
+            strategy.Tell(TenDims.Outcome(oldest.Number, oldest.Parameters));
+            Assert.True(strategy.CanAsk, $"a slot idles after {told} sweep answers");
+            inFlight.Add(strategy.Ask());
+            Assert.Equal(SensitivitySweep.ProbeOrigin, inFlight[^1].Origin);
+        }
+        Assert.False(strategy.CanAsk, "the ray waits for the last sweep answers");
+        foreach (var pending in inFlight) strategy.Tell(TenDims.Outcome(pending.Number, pending.Parameters));
+        var ceiling = strategy.Ask();
+        Assert.Equal(CeilingRay.CeilingOrigin, ceiling.Origin);
+        strategy.Tell(TenDims.Outcome(ceiling.Number, ceiling.Parameters));
+        Assert.True(strategy.CanAsk, "a one-probe ray hands over to tpe");
+        var sequential = (SensitivityStrategy)SearchPlugin.Factory("sensitivity").Create();
+        sequential.Initialize(Driver.Context(TenDims.Space, 0, 80, settings));
+        Driver.Run(sequential, TenDims.Outcome, sweepTotal + 2);
+        Assert.Equal(Assert.IsType<SearchSpace>(sequential.NarrowedSpace).Dimensions, Assert.IsType<SearchSpace>(strategy.NarrowedSpace).Dimensions);
+    }
+
+    [Fact]
     public void After_the_sweep_the_ceiling_comes_first_then_the_ray_then_tpe_inside_the_narrowed_space()
     {
         var strategy = (SensitivityStrategy)SearchPlugin.Factory("sensitivity").Create();

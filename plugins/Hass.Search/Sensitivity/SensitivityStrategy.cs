@@ -11,7 +11,8 @@ namespace Hass.Search.Sensitivity;
 /// the sweep's per-layer limits, starting at the ceiling (see <see cref="CeilingRay"/>); (3) tpe on the space narrowed to each
 /// dimension's limit, warm-started with every trial told so far. A generic optimiser spends most of a
 /// many-layer budget on points where one fragile layer breaks the tolerance; the narrowed space removes them.
-/// Step-wise during the sweep and the ray (CanAsk false while their probes are in flight), then it can always ask.
+/// During the sweep it asks whenever some unfinished layer has no probe in flight; the ray is step-wise (CanAsk false while
+/// its probe is in flight); then it can always ask.
 /// </summary>
 public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
 {
@@ -42,15 +43,25 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
         get
         {
             if (_tpe is not null || _batch.Count > 0) return true;
+            if (!_sweep.Done)
+            {
+                if (_sweep.NextFree(SweepDimensionsInFlight()) is not { } step) return false;
+                _batch.Enqueue(step);
+                return true;
+            }
             if (InFlight.Count > 0 || QueuedCount > 0) return false;
-            foreach (var item in _sweep.NextBatch()) _batch.Enqueue(item);
-            if (_batch.Count == 0 && _ray.Next() is { } probe) _batch.Enqueue(probe);
+            if (_ray.Next() is { } probe) _batch.Enqueue(probe);
             if (_batch.Count == 0) StartTpe();
             return true;
         }
     }
 
-    protected override string WaitReason() => $"waiting for {InFlight.Count} sweep probe(s) in flight before planning the next sweep step";
+    protected override string WaitReason() => _sweep.Done
+        ? $"waiting for {InFlight.Count} probe(s) in flight before the next ray step"
+        : $"waiting for {InFlight.Count} sweep probe(s) in flight: every unfinished layer has one";
+
+    private HashSet<int> SweepDimensionsInFlight() =>
+        _probes.Values.OfType<SensitivitySweep.Probe>().Select(probe => probe.Dimension).ToHashSet();
 
     protected override (ParameterSet Parameters, string Origin) Propose(int number, int proposalIndex)
     {

@@ -6,7 +6,7 @@ namespace Hass.Search.Sensitivity;
 
 /// <summary>
 /// The per-layer sensitivity sweep: every threshold dimension is pruned alone (all others unpruned) and its
-/// fraction bisected for accuracy, all dimensions in parallel, <c>depth</c> probes each. Result per dimension:
+/// fraction bisected for accuracy, all dimensions interleaved, <c>depth</c> probes each. Result per dimension:
 /// the largest fraction it tolerates alone (<see cref="Tolerated"/>) and the smallest it does not
 /// (<see cref="Limit"/>, 1 when none was found). Layers interact, so the tolerated fractions together are an
 /// optimistic bound: the "sensitivity ceiling".
@@ -27,18 +27,23 @@ public sealed class SensitivitySweep(ThresholdScale scale, AccuracyGuard guard, 
     /// <summary>Tag of a sweep probe: dimension index and fraction.</summary>
     public sealed record Probe(int Dimension, double Fraction);
 
-    /// <summary>The next bisection step of every unfinished dimension; empty when the sweep is done.</summary>
-    public IReadOnlyList<BatchItem> NextBatch()
+    /// <summary>
+    /// The next bisection step of an unfinished dimension with no probe in flight (fewest probes first, then the
+    /// lowest index), or null when none is free. Each dimension's bisection depends only on its own answers, so
+    /// asking one step at a time keeps every slot busy and gives the same limits in any order of answers.
+    /// </summary>
+    public BatchItem? NextFree(IReadOnlySet<int> busyDimensions)
     {
-        var batch = new List<BatchItem>();
-        foreach (var (d, b) in _brackets)
-        {
-            if (b.Probes >= depth) continue;
-            var t = 0.5 * (b.Low + b.High);
-            batch.Add(new BatchItem(scale.At(x => x == d ? t : 0), ProbeOrigin, new Probe(d, t)));
-        }
-        return batch;
+        var free = _brackets.Where(pair => pair.Value.Probes < depth && !busyDimensions.Contains(pair.Key))
+            .OrderBy(pair => pair.Value.Probes).ThenBy(pair => pair.Key).ToList();
+        if (free.Count == 0) return null;
+        var (d, b) = (free[0].Key, free[0].Value);
+        var t = 0.5 * (b.Low + b.High);
+        return new BatchItem(scale.At(x => x == d ? t : 0), ProbeOrigin, new Probe(d, t));
     }
+
+    /// <summary>True once every dimension has had its <c>depth</c> answered probes.</summary>
+    public bool Done => _brackets.Values.All(b => b.Probes >= depth);
 
     public void Record(Probe probe, TrialOutcome outcome)
     {
