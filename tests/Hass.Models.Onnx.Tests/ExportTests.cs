@@ -15,12 +15,7 @@ public sealed class ExportTests : IDisposable
 
     public ExportTests()
     {
-        var services = new ServiceCollection();
-        new OnnxPlugin().ConfigureServices(services);
-        new ZooPlugin().ConfigureServices(services);
-        new ThresholdPruningPlugin().ConfigureServices(services);
-        services.AddHassTorch();
-        _services = services.BuildServiceProvider();
+        _services = PluginServices.Build(withZoo: true);
     }
 
     public void Dispose() => _services.Dispose();

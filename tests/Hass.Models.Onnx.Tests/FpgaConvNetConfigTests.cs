@@ -18,11 +18,7 @@ public sealed class FpgaConvNetConfigTests : IDisposable
 
     public FpgaConvNetConfigTests()
     {
-        var services = new ServiceCollection();
-        new OnnxPlugin().ConfigureServices(services);
-        new ThresholdPruningPlugin().ConfigureServices(services);
-        services.AddHassTorch();
-        _services = services.BuildServiceProvider();
+        _services = PluginServices.Build();
     }
 
     public void Dispose() => _services.Dispose();

@@ -132,11 +132,7 @@ public sealed class ImportTests
         Assert.InRange(own, pyTorch - 0.05, pyTorch + 0.05);
         Assert.True(zooDefault < pyTorch - 2, $"zoo default {zooDefault:F2} vs PyTorch {pyTorch:F2}");
 
-        var services = new ServiceCollection();
-        new OnnxPlugin().ConfigureServices(services);
-        new Pruning.Threshold.ThresholdPruningPlugin().ConfigureServices(services);
-        services.AddHassTorch();
-        using var container = services.BuildServiceProvider();
+        using var container = PluginServices.Build();
         var factory = container.GetRequiredService<TorchTrialEvaluatorFactory>();
         var spec = new EvaluatorSpec { Model = "onnx:" + Fixtures.Path("fmnist-norm.onnx"), Pruning = "threshold", SearchImages = 100, CalibrationImages = 8, FixedPoint16 = false };
         using var withOwn = factory.CreateEvaluator(spec with { Preprocess = preprocess });

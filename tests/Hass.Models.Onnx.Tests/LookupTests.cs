@@ -14,11 +14,7 @@ public sealed class LookupTests : IDisposable
 
     public LookupTests()
     {
-        var services = new ServiceCollection();
-        new OnnxPlugin().ConfigureServices(services);
-        new ThresholdPruningPlugin().ConfigureServices(services);
-        services.AddHassTorch();
-        _services = services.BuildServiceProvider();
+        _services = PluginServices.Build();
     }
 
     public void Dispose() => _services.Dispose();

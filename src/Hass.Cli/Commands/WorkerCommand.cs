@@ -15,27 +15,17 @@ public sealed class WorkerCommand : ICliCommand
 {
     public int Order => 11;
 
-    private static readonly Argument<string> CampaignArg = new("campaign") { Description = "The campaign file the owner runs (the same overrides too)" };
-
     public Command Build(CommandRunner run)
     {
         var cmd = new Command("worker", "Run the trials of a distributed campaign's owner (hass run --cluster …) on this machine");
-        cmd.Arguments.Add(CampaignArg);
-        foreach (var o in new Option[] { RunCommand.Name, RunCommand.Board, RunCommand.Strategy, RunCommand.Backend, RunCommand.Seed }.Concat(ClusterArguments.WorkerOptions))
-            cmd.Options.Add(o);
+        ClusterCampaignArguments.AddTo(cmd);
         cmd.SetAction(run(ExecuteAsync));
         return cmd;
     }
 
     private static async Task<int> ExecuteAsync(CliContext ctx, CancellationToken ct)
     {
-        var path = ctx.Parse.GetValue(CampaignArg)!;
-        var overrides = new CampaignOverrides
-        {
-            Name = ctx.Parse.GetValue(RunCommand.Name), Board = ctx.Parse.GetValue(RunCommand.Board), Strategy = ctx.Parse.GetValue(RunCommand.Strategy),
-            Backend = ctx.Parse.GetValue(RunCommand.Backend), Seed = ctx.Parse.GetValue(RunCommand.Seed),
-        };
-        var loaded = CampaignLoader.Load(path, overrides);
+        var (path, loaded) = ClusterCampaignArguments.Load(ctx);
         var cluster = ClusterArguments.Settings(ctx, loaded)
             ?? throw new UsageException("hass worker needs a cluster: --cluster local (one machine) or --cluster redis://host:port (or $HASS_CLUSTER), as the owner's");
         await ClusterPreflight.CheckAsync(cluster, owner: false);

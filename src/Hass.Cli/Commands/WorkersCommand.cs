@@ -10,26 +10,17 @@ public sealed class WorkersCommand : ICliCommand
 {
     public int Order => 12;
 
-    private static readonly Argument<string> CampaignArg = new("campaign") { Description = "The campaign file the owner runs (the same overrides too)" };
-
     public Command Build(CommandRunner run)
     {
         var cmd = new Command("workers", "The workers of a running distributed campaign: trials in flight and done, queue, re-dispatches");
-        cmd.Arguments.Add(CampaignArg);
-        foreach (var o in new Option[] { RunCommand.Name, RunCommand.Board, RunCommand.Strategy, RunCommand.Backend, RunCommand.Seed }.Concat(ClusterArguments.WorkerOptions))
-            cmd.Options.Add(o);
+        ClusterCampaignArguments.AddTo(cmd);
         cmd.SetAction(run(ExecuteAsync));
         return cmd;
     }
 
     private static async Task<int> ExecuteAsync(CliContext ctx, CancellationToken ct)
     {
-        var overrides = new CampaignOverrides
-        {
-            Name = ctx.Parse.GetValue(RunCommand.Name), Board = ctx.Parse.GetValue(RunCommand.Board), Strategy = ctx.Parse.GetValue(RunCommand.Strategy),
-            Backend = ctx.Parse.GetValue(RunCommand.Backend), Seed = ctx.Parse.GetValue(RunCommand.Seed),
-        };
-        var spec = CampaignLoader.Load(ctx.Parse.GetValue(CampaignArg)!, overrides);
+        var (_, spec) = ClusterCampaignArguments.Load(ctx);
         var cluster = ClusterArguments.Settings(ctx, spec)
             ?? throw new UsageException("hass workers needs the owner's cluster: --cluster local or --cluster redis://host:port (or $HASS_CLUSTER)");
         await ClusterPreflight.CheckAsync(cluster, owner: false);
