@@ -23,6 +23,7 @@ public class FrameDecoderFuzzTests
         int intact = 0, intactDecoded = 0, mutated = 0;
         var stream = new List<byte>(1 << 20);
         var intactKeys = new HashSet<string>();
+        var total = new Allocations();
 
         for (int i = 0; i < Frames; i++)
         {
@@ -56,24 +57,36 @@ public class FrameDecoderFuzzTests
             stream.AddRange(bytes);
             if (stream.Count > 1 << 19 || i == Frames - 1)
             {
-                intactDecoded += FeedInSlices(decoder, stream.ToArray(), rng, results, sent, intactKeys);
+                intactDecoded += FeedInSlices(decoder, stream.ToArray(), rng, results, sent, intactKeys, total);
                 stream.Clear();
             }
         }
         Assert.True(mutated > 35_000);
         Assert.True(intactDecoded >= intact * 0.97, $"recovered {intactDecoded} of {intact} intact frames");
+        Assert.True(total.Allocated <= total.Allowed + (1 << 20),
+            $"decoder allocated {total.Allocated} bytes in all against {total.Allowed} for the payloads and results it returned");
     }
 
-    private static int FeedInSlices(FrameDecoder decoder, byte[] data, Random rng, List<DecodeResult> results, HashSet<string> sent, HashSet<string> intactKeys)
+    private sealed class Allocations
+    {
+        public long Allocated;
+        public long Allowed;
+    }
+
+    private static int FeedInSlices(FrameDecoder decoder, byte[] data, Random rng, List<DecodeResult> results, HashSet<string> sent, HashSet<string> intactKeys, Allocations total)
     {
         int recovered = 0;
         for (int at = 0; at < data.Length;)
         {
             int n = Math.Min(data.Length - at, rng.Next(1, 8192));
             results.Clear();
+            int collections = GC.CollectionCount(0);
             long before = GC.GetAllocatedBytesForCurrentThread();
             decoder.Feed(data.AsSpan(at, n), results);
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            // A collection during the slice (other tests allocate in parallel) can leave the unused rest of this thread's
+            // allocation context in the counter: such a slice is checked only within the whole run's total below.
+            bool exact = GC.CollectionCount(0) == collections;
             at += n;
 
             long payloadBytes = 0;
@@ -87,8 +100,11 @@ public class FrameDecoderFuzzTests
                 if (intactKeys.Contains(key)) recovered++;
             }
             Assert.True(decoder.Pending <= FrameCodec.MaxFrameSize);
-            Assert.True(allocated <= payloadBytes + 160L * results.Count + 4096,
-                $"decoder allocated {allocated} bytes for {results.Count} results with {payloadBytes} payload bytes");
+            if (exact)
+                Assert.True(allocated <= payloadBytes + 160L * results.Count + 4096,
+                    $"decoder allocated {allocated} bytes for {results.Count} results with {payloadBytes} payload bytes");
+            total.Allocated += allocated;
+            total.Allowed += payloadBytes + 160L * results.Count;
         }
         return recovered;
     }
