@@ -14,10 +14,11 @@ internal static class FinalTable
     private static string[] Cells(FinalRow r)
     {
         var inv = CultureInfo.InvariantCulture;
+        string Known(double value, string format) => double.IsNaN(value) ? "-" : value.ToString(format, inv);
         return
         [
-            r.Label, r.Trial?.ToString(inv) ?? "-", double.IsNaN(r.TestTop1) ? "-" : r.TestTop1.ToString("F2", inv), double.IsNaN(r.SearchTop1) ? "-" : r.SearchTop1.ToString("F2", inv),
-            r.WeightSparsity.ToString("P1", inv), r.ActivationSparsity.ToString("P1", inv), r.EffectiveSparsity.ToString("P1", inv),
+            r.Label, r.Trial?.ToString(inv) ?? "-", Known(r.TestTop1, "F2"), Known(r.SearchTop1, "F2"),
+            Known(r.WeightSparsity, "P1"), Known(r.ActivationSparsity, "P1"), Known(r.EffectiveSparsity, "P1"),
             r.Throughput.ToString("F1", inv), r.ThroughputFidelity.ToString().ToLowerInvariant(), r.Dsp.ToString("F0", inv), r.GopsPerDsp.ToString("F4", inv),
             r.SpeedupOverDense.ToString("F2", inv) + "×", r.SpeedupOverUniform is { } u ? u.ToString("F2", inv) + "×" : "-",
         ];

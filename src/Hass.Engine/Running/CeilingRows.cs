@@ -69,6 +69,8 @@ public static class CeilingRows
         return new FinalRow
         {
             Label = label, Trial = trial, SearchTop1 = searchTop1, TestTop1 = double.NaN, Throughput = throughput, ThroughputFidelity = Fidelity.Analytical,
+            // A bound, not a pruned model of the search: its sparsities are not one trial's (printed as "-").
+            WeightSparsity = double.NaN, ActivationSparsity = double.NaN, EffectiveSparsity = double.NaN,
             Dsp = design.Resources.Dsp, GopsPerDsp = design.Performance.GopPerSecondPerDsp, Backend = design.Backend,
             SpeedupOverDense = throughput / denseThroughput, Note = Binding(design, board),
         };
