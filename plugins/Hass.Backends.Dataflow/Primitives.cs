@@ -10,7 +10,7 @@ public static class Widths
 
 /// <summary>
 /// The exact resource primitives of the fpgaConvNet model (cost-model §2.1), plus the LUTRAM cost of small memories
-/// that the reference counts as free (§6 item 6).
+/// that the reference counts as free (README deviations).
 /// </summary>
 public static class ResourcePrimitives
 {
