@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hass.Distributed;
 using Hass.Engine.Campaigns;
 
 namespace Hass.Cli.Commands;
@@ -18,7 +19,16 @@ internal static class ClusterCampaignArguments
             cmd.Options.Add(o);
     }
 
-    public static (string Path, CampaignSpec Spec) Load(CliContext ctx)
+    /// <summary>The owner's campaign and its cluster, checked reachable; <paramref name="noCluster"/> is the usage error when none is configured.</summary>
+    public static async Task<(string Path, CampaignSpec Spec, ClusterSettings Cluster)> ResolveAsync(CliContext ctx, string noCluster)
+    {
+        var (path, spec) = Load(ctx);
+        var cluster = ClusterArguments.Settings(ctx, spec) ?? throw new UsageException(noCluster);
+        await ClusterPreflight.CheckAsync(cluster, owner: false);
+        return (path, spec, cluster);
+    }
+
+    private static (string Path, CampaignSpec Spec) Load(CliContext ctx)
     {
         var path = ctx.Parse.GetValue(Campaign)!;
         var overrides = new CampaignOverrides

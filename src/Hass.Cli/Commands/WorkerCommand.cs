@@ -25,10 +25,8 @@ public sealed class WorkerCommand : ICliCommand
 
     private static async Task<int> ExecuteAsync(CliContext ctx, CancellationToken ct)
     {
-        var (path, loaded) = ClusterCampaignArguments.Load(ctx);
-        var cluster = ClusterArguments.Settings(ctx, loaded)
-            ?? throw new UsageException("hass worker needs a cluster: --cluster local (one machine) or --cluster redis://host:port (or $HASS_CLUSTER), as the owner's");
-        await ClusterPreflight.CheckAsync(cluster, owner: false);
+        var (path, loaded, cluster) = await ClusterCampaignArguments.ResolveAsync(ctx,
+            "hass worker needs a cluster: --cluster local (one machine) or --cluster redis://host:port (or $HASS_CLUSTER), as the owner's");
         var host = ctx.BuildHost(s =>
         {
             s.AddCampaign(loaded, path);

@@ -20,10 +20,8 @@ public sealed class WorkersCommand : ICliCommand
 
     private static async Task<int> ExecuteAsync(CliContext ctx, CancellationToken ct)
     {
-        var (_, spec) = ClusterCampaignArguments.Load(ctx);
-        var cluster = ClusterArguments.Settings(ctx, spec)
-            ?? throw new UsageException("hass workers needs the owner's cluster: --cluster local or --cluster redis://host:port (or $HASS_CLUSTER)");
-        await ClusterPreflight.CheckAsync(cluster, owner: false);
+        var (_, _, cluster) = await ClusterCampaignArguments.ResolveAsync(ctx,
+            "hass workers needs the owner's cluster: --cluster local or --cluster redis://host:port (or $HASS_CLUSTER)");
         var status = await ClusterQuery.StatusAsync(cluster, ct);
         var table = new Table().AddColumns("worker", "in flight", "done");
         foreach (var w in status.Workers) table.AddRow(Markup.Escape(w.Worker), $"{w.InFlight}", $"{w.Completed}");
