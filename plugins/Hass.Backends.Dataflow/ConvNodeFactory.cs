@@ -52,6 +52,7 @@ internal static class ConvNodeFactory
             CoarseGroup = ResourcePrimitives.Divisors(g), Fine = fine,
             Histogram = hist, MeanZeroFraction = meanZero, RowHistogram = rowHist, FilterNonZeros = filterNonZeros,
             RowNonZeroVariance = rowHist is null ? null : sparsity!.RowNonZeroVariance, RowTotalNonZeroVariance = rowHist is null ? null : sparsity!.RowTotalNonZeroVariance,
+            RowNonZeroSamples = rowHist is null ? null : sparsity!.RowNonZeroSamples,
         };
     }
 
@@ -67,6 +68,9 @@ internal static class ConvNodeFactory
             throw new ArgumentException($"sparsity profile, layer '{layer.Name}': rowNonZeroVariance must be {rows}×{channels} (output rows × input channels) of non-negative numbers; re-profile the model for this graph");
         if (s.RowTotalNonZeroVariance is { } t && (t.Length != rows || t.Any(x => !(x >= 0))))
             throw new ArgumentException($"sparsity profile, layer '{layer.Name}': rowTotalNonZeroVariance must hold {rows} non-negative numbers (one per output row); re-profile the model for this graph");
+        if (s.RowNonZeroSamples is { } samples && (samples.Length == 0 || samples.Any(image => image is null || image.Length != rows
+                || image.Any(row => row is null || row.Length != channels || row.Any(x => x < 0)))))
+            throw new ArgumentException($"sparsity profile, layer '{layer.Name}': rowNonZeroSamples must be images×{rows}×{channels} (sample images × output rows × input channels) of non-negative counts, at least one image; re-profile the model for this graph");
         return (s.RowHistogram, s.FilterNonZeros);
     }
 

@@ -34,6 +34,7 @@ internal sealed class LaneCache
     public readonly Dictionary<int, double[]> RowChannelCycles = new();
     public readonly Dictionary<int, double[]> LaneShares = new();
     public readonly Dictionary<int, double[]> RowChannelSpread = new();
+    public readonly Dictionary<int, double[]> CyclesPerNonZero = new();
     public readonly Dictionary<(int Fine, int Streams), int[][]> Streams = new();
 }
 
@@ -62,10 +63,11 @@ public static class LaneModel
         int s = ci * cg;
         var streams = StreamsOf(n, fine, s);
         var channelCycles = RowChannelCycles(n, fine);
-        var spread = RowChannelSpread(n, fine, channelCycles);
         var shares = LaneShares(n, co);
         double dataIn = (double)n.H * n.W * n.C / s / n.Ho;
         double dataOut = (double)n.Wo * n.F / wr / (co * cg);
+        if (n.RowNonZeroSamples is { } samples) return SampledRows.RowCycles(n, samples, streams, fine, channelCycles, shares, co, wr, dataIn, dataOut);
+        var spread = RowChannelSpread(n, fine, channelCycles);
         var result = new double[n.Ho];
         var lanes = new double[co];
         var lanesVariance = new double[co];

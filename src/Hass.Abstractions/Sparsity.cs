@@ -35,6 +35,12 @@ public sealed record LayerSparsity
     public double[][]? RowNonZeroVariance { get; init; }
     /// <summary>Ho, optional: variance over images of row r's non-zero products summed over all channels (gives the correlation between channels).</summary>
     public double[]? RowTotalNonZeroVariance { get; init; }
+    /// <summary>
+    /// S×Ho×C, optional: entry [i][r][c] = the non-zero products of channel c in output row r (summed over the row's
+    /// windows and all filters of the group) in the i-th of the first S profiled images. The lane-aware cost model
+    /// averages each row's slowest stream over these images (no assumption about how streams vary together).
+    /// </summary>
+    public int[][][]? RowNonZeroSamples { get; init; }
 
     /// <summary>mean over channels of Σ z·hist[c,z]/K: the parser's mean sparsity (dense below 0.1).</summary>
     public double MeanSparsity()

@@ -53,6 +53,30 @@ public class LaneModelTests
     }
 
     [Fact]
+    public void Sample_images_pay_each_images_slowest_stream()
+    {
+        // Two images whose mean is the hand profile's R: A = row 0 (36, 0), row 1 (36, 0); B = row 0 (0, 72), row 1 (36, 0).
+        // ci 2, co 2: stream 0 = channel 0 on its slower lane (share .75), stream 1 = channel 1 (share .5, lane 0).
+        // Row 0: A max(27, 0) = 27, B max(0, 36) = 36 → 31.5 (the expected streams alone give 18); row 1: 27 both → 58.5 → 59.
+        var profile = HandProfile();
+        var sampled = new SparsityProfile { Layers = [profile.Layers[0] with { RowNonZeroSamples = [[[36, 0], [36, 0]], [[0, 72], [36, 0]]] }] };
+        var node = NetworkModel.Build(LayerModelTests.SingleConv(2, 2, 2, 2, 3), sampled, sparse: true, new DesignOptions()).Nodes.Single(n => n.Name == "conv");
+        Assert.Equal([31.5, 27], LaneModel.RowCycles(node, 2, 2, 1, 1, 1));
+        Assert.Equal(59, CostModel.Evaluate(node, new LayerFolding(2, 2, 1, 1)).Cycles);
+        // One stream: every image's slowest lane is lane 0 with .75·c0 + .5·c1: A 27, B 36 in row 0; 27 in row 1 → 58.5 → 59, as without samples.
+        Assert.Equal(59, CostModel.Evaluate(node, new LayerFolding(1, 2, 1, 1)).Cycles);
+    }
+
+    [Fact]
+    public void Samples_of_the_wrong_shape_are_refused()
+    {
+        var profile = HandProfile();
+        var bad = new SparsityProfile { Layers = [profile.Layers[0] with { RowNonZeroSamples = [[[36, 0]]] }] };
+        var e = Assert.Throws<ArgumentException>(() => NetworkModel.Build(LayerModelTests.SingleConv(2, 2, 2, 2, 3), bad, sparse: true, new DesignOptions()));
+        Assert.Contains("rowNonZeroSamples", e.Message);
+    }
+
+    [Fact]
     public void Average_figure_stays_available_and_is_lower()
     {
         // e = (6.75, 4.5); ci 1, co 2: workload 2·2·2·1 = 8 × mean 5.625 = 45; ci 2: 4 × 6.75 = 27.

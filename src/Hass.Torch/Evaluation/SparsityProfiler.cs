@@ -16,11 +16,20 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
     /// </summary>
     public const long MaxLaneStatisticsValues = 1L << 16;
 
+    /// <summary>
+    /// Images whose per-(row, channel) non-zero products are kept as they are (the first ones profiled: the first
+    /// calibration images, the same ones `hass board measure` uploads), fewer where Ho·C·images would pass
+    /// <see cref="MaxSampleValues"/>, none below <see cref="MinSampleImages"/>.
+    /// </summary>
+    public const int SampleImages = 32;
+    public const int MinSampleImages = 8;
+    public const long MaxSampleValues = 1L << 17;
+
     private sealed class LayerState(WeightPatterns patterns, int rows)
     {
         public WeightPatterns Patterns { get; } = patterns;
         public WindowCounts Counts { get; } = new(patterns, rows);
-        public RowNonZeroMoments Moments { get; } = new(patterns, rows);
+        public RowNonZeroMoments Moments { get; } = new(patterns, rows, SampleLimit(rows, patterns.Channels));
         public long ActivationNonZero;
         public long Activations;
     }
@@ -90,9 +99,16 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
                 FilterNonZeros = KeepsLaneStatistics(s.Counts) ? FilterNonZeros(s.Counts, rowTotals) : null,
                 RowNonZeroVariance = KeepsLaneStatistics(s.Counts) ? s.Moments.ChannelVariance() : null,
                 RowTotalNonZeroVariance = KeepsLaneStatistics(s.Counts) ? s.Moments.TotalVariance() : null,
+                RowNonZeroSamples = KeepsLaneStatistics(s.Counts) && s.Moments.Samples.Count > 0 ? s.Moments.Samples.ToArray() : null,
             });
         }
         return new SparsityProfile { Model = model.ModelName, Images = images, FixedPoint16 = model.FixedPointActivations, Layers = layers };
+    }
+
+    private static int SampleLimit(int rows, int channels)
+    {
+        long limit = Math.Min(SampleImages, MaxSampleValues / Math.Max(1L, (long)rows * channels));
+        return limit >= MinSampleImages ? (int)limit : 0;
     }
 
     private static bool KeepsLaneStatistics(WindowCounts c) =>
