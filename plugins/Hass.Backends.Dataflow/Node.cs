@@ -69,6 +69,8 @@ public sealed class Node
     public double[]? RowTotalNonZeroVariance { get; init; }
     /// <summary>S×Ho×C non-zero products of each (row, channel) in each of S sample images (null: the variances above, if any, are used).</summary>
     public int[][][]? RowNonZeroSamples { get; init; }
+    /// <summary>C×(F/G)×(K+1) zero histogram per (channel, filter) (null: lanes split a channel's cycles by its product shares).</summary>
+    public double[][][]? FilterZeroHistogram { get; init; }
     /// <summary>The cost-model options this node is evaluated with.</summary>
     public CostSettings Settings { get; internal set; } = CostSettings.Default;
 

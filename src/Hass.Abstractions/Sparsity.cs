@@ -28,6 +28,12 @@ public sealed record LayerSparsity
     /// </summary>
     public double[][]? FilterNonZeros { get; init; }
     /// <summary>
+    /// C×(F/groups)×(K+1), optional: entry [c][j][z] = fraction of channel c's windows whose K products against filter j
+    /// of its group contain z zeros. The lane-aware cost model uses it to split a channel's cycles over the output lanes at
+    /// any fine (a window costs ceil((K − z)/fine), so lanes of few-product windows take more than their product share).
+    /// </summary>
+    public double[][][]? FilterZeroHistogram { get; init; }
+    /// <summary>
     /// Ho×C, optional: entry [r][c] = variance over the profiled images of the non-zero products of channel c in output
     /// row r (summed over the row's windows and all filters of the group) in one image. The lane-aware cost model uses it
     /// for the expected slowest stream of a row, which varies from image to image.

@@ -68,6 +68,30 @@ public class LaneModelTests
     }
 
     [Fact]
+    public void Per_filter_histograms_split_a_channels_cycles_over_lanes_at_any_fine()
+    {
+        // Channel 0: filter 0 meets 0.75 dense windows (9 products), filter 1 0.75 windows of one product; channel 1:
+        // both filters half dense. Product shares 0.9 : 0.1 and 0.5 : 0.5. At fine 3 a window costs ceil(products/3):
+        // filter 0 0.75·3 = 2.25, filter 1 0.75·1 = 0.75 → 0.75 : 0.25. R at fine 3: R[0,0] = 6, R[1,0] = 12, R[0,1] = 12.
+        // ci 1, co 2: row 0 max(6·.75 + 12·.5, 6·.25 + 6) = 10.5, row 1 12·.75 = 9 → 19.5 → 20 (product shares: 11.4 + 10.8 → 23).
+        var profile = HandProfile();
+        var layer = profile.Layers[0] with
+        {
+            FilterNonZeros = [[6.75, 0.75], [4.5, 4.5]],
+            FilterZeroHistogram = [[Bins((0, 0.75), (9, 0.25)), Bins((8, 0.75), (9, 0.25))], [Bins((0, 0.5), (9, 0.5)), Bins((0, 0.5), (9, 0.5))]],
+        };
+        var graph = LayerModelTests.SingleConv(2, 2, 2, 2, 3);
+        var node = NetworkModel.Build(graph, new SparsityProfile { Layers = [layer] }, sparse: true, new DesignOptions()).Nodes.Single(n => n.Name == "conv");
+        Assert.Equal(20, CostModel.Evaluate(node, new LayerFolding(1, 2, 1, 3)).Cycles);
+        var byProducts = NetworkModel.Build(graph, new SparsityProfile { Layers = [layer with { FilterZeroHistogram = null }] }, sparse: true, new DesignOptions()).Nodes.Single(n => n.Name == "conv");
+        Assert.Equal(23, CostModel.Evaluate(byProducts, new LayerFolding(1, 2, 1, 3)).Cycles);
+        // At fine 1 the two agree (cycles are products).
+        Assert.Equal(CostModel.Evaluate(byProducts, new LayerFolding(1, 2, 1, 1)).Cycles, CostModel.Evaluate(node, new LayerFolding(1, 2, 1, 1)).Cycles);
+        var bad = new SparsityProfile { Layers = [layer with { FilterZeroHistogram = [[Bins((0, 1))]] }] };
+        Assert.Contains("filterZeroHistogram", Assert.Throws<ArgumentException>(() => NetworkModel.Build(graph, bad, sparse: true, new DesignOptions())).Message);
+    }
+
+    [Fact]
     public void Samples_of_the_wrong_shape_are_refused()
     {
         var profile = HandProfile();

@@ -99,6 +99,7 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
                 FilterNonZeros = KeepsLaneStatistics(s.Counts) ? FilterNonZeros(s.Counts, rowTotals) : null,
                 RowNonZeroVariance = KeepsLaneStatistics(s.Counts) ? s.Moments.ChannelVariance() : null,
                 RowTotalNonZeroVariance = KeepsLaneStatistics(s.Counts) ? s.Moments.TotalVariance() : null,
+                FilterZeroHistogram = KeepsLaneStatistics(s.Counts) && KeepsFilterHistogram(s.Counts) ? FilterZeroHistogram(s.Counts, rowTotals) : null,
                 RowNonZeroSamples = KeepsLaneStatistics(s.Counts) && s.Moments.Samples.Count > 0 ? s.Moments.Samples.ToArray() : null,
             });
         }
@@ -130,6 +131,26 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
             }
         }
         return rows;
+    }
+
+    private static bool KeepsFilterHistogram(WindowCounts c) => (long)c.Channels * c.FiltersPerGroup * (c.KernelSize + 1) <= MaxLaneStatisticsValues;
+
+    /// <summary>[c][j][z]: fraction of channel c's windows with z zero products against filter j of its group.</summary>
+    private static double[][][] FilterZeroHistogram(WindowCounts counts, long[] channelTotals)
+    {
+        int filters = counts.FiltersPerGroup, bins = counts.KernelSize + 1;
+        var table = new double[counts.Channels][][];
+        for (int c = 0; c < table.Length; c++)
+        {
+            table[c] = new double[filters][];
+            long windows = filters == 0 ? 0 : channelTotals[c] / filters;
+            for (int j = 0; j < filters; j++)
+            {
+                table[c][j] = new double[bins];
+                for (int z = 0; z < bins && windows > 0; z++) table[c][j][z] = (double)counts.FilterWindows(c, j, z) / windows;
+            }
+        }
+        return table;
     }
 
     /// <summary>[c][j]: mean non-zero products per window of channel c against filter j of its group.</summary>
