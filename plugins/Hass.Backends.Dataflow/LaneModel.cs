@@ -60,13 +60,23 @@ public static class LaneModel
     /// <summary>Expected cycles of each output row (length Ho).</summary>
     public static double[] RowCycles(Node n, int ci, int co, int cg, int fine, int wr)
     {
+        var images = ImageRowCycles(n, ci, co, cg, fine, wr);
+        return images.Length == 1 ? images[0] : SampledRows.Mean(images);
+    }
+
+    /// <summary>
+    /// [i][r]: cycles of output row r in each of the profile's sample images, or one row set of expected cycles (the same
+    /// for every image) when the profile has no samples.
+    /// </summary>
+    public static double[][] ImageRowCycles(Node n, int ci, int co, int cg, int fine, int wr)
+    {
         int s = ci * cg;
         var streams = StreamsOf(n, fine, s);
         var channelCycles = RowChannelCycles(n, fine);
         var shares = LaneShares(n, co, fine);
         double dataIn = (double)n.H * n.W * n.C / s / n.Ho;
         double dataOut = (double)n.Wo * n.F / wr / (co * cg);
-        if (n.RowNonZeroSamples is { } samples) return SampledRows.RowCycles(n, samples, streams, fine, channelCycles, shares, co, wr, dataIn, dataOut);
+        if (n.RowNonZeroSamples is { } samples) return SampledRows.ImageRowCycles(n, samples, streams, fine, channelCycles, shares, co, wr, dataIn, dataOut);
         var spread = RowChannelSpread(n, fine, channelCycles);
         var result = new double[n.Ho];
         var lanes = new double[co];
@@ -100,7 +110,7 @@ public static class LaneModel
             }
             result[r] = Math.Max(slowest.Mean / wr, Math.Max(dataIn, dataOut));
         }
-        return result;
+        return [result];
     }
 
     /// <summary>

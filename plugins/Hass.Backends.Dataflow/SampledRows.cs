@@ -9,11 +9,12 @@ namespace Hass.Backends.Dataflow;
 /// </summary>
 internal static class SampledRows
 {
-    public static double[] RowCycles(Node n, int[][][] samples, int[][] streams, int fine, double[] channelCycles, double[] shares, int co, double wr,
+    /// <summary>[i][r]: cycles of row r in sample image i.</summary>
+    public static double[][] ImageRowCycles(Node n, int[][][] samples, int[][] streams, int fine, double[] channelCycles, double[] shares, int co, double wr,
         double dataIn, double dataOut)
     {
         var perNonZero = CyclesPerNonZero(n, fine, channelCycles);
-        var result = new double[n.Ho];
+        var result = samples.Select(_ => new double[n.Ho]).ToArray();
         var weights = new double[n.C];
         var fixedCycles = new double[streams.Length];
         var lanes = new double[co];
@@ -36,10 +37,9 @@ internal static class SampledRows
                     if (factor == 0) fixedCycles[s] += channelCycles[rowBase + c] * share;
                 }
             }
-            double sum = 0;
-            foreach (var image in samples)
+            for (int i = 0; i < samples.Length; i++)
             {
-                var x = image[r];
+                var x = samples[i][r];
                 double slowest = 0;
                 for (int s = 0; s < streams.Length; s++)
                 {
@@ -47,11 +47,19 @@ internal static class SampledRows
                     foreach (var c in streams[s]) cycles += weights[c] * x[c];
                     slowest = Math.Max(slowest, cycles);
                 }
-                sum += Math.Max(slowest / wr, Math.Max(dataIn, dataOut));
+                result[i][r] = Math.Max(slowest / wr, Math.Max(dataIn, dataOut));
             }
-            result[r] = sum / samples.Length;
         }
         return result;
+    }
+
+    /// <summary>The mean over images of each row.</summary>
+    public static double[] Mean(double[][] images)
+    {
+        var mean = new double[images[0].Length];
+        foreach (var image in images)
+            for (int r = 0; r < mean.Length; r++) mean[r] += image[r] / images.Length;
+        return mean;
     }
 
     /// <summary>[r·C + c]: channel c's expected cycles in row r per expected non-zero product (0 where it has none).</summary>
