@@ -73,7 +73,7 @@ internal static class DesignTiming
 
     /// <summary>
     /// [i][r]: cycles of each output row of member m in image i: the lane-aware rows of a sparse conv (per sample image
-    /// when the profile has samples), else its cycles spread evenly, the same in every image.
+    /// when the profile has samples), else its cycles spread evenly, the same in every image (none for a flatten).
     /// </summary>
     private static double[][] RowCyclesOf(PartitionState s, int m)
     {
@@ -86,6 +86,8 @@ internal static class DesignTiming
             double io = s.IoCycles(m, s.CostOf(m)) / rows;
             return images.Select(cycles => cycles.Select(c => Math.Max(c, io)).ToArray()).ToArray();
         }
+        // A flatten only renames the words: they pass through at their producer's pace, so it adds no fill latency.
+        if (node.Implementation == NodeImplementation.Flatten) return [new double[rows]];
         return [Enumerable.Repeat(s.EffectiveCycles(m) / rows, rows).ToArray()];
     }
 }
