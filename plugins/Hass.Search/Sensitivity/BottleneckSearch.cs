@@ -6,9 +6,9 @@ namespace Hass.Search.Sensitivity;
 
 /// <summary>
 /// The bottleneck-directed local search that shares the post-ray budget with tpe: a trust region around the
-/// incumbent (the fastest trial whose accuracy drop the final pick accepts). Each move raises the threshold of a
-/// dimension that sparsifies one of the incumbent design's slowest stages (the layers that bound a dataflow
-/// pipeline's throughput, from the trial's <c>cycles:&lt;layer&gt;</c> metrics), and — when the incumbent has
+/// incumbent (the fastest trial whose accuracy drop the final pick accepts). Each move raises thresholds that
+/// sparsify the incumbent design's slowest stages (the layers that bound a dataflow pipeline's throughput, from the
+/// trial's <c>cycles:&lt;layer&gt;</c> metrics: one of them, or one per slow stage), and — when the incumbent has
 /// little accuracy left to spend, or at random — lowers one that feeds no slow stage, buying the accuracy back
 /// where it costs no throughput. Steps are a share of each dimension's sweep limit and shrink while moves fail.
 /// Which proposals are local is a fixed schedule and everything else is recomputed from the told set at each
@@ -95,20 +95,35 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
         var fractions = scale.ThresholdDims.ToDictionary(d => d, d => codec.FractionOf(d, incumbent.Parameters[codec.Dimensions[d].Name]));
         var slow = LayerInfluence.SlowestLayers(incumbent, SlowBand);
         bool Feeds(int d) => _influence.LayersOf(d).Overlaps(slow);
-        var raise = scale.ThresholdDims.Where(d => Feeds(d) && fractions[d] < Cap(d)).ToList();
-        if (raise.Count == 0) raise = scale.ThresholdDims.Where(d => fractions[d] < Cap(d)).ToList();
-        if (raise.Count > 0)
+        void Shift(int d, double sign)
         {
-            var d = raise[rng.NextInt(raise.Count)];
-            fractions[d] = Math.Min(Cap(d), fractions[d] + step * Cap(d) * rng.Uniform(0.5, 1.5));
+            var moved = fractions[d] + sign * step * Cap(d) * rng.Uniform(0.5, 1.5);
+            fractions[d] = sign > 0 ? Math.Min(Cap(d), moved) : Math.Max(0, moved);
         }
+        foreach (var d in RaiseSet(slow, fractions, rng)) Shift(d, +1);
         var lower = scale.ThresholdDims.Where(d => !Feeds(d) && fractions[d] > 0).ToList();
-        if (lower.Count > 0 && (Slack(incumbent) < settings.ExchangeBelow || rng.NextDouble() < 0.5))
-        {
-            var d = lower[rng.NextInt(lower.Count)];
-            fractions[d] = Math.Max(0, fractions[d] - step * Cap(d) * rng.Uniform(0.5, 1.5));
-        }
+        if (lower.Count > 0 && (Slack(incumbent) < settings.ExchangeBelow || rng.NextDouble() < 0.5)) Shift(lower[rng.NextInt(lower.Count)], -1);
         return codec.Build(d => fractions.TryGetValue(d, out var f) ? codec.AtFraction(d, f) : incumbent.Parameters[codec.Dimensions[d].Name]);
+    }
+
+    /// <summary>
+    /// The thresholds to raise: every slow stage bounds the pipeline, so half the moves raise one feeding threshold per slow
+    /// stage (all of them must speed up for the throughput to move), the other half one threshold of one slow stage.
+    /// Without a slow stage that can still be sparsified: one threshold below its cap.
+    /// </summary>
+    private List<int> RaiseSet(HashSet<string> slow, Dictionary<int, double> fractions, Rng rng)
+    {
+        var perStage = slow.Order(StringComparer.Ordinal)
+            .Select(layer => scale.ThresholdDims.Where(d => _influence.LayersOf(d).Contains(layer) && fractions[d] < Cap(d)).ToList())
+            .Where(feeders => feeders.Count > 0).ToList();
+        var open = scale.ThresholdDims.Where(d => fractions[d] < Cap(d)).ToList();
+        if (perStage.Count == 0) return open.Count == 0 ? [] : [open[rng.NextInt(open.Count)]];
+        if (rng.NextDouble() < 0.5)
+        {
+            var stage = perStage[rng.NextInt(perStage.Count)];
+            return [stage[rng.NextInt(stage.Count)]];
+        }
+        return perStage.Select(feeders => feeders[rng.NextInt(feeders.Count)]).Distinct().ToList();
     }
 
     /// <summary>Accuracy the incumbent may still lose (points); +∞ without an accuracy-drop metric.</summary>
