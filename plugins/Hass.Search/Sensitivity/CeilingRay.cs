@@ -17,9 +17,6 @@ public sealed class CeilingRay(ThresholdScale scale, SensitivitySweep sweep, Acc
     public const string CeilingOrigin = "sensitivity:ceiling";
     public const string RayOrigin = "sensitivity:ray";
 
-    // Every probe is a midpoint of dyadic bracket ends, so its scale is a multiple of 2^-32 (depth ≤ 20).
-    private const double ScaleGrid = 1L << 32;
-
     private double _low;      // largest scale known feasible
     private double _high = 1; // smallest scale known infeasible
     private int _answered;
@@ -76,7 +73,7 @@ public sealed class CeilingRay(ThresholdScale scale, SensitivitySweep sweep, Acc
         var reference = scale.ThresholdDims.Where(d => sweep.Tolerated(d) > 0)
             .OrderByDescending(scale.IsFloat).ThenByDescending(sweep.Tolerated).ThenBy(d => d).Select(d => (int?)d).FirstOrDefault();
         if (reference is not { } d) return null;
-        var s = Math.Round(scale.FractionOf(d, point) / sweep.Tolerated(d) * ScaleGrid) / ScaleGrid;
+        var s = ThresholdScale.OnDyadicGrid(scale.FractionOf(d, point) / sweep.Tolerated(d));
         return PointAt(s).Equals(point) ? s : null;
     }
 }

@@ -30,6 +30,14 @@ public sealed class ThresholdScale(SpaceCodec codec)
     /// <summary>The fraction at which <paramref name="point"/> sets dimension <paramref name="d"/> (inverse of <see cref="At"/>).</summary>
     public double FractionOf(int d, ParameterSet point) => codec.FractionOf(d, point[codec.Dimensions[d].Name]);
 
+    /// <summary>
+    /// <paramref name="fraction"/> rounded to a multiple of 2^-32. The bisections' fractions are midpoints of dyadic
+    /// ends, so a fraction read back from a point (<see cref="FractionOf"/>) rounds to exactly the one asked.
+    /// </summary>
+    public static double OnDyadicGrid(double fraction) => Math.Round(fraction * DyadicGrid) / DyadicGrid;
+
+    private const double DyadicGrid = 1L << 32;
+
     /// <summary>One global weight fraction and one global activation fraction.</summary>
     public ParameterSet AtGlobal(double weightFraction, double activationFraction) =>
         At(d => codec.GroupOf(d) == ThresholdGroup.Weight ? weightFraction : activationFraction);
