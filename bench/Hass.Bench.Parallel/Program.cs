@@ -30,7 +30,8 @@ internal sealed class ParallelBench(string hass, string campaign, int trials, bo
     /// One run's figures. Busy: the share of the span during which all slots held a trial; InFlight: the mean
     /// number of trials running over the span. Both depend on how often the strategy had nothing to ask, hardly on load.
     /// </summary>
-    private sealed record RunFigures(int Parallelism, int Seed, int Trials, double Minutes, double? Best, double WallSeconds, double Busy, double InFlight);
+    private sealed record RunFigures(int Parallelism, int Seed, int Trials, double Minutes, double? Best, double WallSeconds, double Busy, double InFlight,
+        double? BaselineBusy);
 
     public int Run(int[] seeds, int[] parallelisms)
     {
@@ -43,7 +44,8 @@ internal sealed class ParallelBench(string hass, string campaign, int trials, bo
                 if (figures is null) return 1;
                 runs.Add(figures);
                 Console.WriteLine($"parallelism {p}, seed {seed}: {figures.Trials} trials in {figures.Minutes:F2} min = {figures.Trials / figures.Minutes:F1} trials/min, " +
-                                  $"best feasible {Format(figures.Best)} img/s, all {p} slots busy {figures.Busy:P1} of the span, {figures.InFlight:F2} in flight " +
+                                  $"best feasible {Format(figures.Best)} img/s, all {p} slots busy {figures.Busy:P1} of the span, {figures.InFlight:F2} in flight; " +
+                                  $"uniform baseline: all slots busy {(figures.BaselineBusy is { } b ? b.ToString("P1", CultureInfo.InvariantCulture) : "-")} " +
                                   $"(whole command {figures.WallSeconds:F0} s)");
             }
         Summarise(runs, parallelisms[0]);
@@ -85,7 +87,11 @@ internal sealed class ParallelBench(string hass, string campaign, int trials, bo
         var minutes = (done.Max(t => t.FinishedAt) - done.Min(t => t.StartedAt)).TotalMinutes;
         var best = new Objective(main.Spec.Objective).Best(done);
         var (busy, inFlight) = Occupancy(done, parallelism);
-        return new RunFigures(parallelism, seed, done.Count, minutes, best is null ? null : Objective.Throughput(best), wallSeconds, busy, inFlight);
+        // The uniform baseline campaign runs before the search, outside the rate's span; its occupancy is shown apart.
+        var baseline = s.Campaigns().Where(c => c.Name == main.Name + "-uniform")
+            .Select(c => s.Trials(c.Name).Where(t => t.State != TrialState.Abandoned).ToList()).FirstOrDefault(t => t.Count > 1);
+        return new RunFigures(parallelism, seed, done.Count, minutes, best is null ? null : Objective.Throughput(best), wallSeconds, busy, inFlight,
+            baseline is null ? null : Occupancy(baseline, parallelism).Busy);
     }
 
     /// <summary>Share of the span with all <paramref name="slots"/> busy, and the mean number running, from the trials' start and end times.</summary>
