@@ -11,8 +11,11 @@ namespace Hass.Search.Sensitivity;
 /// the sweep's per-layer limits, starting at the ceiling (see <see cref="CeilingRay"/>); (3) tpe on the space narrowed to each
 /// dimension's limit, warm-started with every trial told so far. A generic optimiser spends most of a
 /// many-layer budget on points where one fragile layer breaks the tolerance; the narrowed space removes them.
-/// During the sweep it asks whenever some unfinished layer has no probe in flight; the ray is step-wise (CanAsk false while
-/// its probe is in flight); then it can always ask.
+/// In phase (3) a share of the proposals are bottleneck-directed local moves around the incumbent (<see cref="BottleneckSearch"/>).
+/// During the sweep it asks whenever some unfinished layer has no probe in flight. The ray asks as soon as the sweep is
+/// done, one probe per free slot (a k-section with k − 1 probes pending); once its depth is used up by answered and
+/// pending probes, tpe starts and fills the free slots while the last ray probes run. With one trial at a time this is
+/// exactly sweep, then a bisection, then tpe.
 /// </summary>
 public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
 {
@@ -23,6 +26,7 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     private readonly Queue<BatchItem> _batch = new();
     private readonly Dictionary<int, object> _probes = [];
     private TpeStrategy? _tpe;
+    private BottleneckSearch? _local;
     private readonly Dictionary<int, int> _tpeNumber = [];
     private int _nextObservation = -1;
 
@@ -42,26 +46,26 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     {
         get
         {
-            if (_tpe is not null || _batch.Count > 0) return true;
+            if (_batch.Count > 0) return true;
             if (!_sweep.Done)
             {
                 if (_sweep.NextFree(SweepDimensionsInFlight()) is not { } step) return false;
                 _batch.Enqueue(step);
                 return true;
             }
-            if (InFlight.Count > 0 || QueuedCount > 0) return false;
-            if (_ray.Next() is { } probe) _batch.Enqueue(probe);
-            if (_batch.Count == 0) StartTpe();
+            if (_ray.Next(RayScalesInFlight()) is { } probe) _batch.Enqueue(probe);
+            else StartTpe();
             return true;
         }
     }
 
-    protected override string WaitReason() => _sweep.Done
-        ? $"waiting for {InFlight.Count} probe(s) in flight before the next ray step"
-        : $"waiting for {InFlight.Count} sweep probe(s) in flight: every unfinished layer has one";
+    protected override string WaitReason() => $"waiting for {InFlight.Count} sweep probe(s) in flight: every unfinished layer has one";
 
     private HashSet<int> SweepDimensionsInFlight() =>
         _probes.Values.OfType<SensitivitySweep.Probe>().Select(probe => probe.Dimension).ToHashSet();
+
+    /// <summary>Scales of the ray probes in flight; none during a replay, whose trials in flight were lost.</summary>
+    private List<double> RayScalesInFlight() => Replaying ? [] : _probes.Values.OfType<CeilingRay.Probe>().Select(probe => probe.Scale).ToList();
 
     protected override (ParameterSet Parameters, string Origin) Propose(int number, int proposalIndex)
     {
@@ -70,6 +74,7 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
             _probes[number] = item.Tag!;
             return (item.Parameters, item.Origin);
         }
+        if (_local!.TakesTurn()) return (_local.Propose(number, History, InFlight.Values), BottleneckSearch.Origin);
         var suggestion = _tpe!.Ask();
         _tpeNumber[number] = suggestion.Number;
         var origin = suggestion.Origin.StartsWith("sensitivity:", StringComparison.Ordinal) ? suggestion.Origin : "sensitivity:" + suggestion.Origin;
@@ -85,7 +90,8 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
         }
         if (_tpe is null) return;
         // Trials tpe asked are told under its own number; everything else (warm starts, earlier campaigns) as an observation.
-        var number = _tpeNumber.Remove(outcome.Number, out var own) ? own : _nextObservation--;
+        var number = _tpeNumber.Remove(outcome.Number, out var own) ? own
+            : _local!.Owns(outcome.Number) ? BottleneckSearch.ObservationNumber(outcome.Number) : _nextObservation--;
         _tpe.Tell(Retarget(outcome) with { Number = number });
     }
 
@@ -101,6 +107,7 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     /// <summary>Narrows every threshold dimension to the sweep's limit, then hands tpe the history (sweep and ray included).</summary>
     private void StartTpe()
     {
+        if (_tpe is not null) return;
         NarrowedSpace = new SearchSpace(Codec.Dimensions.Select((dim, d) => Codec.GroupOf(d) == ThresholdGroup.None
             ? dim
             : dim with { High = Codec.AtFraction(d, _sweep.Limit(d)) }).ToList());
@@ -111,5 +118,6 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
             Space = NarrowedSpace, Seed = Seed, Directions = Directions, TrialBudget = remaining, Settings = _settings.TpeSettings(),
         });
         foreach (var outcome in History) _tpe.Tell(Retarget(outcome) with { Number = _nextObservation-- });
+        _local = new BottleneckSearch(Codec, _scale, _sweep, _settings.Bottleneck(), Directions, Seed, History);
     }
 }
