@@ -8,7 +8,8 @@ namespace Hass.Bench.Fidelity;
 /// <summary>
 /// One board: a hass-board-emulator process on loopback TCP; per model a short campaign (`hass run`), then the
 /// campaign's best distinct designs by predicted throughput measured on the emulator (`hass board measure`, which
-/// stores the measurement), and the best design's batch-1 latency (one image, no warm-up).
+/// stores the measurement), the best one with `--latency`: batch-1 latency as the mean over the timed images of each
+/// image alone through the empty pipeline.
 /// </summary>
 public sealed class CellRunner(FidelityOptions options, TextWriter progress)
 {
@@ -44,16 +45,16 @@ public sealed class CellRunner(FidelityOptions options, TextWriter progress)
         foreach (var trial in best)
         {
             string[] measure = ["board", "measure", name, "--trial", I(trial.Number), "--link", link, "--store", store, "--repeats", "1"];
-            if (await hass.RunAsync([.. measure, "--images", I(options.Images), "--warmup", I(options.Warmup)], ct) != 0)
+            string[] latency = trial == best[0] ? ["--latency"] : [];
+            if (await hass.RunAsync([.. measure, "--images", I(options.Images), "--warmup", I(options.Warmup), .. latency], ct) != 0)
                 return new CellResult(model, board, options.Trials, rows, null, $"hass board measure of trial {trial.Number} failed; see {name}.log");
             rows.Add(new DesignRow(trial.Number, trial.PredictedThroughput!.Value, LatestMeasurement(store, trial.Design!).MedianImagesPerSecond));
         }
         var first = best[0];
-        string[] once = ["board", "measure", name, "--trial", I(first.Number), "--link", link, "--store", store, "--repeats", "1", "--images", "1", "--warmup", "0"];
-        if (await hass.RunAsync(once, ct) != 0) return new CellResult(model, board, options.Trials, rows, null, "batch-1 measurement failed");
-        var single = LatestMeasurement(store, first.Design!);
-        var latency = new LatencyRow(first.Number, PredictedBatchOneSeconds(first.Design!.Performance, single.ClockMhz), 1 / single.MedianImagesPerSecond);
-        return new CellResult(model, board, options.Trials, rows, latency);
+        var measured = LatestMeasurement(store, first.Design!);
+        if (measured.BatchOneLatencySeconds is not { } seconds) return new CellResult(model, board, options.Trials, rows, null, "the best design's measurement has no batch-1 latency");
+        var latencyRow = new LatencyRow(first.Number, PredictedBatchOneSeconds(first.Design!.Performance, measured.ClockMhz), seconds);
+        return new CellResult(model, board, options.Trials, rows, latencyRow);
     }
 
     /// <summary>The <paramref name="count"/> best trials by predicted throughput, one per design (a design is measured once: its hash keys the measurement).</summary>

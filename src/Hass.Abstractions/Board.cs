@@ -52,6 +52,11 @@ public sealed record MeasureOptions
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
     /// <summary>The board file the design was made for; when given, the connected board is checked against it too.</summary>
     public BoardSpec? ExpectedBoard { get; init; }
+    /// <summary>
+    /// Also measure batch-1 latency after the throughput runs: each timed image alone through the empty pipeline (one RUN
+    /// of 1 image and no warm-up per timed image); <see cref="Measurement.BatchOneLatencySeconds"/> is their mean.
+    /// </summary>
+    public bool BatchOneLatency { get; init; }
 
     /// <summary>
     /// These options uploading the evaluator's real calibration images (warm-up and timed), so on-board zero

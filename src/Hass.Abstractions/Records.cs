@@ -34,6 +34,13 @@ public sealed record Measurement
     public IReadOnlyDictionary<string, double> LayerCycles { get; init; } = new Dictionary<string, double>();
     public double ClockMhz { get; init; }
     public int Images { get; init; }
+    /// <summary>
+    /// Batch-1 latency in seconds: the mean over the timed images of each image's latency alone through the empty
+    /// pipeline (<see cref="MeasureOptions.BatchOneLatency"/>); null when it was not measured.
+    /// </summary>
+    public double? BatchOneLatencySeconds { get; init; }
+    /// <summary>The single-image latencies behind <see cref="BatchOneLatencySeconds"/>, in seconds, in the order of the timed images.</summary>
+    public IReadOnlyList<double> SingleImageLatencies { get; init; } = [];
     public DateTimeOffset MeasuredAt { get; init; } = DateTimeOffset.UtcNow;
 }
 

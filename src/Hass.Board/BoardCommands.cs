@@ -58,6 +58,8 @@ public static class BoardCommands
         sb.AppendLine(inv, $"measured   {m.MedianImagesPerSecond:0.##} img/s (median of {m.Repeats.Count}, spread {m.Spread:P1}, {m.Images} images)");
         if (m.PredictedImagesPerSecond > 0)
             sb.AppendLine(inv, $"predicted  {m.PredictedImagesPerSecond:0.##} img/s   measured/predicted = {m.MedianImagesPerSecond / m.PredictedImagesPerSecond:0.###}");
+        if (m.BatchOneLatencySeconds is { } latency)
+            sb.AppendLine(inv, $"batch-1    {latency * 1e6:0.###} µs latency, {latency * m.ClockMhz * 1e6:0.#} cycles (mean of {m.SingleImageLatencies.Count} images, each alone through the empty pipeline)");
         if (design is not null)
         {
             sb.AppendLine("layer                          predicted cycles   measured cycles   ratio");

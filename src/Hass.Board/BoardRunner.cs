@@ -4,7 +4,7 @@ using Hass.Board.Protocol;
 
 namespace Hass.Board;
 
-/// <summary>Progress of a board operation: stage ("deploy", "images", "measure"), done of total units.</summary>
+/// <summary>Progress of a board operation: stage ("deploy", "images", "measure", "latency"), done of total units.</summary>
 public sealed record BoardProgress(string Stage, long Done, long Total, string Message);
 
 /// <summary>Deploy settings: block size of the resumable transfer, chunk size bounds.</summary>
@@ -132,7 +132,7 @@ public sealed class BoardRunner : IAsyncDisposable
             RunResults results;
             try
             {
-                results = await RunAsync(designId, design, options, source, repeat, progress, cancellationToken).ConfigureAwait(false);
+                results = await RunAsync(designId, design, options, source, repeat, "measure", progress, cancellationToken).ConfigureAwait(false);
             }
             catch (BoardException e) when (e.Code is ErrorCode.NotDeployed or ErrorCode.NoSuchRun && redeploys++ < _deploy.Restarts)
             {
@@ -149,7 +149,13 @@ public sealed class BoardRunner : IAsyncDisposable
             imagesMeasured += results.Images;
         }
         LastRuns = runs;
-        return Summarise(design, _session.Info ?? info, rates, layerTotals, imagesMeasured, clockKHz);
+        var latencies = options.BatchOneLatency
+            ? await new BatchOneLatency(this, design, network, options, _deploy.Restarts).MeasureAsync(designId, progress, cancellationToken).ConfigureAwait(false)
+            : [];
+        return Summarise(design, _session.Info ?? info, rates, layerTotals, imagesMeasured, clockKHz) with
+        {
+            BatchOneLatencySeconds = latencies.Length > 0 ? latencies.Average() : null, SingleImageLatencies = latencies,
+        };
     }
 
     /// <summary>Deploys the design and uploads the images to run on (if any); returns the design id.</summary>
@@ -187,7 +193,8 @@ public sealed class BoardRunner : IAsyncDisposable
         };
     }
 
-    private async Task<RunResults> RunAsync(uint designId, HardwareDesign design, MeasureOptions options, ImageSource source, int repeat, IProgress<BoardProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>One checked RUN of <c>options.Images</c> + <c>options.WarmupImages</c> images (seed <c>options.Seed + repeat</c>), polled until done.</summary>
+    internal async Task<RunResults> RunAsync(uint designId, HardwareDesign design, MeasureOptions options, ImageSource source, int repeat, string stage, IProgress<BoardProgress>? progress, CancellationToken cancellationToken)
     {
         var request = new RunRequest((uint)options.Images, (uint)options.WarmupImages, source, options.Seed + (ulong)repeat).Encode();
         var accepted = RunAccepted.Decode((await _session.RequestAsync(FrameType.Run, request, FrameType.RunAccepted, cancellationToken).ConfigureAwait(false)).Payload);
@@ -204,10 +211,10 @@ public sealed class BoardRunner : IAsyncDisposable
             {
                 var problem = Check(results, accepted, designId, design, options);
                 if (problem is not null) throw new BoardException($"board at {_session.Address} returned inconsistent results for run {results.RunId}: {problem}; not using them");
-                progress?.Report(new BoardProgress("measure", repeat + 1, options.Repeats, $"run {repeat + 1}/{options.Repeats}: {results.Images * results.ClockKHz * 1000.0 / results.TotalCycles:0.##} img/s"));
+                progress?.Report(new BoardProgress(stage, repeat + 1, options.Repeats, $"run {repeat + 1}/{options.Repeats}: {results.Images * results.ClockKHz * 1000.0 / results.TotalCycles:0.##} img/s"));
                 return results;
             }
-            progress?.Report(new BoardProgress("measure", repeat, options.Repeats, $"run {repeat + 1}/{options.Repeats}: {results.ImagesDone}/{results.Images + results.Warmup} images"));
+            progress?.Report(new BoardProgress(stage, repeat, options.Repeats, $"run {repeat + 1}/{options.Repeats}: {results.ImagesDone}/{results.Images + results.Warmup} images"));
             if (DateTime.UtcNow > deadline)
                 throw new BoardException($"run {results.RunId} on {_session.Address} did not finish within {options.RunTimeout.TotalSeconds:0} s");
             await Task.Delay(options.PollInterval, cancellationToken).ConfigureAwait(false);

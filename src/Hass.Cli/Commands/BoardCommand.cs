@@ -24,6 +24,7 @@ public sealed class BoardCommand : ICliCommand
     private static readonly Option<int> Repeats = new("--repeats") { Description = "Measured runs (median taken)", DefaultValueFactory = _ => MeasureOptions.DefaultRepeats };
     private static readonly Option<int> Images = new("--images") { Description = "Timed images per run", DefaultValueFactory = _ => MeasureOptions.DefaultImages };
     private static readonly Option<int> Warmup = new("--warmup") { Description = "Warm-up images per run", DefaultValueFactory = _ => MeasureOptions.DefaultWarmupImages };
+    private static readonly Option<bool> Latency = new("--latency") { Description = "Also measure batch-1 latency: each timed image alone through the empty pipeline (one extra run per image); reports the mean" };
     private static readonly Argument<string[]> EmulatorArgs = new("emulator-options") { Description = "Options of hass-board-emulator (--tcp 127.0.0.1:7000, --serial DEV, --board FILE, faults…)", Arity = ArgumentArity.ZeroOrMore };
 
     public Command Build(CommandRunner run)
@@ -42,7 +43,7 @@ public sealed class BoardCommand : ICliCommand
 
         var measure = new Command("measure", "Deploy a stored trial's design on LINK, measure it, and store the measurement");
         measure.Arguments.Add(CampaignName);
-        foreach (var o in new Option[] { TrialNumber, Link, Repeats, Images, Warmup }) measure.Options.Add(o);
+        foreach (var o in new Option[] { TrialNumber, Link, Repeats, Images, Warmup, Latency }) measure.Options.Add(o);
         measure.SetAction(run(MeasureAsync));
         cmd.Subcommands.Add(measure);
 
@@ -112,6 +113,7 @@ public sealed class BoardCommand : ICliCommand
         var options = new MeasureOptions
         {
             ExpectedBoard = board, Repeats = ctx.Parse.GetValue(Repeats), Images = ctx.Parse.GetValue(Images), WarmupImages = ctx.Parse.GetValue(Warmup),
+            BatchOneLatency = ctx.Parse.GetValue(Latency),
         }.WithImagesOf(evaluator);
         var measurement = await ctx.Services.GetRequiredService<IDesignMeasurer>().MeasureAsync(link, design, evaluator.Export(trial.Parameters), options, ct);
         store.SaveMeasurement(measurement);
