@@ -23,7 +23,7 @@ public sealed record DesignRow(int Trial, double Predicted, double Measured)
     public double Ratio => Predicted / Measured;
 }
 
-/// <summary>Batch-1 latency of a campaign's best design, in seconds: the prediction and the emulator's one-image run.</summary>
+/// <summary>Batch-1 latency of a campaign's best design, in seconds: the prediction and the emulator's mean over the timed images, each run alone.</summary>
 public sealed record LatencyRow(int Trial, double Predicted, double Measured)
 {
     public double Ratio => Predicted / Measured;
