@@ -53,6 +53,16 @@ public class BoardCommandsTests
         Assert.Contains("measured/predicted = 0.8", text);
         Assert.Contains("conv1", text);
         Assert.Contains("1.25", text);
+        Assert.DoesNotContain("batch-1", text);
+
+        // With batch-1 latency: the mean in µs and in cycles at the board clock, and how many images it averages.
+        var withLatency = BoardCommands.Describe(m with { BatchOneLatencySeconds = 16.9e-6, SingleImageLatencies = [16e-6, 17.8e-6] });
+        Assert.Contains("batch-1    16.9 µs latency, 4225 cycles (mean of 2 images, each alone through the empty pipeline)", withLatency);
+        var json = HassJson.Serialize(m with { BatchOneLatencySeconds = 16.9e-6, SingleImageLatencies = [16e-6, 17.8e-6] });
+        var back = HassJson.Deserialize<Measurement>(json);
+        Assert.Equal(16.9e-6, back.BatchOneLatencySeconds);
+        Assert.Equal([16e-6, 17.8e-6], back.SingleImageLatencies);
+        Assert.Null(HassJson.Deserialize<Measurement>(HassJson.Serialize(m)).BatchOneLatencySeconds);
     }
 
     [Fact]
