@@ -55,6 +55,7 @@ public class CliBadInputTests(ITestOutputHelper output)
         new("board measure: bad link", ["board", "measure", "synthetic", "--trial", "1", "--link", "foo:bar"], Bad, ["'foo:bar'"]),
         new("board measure: --trial without a value", ["board", "measure", "synthetic", "--link", "tcp:127.0.0.1:1", "--trial"], Bad, ["--trial"]) { Synthetic = false },
         new("board measure: --trial not a number", ["board", "measure", "synthetic", "--link", "tcp:127.0.0.1:1", "--trial", "abc"], Bad, ["abc", "integer"]),
+        new("board measure: --latency takes no word", ["board", "measure", "synthetic", "--trial", "1", "--link", "tcp:127.0.0.1:1", "--latency", "maybe"], Bad, ["'maybe'", "--help"]),
         new("board measure: store missing", ["board", "measure", "synthetic", "--trial", "1", "--link", "tcp:127.0.0.1:1"], ExitCodes.StoreUnusable, ["hass.db"]),
         new("board emulate: --tcp not an IP address", ["board", "emulate", "--tcp", "999.1.1.1:5"], Bad, ["999.1.1.1"]),
         new("board emulate: --tcp without a value", ["board", "emulate", "--tcp"], Bad, ["--tcp"]) { Synthetic = false },
