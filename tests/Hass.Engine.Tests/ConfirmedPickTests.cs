@@ -20,7 +20,7 @@ public class ConfirmedPickTests
     // Search-split drops all pass the tolerance; the confirmation split (drop by trial number) tells them apart.
     private static readonly TrialRecord[] Trials =
         [Trial(0, 100, 0.2, 0.1), Trial(1, 400, 0.9, 0.4), Trial(2, 300, 0.6, 0.3), Trial(3, 200, 0.5, 0.2), Trial(4, 500, 1.4, 0.5)];
-    private static readonly Dictionary<int, double> ConfirmationDrop = new() { [0] = 0.3, [1] = 1.3, [2] = 0.8, [3] = 0.6, [4] = 2.0 };
+    private static readonly Dictionary<int, double> ConfirmationDrop = new() { [0] = 0.3, [1] = 1.3, [2] = 0.8, [3] = 0.6, [4] = 2.0, [5] = 0.0 };
 
     private static (PickResult Result, List<int> Confirmed) Choose(FinalSpec final, IEnumerable<TrialRecord>? trials = null)
     {
@@ -73,6 +73,14 @@ public class ConfirmedPickTests
     {
         var (_, confirmed) = Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25 }, [.. Trials, Trial(1, 400, 0.9, 0.4) with { Number = 1 }]);
         Assert.Equal([1, 2, 3], confirmed);
+    }
+
+    [Fact]
+    public void A_finalist_must_be_more_accurate_on_the_search_split_than_every_faster_one()
+    {
+        var (result, confirmed) = Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25 }, [.. Trials, Trial(5, 350, 0.95, 0.45)]);   // 5 would pass, but it is slower than 1 and no more accurate
+        Assert.Equal([1, 2, 3], confirmed);
+        Assert.Equal(3, result.Trial!.Number);
     }
 
     [Fact]

@@ -25,10 +25,11 @@ public sealed record PickResult(TrialRecord? Trial, double? ConfirmationTop1, IR
 
 /// <summary>
 /// The final table's confirmed pick (docs/search.md, "Final table"): the search split scored every trial, so the
-/// fastest trial that passes there is biased towards drops the split under-estimated. The best
-/// <see cref="FinalSpec.ConfirmTop"/> feasible trials (by the objective, drop within tolerance − pickMargin on the
-/// search split) are re-scored in that order on the confirmation split — held-out images the search never saw —
-/// and the first whose drop there is within tolerance − <see cref="FinalSpec.ConfirmMargin"/> is chosen. When none
+/// fastest trial that passes there is biased towards drops the split under-estimated. Up to
+/// <see cref="FinalSpec.ConfirmTop"/> finalists — feasible trials (drop within tolerance − pickMargin on the search
+/// split), best objective first, each more accurate on the search split than every better one — are re-scored in
+/// that order on the confirmation split, held-out images the search never saw, and the first whose drop there is
+/// within tolerance − <see cref="FinalSpec.ConfirmMargin"/> is chosen. When none
 /// is, the finalist with the smallest confirmed drop is chosen and the row's note says so. The drop on the
 /// confirmation split alone decides (not pooled with the search split): the search split's images carry the
 /// selection bias the confirmation exists to remove. HASS and uniform picks follow the same rule.
@@ -39,8 +40,7 @@ public sealed class ConfirmedPick(Objective objective, FinalSpec final, double d
 
     public PickResult Choose(string label, IEnumerable<TrialRecord> trials)
     {
-        var candidates = objective.Ranked(MarginPick.Within(trials, final.PickMargin))
-            .DistinctBy(t => t.Parameters.QuantisedKey()).Take(final.ConfirmTop);
+        var candidates = Finalists(objective.Ranked(MarginPick.Within(trials, final.PickMargin))).Take(final.ConfirmTop);
         var finalists = new List<(TrialRecord Trial, double Top1, Finalist Finalist)>();
         foreach (var trial in candidates)
         {
@@ -58,6 +58,22 @@ public sealed class ConfirmedPick(Objective objective, FinalSpec final, double d
         var inv = CultureInfo.InvariantCulture;
         return Result(finalists, safest, $"none of the {finalists.Count} finalists stayed within {Limit.ToString("F2", inv)} points on the confirmation split; " +
             $"this one lost least ({finalists[safest].Finalist.ConfirmationDrop.ToString("F2", inv)})");
+    }
+
+    /// <summary>
+    /// Best first, each trial that is more accurate on the search split than every better one (the front of
+    /// objective against accuracy): the next finalist is always a safer design, so a few finalists span the range of
+    /// drops instead of crowding at the tolerance, where the fastest trials are.
+    /// </summary>
+    private static IEnumerable<TrialRecord> Finalists(IEnumerable<TrialRecord> ranked)
+    {
+        var lowest = double.PositiveInfinity;
+        foreach (var trial in ranked)
+        {
+            if (trial.ConstraintViolation >= lowest) continue;
+            lowest = trial.ConstraintViolation;
+            yield return trial;
+        }
     }
 
     private static PickResult Result(List<(TrialRecord Trial, double Top1, Finalist Finalist)> finalists, int chosen, string? note) =>

@@ -27,12 +27,21 @@ public sealed class TorchTrialEvaluatorFactory(ModelCatalog models, IEnumerable<
     public ITrialEvaluator Create(EvaluatorSpec spec, IProgress<string>? progress = null) => CreateEvaluator(spec, progress);
 
     /// <summary>
-    /// The search split is the last <see cref="DataSplits.SearchSplitImages"/> images held out of training. The
-    /// confirmation split depends on the model's held-out count, so confirmImages is checked when the evaluator opens.
+    /// The search split is the last <see cref="DataSplits.SearchSplitImages"/> images held out of training; the
+    /// confirmation split is the rest of the model's held-out images (none for models from a source such as ONNX).
     /// </summary>
-    public IReadOnlyList<SettingProblem> Validate(EvaluatorSpec spec) => spec.SearchImages > DataSplits.SearchSplitImages
-        ? [new SettingProblem("searchImages", $"must be at most {DataSplits.SearchSplitImages}, the images of the search split held out of training (got {spec.SearchImages})")]
-        : [];
+    public IReadOnlyList<SettingProblem> Validate(EvaluatorSpec spec)
+    {
+        var problems = new List<SettingProblem>();
+        if (spec.SearchImages > DataSplits.SearchSplitImages)
+            problems.Add(new("searchImages", $"must be at most {DataSplits.SearchSplitImages}, the images of the search split held out of training (got {spec.SearchImages})"));
+        var heldOut = models.Registered(spec.Model) is { } provider ? TorchTrialEvaluator.HeldOutOf(provider) : DataSplits.DefaultHeldOut;
+        var confirmation = heldOut - Math.Min(heldOut, DataSplits.SearchSplitImages);
+        if (spec.ConfirmImages > confirmation)
+            problems.Add(new("confirmImages", $"must be at most {confirmation}, the images of {spec.Model}'s confirmation split ({heldOut} held out of training, " +
+                $"{heldOut - confirmation} of them the search split) (got {spec.ConfirmImages})" + (confirmation == 0 ? "; leave it out: the final picks then keep final.pickMargin on the search split" : "")));
+        return problems;
+    }
 
     /// <summary>The graph of a freshly built network: shapes and layers do not depend on weights or data.</summary>
     public NetworkGraph? DescribeGraph(string model)
