@@ -40,7 +40,7 @@ public sealed class ConfirmedPick(Objective objective, FinalSpec final, double d
 
     public PickResult Choose(string label, IEnumerable<TrialRecord> trials)
     {
-        var candidates = Finalists(objective.Ranked(MarginPick.Within(trials, final.PickMargin))).Take(final.ConfirmTop);
+        var candidates = Front(objective.Ranked(MarginPick.Within(trials, final.PickMargin))).Take(final.ConfirmTop);
         var finalists = new List<(TrialRecord Trial, double Top1, Finalist Finalist)>();
         foreach (var trial in candidates)
         {
@@ -65,7 +65,7 @@ public sealed class ConfirmedPick(Objective objective, FinalSpec final, double d
     /// objective against accuracy): the next finalist is always a safer design, so a few finalists span the range of
     /// drops instead of crowding at the tolerance, where the fastest trials are.
     /// </summary>
-    private static IEnumerable<TrialRecord> Finalists(IEnumerable<TrialRecord> ranked)
+    public static IEnumerable<TrialRecord> Front(IEnumerable<TrialRecord> ranked)
     {
         var lowest = double.PositiveInfinity;
         foreach (var trial in ranked)
