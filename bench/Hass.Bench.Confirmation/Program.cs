@@ -17,8 +17,16 @@ root.SetAction(async (parse, ct) =>
     var missing = parse.GetValue(stores)!.FirstOrDefault(s => !File.Exists(s));
     if (missing is not null) { Console.Error.WriteLine($"error: --stores {missing} does not exist; give store files of finished campaigns"); return 2; }
     var rows = new List<FinalistScore>();
-    foreach (var store in parse.GetValue(stores)!)
-        rows.AddRange(FinalistScoring.Score(store, Math.Max(1, parse.GetValue(finalists)), Console.Out, ct));
+    try
+    {
+        foreach (var store in parse.GetValue(stores)!)
+            rows.AddRange(FinalistScoring.Score(store, Math.Max(1, parse.GetValue(finalists)), Console.Out, ct));
+    }
+    catch (InvalidOperationException e)
+    {
+        Console.Error.WriteLine($"error: {e.Message}; score it with the checkpoints it was made with (rebuild this bench after a retrain)");
+        return 2;
+    }
     var table = ScoreTable.Render(rows, string.Join(" ", Environment.GetCommandLineArgs().Skip(1)));
     Console.Write(table);
     if (parse.GetValue(results) is { } path) await File.AppendAllTextAsync(path, table, ct);
