@@ -38,6 +38,11 @@ public abstract class StrategyBase : ISearchStrategy
     /// <summary>Asked, not yet told: number → parameters (ascending numbers).</summary>
     protected IReadOnlyDictionary<int, ParameterSet> InFlight => _inFlight;
     protected int QueuedCount => _queue.Count;
+    /// <summary>
+    /// True while Tell replays the asks up to a stored trial: every trial then in flight below it was lost
+    /// (stored trials are told in number order), so it is no answer to wait for.
+    /// </summary>
+    protected bool Replaying => _replaying;
 
     private InvalidOperationException NotInitialized() =>
         new($"search strategy '{Name}' was used before Initialize(context); the engine must initialise it with the campaign's search space first");

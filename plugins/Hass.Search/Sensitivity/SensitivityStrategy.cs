@@ -11,8 +11,10 @@ namespace Hass.Search.Sensitivity;
 /// the sweep's per-layer limits, starting at the ceiling (see <see cref="CeilingRay"/>); (3) tpe on the space narrowed to each
 /// dimension's limit, warm-started with every trial told so far. A generic optimiser spends most of a
 /// many-layer budget on points where one fragile layer breaks the tolerance; the narrowed space removes them.
-/// During the sweep it asks whenever some unfinished layer has no probe in flight; the ray is step-wise (CanAsk false while
-/// its probe is in flight); then it can always ask.
+/// During the sweep it asks whenever some unfinished layer has no probe in flight. The ray asks as soon as the sweep is
+/// done, one probe per free slot (a k-section with k − 1 probes pending); once its depth is used up by answered and
+/// pending probes, tpe starts and fills the free slots while the last ray probes run. With one trial at a time this is
+/// exactly sweep, then a bisection, then tpe.
 /// </summary>
 public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
 {
@@ -42,26 +44,26 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     {
         get
         {
-            if (_tpe is not null || _batch.Count > 0) return true;
+            if (_batch.Count > 0) return true;
             if (!_sweep.Done)
             {
                 if (_sweep.NextFree(SweepDimensionsInFlight()) is not { } step) return false;
                 _batch.Enqueue(step);
                 return true;
             }
-            if (InFlight.Count > 0 || QueuedCount > 0) return false;
-            if (_ray.Next() is { } probe) _batch.Enqueue(probe);
-            if (_batch.Count == 0) StartTpe();
+            if (_ray.Next(RayScalesInFlight()) is { } probe) _batch.Enqueue(probe);
+            else StartTpe();
             return true;
         }
     }
 
-    protected override string WaitReason() => _sweep.Done
-        ? $"waiting for {InFlight.Count} probe(s) in flight before the next ray step"
-        : $"waiting for {InFlight.Count} sweep probe(s) in flight: every unfinished layer has one";
+    protected override string WaitReason() => $"waiting for {InFlight.Count} sweep probe(s) in flight: every unfinished layer has one";
 
     private HashSet<int> SweepDimensionsInFlight() =>
         _probes.Values.OfType<SensitivitySweep.Probe>().Select(probe => probe.Dimension).ToHashSet();
+
+    /// <summary>Scales of the ray probes in flight; none during a replay, whose trials in flight were lost.</summary>
+    private List<double> RayScalesInFlight() => Replaying ? [] : _probes.Values.OfType<CeilingRay.Probe>().Select(probe => probe.Scale).ToList();
 
     protected override (ParameterSet Parameters, string Origin) Propose(int number, int proposalIndex)
     {
@@ -101,6 +103,7 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     /// <summary>Narrows every threshold dimension to the sweep's limit, then hands tpe the history (sweep and ray included).</summary>
     private void StartTpe()
     {
+        if (_tpe is not null) return;
         NarrowedSpace = new SearchSpace(Codec.Dimensions.Select((dim, d) => Codec.GroupOf(d) == ThresholdGroup.None
             ? dim
             : dim with { High = Codec.AtFraction(d, _sweep.Limit(d)) }).ToList());

@@ -38,20 +38,38 @@ public sealed class SensitivitySweep(ThresholdScale scale, AccuracyGuard guard, 
             .OrderBy(pair => pair.Value.Probes).ThenBy(pair => pair.Key).ToList();
         if (free.Count == 0) return null;
         var (d, b) = (free[0].Key, free[0].Value);
-        var t = 0.5 * (b.Low + b.High);
-        return new BatchItem(scale.At(x => x == d ? t : 0), ProbeOrigin, new Probe(d, t));
+        var probe = new Probe(d, 0.5 * (b.Low + b.High));
+        return new BatchItem(PointOf(probe), ProbeOrigin, probe);
     }
 
     /// <summary>True once every dimension has had its <c>depth</c> answered probes.</summary>
     public bool Done => _brackets.Values.All(b => b.Probes >= depth);
 
+    /// <summary>
+    /// Narrows the bracket of the told probe's dimension. The dimension and fraction are read from the told point
+    /// when it differs from the tag's: a resumed campaign replays asks with every earlier trial told, so when trials
+    /// finished out of order the original run may have asked this trial for another dimension than the replay's tag
+    /// says. A told point that is no sweep probe teaches the sweep nothing.
+    /// </summary>
     public void Record(Probe probe, TrialOutcome outcome)
     {
         if (outcome.State == TrialState.Abandoned) return; // lost, not answered: probed again
-        var b = _brackets[probe.Dimension];
+        if ((PointOf(probe).Equals(outcome.Parameters) ? probe : ProbeOf(outcome.Parameters)) is not { } told) return;
+        var b = _brackets[told.Dimension];
         b.Probes++;
-        if (guard.IsFeasible(outcome)) b.Low = Math.Max(b.Low, probe.Fraction);
-        else b.High = Math.Min(b.High, probe.Fraction);
+        if (guard.IsFeasible(outcome)) b.Low = Math.Max(b.Low, told.Fraction);
+        else b.High = Math.Min(b.High, told.Fraction);
+    }
+
+    private ParameterSet PointOf(Probe probe) => scale.At(x => x == probe.Dimension ? probe.Fraction : 0);
+
+    /// <summary>The sweep probe a point is (one threshold dimension pruned, at a bisection fraction), or null.</summary>
+    private Probe? ProbeOf(ParameterSet point)
+    {
+        var pruned = scale.ThresholdDims.Where(d => scale.FractionOf(d, point) > 0).ToList();
+        if (pruned.Count != 1 || !_brackets.ContainsKey(pruned[0])) return null;
+        var probe = new Probe(pruned[0], ThresholdScale.OnDyadicGrid(scale.FractionOf(pruned[0], point)));
+        return PointOf(probe).Equals(point) ? probe : null;
     }
 
     /// <summary>Largest fraction dimension <paramref name="d"/> tolerated alone (0 for non-threshold dimensions).</summary>

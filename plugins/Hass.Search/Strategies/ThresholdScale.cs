@@ -24,6 +24,20 @@ public sealed class ThresholdScale(SpaceCodec codec)
     public ParameterSet At(Func<int, double> fractionOf) =>
         codec.Build(d => codec.GroupOf(d) == ThresholdGroup.None ? codec.ClampedDefault(d) : codec.AtFraction(d, fractionOf(d)));
 
+    /// <summary>Whether dimension <paramref name="d"/> takes any value in its range (an Int dimension rounds its fractions).</summary>
+    public bool IsFloat(int d) => codec.Dimensions[d].Kind == DimensionKind.Float;
+
+    /// <summary>The fraction at which <paramref name="point"/> sets dimension <paramref name="d"/> (inverse of <see cref="At"/>).</summary>
+    public double FractionOf(int d, ParameterSet point) => codec.FractionOf(d, point[codec.Dimensions[d].Name]);
+
+    /// <summary>
+    /// <paramref name="fraction"/> rounded to a multiple of 2^-32. The bisections' fractions are midpoints of dyadic
+    /// ends, so a fraction read back from a point (<see cref="FractionOf"/>) rounds to exactly the one asked.
+    /// </summary>
+    public static double OnDyadicGrid(double fraction) => Math.Round(fraction * DyadicGrid) / DyadicGrid;
+
+    private const double DyadicGrid = 1L << 32;
+
     /// <summary>One global weight fraction and one global activation fraction.</summary>
     public ParameterSet AtGlobal(double weightFraction, double activationFraction) =>
         At(d => codec.GroupOf(d) == ThresholdGroup.Weight ? weightFraction : activationFraction);
