@@ -52,6 +52,8 @@ internal static class ConvNodeFactory
             CoarseGroup = ResourcePrimitives.Divisors(g), Fine = fine,
             Histogram = hist, MeanZeroFraction = meanZero, RowHistogram = rowHist, FilterNonZeros = filterNonZeros,
             RowNonZeroVariance = rowHist is null ? null : sparsity!.RowNonZeroVariance, RowTotalNonZeroVariance = rowHist is null ? null : sparsity!.RowTotalNonZeroVariance,
+            RowNonZeroSamples = rowHist is null ? null : sparsity!.RowNonZeroSamples,
+            FilterZeroHistogram = rowHist is null ? null : sparsity!.FilterZeroHistogram,
         };
     }
 
@@ -67,6 +69,12 @@ internal static class ConvNodeFactory
             throw new ArgumentException($"sparsity profile, layer '{layer.Name}': rowNonZeroVariance must be {rows}×{channels} (output rows × input channels) of non-negative numbers; re-profile the model for this graph");
         if (s.RowTotalNonZeroVariance is { } t && (t.Length != rows || t.Any(x => !(x >= 0))))
             throw new ArgumentException($"sparsity profile, layer '{layer.Name}': rowTotalNonZeroVariance must hold {rows} non-negative numbers (one per output row); re-profile the model for this graph");
+        if (s.RowNonZeroSamples is { } samples && (samples.Length == 0 || samples.Any(image => image is null || image.Length != rows
+                || image.Any(row => row is null || row.Length != channels || row.Any(x => x < 0)))))
+            throw new ArgumentException($"sparsity profile, layer '{layer.Name}': rowNonZeroSamples must be images×{rows}×{channels} (sample images × output rows × input channels) of non-negative counts, at least one image; re-profile the model for this graph");
+        if (s.FilterZeroHistogram is { } h && (h.Length != channels || h.Any(row => row is null || row.Length != filters
+                || row.Any(b => b is null || b.Length != bins || b.Any(x => !(x >= 0 && x <= 1 + 1e-9))))))
+            throw new ArgumentException($"sparsity profile, layer '{layer.Name}': filterZeroHistogram must be {channels}×{filters}×{bins} (input channels × filters per group × K+1) of fractions in [0, 1]; re-profile the model for this graph");
         return (s.RowHistogram, s.FilterNonZeros);
     }
 

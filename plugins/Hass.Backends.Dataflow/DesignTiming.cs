@@ -71,19 +71,23 @@ internal static class DesignTiming
         return deepest;
     }
 
-    /// <summary>Expected cycles of each output row of member m: the lane-aware rows of a sparse conv, else its cycles spread evenly.</summary>
-    private static double[] RowCyclesOf(PartitionState s, int m)
+    /// <summary>
+    /// [i][r]: cycles of each output row of member m in image i: the lane-aware rows of a sparse conv (per sample image
+    /// when the profile has samples), else its cycles spread evenly, the same in every image (none for a flatten).
+    /// </summary>
+    private static double[][] RowCyclesOf(PartitionState s, int m)
     {
         var node = s.NodeAt(m);
         int rows = Math.Max(1, node.Ho);
         if (node.IsSparse && node.Settings.LaneMax)
         {
             var f = s.FoldingOf(m);
-            var cycles = LaneModel.RowCycles(node, f.CoarseIn, f.CoarseOut, f.CoarseGroup, f.Fine, f.WeightsReloading);
+            var images = LaneModel.ImageRowCycles(node, f.CoarseIn, f.CoarseOut, f.CoarseGroup, f.Fine, f.WeightsReloading);
             double io = s.IoCycles(m, s.CostOf(m)) / rows;
-            for (int r = 0; r < cycles.Length; r++) cycles[r] = Math.Max(cycles[r], io);
-            return cycles;
+            return images.Select(cycles => cycles.Select(c => Math.Max(c, io)).ToArray()).ToArray();
         }
-        return Enumerable.Repeat(s.EffectiveCycles(m) / rows, rows).ToArray();
+        // A flatten only renames the words: they pass through at their producer's pace, so it adds no fill latency.
+        if (node.Implementation == NodeImplementation.Flatten) return [new double[rows]];
+        return [Enumerable.Repeat(s.EffectiveCycles(m) / rows, rows).ToArray()];
     }
 }

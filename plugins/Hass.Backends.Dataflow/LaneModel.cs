@@ -32,8 +32,9 @@ public sealed record CostSettings(bool LaneMax, bool SkipAllZeroWindows, int Poi
 internal sealed class LaneCache
 {
     public readonly Dictionary<int, double[]> RowChannelCycles = new();
-    public readonly Dictionary<int, double[]> LaneShares = new();
+    public readonly Dictionary<(int Co, int Fine), double[]> LaneShares = new();
     public readonly Dictionary<int, double[]> RowChannelSpread = new();
+    public readonly Dictionary<int, double[]> CyclesPerNonZero = new();
     public readonly Dictionary<(int Fine, int Streams), int[][]> Streams = new();
 }
 
@@ -59,13 +60,24 @@ public static class LaneModel
     /// <summary>Expected cycles of each output row (length Ho).</summary>
     public static double[] RowCycles(Node n, int ci, int co, int cg, int fine, int wr)
     {
+        var images = ImageRowCycles(n, ci, co, cg, fine, wr);
+        return images.Length == 1 ? images[0] : SampledRows.Mean(images);
+    }
+
+    /// <summary>
+    /// [i][r]: cycles of output row r in each of the profile's sample images, or one row set of expected cycles (the same
+    /// for every image) when the profile has no samples.
+    /// </summary>
+    public static double[][] ImageRowCycles(Node n, int ci, int co, int cg, int fine, int wr)
+    {
         int s = ci * cg;
         var streams = StreamsOf(n, fine, s);
         var channelCycles = RowChannelCycles(n, fine);
-        var spread = RowChannelSpread(n, fine, channelCycles);
-        var shares = LaneShares(n, co);
+        var shares = LaneShares(n, co, fine);
         double dataIn = (double)n.H * n.W * n.C / s / n.Ho;
         double dataOut = (double)n.Wo * n.F / wr / (co * cg);
+        if (n.RowNonZeroSamples is { } samples) return SampledRows.ImageRowCycles(n, samples, streams, fine, channelCycles, shares, co, wr, dataIn, dataOut);
+        var spread = RowChannelSpread(n, fine, channelCycles);
         var result = new double[n.Ho];
         var lanes = new double[co];
         var lanesVariance = new double[co];
@@ -98,7 +110,7 @@ public static class LaneModel
             }
             result[r] = Math.Max(slowest.Mean / wr, Math.Max(dataIn, dataOut));
         }
-        return result;
+        return [result];
     }
 
     /// <summary>
@@ -169,24 +181,47 @@ public static class LaneModel
         return table;
     }
 
-    /// <summary>[c·co + l]: lane l's share of channel c's non-zero products (equal shares without a per-filter table).</summary>
-    private static double[] LaneShares(Node n, int co)
+    /// <summary>
+    /// [c·co + l]: lane l's share of channel c's cycles at this fine: from the per-filter zero histogram when the profile
+    /// has it (exact for the channel's windows as a whole), else its share of the non-zero products (exact at fine 1),
+    /// else equal shares.
+    /// </summary>
+    private static double[] LaneShares(Node n, int co, int fine)
     {
-        if (n.Lanes.LaneShares.TryGetValue(co, out var cached)) return cached;
+        if (n.Lanes.LaneShares.TryGetValue((co, fine), out var cached)) return cached;
         var shares = new double[n.C * co];
+        var filterCycles = new double[n.F / n.G];
         for (int c = 0; c < n.C; c++)
         {
-            var filters = n.FilterNonZeros?[c];
-            double total = filters?.Sum() ?? 0;
+            bool known = FilterCycles(n, c, fine, filterCycles);
+            double total = known ? filterCycles.Sum() : 0;
             for (int l = 0; l < co; l++)
             {
                 if (total <= 0) { shares[c * co + l] = 1.0 / co; continue; }
                 double lane = 0;
-                for (int j = l; j < filters!.Length; j += co) lane += filters[j];
+                for (int j = l; j < filterCycles.Length; j += co) lane += filterCycles[j];
                 shares[c * co + l] = lane / total;
             }
         }
-        n.Lanes.LaneShares[co] = shares;
+        n.Lanes.LaneShares[(co, fine)] = shares;
         return shares;
+    }
+
+    /// <summary>Fills each filter's mean cycles (or non-zero products) per window of channel c; false without either table.</summary>
+    private static bool FilterCycles(Node n, int c, int fine, double[] cycles)
+    {
+        if (n.FilterZeroHistogram?[c] is { } histogram)
+        {
+            for (int j = 0; j < cycles.Length; j++)
+            {
+                double e = 0;
+                for (int z = 0; z <= n.K; z++) e += n.Settings.WindowCycles(n.K, z, fine) * histogram[j][z];
+                cycles[j] = e;
+            }
+            return true;
+        }
+        if (n.FilterNonZeros?[c] is not { } nonZeros) return false;
+        nonZeros.CopyTo(cycles, 0);
+        return true;
     }
 }

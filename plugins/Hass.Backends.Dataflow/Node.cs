@@ -67,6 +67,10 @@ public sealed class Node
     /// <summary>Ho×C variance over images of a (row, channel)'s non-zero products, and Ho variance of each row's total (null: rows taken as fixed).</summary>
     public double[][]? RowNonZeroVariance { get; init; }
     public double[]? RowTotalNonZeroVariance { get; init; }
+    /// <summary>S×Ho×C non-zero products of each (row, channel) in each of S sample images (null: the variances above, if any, are used).</summary>
+    public int[][][]? RowNonZeroSamples { get; init; }
+    /// <summary>C×(F/G)×(K+1) zero histogram per (channel, filter) (null: lanes split a channel's cycles by its product shares).</summary>
+    public double[][][]? FilterZeroHistogram { get; init; }
     /// <summary>The cost-model options this node is evaluated with.</summary>
     public CostSettings Settings { get; internal set; } = CostSettings.Default;
 

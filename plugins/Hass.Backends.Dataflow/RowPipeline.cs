@@ -10,18 +10,21 @@ public readonly record struct PipelineTiming(double FirstImageCycles, double Int
 /// dataflow design with row-sized FIFOs runs it: a row starts when the layer finished its previous row, its
 /// producers finished the last input row its window reads, and each consumer freed a FIFO slot (span of the
 /// consumer's window + 2 rows; a whole frame + 2 rows out of a layer with several consumers). Tensors coming from
-/// off-chip (the network input, earlier configurations) stream in at the port's word rate. The first image's end is
-/// the batch-1 latency; the gap between the last images the steady-state interval, which includes the stalls that
-/// uneven row costs of neighbouring layers cause.
+/// off-chip (the network input, earlier configurations) stream in at the port's word rate. Layers whose row cycles
+/// differ from image to image (the profile's sample images) run those images in turn. The steady-state interval is
+/// the mean gap between the images after the first, which includes the stalls that uneven row costs of neighbouring
+/// layers cause, within an image and from one image to the next; the batch-1 latency is one image alone through the
+/// empty pipeline, averaged over the sample images.
 /// </summary>
 public static class RowPipeline
 {
     public const int FifoRows = 2;
-    private const int Images = 4;
+    private const int MinImages = 4;
 
-    private sealed record Stage(double[] RowCycles, List<(int Producer, int[] LastRow)> Inputs, List<(int Consumer, int[] LastUse, int Capacity)> Outputs);
+    /// <summary>RowCycles[i % count][r]: cycles of row r in image i.</summary>
+    private sealed record Stage(double[][] RowCycles, List<(int Producer, int[] LastRow)> Inputs, List<(int Consumer, int[] LastUse, int Capacity)> Outputs);
 
-    public static PipelineTiming Simulate(PartitionState s, Func<int, double[]> rowCycles)
+    public static PipelineTiming Simulate(PartitionState s, Func<int, double[][]> rowCycles)
     {
         var net = s.Network;
         var index = new Dictionary<int, int>();
@@ -32,7 +35,7 @@ public static class RowPipeline
             if (index.TryGetValue(node, out var i)) return i;
             var n = net.Nodes[node];
             int rows = Math.Max(1, n.Ho);
-            var cycles = external ? Enumerable.Repeat(n.OutputWords / (double)portWords / rows, rows).ToArray() : rowCycles(node);
+            var cycles = external ? [Enumerable.Repeat(n.OutputWords / (double)portWords / rows, rows).ToArray()] : rowCycles(node);
             index[node] = stages.Count;
             stages.Add(new Stage(cycles, [], []));
             return stages.Count - 1;
@@ -44,22 +47,26 @@ public static class RowPipeline
             foreach (var p in node.Inputs.Distinct())
             {
                 int producer = StageOf(p, external: !s.Inside[p]);
-                var window = RowWindow.Of(node.Layer, stages[consumer].RowCycles.Length, stages[producer].RowCycles.Length);
-                int capacity = net.Nodes[p].Consumers.Count > 1 ? Math.Max(window.Span, stages[producer].RowCycles.Length) + FifoRows : window.Span + FifoRows;
+                int consumerRows = stages[consumer].RowCycles[0].Length, producerRows = stages[producer].RowCycles[0].Length;
+                var window = RowWindow.Of(node.Layer, consumerRows, producerRows);
+                int capacity = net.Nodes[p].Consumers.Count > 1 ? Math.Max(window.Span, producerRows) + FifoRows : window.Span + FifoRows;
                 stages[consumer].Inputs.Add((producer, window.LastInputRow));
                 stages[producer].Outputs.Add((consumer, window.LastReader, capacity));
             }
         }
-        var ends = Run(stages);
-        return new PipelineTiming(ends[0], (ends[Images - 1] - ends[1]) / (Images - 2));
+        int distinct = stages.Max(st => st.RowCycles.Length), images = Math.Max(MinImages, distinct);
+        var ends = Run(stages, images, 0);
+        double latency = 0;
+        for (int i = 0; i < distinct; i++) latency += (distinct == 1 ? ends : Run(stages, 1, i))[0] / distinct;
+        return new PipelineTiming(latency, (ends[images - 1] - ends[1]) / (images - 2));
     }
 
-    /// <summary>Runs <see cref="Images"/> identical images through the stages; returns when each image left the last stage.</summary>
-    private static double[] Run(List<Stage> stages)
+    /// <summary>Runs <paramref name="images"/> images, from image <paramref name="first"/> on, through the stages; returns when each image left the last stage.</summary>
+    private static double[] Run(List<Stage> stages, int images, int first)
     {
         int n = stages.Count;
-        var rows = stages.Select(st => st.RowCycles.Length).ToArray();
-        var finish = rows.Select(r => new double[r * Images]).ToArray();
+        var rows = stages.Select(st => st.RowCycles[0].Length).ToArray();
+        var finish = rows.Select(r => new double[r * images]).ToArray();
         var next = new int[n];
         int remaining = n;
         var done = new bool[n];
@@ -68,18 +75,18 @@ public static class RowPipeline
             bool progress = false;
             for (int l = 0; l < n; l++)
             {
-                while (next[l] < rows[l] * Images && TryStart(stages, rows, finish, next, l)) progress = true;
-                if (!done[l] && next[l] == rows[l] * Images) { done[l] = true; remaining--; }
+                while (next[l] < rows[l] * images && TryStart(stages, rows, finish, next, l, first)) progress = true;
+                if (!done[l] && next[l] == rows[l] * images) { done[l] = true; remaining--; }
             }
             if (!progress && remaining > 0) throw new InvalidOperationException("row pipeline deadlock (FIFOs too small for this graph)");
         }
         var sinks = Enumerable.Range(0, n).Where(l => stages[l].Outputs.Count == 0).ToArray();
-        var ends = new double[Images];
-        for (int i = 0; i < Images; i++) ends[i] = sinks.Max(sk => finish[sk][(i + 1) * rows[sk] - 1]);
+        var ends = new double[images];
+        for (int i = 0; i < images; i++) ends[i] = sinks.Max(sk => finish[sk][(i + 1) * rows[sk] - 1]);
         return ends;
     }
 
-    private static bool TryStart(List<Stage> stages, int[] rows, double[][] finish, int[] next, int l)
+    private static bool TryStart(List<Stage> stages, int[] rows, double[][] finish, int[] next, int l, int first)
     {
         int k = next[l], image = k / rows[l], r = k % rows[l];
         double ready = k > 0 ? finish[l][k - 1] : 0;
@@ -97,7 +104,8 @@ public static class RowPipeline
             if (unit >= next[consumer]) return false;
             ready = Math.Max(ready, finish[consumer][unit]);
         }
-        finish[l][k] = ready + stages[l].RowCycles[r];
+        var cycles = stages[l].RowCycles;
+        finish[l][k] = ready + cycles[(first + image) % cycles.Length][r];
         next[l]++;
         return true;
     }

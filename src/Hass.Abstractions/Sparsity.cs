@@ -28,6 +28,12 @@ public sealed record LayerSparsity
     /// </summary>
     public double[][]? FilterNonZeros { get; init; }
     /// <summary>
+    /// C×(F/groups)×(K+1), optional: entry [c][j][z] = fraction of channel c's windows whose K products against filter j
+    /// of its group contain z zeros. The lane-aware cost model uses it to split a channel's cycles over the output lanes at
+    /// any fine (a window costs ceil((K − z)/fine), so lanes of few-product windows take more than their product share).
+    /// </summary>
+    public double[][][]? FilterZeroHistogram { get; init; }
+    /// <summary>
     /// Ho×C, optional: entry [r][c] = variance over the profiled images of the non-zero products of channel c in output
     /// row r (summed over the row's windows and all filters of the group) in one image. The lane-aware cost model uses it
     /// for the expected slowest stream of a row, which varies from image to image.
@@ -35,6 +41,12 @@ public sealed record LayerSparsity
     public double[][]? RowNonZeroVariance { get; init; }
     /// <summary>Ho, optional: variance over images of row r's non-zero products summed over all channels (gives the correlation between channels).</summary>
     public double[]? RowTotalNonZeroVariance { get; init; }
+    /// <summary>
+    /// S×Ho×C, optional: entry [i][r][c] = the non-zero products of channel c in output row r (summed over the row's
+    /// windows and all filters of the group) in the i-th of the first S profiled images. The lane-aware cost model
+    /// averages each row's slowest stream over these images (no assumption about how streams vary together).
+    /// </summary>
+    public int[][][]? RowNonZeroSamples { get; init; }
 
     /// <summary>mean over channels of Σ z·hist[c,z]/K: the parser's mean sparsity (dense below 0.1).</summary>
     public double MeanSparsity()

@@ -24,7 +24,7 @@ public class EmulatorAgreementTests
     }
 
     /// <summary>Per-row histogram, histogram and per-filter non-zero products of every (window, filter) pair, by brute force.</summary>
-    private static SparsityProfile Profile(NetworkGraph graph, float[] weights, IReadOnlyList<float[]> images, bool withSpread = false)
+    private static SparsityProfile Profile(NetworkGraph graph, float[] weights, IReadOnlyList<float[]> images, bool withSpread = false, int samplesFrom = -1)
     {
         var conv = graph.Layers[1];
         int pad = conv.PadTop, ho = conv.OutputShape.Rows, wo = conv.OutputShape.Cols;
@@ -54,6 +54,7 @@ public class EmulatorAgreementTests
         var histogram = Enumerable.Range(0, Channels).Select(c => Enumerable.Range(0, 10).Select(z => rows.Sum(r => r[c][z])).ToArray()).ToArray();
         var layer = new LayerSparsity { Layer = "conv", KernelSize = 9, Histogram = histogram, RowHistogram = rows, FilterNonZeros = nonZeros };
         if (withSpread) layer = layer with { RowNonZeroVariance = Spread(perImage, ho), RowTotalNonZeroVariance = TotalSpread(perImage, ho) };
+        if (samplesFrom >= 0) layer = layer with { RowNonZeroSamples = Samples(perImage, ho, samplesFrom) };
         return new SparsityProfile { Layers = [layer] };
     }
 
@@ -72,19 +73,26 @@ public class EmulatorAgreementTests
         Enumerable.Range(0, rows).Select(r => Variance(Enumerable.Range(0, perImage.GetLength(0))
             .Select(i => Enumerable.Range(0, Channels).Sum(c => perImage[i, r, c])))).ToArray();
 
+    /// <summary>[i][r][c]: the per-image counts of images <paramref name="from"/> on.</summary>
+    private static int[][][] Samples(double[,,] perImage, int rows, int from) =>
+        Enumerable.Range(from, perImage.GetLength(0) - from).Select(i => Enumerable.Range(0, rows)
+            .Select(r => Enumerable.Range(0, Channels).Select(c => (int)perImage[i, r, c]).ToArray()).ToArray()).ToArray();
+
+    private const int Timed = 12, Warmup = 4;
+
     private static (HardwareDesign Design, double EmulatedConvCycles, double EmulatedInterval) Run(int pad, double imageZeros, int distinctImages, DesignOptions options,
-        int coarseIn = 1, bool withSpread = false)
+        int coarseIn = 1, bool withSpread = false, int coarseOut = 2, int samplesFrom = -1)
     {
         var graph = Graph(pad);
         var rng = new Random(11);
         var weights = Values(rng, Filters * Channels * 9, 0.5);
         var images = Enumerable.Range(0, distinctImages).Select(_ => Values(rng, Channels * Size * Size, imageZeros)).ToList();
-        var profile = Profile(graph, weights, images, withSpread);
-        var folding = new Dictionary<string, LayerFolding> { ["conv"] = new(CoarseIn: coarseIn, CoarseOut: 2, CoarseGroup: 1, Fine: 1) };
+        var profile = Profile(graph, weights, images, withSpread, samplesFrom);
+        var folding = new Dictionary<string, LayerFolding> { ["conv"] = new(CoarseIn: coarseIn, CoarseOut: coarseOut, CoarseGroup: 1, Fine: 1) };
         var design = new DataflowBackend(sparse: true).Evaluate(graph, profile, Board, folding, options);
         var package = new DeploymentPackage(design, new DeployableNetwork(graph, [new LayerTensors("conv", weights, null)], new Dictionary<string, double>()));
         var network = new EmulatedNetwork(package, Board);
-        const int timed = 12, warmup = 4;
+        const int timed = Timed, warmup = Warmup;
         var upload = ImageSet.Create(graph.Layers[0].OutputShape, images.SelectMany(i => i).ToArray());
         var results = RunExecutor.Execute(network, new RunRequest(timed, warmup, ImageSource.Uploaded, 0), upload, 200_000);
         int conv = design.Layers.ToList().FindIndex(l => l.Layer == "conv");
@@ -139,5 +147,27 @@ public class EmulatorAgreementTests
         double without = fixedRows.Layers.Single(l => l.Layer == "conv").Cycles, with = spread.Layers.Single(l => l.Layer == "conv").Cycles;
         Assert.True(with > without, $"with the spread {with}, without {without}");
         Assert.True(Math.Abs(with / emulated - 1) < Math.Abs(without / emulated - 1), $"emulated {emulated}, with the spread {with}, without {without}");
+    }
+
+    [Fact]
+    public void With_the_measured_images_as_samples_lane_max_equals_the_emulated_count()
+    {
+        // Three single-channel streams on one output lane at fine 1: each image's row costs its slowest stream, which the
+        // samples give exactly; the emulator times images Warmup.. on, and those are the samples.
+        var (design, emulated, interval) = Run(pad: 1, imageZeros: 0.5, distinctImages: Warmup + Timed, new DesignOptions(), coarseIn: Channels, coarseOut: 1, samplesFrom: Warmup);
+        double predicted = design.Layers.Single(l => l.Layer == "conv").Cycles;
+        Assert.InRange(predicted - emulated, 0, 1);   // the figure is rounded up to whole cycles
+        // The row pipeline runs the sample images in turn, as the emulator runs its images.
+        Assert.InRange(design.Performance.IntervalCycles / interval, 0.98, 1.02);
+        var (spread, _, _) = Run(pad: 1, imageZeros: 0.5, distinctImages: Warmup + Timed, new DesignOptions(), coarseIn: Channels, coarseOut: 1, withSpread: true);
+        Assert.True(Math.Abs(predicted - emulated) <= Math.Abs(spread.Layers.Single(l => l.Layer == "conv").Cycles - emulated));
+    }
+
+    [Fact]
+    public void Samples_bring_several_lanes_close_to_the_emulated_count()
+    {
+        // Two lanes per stream: the samples carry channels, not lanes, so a stream's lane split is its mean one.
+        var (design, emulated, _) = Run(pad: 1, imageZeros: 0.5, distinctImages: Warmup + Timed, new DesignOptions(), coarseIn: Channels, samplesFrom: Warmup);
+        Assert.InRange(design.Layers.Single(l => l.Layer == "conv").Cycles / emulated, 0.97, 1.03);
     }
 }

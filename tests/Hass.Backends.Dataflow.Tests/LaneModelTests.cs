@@ -53,6 +53,54 @@ public class LaneModelTests
     }
 
     [Fact]
+    public void Sample_images_pay_each_images_slowest_stream()
+    {
+        // Two images whose mean is the hand profile's R: A = row 0 (36, 0), row 1 (36, 0); B = row 0 (0, 72), row 1 (36, 0).
+        // ci 2, co 2: stream 0 = channel 0 on its slower lane (share .75), stream 1 = channel 1 (share .5, lane 0).
+        // Row 0: A max(27, 0) = 27, B max(0, 36) = 36 → 31.5 (the expected streams alone give 18); row 1: 27 both → 58.5 → 59.
+        var profile = HandProfile();
+        var sampled = new SparsityProfile { Layers = [profile.Layers[0] with { RowNonZeroSamples = [[[36, 0], [36, 0]], [[0, 72], [36, 0]]] }] };
+        var node = NetworkModel.Build(LayerModelTests.SingleConv(2, 2, 2, 2, 3), sampled, sparse: true, new DesignOptions()).Nodes.Single(n => n.Name == "conv");
+        Assert.Equal([31.5, 27], LaneModel.RowCycles(node, 2, 2, 1, 1, 1));
+        Assert.Equal(59, CostModel.Evaluate(node, new LayerFolding(2, 2, 1, 1)).Cycles);
+        // One stream: every image's slowest lane is lane 0 with .75·c0 + .5·c1: A 27, B 36 in row 0; 27 in row 1 → 58.5 → 59, as without samples.
+        Assert.Equal(59, CostModel.Evaluate(node, new LayerFolding(1, 2, 1, 1)).Cycles);
+    }
+
+    [Fact]
+    public void Per_filter_histograms_split_a_channels_cycles_over_lanes_at_any_fine()
+    {
+        // Channel 0: filter 0 meets 0.75 dense windows (9 products), filter 1 0.75 windows of one product; channel 1:
+        // both filters half dense. Product shares 0.9 : 0.1 and 0.5 : 0.5. At fine 3 a window costs ceil(products/3):
+        // filter 0 0.75·3 = 2.25, filter 1 0.75·1 = 0.75 → 0.75 : 0.25. R at fine 3: R[0,0] = 6, R[1,0] = 12, R[0,1] = 12.
+        // ci 1, co 2: row 0 max(6·.75 + 12·.5, 6·.25 + 6) = 10.5, row 1 12·.75 = 9 → 19.5 → 20 (product shares: 11.4 + 10.8 → 23).
+        var profile = HandProfile();
+        var layer = profile.Layers[0] with
+        {
+            FilterNonZeros = [[6.75, 0.75], [4.5, 4.5]],
+            FilterZeroHistogram = [[Bins((0, 0.75), (9, 0.25)), Bins((8, 0.75), (9, 0.25))], [Bins((0, 0.5), (9, 0.5)), Bins((0, 0.5), (9, 0.5))]],
+        };
+        var graph = LayerModelTests.SingleConv(2, 2, 2, 2, 3);
+        var node = NetworkModel.Build(graph, new SparsityProfile { Layers = [layer] }, sparse: true, new DesignOptions()).Nodes.Single(n => n.Name == "conv");
+        Assert.Equal(20, CostModel.Evaluate(node, new LayerFolding(1, 2, 1, 3)).Cycles);
+        var byProducts = NetworkModel.Build(graph, new SparsityProfile { Layers = [layer with { FilterZeroHistogram = null }] }, sparse: true, new DesignOptions()).Nodes.Single(n => n.Name == "conv");
+        Assert.Equal(23, CostModel.Evaluate(byProducts, new LayerFolding(1, 2, 1, 3)).Cycles);
+        // At fine 1 the two agree (cycles are products).
+        Assert.Equal(CostModel.Evaluate(byProducts, new LayerFolding(1, 2, 1, 1)).Cycles, CostModel.Evaluate(node, new LayerFolding(1, 2, 1, 1)).Cycles);
+        var bad = new SparsityProfile { Layers = [layer with { FilterZeroHistogram = [[Bins((0, 1))]] }] };
+        Assert.Contains("filterZeroHistogram", Assert.Throws<ArgumentException>(() => NetworkModel.Build(graph, bad, sparse: true, new DesignOptions())).Message);
+    }
+
+    [Fact]
+    public void Samples_of_the_wrong_shape_are_refused()
+    {
+        var profile = HandProfile();
+        var bad = new SparsityProfile { Layers = [profile.Layers[0] with { RowNonZeroSamples = [[[36, 0]]] }] };
+        var e = Assert.Throws<ArgumentException>(() => NetworkModel.Build(LayerModelTests.SingleConv(2, 2, 2, 2, 3), bad, sparse: true, new DesignOptions()));
+        Assert.Contains("rowNonZeroSamples", e.Message);
+    }
+
+    [Fact]
     public void Average_figure_stays_available_and_is_lower()
     {
         // e = (6.75, 4.5); ci 1, co 2: workload 2·2·2·1 = 8 × mean 5.625 = 45; ci 2: 4 × 6.75 = 27.

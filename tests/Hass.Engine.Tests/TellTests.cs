@@ -47,9 +47,18 @@ public class TellTests
         var live = factory.Told.ToList();
         Assert.Equal(20, live.Count);
         string[] all = ["accuracy", "accuracyDrop", "throughput", "gopsPerDsp", "latency", "effectiveSparsity", "weightSparsity", "activationSparsity"];
+        IReadOnlyList<TrialRecord> stored;
+        using (var store = HassStore.Open(db)) stored = store.Trials(spec.Name);
         foreach (var o in live.Where(o => o.State == TrialState.Complete))
         {
-            Assert.Equal(all.Order(), o.Metrics!.Keys.Order());
+            Assert.Equal(all.Order(), o.Metrics!.Keys.Where(k => !k.Contains(':')).Order());
+            // Per-layer hardware metrics: every design layer's cycles (stage interval) and every profiled layer's sparsity.
+            var record = stored.First(t => t.State == TrialState.Complete && t.Parameters.Equals(o.Parameters));
+            Assert.NotEmpty(record.Design!.Layers);
+            Assert.All(record.Design.Layers, l => Assert.Equal(l.Cycles, o.Metrics[TrialOutcomes.CyclesPrefix + l.Layer]));
+            Assert.NotEmpty(record.LayerSparsity);
+            Assert.All(record.LayerSparsity, kv => Assert.Equal(kv.Value, o.Metrics[TrialOutcomes.SparsityPrefix + kv.Key]));
+            Assert.Equal(record.Design.Layers.Count + record.LayerSparsity.Count, o.Metrics.Keys.Count(k => k.Contains(':')));
             Assert.Equal(o.Metrics["throughput"], o.Values[0]);
             Assert.Equal(o.Metrics["accuracyDrop"] - 1.0, o.ConstraintViolation, 9);
         }

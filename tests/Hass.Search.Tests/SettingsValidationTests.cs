@@ -30,6 +30,9 @@ public class SettingsValidationTests
     [InlineData("sensitivity", """{"rayDepth": "deep"}""", "rayDepth")]
     [InlineData("sensitivity", """{"tolerance": -1}""", "tolerance")]
     [InlineData("sensitivity", """{"density": 31}""", "density")]
+    [InlineData("sensitivity", """{"localShare": 1.5}""", "localShare")]
+    [InlineData("sensitivity", """{"localMargin": -0.5}""", "localMargin")]
+    [InlineData("sensitivity", """{"localExchangeBelow": "low"}""", "localExchangeBelow")]
     public void A_bad_setting_is_named(string strategy, string settings, string key)
     {
         var problem = Assert.Single(Problems(strategy, settings));

@@ -64,11 +64,24 @@ public sealed class HassLikeProblem
     public TrialOutcome Outcome(int number, ParameterSet p)
     {
         var (thr, drop, sparsity) = Evaluate(p);
-        return new TrialOutcome(number, p, TrialState.Complete, [thr], drop - Tolerance, new Dictionary<string, double>
+        var metrics = new Dictionary<string, double>
         {
             ["throughput"] = thr, ["accuracyDrop"] = drop, ["accuracy"] = 90 - drop, ["effectiveSparsity"] = sparsity,
-        });
+        };
+        for (var i = 0; i < Layers; i++)
+        {
+            var density = Density(p, i);
+            metrics[$"cycles:l{i}"] = _work[i] * density; // the engine's per-stage metrics (TrialOutcomes)
+            metrics[$"sparsity:l{i}"] = 1 - density;
+        }
+        return new TrialOutcome(number, p, TrialState.Complete, [thr], drop - Tolerance, metrics);
     }
+
+    private double Density(ParameterSet p, int i) =>
+        (1 - 0.95 * Math.Sqrt(p[$"w:l{i}"])) * (1 - 0.9 * Math.Sqrt(Activations ? p[$"a:l{i}"] : 0));
+
+    /// <summary>The layer whose stage is slowest (unbalanced model).</summary>
+    public string SlowestLayer(ParameterSet p) => $"l{Enumerable.Range(0, Layers).MaxBy(i => _work[i] * Density(p, i))}";
 
     /// <summary>Two objectives: maximise accuracy, maximise throughput (no constraint).</summary>
     public TrialOutcome TwoObjectiveOutcome(int number, ParameterSet p)

@@ -61,6 +61,17 @@ public class ModelEvaluatorTests
                 double meanNonZero = Enumerable.Range(0, layer.KernelSize + 1).Sum(z => (layer.KernelSize - z) * layer.Histogram[c][z]);
                 Assert.Equal(meanNonZero, layer.FilterNonZeros![c].Average(), 10);
             }
+            // Ten images (across three batches) are all kept as samples; their mean is the per-row histogram's mean non-zero products.
+            var samples = layer.RowNonZeroSamples!;
+            Assert.Equal(10, samples.Length);
+            var rowHistogram = layer.RowHistogram!;
+            for (int r = 0; r < rowHistogram.Length; r++)
+                for (int c = 0; c < layer.Histogram.Length; c++)
+                {
+                    double pairsPerImage = Enumerable.Range(0, layer.KernelSize + 1).Sum(z => (double)direct[c, z]) / 10;
+                    double expected = pairsPerImage * Enumerable.Range(0, layer.KernelSize + 1).Sum(z => (layer.KernelSize - z) * rowHistogram[r][c][z]);
+                    Assert.Equal(expected, samples.Average(image => (double)image[r][c]), 8);
+                }
             Assert.InRange(layer.EffectiveSparsity, 0, 1);
         }
         // conv1 sees the raw images: its activation density is the non-zero pixel fraction.

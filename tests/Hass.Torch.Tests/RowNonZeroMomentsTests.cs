@@ -81,6 +81,32 @@ public class RowNonZeroMomentsTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Samples_keep_the_first_images_direct_counts(int channels, int filters, int kernel, int stride, int padding, int groups, int size)
+    {
+        var rng = new Random(91 + channels * 100 + filters * 10 + kernel + stride + padding + groups);
+        const int batch = 5, kept = 3;
+        var x = RandomIntegers(rng, batch * channels * size * size, 0.4);
+        var wt = RandomIntegers(rng, filters * (channels / groups) * kernel * kernel, 0.3);
+        var direct = BruteForce(x, batch, channels, size, size, wt, filters, kernel, stride, padding, groups);
+        int rows = direct.GetLength(1);
+        using var input = tensor(x).reshape(batch, channels, size, size);
+        using var weight = tensor(wt).reshape(filters, channels / groups, kernel, kernel);
+        var patterns = WeightPatterns.Of(weight, groups);
+        foreach (var maxElements in new[] { WindowZeroHistogram.DefaultMaxElements, 7L })
+        {
+            var moments = new RowNonZeroMoments(patterns, rows, sampleLimit: kept);
+            // Two batches: the samples carry over from the first to the second and stop at the limit.
+            moments.Accumulate(input.narrow(0, 0, 2), stride, padding, maxElements);
+            moments.Accumulate(input.narrow(0, 2, batch - 2), stride, padding, maxElements);
+            Assert.Equal(kept, moments.Samples.Count);
+            for (int b = 0; b < kept; b++)
+                for (int r = 0; r < rows; r++)
+                    for (int c = 0; c < channels; c++) Assert.Equal(direct[b, r, c], moments.Samples[b][r][c]);
+        }
+    }
+
     [Fact]
     public void Variances_are_the_population_variances_over_images()
     {

@@ -14,7 +14,7 @@ public class WindowZeroHistogramTests
     }
 
     /// <summary>Brute-force counts: [c, z], per output row [r, c, z], and non-zero products per (channel, filter of its group).</summary>
-    private sealed record Expected(long[,] Histogram, long[,,] Rows, long[,] FilterNonZeros);
+    private sealed record Expected(long[,] Histogram, long[,,] Rows, long[,] FilterNonZeros, long[,,] FilterWindows);
 
     /// <summary>Direct count over every window and every filter of the channel's group, padding zeros included.</summary>
     private static Expected BruteForce(float[] x, int n, int c, int h, int w, float[] wt, int f, int k, int stride, int pad, int groups)
@@ -24,6 +24,7 @@ public class WindowZeroHistogramTests
         var hist = new long[c, k * k + 1];
         var rows = new long[ho, c, k * k + 1];
         var nonZeros = new long[c, fg];
+        var filterWindows = new long[c, fg, k * k + 1];
         for (int b = 0; b < n; b++)
             for (int ch = 0; ch < c; ch++)
             {
@@ -44,9 +45,10 @@ public class WindowZeroHistogramTests
                             hist[ch, zeros]++;
                             rows[r, ch, zeros]++;
                             nonZeros[ch, filter - g * fg] += k * k - zeros;
+                            filterWindows[ch, filter - g * fg, zeros]++;
                         }
             }
-        return new Expected(hist, rows, nonZeros);
+        return new Expected(hist, rows, nonZeros, filterWindows);
     }
 
     private static void AssertEqual(Expected expected, WindowCounts counts)
@@ -63,6 +65,11 @@ public class WindowZeroHistogramTests
         for (int c = 0; c < channels; c++)
             for (int j = 0; j < actualNonZeros.GetLength(1); j++) actualNonZeros[c, j] = counts.FilterNonZeros(c, j);
         Assert.Equal(expected.FilterNonZeros, actualNonZeros);
+        var actualWindows = new long[channels, expected.FilterNonZeros.GetLength(1), bins];
+        for (int c = 0; c < channels; c++)
+            for (int j = 0; j < actualWindows.GetLength(1); j++)
+                for (int z = 0; z < bins; z++) actualWindows[c, j, z] = counts.FilterWindows(c, j, z);
+        Assert.Equal(expected.FilterWindows, actualWindows);
     }
 
     public static TheoryData<int, int, int, int, int, int, int> Cases() => new()

@@ -23,6 +23,15 @@ public sealed record SensitivitySettings
     /// <summary>The inner tpe's kernel density.</summary>
     public TpeDensity Density { get; init; } = TpeDensity.Optuna;
 
+    /// <summary>Share of the proposals after the ray that are bottleneck-directed local moves (<see cref="BottleneckSearch"/>); 0: tpe alone.</summary>
+    [Range(0.0, 1.0)] public double LocalShare { get; init; } = 0.5;
+    /// <summary>Points below the engine's tolerance the local search's incumbent must stay (set it to final.pickMargin).</summary>
+    [Range(0.0, 100.0)] public double LocalMargin { get; init; } = 0.5;
+    /// <summary>Accuracy slack (points) below which every local move also lowers a threshold that feeds no slow stage.</summary>
+    [Range(0.0, 100.0)] public double LocalExchangeBelow { get; init; } = 0.25;
+
+    public BottleneckSettings Bottleneck() => new(LocalShare, LocalMargin, Tolerance, LocalExchangeBelow);
+
     /// <summary>Default depth: as many probes per dimension as fit in <see cref="SweepShare"/> of the budget, 1 to 3.</summary>
     public static int DefaultDepth(int thresholdDims, int? budget) =>
         budget is { } b && thresholdDims > 0 ? Math.Clamp((int)(SweepShare * b / thresholdDims), 1, 3) : 3;

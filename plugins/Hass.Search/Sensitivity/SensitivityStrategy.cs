@@ -11,6 +11,7 @@ namespace Hass.Search.Sensitivity;
 /// the sweep's per-layer limits, starting at the ceiling (see <see cref="CeilingRay"/>); (3) tpe on the space narrowed to each
 /// dimension's limit, warm-started with every trial told so far. A generic optimiser spends most of a
 /// many-layer budget on points where one fragile layer breaks the tolerance; the narrowed space removes them.
+/// In phase (3) a share of the proposals are bottleneck-directed local moves around the incumbent (<see cref="BottleneckSearch"/>).
 /// During the sweep it asks whenever some unfinished layer has no probe in flight. The ray asks as soon as the sweep is
 /// done, one probe per free slot (a k-section with k − 1 probes pending); once its depth is used up by answered and
 /// pending probes, tpe starts and fills the free slots while the last ray probes run. With one trial at a time this is
@@ -25,6 +26,7 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     private readonly Queue<BatchItem> _batch = new();
     private readonly Dictionary<int, object> _probes = [];
     private TpeStrategy? _tpe;
+    private BottleneckSearch? _local;
     private readonly Dictionary<int, int> _tpeNumber = [];
     private int _nextObservation = -1;
 
@@ -72,6 +74,7 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
             _probes[number] = item.Tag!;
             return (item.Parameters, item.Origin);
         }
+        if (_local!.TakesTurn()) return (_local.Propose(number, History, InFlight.Values), BottleneckSearch.Origin);
         var suggestion = _tpe!.Ask();
         _tpeNumber[number] = suggestion.Number;
         var origin = suggestion.Origin.StartsWith("sensitivity:", StringComparison.Ordinal) ? suggestion.Origin : "sensitivity:" + suggestion.Origin;
@@ -87,7 +90,8 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
         }
         if (_tpe is null) return;
         // Trials tpe asked are told under its own number; everything else (warm starts, earlier campaigns) as an observation.
-        var number = _tpeNumber.Remove(outcome.Number, out var own) ? own : _nextObservation--;
+        var number = _tpeNumber.Remove(outcome.Number, out var own) ? own
+            : _local!.Owns(outcome.Number) ? BottleneckSearch.ObservationNumber(outcome.Number) : _nextObservation--;
         _tpe.Tell(Retarget(outcome) with { Number = number });
     }
 
@@ -114,5 +118,6 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
             Space = NarrowedSpace, Seed = Seed, Directions = Directions, TrialBudget = remaining, Settings = _settings.TpeSettings(),
         });
         foreach (var outcome in History) _tpe.Tell(Retarget(outcome) with { Number = _nextObservation-- });
+        _local = new BottleneckSearch(Codec, _scale, _sweep, _settings.Bottleneck(), Directions, Seed, History);
     }
 }

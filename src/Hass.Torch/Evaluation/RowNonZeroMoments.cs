@@ -9,17 +9,19 @@ namespace Hass.Torch.Evaluation;
 /// Σ T² over images, so the variance of each (row, channel) and of each row's total (which carries the correlation
 /// between channels) can be read. One depthwise convolution of the input's non-zero mask per batch, with kernel
 /// [k] = number of filters whose weight k of that channel is non-zero (Σ over filters of popcount(code ∧ mask) is
-/// linear in the activation bits); exact (float32 while the counts stay below 2^24, else float64).
+/// linear in the activation bits); exact (float32 while the counts stay below 2^24, else float64). The first
+/// <see cref="SampleLimit"/> images' X are also kept as they are (<see cref="Samples"/>).
 /// </summary>
 public sealed class RowNonZeroMoments
 {
     private readonly double[] _kernel;
     private readonly WeightPatterns _patterns;
 
-    public RowNonZeroMoments(WeightPatterns patterns, int rows)
+    public RowNonZeroMoments(WeightPatterns patterns, int rows, int sampleLimit = 0)
     {
         _patterns = patterns;
         Rows = rows;
+        SampleLimit = sampleLimit;
         int k = patterns.KernelSize;
         _kernel = new double[patterns.Channels * k];
         for (int c = 0; c < patterns.Channels; c++)
@@ -42,6 +44,10 @@ public sealed class RowNonZeroMoments
     /// <summary>[r]: Σ over images of T[r].</summary>
     public double[] TotalSum { get; }
     public double[] TotalSumOfSquares { get; }
+    /// <summary>How many of the first images keep their X in <see cref="Samples"/>.</summary>
+    public int SampleLimit { get; }
+    /// <summary>[image][r][c]: X[c, r] of each of the first <see cref="SampleLimit"/> images, in the order they came.</summary>
+    public List<int[][]> Samples { get; } = [];
 
     /// <summary>Adds the images of one batch (N×C×H×W), at most <paramref name="maxElements"/> input values at a time.</summary>
     public void Accumulate(Tensor input, int stride, int padding, long maxElements = WindowZeroHistogram.DefaultMaxElements)
@@ -68,12 +74,17 @@ public sealed class RowNonZeroMoments
         long images = perRow.shape[0];
         var x = perRow.to_type(ScalarType.Float64).contiguous().data<double>().ToArray();   // [n, c, r]
         for (long n = 0; n < images; n++)
+        {
+            int[][]? sample = Samples.Count < SampleLimit ? new int[Rows][] : null;
+            if (sample is not null) Samples.Add(sample);
             for (int r = 0; r < Rows; r++)
             {
                 double total = 0;
+                if (sample is not null) sample[r] = new int[channels];
                 for (int c = 0; c < channels; c++)
                 {
                     double v = x[(n * channels + c) * Rows + r];
+                    if (sample is not null) sample[r][c] = checked((int)v);
                     Sum[r * channels + c] += v;
                     SumOfSquares[r * channels + c] += v * v;
                     total += v;
@@ -81,6 +92,7 @@ public sealed class RowNonZeroMoments
                 TotalSum[r] += total;
                 TotalSumOfSquares[r] += total * total;
             }
+        }
         Images += images;
     }
 

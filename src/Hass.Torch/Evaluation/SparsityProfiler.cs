@@ -16,11 +16,20 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
     /// </summary>
     public const long MaxLaneStatisticsValues = 1L << 16;
 
+    /// <summary>
+    /// Images whose per-(row, channel) non-zero products are kept as they are (the first ones profiled: the first
+    /// calibration images, the same ones `hass board measure` uploads), fewer where Ho·C·images would pass
+    /// <see cref="MaxSampleValues"/>, none below <see cref="MinSampleImages"/>.
+    /// </summary>
+    public const int SampleImages = 32;
+    public const int MinSampleImages = 8;
+    public const long MaxSampleValues = 1L << 17;
+
     private sealed class LayerState(WeightPatterns patterns, int rows)
     {
         public WeightPatterns Patterns { get; } = patterns;
         public WindowCounts Counts { get; } = new(patterns, rows);
-        public RowNonZeroMoments Moments { get; } = new(patterns, rows);
+        public RowNonZeroMoments Moments { get; } = new(patterns, rows, SampleLimit(rows, patterns.Channels));
         public long ActivationNonZero;
         public long Activations;
     }
@@ -90,9 +99,17 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
                 FilterNonZeros = KeepsLaneStatistics(s.Counts) ? FilterNonZeros(s.Counts, rowTotals) : null,
                 RowNonZeroVariance = KeepsLaneStatistics(s.Counts) ? s.Moments.ChannelVariance() : null,
                 RowTotalNonZeroVariance = KeepsLaneStatistics(s.Counts) ? s.Moments.TotalVariance() : null,
+                FilterZeroHistogram = KeepsLaneStatistics(s.Counts) && KeepsFilterHistogram(s.Counts) ? FilterZeroHistogram(s.Counts, rowTotals) : null,
+                RowNonZeroSamples = KeepsLaneStatistics(s.Counts) && s.Moments.Samples.Count > 0 ? s.Moments.Samples.ToArray() : null,
             });
         }
         return new SparsityProfile { Model = model.ModelName, Images = images, FixedPoint16 = model.FixedPointActivations, Layers = layers };
+    }
+
+    private static int SampleLimit(int rows, int channels)
+    {
+        long limit = Math.Min(SampleImages, MaxSampleValues / Math.Max(1L, (long)rows * channels));
+        return limit >= MinSampleImages ? (int)limit : 0;
     }
 
     private static bool KeepsLaneStatistics(WindowCounts c) =>
@@ -114,6 +131,26 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
             }
         }
         return rows;
+    }
+
+    private static bool KeepsFilterHistogram(WindowCounts c) => (long)c.Channels * c.FiltersPerGroup * (c.KernelSize + 1) <= MaxLaneStatisticsValues;
+
+    /// <summary>[c][j][z]: fraction of channel c's windows with z zero products against filter j of its group.</summary>
+    private static double[][][] FilterZeroHistogram(WindowCounts counts, long[] channelTotals)
+    {
+        int filters = counts.FiltersPerGroup, bins = counts.KernelSize + 1;
+        var table = new double[counts.Channels][][];
+        for (int c = 0; c < table.Length; c++)
+        {
+            table[c] = new double[filters][];
+            long windows = filters == 0 ? 0 : channelTotals[c] / filters;
+            for (int j = 0; j < filters; j++)
+            {
+                table[c][j] = new double[bins];
+                for (int z = 0; z < bins && windows > 0; z++) table[c][j][z] = (double)counts.FilterWindows(c, j, z) / windows;
+            }
+        }
+        return table;
     }
 
     /// <summary>[c][j]: mean non-zero products per window of channel c against filter j of its group.</summary>

@@ -5,7 +5,8 @@ namespace Hass.Torch.Evaluation;
 /// <summary>
 /// What one profiling pass counts for a convolution, per input channel c (K = kernel size, Ho = output rows):
 /// the fpgaConvNet histogram (how many (window, filter) pairs have z zero products), the same split by output row,
-/// and the non-zero products of each distinct weight pattern (so each filter's lane share can be recovered).
+/// and the non-zero products and zero histogram of each distinct weight pattern (so each filter's lane share, in
+/// products and in cycles at any fine, can be recovered).
 /// </summary>
 public sealed class WindowCounts
 {
@@ -13,6 +14,8 @@ public sealed class WindowCounts
     private readonly long[] _histogram;
     private readonly long[] _rowCounts;
     private readonly long[][] _patternNonZeros;
+    /// <summary>[channel][pattern·(K+1) + z]: windows of the channel with z zero products against the pattern.</summary>
+    private readonly long[][] _patternHistogram;
     /// <summary>Window counts per dense key of each channel block (by first channel), summed over calls and decoded on first read.</summary>
     private readonly Dictionary<long, long[]> _pendingCodes = [];
     private long[] _scratch = [];
@@ -25,6 +28,7 @@ public sealed class WindowCounts
         _histogram = new long[patterns.Channels * (patterns.KernelSize + 1)];
         _rowCounts = new long[(long)rows * patterns.Channels * (patterns.KernelSize + 1)];
         _patternNonZeros = patterns.Multiplicity.Select(m => new long[m.Length]).ToArray();
+        _patternHistogram = patterns.Multiplicity.Select(m => new long[m.Length * (patterns.KernelSize + 1)]).ToArray();
     }
 
     public int Rows { get; }
@@ -41,6 +45,10 @@ public sealed class WindowCounts
     /// <summary>Non-zero products of channel c against filter j of its group, summed over windows.</summary>
     public long FilterNonZeros(int channel, int filter) => PatternNonZeros[channel][_patterns.FilterPattern[channel][filter]];
 
+    /// <summary>Windows of channel c with <paramref name="zeros"/> zero products against filter j of its group.</summary>
+    public long FilterWindows(int channel, int filter, int zeros) =>
+        Decoded(_patternHistogram)[channel][_patterns.FilterPattern[channel][filter] * (KernelSize + 1) + zeros];
+
     /// <summary>Adds <paramref name="windows"/> windows of channel c in output row r whose activation code is <paramref name="code"/>.</summary>
     internal void AddWindows(int channel, int row, ulong code, long windows)
     {
@@ -55,6 +63,7 @@ public sealed class WindowCounts
             _histogram[histogramRow + k - nonZero] += pairs;
             _rowCounts[rowRow + k - nonZero] += pairs;
             _patternNonZeros[channel][p] += windows * nonZero;
+            _patternHistogram[channel][p * (k + 1) + k - nonZero] += windows;
         }
     }
 
@@ -94,5 +103,6 @@ public sealed class WindowCounts
         _histogram[(long)channel * (k + 1) + zeros] += pairs;
         _rowCounts[((long)row * Channels + channel) * (k + 1) + zeros] += pairs;
         _patternNonZeros[channel][pattern] += windows * (k - zeros);
+        _patternHistogram[channel][pattern * (k + 1) + zeros] += windows;
     }
 }

@@ -1,0 +1,144 @@
+using Hass.Abstractions;
+using Hass.Search.Core;
+using Hass.Search.Strategies;
+
+namespace Hass.Search.Sensitivity;
+
+/// <summary>
+/// The bottleneck-directed local search that shares the post-ray budget with tpe: a trust region around the
+/// incumbent (the fastest trial whose accuracy drop the final pick accepts). Each move raises thresholds that
+/// sparsify the incumbent design's slowest stages (the layers that bound a dataflow pipeline's throughput, from the
+/// trial's <c>cycles:&lt;layer&gt;</c> metrics: one of them, or one per slow stage), and — when the incumbent has
+/// little accuracy left to spend, or at random — lowers one that feeds no slow stage, buying the accuracy back
+/// where it costs no throughput. Steps are a share of each dimension's sweep limit and shrink while moves fail.
+/// Which proposals are local is a fixed schedule and everything else is recomputed from the told set at each
+/// ask, so replay rebuilds the same state whatever order the trials finished in, and moves can be asked while
+/// others are in flight.
+/// </summary>
+public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, SensitivitySweep sweep, BottleneckSettings settings,
+                                     IReadOnlyList<ObjectiveDirection> directions, int seed, IEnumerable<TrialOutcome> sweepHistory)
+{
+    public const string Origin = "sensitivity:bottleneck";
+
+    private const double SlowBand = 0.05;     // stages within 5 % of the slowest bound the throughput
+    private const double InitialStep = 0.15;  // share of a dimension's sweep limit per move
+    private const double MinimumStep = 0.03;
+    private const int FailuresPerShrink = 4;
+    private const int Redraws = 8;
+
+    private readonly HashSet<int> _numbers = [];
+    private readonly LayerInfluence _influence = new(codec, scale, sweepHistory);
+    private int _turns;
+
+    /// <summary>Whether the next post-ray proposal is a local move: a fixed <c>localShare</c> of them, spread evenly.</summary>
+    public bool TakesTurn()
+    {
+        var k = _turns++;
+        return Math.Floor((k + 1) * settings.Share) > Math.Floor(k * settings.Share);
+    }
+
+    /// <summary>Whether trial <paramref name="number"/> was a local move.</summary>
+    public bool Owns(int number) => _numbers.Contains(number);
+
+    /// <summary>The observation number under which tpe is told local trial <paramref name="number"/> (independent of tell order).</summary>
+    public static int ObservationNumber(int number) => -1_000_000 - number;
+
+    /// <summary>A move around the incumbent of <paramref name="history"/>, distinct from every told or in-flight point.</summary>
+    public ParameterSet Propose(int number, IReadOnlyList<TrialOutcome> history, IEnumerable<ParameterSet> inFlight)
+    {
+        _numbers.Add(number);
+        var seen = history.Select(o => o.Parameters).Concat(inFlight).Select(p => p.QuantisedKey(9)).ToHashSet();
+        var incumbent = Incumbent(history);
+        var step = Step(history, incumbent);
+        ParameterSet point = codec.Defaults();
+        for (var attempt = 0; attempt < Redraws; attempt++)
+        {
+            var rng = Rng.For(seed, number, 0xB0771E, attempt);
+            point = incumbent is null ? FromRay(rng) : Move(incumbent, step * (1 + attempt / 2.0), rng);
+            if (!seen.Contains(point.QuantisedKey(9))) break;
+        }
+        return point;
+    }
+
+    /// <summary>The fastest complete trial within the pick's accuracy target; null when there is none.</summary>
+    public TrialOutcome? Incumbent(IEnumerable<TrialOutcome> history) =>
+        history.Where(o => o.State == TrialState.Complete && WithinTarget(o) && Ranking.Losses(o, directions) is not null)
+            .OrderBy(o => Ranking.Losses(o, directions)![0]).ThenBy(o => o.Number).FirstOrDefault();
+
+    private bool WithinTarget(TrialOutcome o)
+    {
+        if (o.Metrics is null || !o.Metrics.TryGetValue(AccuracyGuard.AccuracyDropKey, out var drop) || !double.IsFinite(drop))
+            return Ranking.IsFeasible(o);
+        return drop <= Target(o, drop);
+    }
+
+    /// <summary>The drop the final pick accepts: the tolerance setting, else the engine's tolerance (drop − violation) minus the margin.</summary>
+    private double Target(TrialOutcome o, double drop) =>
+        settings.Tolerance ?? (double.IsFinite(o.ConstraintViolation) ? drop - o.ConstraintViolation - settings.Margin : 0);
+
+    /// <summary>The trust region: the initial step, shrunk by 0.7 for every few local moves told since the incumbent without beating it.</summary>
+    private double Step(IReadOnlyList<TrialOutcome> history, TrialOutcome? incumbent)
+    {
+        if (incumbent is null) return InitialStep;
+        var failures = history.Count(o => _numbers.Contains(o.Number) && o.Number > incumbent.Number);
+        return Math.Max(MinimumStep, InitialStep * Math.Pow(0.7, failures / FailuresPerShrink));
+    }
+
+    private ParameterSet FromRay(Rng rng)
+    {
+        var s = rng.Uniform(0.2, 0.8);
+        return scale.At(d => s * sweep.Tolerated(d));
+    }
+
+    private ParameterSet Move(TrialOutcome incumbent, double step, Rng rng)
+    {
+        var fractions = scale.ThresholdDims.ToDictionary(d => d, d => codec.FractionOf(d, incumbent.Parameters[codec.Dimensions[d].Name]));
+        var slow = LayerInfluence.SlowestLayers(incumbent, SlowBand);
+        bool Feeds(int d) => _influence.LayersOf(d).Overlaps(slow);
+        void Shift(int d, double sign)
+        {
+            var moved = fractions[d] + sign * step * Cap(d) * rng.Uniform(0.5, 1.5);
+            fractions[d] = sign > 0 ? Math.Min(Cap(d), moved) : Math.Max(0, moved);
+        }
+        foreach (var d in RaiseSet(slow, fractions, rng)) Shift(d, +1);
+        var lower = scale.ThresholdDims.Where(d => !Feeds(d) && fractions[d] > 0).ToList();
+        if (lower.Count > 0 && (Slack(incumbent) < settings.ExchangeBelow || rng.NextDouble() < 0.5)) Shift(lower[rng.NextInt(lower.Count)], -1);
+        return codec.Build(d => fractions.TryGetValue(d, out var f) ? codec.AtFraction(d, f) : incumbent.Parameters[codec.Dimensions[d].Name]);
+    }
+
+    /// <summary>
+    /// The thresholds to raise: every slow stage bounds the pipeline, so half the moves raise one feeding threshold per slow
+    /// stage (all of them must speed up for the throughput to move), the other half one threshold of one slow stage.
+    /// Without a slow stage that can still be sparsified: one threshold below its cap.
+    /// </summary>
+    private List<int> RaiseSet(HashSet<string> slow, Dictionary<int, double> fractions, Rng rng)
+    {
+        var perStage = slow.Order(StringComparer.Ordinal)
+            .Select(layer => scale.ThresholdDims.Where(d => _influence.LayersOf(d).Contains(layer) && fractions[d] < Cap(d)).ToList())
+            .Where(feeders => feeders.Count > 0).ToList();
+        var open = scale.ThresholdDims.Where(d => fractions[d] < Cap(d)).ToList();
+        if (perStage.Count == 0) return open.Count == 0 ? [] : [open[rng.NextInt(open.Count)]];
+        if (rng.NextDouble() < 0.5)
+        {
+            var stage = perStage[rng.NextInt(perStage.Count)];
+            return [stage[rng.NextInt(stage.Count)]];
+        }
+        return perStage.Select(feeders => feeders[rng.NextInt(feeders.Count)]).Distinct().ToList();
+    }
+
+    /// <summary>Accuracy the incumbent may still lose (points); +∞ without an accuracy-drop metric.</summary>
+    private double Slack(TrialOutcome incumbent) =>
+        incumbent.Metrics is { } m && m.TryGetValue(AccuracyGuard.AccuracyDropKey, out var drop) && double.IsFinite(drop)
+            ? Target(incumbent, drop) - drop
+            : double.PositiveInfinity;
+
+    /// <summary>A dimension is never raised past the smallest fraction it did not tolerate alone.</summary>
+    private double Cap(int d) => sweep.Limit(d);
+}
+
+/// <summary>What the local search needs of the strategy's settings.</summary>
+/// <param name="Share">Share of the post-ray proposals that are local moves (0: tpe alone).</param>
+/// <param name="Margin">Points below the engine's tolerance an incumbent must stay (the final pick's margin).</param>
+/// <param name="Tolerance">The strategy's own tolerance setting, which replaces tolerance − margin when set.</param>
+/// <param name="ExchangeBelow">Below this much accuracy slack (points) every move also lowers a dimension that feeds no slow stage.</param>
+public sealed record BottleneckSettings(double Share, double Margin, double? Tolerance, double ExchangeBelow);

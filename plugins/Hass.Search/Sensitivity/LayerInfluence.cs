@@ -1,0 +1,75 @@
+using Hass.Abstractions;
+using Hass.Search.Core;
+using Hass.Search.Strategies;
+
+namespace Hass.Search.Sensitivity;
+
+/// <summary>
+/// Which hardware layers each threshold dimension sparsifies, learnt from the sensitivity sweep: a sweep probe
+/// prunes one dimension alone, so the layers whose measured sparsity (metric <c>sparsity:&lt;layer&gt;</c>) rose
+/// above the layer's lowest sweep value are the ones that dimension feeds. An activation site's threshold sparsifies
+/// the input of the layer(s) after it, which the search space alone does not say; a weight dimension
+/// <c>w:&lt;layer&gt;</c> always feeds its own layer.
+/// </summary>
+public sealed class LayerInfluence
+{
+    public const string SparsityPrefix = "sparsity:";
+    public const string CyclesPrefix = "cycles:";
+
+    /// <summary>A rise below this (share of zero products) is noise, not influence.</summary>
+    private const double MinimumRise = 0.02;
+
+    private readonly Dictionary<int, HashSet<string>> _layers = [];
+
+    /// <summary>Learns the influence from the points of <paramref name="history"/> with at most one threshold dimension pruned (the sweep's probes, the unpruned warm start).</summary>
+    public LayerInfluence(SpaceCodec codec, ThresholdScale scale, IEnumerable<TrialOutcome> history)
+    {
+        var withSparsity = history.Where(o => o.Metrics is not null && o.Metrics.Keys.Any(k => k.StartsWith(SparsityPrefix, StringComparison.Ordinal))
+                                              && PrunedAlone(codec, scale, o.Parameters) != Several).ToList();
+        var floor = new Dictionary<string, double>();
+        foreach (var (layer, value) in withSparsity.SelectMany(Sparsities))
+            floor[layer] = floor.TryGetValue(layer, out var low) ? Math.Min(low, value) : value;
+        foreach (var d in scale.ThresholdDims)
+        {
+            var layers = new HashSet<string>();
+            var name = codec.Dimensions[d].Name;
+            if (codec.GroupOf(d) == ThresholdGroup.Weight) layers.Add(name[SpaceCodec.WeightPrefix.Length..]);
+            var probe = withSparsity.Where(o => PrunedAlone(codec, scale, o.Parameters) == d)
+                .OrderByDescending(o => codec.FractionOf(d, o.Parameters[name])).FirstOrDefault();
+            if (probe is not null)
+            {
+                var rises = Sparsities(probe).Select(s => (s.Layer, Rise: s.Value - floor[s.Layer])).ToList();
+                var top = rises.Select(r => r.Rise).DefaultIfEmpty(0).Max();
+                layers.UnionWith(rises.Where(r => r.Rise >= Math.Max(MinimumRise, 0.5 * top)).Select(r => r.Layer));
+            }
+            _layers[d] = layers;
+        }
+    }
+
+    /// <summary>The layers dimension <paramref name="d"/> sparsifies (empty when unknown).</summary>
+    public IReadOnlySet<string> LayersOf(int d) => _layers.TryGetValue(d, out var set) ? set : new HashSet<string>();
+
+    /// <summary>The layers within <paramref name="band"/> of the slowest stage of a trial's design (empty without cycle metrics).</summary>
+    public static HashSet<string> SlowestLayers(TrialOutcome outcome, double band)
+    {
+        if (outcome.Metrics is null) return [];
+        var cycles = outcome.Metrics.Where(kv => kv.Key.StartsWith(CyclesPrefix, StringComparison.Ordinal) && double.IsFinite(kv.Value))
+            .Select(kv => (Layer: kv.Key[CyclesPrefix.Length..], kv.Value)).ToList();
+        if (cycles.Count == 0) return [];
+        var slowest = cycles.Max(c => c.Value);
+        return cycles.Where(c => c.Value >= (1 - band) * slowest).Select(c => c.Layer).ToHashSet();
+    }
+
+    private static IEnumerable<(string Layer, double Value)> Sparsities(TrialOutcome o) =>
+        o.Metrics!.Where(kv => kv.Key.StartsWith(SparsityPrefix, StringComparison.Ordinal) && double.IsFinite(kv.Value))
+            .Select(kv => (kv.Key[SparsityPrefix.Length..], kv.Value));
+
+    private const int None = -1, Several = -2;
+
+    /// <summary>The one threshold dimension pruned in <paramref name="p"/>, <see cref="None"/> or <see cref="Several"/>.</summary>
+    private static int PrunedAlone(SpaceCodec codec, ThresholdScale scale, ParameterSet p)
+    {
+        var pruned = scale.ThresholdDims.Where(d => p.Values.TryGetValue(codec.Dimensions[d].Name, out var v) && codec.FractionOf(d, v) > 0).Take(2).ToList();
+        return pruned.Count switch { 0 => None, 1 => pruned[0], _ => Several };
+    }
+}
