@@ -8,6 +8,8 @@ public abstract class FashionMnistModel : ModelProvider
 {
     // Fashion-MNIST training-set pixel statistics (of x/255).
     public const float PixelMean = 0.2860f, PixelStd = 0.3530f;
+    /// <summary>Held out of the 60,000 training images: the 2,000-image search split and an 8,000-image confirmation split.</summary>
+    public const int HeldOutImages = 10_000;
 
     protected FashionMnistModel(TrainingRecipe recipe)
     {
@@ -40,7 +42,7 @@ public abstract class FashionMnistModel : ModelProvider
 }
 
 /// <summary>Plain 3×3 conv stacks with BN/ReLU and max pooling (the default model of the campaigns).</summary>
-public sealed class FashionMnistVgg() : FashionMnistModel(new TrainingRecipe { Epochs = 3, BatchSize = 128, LearningRate = 3e-3, WeightDecay = 5e-4, Augment = false })
+public sealed class FashionMnistVgg() : FashionMnistModel(new TrainingRecipe { Epochs = 3, BatchSize = 128, LearningRate = 3e-3, WeightDecay = 5e-4, Augment = false, HeldOut = HeldOutImages })
 {
     public override string Name => "fmnist-vgg";
     public override string Description => "Fashion-MNIST VGG-style CNN: 5 plain 3x3 conv layers (16-16-32-32-64) with BN/ReLU, 3 max pools, 1 linear (~5.5 MMAC)";
@@ -63,7 +65,7 @@ public sealed class FashionMnistVgg() : FashionMnistModel(new TrainingRecipe { E
 }
 
 /// <summary>A small ResNet: stem + three stages of basic residual blocks (adds, 1×1 projection shortcuts).</summary>
-public sealed class FashionMnistResNet() : FashionMnistModel(new TrainingRecipe { Epochs = 10, BatchSize = 128, LearningRate = 3e-3, WeightDecay = 5e-4, Augment = false })
+public sealed class FashionMnistResNet() : FashionMnistModel(new TrainingRecipe { Epochs = 10, BatchSize = 128, LearningRate = 3e-3, WeightDecay = 5e-4, Augment = false, HeldOut = HeldOutImages })
 {
     public override string Name => "fmnist-resnet";
     public override string Description => "Fashion-MNIST ResNet: 3x3 stem + 3 stages of basic residual blocks (16-32-64 channels) with adds and 1x1 projection shortcuts";
@@ -86,7 +88,7 @@ public sealed class FashionMnistResNet() : FashionMnistModel(new TrainingRecipe 
 }
 
 /// <summary>MobileNetV2-style inverted residuals: 1×1 expand, 3×3 depthwise, 1×1 linear projection, ReLU6.</summary>
-public sealed class FashionMnistMobileNet() : FashionMnistModel(new TrainingRecipe { Epochs = 6, BatchSize = 128, LearningRate = 4e-3, WeightDecay = 4e-5, Augment = false })
+public sealed class FashionMnistMobileNet() : FashionMnistModel(new TrainingRecipe { Epochs = 6, BatchSize = 128, LearningRate = 4e-3, WeightDecay = 4e-5, Augment = false, HeldOut = HeldOutImages })
 {
     public override string Name => "fmnist-mobilenet";
     public override string Description => "Fashion-MNIST MobileNetV2-style CNN: inverted residual blocks with depthwise 3x3 convs, ReLU6 and residual adds";

@@ -3,7 +3,10 @@ namespace Hass.Abstractions;
 /// <summary>What the engine asks of one trial's network side (implemented with TorchSharp in Hass.Torch).</summary>
 public sealed record EvaluationRequest
 {
-    /// <summary>"search" during the search, "test" for final reporting.</summary>
+    /// <summary>
+    /// "search" during the search; "confirmation" to re-score a campaign's finalists on held-out images the search
+    /// never saw (<see cref="ITrialEvaluator.ConfirmationImages"/>); "test" for final reporting.
+    /// </summary>
     public string Split { get; init; } = "search";
     /// <summary>Accuracy drop (top-1 points) below the baseline after which evaluation may stop early; NaN = never.</summary>
     public double EarlyStopDrop { get; init; } = double.NaN;
@@ -38,6 +41,8 @@ public sealed record EvaluatorSpec
     public int SearchImages { get; init; } = 2000;
     public int CalibrationImages { get; init; } = 1000;
     public int? TestImages { get; init; }
+    /// <summary>Images of the confirmation split used to confirm the final picks (null: all it holds).</summary>
+    public int? ConfirmImages { get; init; }
     public required string Pruning { get; init; }
     public System.Text.Json.JsonElement PruningSettings { get; init; }
     public bool FixedPoint16 { get; init; } = true;
@@ -60,6 +65,8 @@ public interface ITrialEvaluator : IDisposable
     /// </summary>
     IReadOnlyDictionary<string, string> FingerprintParts => new Dictionary<string, string> { ["evaluator"] = Fingerprint };
     SearchSpace SearchSpace { get; }
+    /// <summary>Images the "confirmation" split evaluates: held out of training and disjoint from the search split (0: none).</summary>
+    int ConfirmationImages => 0;
     EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>The pruned network as a board runs it: BN folded into conv weights, thresholds per activation layer.</summary>

@@ -20,7 +20,21 @@ public class CampaignFileTests
         Assert.Equal(3.0, spec.EarlyStop.DropFactor);
         Assert.Equal(5, spec.MaxConsecutiveFailures);
         Assert.Equal(2000, spec.Dataset.SearchImages);
+        Assert.Null(spec.Dataset.ConfirmImages);
+        Assert.Equal(8, spec.Final.ConfirmTop);
+        Assert.Equal(0.25, spec.Final.ConfirmMargin);
         Assert.Null(spec.Measure);
+    }
+
+    [Fact]
+    public void Confirm_images_are_not_part_of_the_identity_but_reach_the_evaluator()
+    {
+        var plain = CampaignLoader.Parse(Minimal, "test");
+        var confirmed = CampaignLoader.Parse(Minimal.Replace("\"budget\"", "\"dataset\": { \"confirmImages\": 4000 }, \"budget\""), "test");
+        Assert.Equal(4000, confirmed.Dataset.ConfirmImages);
+        Assert.Equal(plain.IdentityJson(), confirmed.IdentityJson());
+        Assert.Equal(4000, confirmed.ToEvaluatorSpec().ConfirmImages);
+        Assert.Null(plain.ToEvaluatorSpec().ConfirmImages);
     }
 
     [Fact]
@@ -80,6 +94,10 @@ public class CampaignFileTests
     [InlineData("\"dataset\": { \"searchImages\": 0 }", "dataset.searchImages: must be in [1, 10000000] (got 0)")]
     [InlineData("\"earlyStop\": { \"dropFactor\": 0.5 }", "earlyStop.dropFactor: must be in [1, 1000] (got 0.5)")]
     [InlineData("\"final\": { \"pickMargin\": -1 }", "final.pickMargin: must be in [0, 100] (got -1)")]
+    [InlineData("\"final\": { \"confirmTop\": -1 }", "final.confirmTop: must be in [0, 1000] (got -1)")]
+    [InlineData("\"final\": { \"confirmTop\": 1001 }", "final.confirmTop: must be in [0, 1000] (got 1001)")]
+    [InlineData("\"final\": { \"confirmMargin\": -0.5 }", "final.confirmMargin: must be in [0, 100] (got -0.5)")]
+    [InlineData("\"dataset\": { \"confirmImages\": 0 }", "dataset.confirmImages: must be in [1, 10000000] (got 0)")]
     [InlineData("\"maxConsecutiveFailures\": 0", "maxConsecutiveFailures: must be in [1, 1000] (got 0)")]
     [InlineData("\"measure\": { \"link\": \"usb:1\" }", "measure.link: 'usb:1' must look like serial:/dev/ttyUSB0@921600 or tcp:host:port")]
     [InlineData("\"measure\": { \"link\": \"tcp:localhost:1\", \"designs\": { \"topK\": 0 } }", "measure.designs: set topK and/or everyN above 0")]

@@ -10,14 +10,15 @@ public class OnnxCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var dir = HassProcess.TempDir();
         File.Copy(Path.Combine(HassProcess.RepoRoot, "tests", "Hass.Models.Onnx.Tests", "Fixtures", "fmnist-onnx.onnx"), Path.Combine(dir, "net.onnx"));
-        var campaign = RealCampaignTests.Campaign(dir, "onnx", extra: """, "earlyStop": { "enabled": false }""", model: "onnx:net.onnx");
+        var campaign = RealCampaignTests.Campaign(dir, "onnx", extra: """, "earlyStop": { "enabled": false }""", model: "onnx:net.onnx", confirmImages: null);
         var store = Path.Combine(dir, "hass.db");
         var (code, stdout, stderr) = HassProcess.RunIn(dir, TimeSpan.FromMinutes(8), "run", campaign, "--store", store);
         output.WriteLine(stdout);
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains("onnx:net.onnx: weights from " + Path.Combine(dir, "net.onnx"), stdout);
         Assert.Contains("campaign 'onnx' complete: trial budget reached (4)", stdout);
-        Assert.Contains("final (test set: 1000 images)", stdout);
+        Assert.Contains("final (test set: 1000 images)", stdout);   // no confirmation split: HASS did not train it, so only 2,000 images count as held out
+        Assert.Contains("final: the evaluator has no confirmation split", stdout);
         var trials = HassProcess.RunIn(dir, TimeSpan.FromMinutes(2), "trials", "onnx", "--store", store, "--json");
         Assert.True(trials.ExitCode == 0, trials.Err);
         using var json = JsonDocument.Parse(trials.Out);

@@ -12,15 +12,19 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(8);
 
-    /// <summary>A short real campaign (4 TPE trials after a 3-trial uniform baseline) on a Fashion-MNIST model.</summary>
-    internal static string Campaign(string dir, string name, string extra = "", string model = "fmnist-vgg")
+    /// <summary>
+    /// A short real campaign (4 TPE trials after a 3-trial uniform baseline) on a Fashion-MNIST model; its picks are
+    /// confirmed on <paramref name="confirmImages"/> images of the confirmation split (null: the field is left out).
+    /// </summary>
+    internal static string Campaign(string dir, string name, string extra = "", string model = "fmnist-vgg", int? confirmImages = 500)
     {
+        var confirm = confirmImages is { } n ? $", \"confirmImages\": {n}" : "";
         var path = Path.Combine(dir, name + ".json");
         File.WriteAllText(path, $$"""
         {
           "name": "{{name}}",
           "model": "{{model}}",
-          "dataset": { "name": "fashion-mnist", "searchImages": 400, "calibrationImages": 32, "testImages": 1000 },
+          "dataset": { "name": "fashion-mnist", "searchImages": 400, "calibrationImages": 32, "testImages": 1000{{confirm}} },
           "pruning": { "name": "threshold" },
           "backend": { "name": "dataflow-sparse" },
           "board": "zedboard",
@@ -44,14 +48,20 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains("campaign 'e2e-uniform' complete: trial budget reached (3)", stdout);
         Assert.Contains("campaign 'e2e' complete: trial budget reached (4)", stdout);
-        Assert.Contains("final (test set: 1000 images)", stdout);
+        Assert.Contains("final (test set: 1000 images, confirmation split: 500 images)", stdout);
+        // Both picks are confirmed by the same rule: finalists re-scored on the confirmation split, one chosen each.
+        Assert.Contains("final: confirming up to 8 finalists per pick on the confirmation split (500 images)", stdout);
+        Assert.Single(stdout.Split('\n'), l => l.Contains("final: uniform finalist trial") && l.Contains("(chosen)"));
+        Assert.Single(stdout.Split('\n'), l => l.Contains("final: hass finalist trial") && l.Contains("(chosen)"));
 
         var report = Path.Combine(dir, "reports", "e2e");
         foreach (var f in new[] { "report.json", "trials.csv", "pareto.csv", "final.csv", "accuracy-vs-throughput.png", "best-so-far.png" })
             Assert.True(File.Exists(Path.Combine(report, f)), f);
         var final = File.ReadAllLines(Path.Combine(report, "final.csv"));
-        Assert.StartsWith("design,trial,top-1 test %", final[0]);
+        Assert.StartsWith("design,trial,top-1 test %,top-1 confirm %,top-1 search %", final[0]);
         Assert.StartsWith("dense,", final[1]);
+        foreach (var pick in new[] { "dense,", "uniform,", "hass," })   // the confirmation top-1 beside the test top-1
+            Assert.Matches(@"^[^,]+,[^,]+,\d+\.\d\d,\d+\.\d\d,", final.Single(l => l.StartsWith(pick, StringComparison.Ordinal)));
         // The paper's second comparison: the HASS pick's network on the non-dataflow sparse backend, same board.
         Assert.Contains(final, line => line.StartsWith("hass on systolic-sparse,", StringComparison.Ordinal));
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(report, "report.json")));
@@ -80,13 +90,15 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         output.WriteLine(stdout);
         Assert.True(code == 0, stderr + stdout);
         var final = File.ReadAllLines(Path.Combine(dir, "reports", "ceil", "final.csv"));
-        var dense = double.Parse(final.Single(l => l.StartsWith("dense,", StringComparison.Ordinal)).Split(',')[7], System.Globalization.CultureInfo.InvariantCulture);
+        var throughput = Array.IndexOf(final[0].Split(','), "img/s");
+        var weightSparsity = Array.IndexOf(final[0].Split(','), "weight sp.");
+        var dense = double.Parse(final.Single(l => l.StartsWith("dense,", StringComparison.Ordinal)).Split(',')[throughput], System.Globalization.CultureInfo.InvariantCulture);
         foreach (var label in new[] { "ceiling: sensitivity", "ceiling: max sparsity" })
         {
             var row = Assert.Single(final, l => l.StartsWith(label + ",", StringComparison.Ordinal)).Split(',');
-            Assert.Equal("-", row[2]); // never evaluated on the test set: a bound, not a pick
-            Assert.Equal(["-", "-", "-"], row[4..7]); // its sparsities are no one trial's
-            Assert.True(double.Parse(row[7], System.Globalization.CultureInfo.InvariantCulture) >= dense, string.Join(",", row));
+            Assert.Equal(["-", "-"], row[2..4]); // never evaluated on the test set nor confirmed: a bound, not a pick
+            Assert.Equal(["-", "-", "-"], row[weightSparsity..(weightSparsity + 3)]); // its sparsities are no one trial's
+            Assert.True(double.Parse(row[throughput], System.Globalization.CultureInfo.InvariantCulture) >= dense, string.Join(",", row));
             Assert.Matches(label + @": (DSP|LUT|BRAM18) \d", stdout);
             Assert.Contains("bottleneck", stdout);
         }
@@ -103,7 +115,7 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         output.WriteLine(stdout);
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains("campaign 'zoo' complete: trial budget reached (4)", stdout);
-        Assert.Contains("final (test set: 1000 images)", stdout);
+        Assert.Contains("final (test set: 1000 images, confirmation split: 500 images)", stdout);
         var trials = HassProcess.RunIn(dir, Long, "trials", "zoo", "--store", store, "--json");
         Assert.True(trials.ExitCode == 0, trials.Err);
         using var json = JsonDocument.Parse(trials.Out);

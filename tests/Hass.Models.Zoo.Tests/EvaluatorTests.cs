@@ -26,11 +26,45 @@ public sealed class EvaluatorTests : IDisposable
 
     public void Dispose() => _services.Dispose();
 
-    private TorchTrialEvaluator Create(string pruning = "threshold", int search = 500, int calibration = 64) =>
+    private TorchTrialEvaluator Create(string pruning = "threshold", int search = 500, int calibration = 64, int? confirm = null) =>
         _services.GetRequiredService<TorchTrialEvaluatorFactory>().CreateEvaluator(new EvaluatorSpec
         {
-            Model = "fmnist-vgg", Pruning = pruning, Checkpoint = _shipped, SearchImages = search, CalibrationImages = calibration,
+            Model = "fmnist-vgg", Pruning = pruning, Checkpoint = _shipped, SearchImages = search, CalibrationImages = calibration, ConfirmImages = confirm,
         });
+
+    [Fact]
+    public void The_shipped_checkpoints_hold_out_a_search_and_a_confirmation_split()
+    {
+        foreach (var model in ZooPlugin.Models.Where(m => m.Name.StartsWith("fmnist-", StringComparison.Ordinal)))
+        {
+            Assert.Equal(10_000, model.Info.Training!.HeldOut);
+            var metadata = Hass.Torch.Training.CheckpointStore.ReadMetadata(model.ShippedCheckpoint!)!;
+            Assert.Equal(model.Info.Training, metadata.Recipe);   // trained with the recipe, held-out count included
+        }
+        using var all = Create();
+        Assert.Equal(8_000, all.ConfirmationImages);
+        Assert.Equal(2_000, all.Splits.SearchSplit.Count);
+        Assert.Empty(all.Splits.ConfirmationSplit.Indices.Intersect(all.Splits.SearchSplit.Indices));
+        using var few = Create(confirm: 300);
+        Assert.Equal(300, few.ConfirmationImages);
+        Assert.Equal(all.Fingerprint, few.Fingerprint);           // only the final picks use it: stored trials stay valid
+        var outcome = few.Evaluate(few.SearchSpace.Defaults(), new EvaluationRequest { Split = "confirmation", Profile = false });
+        Assert.Equal(300, outcome.Images);
+        Assert.InRange(outcome.Top1, 85, 100);
+    }
+
+    [Fact]
+    public void Confirm_images_beyond_the_confirmation_split_are_refused()
+    {
+        var factory = _services.GetRequiredService<TorchTrialEvaluatorFactory>();
+        var spec = new EvaluatorSpec { Model = "fmnist-vgg", Pruning = "threshold", ConfirmImages = 8_001 };
+        var problem = Assert.Single(factory.Validate(spec));
+        Assert.Equal("confirmImages", problem.Key);
+        Assert.Contains("at most 8000", problem.Message);
+        Assert.Empty(factory.Validate(spec with { ConfirmImages = 8_000 }));
+        Assert.Contains(factory.Validate(spec with { Model = "resnet18" }), p => p.Message.Contains("at most 0") && p.Message.Contains("leave it out"));
+        Assert.Throws<ArgumentException>(() => Create(confirm: 8_001));
+    }
 
     [Fact]
     public void FactorySupportsRegisteredModelsOnly()

@@ -98,6 +98,26 @@ public sealed class IdxFileTests : IDisposable
         Assert.Equal(a.Train.Indices.Take(15), a.Calibration(15).Indices);
         Assert.Equal(a.HeldOut.Indices.Take(5), a.Search(5).Indices);
         Assert.Equal(10, a.Test.Count);
+        Assert.Equal(a.HeldOut.Indices, a.SearchSplit.Indices);   // held out no more than the search split: no confirmation split
+        Assert.Equal(0, a.ConfirmationSplit.Count);
+    }
+
+    [Fact]
+    public void ALargerHeldOutAddsAConfirmationSplitAndKeepsTheSearchSplit()
+    {
+        var ds = Datasets.OpenIdx("c", WriteSet("c", 3000, 10, false));
+        var small = new DataSplits(ds, heldOut: DataSplits.SearchSplitImages);
+        var large = new DataSplits(ds, heldOut: 2600);
+        Assert.Equal(small.SearchSplit.Indices, large.SearchSplit.Indices);           // the same 2,000 search images whatever is held out
+        Assert.Equal(small.Search(7).Indices, large.Search(7).Indices);
+        Assert.Equal(600, large.ConfirmationSplit.Count);
+        Assert.Equal(400, large.Train.Count);
+        Assert.Empty(large.ConfirmationSplit.Indices.Intersect(large.SearchSplit.Indices));
+        Assert.Empty(large.ConfirmationSplit.Indices.Intersect(large.Train.Indices));
+        Assert.Equal(large.HeldOut.Indices.Order(), large.ConfirmationSplit.Indices.Concat(large.SearchSplit.Indices).Order());
+        Assert.Equal(large.ConfirmationSplit.Indices.Take(50), large.Confirmation(50).Indices);
+        Assert.Equal(600, large.Confirmation(5000).Count);
+        Assert.Equal(small.Train.Indices.Take(400), large.Train.Indices);              // a prefix of the same permutation
     }
 
     [Fact]

@@ -71,6 +71,7 @@ public sealed class TrainCommandTests : IDisposable
         var metadata = Hass.Torch.Training.CheckpointStore.ReadMetadata(options.Out)!;
         Assert.Equal("tiny", metadata.Model);
         Assert.InRange(metadata.TestTop1!.Value, 90, 100);
+        Assert.Equal(DataSplits.DefaultHeldOut, metadata.Recipe!.HeldOut);
 
         var second = new StringWriter();
         Assert.Equal(0, commands.Train(options, second));
@@ -80,6 +81,12 @@ public sealed class TrainCommandTests : IDisposable
         // A different seed is a different checkpoint.
         Assert.Equal(0, commands.Train(options with { Seed = 1, Out = null, PyTorchOut = null }, new StringWriter()));
         Assert.Equal(2, Directory.GetFiles(cache, "tiny-*.dat").Length);
+
+        // So is a different held-out count: checkpoints trained on different images never mix.
+        var tiny = new TinyModel();
+        var identity = Datasets.OpenIdx("fashion-mnist", data).Identity;
+        var recipe = tiny.Info.Training!;
+        Assert.NotEqual(CheckpointStore.TrainingKey(tiny, recipe, 0, identity), CheckpointStore.TrainingKey(tiny, recipe with { HeldOut = 2200 }, 0, identity));
 
         var eval = new StringWriter();
         Assert.Equal(0, commands.Eval(new EvalCommandOptions { Model = "tiny", Data = data, Cache = cache }, eval));

@@ -229,10 +229,10 @@ function renderTable() {
 
 function renderFinal(detail) {
   const final = detail.final;
-  $("final").innerHTML = !final ? "" : `<h2>Final table (test split, ${final.testImages} images)</h2><div class="tablewrap"><table><thead><tr>
-    <th class="l">design</th><th class="l">campaign</th><th>trial</th><th>search top-1</th><th>test top-1</th><th>eff-sp</th><th>img/s</th><th class="l">fidelity</th><th>DSP</th><th>GOP/s/DSP</th><th>× dense</th><th>× uniform</th></tr></thead>
+  $("final").innerHTML = !final ? "" : `<h2>Final table (test split, ${final.testImages} images${final.confirmationImages > 0 ? `; picks confirmed on ${final.confirmationImages} images` : ""})</h2><div class="tablewrap"><table><thead><tr>
+    <th class="l">design</th><th class="l">campaign</th><th>trial</th><th>search top-1</th><th>test top-1</th><th>confirm top-1</th><th>eff-sp</th><th>img/s</th><th class="l">fidelity</th><th>DSP</th><th>GOP/s/DSP</th><th>× dense</th><th>× uniform</th></tr></thead>
     <tbody>${final.rows.map(r => `<tr><td class="l">${esc(r.label)}</td><td class="l">${esc(r.campaign)}</td><td>${r.trial ?? "–"}</td><td>${num(r.searchTop1)}</td><td>${num(r.testTop1)}</td>
-    <td>${num(r.effectiveSparsity, 3)}</td><td>${num(r.throughput, 1)}</td><td class="l">${esc(r.throughputFidelity)}</td><td>${num(r.dsp, 0)}</td><td>${num(r.gopsPerDsp, 3)}</td>
+    <td>${r.confirmationTop1 == null ? "–" : num(r.confirmationTop1)}</td><td>${num(r.effectiveSparsity, 3)}</td><td>${num(r.throughput, 1)}</td><td class="l">${esc(r.throughputFidelity)}</td><td>${num(r.dsp, 0)}</td><td>${num(r.gopsPerDsp, 3)}</td>
     <td>${num(r.speedupOverDense)}</td><td>${num(r.speedupOverUniform)}</td></tr>`).join("")}</tbody></table></div>`;
   const cal = detail.calibration, m = detail.measurements;
   $("calibration").innerHTML = `<h2>Predicted vs measured</h2><p class="muted">calibration of ${esc(cal.backend)} on ${esc(cal.board)}: factor ${num(cal.factor, 3)} from ${cal.samples.length} sample(s)</p>` +

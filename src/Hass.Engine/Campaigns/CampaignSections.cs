@@ -16,6 +16,12 @@ public sealed record DatasetSpec
     [Range(1, 10_000_000)] public int SearchImages { get; init; } = 2000;
     [Range(1, 10_000_000)] public int CalibrationImages { get; init; } = 1000;
     [Range(1, 10_000_000)] public int? TestImages { get; init; }
+    /// <summary>
+    /// Images of the confirmation split that confirm the final picks (null: all it holds). Only the final phase uses
+    /// it, so it is left out of the identity (CampaignSpec.IdentityJson) and of the evaluator's fingerprint.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? ConfirmImages { get; init; }
     /// <summary>The network's input preprocessing when not the model's default; left out of the identity when unset, so older campaigns keep theirs.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public PreprocessSpec? Preprocess { get; init; }
 }

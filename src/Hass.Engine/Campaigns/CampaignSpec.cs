@@ -58,7 +58,7 @@ public sealed record CampaignSpec : IValidatableObject
     /// <summary>The fields that make two runs the same search; a resume must agree on all of them.</summary>
     public string IdentityJson() => HassJson.Serialize(new
     {
-        Model, Checkpoint, Evaluator, Dataset, Pruning = new { Pruning.Name, Settings = Raw(Pruning.Settings) },
+        Model, Checkpoint, Evaluator, Dataset = Dataset with { ConfirmImages = null }, Pruning = new { Pruning.Name, Settings = Raw(Pruning.Settings) },
         Backend, Board, Strategy = new { Strategy.Name, Settings = Raw(Strategy.Settings) }, Objective, Seed, EarlyStop,
     }) + (Quantisation is { IsDefault: false } q ? " quantisation " + q : "");   // left out at 16/16, so older campaigns keep their identity
 
@@ -70,7 +70,7 @@ public sealed record CampaignSpec : IValidatableObject
     public EvaluatorSpec ToEvaluatorSpec() => new()
     {
         Model = Model, Checkpoint = Checkpoint, Dataset = Dataset.Name, DatasetPath = Dataset.Path,
-        SearchImages = Dataset.SearchImages, CalibrationImages = Dataset.CalibrationImages, TestImages = Dataset.TestImages,
+        SearchImages = Dataset.SearchImages, CalibrationImages = Dataset.CalibrationImages, TestImages = Dataset.TestImages, ConfirmImages = Dataset.ConfirmImages,
         Pruning = Pruning.Name, PruningSettings = Pruning.Settings, Seed = Seed, Preprocess = Dataset.Preprocess,
         Quantisation = Quantisation is { IsDefault: false } q ? q : null,
     };

@@ -18,6 +18,13 @@ public sealed record FinalSpec
     public bool Enabled { get; init; } = true;
     /// <summary>Points of accuracy drop kept in reserve when picking the designs of the final table (see MarginPick).</summary>
     [System.ComponentModel.DataAnnotations.Range(0.0, 100.0)] public double PickMargin { get; init; }
+    /// <summary>Finalists per pick re-scored on the confirmation split (0: no confirmation; see ConfirmedPick).</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 1000)] public int ConfirmTop { get; init; } = DefaultConfirmTop;
+    /// <summary>Points kept below the tolerance on the confirmation split by the confirmed pick.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0.0, 100.0)] public double ConfirmMargin { get; init; } = DefaultConfirmMargin;
+
+    public const int DefaultConfirmTop = 8;
+    public const double DefaultConfirmMargin = 0.25;
 }
 
 /// <summary>One line of the final table: a design with its test-set accuracy and hardware figures.</summary>
@@ -28,6 +35,8 @@ public sealed record FinalRow
     public int? Trial { get; init; }
     public double SearchTop1 { get; init; }
     public double TestTop1 { get; init; }
+    /// <summary>Top-1 on the confirmation split (the picks and the dense design, when the picks were confirmed).</summary>
+    public double? ConfirmationTop1 { get; init; }
     public double WeightSparsity { get; init; }
     public double ActivationSparsity { get; init; }
     public double EffectiveSparsity { get; init; }
@@ -46,6 +55,10 @@ public sealed record FinalSummary
 {
     public required IReadOnlyList<FinalRow> Rows { get; init; }
     public int TestImages { get; init; }
+    /// <summary>Images of the confirmation split the picks were confirmed on (0: not confirmed).</summary>
+    public int ConfirmationImages { get; init; }
+    /// <summary>Every trial the confirmed picks re-scored, in the order they were tried.</summary>
+    public IReadOnlyList<Finalist> Finalists { get; init; } = [];
     public DateTimeOffset At { get; init; } = DateTimeOffset.UtcNow;
 }
 
@@ -88,36 +101,43 @@ public static class FinalPhase
             Dsp = dense.Resources.Dsp, GopsPerDsp = dense.Performance.GopPerSecondPerDsp, Backend = denseBackendName, SpeedupOverDense = 1,
         });
 
-        TrialRecord? uniform = null;
-        if (store.GetCampaign(UniformCampaignName(spec)) is { } baseline)
-        {
-            var trials = store.Trials(UniformCampaignName(spec));
-            uniform = trials.LastOrDefault(t => t.Origin == baseline.Spec.Strategy.Name + ":choice" && t.Feasible) ?? objective.Best(trials);
-        }
-        var best = MarginPick.Best(objective, store.Trials(spec.Name), spec.Final.PickMargin);
+        var picks = FinalPicks.Choose(spec, store, objective, evaluator, info, ct);
+        if (picks.DenseConfirmationTop1 is { } denseConfirmation) rows[0] = rows[0] with { ConfirmationTop1 = denseConfirmation };
         double? uniformThroughput = null;
-        foreach (var (label, trial) in new[] { ("uniform", uniform), ("hass", best) })
+        foreach (var (label, pick) in new[] { ("uniform", picks.Uniform), ("hass", picks.Hass) })
         {
-            if (trial is null) continue;
+            if (pick.Trial is not { } trial) continue;
             info($"final: test-set accuracy of the {label} design (trial {trial.Number})");
             var test = evaluator.Evaluate(trial.Parameters, new EvaluationRequest { Split = "test", Profile = false }, ct);
-            var throughput = Objective.Throughput(trial);
-            if (label == "uniform") uniformThroughput = throughput;
-            rows.Add(new FinalRow
-            {
-                Label = label, Campaign = trial.Campaign, Trial = trial.Number, SearchTop1 = trial.Accuracy ?? double.NaN, TestTop1 = test.Top1,
-                WeightSparsity = trial.WeightSparsity, ActivationSparsity = trial.ActivationSparsity, EffectiveSparsity = trial.EffectiveSparsity,
-                Throughput = throughput, ThroughputFidelity = trial.ThroughputFidelity, Dsp = trial.Design?.Resources.Dsp ?? 0,
-                GopsPerDsp = trial.Design?.Performance.GopPerSecondPerDsp ?? 0, Backend = trial.Design?.Backend ?? spec.Backend.Name,
-                SpeedupOverDense = throughput / dense.Performance.ThroughputImagesPerSecond,
-                SpeedupOverUniform = label == "hass" && uniformThroughput is > 0 ? throughput / uniformThroughput : null,
-            });
+            var row = PickRow(label, trial, test.Top1, pick, spec.Backend.Name, dense.Performance.ThroughputImagesPerSecond, uniformThroughput);
+            if (label == "uniform") uniformThroughput = row.Throughput;
+            rows.Add(row);
         }
+        var best = picks.Hass.Trial;
         if (best is not null && NonDataflowRow.Build(rows[^1], best, evaluator, components, board, spec.DesignOptions, dense.Performance.ThroughputImagesPerSecond, ct) is { } systolic)
             rows.Add(systolic);
         rows.AddRange(CeilingRows.Build(spec, store, evaluator, components.Backend(spec.Backend.Name), board, dense.Performance.ThroughputImagesPerSecond, ct));
-        var summary = new FinalSummary { Rows = rows, TestImages = unpruned.Images };
+        var summary = new FinalSummary
+        {
+            Rows = rows, TestImages = unpruned.Images, ConfirmationImages = picks.ConfirmationImages,
+            Finalists = [.. picks.Uniform.Finalists, .. picks.Hass.Finalists],
+        };
         if (campaign is not null) store.SaveCampaign(campaign with { Final = summary });
         return summary;
+    }
+
+    private static FinalRow PickRow(string label, TrialRecord trial, double testTop1, PickResult pick, string backend, double denseThroughput, double? uniformThroughput)
+    {
+        var throughput = Objective.Throughput(trial);
+        return new FinalRow
+        {
+            Label = label, Campaign = trial.Campaign, Trial = trial.Number, SearchTop1 = trial.Accuracy ?? double.NaN, TestTop1 = testTop1,
+            ConfirmationTop1 = pick.ConfirmationTop1, Note = pick.Note,
+            WeightSparsity = trial.WeightSparsity, ActivationSparsity = trial.ActivationSparsity, EffectiveSparsity = trial.EffectiveSparsity,
+            Throughput = throughput, ThroughputFidelity = trial.ThroughputFidelity, Dsp = trial.Design?.Resources.Dsp ?? 0,
+            GopsPerDsp = trial.Design?.Performance.GopPerSecondPerDsp ?? 0, Backend = trial.Design?.Backend ?? backend,
+            SpeedupOverDense = throughput / denseThroughput,
+            SpeedupOverUniform = label == "hass" && uniformThroughput is > 0 ? throughput / uniformThroughput : null,
+        };
     }
 }

@@ -25,7 +25,7 @@ public static class NonDataflowRow
         {
             Label = Label, Throughput = throughput, ThroughputFidelity = Fidelity.Analytical, Dsp = design.Resources.Dsp,
             GopsPerDsp = design.Performance.GopPerSecondPerDsp, Backend = Backend,
-            SpeedupOverDense = throughput / denseThroughput, SpeedupOverUniform = null,
+            SpeedupOverDense = throughput / denseThroughput, SpeedupOverUniform = null, Note = null,
         };
     }
 }

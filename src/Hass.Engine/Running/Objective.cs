@@ -68,6 +68,13 @@ public sealed class Objective(ObjectiveSpec spec)
         return best;
     }
 
+    /// <summary>The feasible completed trials, best first on the primary value (ties keep their order, as in <see cref="Best"/>).</summary>
+    public IReadOnlyList<TrialRecord> Ranked(IEnumerable<TrialRecord> trials)
+    {
+        var feasible = trials.Where(t => t.State == TrialState.Complete && t.Feasible && t.ObjectiveValues.Count > 0);
+        return (Directions[0] == ObjectiveDirection.Maximize ? feasible.OrderByDescending(PrimaryForRanking) : feasible.OrderBy(PrimaryForRanking)).ToList();
+    }
+
     private double PrimaryForRanking(TrialRecord t) => IsMulti ? t.ObjectiveValues[1] : t.ObjectiveValues[0];
 
     /// <summary>Feasible completed trials not dominated in (accuracy, throughput), sorted by throughput.</summary>

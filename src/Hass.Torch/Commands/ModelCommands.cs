@@ -36,7 +36,7 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
         else
         {
             output.WriteLine($"{provider.Name}: training {recipe.Epochs} epochs, batch {recipe.BatchSize}, lr {recipe.LearningRate}, seed {o.Seed} on {dataset.Name} (cache key {key[..16]})");
-            var splits = new DataSplits(dataset);
+            var splits = new DataSplits(dataset, recipe.HeldOut);
             var normalisation = new Normalisation(provider.Info.Mean, provider.Info.Std);
             using var net = provider.Build(o.Seed);
             var report = Trainer.Train(net, splits, normalisation, recipe, o.Seed, output);

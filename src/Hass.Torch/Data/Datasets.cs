@@ -7,13 +7,18 @@ public sealed record LabelledDataset(string Name, ImageSource Train, ImageSource
 
 /// <summary>
 /// Deterministic splits of a dataset: the training set is permuted with a fixed seed; the last
-/// <see cref="HeldOut"/> images of that permutation are held out (the search split, never trained on), the
-/// rest is the training split, whose first images are the calibration images used for sparsity profiles.
-/// The test set is kept whole for final reporting.
+/// <c>heldOut</c> images of that permutation are held out (never trained on), the rest is the training split,
+/// whose first images are the calibration images used for sparsity profiles. The held-out images are two
+/// disjoint parts: the last <see cref="SearchSplitImages"/> of the permutation are the search split (scores
+/// every trial), the images before them are the confirmation split (re-scores the few finalists of a
+/// campaign). The test set is kept whole for final reporting.
 /// </summary>
 public sealed class DataSplits
 {
+    /// <summary>Held-out count for models without a HASS training recipe (no confirmation split).</summary>
     public const int DefaultHeldOut = 2000;
+    /// <summary>Size of the search split, the last images of the permutation (the same images whatever is held out).</summary>
+    public const int SearchSplitImages = 2000;
     public const int SplitSeed = 20240603;
 
     public DataSplits(LabelledDataset dataset, int heldOut = DefaultHeldOut)
@@ -23,19 +28,27 @@ public sealed class DataSplits
             throw new DatasetException($"{dataset.Name}: cannot hold {heldOut} images out of a training set of {n}");
         var order = Enumerable.Range(0, n).ToArray();
         new Random(SplitSeed).Shuffle(order);
+        int searchStart = n - Math.Min(SearchSplitImages, heldOut);
         Dataset = dataset;
         Train = new ImageSet("train", dataset.Train, order[..(n - heldOut)]);
-        HeldOut = new ImageSet("search", dataset.Train, order[(n - heldOut)..]);
+        HeldOut = new ImageSet("held-out", dataset.Train, order[(n - heldOut)..]);
+        SearchSplit = new ImageSet("search", dataset.Train, order[searchStart..]);
+        ConfirmationSplit = new ImageSet("confirmation", dataset.Train, order[(n - heldOut)..searchStart]);
         Test = new ImageSet("test", dataset.Test);
     }
 
     public LabelledDataset Dataset { get; }
     public ImageSet Train { get; }
-    /// <summary>The search split: held out of training, used to score trials.</summary>
+    /// <summary>Every image held out of training: the confirmation split followed by the search split.</summary>
     public ImageSet HeldOut { get; }
+    /// <summary>Scores every trial of a search (<see cref="SearchSplitImages"/> images, fewer when less is held out).</summary>
+    public ImageSet SearchSplit { get; }
+    /// <summary>Held out, disjoint from the search split: re-scores a campaign's finalists; empty when only the search split is held out.</summary>
+    public ImageSet ConfirmationSplit { get; }
     public ImageSet Test { get; }
 
-    public ImageSet Search(int images) => HeldOut.Take(Math.Min(images, HeldOut.Count), "search");
+    public ImageSet Search(int images) => SearchSplit.Take(Math.Min(images, SearchSplit.Count), "search");
+    public ImageSet Confirmation(int images) => ConfirmationSplit.Take(Math.Min(images, ConfirmationSplit.Count), "confirmation");
     public ImageSet Calibration(int images) => Train.Take(images, "calibration");
 }
 

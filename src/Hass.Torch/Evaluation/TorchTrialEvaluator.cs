@@ -26,10 +26,22 @@ public sealed class TorchTrialEvaluatorFactory(ModelCatalog models, IEnumerable<
 
     public ITrialEvaluator Create(EvaluatorSpec spec, IProgress<string>? progress = null) => CreateEvaluator(spec, progress);
 
-    /// <summary>The search split is the <see cref="DataSplits.DefaultHeldOut"/> images held out of training.</summary>
-    public IReadOnlyList<SettingProblem> Validate(EvaluatorSpec spec) => spec.SearchImages > DataSplits.DefaultHeldOut
-        ? [new SettingProblem("searchImages", $"must be at most {DataSplits.DefaultHeldOut}, the images held out of training for the search (got {spec.SearchImages})")]
-        : [];
+    /// <summary>
+    /// The search split is the last <see cref="DataSplits.SearchSplitImages"/> images held out of training; the
+    /// confirmation split is the rest of the model's held-out images (none for models from a source such as ONNX).
+    /// </summary>
+    public IReadOnlyList<SettingProblem> Validate(EvaluatorSpec spec)
+    {
+        var problems = new List<SettingProblem>();
+        if (spec.SearchImages > DataSplits.SearchSplitImages)
+            problems.Add(new("searchImages", $"must be at most {DataSplits.SearchSplitImages}, the images of the search split held out of training (got {spec.SearchImages})"));
+        var heldOut = models.Registered(spec.Model) is { } provider ? TorchTrialEvaluator.HeldOutOf(provider) : DataSplits.DefaultHeldOut;
+        var confirmation = heldOut - Math.Min(heldOut, DataSplits.SearchSplitImages);
+        if (spec.ConfirmImages > confirmation)
+            problems.Add(new("confirmImages", $"must be at most {confirmation}, the images of {spec.Model}'s confirmation split ({heldOut} held out of training, " +
+                $"{heldOut - confirmation} of them the search split) (got {spec.ConfirmImages})" + (confirmation == 0 ? "; leave it out: the final picks then keep final.pickMargin on the search split" : "")));
+        return problems;
+    }
 
     /// <summary>The graph of a freshly built network: shapes and layers do not depend on weights or data.</summary>
     public NetworkGraph? DescribeGraph(string model)
@@ -72,9 +84,13 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
         if (spec.SearchImages <= 0) throw new ArgumentException($"searchImages must be > 0 (got {spec.SearchImages})");
         if (spec.CalibrationImages <= 0) throw new ArgumentException($"calibrationImages must be > 0 (got {spec.CalibrationImages})");
         _spec = spec;
-        _splits = new DataSplits(dataset);
-        if (spec.SearchImages > _splits.HeldOut.Count)
-            throw new ArgumentException($"searchImages = {spec.SearchImages} exceeds the {_splits.HeldOut.Count} images held out of training");
+        _splits = new DataSplits(dataset, HeldOutOf(model.Provider));
+        if (spec.SearchImages > _splits.SearchSplit.Count)
+            throw new ArgumentException($"searchImages = {spec.SearchImages} exceeds the {_splits.SearchSplit.Count} images of the search split");
+        if (spec.ConfirmImages is { } confirm && confirm > _splits.ConfirmationSplit.Count)
+            throw new ArgumentException($"dataset.confirmImages = {confirm} exceeds the {_splits.ConfirmationSplit.Count} images of {model.Provider.Name}'s confirmation split " +
+                $"({_splits.HeldOut.Count} held out of training, {_splits.SearchSplit.Count} of them the search split): give at most {_splits.ConfirmationSplit.Count}" +
+                (_splits.ConfirmationSplit.Count == 0 ? ", or leave it out (the final picks then keep final.pickMargin on the search split)" : ""));
         _normalisation = Normalisation.For(model.Provider.Info, spec.Preprocess);
         var quantisation = spec.FixedPoint16 ? spec.Quantisation : null;
         _net = TrialNetwork.Prepare(model.Net, spec.FixedPoint16, quantisation?.WeightBits ?? 16);
@@ -99,6 +115,14 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
 
     public IReadOnlyDictionary<string, string> FingerprintParts { get; }
 
+    /// <summary>
+    /// Images held out of training for <paramref name="provider"/>: its training recipe's count (HASS trained it
+    /// without them), else <see cref="DataSplits.DefaultHeldOut"/> (weights from elsewhere; only a search split).
+    /// </summary>
+    public static int HeldOutOf(IModelProvider provider) => provider.Info.Training?.HeldOut ?? DataSplits.DefaultHeldOut;
+
+    public int ConfirmationImages => Math.Min(_spec.ConfirmImages ?? int.MaxValue, _splits.ConfirmationSplit.Count);
+
     /// <summary>Bumped when evaluation results change for equal inputs.</summary>
     public const int EvaluatorVersion = 1;
 
@@ -116,8 +140,9 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
         var images = request.Split switch
         {
             "search" => _splits.Search(_spec.SearchImages),
+            "confirmation" => _splits.Confirmation(ConfirmationImages),
             "test" => _spec.TestImages is { } n ? _splits.Test.Take(Math.Min(n, _splits.Test.Count)) : _splits.Test,
-            _ => throw new ArgumentException($"unknown split '{request.Split}': use \"search\" or \"test\""),
+            _ => throw new ArgumentException($"unknown split '{request.Split}': use \"search\", \"confirmation\" or \"test\""),
         };
         using var pruned = _pruning.Apply(parameters);
         var accuracy = ModelEvaluator.Run(_net, images, _normalisation, new PassOptions

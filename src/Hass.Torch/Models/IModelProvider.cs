@@ -11,6 +11,11 @@ public sealed record TrainingRecipe
     public double WeightDecay { get; init; } = 5e-4;
     /// <summary>Random horizontal flips and ±2-pixel shifts.</summary>
     public bool Augment { get; init; } = true;
+    /// <summary>
+    /// Training images held out (never trained on): the search split and the confirmation split
+    /// (<see cref="Data.DataSplits"/>). Part of the cache key, so checkpoints of different held-out counts never mix.
+    /// </summary>
+    public int HeldOut { get; init; } = Data.DataSplits.DefaultHeldOut;
 }
 
 /// <summary>Static facts about a model.</summary>

@@ -25,6 +25,9 @@ public sealed class ModelCatalog(IEnumerable<IModelProvider> models, IEnumerable
         throw new ModelException($"unknown model '{name}'. Known models: {(known.Count == 0 ? "none (is the Hass.Models.Zoo plugin loaded?)" : string.Join(", ", known))}");
     }
 
+    /// <summary>The registered model of that name, or null (model sources such as "onnx:…" are not opened).</summary>
+    public IModelProvider? Registered(string name) => _models.FirstOrDefault(m => m.Name == name);
+
     /// <summary>Whether <paramref name="name"/> is a registered model or names a registered model source ("onnx:…").</summary>
     public bool IsKnown(string name) => _models.Any(m => m.Name == name) || SourceOf(name) is not null;
 

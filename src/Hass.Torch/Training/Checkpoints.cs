@@ -24,7 +24,7 @@ public sealed record CheckpointMetadata
 }
 
 /// <summary>
-/// Trained checkpoints cached by content key (model architecture + recipe + seed + dataset), so nothing is
+/// Trained checkpoints cached by content key (model architecture + recipe with its held-out count + seed + dataset), so nothing is
 /// trained twice. Folder: the given one, else $HASS_CACHE/checkpoints, else ~/.cache/hass/checkpoints.
 /// Files: &lt;model&gt;-&lt;key16&gt;.dat (TorchSharp format) and a .json with <see cref="CheckpointMetadata"/>.
 /// </summary>
@@ -42,7 +42,7 @@ public sealed class CheckpointStore(string? folder = null)
         return Hashing.Sha256Hex(HassJson.Serialize(new
         {
             provider.Name, Architecture = architecture, Recipe = recipe, Seed = seed, Dataset = datasetIdentity,
-            HeldOut = Data.DataSplits.DefaultHeldOut, Trainer = TrainerVersion,
+            Trainer = TrainerVersion,
         }));
     }
 

@@ -84,6 +84,12 @@ public class ValidationBadInputTests(ITestOutputHelper output)
         yield return Run("campaign: lone surrogate name", [], ["name", "Unicode"], Campaign("\"name\": \"synthetic\"", "\"name\": " + Lone));
         yield return Run("campaign: final.pickMargin -0.5", [], ["final.pickMargin", "[0, 100]"],
             Campaign("\"seed\": 7,", "\"seed\": 7, \"final\": { \"pickMargin\": -0.5 },"));
+        yield return Run("campaign: final.confirmTop -1", [], ["final.confirmTop", "[0, 1000]"],
+            Campaign("\"seed\": 7,", "\"seed\": 7, \"final\": { \"confirmTop\": -1 },"));
+        yield return Run("campaign: final.confirmMargin \"half\"", [], ["final.confirmMargin"],
+            Campaign("\"seed\": 7,", "\"seed\": 7, \"final\": { \"confirmMargin\": \"half\" },"));
+        yield return Run("campaign: dataset.confirmImages 0", [], ["dataset.confirmImages", "[1, 10000000]"],
+            Campaign("\"searchImages\": 1000", "\"searchImages\": 1000, \"confirmImages\": 0"));
         yield return Run("campaign: lone surrogate model", [], ["model", "Unicode"], Campaign("\"model\": \"synthetic-cnn\"", "\"model\": " + Lone));
         yield return Run("campaign: control character", [], ["checkpoint", "control character"], Campaign("\"seed\": 7", "\"seed\": 7, \"checkpoint\": \"a\\tb\""));
         yield return Run("campaign: 50 MB of strategy settings", [], ["larger than 1 MiB"],
@@ -112,6 +118,9 @@ public class ValidationBadInputTests(ITestOutputHelper output)
             { Synthetic = false, Setup = Campaign("{ \"name\": \"synthetic-threshold\", \"settings\": { \"delayMs\": 0 } }", "{ \"name\": \"threshold\", \"settings\": { \"colour\": 1 } }") };
         yield return new("campaign: searchImages beyond the held-out split", BuiltIn("run", "{dir}/c.json"), Bad, ["dataset.searchImages", "2000"])
             { Synthetic = false, Setup = Campaign(t => t.Replace("synthetic-cnn", "fmnist-vgg").Replace("\"name\": \"synthetic\", \"searchImages\": 1000", "\"name\": \"fashion-mnist\", \"searchImages\": 5000")
+                .Replace("{ \"name\": \"synthetic-threshold\", \"settings\": { \"delayMs\": 0 } }", "\"threshold\"")) };
+        yield return new("campaign: confirmImages beyond the confirmation split", BuiltIn("run", "{dir}/c.json"), Bad, ["dataset.confirmImages", "at most 8000", "got 9000"])
+            { Synthetic = false, Setup = Campaign(t => t.Replace("synthetic-cnn", "fmnist-vgg").Replace("\"name\": \"synthetic\", \"searchImages\": 1000", "\"name\": \"fashion-mnist\", \"searchImages\": 1000, \"confirmImages\": 9000")
                 .Replace("{ \"name\": \"synthetic-threshold\", \"settings\": { \"delayMs\": 0 } }", "\"threshold\"")) };
     }
 

@@ -1,0 +1,53 @@
+using Hass.Abstractions;
+using Hass.Engine.Running;
+using Hass.Engine.Storage;
+using Hass.Models.Zoo;
+using Hass.Pruning.Threshold;
+using Hass.Torch.Evaluation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hass.Bench.Confirmation;
+
+/// <summary>One finalist's top-1 drop (points, against the dense network on the same images) on each split.</summary>
+public sealed record FinalistScore(string Store, string Campaign, int Trial, double Throughput, double Search, double Confirmation, double Test)
+{
+    /// <summary>The drop over search and confirmation images together (10,000 for the Fashion-MNIST zoo).</summary>
+    public double Pooled(int searchImages, int confirmationImages) =>
+        (Search * searchImages + Confirmation * confirmationImages) / (searchImages + confirmationImages);
+}
+
+/// <summary>Scores the finalists of every campaign of a store with the evaluator its trials were made with.</summary>
+public static class FinalistScoring
+{
+    public static IEnumerable<FinalistScore> Score(string path, int count, TextWriter progress, CancellationToken ct)
+    {
+        using var store = HassStore.Open(path, StoreAccess.Read);
+        var services = new ServiceCollection();
+        new ZooPlugin().ConfigureServices(services);
+        new ThresholdPruningPlugin().ConfigureServices(services);
+        services.AddHassTorch();
+        using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<TorchTrialEvaluatorFactory>();
+        var scores = new List<FinalistScore>();
+        foreach (var campaign in store.Campaigns())
+        {
+            var spec = campaign.Spec;
+            using var evaluator = factory.CreateEvaluator(spec.ToEvaluatorSpec());
+            if (evaluator.Fingerprint != campaign.EvaluatorFingerprint)
+                throw new InvalidOperationException($"{path}: campaign {campaign.Name} was made with another evaluator (checkpoint or splits changed)");
+            var objective = new Objective(spec.Objective);
+            var front = ConfirmedPick.Front(objective.Ranked(store.Trials(campaign.Name))).Take(count).ToList();
+            double Top1(ParameterSet p, string split) => evaluator.Evaluate(p, new EvaluationRequest { Split = split, Profile = false }, ct).Top1;
+            var dense = evaluator.SearchSpace.Defaults();
+            var (denseSearch, denseConfirmation, denseTest) = (Top1(dense, "search"), Top1(dense, "confirmation"), Top1(dense, "test"));
+            foreach (var trial in front)
+            {
+                var score = new FinalistScore(Path.GetFileNameWithoutExtension(path), campaign.Name, trial.Number, Objective.Throughput(trial),
+                    denseSearch - Top1(trial.Parameters, "search"), denseConfirmation - Top1(trial.Parameters, "confirmation"), denseTest - Top1(trial.Parameters, "test"));
+                progress.WriteLine($"{score.Store} {score.Campaign} trial {score.Trial}: drop {score.Search:F2} search, {score.Confirmation:F2} confirmation, {score.Test:F2} test");
+                scores.Add(score);
+            }
+        }
+        return scores;
+    }
+}

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using System.Globalization;
+using Hass.Bench.Confirmation;
+
+// How well each split predicts a design's test-set drop (issue #10, docs/search.md "Final table"): the finalists of
+// finished campaigns (stores of bench/Hass.Bench.Campaigns) re-scored on the search split, the confirmation split and
+// the test set. Decides what the confirmed pick compares (confirmation split alone or pooled) and its margin.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+var stores = new Option<string[]>("--stores") { Description = "store files of finished campaigns", AllowMultipleArgumentsPerToken = true, Required = true };
+var finalists = new Option<int>("--finalists") { Description = "finalists per campaign (the front of throughput against search accuracy, fastest first)", DefaultValueFactory = _ => 8 };
+var results = new Option<string?>("--results") { Description = "markdown file the table is appended to (with date, command and load)" };
+var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, results };
+root.SetAction(async (parse, ct) =>
+{
+    var missing = parse.GetValue(stores)!.FirstOrDefault(s => !File.Exists(s));
+    if (missing is not null) { Console.Error.WriteLine($"error: --stores {missing} does not exist; give store files of finished campaigns"); return 2; }
+    var rows = new List<FinalistScore>();
+    try
+    {
+        foreach (var store in parse.GetValue(stores)!)
+            rows.AddRange(FinalistScoring.Score(store, Math.Max(1, parse.GetValue(finalists)), Console.Out, ct));
+    }
+    catch (InvalidOperationException e)
+    {
+        Console.Error.WriteLine($"error: {e.Message}; score it with the checkpoints it was made with (rebuild this bench after a retrain)");
+        return 2;
+    }
+    var table = ScoreTable.Render(rows, string.Join(" ", Environment.GetCommandLineArgs().Skip(1)));
+    Console.Write(table);
+    if (parse.GetValue(results) is { } path) await File.AppendAllTextAsync(path, table, ct);
+    return 0;
+});
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Hass.Bench.Confirmation;
+
+/// <summary>The finalists' drops per split and, per estimator, how far the test-set drop lies from it.</summary>
+public static class ScoreTable
+{
+    private const int SearchImages = 2000, ConfirmationImages = 8000;
+
+    public static string Render(IReadOnlyList<FinalistScore> rows, string arguments)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine().AppendLine($"### Confirmation split: finalists re-scored ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)").AppendLine();
+        sb.AppendLine($"Command: `dotnet run -c Release --project bench/Hass.Bench.Confirmation -- {arguments}`; load: {Load()}").AppendLine();
+        sb.AppendLine("| store | campaign | trial | img/s | drop search | drop confirmation | drop pooled | drop test |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var r in rows)
+            sb.AppendLine($"| {r.Store} | {r.Campaign} | {r.Trial} | {r.Throughput:F1} | {r.Search:F2} | {r.Confirmation:F2} | {r.Pooled(SearchImages, ConfirmationImages):F2} | {r.Test:F2} |");
+        sb.AppendLine().AppendLine("| estimator of the test drop | mean (test − estimate) | SD | max |").AppendLine("|---|---|---|---|");
+        foreach (var (name, estimate) in new (string, Func<FinalistScore, double>)[]
+                 { ("search split", r => r.Search), ("confirmation split", r => r.Confirmation), ("pooled", r => r.Pooled(SearchImages, ConfirmationImages)) })
+        {
+            var gaps = rows.Select(r => r.Test - estimate(r)).ToList();
+            if (gaps.Count == 0) continue;
+            var mean = gaps.Average();
+            var sd = gaps.Count > 1 ? Math.Sqrt(gaps.Sum(g => (g - mean) * (g - mean)) / (gaps.Count - 1)) : double.NaN;
+            sb.AppendLine($"| {name} | {mean:F2} | {sd:F2} | {gaps.Max():F2} |");
+        }
+        return sb.ToString();
+    }
+
+    private static string Load()
+    {
+        try
+        {
+            using var uptime = Process.Start(new ProcessStartInfo("uptime") { RedirectStandardOutput = true });
+            return uptime?.StandardOutput.ReadToEnd().Trim() ?? "unknown";
+        }
+        catch (System.ComponentModel.Win32Exception) { return "unknown (no uptime)"; }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Hass.Abstractions;
+
+namespace Hass.Engine.Running;
+
+/// <summary>A finalist of the confirmed pick: a trial re-scored on the confirmation split.</summary>
+public sealed record Finalist
+{
+    /// <summary>Which pick it competed for ("uniform" or "hass").</summary>
+    public required string Label { get; init; }
+    public required int Trial { get; init; }
+    public double Throughput { get; init; }
+    /// <summary>Top-1 drop on the search split (what the search saw), points.</summary>
+    public double SearchDrop { get; init; }
+    /// <summary>Top-1 drop on the confirmation split, against the dense network on the same images, points.</summary>
+    public double ConfirmationDrop { get; init; }
+    public bool Chosen { get; init; }
+}
+
+/// <summary>What <see cref="ConfirmedPick.Choose"/> chose and why.</summary>
+public sealed record PickResult(TrialRecord? Trial, double? ConfirmationTop1, IReadOnlyList<Finalist> Finalists, string? Note)
+{
+    public static PickResult None { get; } = new(null, null, [], null);
+}
+
+/// <summary>
+/// The final table's confirmed pick (docs/search.md, "Final table"): the search split scored every trial, so the
+/// fastest trial that passes there is biased towards drops the split under-estimated. Up to
+/// <see cref="FinalSpec.ConfirmTop"/> finalists — feasible trials (drop within tolerance − pickMargin on the search
+/// split), best objective first, each more accurate on the search split than every better one — are re-scored in
+/// that order on the confirmation split, held-out images the search never saw, and the first whose drop there is
+/// within tolerance − <see cref="FinalSpec.ConfirmMargin"/> is chosen. When none
+/// is, the finalist with the smallest confirmed drop is chosen and the row's note says so. The drop on the
+/// confirmation split alone decides (not pooled with the search split): the search split's images carry the
+/// selection bias the confirmation exists to remove. HASS and uniform picks follow the same rule.
+/// </summary>
+public sealed class ConfirmedPick(Objective objective, FinalSpec final, double denseConfirmationTop1, Func<TrialRecord, double> confirmationTop1)
+{
+    public double Limit => objective.Tolerance - final.ConfirmMargin;
+
+    public PickResult Choose(string label, IEnumerable<TrialRecord> trials)
+    {
+        var candidates = Front(objective.Ranked(MarginPick.Within(trials, final.PickMargin))).Take(final.ConfirmTop);
+        var finalists = new List<(TrialRecord Trial, double Top1, Finalist Finalist)>();
+        foreach (var trial in candidates)
+        {
+            var top1 = confirmationTop1(trial);
+            var finalist = new Finalist
+            {
+                Label = label, Trial = trial.Number, Throughput = Objective.Throughput(trial),
+                SearchDrop = trial.ConstraintViolation + objective.Tolerance, ConfirmationDrop = denseConfirmationTop1 - top1,
+            };
+            finalists.Add((trial, top1, finalist));
+            if (finalist.ConfirmationDrop <= Limit) return Result(finalists, finalists.Count - 1, null);
+        }
+        if (finalists.Count == 0) return PickResult.None;
+        var safest = finalists.Select((f, i) => (f.Finalist.ConfirmationDrop, i)).Min().i;
+        var inv = CultureInfo.InvariantCulture;
+        return Result(finalists, safest, $"none of the {finalists.Count} finalists stayed within {Limit.ToString("F2", inv)} points on the confirmation split; " +
+            $"this one lost least ({finalists[safest].Finalist.ConfirmationDrop.ToString("F2", inv)})");
+    }
+
+    /// <summary>
+    /// Best first, each trial that is more accurate on the search split than every better one (the front of
+    /// objective against accuracy): the next finalist is always a safer design, so a few finalists span the range of
+    /// drops instead of crowding at the tolerance, where the fastest trials are.
+    /// </summary>
+    public static IEnumerable<TrialRecord> Front(IEnumerable<TrialRecord> ranked)
+    {
+        var lowest = double.PositiveInfinity;
+        foreach (var trial in ranked)
+        {
+            if (trial.ConstraintViolation >= lowest) continue;
+            lowest = trial.ConstraintViolation;
+            yield return trial;
+        }
+    }
+
+    private static PickResult Result(List<(TrialRecord Trial, double Top1, Finalist Finalist)> finalists, int chosen, string? note) =>
+        new(finalists[chosen].Trial, finalists[chosen].Top1,
+            finalists.Select((f, i) => f.Finalist with { Chosen = i == chosen }).ToList(), note);
+}

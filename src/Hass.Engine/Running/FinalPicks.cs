@@ -1,0 +1,53 @@
+using System.Globalization;
+using Hass.Abstractions;
+using Hass.Engine.Campaigns;
+using Hass.Engine.Storage;
+
+namespace Hass.Engine.Running;
+
+/// <summary>The two picks of the final table and, when they were confirmed, the dense network's confirmation top-1.</summary>
+public sealed record FinalPickSet(PickResult Uniform, PickResult Hass, double? DenseConfirmationTop1, int ConfirmationImages);
+
+/// <summary>
+/// Chooses the uniform and the HASS design of the final table by one rule: confirmed on the confirmation split
+/// (<see cref="ConfirmedPick"/>) when the evaluator has one and final.confirmTop &gt; 0, else the search split's
+/// margin pick (<see cref="MarginPick"/>; the uniform baseline's own choice first, as it bisected for it).
+/// </summary>
+public static class FinalPicks
+{
+    public static FinalPickSet Choose(CampaignSpec spec, HassStore store, Objective objective, ITrialEvaluator evaluator, Action<string> info, CancellationToken ct)
+    {
+        var uniformName = FinalPhase.UniformCampaignName(spec);
+        var baseline = store.GetCampaign(uniformName);
+        var uniformTrials = baseline is null ? [] : store.Trials(uniformName);
+        var searchTrials = store.Trials(spec.Name);
+        if (spec.Final.ConfirmTop == 0 || evaluator.ConfirmationImages == 0)
+        {
+            if (spec.Final.ConfirmTop > 0) info("final: the evaluator has no confirmation split (no images held out beyond the search split); picking on the search split");
+            var uniform = baseline is null ? null
+                : uniformTrials.LastOrDefault(t => t.Origin == baseline.Spec.Strategy.Name + ":choice" && t.Feasible) ?? objective.Best(uniformTrials);
+            var best = MarginPick.Best(objective, searchTrials, spec.Final.PickMargin);
+            return new FinalPickSet(Unconfirmed(uniform), Unconfirmed(best), null, 0);
+        }
+
+        info($"final: confirming up to {spec.Final.ConfirmTop} finalists per pick on the confirmation split ({evaluator.ConfirmationImages} images)");
+        double Confirmation(ParameterSet parameters) =>
+            evaluator.Evaluate(parameters, new EvaluationRequest { Split = "confirmation", Profile = false }, ct).Top1;
+        var denseTop1 = Confirmation(evaluator.SearchSpace.Defaults());
+        var pick = new ConfirmedPick(objective, spec.Final, denseTop1, t => Confirmation(t.Parameters));
+        var uniformPick = baseline is null ? PickResult.None : Log(pick.Choose("uniform", uniformTrials), info);
+        var hassPick = Log(pick.Choose("hass", searchTrials), info);
+        return new FinalPickSet(uniformPick, hassPick, denseTop1, evaluator.ConfirmationImages);
+    }
+
+    private static PickResult Unconfirmed(TrialRecord? trial) => trial is null ? PickResult.None : new PickResult(trial, null, [], null);
+
+    private static PickResult Log(PickResult result, Action<string> info)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        foreach (var f in result.Finalists)
+            info($"final: {f.Label} finalist trial {f.Trial}: {f.Throughput.ToString("F1", inv)} img/s, drop {f.SearchDrop.ToString("F2", inv)} search / " +
+                 $"{f.ConfirmationDrop.ToString("F2", inv)} confirmation{(f.Chosen ? " (chosen)" : "")}");
+        return result;
+    }
+}

@@ -1,0 +1,89 @@
+using Hass.Abstractions;
+using Hass.Engine.Campaigns;
+using Hass.Engine.Running;
+
+namespace Hass.Engine.Tests;
+
+/// <summary>The final table's confirmed pick (final.confirmTop, final.confirmMargin): finalists re-scored on the confirmation split.</summary>
+public class ConfirmedPickTests
+{
+    private static readonly Objective Throughput = new(new ObjectiveSpec { Metric = ObjectiveMetric.Throughput, ToleranceTop1 = 1.0 });
+    private const double DenseConfirmationTop1 = 90.0;
+
+    private static TrialRecord Trial(int number, double throughput, double searchDrop, double threshold) => new()
+    {
+        Campaign = "c", Number = number, State = TrialState.Complete,
+        Parameters = new ParameterSet(new Dictionary<string, double> { ["w:conv"] = threshold }),
+        ObjectiveValues = [throughput], ConstraintViolation = searchDrop - 1.0, Feasible = searchDrop <= 1.0, PredictedThroughput = throughput,
+    };
+
+    // Search-split drops all pass the tolerance; the confirmation split (drop by trial number) tells them apart.
+    private static readonly TrialRecord[] Trials =
+        [Trial(0, 100, 0.2, 0.1), Trial(1, 400, 0.9, 0.4), Trial(2, 300, 0.6, 0.3), Trial(3, 200, 0.5, 0.2), Trial(4, 500, 1.4, 0.5)];
+    private static readonly Dictionary<int, double> ConfirmationDrop = new() { [0] = 0.3, [1] = 1.3, [2] = 0.8, [3] = 0.6, [4] = 2.0, [5] = 0.0 };
+
+    private static (PickResult Result, List<int> Confirmed) Choose(FinalSpec final, IEnumerable<TrialRecord>? trials = null)
+    {
+        var confirmed = new List<int>();
+        var pick = new ConfirmedPick(Throughput, final, DenseConfirmationTop1, t =>
+        {
+            confirmed.Add(t.Number);
+            return DenseConfirmationTop1 - ConfirmationDrop[t.Number];
+        });
+        return (pick.Choose("hass", trials ?? Trials), confirmed);
+    }
+
+    [Fact]
+    public void The_fastest_finalist_within_tolerance_less_the_margin_on_the_confirmation_split_is_chosen()
+    {
+        var (result, confirmed) = Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25 });
+        Assert.Equal(3, result.Trial!.Number);                    // 1 (1.3) and 2 (0.8 > 0.75) fail; 4 is infeasible on the search split
+        Assert.Equal([1, 2, 3], confirmed);                       // by throughput, stopping at the first that passes
+        Assert.Equal(DenseConfirmationTop1 - 0.6, result.ConfirmationTop1!.Value, 9);
+        Assert.Null(result.Note);
+        Assert.Equal([false, false, true], result.Finalists.Select(f => f.Chosen));
+        Assert.Equal(0.9, result.Finalists[0].SearchDrop, 9);
+        Assert.Equal(1.3, result.Finalists[0].ConfirmationDrop, 9);
+        Assert.All(result.Finalists, f => Assert.Equal("hass", f.Label));
+    }
+
+    [Fact]
+    public void A_smaller_margin_keeps_a_faster_finalist() =>
+        Assert.Equal(2, Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.1 }).Result.Trial!.Number);
+
+    [Fact]
+    public void When_no_finalist_passes_the_one_that_lost_least_is_chosen_with_a_note()
+    {
+        var (result, confirmed) = Choose(new FinalSpec { ConfirmTop = 2, ConfirmMargin = 0.25 });
+        Assert.Equal([1, 2], confirmed);                          // only confirmTop finalists are re-scored
+        Assert.Equal(2, result.Trial!.Number);
+        Assert.Contains("none of the 2 finalists stayed within 0.75 points", result.Note);
+    }
+
+    [Fact]
+    public void The_pick_margin_filters_the_candidates_on_the_search_split_first()
+    {
+        var (result, confirmed) = Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25, PickMargin = 0.45 });
+        Assert.Equal([3], confirmed);                             // 1 (0.9) and 2 (0.6) are not candidates
+        Assert.Equal(3, result.Trial!.Number);
+    }
+
+    [Fact]
+    public void A_design_tried_twice_is_confirmed_once()
+    {
+        var (_, confirmed) = Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25 }, [.. Trials, Trial(1, 400, 0.9, 0.4) with { Number = 1 }]);
+        Assert.Equal([1, 2, 3], confirmed);
+    }
+
+    [Fact]
+    public void A_finalist_must_be_more_accurate_on_the_search_split_than_every_faster_one()
+    {
+        var (result, confirmed) = Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25 }, [.. Trials, Trial(5, 350, 0.95, 0.45)]);   // 5 would pass, but it is slower than 1 and no more accurate
+        Assert.Equal([1, 2, 3], confirmed);
+        Assert.Equal(3, result.Trial!.Number);
+    }
+
+    [Fact]
+    public void No_feasible_trial_gives_no_pick() =>
+        Assert.Null(Choose(new FinalSpec { ConfirmTop = 8 }, [Trials[4]]).Result.Trial);
+}
