@@ -37,22 +37,42 @@ public class RowNonZeroMomentsTests
         return counts;
     }
 
+    /// <summary>A random integer-valued input batch and conv weight, their tensors and the direct count.</summary>
+    private sealed class RandomLayer : IDisposable
+    {
+        public RandomLayer(int seed, int batch, int channels, int filters, int kernel, int stride, int padding, int groups, int size)
+        {
+            var rng = new Random(seed + channels * 100 + filters * 10 + kernel + stride + padding + groups);
+            var x = RandomIntegers(rng, batch * channels * size * size, 0.4);
+            var wt = RandomIntegers(rng, filters * (channels / groups) * kernel * kernel, 0.3);
+            Direct = BruteForce(x, batch, channels, size, size, wt, filters, kernel, stride, padding, groups);
+            Input = tensor(x).reshape(batch, channels, size, size);
+            Weight = tensor(wt).reshape(filters, channels / groups, kernel, kernel);
+            Patterns = WeightPatterns.Of(Weight, groups);
+        }
+
+        public long[,,] Direct { get; }
+        public int Rows => Direct.GetLength(1);
+        public Tensor Input { get; }
+        public Tensor Weight { get; }
+        public WeightPatterns Patterns { get; }
+
+        public void Dispose()
+        {
+            Input.Dispose();
+            Weight.Dispose();
+        }
+    }
+
     public static TheoryData<int, int, int, int, int, int, int> Cases() => WindowZeroHistogramTests.Cases();
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Moments_equal_the_direct_count(int channels, int filters, int kernel, int stride, int padding, int groups, int size)
     {
-        var rng = new Random(77 + channels * 100 + filters * 10 + kernel + stride + padding + groups);
         const int batch = 4;
-        var x = RandomIntegers(rng, batch * channels * size * size, 0.4);
-        var wt = RandomIntegers(rng, filters * (channels / groups) * kernel * kernel, 0.3);
-        var direct = BruteForce(x, batch, channels, size, size, wt, filters, kernel, stride, padding, groups);
-        int rows = direct.GetLength(1);
-
-        using var input = tensor(x).reshape(batch, channels, size, size);
-        using var weight = tensor(wt).reshape(filters, channels / groups, kernel, kernel);
-        var patterns = WeightPatterns.Of(weight, groups);
+        using var layer = new RandomLayer(77, batch, channels, filters, kernel, stride, padding, groups, size);
+        var (direct, rows, input, patterns) = (layer.Direct, layer.Rows, layer.Input, layer.Patterns);
         foreach (var maxElements in new[] { WindowZeroHistogram.DefaultMaxElements, 7L })
         {
             var moments = new RowNonZeroMoments(patterns, rows);
@@ -85,15 +105,9 @@ public class RowNonZeroMomentsTests
     [MemberData(nameof(Cases))]
     public void Samples_keep_the_first_images_direct_counts(int channels, int filters, int kernel, int stride, int padding, int groups, int size)
     {
-        var rng = new Random(91 + channels * 100 + filters * 10 + kernel + stride + padding + groups);
         const int batch = 5, kept = 3;
-        var x = RandomIntegers(rng, batch * channels * size * size, 0.4);
-        var wt = RandomIntegers(rng, filters * (channels / groups) * kernel * kernel, 0.3);
-        var direct = BruteForce(x, batch, channels, size, size, wt, filters, kernel, stride, padding, groups);
-        int rows = direct.GetLength(1);
-        using var input = tensor(x).reshape(batch, channels, size, size);
-        using var weight = tensor(wt).reshape(filters, channels / groups, kernel, kernel);
-        var patterns = WeightPatterns.Of(weight, groups);
+        using var layer = new RandomLayer(91, batch, channels, filters, kernel, stride, padding, groups, size);
+        var (direct, rows, input, patterns) = (layer.Direct, layer.Rows, layer.Input, layer.Patterns);
         foreach (var maxElements in new[] { WindowZeroHistogram.DefaultMaxElements, 7L })
         {
             var moments = new RowNonZeroMoments(patterns, rows, sampleLimit: kept);
