@@ -70,17 +70,24 @@ public sealed class BoardCommand : ICliCommand
     }
 
     private static readonly Argument<string> SelftestLink = new("link") { Description = "serial:/dev/ttyUSB0@921600 or tcp:host:port" };
+    private static readonly Option<double> SelftestReplyTimeout = new("--reply-timeout")
+    {
+        Description = "seconds to wait for each reply before a check fails (slow firmware or a loaded host)", DefaultValueFactory = _ => 2.0,
+    };
 
     private static Command BuildSelftest(CommandRunner run)
     {
         var selftest = new Command("selftest", "Run the protocol conformance kit against the board on LINK: one PASS/FAIL line per check, exit 1 if any fails");
         selftest.Arguments.Add(SelftestLink);
+        selftest.Options.Add(SelftestReplyTimeout);
         selftest.SetAction(run(async (ctx, ct) =>
         {
             var link = ctx.Parse.GetValue(SelftestLink)!;
             var links = ctx.Services.GetRequiredService<BoardLinks>();
             links.Canonical(link);   // a bad link string is bad input before anything is opened
-            var report = await ConformanceSuite.RunAsync(link, links, cancellationToken: ct);
+            var seconds = ctx.Parse.GetValue(SelftestReplyTimeout);
+            if (!(seconds > 0 && seconds <= 3600)) throw new UsageException($"board selftest: --reply-timeout must be more than 0 and at most 3600 seconds (got {seconds})");
+            var report = await ConformanceSuite.RunAsync(link, links, TimeSpan.FromSeconds(seconds), ct);
             ctx.Out.Profile.Out.Writer.Write(report.Table());
             if (report.AllPassed) return ExitCodes.Success;
             ctx.Error.WriteLine($"error: {report.Failures.Count()} of {report.Results.Count} conformance checks failed on {link}; the FAIL lines say what the board did (boards/PROTOCOL.md)");

@@ -29,6 +29,8 @@ public class EmulatorBadInputTests(ITestOutputHelper output)
         Case("selftest: unknown scheme", ["board", "selftest", "foo:bar"], ExitCodes.InvalidInput, "foo:bar"),
         Case("selftest: port out of range", ["board", "selftest", "tcp:127.0.0.1:99999"], ExitCodes.InvalidInput, "99999"),
         Case("selftest: serial link without a baud rate", ["board", "selftest", "serial:/dev/ttyUSB0"], ExitCodes.InvalidInput, "serial:/dev/ttyUSB0"),
+        Case("selftest: reply timeout of 0", ["board", "selftest", "tcp:127.0.0.1:1", "--reply-timeout", "0"], ExitCodes.InvalidInput, "--reply-timeout", "more than 0"),
+        Case("selftest: reply timeout not a number", ["board", "selftest", "tcp:127.0.0.1:1", "--reply-timeout", "soon"], ExitCodes.InvalidInput, "--reply-timeout", "soon"),
         Case("selftest: nobody listening", ["board", "selftest", "tcp:127.0.0.1:1"], ExitCodes.BoardError, "127.0.0.1:1"),
         Case("selftest: serial device that does not exist", ["board", "selftest", "serial:{dir}/no-such-tty@9600"], ExitCodes.BoardError, "no-such-tty"),
     };
