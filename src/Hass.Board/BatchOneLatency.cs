@@ -19,23 +19,17 @@ internal sealed class BatchOneLatency(BoardRunner runner, HardwareDesign design,
         var source = options.UploadImages is null ? ImageSource.Generated : ImageSource.Uploaded;
         var shape = network.Graph.Layers[0].OutputShape;
         var latencies = new double[options.Images];
-        int redeploys = 0;
+        var recovery = new RebootRecovery(restarts, () => runner.DeployAsync(design, network, progress, options.ExpectedBoard, cancellationToken));
         for (int i = 0; i < latencies.Length; i++)
         {
-            try
+            int timed = i;
+            (var results, designId) = await recovery.RunAsync(designId, async id =>
             {
                 if (options.UploadImages is { } images)
-                    await runner.UploadImagesAsync(shape, TimedImage(images, shape.Elements, i), null, cancellationToken).ConfigureAwait(false);
-                var results = await runner.RunAsync(designId, design, single, source, i, "latency", progress, cancellationToken).ConfigureAwait(false);
-                latencies[i] = results.TotalCycles / (results.ClockKHz * 1000.0);
-            }
-            catch (BoardException e) when (e.Code is ErrorCode.NotDeployed or ErrorCode.NoSuchRun && redeploys++ < restarts)
-            {
-                // The board rebooted (RAM state gone): deploy again and repeat this image.
-                progress?.Report(new BoardProgress("latency", i, latencies.Length, $"board lost its state ({e.Code}); deploying again"));
-                designId = await runner.DeployAsync(design, network, progress, options.ExpectedBoard, cancellationToken).ConfigureAwait(false);
-                i--;
-            }
+                    await runner.UploadImagesAsync(shape, TimedImage(images, shape.Elements, timed), null, cancellationToken).ConfigureAwait(false);
+                return await runner.RunAsync(id, design, single, source, timed, "latency", progress, cancellationToken).ConfigureAwait(false);
+            }, code => progress?.Report(new BoardProgress("latency", timed, latencies.Length, $"board lost its state ({code}); deploying again"))).ConfigureAwait(false);
+            latencies[i] = results.TotalCycles / (results.ClockKHz * 1000.0);
         }
         return latencies;
     }

@@ -117,10 +117,9 @@ public sealed class BoardRunner : IAsyncDisposable
         if (options.Repeats < 1 || options.Images < 1 || options.WarmupImages < 0)
             throw new ArgumentException($"measure options: repeats ({options.Repeats}) and images ({options.Images}) must be ≥ 1 and warmup ({options.WarmupImages}) ≥ 0");
         var info = await RequireCompatibleAsync(design, options.ExpectedBoard, cancellationToken).ConfigureAwait(false);
-        Task<uint> Prepare() => PrepareAsync(design, network, options, progress, cancellationToken);
-        uint designId = await Prepare().ConfigureAwait(false);
+        uint designId = await PrepareAsync(design, network, options, progress, cancellationToken).ConfigureAwait(false);
         var source = options.UploadImages is null ? ImageSource.Generated : ImageSource.Uploaded;
-        int redeploys = 0;
+        var recovery = new RebootRecovery(_deploy.Restarts, () => PrepareAsync(design, network, options, progress, cancellationToken));
 
         var rates = new List<double>();
         var runs = new List<RunResults>();
@@ -129,19 +128,10 @@ public sealed class BoardRunner : IAsyncDisposable
         uint clockKHz = info.ClockKHz;
         for (int repeat = 0; repeat < options.Repeats; repeat++)
         {
-            RunResults results;
-            try
-            {
-                results = await RunAsync(designId, design, options, source, repeat, "measure", progress, cancellationToken).ConfigureAwait(false);
-            }
-            catch (BoardException e) when (e.Code is ErrorCode.NotDeployed or ErrorCode.NoSuchRun && redeploys++ < _deploy.Restarts)
-            {
-                // The board rebooted (RAM state gone): deploy again and repeat this run.
-                progress?.Report(new BoardProgress("measure", repeat, options.Repeats, $"board lost its state ({e.Code}); deploying again"));
-                designId = await Prepare().ConfigureAwait(false);
-                repeat--;
-                continue;
-            }
+            int run = repeat;
+            (var results, designId) = await recovery.RunAsync(designId,
+                id => RunAsync(id, design, options, source, run, "measure", progress, cancellationToken),
+                code => progress?.Report(new BoardProgress("measure", run, options.Repeats, $"board lost its state ({code}); deploying again"))).ConfigureAwait(false);
             runs.Add(results);
             clockKHz = results.ClockKHz;
             rates.Add(results.Images * (results.ClockKHz * 1000.0) / results.TotalCycles);
