@@ -65,6 +65,15 @@ public enum ObjectiveDirection { Maximize, Minimize }
 /// <summary>A strategy's proposal.</summary>
 public sealed record TrialSuggestion(int Number, ParameterSet Parameters, string Origin = "");
 
+/// <summary>Per-layer keys of <see cref="TrialOutcome.Metrics"/> (docs/search.md, "What a strategy reads from an outcome").</summary>
+public static class OutcomeMetrics
+{
+    /// <summary>Prefix of a design layer's cycles per image (its stage interval: the largest is the bottleneck).</summary>
+    public const string CyclesPrefix = "cycles:";
+    /// <summary>Prefix of a profiled layer's effective sparsity (share of zero products).</summary>
+    public const string SparsityPrefix = "sparsity:";
+}
+
 /// <summary>
 /// What a strategy is told about a finished trial. Values are in the objective's own direction
 /// (see <see cref="StrategyContext.Directions"/>). ConstraintViolation ≤ 0 means feasible; positive values

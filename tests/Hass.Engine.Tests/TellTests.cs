@@ -55,9 +55,9 @@ public class TellTests
             // Per-layer hardware metrics: every design layer's cycles (stage interval) and every profiled layer's sparsity.
             var record = stored.First(t => t.State == TrialState.Complete && t.Parameters.Equals(o.Parameters));
             Assert.NotEmpty(record.Design!.Layers);
-            Assert.All(record.Design.Layers, l => Assert.Equal(l.Cycles, o.Metrics[TrialOutcomes.CyclesPrefix + l.Layer]));
+            Assert.All(record.Design.Layers, l => Assert.Equal(l.Cycles, o.Metrics[OutcomeMetrics.CyclesPrefix + l.Layer]));
             Assert.NotEmpty(record.LayerSparsity);
-            Assert.All(record.LayerSparsity, kv => Assert.Equal(kv.Value, o.Metrics[TrialOutcomes.SparsityPrefix + kv.Key]));
+            Assert.All(record.LayerSparsity, kv => Assert.Equal(kv.Value, o.Metrics[OutcomeMetrics.SparsityPrefix + kv.Key]));
             Assert.Equal(record.Design.Layers.Count + record.LayerSparsity.Count, o.Metrics.Keys.Count(k => k.Contains(':')));
             Assert.Equal(o.Metrics["throughput"], o.Values[0]);
             Assert.Equal(o.Metrics["accuracyDrop"] - 1.0, o.ConstraintViolation, 9);

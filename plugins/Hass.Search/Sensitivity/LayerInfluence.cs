@@ -13,9 +13,6 @@ namespace Hass.Search.Sensitivity;
 /// </summary>
 public sealed class LayerInfluence
 {
-    public const string SparsityPrefix = "sparsity:";
-    public const string CyclesPrefix = "cycles:";
-
     /// <summary>A rise below this (share of zero products) is noise, not influence.</summary>
     private const double MinimumRise = 0.02;
 
@@ -24,7 +21,7 @@ public sealed class LayerInfluence
     /// <summary>Learns the influence from the points of <paramref name="history"/> with at most one threshold dimension pruned (the sweep's probes, the unpruned warm start).</summary>
     public LayerInfluence(SpaceCodec codec, ThresholdScale scale, IEnumerable<TrialOutcome> history)
     {
-        var withSparsity = history.Where(o => o.Metrics is not null && o.Metrics.Keys.Any(k => k.StartsWith(SparsityPrefix, StringComparison.Ordinal))
+        var withSparsity = history.Where(o => o.Metrics is not null && o.Metrics.Keys.Any(k => k.StartsWith(OutcomeMetrics.SparsityPrefix, StringComparison.Ordinal))
                                               && PrunedAlone(codec, scale, o.Parameters) != Several).ToList();
         var floor = new Dictionary<string, double>();
         foreach (var (layer, value) in withSparsity.SelectMany(Sparsities))
@@ -53,16 +50,16 @@ public sealed class LayerInfluence
     public static HashSet<string> SlowestLayers(TrialOutcome outcome, double band)
     {
         if (outcome.Metrics is null) return [];
-        var cycles = outcome.Metrics.Where(kv => kv.Key.StartsWith(CyclesPrefix, StringComparison.Ordinal) && double.IsFinite(kv.Value))
-            .Select(kv => (Layer: kv.Key[CyclesPrefix.Length..], kv.Value)).ToList();
+        var cycles = outcome.Metrics.Where(kv => kv.Key.StartsWith(OutcomeMetrics.CyclesPrefix, StringComparison.Ordinal) && double.IsFinite(kv.Value))
+            .Select(kv => (Layer: kv.Key[OutcomeMetrics.CyclesPrefix.Length..], kv.Value)).ToList();
         if (cycles.Count == 0) return [];
         var slowest = cycles.Max(c => c.Value);
         return cycles.Where(c => c.Value >= (1 - band) * slowest).Select(c => c.Layer).ToHashSet();
     }
 
     private static IEnumerable<(string Layer, double Value)> Sparsities(TrialOutcome o) =>
-        o.Metrics!.Where(kv => kv.Key.StartsWith(SparsityPrefix, StringComparison.Ordinal) && double.IsFinite(kv.Value))
-            .Select(kv => (kv.Key[SparsityPrefix.Length..], kv.Value));
+        o.Metrics!.Where(kv => kv.Key.StartsWith(OutcomeMetrics.SparsityPrefix, StringComparison.Ordinal) && double.IsFinite(kv.Value))
+            .Select(kv => (kv.Key[OutcomeMetrics.SparsityPrefix.Length..], kv.Value));
 
     private const int None = -1, Several = -2;
 

@@ -7,11 +7,6 @@ namespace Hass.Engine.Running;
 /// <summary>What a strategy is told about a stored trial, and the metrics (accuracy, throughput…) strategies and warm starts rank by.</summary>
 public sealed class TrialOutcomes(Objective objective)
 {
-    /// <summary>Metric key prefix of a design layer's cycles per image (its stage interval: the largest is the bottleneck).</summary>
-    public const string CyclesPrefix = "cycles:";
-    /// <summary>Metric key prefix of a profiled layer's effective sparsity (share of zero products).</summary>
-    public const string SparsityPrefix = "sparsity:";
-
     public TrialOutcome OutcomeOf(TrialRecord t, int strategyNumber) =>
         new(strategyNumber, t.Parameters, t.State, t.State == TrialState.Complete ? t.ObjectiveValues : [], t.ConstraintViolation, MetricsOf(t));
 
@@ -30,9 +25,9 @@ public sealed class TrialOutcomes(Objective objective)
             d["throughput"] = throughput;
             d["gopsPerDsp"] = gopsPerDsp;
             d["latency"] = latency;
-            foreach (var layer in design.Layers) d[CyclesPrefix + layer.Layer] = layer.Cycles;
+            foreach (var layer in design.Layers) d[OutcomeMetrics.CyclesPrefix + layer.Layer] = layer.Cycles;
         }
-        foreach (var (layer, sparsity) in t.LayerSparsity) d[SparsityPrefix + layer] = sparsity;
+        foreach (var (layer, sparsity) in t.LayerSparsity) d[OutcomeMetrics.SparsityPrefix + layer] = sparsity;
         return d;
     }
 }
