@@ -92,7 +92,7 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
 
     private ParameterSet Move(TrialOutcome incumbent, double step, Rng rng)
     {
-        var fractions = scale.ThresholdDims.ToDictionary(d => d, d => codec.FractionOf(d, incumbent.Parameters[codec.Dimensions[d].Name]));
+        var fractions = scale.ThresholdDims.ToDictionary(d => d, d => scale.FractionOf(d, incumbent.Parameters));
         var slow = LayerInfluence.SlowestLayers(incumbent, SlowBand);
         bool Feeds(int d) => _influence.LayersOf(d).Overlaps(slow);
         void Shift(int d, double sign)

@@ -32,7 +32,7 @@ public sealed class LayerInfluence
             var name = codec.Dimensions[d].Name;
             if (codec.GroupOf(d) == ThresholdGroup.Weight) layers.Add(name[SpaceCodec.WeightPrefix.Length..]);
             var probe = withSparsity.Where(o => PrunedAlone(codec, scale, o.Parameters) == d)
-                .OrderByDescending(o => codec.FractionOf(d, o.Parameters[name])).FirstOrDefault();
+                .OrderByDescending(o => scale.FractionOf(d, o.Parameters)).FirstOrDefault();
             if (probe is not null)
             {
                 var rises = Sparsities(probe).Select(s => (s.Layer, Rise: s.Value - floor[s.Layer])).ToList();
