@@ -28,7 +28,7 @@ public sealed class DataSplits
             throw new DatasetException($"{dataset.Name}: cannot hold {heldOut} images out of a training set of {n}");
         var order = Enumerable.Range(0, n).ToArray();
         new Random(SplitSeed).Shuffle(order);
-        int searchStart = n - Math.Min(SearchSplitImages, heldOut);
+        int searchStart = n - heldOut + ConfirmationImagesOf(heldOut);
         Dataset = dataset;
         Train = new ImageSet("train", dataset.Train, order[..(n - heldOut)]);
         HeldOut = new ImageSet("held-out", dataset.Train, order[(n - heldOut)..]);
@@ -36,6 +36,9 @@ public sealed class DataSplits
         ConfirmationSplit = new ImageSet("confirmation", dataset.Train, order[(n - heldOut)..searchStart]);
         Test = new ImageSet("test", dataset.Test);
     }
+
+    /// <summary>Images of the confirmation split when <paramref name="heldOut"/> images are held out: those the search split leaves.</summary>
+    public static int ConfirmationImagesOf(int heldOut) => heldOut - Math.Min(SearchSplitImages, heldOut);
 
     public LabelledDataset Dataset { get; }
     public ImageSet Train { get; }

@@ -36,7 +36,7 @@ public sealed class TorchTrialEvaluatorFactory(ModelCatalog models, IEnumerable<
         if (spec.SearchImages > DataSplits.SearchSplitImages)
             problems.Add(new("searchImages", $"must be at most {DataSplits.SearchSplitImages}, the images of the search split held out of training (got {spec.SearchImages})"));
         var heldOut = models.Registered(spec.Model) is { } provider ? TorchTrialEvaluator.HeldOutOf(provider) : DataSplits.DefaultHeldOut;
-        var confirmation = heldOut - Math.Min(heldOut, DataSplits.SearchSplitImages);
+        var confirmation = DataSplits.ConfirmationImagesOf(heldOut);
         if (spec.ConfirmImages > confirmation)
             problems.Add(new("confirmImages", $"must be at most {confirmation}, the images of {spec.Model}'s confirmation split ({heldOut} held out of training, " +
                 $"{heldOut - confirmation} of them the search split) (got {spec.ConfirmImages})" + (confirmation == 0 ? "; leave it out: the final picks then keep final.pickMargin on the search split" : "")));
