@@ -12,6 +12,8 @@ public sealed record TrialTimings
     public double Measure { get; init; }
     /// <summary>Computing the objective values.</summary>
     public double Score { get; init; }
+    /// <summary>Re-scoring a new incumbent on the confirmation split (0 for the trials not confirmed).</summary>
+    public double Confirm { get; init; }
     public double Store { get; init; }
     public double Total { get; init; }
 }
@@ -63,8 +65,16 @@ public sealed record TrialRecord
     public IReadOnlyDictionary<string, double> LayerSparsity { get; init; } = new Dictionary<string, double>();
     public HardwareDesign? Design { get; init; }
     public IReadOnlyList<double> ObjectiveValues { get; init; } = [];
+    /// <summary>Accuracy drop on the search split minus the tolerance (≤ 0: feasible there).</summary>
     public double ConstraintViolation { get; init; }
+    /// <summary>Feasible on the search split; a trial that then failed its confirmation is told infeasible (<see cref="ConfirmationDrop"/>).</summary>
     public bool Feasible { get; init; }
+    /// <summary>Top-1 (percent) on the confirmation split when the engine confirmed the trial as a new incumbent; null otherwise.</summary>
+    public double? ConfirmationTop1 { get; init; }
+    /// <summary>Top-1 drop on the confirmation split against the dense network on the same images (points); null when not confirmed.</summary>
+    public double? ConfirmationDrop { get; init; }
+    /// <summary>The confirmation drop the trial had to stay within (tolerance − final.confirmMargin); null when not confirmed.</summary>
+    public double? ConfirmationLimit { get; init; }
     public Fidelity ThroughputFidelity { get; init; } = Fidelity.Analytical;
     public Fidelity AccuracyFidelity { get; init; } = Fidelity.Analytical;
     public double? PredictedThroughput { get; init; }

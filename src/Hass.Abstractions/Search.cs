@@ -65,9 +65,17 @@ public enum ObjectiveDirection { Maximize, Minimize }
 /// <summary>A strategy's proposal.</summary>
 public sealed record TrialSuggestion(int Number, ParameterSet Parameters, string Origin = "");
 
-/// <summary>Per-layer keys of <see cref="TrialOutcome.Metrics"/> (docs/search.md, "What a strategy reads from an outcome").</summary>
+/// <summary>Keys of <see cref="TrialOutcome.Metrics"/> (docs/search.md, "What a strategy reads from an outcome").</summary>
 public static class OutcomeMetrics
 {
+    /// <summary>
+    /// Top-1 drop on the confirmation split (points), present only on trials the engine confirmed (final.confirmIncumbents):
+    /// held-out images the search never saw, so unlike accuracyDrop it carries no selection bias.
+    /// </summary>
+    public const string ConfirmationDrop = "confirmationDrop";
+    /// <summary>The confirmation drop a confirmed trial may have (tolerance − final.confirmMargin); above it the trial is told infeasible.</summary>
+    public const string ConfirmationLimit = "confirmationLimit";
+
     /// <summary>Prefix of a design layer's cycles per image (its stage interval: the largest is the bottleneck).</summary>
     public const string CyclesPrefix = "cycles:";
     /// <summary>Prefix of a profiled layer's effective sparsity (share of zero products).</summary>

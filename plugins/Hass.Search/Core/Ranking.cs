@@ -115,9 +115,26 @@ public static class Ranking
 }
 
 /// <summary>
+/// The engine's confirmation of an outcome (<see cref="OutcomeMetrics.ConfirmationDrop"/>): present only on the trials it re-scored on
+/// the confirmation split as new incumbents. A trial that failed there is told infeasible; one that passed is a confirmed incumbent.
+/// </summary>
+public readonly record struct Confirmation(double Drop, double Limit)
+{
+    public bool Passed => Drop <= Limit;
+    /// <summary>Points the confirmed trial may still lose on the confirmation split.</summary>
+    public double Slack => Limit - Drop;
+
+    public static Confirmation? Of(TrialOutcome o) =>
+        o.Metrics is { } m && m.TryGetValue(OutcomeMetrics.ConfirmationDrop, out var drop) && m.TryGetValue(OutcomeMetrics.ConfirmationLimit, out var limit)
+            && double.IsFinite(drop) && double.IsFinite(limit) ? new Confirmation(drop, limit) : null;
+
+    public static bool Failed(TrialOutcome o) => Of(o) is { Passed: false };
+}
+
+/// <summary>
 /// The accuracy side of an outcome, for the strategies that steer by accuracy (uniform, greedy): feasibility is
-/// Metrics["accuracyDrop"] ≤ tolerance when a tolerance is configured and the metric is present, otherwise
-/// ConstraintViolation ≤ 0 (which the engine defines as accuracyDrop − tolerance).
+/// Metrics["accuracyDrop"] ≤ tolerance (and no failed confirmation) when a tolerance is configured and the metric is present,
+/// otherwise ConstraintViolation ≤ 0 (which the engine defines as accuracyDrop − tolerance, or by the failed confirmation).
 /// </summary>
 public sealed class AccuracyGuard(double? tolerance)
 {
@@ -130,7 +147,7 @@ public sealed class AccuracyGuard(double? tolerance)
     {
         if (o.State != TrialState.Complete) return false;
         if (Tolerance is { } tol && o.Metrics is not null && o.Metrics.TryGetValue(AccuracyDropKey, out var drop) && double.IsFinite(drop))
-            return drop <= tol;
+            return drop <= tol && !Confirmation.Failed(o);
         return Ranking.IsFeasible(o);
     }
 

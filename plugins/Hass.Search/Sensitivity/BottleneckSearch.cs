@@ -6,7 +6,8 @@ namespace Hass.Search.Sensitivity;
 
 /// <summary>
 /// The bottleneck-directed local search that shares the post-ray budget with tpe: a trust region around the
-/// incumbent (the fastest trial whose accuracy drop the final pick accepts). Each move raises thresholds that
+/// incumbent (the fastest confirmed trial when the engine confirms incumbents, else the fastest trial whose search-split drop the
+/// final pick accepts). Each move raises thresholds that
 /// sparsify the incumbent design's slowest stages (the layers that bound a dataflow pipeline's throughput, from the
 /// trial's <c>cycles:&lt;layer&gt;</c> metrics: one of them, or one per slow stage), and — when the incumbent has
 /// little accuracy left to spend, or at random — lowers one that feeds no slow stage, buying the accuracy back
@@ -60,10 +61,17 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
         return point;
     }
 
-    /// <summary>The fastest complete trial within the pick's accuracy target; null when there is none.</summary>
-    public TrialOutcome? Incumbent(IEnumerable<TrialOutcome> history) =>
-        history.Where(o => o.State == TrialState.Complete && WithinTarget(o) && Ranking.Losses(o, directions) is not null)
-            .OrderBy(o => Ranking.Losses(o, directions)![0]).ThenBy(o => o.Number).FirstOrDefault();
+    /// <summary>
+    /// The fastest confirmed trial that passed its confirmation (<see cref="Confirmation"/>) when the engine confirms incumbents;
+    /// until one has, the fastest unconfirmed complete trial within the pick's accuracy target. Null when there is none.
+    /// </summary>
+    public TrialOutcome? Incumbent(IEnumerable<TrialOutcome> history)
+    {
+        var complete = history.Where(o => o.State == TrialState.Complete && Ranking.Losses(o, directions) is not null).ToList();
+        var confirmed = complete.Where(o => Confirmation.Of(o) is { Passed: true }).ToList();
+        var pool = confirmed.Count > 0 ? confirmed : complete.Where(o => Confirmation.Of(o) is null && WithinTarget(o));
+        return pool.OrderBy(o => Ranking.Losses(o, directions)![0]).ThenBy(o => o.Number).FirstOrDefault();
+    }
 
     private bool WithinTarget(TrialOutcome o)
     {
@@ -126,9 +134,10 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
         return perStage.Select(feeders => feeders[rng.NextInt(feeders.Count)]).Distinct().ToList();
     }
 
-    /// <summary>Accuracy the incumbent may still lose (points); +∞ without an accuracy-drop metric.</summary>
+    /// <summary>Accuracy the incumbent may still lose (points): on the confirmation split when it was confirmed; +∞ without an accuracy-drop metric.</summary>
     private double Slack(TrialOutcome incumbent) =>
-        incumbent.Metrics is { } m && m.TryGetValue(AccuracyGuard.AccuracyDropKey, out var drop) && double.IsFinite(drop)
+        Confirmation.Of(incumbent) is { } confirmation ? confirmation.Slack
+        : incumbent.Metrics is { } m && m.TryGetValue(AccuracyGuard.AccuracyDropKey, out var drop) && double.IsFinite(drop)
             ? Target(incumbent, drop) - drop
             : double.PositiveInfinity;
 

@@ -97,10 +97,11 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
 
     /// <summary>
     /// With a <c>tolerance</c> setting, tpe ranks feasibility against it (accuracyDrop − tolerance) instead of the engine's
-    /// constraint: the campaign sets it to toleranceTop1 − pickMargin, so the budget goes to designs the final pick may choose.
+    /// constraint: the campaign sets it to toleranceTop1 − pickMargin, so the budget goes to designs the final pick may choose. A trial
+    /// that failed its confirmation keeps the engine's (infeasible) verdict.
     /// </summary>
     private TrialOutcome Retarget(TrialOutcome outcome) =>
-        _settings.Tolerance is { } tolerance && outcome.Metrics is { } metrics && metrics.TryGetValue(AccuracyGuard.AccuracyDropKey, out var drop) && double.IsFinite(drop)
+        _settings.Tolerance is { } tolerance && !Confirmation.Failed(outcome) && outcome.Metrics is { } metrics && metrics.TryGetValue(AccuracyGuard.AccuracyDropKey, out var drop) && double.IsFinite(drop)
             ? outcome with { ConstraintViolation = drop - tolerance }
             : outcome;
 

@@ -29,7 +29,8 @@ public sealed record PickResult(TrialRecord? Trial, double? ConfirmationTop1, IR
 /// <see cref="FinalSpec.ConfirmTop"/> finalists — feasible trials (drop within tolerance − pickMargin on the search
 /// split), best objective first, each more accurate on the search split than every better one — are re-scored in
 /// that order on the confirmation split, held-out images the search never saw, and the first whose drop there is
-/// within tolerance − <see cref="FinalSpec.ConfirmMargin"/> is chosen. When none
+/// within tolerance − <see cref="FinalSpec.ConfirmMargin"/> is chosen; the search's confirmed incumbent is always a finalist
+/// (<see cref="IncumbentConfirmation"/>, <see cref="Candidates"/>). When none
 /// is, the finalist with the smallest confirmed drop is chosen and the row's note says so. The drop on the
 /// confirmation split alone decides (not pooled with the search split): the search split's images carry the
 /// selection bias the confirmation exists to remove. HASS and uniform picks follow the same rule.
@@ -40,7 +41,7 @@ public sealed class ConfirmedPick(Objective objective, FinalSpec final, double d
 
     public PickResult Choose(string label, IEnumerable<TrialRecord> trials)
     {
-        var candidates = Front(objective.Ranked(MarginPick.Within(trials, final.PickMargin))).Take(final.ConfirmTop);
+        var candidates = Candidates(objective.Ranked(MarginPick.Within(trials, final.PickMargin)), final.ConfirmTop);
         var finalists = new List<(TrialRecord Trial, double Top1, Finalist Finalist)>();
         foreach (var trial in candidates)
         {
@@ -58,6 +59,23 @@ public sealed class ConfirmedPick(Objective objective, FinalSpec final, double d
         var inv = CultureInfo.InvariantCulture;
         return Result(finalists, safest, $"none of the {finalists.Count} finalists stayed within {Limit.ToString("F2", inv)} points on the confirmation split; " +
             $"this one lost least ({finalists[safest].Finalist.ConfirmationDrop.ToString("F2", inv)})");
+    }
+
+    /// <summary>
+    /// Up to <paramref name="top"/> trials of the <see cref="Front"/>, best first. With a confirmed incumbent (the best trial that passed
+    /// its confirmation during the search) the finalists are the front of the trials better than it, then it even when the search
+    /// split ranked it off the front, then the front of the trials after it that are more accurate on the search split than all of
+    /// them: up to <paramref name="top"/> + 1, each safer than the one before as far as the search split can tell.
+    /// </summary>
+    public static IEnumerable<TrialRecord> Candidates(IReadOnlyList<TrialRecord> ranked, int top)
+    {
+        var index = ranked.ToList().FindIndex(t => t.PassedConfirmation());
+        if (index < 0) return Front(ranked).Take(top);
+        var incumbent = ranked[index];
+        var before = Front(ranked.Take(index)).Take(top).ToList();
+        var bar = Math.Min(incumbent.ConstraintViolation, before.Count > 0 ? before[^1].ConstraintViolation : double.PositiveInfinity);
+        var after = Front(ranked.Skip(index + 1)).Where(t => t.ConstraintViolation < bar);
+        return before.Append(incumbent).Concat(after).Take(top + 1);
     }
 
     /// <summary>

@@ -30,14 +30,16 @@ public static class FinalPicks
             return new FinalPickSet(Unconfirmed(uniform), Unconfirmed(best), null, 0);
         }
 
-        info($"final: confirming up to {spec.Final.ConfirmTop} finalists per pick on the confirmation split ({evaluator.ConfirmationImages} images)");
-        double Confirmation(ParameterSet parameters) =>
-            evaluator.Evaluate(parameters, new EvaluationRequest { Split = "confirmation", Profile = false }, ct).Top1;
-        var denseTop1 = Confirmation(evaluator.SearchSpace.Defaults());
-        var pick = new ConfirmedPick(objective, spec.Final, denseTop1, t => Confirmation(t.Parameters));
+        // With confirmed incumbents the search chose among trials on the first half; the finalists are scored on the second, unseen half.
+        var (split, images) = IncumbentConfirmation.Wanted(spec, evaluator) && IncumbentConfirmation.DenseTop1Of(store, evaluator, IncumbentConfirmation.FinalHalf, ct) is not null
+            ? (IncumbentConfirmation.FinalHalf, evaluator.ConfirmationImages - evaluator.ConfirmationImages / 2)
+            : ("confirmation", evaluator.ConfirmationImages);
+        info($"final: confirming up to {spec.Final.ConfirmTop} finalists per pick on the confirmation split ({images} images{(split == "confirmation" ? "" : ", the half the search did not use")})");
+        var denseTop1 = IncumbentConfirmation.DenseTop1Of(store, evaluator, split, ct)!.Value;
+        var pick = new ConfirmedPick(objective, spec.Final, denseTop1, t => evaluator.Evaluate(t.Parameters, new EvaluationRequest { Split = split, Profile = false }, ct).Top1);
         var uniformPick = baseline is null ? PickResult.None : Log(pick.Choose("uniform", uniformTrials), info);
         var hassPick = Log(pick.Choose("hass", searchTrials), info);
-        return new FinalPickSet(uniformPick, hassPick, denseTop1, evaluator.ConfirmationImages);
+        return new FinalPickSet(uniformPick, hassPick, denseTop1, images);
     }
 
     private static PickResult Unconfirmed(TrialRecord? trial) => trial is null ? PickResult.None : new PickResult(trial, null, [], null);

@@ -22,9 +22,17 @@ public sealed record FinalSpec
     [System.ComponentModel.DataAnnotations.Range(0, 1000)] public int ConfirmTop { get; init; } = DefaultConfirmTop;
     /// <summary>Points kept below the tolerance on the confirmation split by the confirmed pick.</summary>
     [System.ComponentModel.DataAnnotations.Range(0.0, 100.0)] public double ConfirmMargin { get; init; } = DefaultConfirmMargin;
+    /// <summary>
+    /// Confirm incumbents during the search (<see cref="IncumbentConfirmation"/>): a trial that beats the best confirmed one is re-scored
+    /// on the confirmation split and told infeasible when it fails there. Needs confirmTop &gt; 0 and a confirmation split.
+    /// </summary>
+    public bool ConfirmIncumbents { get; init; } = true;
+    /// <summary>Percent by which a trial must beat the best confirmed one to be confirmed (keeps tiny creeps from each costing a confirmation).</summary>
+    [System.ComponentModel.DataAnnotations.Range(0.0, 100.0)] public double ConfirmGain { get; init; } = DefaultConfirmGain;
 
     public const int DefaultConfirmTop = 8;
     public const double DefaultConfirmMargin = 0.25;
+    public const double DefaultConfirmGain = 0.5;
 }
 
 /// <summary>One line of the final table: a design with its test-set accuracy and hardware figures.</summary>
@@ -79,7 +87,8 @@ public static class FinalPhase
         Budget = new BudgetSpec { Trials = spec.Final.UniformBaselineTrials },
         WarmStart = false,
         Measure = null,
-        Final = new FinalSpec { Enabled = false },
+        // Its incumbents are confirmed like the search's: the same rule on both sides of the comparison.
+        Final = spec.Final with { Enabled = false, UniformBaselineTrials = 0 },
     };
 
     public static FinalSummary Build(CampaignSpec spec, HassStore store, HassComponents components, BoardLibrary boards, Action<string> info, CancellationToken ct)

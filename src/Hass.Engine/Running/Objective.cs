@@ -61,9 +61,9 @@ public sealed class Objective(ObjectiveSpec spec)
         TrialRecord? best = null;
         foreach (var t in trials)
         {
-            if (t.State != TrialState.Complete || !t.Feasible || t.ObjectiveValues.Count == 0) continue;
-            var v = PrimaryForRanking(t);
-            if (best is null || Better(v, PrimaryForRanking(best))) best = t;
+            if (!IsCandidate(t)) continue;
+            var v = Primary(t);
+            if (best is null || Better(v, Primary(best))) best = t;
         }
         return best;
     }
@@ -71,16 +71,21 @@ public sealed class Objective(ObjectiveSpec spec)
     /// <summary>The feasible completed trials, best first on the primary value (ties keep their order, as in <see cref="Best"/>).</summary>
     public IReadOnlyList<TrialRecord> Ranked(IEnumerable<TrialRecord> trials)
     {
-        var feasible = trials.Where(t => t.State == TrialState.Complete && t.Feasible && t.ObjectiveValues.Count > 0);
-        return (Directions[0] == ObjectiveDirection.Maximize ? feasible.OrderByDescending(PrimaryForRanking) : feasible.OrderBy(PrimaryForRanking)).ToList();
+        var feasible = trials.Where(IsCandidate);
+        return (Directions[0] == ObjectiveDirection.Maximize ? feasible.OrderByDescending(Primary) : feasible.OrderBy(Primary)).ToList();
     }
 
-    private double PrimaryForRanking(TrialRecord t) => IsMulti ? t.ObjectiveValues[1] : t.ObjectiveValues[0];
+    /// <summary>Complete, feasible on the search split and not refused by its confirmation (a trial the strategy was told is feasible).</summary>
+    public static bool IsCandidate(TrialRecord t) =>
+        t.State == TrialState.Complete && t.Feasible && t.ObjectiveValues.Count > 0 && !t.FailedConfirmation();
+
+    /// <summary>The value trials are ranked by: the objective, or throughput for multi.</summary>
+    public double Primary(TrialRecord t) => IsMulti ? t.ObjectiveValues[1] : t.ObjectiveValues[0];
 
     /// <summary>Feasible completed trials not dominated in (accuracy, throughput), sorted by throughput.</summary>
     public static IReadOnlyList<TrialRecord> ParetoFront(IEnumerable<TrialRecord> trials)
     {
-        var points = trials.Where(t => t.State == TrialState.Complete && t.Feasible && t.Accuracy is not null && t.Design is not null)
+        var points = trials.Where(t => t.State == TrialState.Complete && t.Feasible && !t.FailedConfirmation() && t.Accuracy is not null && t.Design is not null)
             .Select(t => (Trial: t, Acc: t.Accuracy!.Value, Thr: Throughput(t))).ToList();
         return points.Where(p => !points.Any(q => q.Acc >= p.Acc && q.Thr >= p.Thr && (q.Acc > p.Acc || q.Thr > p.Thr)))
             .OrderBy(p => p.Thr).Select(p => p.Trial).ToList();

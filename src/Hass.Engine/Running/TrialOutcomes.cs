@@ -7,8 +7,10 @@ namespace Hass.Engine.Running;
 /// <summary>What a strategy is told about a stored trial, and the metrics (accuracy, throughput…) strategies and warm starts rank by.</summary>
 public sealed class TrialOutcomes(Objective objective)
 {
+    /// <summary>A trial that failed its confirmation is told infeasible by how far its confirmation drop passed the limit.</summary>
     public TrialOutcome OutcomeOf(TrialRecord t, int strategyNumber) =>
-        new(strategyNumber, t.Parameters, t.State, t.State == TrialState.Complete ? t.ObjectiveValues : [], t.ConstraintViolation, MetricsOf(t));
+        new(strategyNumber, t.Parameters, t.State, t.State == TrialState.Complete ? t.ObjectiveValues : [],
+            t.FailedConfirmation() ? t.ConfirmationDrop!.Value - t.ConfirmationLimit!.Value : t.ConstraintViolation, MetricsOf(t));
 
     public IReadOnlyDictionary<string, double>? MetricsOf(TrialRecord t)
     {
@@ -28,6 +30,11 @@ public sealed class TrialOutcomes(Objective objective)
             foreach (var layer in design.Layers) d[OutcomeMetrics.CyclesPrefix + layer.Layer] = layer.Cycles;
         }
         foreach (var (layer, sparsity) in t.LayerSparsity) d[OutcomeMetrics.SparsityPrefix + layer] = sparsity;
+        if (t.Confirmed())
+        {
+            d[OutcomeMetrics.ConfirmationDrop] = t.ConfirmationDrop!.Value;
+            d[OutcomeMetrics.ConfirmationLimit] = t.ConfirmationLimit!.Value;
+        }
         return d;
     }
 }
@@ -44,7 +51,7 @@ public static class WarmStarts
         var seen = new HashSet<string>();
         var points = new List<WarmStartPoint>();
         var candidates = store.WarmStartCandidates(spec.WarmStartKey(), spec.Name)
-            .Where(t => t.State == TrialState.Complete && t.Feasible && space.Contains(t.Parameters))
+            .Where(t => Objective.IsCandidate(t) && space.Contains(t.Parameters))
             .OrderBy(t => Rank(t, spec, objective, outcomes)).ThenBy(t => t.Campaign, StringComparer.Ordinal).ThenBy(t => t.Number);
         foreach (var t in candidates)
         {

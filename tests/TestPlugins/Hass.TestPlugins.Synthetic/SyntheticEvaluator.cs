@@ -22,13 +22,16 @@ public sealed class SyntheticEvaluatorFactory : ITrialEvaluatorFactory
 /// <summary>
 /// Accuracy = 90 − Σ 2·w² − Σ a² (points); weight sparsity of a layer = min(0.95, 1.6·w); activation
 /// sparsity = 0.5 + 0.45·a. Settings (pruning.settings): delayMs (sleep per evaluation, for kill tests),
-/// failAbove (throw when any weight threshold is above it).
+/// failAbove (throw when any weight threshold is above it), confirmImages (a confirmation split of that many images;
+/// default none) and confirmScale (the confirmation split sees the drop times this, default 1.5: the search split
+/// under-estimates it, as on the real models).
 /// </summary>
 public sealed class SyntheticEvaluator : ITrialEvaluator
 {
     private readonly EvaluatorSpec _spec;
     private readonly int _delayMs;
     private readonly double _failAbove = double.PositiveInfinity;
+    private readonly double _confirmScale = 1.5;
 
     public SyntheticEvaluator(EvaluatorSpec spec)
     {
@@ -37,6 +40,8 @@ public sealed class SyntheticEvaluator : ITrialEvaluator
         {
             if (spec.PruningSettings.TryGetProperty("delayMs", out var d)) _delayMs = d.GetInt32();
             if (spec.PruningSettings.TryGetProperty("failAbove", out var f)) _failAbove = f.GetDouble();
+            if (spec.PruningSettings.TryGetProperty("confirmImages", out var c)) ConfirmationImages = c.GetInt32();
+            if (spec.PruningSettings.TryGetProperty("confirmScale", out var k)) _confirmScale = k.GetDouble();
         }
         Graph = BuildGraph();
         SearchSpace = new SearchSpace(
@@ -49,7 +54,8 @@ public sealed class SyntheticEvaluator : ITrialEvaluator
         ]);
         // A checkpoint (any file) only enters the fingerprint: the distributed tests give a worker a different one.
         var checkpoint = spec.Checkpoint is null ? "" : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(spec.Checkpoint)));
-        Fingerprint = Hashing.Sha256Hex($"synthetic-cnn|{spec.Dataset}|{spec.SearchImages}|{spec.Pruning}" + (checkpoint.Length > 0 ? $"|{checkpoint}" : ""));
+        Fingerprint = Hashing.Sha256Hex($"synthetic-cnn|{spec.Dataset}|{spec.SearchImages}|{spec.Pruning}" + (checkpoint.Length > 0 ? $"|{checkpoint}" : "")
+            + (ConfirmationImages > 0 ? $"|confirm {ConfirmationImages} x{_confirmScale}" : ""));
         FingerprintParts = new Dictionary<string, string>
         {
             ["checkpoint"] = checkpoint.Length > 0 ? checkpoint : "none", ["dataset"] = $"{spec.Dataset} ({spec.SearchImages} search images)",
@@ -61,6 +67,7 @@ public sealed class SyntheticEvaluator : ITrialEvaluator
     public string Fingerprint { get; }
     public IReadOnlyDictionary<string, string> FingerprintParts { get; }
     public SearchSpace SearchSpace { get; }
+    public int ConfirmationImages { get; }
 
     public static NetworkGraph BuildGraph()
     {
@@ -100,7 +107,17 @@ public sealed class SyntheticEvaluator : ITrialEvaluator
         cancellationToken.ThrowIfCancellationRequested();
 
         var top1 = Accuracy(parameters);
-        var images = request.Split == "test" ? _spec.TestImages ?? 10000 : _spec.SearchImages;
+        var confirmation = request.Split.StartsWith("confirmation", StringComparison.Ordinal);
+        if (confirmation)
+        {
+            if (ConfirmationImages == 0) throw new ArgumentException("synthetic evaluator: no confirmation split (set pruning.settings.confirmImages)");
+            top1 = BaselineTop1 - _confirmScale * (BaselineTop1 - top1);
+        }
+        var images = request.Split switch
+        {
+            "test" => _spec.TestImages ?? 10000, "confirmation" => ConfirmationImages,
+            "confirmation:first-half" or "confirmation:second-half" => ConfirmationImages / 2, _ => _spec.SearchImages,
+        };
         var stopped = !double.IsNaN(request.EarlyStopDrop) && !double.IsNaN(request.BaselineTop1) && request.BaselineTop1 - top1 > request.EarlyStopDrop;
         if (stopped) images = Math.Max(1, images / 4);
 

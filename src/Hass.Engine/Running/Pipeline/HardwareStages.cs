@@ -48,3 +48,21 @@ public sealed class ScoreStage(Objective objective) : ITrialStage
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// Re-scores a new incumbent on the confirmation split (<see cref="IncumbentConfirmation"/>); other trials pass through.
+/// <paramref name="gate"/> serialises evaluators shared between pipelines (a distributed campaign's owner has one).
+/// </summary>
+public sealed class ConfirmStage(ITrialEvaluator evaluator, HassStore store, IncumbentConfirmation confirmation, object gate) : ITrialStage
+{
+    public string Name => "confirm";
+
+    public Task RunAsync(TrialWork work, CancellationToken cancellationToken)
+    {
+        if (!confirmation.Wants(work.Record, work.Previous)) return Task.CompletedTask;
+        EvaluationOutcome outcome;
+        lock (gate) outcome = CachedEvaluateStage.Evaluate(store, evaluator, work.Record.Parameters, confirmation.Request, cancellationToken);
+        work.Record = confirmation.Stamp(work.Record, outcome.Top1);
+        return Task.CompletedTask;
+    }
+}

@@ -6,10 +6,12 @@ namespace Hass.Engine.Running.Pipeline;
 
 /// <summary>Builds a campaign's trial pipelines (one per evaluator instance) and what each trial starts from.</summary>
 public sealed class TrialPipelineFactory(CampaignSpec spec, HassStore store, BoardSpec board, IAcceleratorBackend backend, Objective objective,
-    MeasuredBoard? measuredBoard, ICampaignObserver observer)
+    MeasuredBoard? measuredBoard, ICampaignObserver observer, IncumbentConfirmation? confirmation = null)
 {
+    private readonly Dictionary<ITrialEvaluator, object> _gates = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>
-    /// evaluate → profile → design → calibrate → (measure) → score, with the evaluation, design and measurement caches.
+    /// evaluate → profile → design → calibrate → (measure) → score → (confirm), with the evaluation, design and measurement caches.
     /// <paramref name="remote"/> (a distributed campaign) replaces the evaluate stage: it runs evaluate, profile and
     /// design on a worker and leaves the evaluation and the design on the trial; the caches and later stages run here.
     /// </summary>
@@ -29,7 +31,14 @@ public sealed class TrialPipelineFactory(CampaignSpec spec, HassStore store, Boa
             stages.Add(new MeasureStage(stored, measure, measuredBoard, observer));
         }
         stages.Add(new ScoreStage(objective));
+        if (confirmation is not null) stages.Add(new ConfirmStage(evaluator, store, confirmation, Gate(evaluator)));
         return new TrialPipeline(stages, ownsEvaluator ? evaluator : null);
+    }
+
+    private object Gate(ITrialEvaluator evaluator)
+    {
+        if (!_gates.TryGetValue(evaluator, out var gate)) _gates[evaluator] = gate = new object();
+        return gate;
     }
 
     /// <summary>The search-split evaluation of a trial, with the campaign's early stop.</summary>
@@ -49,7 +58,7 @@ public sealed class TrialPipelineFactory(CampaignSpec spec, HassStore store, Boa
         return new TrialTimings
         {
             Ask = askSeconds, Evaluate = evaluate, Profile = profile + Stage("profile"), Design = Stage("design"), Calibrate = Stage("calibrate"),
-            Measure = Stage("measure"), Score = Stage("score"), Store = work.StoreSeconds, Total = totalSeconds + askSeconds,
+            Measure = Stage("measure"), Score = Stage("score"), Confirm = Stage("confirm"), Store = work.StoreSeconds, Total = totalSeconds + askSeconds,
         };
     }
 }

@@ -1,0 +1,88 @@
+using Hass.Abstractions;
+using Hass.Engine.Campaigns;
+using Hass.Engine.Running.Pipeline;
+using Hass.Engine.Storage;
+
+namespace Hass.Engine.Running;
+
+/// <summary>How a trial fared on the confirmation split, from its stored fields (null fields: it was not confirmed).</summary>
+public static class TrialConfirmation
+{
+    public static bool Confirmed(this TrialRecord t) => t.ConfirmationDrop is not null && t.ConfirmationLimit is not null;
+    public static bool PassedConfirmation(this TrialRecord t) => t.ConfirmationDrop <= t.ConfirmationLimit;
+    public static bool FailedConfirmation(this TrialRecord t) => t.ConfirmationDrop > t.ConfirmationLimit;
+}
+
+/// <summary>
+/// Confirmed incumbents (final.confirmIncumbents; docs/search.md): the search split's 2,000 images under-estimate the drop
+/// of the trials a search selects, so a complete trial that is feasible there and beats the best confirmed trial so
+/// far by more than final.confirmGain percent is re-scored during the campaign on the first half of the confirmation
+/// split. Above tolerance − final.confirmMargin it is told to the strategy as infeasible; within, it is the new confirmed
+/// incumbent. Choosing the fastest of many confirmed trials biases their confirmation drop as it biased the search
+/// split's, so the final pick scores its finalists on the second half, which no selection has seen.
+/// The confirmed best is read from the trials finished when a trial started, so a resumed campaign rebuilds it from the
+/// store and parallel trials need no shared state (two in flight may both be confirmed).
+/// </summary>
+public sealed class IncumbentConfirmation(Objective objective, double gainPercent, double limit, double denseTop1)
+{
+    /// <summary>The drop a confirmed trial may have on the confirmation split.</summary>
+    public double Limit => limit;
+    public double DenseTop1 => denseTop1;
+
+    /// <summary>
+    /// The confirmation pass: the exact early stop ends it once even all remaining images right could not bring the drop within the
+    /// limit, so a failing trial costs less than the whole split and is still certainly failing.
+    /// </summary>
+    public EvaluationRequest Request => new() { Split = SearchHalf, Profile = false, BaselineTop1 = denseTop1, EarlyStopDrop = limit };
+
+    /// <summary>The half of the confirmation split the search's confirmations use, and the half the final pick scores its finalists on.</summary>
+    public const string SearchHalf = "confirmation:first-half";
+    public const string FinalHalf = "confirmation:second-half";
+
+    /// <summary>Whether <paramref name="spec"/>'s incumbents are confirmed: the setting is on, final.confirmTop &gt; 0 and the evaluator has a confirmation split (an ONNX model has none).</summary>
+    public static bool Wanted(CampaignSpec spec, ITrialEvaluator evaluator) =>
+        spec.Final.ConfirmIncumbents && spec.Final.ConfirmTop > 0 && evaluator.ConfirmationImages >= 2;
+
+    /// <summary>
+    /// The confirmation of <paramref name="spec"/>'s incumbents, or null when not <see cref="Wanted"/> or the evaluator does not know the
+    /// halves of its confirmation split (<paramref name="warn"/> says so). Evaluates the dense network on the search's half once (cached in the store).
+    /// </summary>
+    public static IncumbentConfirmation? For(CampaignSpec spec, Objective objective, HassStore store, ITrialEvaluator evaluator, Action<string> warn,
+        CancellationToken cancellationToken)
+    {
+        if (!Wanted(spec, evaluator)) return null;
+        var dense = DenseTop1Of(store, evaluator, SearchHalf, cancellationToken);
+        if (dense is null) warn($"final.confirmIncumbents: the evaluator has no '{SearchHalf}' split; the search runs without confirmed incumbents");
+        return dense is { } top1 ? new IncumbentConfirmation(objective, spec.Final.ConfirmGain, objective.Tolerance - spec.Final.ConfirmMargin, top1) : null;
+    }
+
+    /// <summary>The dense network's top-1 on <paramref name="split"/> (cached in the store); null when the evaluator does not know the split.</summary>
+    public static double? DenseTop1Of(HassStore store, ITrialEvaluator evaluator, string split, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return CachedEvaluateStage.Evaluate(store, evaluator, evaluator.SearchSpace.Defaults(), new EvaluationRequest { Split = split, Profile = false }, cancellationToken).Top1;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The best trial of <paramref name="trials"/> that passed its confirmation; null when none has.</summary>
+    public TrialRecord? Best(IEnumerable<TrialRecord> trials) => objective.Best(trials.Where(t => t.PassedConfirmation()));
+
+    /// <summary>Whether <paramref name="trial"/> (just scored) is to be confirmed: feasible on the search split and better than the confirmed best by the gain.</summary>
+    public bool Wants(TrialRecord trial, IEnumerable<TrialRecord> previous)
+    {
+        if (trial.State != TrialState.Complete || !trial.Feasible || trial.ObjectiveValues.Count == 0) return false;
+        if (Best(previous) is not { } best) return true;
+        var (value, bar) = (objective.Primary(trial), objective.Primary(best));
+        var factor = gainPercent / 100;
+        return objective.Better(value, objective.Directions[0] == ObjectiveDirection.Maximize ? bar * (1 + factor) : bar * (1 - factor));
+    }
+
+    /// <summary><paramref name="trial"/> with its confirmation top-1, drop and limit.</summary>
+    public TrialRecord Stamp(TrialRecord trial, double top1) =>
+        trial with { ConfirmationTop1 = top1, ConfirmationDrop = denseTop1 - top1, ConfirmationLimit = limit };
+}

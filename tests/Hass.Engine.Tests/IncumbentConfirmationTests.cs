@@ -1,0 +1,165 @@
+using Hass.Abstractions;
+using Hass.Engine.Campaigns;
+using Hass.Engine.Plugins;
+using Hass.Engine.Running;
+using Hass.Engine.Storage;
+
+namespace Hass.Engine.Tests;
+
+/// <summary>
+/// Confirmed incumbents (final.confirmIncumbents): during the search, a trial that beats the best confirmed one is re-scored on the
+/// confirmation split; the synthetic evaluator's confirmation split sees 1.5 × the search split's drop, so trials with a search
+/// drop above 0.5 fail the 0.75-point limit (tolerance 1 − confirmMargin 0.25) and are told infeasible.
+/// </summary>
+public class IncumbentConfirmationTests
+{
+    private const double Scale = 1.5;
+    private const double Limit = 0.75;
+
+    private static CampaignSpec Spec(int trials, int parallelism = 1, bool confirmSplit = true, string? final = null)
+    {
+        var json = File.ReadAllText(TestEnvironment.SyntheticCampaign)
+            .Replace("\"strategy\": { \"name\": \"seeded-random\" }", "\"strategy\": { \"name\": \"recording\" }")
+            .Replace("\"settings\": { \"delayMs\": 0 }", confirmSplit ? $"\"settings\": {{ \"delayMs\": 0, \"confirmImages\": 500, \"confirmScale\": {Scale} }}" : "\"settings\": { \"delayMs\": 0 }");
+        if (final is not null) json = json.TrimEnd().TrimEnd('}') + ", \"final\": " + final + " }";
+        return CampaignLoader.Parse(json, "synthetic.json", new CampaignOverrides { Trials = trials, Parallelism = parallelism });
+    }
+
+    private static async Task<RecordingStrategy> Run(string db, CampaignSpec spec)
+    {
+        var recording = new RecordingStrategy();
+        var (provider, components) = TestEnvironment.SyntheticComponents(s => s.AddHassComponent<ISearchStrategyFactory>(ComponentKind.Search, recording));
+        using var _ = provider;
+        using var store = HassStore.Open(db);
+        var result = await new CampaignSearch(spec, "synthetic.json", store, components, TestEnvironment.Boards()).RunAsync(default);
+        Assert.Equal(CampaignStatus.Complete, result.Status);
+        return recording;
+    }
+
+    private static IReadOnlyList<TrialRecord> Trials(string db)
+    {
+        using var store = HassStore.Open(db);
+        return store.Trials("synthetic").OrderBy(t => t.Number).ToList();
+    }
+
+    private static double Drop(TrialRecord t) => SyntheticDense - t.Accuracy!.Value;
+    private const double SyntheticDense = 90.0;
+
+    [Fact]
+    public async Task New_incumbents_are_confirmed_and_a_failed_confirmation_is_told_infeasible()
+    {
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var recording = await Run(db, Spec(40));
+        var trials = Trials(db);
+
+        // Sequential: a trial is confirmed exactly when it is feasible on the search split and beats the best confirmed earlier trial by 0.5 %.
+        double? best = null;
+        foreach (var t in trials)
+        {
+            var expected = t.State == TrialState.Complete && t.Feasible && (best is null || t.ObjectiveValues[0] > best * 1.005);
+            Assert.True(expected == t.Confirmed(), $"trial {t.Number}: confirmed {t.Confirmed()}, expected {expected}");
+            if (!t.Confirmed()) { Assert.Null(t.ConfirmationTop1); continue; }
+            Assert.Equal(Limit, t.ConfirmationLimit!.Value, 9);
+            Assert.Equal(Scale * Drop(t), t.ConfirmationDrop!.Value, 9);
+            Assert.Equal(SyntheticDense - t.ConfirmationDrop!.Value, t.ConfirmationTop1!.Value, 9);
+            if (t.PassedConfirmation()) best = t.ObjectiveValues[0];
+        }
+        var passed = trials.Where(t => t.PassedConfirmation()).ToList();
+        var failed = trials.Where(t => t.FailedConfirmation()).ToList();
+        Assert.NotEmpty(passed);
+        Assert.NotEmpty(failed);
+
+        // What the strategy was told: a failed confirmation is infeasible by how far it passed the limit, with both figures as metrics.
+        foreach (var t in failed)
+        {
+            var told = recording.Told.Single(o => o.Parameters.QuantisedKey() == t.Parameters.QuantisedKey());
+            Assert.True(t.Feasible);                                        // it passed on the search split…
+            Assert.Equal(t.ConfirmationDrop!.Value - Limit, told.ConstraintViolation, 9);   // …and is told infeasible
+            Assert.Equal(t.ConfirmationDrop!.Value, told.Metrics![OutcomeMetrics.ConfirmationDrop], 9);
+            Assert.Equal(Limit, told.Metrics[OutcomeMetrics.ConfirmationLimit], 9);
+        }
+        foreach (var t in passed)
+            Assert.Equal(t.ConstraintViolation, recording.Told.Single(o => o.Parameters.QuantisedKey() == t.Parameters.QuantisedKey()).ConstraintViolation, 9);
+
+        // A failed trial is no candidate: the campaign's best is the fastest trial nothing refused.
+        var objective = new Objective(Spec(1).Objective);
+        Assert.DoesNotContain(objective.Best(trials)!.Number, failed.Select(t => t.Number));
+    }
+
+    [Fact]
+    public async Task With_parallel_trials_every_feasible_trial_left_unconfirmed_had_a_confirmed_incumbent_as_fast_before_it()
+    {
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        await Run(db, Spec(40, parallelism: 2));
+        var trials = Trials(db);
+        Assert.Contains(trials, t => t.PassedConfirmation());
+        foreach (var t in trials.Where(t => t.State == TrialState.Complete && t.Feasible && !t.Confirmed()))
+            Assert.Contains(trials, c => c.Number < t.Number && c.PassedConfirmation() && c.ObjectiveValues[0] * 1.005 >= t.ObjectiveValues[0]);
+        Assert.All(trials.Where(t => t.Confirmed()), t => Assert.True(t.Feasible));
+    }
+
+    [Fact]
+    public async Task A_resumed_campaign_rebuilds_the_confirmed_incumbent_from_the_store()
+    {
+        var straight = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        await Run(straight, Spec(40));
+        var split = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        await Run(split, Spec(10));
+        await Run(split, Spec(40));
+        static object Key(TrialRecord t) => (t.Number, t.Parameters.QuantisedKey(), t.ConfirmationTop1, t.ConfirmationDrop, t.ConfirmationLimit);
+        Assert.Equal(Trials(straight).Select(Key), Trials(split).Select(Key));
+        Assert.Contains(Trials(split), t => t.Number > 10 && t.Confirmed());
+    }
+
+    [Fact]
+    public async Task Turned_off_or_without_a_confirmation_split_the_campaign_runs_as_before()
+    {
+        var off = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var offTold = await Run(off, Spec(30, final: "{ \"confirmIncumbents\": false }"));
+        var noSplit = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        await Run(noSplit, Spec(30, confirmSplit: false));
+        var noTop = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        await Run(noTop, Spec(30, final: "{ \"confirmTop\": 0 }"));
+        static object Key(TrialRecord t) => (t.Number, t.Parameters.QuantisedKey(), t.State, t.Feasible, t.ConstraintViolation, string.Join(",", t.ObjectiveValues));
+        foreach (var db in new[] { off, noSplit, noTop })
+        {
+            Assert.All(Trials(db), t => Assert.False(t.Confirmed()));
+            Assert.All(Trials(db), t => Assert.Equal(0, t.Timings.Confirm));
+        }
+        Assert.Equal(Trials(noSplit).Select(Key), Trials(off).Select(Key));
+        Assert.Equal(Trials(noSplit).Select(Key), Trials(noTop).Select(Key));
+        Assert.All(offTold.Told, o => Assert.False(o.Metrics?.ContainsKey(OutcomeMetrics.ConfirmationDrop) ?? false));
+    }
+
+    /// <summary>Random points (seeded, independent of what it is told), recording every outcome it is told.</summary>
+    private sealed class RecordingStrategy : ISearchStrategyFactory, ISearchStrategy
+    {
+        private SearchSpace? _space;
+        private Random _rng = new(0);
+        private int _asked;
+
+        public List<TrialOutcome> Told { get; } = [];
+        public string Name => "recording";
+        public string Description => "test strategy: seeded random points, records its tells";
+        public ISearchStrategy Create() => this;
+
+        public void Initialize(StrategyContext context)
+        {
+            _space = context.Space;
+            _rng = new Random(context.Seed);
+        }
+
+        // Thresholds up to 0.6 of each range: search drops of 0 to about 1.3 points, so some trials pass the search split and fail confirmation.
+        public TrialSuggestion Ask() =>
+            new(_asked++, new ParameterSet(_space!.Dimensions.ToDictionary(d => d.Name, d => d.Low + 0.6 * _rng.NextDouble() * (d.High - d.Low))));
+
+        public void Tell(TrialOutcome outcome)
+        {
+            // Replayed tells on resume re-derive the random stream's position from the number of asks (one draw per dimension).
+            while (_asked <= outcome.Number) Ask();
+            Told.Add(outcome);
+        }
+
+        public void Enqueue(ParameterSet parameters, string origin) { }
+    }
+}
