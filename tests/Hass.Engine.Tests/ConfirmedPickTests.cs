@@ -20,7 +20,7 @@ public class ConfirmedPickTests
     // Search-split drops all pass the tolerance; the confirmation split (drop by trial number) tells them apart.
     private static readonly TrialRecord[] Trials =
         [Trial(0, 100, 0.2, 0.1), Trial(1, 400, 0.9, 0.4), Trial(2, 300, 0.6, 0.3), Trial(3, 200, 0.5, 0.2), Trial(4, 500, 1.4, 0.5)];
-    private static readonly Dictionary<int, double> ConfirmationDrop = new() { [0] = 0.3, [1] = 1.3, [2] = 0.8, [3] = 0.6, [4] = 2.0, [5] = 0.0 };
+    private static readonly Dictionary<int, double> ConfirmationDrop = new() { [0] = 0.3, [1] = 1.3, [2] = 0.8, [3] = 0.6, [4] = 2.0, [5] = 0.0, [6] = 1.0 };
 
     private static (PickResult Result, List<int> Confirmed) Choose(FinalSpec final, IEnumerable<TrialRecord>? trials = null)
     {
@@ -86,4 +86,40 @@ public class ConfirmedPickTests
     [Fact]
     public void No_feasible_trial_gives_no_pick() =>
         Assert.Null(Choose(new FinalSpec { ConfirmTop = 8 }, [Trials[4]]).Result.Trial);
+
+    private static TrialRecord Confirmed(TrialRecord t, double drop) => t with { ConfirmationTop1 = DenseConfirmationTop1 - drop, ConfirmationDrop = drop, ConfirmationLimit = 0.75 };
+
+    [Fact]
+    public void The_confirmed_incumbent_is_a_finalist_even_off_the_search_split_front()
+    {
+        // 5 passed its confirmation during the search, but 2 (faster, more accurate on the search split) pushes it off the front.
+        var (result, confirmed) = Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25 }, [.. Trials, Confirmed(Trial(5, 250, 0.7, 0.25), 0.5)]);
+        Assert.Equal([1, 2, 5], confirmed);                       // re-scored like every finalist: the final pick's half decides
+        Assert.Equal(5, result.Trial!.Number);
+    }
+
+    [Fact]
+    public void After_the_confirmed_incumbent_come_the_trials_more_accurate_than_it_and_every_faster_finalist()
+    {
+        var (result, confirmed) = Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25 }, [.. Trials, Confirmed(Trial(6, 250, 0.7, 0.25), 0.5)]);
+        Assert.Equal([1, 2, 6, 3], confirmed);                    // 6 fails the final half (1.0); 3 (search 0.5) is more accurate than 2 (0.6) and 6 (0.7)
+        Assert.Equal(3, result.Trial!.Number);
+    }
+
+    [Fact]
+    public void A_trial_that_failed_its_confirmation_in_the_search_is_no_finalist()
+    {
+        var trials = Trials.Select(t => t.Number == 1 ? Confirmed(t, 1.1) : t).ToList();
+        var (result, confirmed) = Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25 }, trials);
+        Assert.Equal([2, 3], confirmed);
+        Assert.Equal(3, result.Trial!.Number);
+    }
+
+    [Fact]
+    public void With_a_confirmed_incumbent_up_to_confirm_top_finalists_come_before_it()
+    {
+        var incumbent = Confirmed(Trial(5, 150, 0.1, 0.15), 0.1);
+        var (_, confirmed) = Choose(new FinalSpec { ConfirmTop = 2, ConfirmMargin = 0.25 }, [.. Trials, incumbent]);
+        Assert.Equal([1, 2, 5], confirmed);                       // confirmTop of the front before it, then it
+    }
 }
