@@ -48,9 +48,19 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains("campaign 'e2e-uniform' complete: trial budget reached (3)", stdout);
         Assert.Contains("campaign 'e2e' complete: trial budget reached (4)", stdout);
-        Assert.Contains("final (test set: 1000 images, confirmation split: 500 images)", stdout);
-        // Both picks are confirmed by the same rule: finalists re-scored on the confirmation split, one chosen each.
-        Assert.Contains("final: confirming up to 8 finalists per pick on the confirmation split (500 images)", stdout);
+        // Confirmed incumbents: both searches re-score new incumbents on the first half of the confirmation split…
+        Assert.Equal(2, stdout.Split('\n').Count(l => l.Contains("confirmed incumbents: a trial that beats the best confirmed one by 0.5% is re-scored on the first half " +
+            "of the confirmation split (250 images")));
+        using (var s = Hass.Engine.Storage.HassStore.Open(store))
+        {
+            var confirmed = new[] { "e2e-uniform", "e2e" }.SelectMany(s.Trials).Where(t => t.ConfirmationDrop is not null).ToList();
+            Assert.NotEmpty(confirmed);
+            Assert.All(confirmed, t => Assert.Equal(0.75, t.ConfirmationLimit!.Value, 9));
+            Assert.All(confirmed, t => Assert.True(t.Feasible && t.Timings.Confirm > 0));
+        }
+        // …and both picks are confirmed by the same rule on the other half: finalists re-scored, one chosen each.
+        Assert.Contains("final (test set: 1000 images, confirmation split: 250 images)", stdout);
+        Assert.Contains("final: confirming up to 8 finalists per pick on the confirmation split (250 images, the half the search did not use)", stdout);
         Assert.Single(stdout.Split('\n'), l => l.Contains("final: uniform finalist trial") && l.Contains("(chosen)"));
         Assert.Single(stdout.Split('\n'), l => l.Contains("final: hass finalist trial") && l.Contains("(chosen)"));
 
@@ -115,7 +125,7 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         output.WriteLine(stdout);
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains("campaign 'zoo' complete: trial budget reached (4)", stdout);
-        Assert.Contains("final (test set: 1000 images, confirmation split: 500 images)", stdout);
+        Assert.Contains("final (test set: 1000 images, confirmation split: 250 images)", stdout);
         var trials = HassProcess.RunIn(dir, Long, "trials", "zoo", "--store", store, "--json");
         Assert.True(trials.ExitCode == 0, trials.Err);
         using var json = JsonDocument.Parse(trials.Out);

@@ -88,6 +88,10 @@ public class ValidationBadInputTests(ITestOutputHelper output)
             Campaign("\"seed\": 7,", "\"seed\": 7, \"final\": { \"confirmTop\": -1 },"));
         yield return Run("campaign: final.confirmMargin \"half\"", [], ["final.confirmMargin"],
             Campaign("\"seed\": 7,", "\"seed\": 7, \"final\": { \"confirmMargin\": \"half\" },"));
+        yield return Run("campaign: final.confirmIncumbents \"yes\"", [], ["final.confirmIncumbents", "true or false"],
+            Campaign("\"seed\": 7,", "\"seed\": 7, \"final\": { \"confirmIncumbents\": \"yes\" },"));
+        yield return Run("campaign: final.confirmGain -1", [], ["final.confirmGain", "[0, 100]"],
+            Campaign("\"seed\": 7,", "\"seed\": 7, \"final\": { \"confirmGain\": -1 },"));
         yield return Run("campaign: dataset.confirmImages 0", [], ["dataset.confirmImages", "[1, 10000000]"],
             Campaign("\"searchImages\": 1000", "\"searchImages\": 1000, \"confirmImages\": 0"));
         yield return Run("campaign: lone surrogate model", [], ["model", "Unicode"], Campaign("\"model\": \"synthetic-cnn\"", "\"model\": " + Lone));
