@@ -16,7 +16,7 @@ public class IncumbentConfirmationTests
     private const double Scale = 1.5;
     private const double Limit = 0.75;
 
-    private static CampaignSpec Spec(int trials, int parallelism = 1, bool confirmSplit = true, string? final = null)
+    private static CampaignSpec Spec(int trials, int parallelism = 1, bool confirmSplit = true, string? final = "{ \"confirmIncumbents\": true }")
     {
         var json = File.ReadAllText(TestEnvironment.SyntheticCampaign)
             .Replace("\"strategy\": { \"name\": \"seeded-random\" }", "\"strategy\": { \"name\": \"recording\" }")
@@ -112,16 +112,19 @@ public class IncumbentConfirmationTests
     }
 
     [Fact]
-    public async Task Turned_off_or_without_a_confirmation_split_the_campaign_runs_as_before()
+    public async Task Off_by_default_turned_off_or_without_a_confirmation_split_the_campaign_runs_as_before()
     {
         var off = Path.Combine(TestEnvironment.TempDir(), "hass.db");
         var offTold = await Run(off, Spec(30, final: "{ \"confirmIncumbents\": false }"));
+        var byDefault = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        await Run(byDefault, Spec(30, final: null));
         var noSplit = Path.Combine(TestEnvironment.TempDir(), "hass.db");
         await Run(noSplit, Spec(30, confirmSplit: false));
         var noTop = Path.Combine(TestEnvironment.TempDir(), "hass.db");
-        await Run(noTop, Spec(30, final: "{ \"confirmTop\": 0 }"));
+        await Run(noTop, Spec(30, final: "{ \"confirmIncumbents\": true, \"confirmTop\": 0 }"));
         static object Key(TrialRecord t) => (t.Number, t.Parameters.QuantisedKey(), t.State, t.Feasible, t.ConstraintViolation, string.Join(",", t.ObjectiveValues));
-        foreach (var db in new[] { off, noSplit, noTop })
+        Assert.Equal(Trials(noSplit).Select(Key), Trials(byDefault).Select(Key));
+        foreach (var db in new[] { off, byDefault, noSplit, noTop })
         {
             Assert.All(Trials(db), t => Assert.False(t.Confirmed()));
             Assert.All(Trials(db), t => Assert.Equal(0, t.Timings.Confirm));

@@ -18,7 +18,7 @@ public class QuantisedCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         output.WriteLine(stdout);
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains("campaign 'q8' complete: trial budget reached (4)", stdout);
-        Assert.Contains("final (test set: 1000 images, confirmation split: 250 images)", stdout);
+        Assert.Contains("final (test set: 1000 images, confirmation split: 500 images)", stdout);
 
         var trials = HassProcess.RunIn(dir, TimeSpan.FromMinutes(2), "trials", "q8", "--store", store, "--json");
         Assert.True(trials.ExitCode == 0, trials.Err);

@@ -16,7 +16,7 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
     /// A short real campaign (4 TPE trials after a 3-trial uniform baseline) on a Fashion-MNIST model; its picks are
     /// confirmed on <paramref name="confirmImages"/> images of the confirmation split (null: the field is left out).
     /// </summary>
-    internal static string Campaign(string dir, string name, string extra = "", string model = "fmnist-vgg", int? confirmImages = 500)
+    internal static string Campaign(string dir, string name, string extra = "", string model = "fmnist-vgg", int? confirmImages = 500, string final = "\"uniformBaselineTrials\": 3")
     {
         var confirm = confirmImages is { } n ? $", \"confirmImages\": {n}" : "";
         var path = Path.Combine(dir, name + ".json");
@@ -32,7 +32,7 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
           "objective": { "metric": "throughput", "toleranceTop1": 1.0 },
           "budget": { "trials": 4 },
           "seed": 3,
-          "final": { "uniformBaselineTrials": 3 }{{extra}}
+          "final": { {{final}} }{{extra}}
         }
         """);
         return path;
@@ -48,19 +48,9 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains("campaign 'e2e-uniform' complete: trial budget reached (3)", stdout);
         Assert.Contains("campaign 'e2e' complete: trial budget reached (4)", stdout);
-        // Confirmed incumbents: both searches re-score new incumbents on the first half of the confirmation split…
-        Assert.Equal(2, stdout.Split('\n').Count(l => l.Contains("confirmed incumbents: a trial that beats the best confirmed one by 0.5% is re-scored on the first half " +
-            "of the confirmation split (250 images")));
-        using (var s = Hass.Engine.Storage.HassStore.Open(store))
-        {
-            var confirmed = new[] { "e2e-uniform", "e2e" }.SelectMany(s.Trials).Where(t => t.ConfirmationDrop is not null).ToList();
-            Assert.NotEmpty(confirmed);
-            Assert.All(confirmed, t => Assert.Equal(0.75, t.ConfirmationLimit!.Value, 9));
-            Assert.All(confirmed, t => Assert.True(t.Feasible && t.Timings.Confirm > 0));
-        }
-        // …and both picks are confirmed by the same rule on the other half: finalists re-scored, one chosen each.
-        Assert.Contains("final (test set: 1000 images, confirmation split: 250 images)", stdout);
-        Assert.Contains("final: confirming up to 8 finalists per pick on the confirmation split (250 images, the half the search did not use)", stdout);
+        Assert.Contains("final (test set: 1000 images, confirmation split: 500 images)", stdout);
+        // Both picks are confirmed by the same rule: finalists re-scored on the confirmation split, one chosen each.
+        Assert.Contains("final: confirming up to 8 finalists per pick on the confirmation split (500 images)", stdout);
         Assert.Single(stdout.Split('\n'), l => l.Contains("final: uniform finalist trial") && l.Contains("(chosen)"));
         Assert.Single(stdout.Split('\n'), l => l.Contains("final: hass finalist trial") && l.Contains("(chosen)"));
 
@@ -82,6 +72,32 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         var again = HassProcess.RunIn(dir, Long, "run", Campaign(dir, "e2e"), "--store", store);
         Assert.True(again.ExitCode == 0, again.Err);
         Assert.Contains("0 trials run now, 4 in the store", again.Out);
+    }
+
+    /// <summary>
+    /// Confirmed incumbents (final.confirmIncumbents) on the real pipeline: both searches re-score new incumbents on the first half of
+    /// the confirmation split, and both picks are confirmed on the other half.
+    /// </summary>
+    [Fact]
+    public void Confirmed_incumbents_run_on_the_real_pipeline()
+    {
+        var dir = HassProcess.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        var (code, stdout, stderr) = HassProcess.RunIn(dir, Long, "run", Campaign(dir, "ci", final: "\"uniformBaselineTrials\": 3, \"confirmIncumbents\": true"), "--store", store);
+        output.WriteLine(stdout);
+        Assert.True(code == 0, stderr + stdout);
+        Assert.Equal(2, stdout.Split('\n').Count(l => l.Contains("confirmed incumbents: a trial that beats the best confirmed one by 0.5% is re-scored on the first half " +
+            "of the confirmation split (250 images")));
+        using (var s = Hass.Engine.Storage.HassStore.Open(store))
+        {
+            var confirmed = new[] { "ci-uniform", "ci" }.SelectMany(s.Trials).Where(t => t.ConfirmationDrop is not null).ToList();
+            Assert.NotEmpty(confirmed);
+            Assert.All(confirmed, t => Assert.Equal(0.75, t.ConfirmationLimit!.Value, 9));
+            Assert.All(confirmed, t => Assert.True(t.Feasible && t.Timings.Confirm > 0));
+        }
+        Assert.Contains("final (test set: 1000 images, confirmation split: 250 images)", stdout);
+        Assert.Contains("final: confirming up to 8 finalists per pick on the confirmation split (250 images, the half the search did not use)", stdout);
+        Assert.Single(stdout.Split('\n'), l => l.Contains("final: hass finalist trial") && l.Contains("(chosen)"));
     }
 
     /// <summary>
@@ -125,7 +141,7 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         output.WriteLine(stdout);
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains("campaign 'zoo' complete: trial budget reached (4)", stdout);
-        Assert.Contains("final (test set: 1000 images, confirmation split: 250 images)", stdout);
+        Assert.Contains("final (test set: 1000 images, confirmation split: 500 images)", stdout);
         var trials = HassProcess.RunIn(dir, Long, "trials", "zoo", "--store", store, "--json");
         Assert.True(trials.ExitCode == 0, trials.Err);
         using var json = JsonDocument.Parse(trials.Out);
