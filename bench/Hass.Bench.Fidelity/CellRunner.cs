@@ -46,9 +46,11 @@ public sealed class CellRunner(FidelityOptions options, TextWriter progress)
         {
             string[] measure = ["board", "measure", name, "--trial", I(trial.Number), "--link", link, "--store", store, "--repeats", "1"];
             string[] latency = trial == best[0] ? ["--latency"] : [];
-            if (await hass.RunAsync([.. measure, "--images", I(options.Images), "--warmup", I(options.Warmup), .. latency], ct) != 0)
+            string[] images = options.Images is { } count ? ["--images", I(count)] : [];
+            if (await hass.RunAsync([.. measure, .. images, "--warmup", I(options.Warmup), .. latency], ct) != 0)
                 return new CellResult(model, board, options.Trials, rows, null, $"hass board measure of trial {trial.Number} failed; see {name}.log");
-            rows.Add(new DesignRow(trial.Number, trial.PredictedThroughput!.Value, LatestMeasurement(store, trial.Design!).MedianImagesPerSecond));
+            var measurement = LatestMeasurement(store, trial.Design!);
+            rows.Add(new DesignRow(trial.Number, measurement.PredictedImagesPerSecond, measurement.MedianImagesPerSecond));
         }
         var first = best[0];
         var measured = LatestMeasurement(store, first.Design!);

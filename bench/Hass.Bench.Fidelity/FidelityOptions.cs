@@ -7,7 +7,8 @@ public sealed record FidelityOptions
     public required IReadOnlyList<string> Boards { get; init; }
     public required int Trials { get; init; }
     public required int Designs { get; init; }
-    public required int Images { get; init; }
+    /// <summary>Timed images per measurement; null: the design's batch size (hass board measure's default).</summary>
+    public required int? Images { get; init; }
     public required int Warmup { get; init; }
     public required string SparseCycles { get; init; }
     public required double TieResolution { get; init; }
@@ -17,7 +18,7 @@ public sealed record FidelityOptions
     public required string? Results { get; init; }
 }
 
-/// <summary>One design of a campaign: its trial, what the backend predicted and what the emulator measured.</summary>
+/// <summary>One design of a campaign: its trial, what the backend predicted for the measured run and what the emulator measured.</summary>
 public sealed record DesignRow(int Trial, double Predicted, double Measured)
 {
     public double Ratio => Predicted / Measured;

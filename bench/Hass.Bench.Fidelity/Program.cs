@@ -22,8 +22,12 @@ var models = List("--models", "models to run", "fmnist-vgg", "fmnist-resnet", "f
 var boards = List("--boards", "boards to run (boards/NAME.json)", "zedboard", "zc706");
 var trials = Count("--trials", "trials of each campaign", 20, 1);
 var designs = Count("--designs", "best distinct designs measured per campaign", 10, 1);
-var images = Count("--images", "timed images per measurement", 24, 1);
-var warmup = Count("--warmup", "warm-up images per measurement", 6, 0);
+var images = new Option<int?>("--images")
+{
+    Description = "timed images per measurement (default: the design's batch size, the batch its prediction describes)",
+    Validators = { r => { if (r.GetValueOrDefault<int?>() < 1) r.AddError("--images must be at least 1"); } },
+};
+var warmup = Count("--warmup", "warm-up images per measurement (default 0: each run starts from an empty pipeline, as the predicted batch)", 0, 0);
 var sparseCycles = new Option<string>("--sparse-cycles") { Description = "the backend's sparse cycle figure", DefaultValueFactory = _ => DesignOptions.LaneMaxCycles };
 sparseCycles.AcceptOnlyFromAmong(DesignOptions.LaneMaxCycles, DesignOptions.AverageCycles);
 var resolution = new Option<double>("--tie-resolution") { Description = "relative difference up to which two measurements count as a tie (default 0: the emulator counts cycles exactly)", DefaultValueFactory = _ => 0 };

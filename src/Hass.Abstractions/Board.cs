@@ -35,13 +35,21 @@ public sealed record BoardSpec
 /// </summary>
 public sealed record MeasureOptions
 {
-    public const int DefaultRepeats = 5, DefaultImages = 64, DefaultWarmupImages = 8;
+    /// <summary>
+    /// No warm-up by default: a run then starts from an empty pipeline like the predicted batch does, so with as many
+    /// images as the design's batch (what `hass board measure` and a campaign's measure section run by default) the
+    /// measurement is the quantity the search optimised (<see cref="RunPrediction"/>).
+    /// </summary>
+    public const int DefaultRepeats = 5, DefaultImages = 64, DefaultWarmupImages = 0;
+
+    /// <summary>Timed images per run when none are asked for: one batch of the design (its predicted throughput's batch size).</summary>
+    public static int BatchImagesOf(HardwareDesign design) => Math.Max(1, design.Performance.BatchSize);
 
     /// <summary>Measured runs; the measurement is their median.</summary>
     public int Repeats { get; init; } = DefaultRepeats;
     /// <summary>Images per run that are timed.</summary>
     public int Images { get; init; } = DefaultImages;
-    /// <summary>Images per run streamed before timing starts (fill the pipeline).</summary>
+    /// <summary>Images per run streamed before timing starts (fill the pipeline: the run then times the steady state).</summary>
     public int WarmupImages { get; init; } = DefaultWarmupImages;
     /// <summary>Images to upload (N×C×H×W floats, normalised as the model expects); null = generated on the board.</summary>
     public float[]? UploadImages { get; init; }

@@ -113,7 +113,7 @@ public sealed class BoardRunner : IAsyncDisposable
     /// <summary>Deploys <paramref name="design"/> and measures it: warm-up + repeats → median images/s at the board clock.</summary>
     public async Task<Measurement> MeasureAsync(HardwareDesign design, DeployableNetwork network, MeasureOptions? options = null, IProgress<BoardProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        options ??= new MeasureOptions();
+        options ??= new MeasureOptions { Images = MeasureOptions.BatchImagesOf(design) };
         if (options.Repeats < 1 || options.Images < 1 || options.WarmupImages < 0)
             throw new ArgumentException($"measure options: repeats ({options.Repeats}) and images ({options.Images}) must be ≥ 1 and warmup ({options.WarmupImages}) ≥ 0");
         var info = await RequireCompatibleAsync(design, options.ExpectedBoard, cancellationToken).ConfigureAwait(false);
@@ -142,7 +142,7 @@ public sealed class BoardRunner : IAsyncDisposable
         var latencies = options.BatchOneLatency
             ? await new BatchOneLatency(this, design, network, options, _deploy.Restarts).MeasureAsync(designId, progress, cancellationToken).ConfigureAwait(false)
             : [];
-        return Summarise(design, _session.Info ?? info, rates, layerTotals, imagesMeasured, clockKHz) with
+        return Summarise(design, options, _session.Info ?? info, rates, layerTotals, imagesMeasured, clockKHz) with
         {
             BatchOneLatencySeconds = latencies.Length > 0 ? latencies.Average() : null, SingleImageLatencies = latencies,
         };
@@ -162,7 +162,7 @@ public sealed class BoardRunner : IAsyncDisposable
     }
 
     /// <summary>The measurement of the runs: median images/s and spread of the repeats, mean busy cycles per layer and image.</summary>
-    private static Measurement Summarise(HardwareDesign design, BoardInfo info, List<double> rates, double[] layerTotals, long imagesMeasured, uint clockKHz)
+    private static Measurement Summarise(HardwareDesign design, MeasureOptions options, BoardInfo info, List<double> rates, double[] layerTotals, long imagesMeasured, uint clockKHz)
     {
         var sorted = rates.Order().ToArray();
         double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
@@ -176,7 +176,7 @@ public sealed class BoardRunner : IAsyncDisposable
             MedianImagesPerSecond = median,
             Spread = (sorted[^1] - sorted[0]) / median,
             Repeats = rates,
-            PredictedImagesPerSecond = design.Performance.ThroughputImagesPerSecond,
+            PredictedImagesPerSecond = RunPrediction.ImagesPerSecond(design, options.Images, options.WarmupImages),
             LayerCycles = design.Layers.Select((l, i) => (l.Layer, Cycles: layerTotals[i] / imagesMeasured)).ToDictionary(x => x.Layer, x => x.Cycles),
             ClockMhz = clockKHz / 1000.0,
             Images = (int)imagesMeasured,

@@ -183,6 +183,22 @@ public class CampaignSearchTests
         using var store = HassStore.Open(db);
         Assert.Equal(0.5, store.GetCalibration("toy", "toy-board").Factor, 9);
         Assert.Equal(measurer.Measured, store.Measurements().Count);
+        // No images or warm-up in the measure section: one batch of the design from an empty pipeline, the predicted quantity.
+        Assert.All(measurer.Runs, run => Assert.Equal((run.BatchSize, 0), (run.Images, run.Warmup)));
+    }
+
+    [Fact]
+    public async Task A_measure_section_with_warm_up_compares_with_the_steady_state_prediction()
+    {
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var measurer = new FakeMeasurer(0.5);
+        var spec = Spec(10, extra: "\"measure\": { \"link\": \"tcp:127.0.0.1:9\", \"designs\": { \"topK\": 1 }, \"images\": 7, \"warmupImages\": 3 }");
+        await Run(db, spec, measurer);
+        Assert.NotEmpty(measurer.Runs);
+        Assert.All(measurer.Runs, run => Assert.Equal((7, 3), (run.Images, run.Warmup)));
+        var trials = Trials(db, "synthetic").Where(t => t.Design is not null).GroupBy(t => t.Design!.DesignHash()).ToDictionary(g => g.Key, g => g.First().Design!);
+        using var store = HassStore.Open(db);
+        Assert.All(store.Measurements(), m => Assert.Equal(RunPrediction.ImagesPerSecond(trials[m.DesignHash], 7, 3), m.PredictedImagesPerSecond, 9));
     }
 
     [Fact]

@@ -21,9 +21,9 @@ public sealed class BoardCommand : ICliCommand
     private static readonly Argument<string> CampaignName = new("campaign") { Description = "Campaign name in the store" };
     private static readonly Option<int> TrialNumber = new("--trial") { Description = "Trial number whose design is measured", Required = true };
     private static readonly Option<string> Link = new("--link") { Description = "serial:/dev/ttyUSB0@921600 or tcp:host:port", Required = true };
-    private static readonly Option<int> Repeats = new("--repeats") { Description = "Measured runs (median taken)", DefaultValueFactory = _ => MeasureOptions.DefaultRepeats };
-    private static readonly Option<int> Images = new("--images") { Description = "Timed images per run", DefaultValueFactory = _ => MeasureOptions.DefaultImages };
-    private static readonly Option<int> Warmup = new("--warmup") { Description = "Warm-up images per run", DefaultValueFactory = _ => MeasureOptions.DefaultWarmupImages };
+    private static readonly Option<int> Repeats = NumberOptions.Int("--repeats", "Measured runs (median taken)", 1, 1000, MeasureOptions.DefaultRepeats);
+    private static readonly Option<int?> Images = NumberOptions.Int("--images", "Timed images per run (default: the design's batch size, the batch its prediction describes)", 1, 1_000_000);
+    private static readonly Option<int> Warmup = NumberOptions.Int("--warmup", "Warm-up images per run before timing starts (default 0: from an empty pipeline, as the prediction's batch; with warm-up the run times the steady state)", 0, 1_000_000, MeasureOptions.DefaultWarmupImages);
     private static readonly Option<bool> Latency = new("--latency") { Description = "Also measure batch-1 latency: each timed image alone through the empty pipeline (one extra run per image); reports the mean" };
     private static readonly Argument<string[]> EmulatorArgs = new("emulator-options") { Description = "Options of hass-board-emulator (--tcp 127.0.0.1:7000, --serial DEV, --board FILE, faults…)", Arity = ArgumentArity.ZeroOrMore };
 
@@ -119,7 +119,8 @@ public sealed class BoardCommand : ICliCommand
 
         var options = new MeasureOptions
         {
-            ExpectedBoard = board, Repeats = ctx.Parse.GetValue(Repeats), Images = ctx.Parse.GetValue(Images), WarmupImages = ctx.Parse.GetValue(Warmup),
+            ExpectedBoard = board, Repeats = ctx.Parse.GetValue(Repeats), Images = ctx.Parse.GetValue(Images) ?? MeasureOptions.BatchImagesOf(design),
+            WarmupImages = ctx.Parse.GetValue(Warmup),
             BatchOneLatency = ctx.Parse.GetValue(Latency),
         }.WithImagesOf(evaluator);
         var measurement = await ctx.Services.GetRequiredService<IDesignMeasurer>().MeasureAsync(link, design, evaluator.Export(trial.Parameters), options, ct);

@@ -102,7 +102,8 @@ public sealed record MeasureSpec
     [Required, LinkAddress] public required string Link { get; init; }
     public MeasureDesigns Designs { get; init; } = new() { TopK = 3 };
     [Range(1, 1000)] public int Repeats { get; init; } = MeasureOptions.DefaultRepeats;
-    [Range(1, 1_000_000)] public int Images { get; init; } = MeasureOptions.DefaultImages;
+    /// <summary>Timed images per run; absent: the design's batch size, so a run (from an empty pipeline, no warm-up) is the predicted batch.</summary>
+    [Range(1, 1_000_000)] public int? Images { get; init; }
     [Range(0, 1_000_000)] public int WarmupImages { get; init; } = MeasureOptions.DefaultWarmupImages;
 }
 

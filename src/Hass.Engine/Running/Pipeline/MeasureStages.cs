@@ -81,14 +81,16 @@ public sealed class MeasureDesignStage(MeasuredBoard board, MeasureSpec spec, IT
 {
     public string Name => "measure";
 
-    public MeasureOptions Options() =>
-        new MeasureOptions { ExpectedBoard = board.Board, Repeats = spec.Repeats, Images = spec.Images, WarmupImages = spec.WarmupImages }
-            .WithImagesOf(evaluator);
+    /// <summary>The runs the measure section asks for on <paramref name="design"/> (no images attached yet).</summary>
+    public MeasureOptions Options(HardwareDesign design) => new()
+    {
+        ExpectedBoard = board.Board, Repeats = spec.Repeats, Images = spec.Images ?? MeasureOptions.BatchImagesOf(design), WarmupImages = spec.WarmupImages,
+    };
 
     public async Task RunAsync(TrialWork work, CancellationToken cancellationToken)
     {
         var network = evaluator.Export(work.Record.Parameters);
-        var options = Options();
+        var options = Options(work.Design!).WithImagesOf(evaluator);
         work.Measurement = await board.UseAsync(
             _ => board.Measurer.MeasureAsync(board.Link, work.Design!, network, options, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
@@ -109,10 +111,11 @@ public sealed class StoredMeasurementStage(MeasureDesignStage inner, HassStore s
         var designHash = design.DesignHash();
         if (store.GetMeasurement(designHash, identity.BoardId, identity.Firmware) is { } stored) { work.Measurement = stored; return; }
         await inner.RunAsync(work, cancellationToken).ConfigureAwait(false);
+        var options = inner.Options(design);
         var m = work.Measurement! with
         {
             DesignHash = designHash, BoardId = identity.BoardId, Firmware = identity.Firmware,
-            PredictedImagesPerSecond = design.Performance.ThroughputImagesPerSecond,
+            PredictedImagesPerSecond = RunPrediction.ImagesPerSecond(design, options.Images, options.WarmupImages),
         };
         if (!(m.MedianImagesPerSecond > 0) || !double.IsFinite(m.MedianImagesPerSecond))
             throw new InvalidOperationException($"the measurer returned an invalid throughput ({m.MedianImagesPerSecond})");
