@@ -289,7 +289,12 @@ function schedule(fn, delay = 1000) { if (!pending) pending = setTimeout(() => {
 
 function connect() {
   const events = new EventSource("api/v1/events");
-  events.addEventListener("hello", e => { state.live = JSON.parse(e.data).live; $("live").textContent = state.live ? "live" : "finished store"; $("live").classList.toggle("on", state.live); });
+  // The view is (re)loaded once the stream is subscribed, on every (re)connection: a snapshot fetched before the
+  // subscription existed could miss a trial that finished in between, and no event would ever correct it.
+  events.addEventListener("hello", e => {
+    state.live = JSON.parse(e.data).live; $("live").textContent = state.live ? "live" : "finished store"; $("live").classList.toggle("on", state.live);
+    route();
+  });
   events.addEventListener("trial", e => {
     const { campaign, trial } = JSON.parse(e.data);
     if (state.loading?.name === campaign) state.loading.trials.push(trial);
@@ -303,7 +308,10 @@ function connect() {
     else if (state.view === "campaigns") schedule(showCampaigns, 5000);
   });
   events.addEventListener("resync", () => route());
-  events.onerror = () => { $("live").textContent = "disconnected"; $("live").classList.remove("on"); };
+  events.onerror = () => {
+    $("live").textContent = "disconnected"; $("live").classList.remove("on");
+    if (!state.view) route();   // no stream at all: still show the store's pages
+  };
 }
 
 function route() {
@@ -317,4 +325,3 @@ function route() {
 
 window.addEventListener("hashchange", route);
 connect();
-route();
