@@ -31,11 +31,12 @@ public static class FinalPicks
         }
 
         // With confirmed incumbents the search chose among trials on the first half; the finalists are scored on the second, unseen half.
-        var (split, images) = IncumbentConfirmation.Wanted(spec, evaluator) && IncumbentConfirmation.DenseTop1Of(store, evaluator, IncumbentConfirmation.FinalHalf, ct) is not null
+        var finalHalfDense = IncumbentConfirmation.Wanted(spec, evaluator) ? IncumbentConfirmation.DenseTop1Of(store, evaluator, IncumbentConfirmation.FinalHalf, ct) : null;
+        var (split, images) = finalHalfDense is not null
             ? (IncumbentConfirmation.FinalHalf, evaluator.ConfirmationImages - evaluator.ConfirmationImages / 2)
             : ("confirmation", evaluator.ConfirmationImages);
         info($"final: confirming up to {spec.Final.ConfirmTop} finalists per pick on the confirmation split ({images} images{(split == "confirmation" ? "" : ", the half the search did not use")})");
-        var denseTop1 = IncumbentConfirmation.DenseTop1Of(store, evaluator, split, ct)!.Value;
+        var denseTop1 = finalHalfDense ?? IncumbentConfirmation.DenseTop1Of(store, evaluator, split, ct)!.Value;
         var pick = new ConfirmedPick(objective, spec.Final, denseTop1, t => evaluator.Evaluate(t.Parameters, new EvaluationRequest { Split = split, Profile = false }, ct).Top1);
         var uniformPick = baseline is null ? PickResult.None : Log(pick.Choose("uniform", uniformTrials), info);
         var hassPick = Log(pick.Choose("hass", searchTrials), info);
