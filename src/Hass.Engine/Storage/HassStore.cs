@@ -103,10 +103,15 @@ public sealed class HassStore : IDisposable
 
     private T Unwrap<T>(BsonDocument doc, string collection, int knownSchema)
     {
+        RequireKnownSchema(doc, collection, knownSchema);
+        return HassJson.Deserialize<T>(doc["json"].AsString);
+    }
+
+    private void RequireKnownSchema(BsonDocument doc, string collection, int knownSchema)
+    {
         var schema = doc.TryGetValue("schema", out var s) ? s.AsInt32 : 0;
         if (schema > knownSchema)
             throw new StoreSchemaException($"store {Path}: a document in '{collection}' has schema {schema}, newer than this hass understands ({knownSchema}); use a newer hass");
-        return HassJson.Deserialize<T>(doc["json"].AsString);
     }
 
     /// <summary>Makes everything written so far durable in the data file.</summary>
@@ -168,9 +173,16 @@ public sealed class HassStore : IDisposable
     // ---- caches ------------------------------------------------------------------------------------
 
     public EvaluationOutcome? GetEvaluation(string key) => Read(() =>
-        _evaluations.FindById(key) is { } d ? Unwrap<EvaluationOutcome>(d, "evaluations", 1) : null);
+    {
+        if (_evaluations.FindById(key) is not { } d) return null;
+        RequireKnownSchema(d, "evaluations", EvaluationDocuments.SchemaVersion);
+        return EvaluationDocuments.Read(d);
+    });
 
-    public void SaveEvaluation(string key, EvaluationOutcome outcome) => Write(() => _evaluations.Upsert(Wrap(key, outcome, 1)));
+    public void SaveEvaluation(string key, EvaluationOutcome outcome) => Write(() => _evaluations.Upsert(EvaluationDocuments.Wrap(key, outcome)));
+
+    /// <summary>Test hook: stores an evaluation as hass wrote it before the sample images were packed (schema 1, all JSON).</summary>
+    internal void SaveEvaluationAsSchema1ForTests(string key, EvaluationOutcome outcome) => Write(() => _evaluations.Upsert(Wrap(key, outcome, 1)));
 
     public HardwareDesign? GetDesign(string key) => Read(() =>
         _designs.FindById(key) is { } d ? Unwrap<HardwareDesign>(d, "designs", HardwareDesign.SchemaVersion) : null);

@@ -11,14 +11,14 @@ namespace Hass.Engine.Storage;
 /// </summary>
 internal static class StoreVerifier
 {
-    private static readonly (string Collection, int KnownSchema, Action<string> Read)[] Collections =
+    private static readonly (string Collection, int KnownSchema, Action<BsonDocument> Read)[] Collections =
     [
-        ("campaigns", CampaignDocument.SchemaVersion, json => HassJson.Deserialize<CampaignDocument>(json)),
-        ("trials", TrialRecord.SchemaVersion, json => HassJson.Deserialize<TrialRecord>(json)),
-        ("evaluations", 1, json => HassJson.Deserialize<EvaluationOutcome>(json)),
-        ("designs", HardwareDesign.SchemaVersion, json => HassJson.Deserialize<HardwareDesign>(json)),
-        ("measurements", Measurement.SchemaVersion, json => HassJson.Deserialize<Measurement>(json)),
-        ("calibration", CalibrationDocument.SchemaVersion, json => HassJson.Deserialize<CalibrationDocument>(json)),
+        ("campaigns", CampaignDocument.SchemaVersion, doc => HassJson.Deserialize<CampaignDocument>(doc["json"].AsString)),
+        ("trials", TrialRecord.SchemaVersion, doc => HassJson.Deserialize<TrialRecord>(doc["json"].AsString)),
+        ("evaluations", EvaluationDocuments.SchemaVersion, doc => EvaluationDocuments.Read(doc)),
+        ("designs", HardwareDesign.SchemaVersion, doc => HassJson.Deserialize<HardwareDesign>(doc["json"].AsString)),
+        ("measurements", Measurement.SchemaVersion, doc => HassJson.Deserialize<Measurement>(doc["json"].AsString)),
+        ("calibration", CalibrationDocument.SchemaVersion, doc => HassJson.Deserialize<CalibrationDocument>(doc["json"].AsString)),
     ];
 
     public static void Verify(LiteDatabase db, string path)
@@ -31,7 +31,7 @@ internal static class StoreVerifier
                 var schema = doc.TryGetValue("schema", out var s) ? s.AsInt32 : 0;
                 if (schema > knownSchema)
                     throw new StoreSchemaException($"store {path}: a document in '{name}' has schema {schema}, newer than this hass understands ({knownSchema}); use a newer hass — the store was not changed");
-                read(doc["json"].AsString);
+                read(doc);
             }
         }
         CheckCampaignIndex(db);

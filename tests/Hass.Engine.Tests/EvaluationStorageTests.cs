@@ -1,0 +1,71 @@
+using Hass.Abstractions;
+using Hass.Engine.Storage;
+using LiteDB;
+
+namespace Hass.Engine.Tests;
+
+public class EvaluationStorageTests
+{
+    /// <summary>A profile like the profiler's: a layer with sample images (counts up to a few thousand), one without, one with a ragged array.</summary>
+    private static EvaluationOutcome Outcome(int images = 4, int rows = 3, int channels = 5)
+    {
+        var random = new Random(7);
+        var samples = Enumerable.Range(0, images).Select(_ => Enumerable.Range(0, rows)
+            .Select(_ => Enumerable.Range(0, channels).Select(_ => random.Next(0, 16_000)).ToArray()).ToArray()).ToArray();
+        LayerSparsity Layer(string name, int[][][]? s) => new()
+        {
+            Layer = name, KernelSize = 9, Histogram = [[0.25, 0.75, 0, 0, 0, 0, 0, 0, 0, 0]], RowNonZeroSamples = s,
+        };
+        return new EvaluationOutcome
+        {
+            Top1 = 91.5, Images = 200,
+            Profile = new SparsityProfile
+            {
+                Model = "m", Images = 200,
+                Layers = [Layer("a", samples), Layer("b", null), Layer("c", [[[1, 2], [3]], [[int.MaxValue, 0]]])],
+            },
+        };
+    }
+
+    [Fact]
+    public void Evaluations_with_sample_images_round_trip_exactly()
+    {
+        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var outcome = Outcome();
+        using (var store = HassStore.Open(path)) store.SaveEvaluation("k", outcome);
+        using var reopened = HassStore.Open(path, StoreAccess.Read);
+        var read = reopened.GetEvaluation("k")!;
+        Assert.Equal(HassJson.Serialize(outcome), HassJson.Serialize(read));
+        Assert.Equal(outcome.Profile!.ContentHash(), read.Profile!.ContentHash());
+    }
+
+    [Fact]
+    public void Evaluations_stored_before_the_packing_still_load()
+    {
+        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var outcome = Outcome();
+        using (var store = HassStore.Open(path)) store.SaveEvaluationAsSchema1ForTests("old", outcome);
+        using var reopened = HassStore.Open(path);
+        Assert.Equal(HassJson.Serialize(outcome), HassJson.Serialize(reopened.GetEvaluation("old")));
+    }
+
+    [Fact]
+    public void Packed_sample_images_make_the_stored_document_much_smaller()
+    {
+        // The shape of a resnet layer's samples at 128 sample images: 128 × 14 rows × 64 channels.
+        var outcome = Outcome(images: 128, rows: 14, channels: 64);
+        var packed = BsonSerializer.Serialize(EvaluationDocuments.Wrap("k", outcome)).Length;
+        var asJson = BsonSerializer.Serialize(new BsonDocument { ["_id"] = "k", ["schema"] = 1, ["json"] = HassJson.Serialize(outcome) }).Length;
+        Assert.True(packed < 0.4 * asJson, $"packed {packed} B, as JSON {asJson} B");
+    }
+
+    [Fact]
+    public void Damaged_packed_samples_are_a_format_error()
+    {
+        var bytes = SamplePacking.Pack([[[300, 5], [7, 0]]]);
+        Assert.Equal([[[300, 5], [7, 0]]], SamplePacking.Unpack(bytes));
+        Assert.Throws<FormatException>(() => SamplePacking.Unpack(bytes[..^1]));
+        Assert.Throws<FormatException>(() => SamplePacking.Unpack([.. bytes, 1]));
+        Assert.Throws<FormatException>(() => SamplePacking.Unpack([0x80, 0x80, 0x80, 0x80, 0x08, 1, 1]));
+    }
+}
