@@ -21,9 +21,9 @@ public sealed class SparsityProfiler(long maxElementsPerChunk = WindowZeroHistog
     /// calibration images, the same ones `hass board measure` uploads), fewer where Ho·C·images would pass
     /// <see cref="MaxSampleValues"/>, none below <see cref="MinSampleImages"/>.
     /// </summary>
-    public const int SampleImages = 32;
+    public const int SampleImages = 128;
     public const int MinSampleImages = 8;
-    public const long MaxSampleValues = 1L << 17;
+    public const long MaxSampleValues = 1L << 19;
 
     private sealed class LayerState(WeightPatterns patterns, int rows)
     {
