@@ -47,10 +47,12 @@ public sealed class CellRunner(FidelityOptions options, TextWriter progress)
             string[] measure = ["board", "measure", name, "--trial", I(trial.Number), "--link", link, "--store", store, "--repeats", "1"];
             string[] latency = trial == best[0] ? ["--latency"] : [];
             string[] images = options.Images is { } count ? ["--images", I(count)] : [];
-            if (await hass.RunAsync([.. measure, .. images, "--warmup", I(options.Warmup), .. latency], ct) != 0)
+            string[] rotations = options.Rotations > 1 ? ["--rotations", I(options.Rotations)] : [];
+            if (await hass.RunAsync([.. measure, .. images, "--warmup", I(options.Warmup), .. rotations, .. latency], ct) != 0)
                 return new CellResult(model, board, options.Trials, rows, null, $"hass board measure of trial {trial.Number} failed; see {name}.log");
             var measurement = LatestMeasurement(store, trial.Design!);
-            rows.Add(new DesignRow(trial.Number, measurement.PredictedImagesPerSecond, measurement.MedianImagesPerSecond));
+            rows.Add(new DesignRow(trial.Number, measurement.PredictedImagesPerSecond, measurement.MedianImagesPerSecond,
+                options.Rotations > 1 ? measurement.Repeats[0] : null));
         }
         var first = best[0];
         var measured = LatestMeasurement(store, first.Design!);

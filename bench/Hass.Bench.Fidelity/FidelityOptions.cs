@@ -10,6 +10,8 @@ public sealed record FidelityOptions
     /// <summary>Timed images per measurement; null: the design's batch size (hass board measure's default).</summary>
     public required int? Images { get; init; }
     public required int Warmup { get; init; }
+    /// <summary>Runs per measurement that start at different images (hass board measure --rotations); 1: from image 0 only.</summary>
+    public int Rotations { get; init; } = 1;
     public required string SparseCycles { get; init; }
     public required double TieResolution { get; init; }
     public required string Campaign { get; init; }
@@ -18,8 +20,11 @@ public sealed record FidelityOptions
     public required string? Results { get; init; }
 }
 
-/// <summary>One design of a campaign: its trial, what the backend predicted for the measured run and what the emulator measured.</summary>
-public sealed record DesignRow(int Trial, double Predicted, double Measured)
+/// <summary>
+/// One design of a campaign: its trial, what the backend predicted for the measured run and what the emulator measured;
+/// with rotations, <paramref name="FromFirstImage"/> is the run that started at image 0 alone.
+/// </summary>
+public sealed record DesignRow(int Trial, double Predicted, double Measured, double? FromFirstImage = null)
 {
     public double Ratio => Predicted / Measured;
 }

@@ -28,6 +28,7 @@ var images = new Option<int?>("--images")
     Validators = { r => { if (r.GetValueOrDefault<int?>() < 1) r.AddError("--images must be at least 1"); } },
 };
 var warmup = Count("--warmup", "warm-up images per measurement (default 0: each run starts from an empty pipeline, as the predicted batch)", 0, 0);
+var rotations = Count("--rotations", "runs per measurement that start at different images (hass board measure --rotations; default 1: from image 0). With more, the table also gives τ of the runs from image 0 alone", 1, 1);
 var sparseCycles = new Option<string>("--sparse-cycles") { Description = "the backend's sparse cycle figure", DefaultValueFactory = _ => DesignOptions.LaneMaxCycles };
 sparseCycles.AcceptOnlyFromAmong(DesignOptions.LaneMaxCycles, DesignOptions.AverageCycles);
 var resolution = new Option<double>("--tie-resolution") { Description = "relative difference up to which two measurements count as a tie (default 0: the emulator counts cycles exactly)", DefaultValueFactory = _ => 0 };
@@ -38,14 +39,14 @@ var results = new Option<string?>("--results") { Description = "markdown file th
 
 var root = new RootCommand("Predicted vs emulated throughput, ranking and batch-1 latency of each campaign's best designs")
 {
-    models, boards, trials, designs, images, warmup, sparseCycles, resolution, campaign, hass, work, results,
+    models, boards, trials, designs, images, warmup, rotations, sparseCycles, resolution, campaign, hass, work, results,
 };
 root.SetAction(async (parse, ct) =>
 {
     var options = new FidelityOptions
     {
         Models = parse.GetValue(models)!, Boards = parse.GetValue(boards)!, Trials = parse.GetValue(trials), Designs = parse.GetValue(designs),
-        Images = parse.GetValue(images), Warmup = parse.GetValue(warmup), SparseCycles = parse.GetValue(sparseCycles)!,
+        Images = parse.GetValue(images), Warmup = parse.GetValue(warmup), Rotations = parse.GetValue(rotations), SparseCycles = parse.GetValue(sparseCycles)!,
         TieResolution = parse.GetValue(resolution), Campaign = parse.GetValue(campaign)!, Hass = parse.GetValue(hass)!,
         Work = parse.GetValue(work)!, Results = parse.GetValue(results),
     };

@@ -45,8 +45,17 @@ public sealed record MeasureOptions
     /// <summary>Timed images per run when none are asked for: one batch of the design (its predicted throughput's batch size).</summary>
     public static int BatchImagesOf(HardwareDesign design) => Math.Max(1, design.Performance.BatchSize);
 
-    /// <summary>Measured runs; the measurement is their median.</summary>
+    /// <summary>Measured runs (of each rotation); the measurement is their median.</summary>
     public int Repeats { get; init; } = DefaultRepeats;
+    /// <summary>
+    /// How many different images the runs start at (default 1: the first uploaded image). A batch from an empty pipeline
+    /// pays the fill of its first image and the drain of its last, which change from image to image, while the
+    /// prediction's fill is the mean over the profile's sample images. With R &gt; 1, rotation j streams the uploaded
+    /// images from image ⌊j·N/R⌋ on (the set re-uploaded rotated, N images), <see cref="Repeats"/> runs each, and the
+    /// measurement is the timed images over the mean of the rotations' median cycles. Generated images: every run has
+    /// its own seed anyway. At most N with uploaded images.
+    /// </summary>
+    public int Rotations { get; init; } = 1;
     /// <summary>Images per run that are timed.</summary>
     public int Images { get; init; } = DefaultImages;
     /// <summary>Images per run streamed before timing starts (fill the pipeline: the run then times the steady state).</summary>

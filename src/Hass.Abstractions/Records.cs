@@ -28,8 +28,11 @@ public sealed record Measurement
     public required string BoardId { get; init; }
     public required string Firmware { get; init; }
     public required Fidelity Fidelity { get; init; }
+    /// <summary>The median of the repeats; with several rotations the harmonic mean of each rotation's median (<see cref="MeasureOptions.Rotations"/>).</summary>
     public required double MedianImagesPerSecond { get; init; }
-    /// <summary>(max − min) / median of the repeats.</summary>
+    /// <summary>How many different images the runs started at (<see cref="MeasureOptions.Rotations"/>).</summary>
+    public int Rotations { get; init; } = 1;
+    /// <summary>(max − min) / median of the repeats (of all rotations).</summary>
     public double Spread { get; init; }
     public IReadOnlyList<double> Repeats { get; init; } = [];
     public double PredictedImagesPerSecond { get; init; }

@@ -55,7 +55,8 @@ public static class BoardCommands
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.AppendLine(inv, $"design {m.DesignHash[..12]} on {m.Board} ({m.BoardId}, {m.Firmware}), {m.Fidelity}, {m.ClockMhz:0.###} MHz");
-        sb.AppendLine(inv, $"measured   {m.MedianImagesPerSecond:0.##} img/s (median of {m.Repeats.Count}, spread {m.Spread:P1}, {m.Images} images)");
+        var runs = m.Rotations > 1 ? $"mean of {m.Rotations} rotations, {m.Repeats.Count} runs" : $"median of {m.Repeats.Count}";
+        sb.AppendLine(inv, $"measured   {m.MedianImagesPerSecond:0.##} img/s ({runs}, spread {m.Spread:P1}, {m.Images} images)");
         if (m.PredictedImagesPerSecond > 0)
             sb.AppendLine(inv, $"predicted  {m.PredictedImagesPerSecond:0.##} img/s   measured/predicted = {m.MedianImagesPerSecond / m.PredictedImagesPerSecond:0.###}");
         if (m.BatchOneLatencySeconds is { } latency)

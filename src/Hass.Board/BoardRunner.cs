@@ -114,38 +114,71 @@ public sealed class BoardRunner : IAsyncDisposable
     public async Task<Measurement> MeasureAsync(HardwareDesign design, DeployableNetwork network, MeasureOptions? options = null, IProgress<BoardProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new MeasureOptions { Images = MeasureOptions.BatchImagesOf(design) };
-        if (options.Repeats < 1 || options.Images < 1 || options.WarmupImages < 0)
-            throw new ArgumentException($"measure options: repeats ({options.Repeats}) and images ({options.Images}) must be ≥ 1 and warmup ({options.WarmupImages}) ≥ 0");
+        if (options.Repeats < 1 || options.Images < 1 || options.WarmupImages < 0 || options.Rotations < 1)
+            throw new ArgumentException($"measure options: repeats ({options.Repeats}), images ({options.Images}) and rotations ({options.Rotations}) must be ≥ 1 and warmup ({options.WarmupImages}) ≥ 0");
+        var shape = network.Graph.Layers[0].OutputShape;
+        long uploaded = options.UploadImages is { } all ? all.LongLength / Math.Max(1, shape.Elements) : 0;
+        if (options.UploadImages is not null && options.Rotations > uploaded)
+            throw new ArgumentException($"measure options: rotations ({options.Rotations}) must not exceed the uploaded images ({uploaded}): each rotation starts at a different one");
         var info = await RequireCompatibleAsync(design, options.ExpectedBoard, cancellationToken).ConfigureAwait(false);
         uint designId = await PrepareAsync(design, network, options, progress, cancellationToken).ConfigureAwait(false);
         var source = options.UploadImages is null ? ImageSource.Generated : ImageSource.Uploaded;
         var recovery = new RebootRecovery(_deploy.Restarts, () => PrepareAsync(design, network, options, progress, cancellationToken));
+        var allRuns = options with { Repeats = options.Repeats * options.Rotations };
 
         var rates = new List<double>();
+        var rotationRates = new List<double>();
         var runs = new List<RunResults>();
         var layerTotals = new double[design.Layers.Count];
         long imagesMeasured = 0;
         uint clockKHz = info.ClockKHz;
-        for (int repeat = 0; repeat < options.Repeats; repeat++)
+        for (int rotation = 0; rotation < options.Rotations; rotation++)
         {
-            int run = repeat;
-            (var results, designId) = await recovery.RunAsync(designId,
-                id => RunAsync(id, design, options, source, run, "measure", progress, cancellationToken),
-                code => progress?.Report(new BoardProgress("measure", run, options.Repeats, $"board lost its state ({code}); deploying again"))).ConfigureAwait(false);
-            runs.Add(results);
-            clockKHz = results.ClockKHz;
-            rates.Add(results.Images * (results.ClockKHz * 1000.0) / results.TotalCycles);
-            for (int l = 0; l < layerTotals.Length; l++) layerTotals[l] += results.Layers[l].BusyCycles;
-            imagesMeasured += results.Images;
+            // The first rotation runs on the set as PrepareAsync uploaded it; the others upload it rotated before each run
+            // (again after a redeploy, which uploads the set unrotated).
+            float[]? rotated = rotation > 0 && options.UploadImages is { } images ? Rotated(images, shape.Elements, rotation * uploaded / options.Rotations) : null;
+            var repeatRates = new List<double>();
+            for (int repeat = 0; repeat < options.Repeats; repeat++)
+            {
+                int run = rotation * options.Repeats + repeat;
+                (var results, designId) = await recovery.RunAsync(designId, async id =>
+                {
+                    if (rotated is not null && (repeat == 0 || id != designId))
+                        await UploadImagesAsync(shape, rotated, progress, cancellationToken).ConfigureAwait(false);
+                    return await RunAsync(id, design, allRuns, source, run, "measure", progress, cancellationToken).ConfigureAwait(false);
+                }, code => progress?.Report(new BoardProgress("measure", run, allRuns.Repeats, $"board lost its state ({code}); deploying again"))).ConfigureAwait(false);
+                runs.Add(results);
+                clockKHz = results.ClockKHz;
+                repeatRates.Add(results.Images * (results.ClockKHz * 1000.0) / results.TotalCycles);
+                for (int l = 0; l < layerTotals.Length; l++) layerTotals[l] += results.Layers[l].BusyCycles;
+                imagesMeasured += results.Images;
+            }
+            rates.AddRange(repeatRates);
+            rotationRates.Add(Median(repeatRates));
         }
         LastRuns = runs;
         var latencies = options.BatchOneLatency
             ? await new BatchOneLatency(this, design, network, options, _deploy.Restarts).MeasureAsync(designId, progress, cancellationToken).ConfigureAwait(false)
             : [];
-        return Summarise(design, options, _session.Info ?? info, rates, layerTotals, imagesMeasured, clockKHz) with
+        return Summarise(design, options, _session.Info ?? info, rates,
+            // With rotations the harmonic mean: the same images over the mean of the rotations' times.
+            rotationRates.Count == 1 ? rotationRates[0] : rotationRates.Count / rotationRates.Sum(r => 1 / r), layerTotals, imagesMeasured, clockKHz) with
         {
             BatchOneLatencySeconds = latencies.Length > 0 ? latencies.Average() : null, SingleImageLatencies = latencies,
         };
+    }
+
+    /// <summary>The image set starting at image <paramref name="first"/>, the images before it moved to the end.</summary>
+    private static float[] Rotated(float[] images, long elements, long first)
+    {
+        long offset = first * elements;
+        return [.. images.AsSpan(checked((int)offset)), .. images.AsSpan(0, checked((int)offset))];
+    }
+
+    private static double Median(IReadOnlyCollection<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>Deploys the design and uploads the images to run on (if any); returns the design id.</summary>
@@ -161,11 +194,13 @@ public sealed class BoardRunner : IAsyncDisposable
         return id;
     }
 
-    /// <summary>The measurement of the runs: median images/s and spread of the repeats, mean busy cycles per layer and image.</summary>
-    private static Measurement Summarise(HardwareDesign design, MeasureOptions options, BoardInfo info, List<double> rates, double[] layerTotals, long imagesMeasured, uint clockKHz)
+    /// <summary>
+    /// The measurement of the runs: <paramref name="imagesPerSecond"/> (the median of the repeats; with rotations the
+    /// harmonic mean of the rotations' medians), the spread of all runs, mean busy cycles per layer and image.
+    /// </summary>
+    private static Measurement Summarise(HardwareDesign design, MeasureOptions options, BoardInfo info, List<double> rates, double imagesPerSecond, double[] layerTotals, long imagesMeasured, uint clockKHz)
     {
-        var sorted = rates.Order().ToArray();
-        double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        double median = imagesPerSecond;
         return new Measurement
         {
             DesignHash = design.DesignHash(),
@@ -174,7 +209,8 @@ public sealed class BoardRunner : IAsyncDisposable
             Firmware = info.Firmware,
             Fidelity = info.Features.HasFlag(BoardFeatures.Emulated) ? Fidelity.Emulated : Fidelity.OnBoard,
             MedianImagesPerSecond = median,
-            Spread = (sorted[^1] - sorted[0]) / median,
+            Rotations = options.Rotations,
+            Spread = (rates.Max() - rates.Min()) / median,
             Repeats = rates,
             PredictedImagesPerSecond = RunPrediction.ImagesPerSecond(design, options.Images, options.WarmupImages),
             LayerCycles = design.Layers.Select((l, i) => (l.Layer, Cycles: layerTotals[i] / imagesMeasured)).ToDictionary(x => x.Layer, x => x.Cycles),

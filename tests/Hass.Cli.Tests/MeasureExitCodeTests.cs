@@ -28,3 +28,23 @@ public class MeasureExitCodeTests
         Assert.Equal(6, System.Text.Json.JsonDocument.Parse(trials.Out).RootElement.GetArrayLength());
     }
 }
+
+/// <summary>`hass board measure --rotations`: more rotations than a run uploads images is bad input, found before any board is used.</summary>
+public class MeasureRotationsTests
+{
+    [Fact]
+    public async Task More_rotations_than_uploaded_images_exit_2_naming_the_limit()
+    {
+        var dir = Cli.TempDir();
+        var store = Path.Combine(dir, "x.db");
+        var campaign = Cli.WriteCampaign(dir, t => t.Replace("\"trials\": 20", "\"trials\": 2"));
+        Assert.Equal(ExitCodes.Success, (await Cli.Run(store, "run", campaign)).ExitCode);
+
+        // Port 1 on loopback: nothing listens, so only a check made before connecting can answer.
+        var measure = await Cli.Run(store, "board", "measure", "synthetic", "--trial", "1", "--link", "tcp:127.0.0.1:1", "--images", "4", "--warmup", "1", "--rotations", "6");
+
+        Assert.Equal(ExitCodes.InvalidInput, measure.ExitCode);
+        Assert.Contains("--rotations 6 is more than the 5 images a run uploads (--images + --warmup)", measure.Err);
+        Assert.DoesNotContain("   at ", measure.Err);
+    }
+}

@@ -24,6 +24,7 @@ public sealed class BoardCommand : ICliCommand
     private static readonly Option<int> Repeats = NumberOptions.Int("--repeats", "Measured runs (median taken)", 1, 1000, MeasureOptions.DefaultRepeats);
     private static readonly Option<int?> Images = NumberOptions.Int("--images", "Timed images per run (default: the design's batch size, the batch its prediction describes)", 1, 1_000_000);
     private static readonly Option<int> Warmup = NumberOptions.Int("--warmup", "Warm-up images per run before timing starts (default 0: from an empty pipeline, as the prediction's batch; with warm-up the run times the steady state)", 0, 1_000_000, MeasureOptions.DefaultWarmupImages);
+    private static readonly Option<int> Rotations = NumberOptions.Int("--rotations", "Runs that start at different images (default 1): rotation j streams the uploaded images from image j·N/R on, --repeats runs each; the measurement averages their times, so the batch's fill is averaged over first images as the prediction's is. At most the uploaded images (--images + --warmup)", 1, 100_000, 1);
     private static readonly Option<bool> Latency = new("--latency") { Description = "Also measure batch-1 latency: each timed image alone through the empty pipeline (one extra run per image); reports the mean" };
     private static readonly Argument<string[]> EmulatorArgs = new("emulator-options") { Description = "Options of hass-board-emulator (--tcp 127.0.0.1:7000, --serial DEV, --board FILE, faults…)", Arity = ArgumentArity.ZeroOrMore };
 
@@ -43,7 +44,7 @@ public sealed class BoardCommand : ICliCommand
 
         var measure = new Command("measure", "Deploy a stored trial's design on LINK, measure it, and store the measurement");
         measure.Arguments.Add(CampaignName);
-        foreach (var o in new Option[] { TrialNumber, Link, Repeats, Images, Warmup, Latency }) measure.Options.Add(o);
+        foreach (var o in new Option[] { TrialNumber, Link, Repeats, Images, Warmup, Rotations, Latency }) measure.Options.Add(o);
         measure.SetAction(run(MeasureAsync));
         cmd.Subcommands.Add(measure);
 
@@ -114,15 +115,18 @@ public sealed class BoardCommand : ICliCommand
         var boards = ctx.Services.GetRequiredService<BoardLibrary>();
         if (!boards.TryGet(campaign.Spec.Board, out var board))
             throw new UsageException($"board '{campaign.Spec.Board}' of campaign '{name}' is not in the board library; see 'hass boards'");
-        using var evaluator = components.EvaluatorFor(campaign.Spec.Model, campaign.Spec.Evaluator)
-            .Create(campaign.Spec.ToEvaluatorSpec());
-
         var options = new MeasureOptions
         {
             ExpectedBoard = board, Repeats = ctx.Parse.GetValue(Repeats), Images = ctx.Parse.GetValue(Images) ?? MeasureOptions.BatchImagesOf(design),
-            WarmupImages = ctx.Parse.GetValue(Warmup),
+            WarmupImages = ctx.Parse.GetValue(Warmup), Rotations = ctx.Parse.GetValue(Rotations),
             BatchOneLatency = ctx.Parse.GetValue(Latency),
-        }.WithImagesOf(evaluator);
+        };
+        if (options.Rotations > (long)options.Images + options.WarmupImages)
+            throw new UsageException($"--rotations {options.Rotations} is more than the {(long)options.Images + options.WarmupImages} images a run uploads (--images + --warmup): each rotation starts at a different image; use at most that many");
+        using var evaluator = components.EvaluatorFor(campaign.Spec.Model, campaign.Spec.Evaluator)
+            .Create(campaign.Spec.ToEvaluatorSpec());
+
+        options = options.WithImagesOf(evaluator);
         var measurement = await ctx.Services.GetRequiredService<IDesignMeasurer>().MeasureAsync(link, design, evaluator.Export(trial.Parameters), options, ct);
         store.SaveMeasurement(measurement);
         store.Checkpoint();

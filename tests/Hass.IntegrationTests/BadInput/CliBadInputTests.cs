@@ -59,6 +59,7 @@ public class CliBadInputTests(ITestOutputHelper output)
         new("board measure: --images 0", ["board", "measure", "synthetic", "--trial", "1", "--link", "tcp:127.0.0.1:1", "--images", "0"], Bad, ["--images: must be in [1, 1000000] (got 0)"]),
         new("board measure: --warmup negative", ["board", "measure", "synthetic", "--trial", "1", "--link", "tcp:127.0.0.1:1", "--warmup", "-1"], Bad, ["--warmup: must be in [0, 1000000] (got -1)"]),
         new("board measure: --repeats 0", ["board", "measure", "synthetic", "--trial", "1", "--link", "tcp:127.0.0.1:1", "--repeats", "0"], Bad, ["--repeats: must be in [1, 1000] (got 0)"]),
+        new("board measure: --rotations 0", ["board", "measure", "synthetic", "--trial", "1", "--link", "tcp:127.0.0.1:1", "--rotations", "0"], Bad, ["--rotations: must be in [1, 100000] (got 0)"]),
         new("board measure: store missing", ["board", "measure", "synthetic", "--trial", "1", "--link", "tcp:127.0.0.1:1"], ExitCodes.StoreUnusable, ["hass.db"]),
         new("board emulate: --tcp not an IP address", ["board", "emulate", "--tcp", "999.1.1.1:5"], Bad, ["999.1.1.1"]),
         new("board emulate: --tcp without a value", ["board", "emulate", "--tcp"], Bad, ["--tcp"]) { Synthetic = false },
