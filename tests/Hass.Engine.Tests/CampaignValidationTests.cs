@@ -28,6 +28,16 @@ public class CampaignValidationTests
         Assert.Contains(expected, Refused(With(fields)).Message);
 
     [Fact]
+    public void Measure_rotations_beyond_the_uploaded_images_are_refused()
+    {
+        const string measure = "\"measure\": { \"link\": \"tcp:127.0.0.1:1\", \"images\": 4, \"warmupImages\": 1, \"rotations\": ";
+        Assert.Contains("measure.rotations (6) is more than the 5 images a run uploads", Refused(With(measure + "6 }")).Message);
+        Assert.Equal(5, CampaignLoader.Parse(With(measure + "5 }"), "c.json").Measure!.Rotations);
+        // Without images a run uploads one batch (256 by default).
+        Assert.Contains("more than the 256 images", Refused(With("\"measure\": { \"link\": \"tcp:127.0.0.1:1\", \"rotations\": 257 }")).Message);
+    }
+
+    [Fact]
     public void Duplicate_keys_inside_plugin_settings_are_refused_too()
     {
         var json = Minimal.Replace("\"strategy\": \"seeded-random\"", "\"strategy\": { \"name\": \"seeded-random\", \"settings\": { \"gamma\": 0.1, \"gamma\": 0.2 } }");

@@ -105,5 +105,7 @@ public sealed record MeasureSpec
     /// <summary>Timed images per run; absent: the design's batch size, so a run (from an empty pipeline, no warm-up) is the predicted batch.</summary>
     [Range(1, 1_000_000)] public int? Images { get; init; }
     [Range(0, 1_000_000)] public int WarmupImages { get; init; } = MeasureOptions.DefaultWarmupImages;
+    /// <summary>Runs that start at different images (<see cref="MeasureOptions.Rotations"/>); at most the images a run uploads.</summary>
+    [Range(1, 100_000)] public int Rotations { get; init; } = 1;
 }
 

@@ -85,6 +85,7 @@ public sealed class MeasureDesignStage(MeasuredBoard board, MeasureSpec spec, IT
     public MeasureOptions Options(HardwareDesign design) => new()
     {
         ExpectedBoard = board.Board, Repeats = spec.Repeats, Images = spec.Images ?? MeasureOptions.BatchImagesOf(design), WarmupImages = spec.WarmupImages,
+        Rotations = spec.Rotations,
     };
 
     public async Task RunAsync(TrialWork work, CancellationToken cancellationToken)
