@@ -24,9 +24,8 @@ public sealed record FinalSpec
     [System.ComponentModel.DataAnnotations.Range(0.0, 100.0)] public double ConfirmMargin { get; init; } = DefaultConfirmMargin;
     /// <summary>
     /// Confirm incumbents during the search (<see cref="IncumbentConfirmation"/>): a trial that beats the best confirmed one is re-scored
-    /// on the confirmation split and told infeasible when it fails there. Needs confirmTop &gt; 0 and a confirmation split.
-    /// Off by default: measured faster designs, but the final check on half the confirmation split let two fmnist-resnet picks
-    /// lose slightly more than the tolerance on the test set (bench/results/search.md).
+    /// on the first <see cref="IncumbentImages"/> of the confirmation split and told infeasible when it fails there. Needs confirmTop &gt; 0
+    /// and a confirmation split. Off unless the campaign turns it on; the shipped default campaign does (docs/search.md).
     /// </summary>
     public bool ConfirmIncumbents { get; init; }
     /// <summary>
