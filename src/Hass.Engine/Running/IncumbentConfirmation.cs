@@ -29,6 +29,8 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
     /// <summary>The drop a confirmed trial may have on the confirmation split.</summary>
     public double Limit => limit;
     public double DenseTop1 => denseTop1;
+    /// <summary>Images of the confirmation split the confirmations score (its first ones).</summary>
+    public int PartImages => searchPartImages;
 
     /// <summary>
     /// The confirmation pass: the exact early stop ends it once even all remaining images right could not bring the drop within the
