@@ -9,8 +9,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Hass.Bench.Confirmation;
 
 /// <summary>One finalist's top-1 drop (points, against the dense network on the same images) on each split.</summary>
-public sealed record FinalistScore(string Store, string Campaign, int Trial, double Throughput, double Search, double Confirmation, double Test)
+public sealed record FinalistScore(string Store, string Campaign, int Trial, double Throughput, double Search, double Confirmation, double Test,
+    double ConfirmationFirstPart)
 {
+    /// <summary>The drop on the confirmation split's images after its first part (what the final pick scores with confirmed incumbents).</summary>
+    public double ConfirmationRest(int firstPartImages, int confirmationImages) =>
+        (Confirmation * confirmationImages - ConfirmationFirstPart * firstPartImages) / (confirmationImages - firstPartImages);
+
     /// <summary>The drop over search and confirmation images together (10,000 for the Fashion-MNIST zoo).</summary>
     public double Pooled(int searchImages, int confirmationImages) =>
         (Search * searchImages + Confirmation * confirmationImages) / (searchImages + confirmationImages);
@@ -19,6 +24,9 @@ public sealed record FinalistScore(string Store, string Campaign, int Trial, dou
 /// <summary>Scores the finalists of every campaign of a store with the evaluator its trials were made with.</summary>
 public static class FinalistScoring
 {
+    /// <summary>The confirmation images confirmed incumbents use during the search (final.incumbentImages' default).</summary>
+    public const int FirstPartImages = Hass.Engine.Running.FinalSpec.DefaultIncumbentImages;
+
     public static IEnumerable<FinalistScore> Score(string path, int count, TextWriter progress, CancellationToken ct)
     {
         using var store = HassStore.Open(path, StoreAccess.Read);
@@ -39,12 +47,15 @@ public static class FinalistScoring
             var front = ConfirmedPick.Front(objective.Ranked(store.Trials(campaign.Name))).Take(count).ToList();
             double Top1(ParameterSet p, string split) => evaluator.Evaluate(p, new EvaluationRequest { Split = split, Profile = false }, ct).Top1;
             var dense = evaluator.SearchSpace.Defaults();
+            var firstPart = ConfirmationParts.First(FirstPartImages);
             var (denseSearch, denseConfirmation, denseTest) = (Top1(dense, "search"), Top1(dense, "confirmation"), Top1(dense, "test"));
+            var denseFirstPart = Top1(dense, firstPart);
             foreach (var trial in front)
             {
                 var score = new FinalistScore(Path.GetFileNameWithoutExtension(path), campaign.Name, trial.Number, Objective.Throughput(trial),
-                    denseSearch - Top1(trial.Parameters, "search"), denseConfirmation - Top1(trial.Parameters, "confirmation"), denseTest - Top1(trial.Parameters, "test"));
-                progress.WriteLine($"{score.Store} {score.Campaign} trial {score.Trial}: drop {score.Search:F2} search, {score.Confirmation:F2} confirmation, {score.Test:F2} test");
+                    denseSearch - Top1(trial.Parameters, "search"), denseConfirmation - Top1(trial.Parameters, "confirmation"), denseTest - Top1(trial.Parameters, "test"),
+                    denseFirstPart - Top1(trial.Parameters, firstPart));
+                progress.WriteLine($"{score.Store} {score.Campaign} trial {score.Trial}: {score.Throughput:F1} img/s, drop {score.Search:F2} search, {score.Confirmation:F2} confirmation ({score.ConfirmationFirstPart:F2} first {FirstPartImages}), {score.Test:F2} test");
                 scores.Add(score);
             }
         }

@@ -6,20 +6,23 @@ namespace Hass.Bench.Confirmation;
 /// <summary>The finalists' drops per split and, per estimator, how far the test-set drop lies from it.</summary>
 public static class ScoreTable
 {
-    private const int SearchImages = 2000, ConfirmationImages = 8000;
+    private const int SearchImages = 2000, ConfirmationImages = 8000, FirstPart = FinalistScoring.FirstPartImages;
 
     public static string Render(IReadOnlyList<FinalistScore> rows, string arguments)
     {
         var sb = new StringBuilder();
         sb.AppendLine().AppendLine($"### Confirmation split: finalists re-scored ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)").AppendLine();
         sb.AppendLine($"Command: `dotnet run -c Release --project bench/Hass.Bench.Confirmation -- {arguments}`; load: {Load()}").AppendLine();
-        sb.AppendLine("| store | campaign | trial | img/s | drop search | drop confirmation | drop pooled | drop test |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---|");
+        sb.AppendLine($"| store | campaign | trial | img/s | drop search | drop confirmation | drop pooled | drop confirmation first {FirstPart} | drop confirmation rest | drop test |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
-            sb.AppendLine($"| {r.Store} | {r.Campaign} | {r.Trial} | {r.Throughput:F1} | {r.Search:F2} | {r.Confirmation:F2} | {r.Pooled(SearchImages, ConfirmationImages):F2} | {r.Test:F2} |");
+            sb.AppendLine($"| {r.Store} | {r.Campaign} | {r.Trial} | {r.Throughput:F1} | {r.Search:F2} | {r.Confirmation:F2} | {r.Pooled(SearchImages, ConfirmationImages):F2} | {r.ConfirmationFirstPart:F2} | {r.ConfirmationRest(FirstPart, ConfirmationImages):F2} | {r.Test:F2} |");
         sb.AppendLine().AppendLine("| estimator of the test drop | mean (test − estimate) | SD | max |").AppendLine("|---|---|---|---|");
         foreach (var (name, estimate) in new (string, Func<FinalistScore, double>)[]
-                 { ("search split", r => r.Search), ("confirmation split", r => r.Confirmation), ("pooled", r => r.Pooled(SearchImages, ConfirmationImages)) })
+                 {
+                     ("search split", r => r.Search), ("confirmation split", r => r.Confirmation), ("pooled", r => r.Pooled(SearchImages, ConfirmationImages)),
+                     ($"confirmation first {FirstPart}", r => r.ConfirmationFirstPart), ($"confirmation rest ({ConfirmationImages - FirstPart})", r => r.ConfirmationRest(FirstPart, ConfirmationImages)),
+                 })
         {
             var gaps = rows.Select(r => r.Test - estimate(r)).ToList();
             if (gaps.Count == 0) continue;

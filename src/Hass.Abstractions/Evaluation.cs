@@ -6,9 +6,9 @@ public sealed record EvaluationRequest
     /// <summary>
     /// "search" during the search; "confirmation" to re-score a campaign's finalists on held-out images the search
     /// never saw (<see cref="ITrialEvaluator.ConfirmationImages"/>); "test" for final reporting. With confirmed incumbents
-    /// (final.confirmIncumbents) the confirmation split is used in two disjoint halves, "confirmation:first-half" during the
-    /// search and "confirmation:second-half" for the finalists, so the final pick is scored on images no selection has seen;
-    /// an evaluator that does not know them makes the engine run without confirmed incumbents.
+    /// (final.confirmIncumbents) the confirmation split is used in two disjoint parts (<see cref="ConfirmationParts"/>),
+    /// "confirmation:first-N" during the search and "confirmation:after-N" for the finalists, so the final pick is scored on
+    /// images no selection has seen; an evaluator that does not know them makes the engine run without confirmed incumbents.
     /// </summary>
     public string Split { get; init; } = "search";
     /// <summary>Accuracy drop (top-1 points) below the baseline after which evaluation may stop early; NaN = never.</summary>

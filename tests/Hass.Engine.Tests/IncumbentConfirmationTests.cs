@@ -134,6 +134,22 @@ public class IncumbentConfirmationTests
         Assert.All(offTold.Told, o => Assert.False(o.Metrics?.ContainsKey(OutcomeMetrics.ConfirmationDrop) ?? false));
     }
 
+    [Theory]
+    [InlineData(null, 250)]      // default 2,000, at most half the split: 250 of 500
+    [InlineData("100", 100)]
+    [InlineData("400", 250)]
+    public void The_search_confirms_on_the_first_incumbentImages_and_the_final_pick_scores_the_rest(string? incumbentImages, int searchPart)
+    {
+        var spec = Spec(10, final: incumbentImages is null ? "{ \"confirmIncumbents\": true }" : $"{{ \"confirmIncumbents\": true, \"incumbentImages\": {incumbentImages} }}");
+        var (provider, components) = TestEnvironment.SyntheticComponents();
+        using var _ = provider;
+        using var evaluator = components.EvaluatorFor(spec.Model).Create(spec.ToEvaluatorSpec());
+        Assert.Equal(searchPart, IncumbentConfirmation.SearchPartImages(spec, evaluator));
+        var first = evaluator.Evaluate(evaluator.SearchSpace.Defaults(), new EvaluationRequest { Split = IncumbentConfirmation.SearchPart(searchPart), Profile = false });
+        var rest = evaluator.Evaluate(evaluator.SearchSpace.Defaults(), new EvaluationRequest { Split = IncumbentConfirmation.FinalPart(searchPart), Profile = false });
+        Assert.Equal((searchPart, 500 - searchPart), (first.Images, rest.Images));
+    }
+
     /// <summary>Random points (seeded, independent of what it is told), recording every outcome it is told.</summary>
     private sealed class RecordingStrategy : ISearchStrategyFactory, ISearchStrategy
     {

@@ -75,8 +75,8 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Confirmed incumbents (final.confirmIncumbents) on the real pipeline: both searches re-score new incumbents on the first half of
-    /// the confirmation split, and both picks are confirmed on the other half.
+    /// Confirmed incumbents (final.confirmIncumbents) on the real pipeline: both searches re-score new incumbents on the first part of
+    /// the confirmation split (final.incumbentImages, here at most half of 500), and both picks are confirmed on the rest.
     /// </summary>
     [Fact]
     public void Confirmed_incumbents_run_on_the_real_pipeline()
@@ -86,8 +86,8 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         var (code, stdout, stderr) = HassProcess.RunIn(dir, Long, "run", Campaign(dir, "ci", final: "\"uniformBaselineTrials\": 3, \"confirmIncumbents\": true"), "--store", store);
         output.WriteLine(stdout);
         Assert.True(code == 0, stderr + stdout);
-        Assert.Equal(2, stdout.Split('\n').Count(l => l.Contains("confirmed incumbents: a trial that beats the best confirmed one by 0.5% is re-scored on the first half " +
-            "of the confirmation split (250 images")));
+        Assert.Equal(2, stdout.Split('\n').Count(l => l.Contains("confirmed incumbents: a trial that beats the best confirmed one by 0.5% is re-scored on the first 250 " +
+            "images of the confirmation split (dense top-1")));
         using (var s = Hass.Engine.Storage.HassStore.Open(store))
         {
             var confirmed = new[] { "ci-uniform", "ci" }.SelectMany(s.Trials).Where(t => t.ConfirmationDrop is not null).ToList();
@@ -96,7 +96,7 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.All(confirmed, t => Assert.True(t.Feasible && t.Timings.Confirm > 0));
         }
         Assert.Contains("final (test set: 1000 images, confirmation split: 250 images)", stdout);
-        Assert.Contains("final: confirming up to 8 finalists per pick on the confirmation split (250 images, the half the search did not use)", stdout);
+        Assert.Contains("final: confirming up to 8 finalists per pick on the confirmation split (250 images, the part the search did not use (it used the first 250))", stdout);
         Assert.Single(stdout.Split('\n'), l => l.Contains("final: hass finalist trial") && l.Contains("(chosen)"));
     }
 

@@ -51,6 +51,14 @@ public sealed class EvaluatorTests : IDisposable
         var outcome = few.Evaluate(few.SearchSpace.Defaults(), new EvaluationRequest { Split = "confirmation", Profile = false });
         Assert.Equal(300, outcome.Images);
         Assert.InRange(outcome.Top1, 85, 100);
+
+        // Confirmed incumbents' parts: the first N images and the rest, which together give the whole split's top-1.
+        var first = few.Evaluate(few.SearchSpace.Defaults(), new EvaluationRequest { Split = ConfirmationParts.First(100), Profile = false });
+        var rest = few.Evaluate(few.SearchSpace.Defaults(), new EvaluationRequest { Split = ConfirmationParts.After(100), Profile = false });
+        Assert.Equal((100, 200), (first.Images, rest.Images));
+        Assert.Equal(outcome.Top1, (first.Top1 * 100 + rest.Top1 * 200) / 300, 6);
+        var unknown = Assert.Throws<ArgumentException>(() => few.Evaluate(few.SearchSpace.Defaults(), new EvaluationRequest { Split = ConfirmationParts.First(300), Profile = false }));
+        Assert.Contains("confirmation:first-N", unknown.Message);
     }
 
     [Fact]

@@ -65,8 +65,8 @@ public sealed class CampaignSearch(CampaignSpec spec, string source, HassStore s
         using var measuredBoard = measurer is not null && spec.Measure is { } m ? new MeasuredBoard(measurer, m.Link, board) : null;
         var confirmation = IncumbentConfirmation.For(spec, _objective, store, evaluators[0], _observer.Warning, cancellationToken);
         if (confirmation is not null)
-            _observer.Info($"confirmed incumbents: a trial that beats the best confirmed one by {spec.Final.ConfirmGain}% is re-scored on the first half of the " +
-                           $"confirmation split ({evaluators[0].ConfirmationImages / 2} images, dense top-1 {confirmation.DenseTop1:F2}%) and must lose at most {confirmation.Limit:F2} points there");
+            _observer.Info($"confirmed incumbents: a trial that beats the best confirmed one by {spec.Final.ConfirmGain}% is re-scored on the first " +
+                           $"{confirmation.PartImages} images of the confirmation split (dense top-1 {confirmation.DenseTop1:F2}%) and must lose at most {confirmation.Limit:F2} points there");
         var factory = new TrialPipelineFactory(spec, store, board, components.Backend(spec.Backend.Name), _objective, measuredBoard, _observer, confirmation);
         var remoteStage = remote?.Open(spec, evaluators[0]);
         var pipelines = remoteStage is null

@@ -30,13 +30,15 @@ public static class FinalPicks
             return new FinalPickSet(Unconfirmed(uniform), Unconfirmed(best), null, 0);
         }
 
-        // With confirmed incumbents the search chose among trials on the first half; the finalists are scored on the second, unseen half.
-        var finalHalfDense = IncumbentConfirmation.Wanted(spec, evaluator) ? IncumbentConfirmation.DenseTop1Of(store, evaluator, IncumbentConfirmation.FinalHalf, ct) : null;
-        var (split, images) = finalHalfDense is not null
-            ? (IncumbentConfirmation.FinalHalf, evaluator.ConfirmationImages - evaluator.ConfirmationImages / 2)
+        // With confirmed incumbents the search chose among trials on the first part; the finalists are scored on the rest, unseen.
+        var searchPart = IncumbentConfirmation.SearchPartImages(spec, evaluator);
+        var finalPartDense = IncumbentConfirmation.Wanted(spec, evaluator)
+            ? IncumbentConfirmation.DenseTop1Of(store, evaluator, IncumbentConfirmation.FinalPart(searchPart), ct) : null;
+        var (split, images) = finalPartDense is not null
+            ? (IncumbentConfirmation.FinalPart(searchPart), evaluator.ConfirmationImages - searchPart)
             : ("confirmation", evaluator.ConfirmationImages);
-        info($"final: confirming up to {spec.Final.ConfirmTop} finalists per pick on the confirmation split ({images} images{(split == "confirmation" ? "" : ", the half the search did not use")})");
-        var denseTop1 = finalHalfDense ?? IncumbentConfirmation.DenseTop1Of(store, evaluator, split, ct)!.Value;
+        info($"final: confirming up to {spec.Final.ConfirmTop} finalists per pick on the confirmation split ({images} images{(split == "confirmation" ? "" : $", the part the search did not use (it used the first {searchPart})")})");
+        var denseTop1 = finalPartDense ?? IncumbentConfirmation.DenseTop1Of(store, evaluator, split, ct)!.Value;
         var pick = new ConfirmedPick(objective, spec.Final, denseTop1, t => evaluator.Evaluate(t.Parameters, new EvaluationRequest { Split = split, Profile = false }, ct).Top1);
         var uniformPick = baseline is null ? PickResult.None : Log(pick.Choose("uniform", uniformTrials), info);
         var hassPick = Log(pick.Choose("hass", searchTrials), info);

@@ -24,17 +24,22 @@ public sealed record FinalSpec
     [System.ComponentModel.DataAnnotations.Range(0.0, 100.0)] public double ConfirmMargin { get; init; } = DefaultConfirmMargin;
     /// <summary>
     /// Confirm incumbents during the search (<see cref="IncumbentConfirmation"/>): a trial that beats the best confirmed one is re-scored
-    /// on the confirmation split and told infeasible when it fails there. Needs confirmTop &gt; 0 and a confirmation split.
-    /// Off by default: measured faster designs, but the final check on half the confirmation split let two fmnist-resnet picks
-    /// lose slightly more than the tolerance on the test set (bench/results/search.md).
+    /// on the first <see cref="IncumbentImages"/> of the confirmation split and told infeasible when it fails there. Needs confirmTop &gt; 0
+    /// and a confirmation split. Off unless the campaign turns it on; the shipped default campaign does (docs/search.md).
     /// </summary>
     public bool ConfirmIncumbents { get; init; }
+    /// <summary>
+    /// Images of the confirmation split the search's confirmations use (the first ones; at most half the split). The final pick scores
+    /// its finalists on the rest, so the larger part goes where a wrong estimate costs the user: the chosen design.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)] public int IncumbentImages { get; init; } = DefaultIncumbentImages;
     /// <summary>Percent by which a trial must beat the best confirmed one to be confirmed (keeps tiny creeps from each costing a confirmation).</summary>
     [System.ComponentModel.DataAnnotations.Range(0.0, 100.0)] public double ConfirmGain { get; init; } = DefaultConfirmGain;
 
     public const int DefaultConfirmTop = 8;
     public const double DefaultConfirmMargin = 0.25;
     public const double DefaultConfirmGain = 0.5;
+    public const int DefaultIncumbentImages = 2000;
 }
 
 /// <summary>One line of the final table: a design with its test-set accuracy and hardware figures.</summary>

@@ -16,28 +16,34 @@ public static class TrialConfirmation
 /// <summary>
 /// Confirmed incumbents (final.confirmIncumbents; docs/search.md): the search split's 2,000 images under-estimate the drop
 /// of the trials a search selects, so a complete trial that is feasible there and beats the best confirmed trial so
-/// far by more than final.confirmGain percent is re-scored during the campaign on the first half of the confirmation
-/// split. Above tolerance − final.confirmMargin it is told to the strategy as infeasible; within, it is the new confirmed
-/// incumbent. Choosing the fastest of many confirmed trials biases their confirmation drop as it biased the search
-/// split's, so the final pick scores its finalists on the second half, which no selection has seen.
+/// far by more than final.confirmGain percent is re-scored during the campaign on the first final.incumbentImages images
+/// of the confirmation split (at most half of it). Above tolerance − final.confirmMargin it is told to the strategy as
+/// infeasible; within, it is the new confirmed incumbent. Choosing the fastest of many confirmed trials biases their
+/// confirmation drop as it biased the search split's, so the final pick scores its finalists on the rest of the split,
+/// which no selection has seen (the larger part: its drop estimate is the one the pick's margin has to cover).
 /// The confirmed best is read from the trials finished when a trial started, so a resumed campaign rebuilds it from the
 /// store and parallel trials need no shared state (two in flight may both be confirmed).
 /// </summary>
-public sealed class IncumbentConfirmation(Objective objective, double gainPercent, double limit, double denseTop1)
+public sealed class IncumbentConfirmation(Objective objective, double gainPercent, double limit, double denseTop1, int searchPartImages)
 {
     /// <summary>The drop a confirmed trial may have on the confirmation split.</summary>
     public double Limit => limit;
     public double DenseTop1 => denseTop1;
+    /// <summary>Images of the confirmation split the confirmations score (its first ones).</summary>
+    public int PartImages => searchPartImages;
 
     /// <summary>
     /// The confirmation pass: the exact early stop ends it once even all remaining images right could not bring the drop within the
     /// limit, so a failing trial costs less than the whole split and is still certainly failing.
     /// </summary>
-    public EvaluationRequest Request => new() { Split = SearchHalf, Profile = false, BaselineTop1 = denseTop1, EarlyStopDrop = limit };
+    public EvaluationRequest Request => new() { Split = SearchPart(searchPartImages), Profile = false, BaselineTop1 = denseTop1, EarlyStopDrop = limit };
 
-    /// <summary>The half of the confirmation split the search's confirmations use, and the half the final pick scores its finalists on.</summary>
-    public const string SearchHalf = "confirmation:first-half";
-    public const string FinalHalf = "confirmation:second-half";
+    /// <summary>Images of the confirmation split the search's confirmations use: final.incumbentImages, at most half the split.</summary>
+    public static int SearchPartImages(CampaignSpec spec, ITrialEvaluator evaluator) => Math.Min(spec.Final.IncumbentImages, evaluator.ConfirmationImages / 2);
+
+    /// <summary>The part of the confirmation split the search's confirmations use, and the part the final pick scores its finalists on.</summary>
+    public static string SearchPart(int searchPartImages) => ConfirmationParts.First(searchPartImages);
+    public static string FinalPart(int searchPartImages) => ConfirmationParts.After(searchPartImages);
 
     /// <summary>Whether <paramref name="spec"/>'s incumbents are confirmed: the setting is on, final.confirmTop &gt; 0 and the evaluator has a confirmation split (an ONNX model has none).</summary>
     public static bool Wanted(CampaignSpec spec, ITrialEvaluator evaluator) =>
@@ -51,9 +57,10 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
         CancellationToken cancellationToken)
     {
         if (!Wanted(spec, evaluator)) return null;
-        var dense = DenseTop1Of(store, evaluator, SearchHalf, cancellationToken);
-        if (dense is null) warn($"final.confirmIncumbents: the evaluator has no '{SearchHalf}' split; the search runs without confirmed incumbents");
-        return dense is { } top1 ? new IncumbentConfirmation(objective, spec.Final.ConfirmGain, objective.Tolerance - spec.Final.ConfirmMargin, top1) : null;
+        var images = SearchPartImages(spec, evaluator);
+        var dense = DenseTop1Of(store, evaluator, SearchPart(images), cancellationToken);
+        if (dense is null) warn($"final.confirmIncumbents: the evaluator has no '{SearchPart(images)}' split; the search runs without confirmed incumbents");
+        return dense is { } top1 ? new IncumbentConfirmation(objective, spec.Final.ConfirmGain, objective.Tolerance - spec.Final.ConfirmMargin, top1, images) : null;
     }
 
     /// <summary>The dense network's top-1 on <paramref name="split"/> (cached in the store); null when the evaluator does not know the split.</summary>

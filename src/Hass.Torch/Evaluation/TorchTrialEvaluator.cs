@@ -141,10 +141,10 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
         {
             "search" => _splits.Search(_spec.SearchImages),
             "confirmation" => _splits.Confirmation(ConfirmationImages),
-            "confirmation:first-half" => _splits.Confirmation(ConfirmationImages).Slice(0, ConfirmationImages / 2, request.Split),
-            "confirmation:second-half" => _splits.Confirmation(ConfirmationImages).Slice(ConfirmationImages / 2, ConfirmationImages - ConfirmationImages / 2, request.Split),
             "test" => _spec.TestImages is { } n ? _splits.Test.Take(Math.Min(n, _splits.Test.Count)) : _splits.Test,
-            _ => throw new ArgumentException($"unknown split '{request.Split}': use \"search\", \"confirmation\" (or its \"confirmation:first-half\" / \"confirmation:second-half\") or \"test\""),
+            _ when ConfirmationParts.TryResolve(request.Split, ConfirmationImages, out var start, out var count) =>
+                _splits.Confirmation(ConfirmationImages).Slice(start, count, request.Split),
+            _ => throw new ArgumentException($"unknown split '{request.Split}': use \"search\", \"confirmation\" (or its parts {ConfirmationParts.Usage}) or \"test\""),
         };
         using var pruned = _pruning.Apply(parameters);
         var accuracy = ModelEvaluator.Run(_net, images, _normalisation, new PassOptions

@@ -116,7 +116,8 @@ public sealed class SyntheticEvaluator : ITrialEvaluator
         var images = request.Split switch
         {
             "test" => _spec.TestImages ?? 10000, "confirmation" => ConfirmationImages,
-            "confirmation:first-half" or "confirmation:second-half" => ConfirmationImages / 2, _ => _spec.SearchImages,
+            _ when ConfirmationParts.TryResolve(request.Split, ConfirmationImages, out _, out var count) => count,
+            _ => _spec.SearchImages,
         };
         var stopped = !double.IsNaN(request.EarlyStopDrop) && !double.IsNaN(request.BaselineTop1) && request.BaselineTop1 - top1 > request.EarlyStopDrop;
         if (stopped) images = Math.Max(1, images / 4);
