@@ -14,7 +14,7 @@ public class BrowserTests(FinishedStore fixture) : IClassFixture<FinishedStore>
     {
         var dir = HassCli.TempDir();
         var store = Path.Combine(dir, "hass.db");
-        using var run = HassCli.Start(["run", HassCli.Campaign(dir, "live", trials: 200, delayMs: 150), "--dashboard", "127.0.0.1:0", .. HassCli.Common(store)]);
+        using var run = HassCli.Start(["run", HassCli.Campaign(dir, "live", trials: HassCli.UnfinishedTrials, delayMs: 150), "--dashboard", "127.0.0.1:0", .. HassCli.Common(store)]);
         var url = run.WaitForDashboard(TimeSpan.FromMinutes(2));
         run.WaitForOutput("trial 1/", TimeSpan.FromMinutes(2));
         await using var browser = await Browser.LaunchAsync();

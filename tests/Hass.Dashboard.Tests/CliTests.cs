@@ -56,7 +56,7 @@ public class CliTests
     {
         var dir = HassCli.TempDir();
         var store = Path.Combine(dir, "hass.db");
-        using var run = HassCli.Start(["run", HassCli.Campaign(dir, "busy", trials: 500, delayMs: 100), "--dashboard", "127.0.0.1:0", .. HassCli.Common(store)]);
+        using var run = HassCli.Start(["run", HassCli.Campaign(dir, "busy", trials: HassCli.UnfinishedTrials, delayMs: 100), "--dashboard", "127.0.0.1:0", .. HassCli.Common(store)]);
         run.WaitForDashboard(Long);
 
         var refused = HassCli.Run(Long, ["dashboard", "--address", "127.0.0.1:0", .. HassCli.Common(store)]);
@@ -77,7 +77,7 @@ public class CliTests
         using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, DashboardOptions.DefaultPort);
         try { probe.Start(); probe.Stop(); }
         catch (System.Net.Sockets.SocketException) { return; }
-        using var run = HassCli.Start(["run", HassCli.Campaign(dir, "bare", trials: 300, delayMs: 100), .. HassCli.Common(store), "--dashboard"]);
+        using var run = HassCli.Start(["run", HassCli.Campaign(dir, "bare", trials: HassCli.UnfinishedTrials, delayMs: 100), .. HassCli.Common(store), "--dashboard"]);
         var url = run.WaitForDashboard(Long);
         Assert.Equal(new Uri($"http://127.0.0.1:{DashboardOptions.DefaultPort}/"), url);
         run.WaitForOutput("trial 1/", Long);

@@ -33,6 +33,12 @@ public sealed partial class HassCli : IDisposable
     }
 
     /// <summary>The synthetic campaign with <paramref name="trials"/> trials of <paramref name="delayMs"/> each, written into <paramref name="dir"/>.</summary>
+    /// <summary>
+    /// A budget no test reaches: a test that interrupts a running campaign (and expects exit 130) must not race its end, which
+    /// on a loaded machine came first with budgets of 200–500 trials.
+    /// </summary>
+    public const int UnfinishedTrials = 1_000_000;
+
     public static string Campaign(string dir, string name, int trials, int delayMs)
     {
         var path = Path.Combine(dir, name + ".json");
