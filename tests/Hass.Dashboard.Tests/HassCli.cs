@@ -64,7 +64,12 @@ public sealed partial class HassCli : IDisposable
 
     public static HassCli Start(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        // A test runner started in the background by a shell without job control inherits SIGINT ignored, and .NET keeps an
+        // ignored SIGINT ignored (as a background job should): the Ctrl-C tests would wait forever. env execs dotnet in place
+        // (same PID) with SIGINT back at its default, so hass installs its own handler whatever launched the tests.
+        psi.ArgumentList.Add("--default-signal=INT");
+        psi.ArgumentList.Add("dotnet");
         psi.ArgumentList.Add(HassDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var v in new[] { "HASS_PLUGINS", "HASS_BOARDS", "HASS_STORE" }) psi.Environment.Remove(v);

@@ -61,8 +61,13 @@ public sealed class HassProcess : IDisposable
     /// <summary>Starts hass in <paramref name="workingDirectory"/> with extra <paramref name="environment"/> variables.</summary>
     public static HassProcess StartWith(string? workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
+        // A test runner started in the background by a shell without job control inherits SIGINT ignored, and .NET keeps an
+        // ignored SIGINT ignored (as a background job should): the Ctrl-C tests would wait forever. env execs dotnet in place
+        // (same PID) with SIGINT back at its default, so hass installs its own handler whatever launched the tests.
+        psi.ArgumentList.Add("--default-signal=INT");
+        psi.ArgumentList.Add("dotnet");
         psi.ArgumentList.Add(HassDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("HASS_PLUGINS");
