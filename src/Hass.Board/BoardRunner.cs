@@ -200,7 +200,6 @@ public sealed class BoardRunner : IAsyncDisposable
     /// </summary>
     private static Measurement Summarise(HardwareDesign design, MeasureOptions options, BoardInfo info, List<double> rates, double imagesPerSecond, double[] layerTotals, long imagesMeasured, uint clockKHz)
     {
-        double median = imagesPerSecond;
         return new Measurement
         {
             DesignHash = design.DesignHash(),
@@ -208,9 +207,9 @@ public sealed class BoardRunner : IAsyncDisposable
             BoardId = info.BoardId,
             Firmware = info.Firmware,
             Fidelity = info.Features.HasFlag(BoardFeatures.Emulated) ? Fidelity.Emulated : Fidelity.OnBoard,
-            MedianImagesPerSecond = median,
+            MedianImagesPerSecond = imagesPerSecond,
             Rotations = options.Rotations,
-            Spread = (rates.Max() - rates.Min()) / median,
+            Spread = (rates.Max() - rates.Min()) / imagesPerSecond,
             Repeats = rates,
             PredictedImagesPerSecond = RunPrediction.ImagesPerSecond(design, options.Images, options.WarmupImages),
             LayerCycles = design.Layers.Select((l, i) => (l.Layer, Cycles: layerTotals[i] / imagesMeasured)).ToDictionary(x => x.Layer, x => x.Cycles),
