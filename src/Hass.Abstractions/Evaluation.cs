@@ -17,6 +17,12 @@ public sealed record EvaluationRequest
     public double BaselineTop1 { get; init; } = double.NaN;
     /// <summary>Compute the sparsity profile in the same pass.</summary>
     public bool Profile { get; init; } = true;
+    /// <summary>
+    /// Compare image by image with the unpruned network (the search space's defaults) on the same images: the outcome's
+    /// <see cref="EvaluationOutcome.LostImages"/> and <see cref="EvaluationOutcome.GainedImages"/>, which give the drop's own
+    /// standard error (<see cref="PairedDrop"/>). An evaluator that cannot leaves them null.
+    /// </summary>
+    public bool PairWithDefaults { get; init; }
 }
 
 public sealed record EvaluationOutcome
@@ -32,6 +38,10 @@ public sealed record EvaluationOutcome
     public double EffectiveSparsity { get; init; }
     public TimeSpan EvaluationTime { get; init; }
     public TimeSpan ProfileTime { get; init; }
+    /// <summary>With <see cref="EvaluationRequest.PairWithDefaults"/>: images the unpruned network gets right and this one wrong; else null.</summary>
+    public int? LostImages { get; init; }
+    /// <summary>With <see cref="EvaluationRequest.PairWithDefaults"/>: images the unpruned network gets wrong and this one right; else null.</summary>
+    public int? GainedImages { get; init; }
 }
 
 /// <summary>Identifies the network side of a campaign: model, checkpoint, data and pruning criterion.</summary>

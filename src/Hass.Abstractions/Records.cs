@@ -76,8 +76,13 @@ public sealed record TrialRecord
     public double? ConfirmationTop1 { get; init; }
     /// <summary>Top-1 drop on the confirmation split against the dense network on the same images (points); null when not confirmed.</summary>
     public double? ConfirmationDrop { get; init; }
-    /// <summary>The confirmation drop the trial had to stay within (tolerance − final.confirmMargin); null when not confirmed.</summary>
+    /// <summary>
+    /// The confirmation drop the trial had to stay within: tolerance − final.confirmMargin, or lower for a noisy design with
+    /// final.confirmSigmas (tolerance − confirmSigmas × <see cref="ConfirmationStandardError"/>); null when not confirmed.
+    /// </summary>
     public double? ConfirmationLimit { get; init; }
+    /// <summary>Standard error of <see cref="ConfirmationDrop"/> from the images the trial and the dense network disagree on (PairedDrop); null when not paired.</summary>
+    public double? ConfirmationStandardError { get; init; }
     public Fidelity ThroughputFidelity { get; init; } = Fidelity.Analytical;
     public Fidelity AccuracyFidelity { get; init; } = Fidelity.Analytical;
     public double? PredictedThroughput { get; init; }

@@ -87,6 +87,31 @@ public class IncumbentConfirmationTests
     }
 
     [Fact]
+    public async Task With_confirmSigmas_a_noisy_confirmation_needs_a_margin_of_that_many_standard_errors()
+    {
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        await Run(db, Spec(40, final: "{ \"confirmIncumbents\": true, \"confirmSigmas\": 2 }"));
+        var confirmed = Trials(db).Where(t => t.Confirmed()).ToList();
+        Assert.NotEmpty(confirmed);
+        Assert.All(confirmed, t => Assert.NotNull(t.ConfirmationStandardError));
+        // Those the early stop did not cut short (it stops past the fixed limit and scores a quarter of the images).
+        foreach (var t in confirmed.Where(t => t.ConfirmationDrop <= Limit))
+        {
+            // The synthetic evaluator pairs a drop d on n images as 2·d·n/100 images lost and d·n/100 gained.
+            var net = (int)Math.Round(t.ConfirmationDrop!.Value * 250 / 100);
+            var standardError = PairedDrop.StandardError(2 * net, net, 250);
+            Assert.Equal(standardError, t.ConfirmationStandardError!.Value, 9);
+            Assert.Equal(Math.Min(Limit, 1.0 - 2 * standardError), t.ConfirmationLimit!.Value, 9);
+        }
+        // Some trial within the fixed margin fails on its own noise.
+        Assert.Contains(confirmed, t => t.ConfirmationDrop <= Limit && t.FailedConfirmation());
+
+        var plain = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        await Run(plain, Spec(40));
+        Assert.All(Trials(plain).Where(t => t.Confirmed()), t => Assert.Null(t.ConfirmationStandardError));
+    }
+
+    [Fact]
     public async Task With_parallel_trials_every_feasible_trial_left_unconfirmed_had_a_confirmed_incumbent_as_fast_before_it()
     {
         var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
@@ -148,6 +173,23 @@ public class IncumbentConfirmationTests
         var first = evaluator.Evaluate(evaluator.SearchSpace.Defaults(), new EvaluationRequest { Split = IncumbentConfirmation.SearchPart(searchPart), Profile = false });
         var rest = evaluator.Evaluate(evaluator.SearchSpace.Defaults(), new EvaluationRequest { Split = IncumbentConfirmation.FinalPart(searchPart), Profile = false });
         Assert.Equal((searchPart, 500 - searchPart), (first.Images, rest.Images));
+    }
+
+    [Fact]
+    public void A_cached_evaluation_without_the_pairing_does_not_serve_a_paired_request()
+    {
+        var spec = Spec(10);
+        var (provider, components) = TestEnvironment.SyntheticComponents();
+        using var _ = provider;
+        using var evaluator = components.EvaluatorFor(spec.Model).Create(spec.ToEvaluatorSpec());
+        using var store = HassStore.Open(Path.Combine(TestEnvironment.TempDir(), "hass.db"));
+        var point = new ParameterSet(evaluator.SearchSpace.Dimensions.ToDictionary(d => d.Name, d => d.Low + 0.5 * (d.High - d.Low)));
+        var plain = new EvaluationRequest { Split = IncumbentConfirmation.SearchPart(250), Profile = false };
+        Assert.Null(Running.Pipeline.CachedEvaluateStage.Evaluate(store, evaluator, point, plain, default).LostImages);
+        var paired = Running.Pipeline.CachedEvaluateStage.Evaluate(store, evaluator, point, plain with { PairWithDefaults = true }, default);
+        Assert.NotNull(paired.LostImages);
+        // The paired outcome now serves both kinds of request.
+        Assert.NotNull(Running.Pipeline.CachedEvaluateStage.Evaluate(store, evaluator, point, plain, default).LostImages);
     }
 
     /// <summary>Random points (seeded, independent of what it is told), recording every outcome it is told.</summary>

@@ -123,4 +123,29 @@ public class ModelEvaluatorTests
         Assert.True(result.Profile!.FixedPoint16);
         Assert.Equal(2, result.Profile.Layers.Count);
     }
+
+    [Fact]
+    public void A_pass_paired_with_a_reference_counts_the_images_it_lost_and_gained_against_it()
+    {
+        using var reference = TinyNet(3);
+        using var other = TinyNet(4);
+        var images = RandomImages(90, 7);
+        var referencePass = ModelEvaluator.Run(reference, images, Identity, new PassOptions { RecordHits = true, BatchSize = 40, ChunkSize = 16 });
+        var otherPass = ModelEvaluator.Run(other, images, Identity, new PassOptions { RecordHits = true });
+        var paired = ModelEvaluator.Run(other, images, Identity, new PassOptions { Reference = referencePass.Hits, BatchSize = 25, ChunkSize = 7 });
+
+        var (referenceHits, otherHits) = (referencePass.Hits!, otherPass.Hits!);
+        Assert.Equal(referencePass.Correct, referenceHits.Count(h => h));
+        Assert.Equal(otherPass.Correct, otherHits.Count(h => h));
+        var lost = Enumerable.Range(0, 90).Count(i => referenceHits[i] && !otherHits[i]);
+        var gained = Enumerable.Range(0, 90).Count(i => !referenceHits[i] && otherHits[i]);
+        Assert.True(lost + gained > 0, "two differently seeded nets should disagree somewhere");
+        Assert.Equal((lost, gained), (paired.Lost!.Value, paired.Gained!.Value));
+        Assert.Equal(referencePass.Correct - otherPass.Correct, lost - gained);
+        Assert.Null(otherPass.Lost);
+
+        var selfPaired = ModelEvaluator.Run(reference, images, Identity, new PassOptions { Reference = referencePass.Hits });
+        Assert.Equal((0, 0), (selfPaired.Lost!.Value, selfPaired.Gained!.Value));
+        Assert.Throws<ArgumentException>(() => ModelEvaluator.Run(other, RandomImages(10, 7), Identity, new PassOptions { Reference = referencePass.Hits }));
+    }
 }

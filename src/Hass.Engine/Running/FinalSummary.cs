@@ -36,6 +36,13 @@ public sealed record FinalSpec
     /// <summary>Percent by which a trial must beat the best confirmed one to be confirmed (keeps tiny creeps from each costing a confirmation).</summary>
     [System.ComponentModel.DataAnnotations.Range(0.0, 100.0)] public double ConfirmGain { get; init; } = DefaultConfirmGain;
 
+    /// <summary>
+    /// With confirmed incumbents: the margin of a search confirmation is at least this many standard errors of the trial's own
+    /// confirmation drop (from the images it and the dense network disagree on), so designs that flip many images need a
+    /// larger margin than <see cref="ConfirmMargin"/> to pass. 0: the fixed margin alone.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0.0, 10.0)] public double ConfirmSigmas { get; init; }
+
     public const int DefaultConfirmTop = 8;
     public const double DefaultConfirmMargin = 0.25;
     public const double DefaultConfirmGain = 0.5;

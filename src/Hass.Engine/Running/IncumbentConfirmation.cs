@@ -24,9 +24,10 @@ public static class TrialConfirmation
 /// The confirmed best is read from the trials finished when a trial started, so a resumed campaign rebuilds it from the
 /// store and parallel trials need no shared state (two in flight may both be confirmed).
 /// </summary>
-public sealed class IncumbentConfirmation(Objective objective, double gainPercent, double limit, double denseTop1, int searchPartImages)
+public sealed class IncumbentConfirmation(Objective objective, double gainPercent, double limit, double denseTop1, int searchPartImages,
+    double tolerance = double.NaN, double sigmas = 0)
 {
-    /// <summary>The drop a confirmed trial may have on the confirmation split.</summary>
+    /// <summary>The drop a confirmed trial may have on the confirmation split (a noisier design's limit is lower: <see cref="LimitFor"/>).</summary>
     public double Limit => limit;
     public double DenseTop1 => denseTop1;
     /// <summary>Images of the confirmation split the confirmations score (its first ones).</summary>
@@ -36,7 +37,16 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
     /// The confirmation pass: the exact early stop ends it once even all remaining images right could not bring the drop within the
     /// limit, so a failing trial costs less than the whole split and is still certainly failing.
     /// </summary>
-    public EvaluationRequest Request => new() { Split = SearchPart(searchPartImages), Profile = false, BaselineTop1 = denseTop1, EarlyStopDrop = limit };
+    public EvaluationRequest Request => new() { Split = SearchPart(searchPartImages), Profile = false, BaselineTop1 = denseTop1, EarlyStopDrop = limit, PairWithDefaults = sigmas > 0 };
+
+    /// <summary>
+    /// The limit of a trial whose confirmation drop has standard error <paramref name="standardError"/> (<see cref="PairedDrop"/>):
+    /// tolerance − max(final.confirmMargin, final.confirmSigmas × standard error). The search confirms dozens of trials on the
+    /// same images and climbs from those that pass, so a design that flips many images passes by luck far more often than
+    /// one that flips few: its margin has to cover its own noise (docs/search.md).
+    /// </summary>
+    public double LimitFor(double? standardError) =>
+        sigmas > 0 && standardError is { } se ? Math.Min(limit, tolerance - sigmas * se) : limit;
 
     /// <summary>Images of the confirmation split the search's confirmations use: final.incumbentImages, at most half the split.</summary>
     public static int SearchPartImages(CampaignSpec spec, ITrialEvaluator evaluator) => Math.Min(spec.Final.IncumbentImages, evaluator.ConfirmationImages / 2);
@@ -60,7 +70,9 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
         var images = SearchPartImages(spec, evaluator);
         var dense = DenseTop1Of(store, evaluator, SearchPart(images), cancellationToken);
         if (dense is null) warn($"final.confirmIncumbents: the evaluator has no '{SearchPart(images)}' split; the search runs without confirmed incumbents");
-        return dense is { } top1 ? new IncumbentConfirmation(objective, spec.Final.ConfirmGain, objective.Tolerance - spec.Final.ConfirmMargin, top1, images) : null;
+        return dense is { } top1
+            ? new IncumbentConfirmation(objective, spec.Final.ConfirmGain, objective.Tolerance - spec.Final.ConfirmMargin, top1, images, objective.Tolerance, spec.Final.ConfirmSigmas)
+            : null;
     }
 
     /// <summary>The dense network's top-1 on <paramref name="split"/> (cached in the store); null when the evaluator does not know the split.</summary>
@@ -89,7 +101,14 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
         return objective.Better(value, objective.Directions[0] == ObjectiveDirection.Maximize ? bar * (1 + factor) : bar * (1 - factor));
     }
 
-    /// <summary><paramref name="trial"/> with its confirmation top-1, drop and limit.</summary>
-    public TrialRecord Stamp(TrialRecord trial, double top1) =>
-        trial with { ConfirmationTop1 = top1, ConfirmationDrop = denseTop1 - top1, ConfirmationLimit = limit };
+    /// <summary><paramref name="trial"/> with its confirmation top-1, drop, the drop's standard error when paired, and its limit.</summary>
+    public TrialRecord Stamp(TrialRecord trial, EvaluationOutcome confirmation)
+    {
+        var standardError = PairedDrop.StandardError(confirmation);
+        return trial with
+        {
+            ConfirmationTop1 = confirmation.Top1, ConfirmationDrop = denseTop1 - confirmation.Top1,
+            ConfirmationStandardError = standardError, ConfirmationLimit = LimitFor(standardError),
+        };
+    }
 }

@@ -24,6 +24,10 @@ public sealed record PassOptions
     public double EarlyStopDrop { get; init; } = double.NaN;
     public double BaselineTop1 { get; init; } = double.NaN;
     public long MaxElementsPerChunk { get; init; } = WindowZeroHistogram.DefaultMaxElements;
+    /// <summary>Keep which images were classified right (<see cref="PassResult.Hits"/>).</summary>
+    public bool RecordHits { get; init; }
+    /// <summary>Another network's <see cref="PassResult.Hits"/> on the same images: count the images lost and gained against it.</summary>
+    public bool[]? Reference { get; init; }
 }
 
 public sealed record PassResult
@@ -37,6 +41,12 @@ public sealed record PassResult
     public double ActivationSparsity { get; init; }
     public double EffectiveSparsity { get; init; }
     public TimeSpan Elapsed { get; init; }
+    /// <summary>With <see cref="PassOptions.RecordHits"/>: per image seen, whether it was classified right.</summary>
+    public bool[]? Hits { get; init; }
+    /// <summary>With <see cref="PassOptions.Reference"/>: images seen that the reference got right and this pass wrong.</summary>
+    public int? Lost { get; init; }
+    /// <summary>With <see cref="PassOptions.Reference"/>: images seen that the reference got wrong and this pass right.</summary>
+    public int? Gained { get; init; }
 }
 
 /// <summary>One pass over a split: top-1 accuracy and, optionally, the sparsity profile of every conv layer.</summary>
@@ -52,7 +62,10 @@ public static class ModelEvaluator
         SparsityProfiler? profiler = options.Profile ? new SparsityProfiler(options.MaxElementsPerChunk) : null;
         var previousObserver = net.ConvObserver;
         if (profiler is not null) net.ConvObserver = profiler.Observe;
-        int correct = 0, seen = 0, total = images.Count;
+        int correct = 0, seen = 0, total = images.Count, lost = 0, gained = 0;
+        if (options.Reference is { } reference && reference.Length != total)
+            throw new ArgumentException($"the reference has {reference.Length} images, the pass {total}", nameof(options));
+        var hits = options.RecordHits ? new bool[total] : null;
         bool stopped = false;
         try
         {
@@ -65,7 +78,16 @@ public static class ModelEvaluator
                     using var scope = NewDisposeScope();
                     var (x, labels) = images.NormalisedBatch(chunk, Math.Min(options.ChunkSize, start + count - chunk), normalisation);
                     var logits = net.call(x);
-                    correct += (int)logits.argmax(1).eq(labels).sum().item<long>();
+                    var right = logits.argmax(1).eq(labels);
+                    correct += (int)right.sum().item<long>();
+                    if (hits is not null || options.Reference is not null)
+                    {
+                        var chunkHits = right.data<bool>().ToArray();
+                        if (hits is not null) chunkHits.CopyTo(hits, chunk);
+                        if (options.Reference is { } r)
+                            for (int i = 0; i < chunkHits.Length; i++)
+                                if (r[chunk + i] != chunkHits[i]) { if (chunkHits[i]) gained++; else lost++; }
+                    }
                 }
                 seen += count;
                 if (!double.IsNaN(options.EarlyStopDrop) && !double.IsNaN(options.BaselineTop1) && seen < total)
@@ -92,6 +114,9 @@ public static class ModelEvaluator
             ActivationSparsity = profiler?.ActivationSparsity ?? 0,
             EffectiveSparsity = profile?.EffectiveSparsity(net.ToGraph()) ?? 0,
             Elapsed = clock.Elapsed,
+            Hits = hits is null ? null : seen == total ? hits : hits[..seen],
+            Lost = options.Reference is null ? null : lost,
+            Gained = options.Reference is null ? null : gained,
         };
     }
 

@@ -78,6 +78,8 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
     private readonly DataSplits _splits;
     private readonly Normalisation _normalisation;
     private readonly EvaluatorSpec _spec;
+    /// <summary>The unpruned network's hits per split name, for paired evaluations (the split's images never change).</summary>
+    private readonly Dictionary<string, bool[]> _defaultHits = [];
 
     public TorchTrialEvaluator(LoadedModel model, IPruningCriterion criterion, EvaluatorSpec spec, LabelledDataset dataset)
     {
@@ -146,10 +148,11 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
                 _splits.Confirmation(ConfirmationImages).Slice(start, count, request.Split),
             _ => throw new ArgumentException($"unknown split '{request.Split}': use \"search\", \"confirmation\" (or its parts {ConfirmationParts.Usage}) or \"test\""),
         };
+        var reference = request.PairWithDefaults ? DefaultHits(request.Split, images, cancellationToken) : null;
         using var pruned = _pruning.Apply(parameters);
         var accuracy = ModelEvaluator.Run(_net, images, _normalisation, new PassOptions
         {
-            EarlyStopDrop = request.EarlyStopDrop, BaselineTop1 = request.BaselineTop1,
+            EarlyStopDrop = request.EarlyStopDrop, BaselineTop1 = request.BaselineTop1, Reference = reference,
         }, cancellationToken);
         PassResult? profile = null;
         if (request.Profile && !accuracy.StoppedEarly)
@@ -165,7 +168,18 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
             EffectiveSparsity = profile?.EffectiveSparsity ?? 0,
             EvaluationTime = accuracy.Elapsed,
             ProfileTime = profile?.Elapsed ?? TimeSpan.Zero,
+            LostImages = accuracy.Lost,
+            GainedImages = accuracy.Gained,
         };
+    }
+
+    private bool[] DefaultHits(string split, ImageSet images, CancellationToken cancellationToken)
+    {
+        if (_defaultHits.TryGetValue(split, out var hits)) return hits;
+        using var unpruned = _pruning.Apply(SearchSpace.Defaults());
+        hits = ModelEvaluator.Run(_net, images, _normalisation, new PassOptions { RecordHits = true }, cancellationToken).Hits!;
+        _defaultHits[split] = hits;
+        return hits;
     }
 
     public DeployableNetwork Export(ParameterSet parameters)

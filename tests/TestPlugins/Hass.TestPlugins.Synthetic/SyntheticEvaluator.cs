@@ -24,7 +24,8 @@ public sealed class SyntheticEvaluatorFactory : ITrialEvaluatorFactory
 /// sparsity = 0.5 + 0.45·a. Settings (pruning.settings): delayMs (sleep per evaluation, for kill tests),
 /// failAbove (throw when any weight threshold is above it), confirmImages (a confirmation split of that many images;
 /// default none) and confirmScale (the confirmation split sees the drop times this, default 1.5: the search split
-/// under-estimates it, as on the real models).
+/// under-estimates it, as on the real models). Paired with the unpruned network (EvaluationRequest.PairWithDefaults), a drop d
+/// on n images is 2·d·n/100 images lost and d·n/100 gained (rounded): disagreement grows with the drop.
 /// </summary>
 public sealed class SyntheticEvaluator : ITrialEvaluator
 {
@@ -133,9 +134,11 @@ public sealed class SyntheticEvaluator : ITrialEvaluator
         var profile = request.Profile && !stopped ? new SparsityProfile { Model = Graph.Name, Images = images, Layers = layers } : null;
         var weightSparsity = layers.Average(l => 1 - l.WeightDensity);
         var activationSparsity = layers.Average(l => 1 - l.ActivationDensity);
+        var net = (int)Math.Round((BaselineTop1 - top1) * images / 100);
         return new EvaluationOutcome
         {
             Top1 = top1, Images = images, StoppedEarly = stopped, Profile = profile,
+            LostImages = request.PairWithDefaults ? 2 * net : null, GainedImages = request.PairWithDefaults ? net : null,
             WeightSparsity = weightSparsity, ActivationSparsity = activationSparsity,
             EffectiveSparsity = new SparsityProfile { Layers = layers }.EffectiveSparsity(Graph),
             EvaluationTime = watch.Elapsed,

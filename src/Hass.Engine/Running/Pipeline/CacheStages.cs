@@ -26,8 +26,9 @@ public sealed class CachedEvaluateStage(ITrialStage inner, HassStore store, stri
         return outcome;
     }
 
+    /// <summary>A cached outcome serves a request when it has what the request asks for: a profile, the pairing with the unpruned network.</summary>
     private static EvaluationOutcome? Usable(EvaluationOutcome? cached, EvaluationRequest request) =>
-        cached is not null && (cached.Profile is not null || !request.Profile) ? cached : null;
+        cached is not null && (cached.Profile is not null || !request.Profile) && (cached.LostImages is not null || !request.PairWithDefaults) ? cached : null;
 
     public async Task RunAsync(TrialWork work, CancellationToken cancellationToken)
     {

@@ -62,7 +62,7 @@ public sealed class ConfirmStage(ITrialEvaluator evaluator, HassStore store, Inc
         if (!confirmation.Wants(work.Record, work.Previous)) return Task.CompletedTask;
         EvaluationOutcome outcome;
         lock (gate) outcome = CachedEvaluateStage.Evaluate(store, evaluator, work.Record.Parameters, confirmation.Request, cancellationToken);
-        work.Record = confirmation.Stamp(work.Record, outcome.Top1);
+        work.Record = confirmation.Stamp(work.Record, outcome);
         return Task.CompletedTask;
     }
 }
