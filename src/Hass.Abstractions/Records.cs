@@ -81,6 +81,11 @@ public sealed record TrialRecord
     /// final.confirmSigmas (tolerance − confirmSigmas × <see cref="ConfirmationStandardError"/>); null when not confirmed.
     /// </summary>
     public double? ConfirmationLimit { get; init; }
+    /// <summary>
+    /// Points added to the search split's drop when the trial is told to the strategy (final.calibrateSearchDrop): how much the
+    /// confirmations before it found the search split under-estimating drops (the median excess); null when not calibrated.
+    /// </summary>
+    public double? SearchDropOffset { get; init; }
     /// <summary>Standard error of <see cref="ConfirmationDrop"/> from the images the trial and the dense network disagree on (PairedDrop); null when not paired.</summary>
     public double? ConfirmationStandardError { get; init; }
     public Fidelity ThroughputFidelity { get; init; } = Fidelity.Analytical;

@@ -112,6 +112,32 @@ public class IncumbentConfirmationTests
     }
 
     [Fact]
+    public async Task With_calibrateSearchDrop_unconfirmed_trials_are_told_their_drop_plus_the_median_excess_of_the_confirmations_before_them()
+    {
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var recording = await Run(db, Spec(40, final: "{ \"confirmIncumbents\": true, \"calibrateSearchDrop\": true }"));
+        var trials = Trials(db);
+        foreach (var t in trials.Where(t => t.State == TrialState.Complete))
+        {
+            // Sequential: the confirmations before a trial are those of the trials numbered below it. The synthetic confirmation
+            // split sees 1.5 × the drop, so each excess is half the search drop (early stops score a quarter of the images, same drop).
+            var excess = trials.Where(c => c.Number < t.Number && c.Confirmed()).Select(c => c.ConfirmationDrop!.Value - Drop(c)).Order().ToList();
+            var expected = excess.Count < IncumbentConfirmation.CalibrationConfirmations ? 0
+                : Math.Clamp(excess.Count % 2 == 1 ? excess[excess.Count / 2] : (excess[excess.Count / 2 - 1] + excess[excess.Count / 2]) / 2, 0, 1);
+            Assert.Equal(expected, t.SearchDropOffset!.Value, 9);
+            var told = recording.Told.Single(o => o.Parameters.QuantisedKey() == t.Parameters.QuantisedKey());
+            if (!t.Confirmed()) Assert.Equal(t.ConstraintViolation + expected, told.ConstraintViolation, 9);
+            // A trial infeasible once calibrated is not confirmed.
+            if (t.Feasible && t.ConstraintViolation + expected > 0) Assert.False(t.Confirmed());
+        }
+        Assert.Contains(trials, t => t.SearchDropOffset > 0 && !t.Confirmed() && t.Feasible);
+
+        var plain = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        await Run(plain, Spec(40));
+        Assert.All(Trials(plain), t => Assert.Null(t.SearchDropOffset));
+    }
+
+    [Fact]
     public async Task With_parallel_trials_every_feasible_trial_left_unconfirmed_had_a_confirmed_incumbent_as_fast_before_it()
     {
         var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");

@@ -43,6 +43,13 @@ public sealed record FinalSpec
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(0.0, 10.0)] public double ConfirmSigmas { get; init; }
 
+    /// <summary>
+    /// With confirmed incumbents: tell the strategy each unconfirmed trial's search-split drop plus the median amount by which the
+    /// confirmations so far exceeded their trials' search-split drops (<see cref="IncumbentConfirmation.SearchDropOffset"/>), so a
+    /// search split that under-estimates pruned networks' drops stops steering the search into designs the confirmations refuse.
+    /// </summary>
+    public bool CalibrateSearchDrop { get; init; }
+
     public const int DefaultConfirmTop = 8;
     public const double DefaultConfirmMargin = 0.25;
     public const double DefaultConfirmGain = 0.5;

@@ -25,8 +25,10 @@ public static class TrialConfirmation
 /// store and parallel trials need no shared state (two in flight may both be confirmed).
 /// </summary>
 public sealed class IncumbentConfirmation(Objective objective, double gainPercent, double limit, double denseTop1, int searchPartImages,
-    double tolerance = double.NaN, double sigmas = 0)
+    double tolerance = double.NaN, double sigmas = 0, bool calibrate = false)
 {
+    /// <summary>Confirmations needed before the search split's drop is calibrated (fewer say little about a bias).</summary>
+    public const int CalibrationConfirmations = 3;
     /// <summary>The drop a confirmed trial may have on the confirmation split (a noisier design's limit is lower: <see cref="LimitFor"/>).</summary>
     public double Limit => limit;
     public double DenseTop1 => denseTop1;
@@ -71,7 +73,8 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
         var dense = DenseTop1Of(store, evaluator, SearchPart(images), cancellationToken);
         if (dense is null) warn($"final.confirmIncumbents: the evaluator has no '{SearchPart(images)}' split; the search runs without confirmed incumbents");
         return dense is { } top1
-            ? new IncumbentConfirmation(objective, spec.Final.ConfirmGain, objective.Tolerance - spec.Final.ConfirmMargin, top1, images, objective.Tolerance, spec.Final.ConfirmSigmas)
+            ? new IncumbentConfirmation(objective, spec.Final.ConfirmGain, objective.Tolerance - spec.Final.ConfirmMargin, top1, images, objective.Tolerance,
+                spec.Final.ConfirmSigmas, spec.Final.CalibrateSearchDrop)
             : null;
     }
 
@@ -91,10 +94,25 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
     /// <summary>The best trial of <paramref name="trials"/> that passed its confirmation; null when none has.</summary>
     public TrialRecord? Best(IEnumerable<TrialRecord> trials) => objective.Best(trials.Where(t => t.PassedConfirmation()));
 
-    /// <summary>Whether <paramref name="trial"/> (just scored) is to be confirmed: feasible on the search split and better than the confirmed best by the gain.</summary>
+    /// <summary>
+    /// With final.calibrateSearchDrop: the median of (confirmation drop − search-split drop) over the confirmed trials of
+    /// <paramref name="previous"/>, within [0, tolerance]; 0 before <see cref="CalibrationConfirmations"/> confirmations; null when off.
+    /// The median, because a confirmation cut short by its early stop reports a drop from its first images only.
+    /// </summary>
+    public double? SearchDropOffset(IEnumerable<TrialRecord> previous)
+    {
+        if (!calibrate) return null;
+        var excess = previous.Where(t => t.Confirmed()).Select(t => t.ConfirmationDrop!.Value - (t.ConstraintViolation + objective.Tolerance)).Order().ToList();
+        if (excess.Count < CalibrationConfirmations) return 0;
+        var median = excess.Count % 2 == 1 ? excess[excess.Count / 2] : (excess[excess.Count / 2 - 1] + excess[excess.Count / 2]) / 2;
+        return Math.Clamp(median, 0, objective.Tolerance);
+    }
+
+    /// <summary>Whether <paramref name="trial"/> (just scored) is to be confirmed: feasible on the search split (calibrated, when on) and better than the confirmed best by the gain.</summary>
     public bool Wants(TrialRecord trial, IEnumerable<TrialRecord> previous)
     {
         if (trial.State != TrialState.Complete || !trial.Feasible || trial.ObjectiveValues.Count == 0) return false;
+        if (trial.ConstraintViolation + (trial.SearchDropOffset ?? 0) > 0) return false;
         if (Best(previous) is not { } best) return true;
         var (value, bar) = (objective.Primary(trial), objective.Primary(best));
         var factor = gainPercent / 100;

@@ -7,10 +7,17 @@ namespace Hass.Engine.Running;
 /// <summary>What a strategy is told about a stored trial, and the metrics (accuracy, throughput…) strategies and warm starts rank by.</summary>
 public sealed class TrialOutcomes(Objective objective)
 {
-    /// <summary>A trial that failed its confirmation is told infeasible by how far its confirmation drop passed the limit.</summary>
+    /// <summary>
+    /// A trial that failed its confirmation is told infeasible by how far its confirmation drop passed the limit; one that passed, feasible
+    /// by its search-split margin; any other is told its search-split violation plus its <see cref="TrialRecord.SearchDropOffset"/>.
+    /// </summary>
     public TrialOutcome OutcomeOf(TrialRecord t, int strategyNumber) =>
-        new(strategyNumber, t.Parameters, t.State, t.State == TrialState.Complete ? t.ObjectiveValues : [],
-            t.FailedConfirmation() ? t.ConfirmationDrop!.Value - t.ConfirmationLimit!.Value : t.ConstraintViolation, MetricsOf(t));
+        new(strategyNumber, t.Parameters, t.State, t.State == TrialState.Complete ? t.ObjectiveValues : [], ViolationOf(t), MetricsOf(t));
+
+    private static double ViolationOf(TrialRecord t) =>
+        t.FailedConfirmation() ? t.ConfirmationDrop!.Value - t.ConfirmationLimit!.Value
+        : t.PassedConfirmation() ? t.ConstraintViolation
+        : t.ConstraintViolation + (t.SearchDropOffset ?? 0);
 
     public IReadOnlyDictionary<string, double>? MetricsOf(TrialRecord t)
     {

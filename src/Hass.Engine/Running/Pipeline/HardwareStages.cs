@@ -59,6 +59,8 @@ public sealed class ConfirmStage(ITrialEvaluator evaluator, HassStore store, Inc
 
     public Task RunAsync(TrialWork work, CancellationToken cancellationToken)
     {
+        if (work.Record.State == TrialState.Complete && confirmation.SearchDropOffset(work.Previous) is { } offset)
+            work.Record = work.Record with { SearchDropOffset = offset };
         if (!confirmation.Wants(work.Record, work.Previous)) return Task.CompletedTask;
         EvaluationOutcome outcome;
         lock (gate) outcome = CachedEvaluateStage.Evaluate(store, evaluator, work.Record.Parameters, confirmation.Request, cancellationToken);
