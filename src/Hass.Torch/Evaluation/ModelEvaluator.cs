@@ -62,10 +62,8 @@ public static class ModelEvaluator
         SparsityProfiler? profiler = options.Profile ? new SparsityProfiler(options.MaxElementsPerChunk) : null;
         var previousObserver = net.ConvObserver;
         if (profiler is not null) net.ConvObserver = profiler.Observe;
-        int correct = 0, seen = 0, total = images.Count, lost = 0, gained = 0;
-        if (options.Reference is { } reference && reference.Length != total)
-            throw new ArgumentException($"the reference has {reference.Length} images, the pass {total}", nameof(options));
-        var hits = options.RecordHits ? new bool[total] : null;
+        int correct = 0, seen = 0, total = images.Count;
+        var tally = HitTally.For(options, total);
         bool stopped = false;
         try
         {
@@ -80,14 +78,7 @@ public static class ModelEvaluator
                     var logits = net.call(x);
                     var right = logits.argmax(1).eq(labels);
                     correct += (int)right.sum().item<long>();
-                    if (hits is not null || options.Reference is not null)
-                    {
-                        var chunkHits = right.data<bool>().ToArray();
-                        if (hits is not null) chunkHits.CopyTo(hits, chunk);
-                        if (options.Reference is { } r)
-                            for (int i = 0; i < chunkHits.Length; i++)
-                                if (r[chunk + i] != chunkHits[i]) { if (chunkHits[i]) gained++; else lost++; }
-                    }
+                    tally?.Add(right, chunk);
                 }
                 seen += count;
                 if (!double.IsNaN(options.EarlyStopDrop) && !double.IsNaN(options.BaselineTop1) && seen < total)
@@ -114,9 +105,9 @@ public static class ModelEvaluator
             ActivationSparsity = profiler?.ActivationSparsity ?? 0,
             EffectiveSparsity = profile?.EffectiveSparsity(net.ToGraph()) ?? 0,
             Elapsed = clock.Elapsed,
-            Hits = hits is null ? null : seen == total ? hits : hits[..seen],
-            Lost = options.Reference is null ? null : lost,
-            Gained = options.Reference is null ? null : gained,
+            Hits = tally?.HitsOfFirst(seen),
+            Lost = tally?.Lost,
+            Gained = tally?.Gained,
         };
     }
 
@@ -135,4 +126,37 @@ public static class ModelEvaluator
         }
         return all == 0 ? 0 : (double)zeros / all;
     }
+}
+
+/// <summary>Per-image hits of a pass (<see cref="PassOptions.RecordHits"/>) and the images lost and gained against a reference.</summary>
+internal sealed class HitTally
+{
+    private readonly bool[]? _hits;
+    private readonly bool[]? _reference;
+    private int _lost, _gained;
+
+    private HitTally(bool[]? hits, bool[]? reference) => (_hits, _reference) = (hits, reference);
+
+    /// <summary>A tally for a pass of <paramref name="total"/> images, or null when the options ask for neither.</summary>
+    public static HitTally? For(PassOptions options, int total)
+    {
+        if (options.Reference is { } reference && reference.Length != total)
+            throw new ArgumentException($"the reference has {reference.Length} images, the pass {total}", nameof(options));
+        return options.RecordHits || options.Reference is not null ? new HitTally(options.RecordHits ? new bool[total] : null, options.Reference) : null;
+    }
+
+    public int? Lost => _reference is null ? null : _lost;
+    public int? Gained => _reference is null ? null : _gained;
+
+    /// <summary>Adds a chunk's hits (a bool tensor) for the images from <paramref name="offset"/>.</summary>
+    public void Add(Tensor right, int offset)
+    {
+        var chunk = right.data<bool>().ToArray();
+        if (_hits is not null) chunk.CopyTo(_hits, offset);
+        if (_reference is null) return;
+        for (int i = 0; i < chunk.Length; i++)
+            if (_reference[offset + i] != chunk[i]) { if (chunk[i]) _gained++; else _lost++; }
+    }
+
+    public bool[]? HitsOfFirst(int seen) => _hits is null ? null : seen == _hits.Length ? _hits : _hits[..seen];
 }
