@@ -154,7 +154,7 @@ public sealed class BoardRunner : IAsyncDisposable
                 imagesMeasured += results.Images;
             }
             rates.AddRange(repeatRates);
-            rotationRates.Add(Median(repeatRates));
+            rotationRates.Add(Statistics.Median(repeatRates));
         }
         LastRuns = runs;
         var latencies = options.BatchOneLatency
@@ -173,12 +173,6 @@ public sealed class BoardRunner : IAsyncDisposable
     {
         long offset = first * elements;
         return [.. images.AsSpan(checked((int)offset)), .. images.AsSpan(0, checked((int)offset))];
-    }
-
-    private static double Median(IReadOnlyCollection<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     /// <summary>Deploys the design and uploads the images to run on (if any); returns the design id.</summary>

@@ -66,9 +66,9 @@ public sealed record CampaignReport
             Best = best is null ? null : Summarise(best, campaign.BaselineTop1),
             Pareto = Running.Objective.ParetoFront(trials).Select(t => Summarise(t, campaign.BaselineTop1)).ToList(),
             MedianTimings = completed.Count == 0 ? null : new StageMedians(
-                Median(completed.Select(t => t.Timings.Evaluate)), Median(completed.Select(t => t.Timings.Profile)),
-                Median(completed.Select(t => t.Timings.Design)), Median(completed.Select(t => t.Timings.Measure)),
-                Median(completed.Select(t => t.Timings.Total))),
+                Statistics.Median(completed.Select(t => t.Timings.Evaluate)), Statistics.Median(completed.Select(t => t.Timings.Profile)),
+                Statistics.Median(completed.Select(t => t.Timings.Design)), Statistics.Median(completed.Select(t => t.Timings.Measure)),
+                Statistics.Median(completed.Select(t => t.Timings.Total))),
             Measurements = measurements,
             CalibrationFactor = calibration.Samples.Count > 0 ? calibration.Factor : null,
             AllTrials = summaries,
@@ -81,13 +81,6 @@ public sealed record CampaignReport
         t.ThroughputFidelity.ToString(), t.Design?.Performance.GopPerSecondPerDsp, t.Design?.Performance.LatencySeconds,
         t.Design?.Resources.Dsp, t.WeightSparsity, t.ActivationSparsity, t.EffectiveSparsity, t.Feasible, t.ConstraintViolation,
         t.EvaluationCacheHit, t.DesignCacheHit, t.Timings.Total, t.Error);
-
-    public static double Median(IEnumerable<double> values)
-    {
-        var v = values.Order().ToArray();
-        if (v.Length == 0) return 0;
-        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
-    }
 
     /// <summary>One row per trial, invariant culture, RFC 4180 quoting.</summary>
     public static string TrialsCsv(IEnumerable<TrialSummary> trials)

@@ -102,10 +102,8 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
     public double? SearchDropOffset(IEnumerable<TrialRecord> previous)
     {
         if (!calibrate) return null;
-        var excess = previous.Where(t => t.Confirmed()).Select(t => t.ConfirmationDrop!.Value - (t.ConstraintViolation + objective.Tolerance)).Order().ToList();
-        if (excess.Count < CalibrationConfirmations) return 0;
-        var median = excess.Count % 2 == 1 ? excess[excess.Count / 2] : (excess[excess.Count / 2 - 1] + excess[excess.Count / 2]) / 2;
-        return Math.Clamp(median, 0, objective.Tolerance);
+        var excess = previous.Where(t => t.Confirmed()).Select(t => t.ConfirmationDrop!.Value - (t.ConstraintViolation + objective.Tolerance)).ToList();
+        return excess.Count < CalibrationConfirmations ? 0 : Math.Clamp(Statistics.Median(excess), 0, objective.Tolerance);
     }
 
     /// <summary>Whether <paramref name="trial"/> (just scored) is to be confirmed: feasible on the search split (calibrated, when on) and better than the confirmed best by the gain.</summary>
