@@ -44,11 +44,11 @@ public static class ConcurrencyBenchmark
                              $"CPU-time slowdown {CpuPerEvaluation(two) / CpuPerEvaluation(one):F2}x, throughput {Throughput(two) / Throughput(one):F2}x   (load {Load()})");
             output.WriteLine($"    per evaluation alone: {oneGc.Per(one.Evaluations)}; two at once: {LastGc.Per(two.Evaluations)}");
         }
-        double slowdown = Median(alone.Zip(together, (a, t) => PerEvaluation(t) / PerEvaluation(a)));
-        double cpuSlowdown = Median(alone.Zip(together, (a, t) => CpuPerEvaluation(t) / CpuPerEvaluation(a)));
-        double speedup = Median(alone.Zip(together, (a, t) => Throughput(t) / Throughput(a)));
-        output.WriteLine($"median per evaluation: alone {Median(alone.Select(PerEvaluation)) * 1000:F0} ms, two at once {Median(together.Select(PerEvaluation)) * 1000:F0} ms; " +
-                         $"CPU time per evaluation alone {Median(alone.Select(CpuPerEvaluation)) * 1000:F0} ms, two at once {Median(together.Select(CpuPerEvaluation)) * 1000:F0} ms; " +
+        double slowdown = Statistics.Median(alone.Zip(together, (a, t) => PerEvaluation(t) / PerEvaluation(a)));
+        double cpuSlowdown = Statistics.Median(alone.Zip(together, (a, t) => CpuPerEvaluation(t) / CpuPerEvaluation(a)));
+        double speedup = Statistics.Median(alone.Zip(together, (a, t) => Throughput(t) / Throughput(a)));
+        output.WriteLine($"median per evaluation: alone {Statistics.Median(alone.Select(PerEvaluation)) * 1000:F0} ms, two at once {Statistics.Median(together.Select(PerEvaluation)) * 1000:F0} ms; " +
+                         $"CPU time per evaluation alone {Statistics.Median(alone.Select(CpuPerEvaluation)) * 1000:F0} ms, two at once {Statistics.Median(together.Select(CpuPerEvaluation)) * 1000:F0} ms; " +
                          $"median slowdown {slowdown:F2}x (CPU time {cpuSlowdown:F2}x), median throughput ratio {speedup:F2}x");
         return 0;
     }
@@ -117,12 +117,6 @@ public static class ConcurrencyBenchmark
 
     private static string Line(Sample s) =>
         $"{s.Evaluations} in {s.Wall:F2} s (evaluate {s.Evaluate / s.Evaluations * 1000:F0} ms + profile {s.Profile / s.Evaluations * 1000:F0} ms each, CPU {CpuPerEvaluation(s) * 1000:F0} ms)";
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
 
     private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hass.Abstractions;
 using Hass.Search.Tests;
 
 namespace Hass.Bench.Search;
@@ -24,14 +25,8 @@ internal static class AskTimer
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds;
         var last = times.Skip(trials - Math.Min(50, trials / 5)).ToList();
         Console.WriteLine($"tpe{(multivariate ? " (multivariate)" : "")}: {problem.Space.Dimensions.Count} dims, {trials} trials: " +
-                          $"median ask {Median(times):F2} ms, median of the last {last.Count} asks {Median(last):F2} ms, max {times.Max():F2} ms, total {times.Sum():F0} ms wall; " +
+                          $"median ask {Statistics.Median(times):F2} ms, median of the last {last.Count} asks {Statistics.Median(last):F2} ms, max {times.Max():F2} ms, total {times.Sum():F0} ms wall; " +
                           $"process CPU time {cpu:F0} ms for the whole run ({cpu / trials:F2} ms per trial incl. the objective; wall times suffer on a loaded machine)");
         return 0;
-    }
-
-    private static double Median(IReadOnlyList<double> xs)
-    {
-        var s = xs.Order().ToList();
-        return s.Count % 2 == 1 ? s[s.Count / 2] : 0.5 * (s[s.Count / 2 - 1] + s[s.Count / 2]);
     }
 }
