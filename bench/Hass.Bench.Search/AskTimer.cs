@@ -23,7 +23,7 @@ internal static class AskTimer
             strategy.Tell(problem.Outcome(s.Number, s.Parameters));
         }
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds;
-        var last = times.Skip(trials - Math.Min(50, trials / 5)).ToList();
+        var last = times.Skip(trials - Math.Clamp(trials / 5, 1, 50)).ToList();
         Console.WriteLine($"tpe{(multivariate ? " (multivariate)" : "")}: {problem.Space.Dimensions.Count} dims, {trials} trials: " +
                           $"median ask {Statistics.Median(times):F2} ms, median of the last {last.Count} asks {Statistics.Median(last):F2} ms, max {times.Max():F2} ms, total {times.Sum():F0} ms wall; " +
                           $"process CPU time {cpu:F0} ms for the whole run ({cpu / trials:F2} ms per trial incl. the objective; wall times suffer on a loaded machine)");

@@ -38,6 +38,8 @@ compare.SetAction(Compare);
 var trials = new Option<int>("--trials") { Description = "asks timed", DefaultValueFactory = _ => 300 };
 var dims = new Option<int>("--dims") { Description = "dimensions of the search space", DefaultValueFactory = _ => 30 };
 var multivariate = new Option<bool>("--multivariate") { Description = "multivariate TPE" };
+trials.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--trials: must be at least 1"); });
+dims.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 2) r.AddError("--dims: must be at least 2 (one weight and one activation threshold per layer)"); });
 var askTime = new Command("ask-time", "time of TPE's Ask as the history grows") { trials, dims, multivariate };
 askTime.SetAction(parse => AskTimer.Run(parse.GetValue(trials), parse.GetValue(dims), parse.GetValue(multivariate)));
 
