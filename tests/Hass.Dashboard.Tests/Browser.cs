@@ -11,7 +11,7 @@ public static class Browser
     {
         ExecutablePath = Chromium,
         Headless = true,
-        UserDataDir = HassCli.TempDir(),
+        UserDataDir = HassProcess.TempDir(),
         Args =
         [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -41,7 +41,7 @@ public static class Browser
         await page.ScreenshotAsync(path, new ScreenshotOptions { FullPage = true });
         Assert.True(new FileInfo(path).Length > 10_000, $"{path} is too small to show a page");
         if (Environment.GetEnvironmentVariable("HASS_UPDATE_SCREENSHOTS") == "1")
-            File.Copy(path, Path.Combine(HassCli.RepoRoot, "docs", "img", $"dashboard-{name}.png"), overwrite: true);
+            File.Copy(path, Path.Combine(HassProcess.RepoRoot, "docs", "img", $"dashboard-{name}.png"), overwrite: true);
         return path;
     }
 }

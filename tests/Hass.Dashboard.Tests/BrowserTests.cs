@@ -12,11 +12,11 @@ public class BrowserTests(FinishedStore fixture) : IClassFixture<FinishedStore>
     [Fact]
     public async Task The_live_dashboard_of_a_running_campaign_shows_the_trial_count_increasing()
     {
-        var dir = HassCli.TempDir();
+        var dir = HassProcess.TempDir();
         var store = Path.Combine(dir, "hass.db");
-        using var run = HassCli.Start(["run", HassCli.Campaign(dir, "live", trials: HassCli.UnfinishedTrials, delayMs: 150), "--dashboard", "127.0.0.1:0", .. HassCli.Common(store)]);
+        using var run = HassProcess.Start(["run", HassCli.Campaign(dir, "live", trials: HassCli.UnfinishedTrials, delayMs: 150), "--dashboard", "127.0.0.1:0", .. HassProcess.Common(store)]);
         var url = run.WaitForDashboard(TimeSpan.FromMinutes(2));
-        run.WaitForOutput("trial 1/", TimeSpan.FromMinutes(2));
+        Assert.True(run.WaitForOutput("trial 1/", TimeSpan.FromMinutes(2)), run.Out + run.Err);
         await using var browser = await Browser.LaunchAsync();
         await using var page = await Browser.OpenAsync(browser, new Uri(url, "#/c/live"));
         await page.WaitForFunctionAsync(Ready);

@@ -9,7 +9,7 @@ public class ChangeFeedTests(FinishedStore fixture) : IClassFixture<FinishedStor
 {
     private HassStore WritableCopy()
     {
-        var path = Path.Combine(HassCli.TempDir(), "copy.db");
+        var path = Path.Combine(HassProcess.TempDir(), "copy.db");
         File.Copy(fixture.Path, path);
         return HassStore.Open(path, StoreAccess.Write);
     }

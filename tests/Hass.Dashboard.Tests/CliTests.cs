@@ -11,13 +11,13 @@ public class CliTests
     [Fact]
     public async Task Hass_dashboard_serves_a_finished_store_until_interrupted_and_changes_nothing()
     {
-        var dir = HassCli.TempDir();
+        var dir = HassProcess.TempDir();
         var store = Path.Combine(dir, "hass.db");
-        var run = HassCli.Run(Long, ["run", HassCli.Campaign(dir, "done", trials: 5, delayMs: 0), .. HassCli.Common(store)]);
+        var run = HassProcess.Run(Long, ["run", HassCli.Campaign(dir, "done", trials: 5, delayMs: 0), .. HassProcess.Common(store)]);
         Assert.True(run.ExitCode == 0, run.Out + run.Err);
         var before = File.ReadAllBytes(store);
 
-        using var dashboard = HassCli.Start(["dashboard", "--address", "127.0.0.1:0", .. HassCli.Common(store)]);
+        using var dashboard = HassProcess.Start(["dashboard", "--address", "127.0.0.1:0", .. HassProcess.Common(store)]);
         var url = dashboard.WaitForDashboard(Long);
         Assert.Equal("127.0.0.1", url.Host);
         using var http = new HttpClient { BaseAddress = url };
@@ -32,9 +32,9 @@ public class CliTests
     [Fact]
     public void An_address_that_cannot_be_listened_on_is_exit_2_naming_it()
     {
-        var dir = HassCli.TempDir();
+        var dir = HassProcess.TempDir();
         var store = Path.Combine(dir, "hass.db");
-        var run = HassCli.Run(Long, ["run", HassCli.Campaign(dir, "done", trials: 2, delayMs: 0), .. HassCli.Common(store)]);
+        var run = HassProcess.Run(Long, ["run", HassCli.Campaign(dir, "done", trials: 2, delayMs: 0), .. HassProcess.Common(store)]);
         Assert.True(run.ExitCode == 0, run.Out + run.Err);
         var before = File.ReadAllBytes(store);
         using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
@@ -43,7 +43,7 @@ public class CliTests
         // 192.0.2.1 (TEST-NET-1) is no address of this machine: binding fails at once, nothing is sent.
         foreach (var address in new[] { $"127.0.0.1:{port}", "192.0.2.1:8765" })
         {
-            var refused = HassCli.Run(Long, ["dashboard", "--address", address, .. HassCli.Common(store)]);
+            var refused = HassProcess.Run(Long, ["dashboard", "--address", address, .. HassProcess.Common(store)]);
             Assert.Equal(2, refused.ExitCode);
             Assert.Equal($"error: the dashboard cannot listen on {address}", refused.Err.Split(" (")[0]);
             Assert.Single(refused.Err.Trim().Split('\n'));
@@ -54,12 +54,12 @@ public class CliTests
     [Fact]
     public void Hass_dashboard_on_the_store_of_a_running_campaign_is_refused_with_the_owners_pid()
     {
-        var dir = HassCli.TempDir();
+        var dir = HassProcess.TempDir();
         var store = Path.Combine(dir, "hass.db");
-        using var run = HassCli.Start(["run", HassCli.Campaign(dir, "busy", trials: HassCli.UnfinishedTrials, delayMs: 100), "--dashboard", "127.0.0.1:0", .. HassCli.Common(store)]);
+        using var run = HassProcess.Start(["run", HassCli.Campaign(dir, "busy", trials: HassCli.UnfinishedTrials, delayMs: 100), "--dashboard", "127.0.0.1:0", .. HassProcess.Common(store)]);
         run.WaitForDashboard(Long);
 
-        var refused = HassCli.Run(Long, ["dashboard", "--address", "127.0.0.1:0", .. HassCli.Common(store)]);
+        var refused = HassProcess.Run(Long, ["dashboard", "--address", "127.0.0.1:0", .. HassProcess.Common(store)]);
         Assert.Equal(3, refused.ExitCode);
         Assert.StartsWith("error: ", refused.Err);
         Assert.Contains($"in use by PID {run.Id}", refused.Err);
@@ -71,16 +71,16 @@ public class CliTests
     [Fact]
     public async Task A_bare_dashboard_flag_serves_on_the_default_loopback_address()
     {
-        var dir = HassCli.TempDir();
+        var dir = HassProcess.TempDir();
         var store = Path.Combine(dir, "hass.db");
         // Any free port is not asked for here: the default address is used, so this test takes 127.0.0.1:8765 only when it is free.
         using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, DashboardOptions.DefaultPort);
         try { probe.Start(); probe.Stop(); }
         catch (System.Net.Sockets.SocketException) { return; }
-        using var run = HassCli.Start(["run", HassCli.Campaign(dir, "bare", trials: HassCli.UnfinishedTrials, delayMs: 100), .. HassCli.Common(store), "--dashboard"]);
+        using var run = HassProcess.Start(["run", HassCli.Campaign(dir, "bare", trials: HassCli.UnfinishedTrials, delayMs: 100), .. HassProcess.Common(store), "--dashboard"]);
         var url = run.WaitForDashboard(Long);
         Assert.Equal(new Uri($"http://127.0.0.1:{DashboardOptions.DefaultPort}/"), url);
-        run.WaitForOutput("trial 1/", Long);
+        Assert.True(run.WaitForOutput("trial 1/", Long), run.Out + run.Err);
         using var http = new HttpClient { BaseAddress = url };
         Assert.Contains("\"bare\"", await http.GetStringAsync("api/v1/campaigns"));
         run.Interrupt();

@@ -17,9 +17,9 @@ public sealed class FinishedStore : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var dir = HassCli.TempDir();
+        var dir = HassProcess.TempDir();
         Path = System.IO.Path.Combine(dir, "hass.db");
-        var run = HassCli.Run(TimeSpan.FromMinutes(3), ["run", HassCli.Campaign(dir, Campaign, Trials, delayMs: 0), .. HassCli.Common(Path)]);
+        var run = HassProcess.Run(TimeSpan.FromMinutes(3), ["run", HassCli.Campaign(dir, Campaign, Trials, delayMs: 0), .. HassProcess.Common(Path)]);
         Assert.True(run.ExitCode == 0, run.Out + run.Err);
         Store = HassStore.Open(Path, StoreAccess.Read);
         _dashboard = Start(Store);
@@ -31,7 +31,7 @@ public sealed class FinishedStore : IAsyncLifetime
     {
         Store = store, Address = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), AllowRemote = allowRemote,
         Boards = name => name == "toy-board"
-            ? Abstractions.HassJson.ReadFile<Abstractions.BoardSpec>(System.IO.Path.Combine(HassCli.RepoRoot, "tests", "Hass.IntegrationTests", "Fixtures", "boards", "toy-board.json"))
+            ? Abstractions.HassJson.ReadFile<Abstractions.BoardSpec>(System.IO.Path.Combine(HassProcess.RepoRoot, "tests", "Hass.IntegrationTests", "Fixtures", "boards", "toy-board.json"))
             : null,
     });
 

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Hass.IntegrationTests;
+namespace Hass.Testing;
 
-/// <summary>`hass` as a real child process (dotnet hass.dll from the CLI's build output), with its output captured.</summary>
+/// <summary>
+/// `hass` as a real child process (dotnet hass.dll from the CLI's build output of the test assembly's configuration), with its
+/// output captured; and the paths the tests hand it (the synthetic test plugin, the fixture boards).
+/// </summary>
 public sealed class HassProcess : IDisposable
 {
     public static string RepoRoot { get; } = FindRoot();
@@ -31,7 +34,7 @@ public sealed class HassProcess : IDisposable
 
     public static string TempDir()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "hass-integration", Guid.NewGuid().ToString("N")[..12]);
+        var dir = Path.Combine(Path.GetTempPath(), "hass-tests", Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
         return dir;
     }
@@ -42,7 +45,7 @@ public sealed class HassProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _out = new();
     private readonly StringBuilder _err = new();
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
 
     private HassProcess(Process p)
     {
