@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace Hass.Dashboard.Tests;
@@ -27,16 +26,10 @@ public static partial class HassCli
     private static partial Regex DashboardUrl();
 
     /// <summary>The URL the dashboard printed once it listened (bounded wait).</summary>
-    public static Uri WaitForDashboard(this HassProcess hass, TimeSpan timeout)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < timeout && !hass.HasExited)
-        {
-            if (DashboardUrl().Match(hass.Out) is { Success: true } m) return new Uri(m.Groups[1].Value);
-            Thread.Sleep(20);
-        }
-        throw new TimeoutException($"no dashboard URL from hass: {hass.Out}\n{hass.Err}");
-    }
+    public static Uri WaitForDashboard(this HassProcess hass, TimeSpan timeout) =>
+        hass.WaitForOutput(DashboardUrl(), timeout) is { Success: true } m
+            ? new Uri(m.Groups[1].Value)
+            : throw new TimeoutException($"no dashboard URL from hass: {hass.Out}\n{hass.Err}");
 
     /// <summary>Ctrl-C.</summary>
     public static void Interrupt(this HassProcess hass) => hass.Signal("INT");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Hass.Testing;
 
@@ -88,16 +89,19 @@ public sealed class HassProcess : IDisposable
     public string Err { get { lock (_gate) return _err.ToString(); } }
 
     /// <summary>Waits (bounded) until stdout contains <paramref name="text"/>; false when the process ended or time ran out.</summary>
-    public bool WaitForOutput(string text, TimeSpan timeout)
+    public bool WaitForOutput(string text, TimeSpan timeout) => WaitForOutput(new Regex(Regex.Escape(text)), timeout).Success;
+
+    /// <summary>Waits (bounded) until stdout matches <paramref name="pattern"/>; an unsuccessful match when the process ended or time ran out.</summary>
+    public Match WaitForOutput(Regex pattern, TimeSpan timeout)
     {
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < timeout)
         {
-            if (Out.Contains(text, StringComparison.Ordinal)) return true;
-            if (_process.HasExited) return Out.Contains(text, StringComparison.Ordinal);
+            if (pattern.Match(Out) is { Success: true } match) return match;
+            if (_process.HasExited) return pattern.Match(Out);
             Thread.Sleep(20);
         }
-        return false;
+        return Match.Empty;
     }
 
     public int WaitForExit(TimeSpan timeout)
