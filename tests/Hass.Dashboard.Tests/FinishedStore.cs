@@ -31,7 +31,7 @@ public sealed class FinishedStore : IAsyncLifetime
     {
         Store = store, Address = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), AllowRemote = allowRemote,
         Boards = name => name == "toy-board"
-            ? Abstractions.HassJson.ReadFile<Abstractions.BoardSpec>(System.IO.Path.Combine(HassProcess.RepoRoot, "tests", "Hass.IntegrationTests", "Fixtures", "boards", "toy-board.json"))
+            ? Abstractions.HassJson.ReadFile<Abstractions.BoardSpec>(System.IO.Path.Combine(HassProcess.FixtureBoards, "toy-board.json"))
             : null,
     });
 
