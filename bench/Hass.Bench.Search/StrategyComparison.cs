@@ -52,7 +52,7 @@ internal sealed class StrategyComparison(int budget, int seeds, string tpeSettin
     private List<Driver.Step> RunOnce(BenchProblem problem, string name, int seed, Stopwatch watch, ref int asks)
     {
         // "<strategy>+uniform": the uniform baseline first, then the strategy warm-started from its choice
-        // with the rest of the same budget (the HASS campaign's warm start, hass-method.md §E.3).
+        // with the rest of the same budget (the HASS campaign's warm start).
         var baseName = name.Split('+')[0];
         var steps = new List<Driver.Step>();
         var remaining = budget;

@@ -28,7 +28,7 @@ public sealed class SearchPlugin : IHassPlugin
         new("tpe", "HASS-TPE: Optuna-grade tree-structured Parzen estimator (constraints, pruned trials, constant liar, multivariate, MOTPE-style)", () => new TpeStrategy(), multiObjective: true),
         new("random", "Uniform random search (log-uniform on log dimensions)", () => new RandomStrategy()),
         new("uniform", "Non-hardware-aware baseline: one global weight and one global activation threshold, bisected for accuracy only", () => new UniformStrategy(), uniformBaseline: true),
-        new("greedy", "HASS-greedy (§E.2): stepwise thresholds, least accuracy lost per throughput gained, last feasible state kept", () => new GreedyStrategy()),
+        new("greedy", "HASS-greedy: stepwise thresholds, least accuracy lost per throughput gained, last feasible state kept", () => new GreedyStrategy()),
         new("anneal", "Simulated annealing in the unit cube, feasibility-preserving, seeded", () => new AnnealStrategy()),
         new("nsga2", "NSGA-II multi-objective genetic search with constrained domination (e.g. accuracy vs throughput)", () => new Nsga2Strategy(), multiObjective: true),
         new("sensitivity", "HASS-aware: per-layer sensitivity sweep, then tpe on the space narrowed to each layer's limit, starting from the sweep's ceiling", () => new SensitivityStrategy()),

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Hass.Abstractions;
 
-/// <summary>Kinds of node in the hardware-facing graph (DESIGN.md vocabulary).</summary>
+/// <summary>Kinds of node in the hardware-facing graph (docs/architecture.md).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<LayerKind>))]
 public enum LayerKind
 {

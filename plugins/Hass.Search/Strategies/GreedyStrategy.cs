@@ -4,7 +4,7 @@ using Hass.Search.Core;
 namespace Hass.Search.Strategies;
 
 /// <summary>
-/// HASS-greedy (hass-method.md §E.2, the authors' public stepwise driver with its bugs fixed). From the
+/// HASS-greedy (the authors' public stepwise driver with its bugs fixed). From the
 /// unpruned base it evaluates one batch of candidate steps at a time — global mode: all weight thresholds
 /// one step up, or all activation thresholds one step up; per-layer mode: one candidate per threshold
 /// dimension — and moves to the feasible candidate with the least accuracy lost per unit of objective gained.

@@ -7,7 +7,7 @@ using Hass.Engine.Storage;
 namespace Hass.Engine.Running;
 
 /// <summary>
-/// The campaign file's "final" section: what happens after the search (hass-method.md §E.3 "Final").
+/// The campaign file's "final" section: what happens after the search.
 /// UniformBaselineTrials &gt; 0 first runs the non-hardware-aware baseline as its own campaign
 /// ("&lt;name&gt;-uniform": one global weight and one global activation threshold, chosen for accuracy only).
 /// </summary>
