@@ -53,7 +53,7 @@ public static class EmulatorHost
         Task serving;
         try
         {
-            server = new EmulatorServer(options);
+            server = new EmulatorServer(options) { LinkErrors = error };
             serving = await server.StartAsync(stop.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ArgumentException or IOException or BoardLinkException or System.Net.Sockets.SocketException or UnauthorizedAccessException)

@@ -25,6 +25,9 @@ public sealed class EmulatorServer
 
     public BoardFirmware Firmware => _firmware;
 
+    /// <summary>Where link failures are reported (the emulator's stderr); the emulator then serves the next connection.</summary>
+    public TextWriter? LinkErrors { get; init; }
+
     private static BoardFirmware CreateFirmware(EmulatorOptions options)
     {
         var board = options.LoadBoard();
@@ -128,6 +131,9 @@ public sealed class EmulatorServer
             }
         }
         catch (OperationCanceledException) { }
-        catch (BoardLinkException) { }
+        catch (BoardLinkException e)
+        {
+            LinkErrors?.WriteLine($"hass-board-emulator: {e.Message}; waiting for the host again");
+        }
     }
 }

@@ -75,6 +75,27 @@ public class LinkTests
     }
 
     [Fact]
+    public async Task Serial_link_delivers_every_byte_of_small_writes_spread_over_time()
+    {
+        // Replies arrive as small bursts at any moment, also while the reader is between reads; none may be lost.
+        using var pty = new SocatPair();
+        await using var a = new SerialLink(pty.A, 921600);
+        await using var b = new SerialLink(pty.B, 921600) { TakeLock = false };
+        await a.OpenAsync(CancellationToken.None);
+        await b.OpenAsync(CancellationToken.None);
+        var random = new Random(7);
+        var sent = new List<byte>();
+        for (int burst = 0; burst < 150; burst++)
+        {
+            var bytes = Enumerable.Range(0, 1 + random.Next(24)).Select(_ => (byte)random.Next(256)).ToArray();
+            await a.WriteAsync(bytes, CancellationToken.None);
+            sent.AddRange(bytes);
+            Thread.Sleep(random.Next(25));
+        }
+        Assert.Equal(sent, await ReadExactly(b, sent.Count));
+    }
+
+    [Fact]
     public async Task Serial_link_detects_a_vanished_device()
     {
         using var pty = new SocatPair();

@@ -5,9 +5,13 @@ namespace Hass.Board.Links;
 
 /// <summary>
 /// A board on a serial port (<c>serial:/dev/ttyUSB0@921600[,parity]</c>), 8 data bits, 1 stop bit, no flow
-/// control. A dedicated reader thread (not the DataReceived event) polls the port with a short read timeout;
-/// a read error or the device file disappearing marks the link as vanished.
+/// control. A dedicated reader thread (not the DataReceived event) blocks in a read without a timeout; a read
+/// error (the driver's hang-up when the device goes away) or closing the link ends it.
 /// </summary>
+/// <remarks>
+/// Reads never time out on purpose: on Unix, .NET's serial stream can read bytes into a request whose timeout
+/// has just fired and then drop them (a reply lost for good, seen once as a HELLO never answered on a loaded host).
+/// </remarks>
 public sealed class SerialLink : BufferedLink
 {
     private readonly string _port;
@@ -35,7 +39,7 @@ public sealed class SerialLink : BufferedLink
         var serial = new SerialPort(_port, _baud, _parity, 8, StopBits.One)
         {
             Handshake = Handshake.None,
-            ReadTimeout = 50,
+            ReadTimeout = SerialPort.InfiniteTimeout,
             WriteTimeout = 2000,
             ReadBufferSize = 1 << 16,
             WriteBufferSize = 1 << 16,
@@ -62,21 +66,12 @@ public sealed class SerialLink : BufferedLink
     private void ReadLoop(SerialPort serial)
     {
         var buffer = new byte[8192];
-        var lastCheck = DateTime.UtcNow;
         while (!_stop)
         {
             try
             {
                 int n = serial.Read(buffer, 0, buffer.Length);
                 if (n > 0) OnReceived(buffer.AsSpan(0, n).ToArray());
-            }
-            catch (TimeoutException)
-            {
-                if (DateTime.UtcNow - lastCheck > TimeSpan.FromMilliseconds(500))
-                {
-                    lastCheck = DateTime.UtcNow;
-                    if (!File.Exists(_port)) { OnFault(new IOException($"serial device {_port} vanished")); return; }
-                }
             }
             catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException or ObjectDisposedException)
             {
@@ -107,13 +102,14 @@ public sealed class SerialLink : BufferedLink
     protected override ValueTask CloseCoreAsync()
     {
         _stop = true;
-        _reader?.Join(1000);
         var serial = Interlocked.Exchange(ref _serial, null);
         if (serial is not null)
         {
+            // Closing the port is what ends the reader's pending read.
             try { serial.Close(); } catch (IOException) { }
             serial.Dispose();
         }
+        _reader?.Join(1000);
         return ValueTask.CompletedTask;
     }
 }
