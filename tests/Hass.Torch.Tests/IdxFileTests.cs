@@ -121,6 +121,21 @@ public sealed class IdxFileTests : IDisposable
     }
 
     [Fact]
+    public void ALargerSearchSplitKeepsItsFirstImagesAndTakesTheConfirmationSplitsLast()
+    {
+        var ds = Datasets.OpenIdx("l", WriteSet("l", 3000, 10, false));
+        var standard = new DataSplits(ds, heldOut: 2600);
+        var larger = new DataSplits(ds, heldOut: 2600, searchSplitImages: 2250);
+        Assert.Equal(2250, larger.SearchSplit.Count);
+        Assert.Equal(standard.SearchSplit.Indices, larger.SearchSplit.Indices.Take(DataSplits.SearchSplitImages));
+        Assert.Equal(standard.ConfirmationSplit.Indices.Take(350), larger.ConfirmationSplit.Indices);
+        Assert.Equal(standard.ConfirmationSplit.Indices.Skip(350), larger.SearchSplit.Indices.Skip(DataSplits.SearchSplitImages));
+        Assert.Equal(larger.HeldOut.Indices.Order(), larger.ConfirmationSplit.Indices.Concat(larger.SearchSplit.Indices).Order());
+        Assert.Equal(standard.Train.Indices, larger.Train.Indices);
+        Assert.Equal(0, new DataSplits(ds, heldOut: 2600, searchSplitImages: 2600).ConfirmationSplit.Count);
+    }
+
+    [Fact]
     public void ImageFolderReadsNetpbmClasses()
     {
         var root = Path.Combine(_dir, "folder");

@@ -9,42 +9,47 @@ public sealed record LabelledDataset(string Name, ImageSource Train, ImageSource
 /// Deterministic splits of a dataset: the training set is permuted with a fixed seed; the last
 /// <c>heldOut</c> images of that permutation are held out (never trained on), the rest is the training split,
 /// whose first images are the calibration images used for sparsity profiles. The held-out images are two
-/// disjoint parts: the last <see cref="SearchSplitImages"/> of the permutation are the search split (scores
-/// every trial), the images before them are the confirmation split (re-scores the few finalists of a
-/// campaign). The test set is kept whole for final reporting.
+/// disjoint parts: the search split (scores every trial) and, before it in the permutation, the confirmation
+/// split (re-scores the few finalists of a campaign). The search split is the last
+/// <see cref="SearchSplitImages"/> images of the permutation; a larger one (<c>searchSplitImages</c>) adds the
+/// images just before them after those, so its first 2,000 never change and the confirmation split only loses
+/// its last images. The test set is kept whole for final reporting.
 /// </summary>
 public sealed class DataSplits
 {
     /// <summary>Held-out count for models without a HASS training recipe (no confirmation split).</summary>
     public const int DefaultHeldOut = 2000;
-    /// <summary>Size of the search split, the last images of the permutation (the same images whatever is held out).</summary>
+    /// <summary>Default size of the search split, the last images of the permutation (the same images whatever is held out).</summary>
     public const int SearchSplitImages = 2000;
     public const int SplitSeed = 20240603;
 
-    public DataSplits(LabelledDataset dataset, int heldOut = DefaultHeldOut)
+    public DataSplits(LabelledDataset dataset, int heldOut = DefaultHeldOut, int searchSplitImages = SearchSplitImages)
     {
         var n = dataset.Train.Count;
         if (heldOut <= 0 || heldOut >= n)
             throw new DatasetException($"{dataset.Name}: cannot hold {heldOut} images out of a training set of {n}");
+        if (searchSplitImages < SearchSplitImages)
+            throw new ArgumentOutOfRangeException(nameof(searchSplitImages), $"the search split has at least {SearchSplitImages} images (got {searchSplitImages})");
         var order = Enumerable.Range(0, n).ToArray();
         new Random(SplitSeed).Shuffle(order);
-        int searchStart = n - heldOut + ConfirmationImagesOf(heldOut);
+        int confirmationEnd = n - heldOut + ConfirmationImagesOf(heldOut, searchSplitImages);
+        int defaultSearchStart = n - Math.Min(SearchSplitImages, heldOut);
         Dataset = dataset;
         Train = new ImageSet("train", dataset.Train, order[..(n - heldOut)]);
         HeldOut = new ImageSet("held-out", dataset.Train, order[(n - heldOut)..]);
-        SearchSplit = new ImageSet("search", dataset.Train, order[searchStart..]);
-        ConfirmationSplit = new ImageSet("confirmation", dataset.Train, order[(n - heldOut)..searchStart]);
+        SearchSplit = new ImageSet("search", dataset.Train, [.. order[defaultSearchStart..], .. order[confirmationEnd..defaultSearchStart]]);
+        ConfirmationSplit = new ImageSet("confirmation", dataset.Train, order[(n - heldOut)..confirmationEnd]);
         Test = new ImageSet("test", dataset.Test);
     }
 
-    /// <summary>Images of the confirmation split when <paramref name="heldOut"/> images are held out: those the search split leaves.</summary>
-    public static int ConfirmationImagesOf(int heldOut) => heldOut - Math.Min(SearchSplitImages, heldOut);
+    /// <summary>Images of the confirmation split when <paramref name="heldOut"/> images are held out: those a search split of <paramref name="searchSplitImages"/> leaves.</summary>
+    public static int ConfirmationImagesOf(int heldOut, int searchSplitImages = SearchSplitImages) => heldOut - Math.Min(searchSplitImages, heldOut);
 
     public LabelledDataset Dataset { get; }
     public ImageSet Train { get; }
     /// <summary>Every image held out of training: the confirmation split followed by the search split.</summary>
     public ImageSet HeldOut { get; }
-    /// <summary>Scores every trial of a search (<see cref="SearchSplitImages"/> images, fewer when less is held out).</summary>
+    /// <summary>Scores every trial of a search (<see cref="SearchSplitImages"/> images or the larger size asked for, fewer when less is held out).</summary>
     public ImageSet SearchSplit { get; }
     /// <summary>Held out, disjoint from the search split: re-scores a campaign's finalists; empty when only the search split is held out.</summary>
     public ImageSet ConfirmationSplit { get; }

@@ -27,19 +27,22 @@ public sealed class TorchTrialEvaluatorFactory(ModelCatalog models, IEnumerable<
     public ITrialEvaluator Create(EvaluatorSpec spec, IProgress<string>? progress = null) => CreateEvaluator(spec, progress);
 
     /// <summary>
-    /// The search split is the last <see cref="DataSplits.SearchSplitImages"/> images held out of training; the
-    /// confirmation split is the rest of the model's held-out images (none for models from a source such as ONNX).
+    /// The search split is the last <see cref="DataSplits.SearchSplitImages"/> images held out of training, or as
+    /// many as <c>searchImages</c> asks for beyond that; the confirmation split is the rest of the model's held-out
+    /// images (none for models from a source such as ONNX).
     /// </summary>
     public IReadOnlyList<SettingProblem> Validate(EvaluatorSpec spec)
     {
         var problems = new List<SettingProblem>();
-        if (spec.SearchImages > DataSplits.SearchSplitImages)
-            problems.Add(new("searchImages", $"must be at most {DataSplits.SearchSplitImages}, the images of the search split held out of training (got {spec.SearchImages})"));
         var heldOut = models.Registered(spec.Model) is { } provider ? TorchTrialEvaluator.HeldOutOf(provider) : DataSplits.DefaultHeldOut;
-        var confirmation = DataSplits.ConfirmationImagesOf(heldOut);
+        var searchSplit = TorchTrialEvaluator.SearchSplitImagesOf(spec);
+        if (spec.SearchImages > Math.Max(heldOut, DataSplits.SearchSplitImages))
+            problems.Add(new("searchImages", $"must be at most {Math.Max(heldOut, DataSplits.SearchSplitImages)}, the images {spec.Model} holds out of training (got {spec.SearchImages})"));
+        var confirmation = DataSplits.ConfirmationImagesOf(heldOut, searchSplit);
         if (spec.ConfirmImages > confirmation)
             problems.Add(new("confirmImages", $"must be at most {confirmation}, the images of {spec.Model}'s confirmation split ({heldOut} held out of training, " +
-                $"{heldOut - confirmation} of them the search split) (got {spec.ConfirmImages})" + (confirmation == 0 ? "; leave it out: the final picks then keep final.pickMargin on the search split" : "")));
+                $"{heldOut - confirmation} of them the search split{(searchSplit > DataSplits.SearchSplitImages ? " (dataset.searchImages)" : "")}) (got {spec.ConfirmImages})" +
+                (confirmation == 0 ? "; leave it out: the final picks then keep final.pickMargin on the search split" : "")));
         return problems;
     }
 
@@ -86,7 +89,7 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
         if (spec.SearchImages <= 0) throw new ArgumentException($"searchImages must be > 0 (got {spec.SearchImages})");
         if (spec.CalibrationImages <= 0) throw new ArgumentException($"calibrationImages must be > 0 (got {spec.CalibrationImages})");
         _spec = spec;
-        _splits = new DataSplits(dataset, HeldOutOf(model.Provider));
+        _splits = new DataSplits(dataset, HeldOutOf(model.Provider), SearchSplitImagesOf(spec));
         if (spec.SearchImages > _splits.SearchSplit.Count)
             throw new ArgumentException($"searchImages = {spec.SearchImages} exceeds the {_splits.SearchSplit.Count} images of the search split");
         if (spec.ConfirmImages is { } confirm && confirm > _splits.ConfirmationSplit.Count)
@@ -122,6 +125,9 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
     /// without them), else <see cref="DataSplits.DefaultHeldOut"/> (weights from elsewhere; only a search split).
     /// </summary>
     public static int HeldOutOf(IModelProvider provider) => provider.Info.Training?.HeldOut ?? DataSplits.DefaultHeldOut;
+
+    /// <summary>Size of the search split a campaign asks for: the default 2,000, or its searchImages when larger.</summary>
+    public static int SearchSplitImagesOf(EvaluatorSpec spec) => Math.Max(DataSplits.SearchSplitImages, spec.SearchImages);
 
     public int ConfirmationImages => Math.Min(_spec.ConfirmImages ?? int.MaxValue, _splits.ConfirmationSplit.Count);
 
