@@ -10,10 +10,13 @@ public sealed class EmulatorProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly List<string> _output = [];
+    private readonly List<string> _errors;
 
-    private EmulatorProcess(Process process, string address) { _process = process; Address = address; }
+    private EmulatorProcess(Process process, string address, List<string> errors) { _process = process; Address = address; _errors = errors; }
 
     public string Address { get; }
+    /// <summary>What the emulator has written to stderr so far (e.g. link failures), a line each.</summary>
+    public IReadOnlyList<string> ErrorLines { get { lock (_errors) return [.. _errors]; } }
     public int ProcessId => _process.Id;
     public bool HasExited => _process.HasExited;
 
@@ -30,7 +33,11 @@ public sealed class EmulatorProcess : IAsyncDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         info.ArgumentList.Add("--exit-on-stdin-close");
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet for hass-board-emulator");
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        var errors = new List<string>();
+        var errorPump = Task.Run(async () =>
+        {
+            while (await process.StandardError.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line) lock (errors) errors.Add(line);
+        }, CancellationToken.None);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(startTimeout ?? TimeSpan.FromSeconds(30));
         try
@@ -41,11 +48,12 @@ public sealed class EmulatorProcess : IAsyncDisposable
                 if (line is null)
                 {
                     await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                    throw new InvalidOperationException($"hass-board-emulator exited with code {process.ExitCode} before listening: {(await errors.ConfigureAwait(false)).Trim()}");
+                    await errorPump.ConfigureAwait(false);
+                    throw new InvalidOperationException($"hass-board-emulator exited with code {process.ExitCode} before listening: {string.Join('\n', errors).Trim()}");
                 }
                 if (line.StartsWith("listening ", StringComparison.Ordinal))
                 {
-                    var emulator = new EmulatorProcess(process, line["listening ".Length..].Trim());
+                    var emulator = new EmulatorProcess(process, line["listening ".Length..].Trim(), errors);
                     _ = Task.Run(async () =>
                     {
                         while (await process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } more) lock (emulator._output) emulator._output.Add(more);

@@ -31,8 +31,15 @@ public class SelftestTests(ITestOutputHelper output)
     {
         using var pty = new SocatPair();
         await using var emulator = await EmulatorProcess.StartAsync(["--serial", pty.B, "--baud", "921600"]);
-        var report = await RunKitAsync($"serial:{pty.A}@921600");
-        Assert.Empty(report.Failures);
+        try
+        {
+            var report = await RunKitAsync($"serial:{pty.A}@921600");
+            Assert.Empty(report.Failures);
+        }
+        finally
+        {
+            foreach (var line in emulator.ErrorLines) output.WriteLine("emulator stderr: " + line);
+        }
     }
 
     [Fact]
@@ -54,6 +61,14 @@ public class SelftestTests(ITestOutputHelper output)
         var failure = Assert.Single(report.Failures);
         Assert.Equal(("design", "a design made for another board is DESIGN_REJECTED"), (failure.Group, failure.Name));
         Assert.Contains("got Committed", failure.Detail);
+    }
+
+    [Fact]
+    public async Task An_emulator_that_cannot_start_says_why()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => EmulatorProcess.StartAsync(["--tcp", "nonsense"]));
+        Assert.Contains("exited with code 2 before listening", e.Message);
+        Assert.Contains("--tcp 'nonsense': expected HOST:PORT", e.Message);
     }
 
     [Fact]
