@@ -34,10 +34,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
         info.ArgumentList.Add("--exit-on-stdin-close");
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet for hass-board-emulator");
         var errors = new List<string>();
-        var errorPump = Task.Run(async () =>
-        {
-            while (await process.StandardError.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line) lock (errors) errors.Add(line);
-        }, CancellationToken.None);
+        var errorPump = CollectLinesAsync(process.StandardError, errors);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(startTimeout ?? TimeSpan.FromSeconds(30));
         try
@@ -54,10 +51,7 @@ public sealed class EmulatorProcess : IAsyncDisposable
                 if (line.StartsWith("listening ", StringComparison.Ordinal))
                 {
                     var emulator = new EmulatorProcess(process, line["listening ".Length..].Trim(), errors);
-                    _ = Task.Run(async () =>
-                    {
-                        while (await process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } more) lock (emulator._output) emulator._output.Add(more);
-                    });
+                    _ = CollectLinesAsync(process.StandardOutput, emulator._output);
                     return emulator;
                 }
             }
@@ -68,6 +62,12 @@ public sealed class EmulatorProcess : IAsyncDisposable
             throw new TimeoutException("hass-board-emulator did not report its address in time");
         }
     }
+
+    /// <summary>Reads <paramref name="reader"/> to its end in the background (a full pipe would block the emulator), keeping each line.</summary>
+    private static Task CollectLinesAsync(StreamReader reader, List<string> lines) => Task.Run(async () =>
+    {
+        while (await reader.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line) lock (lines) lines.Add(line);
+    }, CancellationToken.None);
 
     private static void Kill(Process process)
     {

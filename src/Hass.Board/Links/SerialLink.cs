@@ -10,7 +10,7 @@ namespace Hass.Board.Links;
 /// </summary>
 /// <remarks>
 /// Reads never time out on purpose: on Unix, .NET's serial stream can read bytes into a request whose timeout
-/// has just fired and then drop them (a reply lost for good, seen once as a HELLO never answered on a loaded host).
+/// has just fired and then drop them: a reply lost for good (the likely cause of a HELLO once never answered on a loaded CI host).
 /// </remarks>
 public sealed class SerialLink : BufferedLink
 {

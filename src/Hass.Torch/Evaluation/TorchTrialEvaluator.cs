@@ -36,8 +36,9 @@ public sealed class TorchTrialEvaluatorFactory(ModelCatalog models, IEnumerable<
         var problems = new List<SettingProblem>();
         var heldOut = models.Registered(spec.Model) is { } provider ? TorchTrialEvaluator.HeldOutOf(provider) : DataSplits.DefaultHeldOut;
         var searchSplit = TorchTrialEvaluator.SearchSplitImagesOf(spec);
-        if (spec.SearchImages > Math.Max(heldOut, DataSplits.SearchSplitImages))
-            problems.Add(new("searchImages", $"must be at most {Math.Max(heldOut, DataSplits.SearchSplitImages)}, the images {spec.Model} holds out of training (got {spec.SearchImages})"));
+        var mostSearchImages = Math.Max(heldOut, DataSplits.SearchSplitImages);
+        if (spec.SearchImages > mostSearchImages)
+            problems.Add(new("searchImages", $"must be at most {mostSearchImages}, the images {spec.Model} holds out of training (got {spec.SearchImages})"));
         var confirmation = DataSplits.ConfirmationImagesOf(heldOut, searchSplit);
         if (spec.ConfirmImages > confirmation)
             problems.Add(new("confirmImages", $"must be at most {confirmation}, the images of {spec.Model}'s confirmation split ({heldOut} held out of training, " +
