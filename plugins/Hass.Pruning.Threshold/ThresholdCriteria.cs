@@ -27,6 +27,8 @@ public sealed record ThresholdSettings
     public string Hardswish { get; init; } = "skip";
     /// <summary>Also prune Linear layers' weights.</summary>
     public bool PruneLinear { get; init; } = true;
+    /// <summary>Restore each layer's mean output per channel on the calibration images after pruning (docs/models.md).</summary>
+    public bool BiasCorrection { get; init; }
 
     [JsonIgnore] public bool Relative => WeightMode == "relative";
     [JsonIgnore] public double EffectiveWeightMax => WeightMax ?? (Relative ? 2.0 : 0.05);
@@ -50,7 +52,8 @@ public sealed record ThresholdSettings
     }
 
     public string Key() => string.Create(CultureInfo.InvariantCulture,
-        $"mode={WeightMode};wmax={EffectiveWeightMax:R};amax={ActivationMax:R};hardswish={Hardswish};linear={PruneLinear}");
+        $"mode={WeightMode};wmax={EffectiveWeightMax:R};amax={ActivationMax:R};hardswish={Hardswish};linear={PruneLinear}")
+        + (BiasCorrection ? ";bias-correction" : "");   // left out when off, so campaigns made before it keep their fingerprint
 }
 
 /// <summary>
@@ -110,6 +113,7 @@ internal sealed class ThresholdSession : IPruningSession
 
     public SearchSpace SearchSpace { get; }
     public string SettingsKey { get; }
+    public bool CorrectsBias => _settings.BiasCorrection;
 
     public IPruningHandle Apply(ParameterSet parameters)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Hass.Abstractions;
 using Hass.Pruning.Threshold;
 using Hass.Torch.Commands;
@@ -26,11 +27,40 @@ public sealed class EvaluatorTests : IDisposable
 
     public void Dispose() => _services.Dispose();
 
-    private TorchTrialEvaluator Create(string pruning = "threshold", int search = 500, int calibration = 64, int? confirm = null) =>
+    private TorchTrialEvaluator Create(string pruning = "threshold", int search = 500, int calibration = 64, int? confirm = null, string settings = "{}") =>
         _services.GetRequiredService<TorchTrialEvaluatorFactory>().CreateEvaluator(new EvaluatorSpec
         {
             Model = "fmnist-vgg", Pruning = pruning, Checkpoint = _shipped, SearchImages = search, CalibrationImages = calibration, ConfirmImages = confirm,
+            PruningSettings = JsonDocument.Parse(settings).RootElement,
         });
+
+    private static Dictionary<string, byte[]> Snapshot(HassNet net) =>
+        net.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.contiguous().bytes.ToArray());
+
+    [Fact]
+    public void Bias_correction_wins_back_accuracy_with_the_same_zeros_and_leaves_the_network_as_it_was()
+    {
+        using var plain = Create("uniform");
+        using var corrected = Create("uniform", settings: """{"biasCorrection": true}""");
+        Assert.NotEqual(plain.Fingerprint, corrected.Fingerprint);
+        var before = Snapshot(corrected.Network);
+        var dense = corrected.Evaluate(corrected.SearchSpace.Defaults(), new EvaluationRequest { Profile = false });
+        Assert.Equal(plain.Evaluate(plain.SearchSpace.Defaults(), new EvaluationRequest { Profile = false }).Top1, dense.Top1);
+
+        var point = new ParameterSet(new Dictionary<string, double> { ["w:*"] = 0.6, ["a:*"] = 0.1 });
+        var withoutCorrection = plain.Evaluate(point, new EvaluationRequest());
+        var withCorrection = corrected.Evaluate(point, new EvaluationRequest());
+        double dropWithout = dense.Top1 - withoutCorrection.Top1, dropWith = dense.Top1 - withCorrection.Top1;
+        Assert.True(dropWith < dropWithout / 2, $"bias correction should at least halve the drop: {dropWithout:F2} without, {dropWith:F2} with");
+        Assert.Equal(withoutCorrection.WeightSparsity, withCorrection.WeightSparsity);
+        Assert.Equal(before, Snapshot(corrected.Network));
+
+        var exported = corrected.Export(point);
+        var exportedPlain = plain.Export(point);
+        Assert.Equal(exportedPlain.Tensors.Select(t => t.Weights), exported.Tensors.Select(t => t.Weights));
+        Assert.NotEqual(exportedPlain.Tensors[0].Bias, exported.Tensors[0].Bias);
+        Assert.Equal(before, Snapshot(corrected.Network));
+    }
 
     [Fact]
     public void The_shipped_checkpoints_hold_out_a_search_and_a_confirmation_split()

@@ -52,6 +52,19 @@ public class ThresholdCriteriaTests
     }
 
     [Fact]
+    public void Bias_correction_is_asked_of_the_evaluator_and_changes_the_settings_key_only_when_on()
+    {
+        using var net = SmallNet();
+        var plain = new ThresholdCriterion().Attach(net, default);
+        var off = new ThresholdCriterion().Attach(net, JsonDocument.Parse("""{"biasCorrection": false}""").RootElement);
+        var on = new UniformCriterion().Attach(net, JsonDocument.Parse("""{"biasCorrection": true}""").RootElement);
+        Assert.False(plain.CorrectsBias);
+        Assert.Equal(plain.SettingsKey, off.SettingsKey);
+        Assert.True(on.CorrectsBias);
+        Assert.EndsWith(";bias-correction", on.SettingsKey);
+    }
+
+    [Fact]
     public void UniformHasTwoGlobalDimensions()
     {
         using var net = SmallNet();
@@ -155,13 +168,14 @@ public class ThresholdSettingsValidationTests
     [InlineData("""{"activationMax": 1e999}""", "activationMax")]
     [InlineData("""{"hardswish": true}""", "hardswish")]
     [InlineData("""{"pruneLinear": "no"}""", "pruneLinear")]
+    [InlineData("""{"biasCorrection": "yes"}""", "biasCorrection")]
     public void A_bad_setting_is_named(string settings, string key) =>
         Assert.Equal(key, Assert.Single(Problems(settings)).Key);
 
     [Fact]
     public void Valid_settings_and_defaults_have_no_problems()
     {
-        Assert.Empty(Problems("""{"weightMode": "absolute", "weightMax": 0.1, "activationMax": 2, "hardswish": "magnitude", "pruneLinear": false}"""));
+        Assert.Empty(Problems("""{"weightMode": "absolute", "weightMax": 0.1, "activationMax": 2, "hardswish": "magnitude", "pruneLinear": false, "biasCorrection": true}"""));
         Assert.Empty(Problems("{}"));
         Assert.Empty(new UniformCriterion().ValidateSettings(default));
     }

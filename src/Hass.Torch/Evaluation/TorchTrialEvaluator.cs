@@ -84,6 +84,7 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
     private readonly EvaluatorSpec _spec;
     /// <summary>The unpruned network's hits per split name, for paired evaluations (the split's images never change).</summary>
     private readonly Dictionary<string, bool[]> _defaultHits = [];
+    private BiasCorrection? _biasCorrection;
 
     public TorchTrialEvaluator(LoadedModel model, IPruningCriterion criterion, EvaluatorSpec spec, LabelledDataset dataset)
     {
@@ -156,7 +157,9 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
             _ => throw new ArgumentException($"unknown split '{request.Split}': use \"search\", \"confirmation\" (or its parts {ConfirmationParts.Usage}) or \"test\""),
         };
         var reference = request.PairWithDefaults ? DefaultHits(request.Split, images, cancellationToken) : null;
+        var correction = BiasCorrectionIfAsked();
         using var pruned = _pruning.Apply(parameters);
+        using var corrected = correction?.Apply(_net);
         var accuracy = ModelEvaluator.Run(_net, images, _normalisation, new PassOptions
         {
             EarlyStopDrop = request.EarlyStopDrop, BaselineTop1 = request.BaselineTop1, Reference = reference,
@@ -191,7 +194,9 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
 
     public DeployableNetwork Export(ParameterSet parameters)
     {
+        var correction = BiasCorrectionIfAsked();
         using var pruned = _pruning.Apply(parameters);
+        using var corrected = correction?.Apply(_net);
         using var _ = no_grad();
         var tensors = _net.WeightNodes.Select(n => new LayerTensors(n.Name,
             n.Weight.contiguous().data<float>().ToArray(),
@@ -204,6 +209,26 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
             : null;
         return new DeployableNetwork(Graph, tensors, thresholds, formats);
     }
+
+    /// <summary>
+    /// With a criterion that asks for it, the bias correction on (at most <see cref="BiasCorrectionImages"/> of) the
+    /// calibration images, made on first use: call it before pruning, it measures the unpruned network. Else null.
+    /// </summary>
+    private BiasCorrection? BiasCorrectionIfAsked()
+    {
+        if (!_pruning.CorrectsBias) return null;
+        if (_biasCorrection is null)
+        {
+            int count = Math.Min(Math.Min(_spec.CalibrationImages, BiasCorrectionImages), _splits.Train.Count);
+            var (images, labels) = _splits.Calibration(count).NormalisedBatch(0, count, _normalisation);
+            labels.Dispose();
+            _biasCorrection = new BiasCorrection(_net, images);
+        }
+        return _biasCorrection;
+    }
+
+    /// <summary>Calibration images the bias correction averages over (at most; the campaign's calibrationImages when fewer).</summary>
+    public const int BiasCorrectionImages = 256;
 
     /// <summary>Per-node 8-bit activation formats from the ranges on (at most 256 of) the calibration images.</summary>
     private void CalibrateActivations(int bits, int images)
@@ -224,7 +249,11 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
         return images.contiguous().data<float>().ToArray();
     }
 
-    public void Dispose() => _net.Dispose();
+    public void Dispose()
+    {
+        _biasCorrection?.Dispose();
+        _net.Dispose();
+    }
 }
 
 /// <summary>DI registration of the TorchSharp evaluator.</summary>

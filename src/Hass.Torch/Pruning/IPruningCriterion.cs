@@ -24,6 +24,12 @@ public interface IPruningSession
     string SettingsKey { get; }
 
     /// <summary>
+    /// Whether the evaluator corrects the pruned network's biases before scoring it (<see cref="BiasCorrection"/>,
+    /// on the calibration images): a criterion asks for it, the evaluator has the images.
+    /// </summary>
+    bool CorrectsBias => false;
+
+    /// <summary>
     /// Prunes the network in place. Disposing (or reverting) the handle restores every weight bit for bit and every
     /// threshold; only the zeroed values are kept, never a copy of the model. One handle may be live at a time.
     /// </summary>

@@ -1,0 +1,81 @@
+using Hass.Abstractions;
+using Hass.Torch.Models;
+using Hass.Torch.Pruning;
+using static TorchSharp.torch;
+
+namespace Hass.Torch.Tests;
+
+public class BiasCorrectionTests
+{
+    private static HassNet SmallNet()
+    {
+        random.manual_seed(3);
+        var b = new NetBuilder("small", new TensorShape(2, 8, 8));
+        var x = b.ReLU("relu1", b.Conv("conv1", b.Input, 6, 3, padding: 1, bias: true));
+        x = b.ReLU("relu2", b.Conv("conv2", x, 6, 3, padding: 1, groups: 3, bias: true));
+        x = b.Flatten("flatten", b.GlobalPool("pool", x));
+        b.Linear("fc", x, 4);
+        var net = b.Build(4);
+        net.eval();
+        return net;
+    }
+
+    private static Tensor Images(int count) { random.manual_seed(8); return rand(count, 2, 8, 8); }
+
+    /// <summary>Per-channel output means of every Conv/Linear layer on <paramref name="images"/>.</summary>
+    private static Dictionary<string, float[]> LayerMeans(HassNet net, Tensor images)
+    {
+        var means = new Dictionary<string, float[]>();
+        using var _ = no_grad();
+        net.OutputObserver = (node, output) =>
+        {
+            if (node.Op is NodeOp.Conv or NodeOp.Linear)
+                means[node.Name] = (node.Op == NodeOp.Conv ? output.mean([0, 2, 3]) : output.mean([0])).data<float>().ToArray();
+        };
+        net.forward(images).Dispose();
+        net.OutputObserver = null;
+        return means;
+    }
+
+    private static Dictionary<string, byte[]> Biases(HassNet net) =>
+        net.WeightNodes.ToDictionary(n => n.Name, n => n.BiasTensor!.contiguous().bytes.ToArray());
+
+    [Fact]
+    public void A_pruned_network_gets_back_every_layers_mean_output_and_its_zeros_stay()
+    {
+        using var net = SmallNet();
+        using var images = Images(32);
+        var dense = LayerMeans(net, images);
+        using var correction = new BiasCorrection(net, images.clone());
+        using var edits = new PruningEdits();
+        foreach (var node in net.WeightNodes) edits.PruneWeights(node, 0.8 * PruningEdits.WeightStd(node));
+        edits.SetActivationThreshold(net.Node("relu1"), 0.3);
+        var pruned = LayerMeans(net, images);
+        Assert.Contains(pruned, kv => kv.Value.Zip(dense[kv.Key]).Any(p => Math.Abs(p.First - p.Second) > 1e-2));
+        var zeros = net.WeightNodes.Sum(n => n.Weight.eq(0).sum().item<long>());
+
+        using (correction.Apply(net))
+        {
+            foreach (var (layer, means) in LayerMeans(net, images))
+                Assert.All(means.Zip(dense[layer]), p => Assert.Equal(p.Second, p.First, 1e-4));
+            Assert.Equal(zeros, net.WeightNodes.Sum(n => n.Weight.eq(0).sum().item<long>()));
+        }
+    }
+
+    [Fact]
+    public void Disposing_the_correction_restores_every_bias_bit_for_bit_and_an_unpruned_network_is_left_as_it_is()
+    {
+        using var net = SmallNet();
+        using var images = Images(16);
+        var before = Biases(net);
+        using var correction = new BiasCorrection(net, images.clone());
+        using (correction.Apply(net)) Assert.Equal(before, Biases(net));
+
+        using (var edits = new PruningEdits())
+        {
+            foreach (var node in net.WeightNodes) edits.PruneWeights(node, PruningEdits.WeightStd(node));
+            using (correction.Apply(net)) Assert.NotEqual(before, Biases(net));
+        }
+        Assert.Equal(before, Biases(net));
+    }
+}
