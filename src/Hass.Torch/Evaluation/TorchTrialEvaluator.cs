@@ -211,15 +211,15 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
     }
 
     /// <summary>
-    /// With a criterion that asks for it, the bias correction on (at most <see cref="BiasCorrectionImages"/> of) the
-    /// calibration images, made on first use: call it before pruning, it measures the unpruned network. Else null.
+    /// With a criterion that asks for it, the bias correction on (at most <see cref="BiasCorrectionImages"/> of, and
+    /// within <see cref="BiasCorrectionMaxValues"/>) the calibration images, made on first use: call it before pruning, it measures the unpruned network. Else null.
     /// </summary>
     private BiasCorrection? BiasCorrectionIfAsked()
     {
         if (!_pruning.CorrectsBias) return null;
         if (_biasCorrection is null)
         {
-            int count = Math.Min(Math.Min(_spec.CalibrationImages, BiasCorrectionImages), _splits.Train.Count);
+            int count = Math.Min(BiasCorrectionImagesFor(_net, _spec.CalibrationImages), _splits.Train.Count);
             var (images, labels) = _splits.Calibration(count).NormalisedBatch(0, count, _normalisation);
             labels.Dispose();
             _biasCorrection = new BiasCorrection(_net, images);
@@ -229,6 +229,19 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
 
     /// <summary>Calibration images the bias correction averages over (at most; the campaign's calibrationImages when fewer).</summary>
     public const int BiasCorrectionImages = 256;
+
+    /// <summary>Images the bias correction of <paramref name="net"/> runs: the calibration images, at most 256, within <see cref="BiasCorrectionMaxValues"/>.</summary>
+    public static int BiasCorrectionImagesFor(HassNet net, int calibrationImages)
+    {
+        long largestOutput = net.Nodes.Max(n => n.OutputShape.Elements);
+        return (int)Math.Min(calibrationImages, Math.Clamp(BiasCorrectionMaxValues / largestOutput, 1, BiasCorrectionImages));
+    }
+
+    /// <summary>
+    /// The correction runs its images as one batch (each layer is corrected on the mean over all of them before the
+    /// next one runs), so large inputs get fewer images: at most this many values in any layer's output (128 MB).
+    /// </summary>
+    public const long BiasCorrectionMaxValues = 1L << 25;
 
     /// <summary>Per-node 8-bit activation formats from the ranges on (at most 256 of) the calibration images.</summary>
     private void CalibrateActivations(int bits, int images)
