@@ -52,6 +52,25 @@ public class DesignExportTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void Pruning_settings_give_the_network_a_campaign_with_bias_correction_would_design()
+    {
+        var dir = HassProcess.TempDir();
+        File.WriteAllText(Path.Combine(dir, "params.json"), """{ "w:features.3": 1.0, "a:features.2": 0.3 }""");
+        double Throughput(params string[] extra)
+        {
+            var (code, stdout, stderr) = HassProcess.RunIn(dir, Timeout, ["design", "--model", "fmnist-vgg", "--board", "zedboard", "--params", "params.json", "--json", .. extra]);
+            Assert.True(code == ExitCodes.Success, stderr + stdout);
+            using var design = JsonDocument.Parse(stdout);
+            return design.RootElement.GetProperty("performance").GetProperty("throughputImagesPerSecond").GetDouble();
+        }
+        var plain = Throughput();
+        var corrected = Throughput("--pruning-settings", """{"biasCorrection": true}""");
+        Assert.Equal(plain, Throughput("--pruning-settings", """{"biasCorrection": false}"""));
+        // The correction moves biases, so other activations fall below the thresholds: another profile, another design.
+        Assert.NotEqual(plain, corrected);
+    }
+
+    [Fact]
     public void A_graph_file_exports_the_configuration_alone()
     {
         var dir = HassProcess.TempDir();

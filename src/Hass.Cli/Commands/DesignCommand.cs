@@ -28,11 +28,12 @@ public sealed class DesignCommand : ICliCommand
     private static readonly Option<string?> Params = new("--params") { Description = "With --model: pruning parameter file (JSON object: dimension name → value); the profile is then measured on the pruned network" };
     private static readonly Option<bool> Force = new("--force") { Description = "With --export: overwrite export files that already exist" };
     private static readonly Option<PreprocessSpec?> Preprocess = PreprocessOption.Create("With --model: the network's input preprocessing when not the model's default");
+    private static readonly Option<System.Text.Json.JsonElement?> PruningSettings = PruningSettingsOption.Create();
 
     public Command Build(CommandRunner run)
     {
         var cmd = new Command("design", "Design an accelerator for one network on one board and print it per layer");
-        foreach (var o in new Option[] { Graph, Model, Profile, Board, Backend, Folding, Json, Export, Params, Force, Preprocess }.Concat(DesignOptionArguments.All)) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Graph, Model, Profile, Board, Backend, Folding, Json, Export, Params, Force, Preprocess, PruningSettings }.Concat(DesignOptionArguments.All)) cmd.Options.Add(o);
         cmd.SetAction(run((ctx, ct) => Task.FromResult(Execute(ctx, ct))));
         return cmd;
     }
@@ -46,14 +47,15 @@ public sealed class DesignCommand : ICliCommand
         var model = ctx.Parse.GetValue(Model);
         if ((graphPath is null) == (model is null)) throw new UsageException("give exactly one of --graph graph.json or --model NAME");
         var parameters = ctx.Parse.GetValue(Params);
-        if (model is null && (parameters is not null || ctx.Parse.GetValue(Preprocess) is not null))
-            throw new UsageException("--params and --preprocess apply to a model's network: give --model NAME instead of --graph");
+        var pruningSettings = ctx.Parse.GetValue(PruningSettings);
+        if (model is null && (parameters is not null || ctx.Parse.GetValue(Preprocess) is not null || pruningSettings is not null))
+            throw new UsageException("--params, --preprocess and --pruning-settings apply to a model's network: give --model NAME instead of --graph");
         var graph = graphPath is not null ? ReadJson<NetworkGraph>(graphPath, "--graph") : GraphOfModel(components, model!);
         var target = ExportTarget(ctx, model ?? graph.Name);
         target?.Check(ctx.Services, withNetwork: model is not null);
         var options = DesignOptionArguments.Read(ctx.Parse);
         using var network = model is not null && (target is not null || parameters is not null)
-            ? DesignNetwork.Open(components, model, parameters, ctx.Parse.GetValue(Preprocess), options) : null;
+            ? DesignNetwork.Open(components, model, parameters, ctx.Parse.GetValue(Preprocess), options, pruningSettings) : null;
         var profile = ctx.Parse.GetValue(Profile) is { } pp ? ReadJson<SparsityProfile>(pp, "--profile")
             : parameters is not null ? network!.Profile() : SparsityProfile.Dense(graph.Name);
         var folding = ctx.Parse.GetValue(Folding) is { } fp ? ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding") : null;

@@ -21,7 +21,9 @@ internal sealed class DesignNetwork : IDisposable
     }
 
     /// <param name="options">The design's widths: the network is evaluated (and exported) at the same data and weight widths.</param>
-    public static DesignNetwork Open(HassComponents components, string model, string? parametersFile, PreprocessSpec? preprocess, DesignOptions options)
+    /// <param name="pruningSettings">The criterion's settings (--pruning-settings); null = its defaults.</param>
+    public static DesignNetwork Open(HassComponents components, string model, string? parametersFile, PreprocessSpec? preprocess, DesignOptions options,
+        System.Text.Json.JsonElement? pruningSettings = null)
     {
         var factory = components.FindEvaluatorFactory(model)
             ?? throw new UsageException($"--model: unknown model '{model}'; available: {string.Join(", ", components.Names(ComponentKind.Model).DefaultIfEmpty("(none loaded)"))}");
@@ -29,7 +31,18 @@ internal sealed class DesignNetwork : IDisposable
             ?? throw new UsageException($"--model: '{model}' needs a pruning criterion to build its evaluator, and none is loaded; see 'hass plugins'");
         var given = parametersFile is null ? null : ModelCommands.ReadParameters(parametersFile);
         var quantisation = new QuantisationSpec { ActivationBits = options.DataBits ?? 16, WeightBits = options.WeightBits ?? 16 };
-        var evaluator = factory.Create(new EvaluatorSpec { Model = model, Pruning = pruning, Preprocess = preprocess, Quantisation = quantisation.IsDefault ? null : quantisation });
+        ITrialEvaluator evaluator;
+        try
+        {
+            evaluator = factory.Create(new EvaluatorSpec
+            {
+                Model = model, Pruning = pruning, PruningSettings = pruningSettings ?? default, Preprocess = preprocess, Quantisation = quantisation.IsDefault ? null : quantisation,
+            });
+        }
+        catch (ArgumentException e) when (pruningSettings is not null && e.Message.StartsWith("pruning settings", StringComparison.Ordinal))
+        {
+            throw new UsageException($"--pruning-settings: {e.Message}");
+        }
         try
         {
             return new DesignNetwork(evaluator, given is null ? evaluator.SearchSpace.Defaults() : ModelCommands.Complete(evaluator.SearchSpace, given));

@@ -26,6 +26,7 @@ public sealed class ModelCommand : ICliCommand
     private static readonly Option<bool> Json = new("--json") { Description = "Print JSON" };
     private static readonly Option<string?> Params = new("--params") { Description = "Parameter file (JSON object: dimension name → value)" };
     private static readonly Option<string> Pruning = new("--pruning") { Description = "Pruning criterion the parameters belong to", DefaultValueFactory = _ => "threshold" };
+    private static readonly Option<System.Text.Json.JsonElement?> PruningSettings = PruningSettingsOption.Create();
     private static readonly Option<int> CalibrationImages = NumberOptions.Int("--calibration-images", "Images the profile is collected over", 1, 10_000_000, 1000);
     private static readonly Option<bool> NoFixedPoint = new("--no-fixed-point") { Description = "Profile in float32 (no 16-bit fixed-point emulation)" };
     private static readonly Option<bool> Folded = new("--folded") { Description = "Export BN-folded, quantised weights as the board runs them" };
@@ -99,10 +100,10 @@ public sealed class ModelCommand : ICliCommand
         public Command Build(CommandRunner run)
         {
             var cmd = new Command("profile", "Sparsity profile (per-channel zero histograms per conv layer) of a model, optionally pruned") { ModelName };
-            foreach (var o in new Option[] { Params, Pruning, Checkpoint, Data, Cache, CalibrationImages, NoFixedPoint, Json, Out, Threads, Preprocess }) cmd.Options.Add(o);
+            foreach (var o in new Option[] { Params, Pruning, PruningSettings, Checkpoint, Data, Cache, CalibrationImages, NoFixedPoint, Json, Out, Threads, Preprocess }) cmd.Options.Add(o);
             cmd.SetAction(run(Torch((c, p, w) => c.Profile(new ProfileCommandOptions
             {
-                Model = p.GetValue(ModelName)!, Params = p.GetValue(Params), Pruning = p.GetValue(Pruning)!, Checkpoint = p.GetValue(Checkpoint),
+                Model = p.GetValue(ModelName)!, Params = p.GetValue(Params), Pruning = p.GetValue(Pruning)!, PruningSettings = p.GetValue(PruningSettings) ?? default, Checkpoint = p.GetValue(Checkpoint),
                 Data = p.GetValue(Data), Cache = p.GetValue(Cache), CalibrationImages = p.GetValue(CalibrationImages), FixedPoint16 = !p.GetValue(NoFixedPoint),
                 Json = p.GetValue(Json), Out = p.GetValue(Out), Threads = p.GetValue(Threads), Preprocess = p.GetValue(Preprocess),
             }, w))));

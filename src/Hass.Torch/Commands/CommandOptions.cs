@@ -50,6 +50,8 @@ public sealed record ProfileCommandOptions
     /// <summary>JSON object of parameter values ({"w:features.0": 0.5, ...}) or a ParameterSet ({"values": {...}}).</summary>
     public string? Params { get; init; }
     public string Pruning { get; init; } = "threshold";
+    /// <summary>The criterion's settings (a campaign's pruning.settings); undefined = its defaults.</summary>
+    public System.Text.Json.JsonElement PruningSettings { get; init; }
     public string? Checkpoint { get; init; }
     public string? Data { get; init; }
     public string? Cache { get; init; }

@@ -122,7 +122,7 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
         var parameters = o.Params is null ? null : ReadParameters(o.Params);
         var spec = new EvaluatorSpec
         {
-            Model = o.Model, Checkpoint = o.Checkpoint, DatasetPath = o.Data, Pruning = o.Pruning,
+            Model = o.Model, Checkpoint = o.Checkpoint, DatasetPath = o.Data, Pruning = o.Pruning, PruningSettings = o.PruningSettings,
             CalibrationImages = o.CalibrationImages, FixedPoint16 = o.FixedPoint16, Preprocess = o.Preprocess,
         };
         using var evaluator = evaluators.CreateEvaluator(spec, cache: o.Cache);

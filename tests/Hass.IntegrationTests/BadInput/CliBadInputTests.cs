@@ -27,6 +27,13 @@ public class CliBadInputTests(ITestOutputHelper output)
         new("design: graph is a folder", ["design", "--graph", "{dir}/sub", .. Toy], Bad, ["sub"]) { Setup = d => Directory.CreateDirectory(Path.Combine(d, "sub")) },
         new("design: graph is not JSON", ["design", "--graph", "{dir}/g.json", .. Toy], Bad, ["g.json"]) { Setup = d => File.WriteAllText(Path.Combine(d, "g.json"), "not json") },
         new("design: profile file missing", ["design", "--model", "synthetic-cnn", "--profile", "{dir}/p.json", .. Toy], Bad, ["p.json"]),
+        new("design: --pruning-settings not a JSON object", ["design", "--model", "synthetic-cnn", "--pruning-settings", "[1]", .. Toy], Bad, ["--pruning-settings", "JSON object"]),
+        new("design: --pruning-settings with --graph", ["design", "--graph", "{dir}/g.json", "--pruning-settings", "{}", .. Toy], Bad, ["--pruning-settings", "--model"]),
+        new("design: --pruning-settings with a misspelt field", ["design", "--model", "fmnist-vgg", "--board", "zedboard", "--params", "{dir}/p.json", "--pruning-settings", """{"biasCorection": true}"""],
+            Bad, ["--pruning-settings", "biasCorection", "biasCorrection"])
+        {
+            Synthetic = false, Timeout = TimeSpan.FromMinutes(3), Setup = d => File.WriteAllText(Path.Combine(d, "p.json"), """{"w:features.3": 1.0}"""),
+        },
         new("design: folding is a folder", ["design", "--model", "synthetic-cnn", "--folding", "{dir}", .. Toy], Bad, ["--folding"]),
         new("design: --batch 0", ["design", "--model", "synthetic-cnn", .. Toy, "--batch", "0"], Bad, ["--batch", "[1, 1048576]"]),
         new("design: --batch not a number", ["design", "--model", "synthetic-cnn", .. Toy, "--batch", "x"], Bad, ["--batch", "'x'"]),
@@ -71,6 +78,7 @@ public class CliBadInputTests(ITestOutputHelper output)
         new("model eval: unknown model", ["model", "eval", "nope"], Bad, ["'nope'"]),
         new("model train: --epochs not a number", ["model", "train", "fmnist-vgg", "--epochs", "abc"], Bad, ["abc", "--epochs"]),
         new("model export: --out missing", ["model", "export", "fmnist-vgg"], Bad, ["--out"]),
+        new("profile: --pruning-settings not a JSON object", ["profile", "fmnist-vgg", "--pruning-settings", "true"], Bad, ["--pruning-settings", "JSON object"]) { Synthetic = false },
         new("model: unknown sub-command", ["model", "frobnicate"], Bad, ["frobnicate", "hass model --help"]),
         new("profile: parameter file missing", ["profile", "fmnist-vgg", "--params", "{dir}/none.json"], Bad, ["none.json"])
         {
