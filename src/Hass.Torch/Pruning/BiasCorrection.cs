@@ -7,9 +7,9 @@ namespace Hass.Torch.Pruning;
 /// Empirical bias correction of a pruned network: every Conv and Linear layer with a bias gets back the mean output per
 /// channel that the unpruned network has on the calibration images. Pruning small weights and thresholding
 /// activations both shift those means (a thresholded ReLU only ever removes positive values), and the shifts add
-/// up layer after layer; restoring them recovers most of the accuracy lost without changing a single zero, so the
-/// sparsity, and with it the hardware, stay as pruned. The layers are corrected in order in one pass, each on the
-/// input its corrected predecessors produce.
+/// up layer after layer; restoring them recovers most of the accuracy lost without touching a weight or a threshold
+/// (the weight zeros stay; activations near a threshold may cross it, which the profile, taken after the correction,
+/// sees). The layers are corrected in order in one pass, each on the input its corrected predecessors produce.
 /// </summary>
 public sealed class BiasCorrection : IDisposable
 {
