@@ -1,5 +1,4 @@
 using Hass.Abstractions;
-using Hass.Torch.Evaluation;
 using Hass.Torch.Models;
 using Hass.Torch.Pruning;
 using static TorchSharp.torch;
@@ -84,12 +83,12 @@ public class BiasCorrectionTests
     public void Large_inputs_are_corrected_on_fewer_images_so_the_one_batch_stays_within_its_memory()
     {
         using var small = SmallNet();
-        Assert.Equal(200, TorchTrialEvaluator.BiasCorrectionImagesFor(small, 200));
-        Assert.Equal(256, TorchTrialEvaluator.BiasCorrectionImagesFor(small, 1000));
+        Assert.Equal(200, BiasCorrection.ImagesFor(small, 200));
+        Assert.Equal(256, BiasCorrection.ImagesFor(small, 1000));
         var b = new NetBuilder("wide", new TensorShape(3, 224, 224));
         var x = b.Conv("conv1", b.Input, 64, 7, stride: 2, padding: 3, bias: true);   // 64×112×112 = 802,816 values per image
         b.Linear("fc", b.Flatten("flatten", b.GlobalPool("pool", x)), 10);
         using var wide = b.Build(10);
-        Assert.Equal(41, TorchTrialEvaluator.BiasCorrectionImagesFor(wide, 1000));
+        Assert.Equal(41, BiasCorrection.ImagesFor(wide, 1000));
     }
 }

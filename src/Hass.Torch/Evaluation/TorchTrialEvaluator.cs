@@ -211,52 +211,38 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
     }
 
     /// <summary>
-    /// With a criterion that asks for it, the bias correction on (at most <see cref="BiasCorrectionImages"/> of, and
-    /// within <see cref="BiasCorrectionMaxValues"/>) the calibration images, made on first use: call it before pruning, it measures the unpruned network. Else null.
+    /// With a criterion that asks for it, the bias correction on the calibration images
+    /// (<see cref="BiasCorrection.ImagesFor"/>), made on first use: call it before pruning, it measures the unpruned
+    /// network. Else null.
     /// </summary>
     private BiasCorrection? BiasCorrectionIfAsked()
     {
         if (!_pruning.CorrectsBias) return null;
-        if (_biasCorrection is null)
-        {
-            int count = Math.Min(BiasCorrectionImagesFor(_net, _spec.CalibrationImages), _splits.Train.Count);
-            var (images, labels) = _splits.Calibration(count).NormalisedBatch(0, count, _normalisation);
-            labels.Dispose();
-            _biasCorrection = new BiasCorrection(_net, images);
-        }
-        return _biasCorrection;
+        return _biasCorrection ??= new BiasCorrection(_net,
+            CalibrationBatch(Math.Min(BiasCorrection.ImagesFor(_net, _spec.CalibrationImages), _splits.Train.Count)));
     }
 
-    /// <summary>Calibration images the bias correction averages over (at most; the campaign's calibrationImages when fewer).</summary>
-    public const int BiasCorrectionImages = 256;
-
-    /// <summary>Images the bias correction of <paramref name="net"/> runs: the calibration images, at most 256, within <see cref="BiasCorrectionMaxValues"/>.</summary>
-    public static int BiasCorrectionImagesFor(HassNet net, int calibrationImages)
+    /// <summary>The first <paramref name="count"/> calibration images as one normalised batch (not yet rounded to fixed point).</summary>
+    private Tensor CalibrationBatch(int count)
     {
-        long largestOutput = net.Nodes.Max(n => n.OutputShape.Elements);
-        return (int)Math.Min(calibrationImages, Math.Clamp(BiasCorrectionMaxValues / largestOutput, 1, BiasCorrectionImages));
+        var (images, labels) = _splits.Calibration(count).NormalisedBatch(0, count, _normalisation);
+        labels.Dispose();
+        return images;
     }
-
-    /// <summary>
-    /// The correction runs its images as one batch (each layer is corrected on the mean over all of them before the
-    /// next one runs), so large inputs get fewer images: at most this many values in any layer's output (128 MB).
-    /// </summary>
-    public const long BiasCorrectionMaxValues = 1L << 25;
 
     /// <summary>Per-node 8-bit activation formats from the ranges on (at most 256 of) the calibration images.</summary>
     private void CalibrateActivations(int bits, int images)
     {
         using var scope = NewDisposeScope();
         int count = Math.Min(Math.Min(images, 256), _splits.Train.Count);
-        var (batch, _) = _splits.Calibration(count).NormalisedBatch(0, count, _normalisation);
-        _net.NarrowActivations = ActivationFormats.Calibrate(_net, bits, batch);
+        _net.NarrowActivations = ActivationFormats.Calibrate(_net, bits, CalibrationBatch(count));
     }
 
     public float[] CalibrationImages(int count)
     {
         if (count <= 0 || count > _splits.Train.Count) throw new ArgumentOutOfRangeException(nameof(count), count, $"ask for 1..{_splits.Train.Count} calibration images");
         using var scope = NewDisposeScope();
-        var (images, _) = _splits.Calibration(count).NormalisedBatch(0, count, _normalisation);
+        var images = CalibrationBatch(count);
         if (_spec.FixedPoint16)
             images = _net.NarrowActivations is { } narrow ? narrow.Quantise(_net.Nodes[0], images) : FixedPoint.QuantiseActivations(images);
         return images.contiguous().data<float>().ToArray();

@@ -13,6 +13,15 @@ namespace Hass.Torch.Pruning;
 /// </summary>
 public sealed class BiasCorrection : IDisposable
 {
+    /// <summary>Images the correction averages over at most (fewer when the campaign has fewer calibration images).</summary>
+    public const int MaxImages = 256;
+
+    /// <summary>
+    /// The images run as one batch (each layer is corrected on the mean over all of them before the next one runs), so
+    /// large inputs get fewer images: at most this many values in any layer's output (128 MB).
+    /// </summary>
+    public const long MaxValuesPerLayer = 1L << 25;
+
     private readonly Tensor _images;
     private readonly Dictionary<string, Tensor> _targets = [];
 
@@ -61,6 +70,13 @@ public sealed class BiasCorrection : IDisposable
         };
         try { net.forward(_images); }
         finally { net.OutputObserver = previous; }
+    }
+
+    /// <summary>Images the correction of <paramref name="net"/> runs: the calibration images, at most <see cref="MaxImages"/>, within <see cref="MaxValuesPerLayer"/>.</summary>
+    public static int ImagesFor(HassNet net, int calibrationImages)
+    {
+        long largestOutput = net.Nodes.Max(n => n.OutputShape.Elements);
+        return (int)Math.Min(calibrationImages, Math.Clamp(MaxValuesPerLayer / largestOutput, 1, MaxImages));
     }
 
     public void Dispose()
