@@ -31,18 +31,13 @@ internal sealed class DesignNetwork : IDisposable
             ?? throw new UsageException($"--model: '{model}' needs a pruning criterion to build its evaluator, and none is loaded; see 'hass plugins'");
         var given = parametersFile is null ? null : ModelCommands.ReadParameters(parametersFile);
         var quantisation = new QuantisationSpec { ActivationBits = options.DataBits ?? 16, WeightBits = options.WeightBits ?? 16 };
-        ITrialEvaluator evaluator;
-        try
+        if (pruningSettings is { } settings && components.Find(ComponentKind.Pruning, pruning) is ISettingsValidator validator
+            && validator.ValidateSettings(settings) is { Count: > 0 } problems)
+            throw new UsageException($"--pruning-settings: settings of pruning criterion '{pruning}': {string.Join("; ", problems)}");
+        var evaluator = factory.Create(new EvaluatorSpec
         {
-            evaluator = factory.Create(new EvaluatorSpec
-            {
-                Model = model, Pruning = pruning, PruningSettings = pruningSettings ?? default, Preprocess = preprocess, Quantisation = quantisation.IsDefault ? null : quantisation,
-            });
-        }
-        catch (ArgumentException e) when (pruningSettings is not null && e.Message.StartsWith("pruning settings", StringComparison.Ordinal))
-        {
-            throw new UsageException($"--pruning-settings: {e.Message}");
-        }
+            Model = model, Pruning = pruning, PruningSettings = pruningSettings ?? default, Preprocess = preprocess, Quantisation = quantisation.IsDefault ? null : quantisation,
+        });
         try
         {
             return new DesignNetwork(evaluator, given is null ? evaluator.SearchSpace.Defaults() : ModelCommands.Complete(evaluator.SearchSpace, given));
