@@ -49,10 +49,10 @@ internal static class Bench
     /// <summary>One `hass run` of the synthetic campaign; the rate is the store's trials over the campaign's own elapsed time.</summary>
     public static async Task<(double Elapsed, double Rate)> RunCampaignAsync(int trials, Mode mode)
     {
-        var dir = HassCli.TempDir();
+        var dir = HassProcess.TempDir();
         var store = Path.Combine(dir, "hass.db");
-        string[] args = ["run", HassCli.Campaign(dir, "bench", trials, delayMs: 0), .. HassCli.Common(store)];
-        using var run = HassCli.Start(mode == Mode.Off ? args : [.. args, "--dashboard", "127.0.0.1:0"]);
+        string[] args = ["run", HassCli.Campaign(dir, "bench", trials, delayMs: 0), .. HassProcess.Common(store)];
+        using var run = HassProcess.Start(mode == Mode.Off ? args : [.. args, "--dashboard", "127.0.0.1:0"]);
         IBrowser? browser = null;
         if (mode == Mode.LiveWithPage)
         {
@@ -74,14 +74,14 @@ internal static class Bench
 
     public static Task<IBrowser> LaunchAsync() => Puppeteer.LaunchAsync(new LaunchOptions
     {
-        ExecutablePath = "/usr/bin/chromium", Headless = true, UserDataDir = HassCli.TempDir(),
+        ExecutablePath = "/usr/bin/chromium", Headless = true, UserDataDir = HassProcess.TempDir(),
         Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
 
     /// <summary>`hass dashboard` on a large store: time to the first rendered campaign page, one full re-render, one sort.</summary>
     public static async Task PageTimesAsync(string store, string campaign)
     {
-        using var dashboard = HassCli.Start(["dashboard", "--address", "127.0.0.1:0", "--store", store]);
+        using var dashboard = HassProcess.Start(["dashboard", "--address", "127.0.0.1:0", "--store", store]);
         var url = dashboard.WaitForDashboard(Long);
         await using var browser = await LaunchAsync();
         await using var page = await browser.NewPageAsync();
