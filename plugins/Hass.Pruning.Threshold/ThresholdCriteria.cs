@@ -29,6 +29,8 @@ public sealed record ThresholdSettings
     public bool PruneLinear { get; init; } = true;
     /// <summary>Restore each layer's mean output per channel on the calibration images after pruning (docs/models.md).</summary>
     public bool BiasCorrection { get; init; }
+    /// <summary>Also restore each layer's output spread per channel by scaling its weights; implies the bias correction (docs/models.md).</summary>
+    public bool ScaleCorrection { get; init; }
 
     [JsonIgnore] public bool Relative => WeightMode == "relative";
     [JsonIgnore] public double EffectiveWeightMax => WeightMax ?? (Relative ? 2.0 : 0.05);
@@ -53,7 +55,8 @@ public sealed record ThresholdSettings
 
     public string Key() => string.Create(CultureInfo.InvariantCulture,
         $"mode={WeightMode};wmax={EffectiveWeightMax:R};amax={ActivationMax:R};hardswish={Hardswish};linear={PruneLinear}")
-        + (BiasCorrection ? ";bias-correction" : "");   // left out when off, so campaigns made before it keep their fingerprint
+        + (BiasCorrection ? ";bias-correction" : "")   // left out when off, so campaigns made before it keep their fingerprint
+        + (ScaleCorrection ? ";scale-correction" : "");
 }
 
 /// <summary>
@@ -113,7 +116,8 @@ internal sealed class ThresholdSession : IPruningSession
 
     public SearchSpace SearchSpace { get; }
     public string SettingsKey { get; }
-    public bool CorrectsBias => _settings.BiasCorrection;
+    public bool CorrectsBias => _settings.BiasCorrection || _settings.ScaleCorrection;
+    public bool CorrectsScale => _settings.ScaleCorrection;
 
     public IPruningHandle Apply(ParameterSet parameters)
     {

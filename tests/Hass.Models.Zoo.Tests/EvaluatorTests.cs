@@ -63,6 +63,30 @@ public sealed class EvaluatorTests : IDisposable
     }
 
     [Fact]
+    public void Scale_correction_wins_back_more_than_bias_correction_alone_with_the_same_zeros_and_leaves_the_network_as_it_was()
+    {
+        using var biasOnly = Create("uniform", settings: """{"biasCorrection": true}""");
+        using var scaled = Create("uniform", settings: """{"scaleCorrection": true}""");
+        Assert.NotEqual(biasOnly.Fingerprint, scaled.Fingerprint);
+        var before = Snapshot(scaled.Network);
+        var dense = scaled.Evaluate(scaled.SearchSpace.Defaults(), new EvaluationRequest { Profile = false });
+
+        var point = new ParameterSet(new Dictionary<string, double> { ["w:*"] = 0.8, ["a:*"] = 0.3 });
+        var withBias = biasOnly.Evaluate(point, new EvaluationRequest());
+        var withScale = scaled.Evaluate(point, new EvaluationRequest());
+        double dropBias = dense.Top1 - withBias.Top1, dropScale = dense.Top1 - withScale.Top1;
+        Assert.True(dropScale < dropBias / 2, $"scale correction should at least halve the drop left by bias correction at this point: {dropBias:F2} with bias, {dropScale:F2} with scale");
+        Assert.Equal(withBias.WeightSparsity, withScale.WeightSparsity);
+        Assert.Equal(before, Snapshot(scaled.Network));
+
+        var exported = scaled.Export(point);
+        var exportedBias = biasOnly.Export(point);
+        Assert.Equal(exportedBias.Tensors.Select(t => t.Weights.Count(w => w == 0)), exported.Tensors.Select(t => t.Weights.Count(w => w == 0)));
+        Assert.NotEqual(exportedBias.Tensors[0].Weights, exported.Tensors[0].Weights);
+        Assert.Equal(before, Snapshot(scaled.Network));
+    }
+
+    [Fact]
     public void The_shipped_checkpoints_hold_out_a_search_and_a_confirmation_split()
     {
         foreach (var model in ZooPlugin.Models.Where(m => m.Name.StartsWith("fmnist-", StringComparison.Ordinal)))

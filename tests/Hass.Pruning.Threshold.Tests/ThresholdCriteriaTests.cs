@@ -62,6 +62,21 @@ public class ThresholdCriteriaTests
         Assert.Equal(plain.SettingsKey, off.SettingsKey);
         Assert.True(on.CorrectsBias);
         Assert.EndsWith(";bias-correction", on.SettingsKey);
+        Assert.False(on.CorrectsScale);
+    }
+
+    [Fact]
+    public void Scale_correction_implies_the_bias_correction_and_has_its_own_settings_key()
+    {
+        using var net = SmallNet();
+        var scale = new ThresholdCriterion().Attach(net, JsonDocument.Parse("""{"scaleCorrection": true}""").RootElement);
+        var bias = new ThresholdCriterion().Attach(net, JsonDocument.Parse("""{"biasCorrection": true}""").RootElement);
+        Assert.True(scale.CorrectsScale);
+        Assert.True(scale.CorrectsBias);
+        Assert.EndsWith(";scale-correction", scale.SettingsKey);
+        Assert.NotEqual(bias.SettingsKey, scale.SettingsKey);
+        Assert.Equal(new ThresholdCriterion().Attach(net, default).SettingsKey,
+            new ThresholdCriterion().Attach(net, JsonDocument.Parse("""{"scaleCorrection": false}""").RootElement).SettingsKey);
     }
 
     [Fact]
@@ -169,13 +184,14 @@ public class ThresholdSettingsValidationTests
     [InlineData("""{"hardswish": true}""", "hardswish")]
     [InlineData("""{"pruneLinear": "no"}""", "pruneLinear")]
     [InlineData("""{"biasCorrection": "yes"}""", "biasCorrection")]
+    [InlineData("""{"scaleCorrection": 1}""", "scaleCorrection")]
     public void A_bad_setting_is_named(string settings, string key) =>
         Assert.Equal(key, Assert.Single(Problems(settings)).Key);
 
     [Fact]
     public void Valid_settings_and_defaults_have_no_problems()
     {
-        Assert.Empty(Problems("""{"weightMode": "absolute", "weightMax": 0.1, "activationMax": 2, "hardswish": "magnitude", "pruneLinear": false, "biasCorrection": true}"""));
+        Assert.Empty(Problems("""{"weightMode": "absolute", "weightMax": 0.1, "activationMax": 2, "hardswish": "magnitude", "pruneLinear": false, "biasCorrection": true, "scaleCorrection": true}"""));
         Assert.Empty(Problems("{}"));
         Assert.Empty(new UniformCriterion().ValidateSettings(default));
     }

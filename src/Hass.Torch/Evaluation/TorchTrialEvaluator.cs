@@ -84,7 +84,7 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
     private readonly EvaluatorSpec _spec;
     /// <summary>The unpruned network's hits per split name, for paired evaluations (the split's images never change).</summary>
     private readonly Dictionary<string, bool[]> _defaultHits = [];
-    private BiasCorrection? _biasCorrection;
+    private OutputCorrection? _outputCorrection;
 
     public TorchTrialEvaluator(LoadedModel model, IPruningCriterion criterion, EvaluatorSpec spec, LabelledDataset dataset)
     {
@@ -157,7 +157,7 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
             _ => throw new ArgumentException($"unknown split '{request.Split}': use \"search\", \"confirmation\" (or its parts {ConfirmationParts.Usage}) or \"test\""),
         };
         var reference = request.PairWithDefaults ? DefaultHits(request.Split, images, cancellationToken) : null;
-        var correction = BiasCorrectionIfAsked();
+        var correction = OutputCorrectionIfAsked();
         using var pruned = _pruning.Apply(parameters);
         using var corrected = correction?.Apply(_net);
         var accuracy = ModelEvaluator.Run(_net, images, _normalisation, new PassOptions
@@ -194,7 +194,7 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
 
     public DeployableNetwork Export(ParameterSet parameters)
     {
-        var correction = BiasCorrectionIfAsked();
+        var correction = OutputCorrectionIfAsked();
         using var pruned = _pruning.Apply(parameters);
         using var corrected = correction?.Apply(_net);
         using var _ = no_grad();
@@ -211,15 +211,15 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
     }
 
     /// <summary>
-    /// With a criterion that asks for it, the bias correction on the calibration images
-    /// (<see cref="BiasCorrection.ImagesFor"/>), made on first use: call it before pruning, it measures the unpruned
+    /// With a criterion that asks for it, the bias (and scale) correction on the calibration images
+    /// (<see cref="OutputCorrection.ImagesFor"/>), made on first use: call it before pruning, it measures the unpruned
     /// network. Else null.
     /// </summary>
-    private BiasCorrection? BiasCorrectionIfAsked()
+    private OutputCorrection? OutputCorrectionIfAsked()
     {
-        if (!_pruning.CorrectsBias) return null;
-        return _biasCorrection ??= new BiasCorrection(_net,
-            CalibrationBatch(Math.Min(BiasCorrection.ImagesFor(_net, _spec.CalibrationImages), _splits.Train.Count)));
+        if (!_pruning.CorrectsBias && !_pruning.CorrectsScale) return null;
+        return _outputCorrection ??= new OutputCorrection(_net,
+            CalibrationBatch(Math.Min(OutputCorrection.ImagesFor(_net, _spec.CalibrationImages), _splits.Train.Count)), _pruning.CorrectsScale);
     }
 
     /// <summary>The first <paramref name="count"/> calibration images as one normalised batch (not yet rounded to fixed point).</summary>
@@ -250,7 +250,7 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
 
     public void Dispose()
     {
-        _biasCorrection?.Dispose();
+        _outputCorrection?.Dispose();
         _net.Dispose();
     }
 }

@@ -24,10 +24,16 @@ public interface IPruningSession
     string SettingsKey { get; }
 
     /// <summary>
-    /// Whether the evaluator corrects the pruned network's biases before scoring it (<see cref="BiasCorrection"/>,
+    /// Whether the evaluator corrects the pruned network's biases before scoring it (<see cref="OutputCorrection"/>,
     /// on the calibration images): a criterion asks for it, the evaluator has the images.
     /// </summary>
     bool CorrectsBias => false;
+
+    /// <summary>
+    /// Whether the evaluator also corrects each layer's output spread per channel by scaling its weights
+    /// (<see cref="OutputCorrection"/>); implies the bias correction.
+    /// </summary>
+    bool CorrectsScale => false;
 
     /// <summary>
     /// Prunes the network in place. Disposing (or reverting) the handle restores every weight bit for bit and every
