@@ -20,7 +20,7 @@ public class ConfirmedPickTests
     // Search-split drops all pass the tolerance; the confirmation split (drop by trial number) tells them apart.
     private static readonly TrialRecord[] Trials =
         [Trial(0, 100, 0.2, 0.1), Trial(1, 400, 0.9, 0.4), Trial(2, 300, 0.6, 0.3), Trial(3, 200, 0.5, 0.2), Trial(4, 500, 1.4, 0.5)];
-    private static readonly Dictionary<int, double> ConfirmationDrop = new() { [0] = 0.3, [1] = 1.3, [2] = 0.8, [3] = 0.6, [4] = 2.0, [5] = 0.0, [6] = 1.0 };
+    private static readonly Dictionary<int, double> ConfirmationDrop = new() { [0] = 0.3, [1] = 1.3, [2] = 0.8, [3] = 0.6, [4] = 2.0, [5] = 0.0, [6] = 1.0, [7] = 1.5, [8] = 0.9 };
 
     private static (PickResult Result, List<int> Confirmed) Choose(FinalSpec final, IEnumerable<TrialRecord>? trials = null)
     {
@@ -121,5 +121,42 @@ public class ConfirmedPickTests
         var incumbent = Confirmed(Trial(5, 150, 0.1, 0.15), 0.1);
         var (_, confirmed) = Choose(new FinalSpec { ConfirmTop = 2, ConfirmMargin = 0.25 }, [.. Trials, incumbent]);
         Assert.Equal([1, 2, 5], confirmed);                       // confirmTop of the front before it, then it
+    }
+
+    [Fact]
+    public void Confirm_faster_gives_a_trial_the_refused_finalists_hid_its_turn()
+    {
+        // 5 (350, search 0.95) is hidden by 1 (400, 0.9); once 1 is refused, 5 is on the front of the unconfirmed faster trials.
+        TrialRecord[] trials = [.. Trials, Trial(5, 350, 0.95, 0.45)];
+        var (without, _) = Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25 }, trials);
+        Assert.Equal(3, without.Trial!.Number);
+        var (result, confirmed) = Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25, ConfirmFaster = 4 }, trials);
+        Assert.Equal([1, 2, 3, 5], confirmed);                    // the finalists first, then the front of the unconfirmed trials faster than 3
+        Assert.Equal(5, result.Trial!.Number);
+        Assert.Null(result.Note);
+        Assert.Equal([false, false, false, true], result.Finalists.Select(f => f.Chosen));
+    }
+
+    [Fact]
+    public void Confirm_faster_keeps_to_its_budget_and_peels_the_fronts_of_refused_trials()
+    {
+        // Above the pick (3 at 200): 7 and 8 refused (hidden by 1), 5 passes but comes on a later front than 7.
+        TrialRecord[] trials = [.. Trials, Trial(7, 390, 0.92, 0.41), Trial(8, 380, 0.91, 0.42), Trial(5, 350, 0.95, 0.45)];
+        var (one, confirmedOne) = Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25, ConfirmFaster = 1 }, trials);
+        Assert.Equal([1, 2, 3, 7], confirmedOne);
+        Assert.Equal(3, one.Trial!.Number);
+        var (three, confirmedThree) = Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25, ConfirmFaster = 3 }, trials);
+        Assert.Equal([1, 2, 3, 7, 8, 5], confirmedThree);         // front {7, 8} refused, then the next front {5}
+        Assert.Equal(5, three.Trial!.Number);
+    }
+
+    [Fact]
+    public void Confirm_faster_also_searches_when_no_finalist_passed()
+    {
+        TrialRecord[] trials = [Trial(1, 400, 0.9, 0.4), Trial(6, 300, 0.95, 0.3), Trial(5, 200, 0.99, 0.2)];
+        var (result, confirmed) = Choose(new FinalSpec { ConfirmTop = 1, ConfirmMargin = 0.25, ConfirmFaster = 2 }, trials);
+        Assert.Equal([1, 6, 5], confirmed);                       // 1 refused; then the front of the rest: 6 (refused), then 5 passes
+        Assert.Equal(5, result.Trial!.Number);
+        Assert.Null(result.Note);
     }
 }

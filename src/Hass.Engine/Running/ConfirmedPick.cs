@@ -41,9 +41,9 @@ public sealed class ConfirmedPick(Objective objective, FinalSpec final, double d
 
     public PickResult Choose(string label, IEnumerable<TrialRecord> trials)
     {
-        var candidates = Candidates(objective.Ranked(MarginPick.Within(trials, final.PickMargin)), final.ConfirmTop);
+        var ranked = objective.Ranked(MarginPick.Within(trials, final.PickMargin));
         var finalists = new List<(TrialRecord Trial, double Top1, Finalist Finalist)>();
-        foreach (var trial in candidates)
+        bool Confirm(TrialRecord trial)
         {
             var top1 = confirmationTop1(trial);
             var finalist = new Finalist
@@ -52,13 +52,46 @@ public sealed class ConfirmedPick(Objective objective, FinalSpec final, double d
                 SearchDrop = trial.ConstraintViolation + objective.Tolerance, ConfirmationDrop = denseConfirmationTop1 - top1,
             };
             finalists.Add((trial, top1, finalist));
-            if (finalist.ConfirmationDrop <= Limit) return Result(finalists, finalists.Count - 1, null);
+            return finalist.ConfirmationDrop <= Limit;
         }
+        var chosen = -1;
+        foreach (var trial in Candidates(ranked, final.ConfirmTop))
+            if (Confirm(trial)) { chosen = finalists.Count - 1; break; }
+        chosen = ConfirmFaster(ranked, finalists, chosen, Confirm);
+        if (chosen >= 0) return Result(finalists, chosen, null);
         if (finalists.Count == 0) return PickResult.None;
         var safest = finalists.Select((f, i) => (f.Finalist.ConfirmationDrop, i)).Min().i;
         var inv = CultureInfo.InvariantCulture;
         return Result(finalists, safest, $"none of the {finalists.Count} finalists stayed within {Limit.ToString("F2", inv)} points on the confirmation split; " +
             $"this one lost least ({finalists[safest].Finalist.ConfirmationDrop.ToString("F2", inv)})");
+    }
+
+    /// <summary>
+    /// <see cref="FinalSpec.ConfirmFaster"/> more confirmations for trials better than the pick (all trials when none passed),
+    /// none of them confirmed yet: the <see cref="Front"/> of those, best first, re-computed whenever one passes (it is the
+    /// new pick) or the whole front was refused (the trials it hid come next). The finalists' front skips a trial that a
+    /// faster one beats on the search split's accuracy; when that faster one is refused, this gives the hidden one its turn.
+    /// Returns the index of the pick among <paramref name="finalists"/> (-1: none passed).
+    /// </summary>
+    private int ConfirmFaster(IReadOnlyList<TrialRecord> ranked, List<(TrialRecord Trial, double Top1, Finalist Finalist)> finalists, int chosen,
+        Func<TrialRecord, bool> confirm)
+    {
+        var left = final.ConfirmFaster;
+        while (left > 0)
+        {
+            var confirmed = finalists.Select(f => f.Trial.Number).ToHashSet();
+            var better = chosen >= 0 ? ranked.TakeWhile(t => t.Number != finalists[chosen].Trial.Number) : ranked;
+            var front = Front(better.Where(t => !confirmed.Contains(t.Number))).ToList();
+            if (front.Count == 0) break;
+            foreach (var trial in front.Take(left))
+            {
+                left--;
+                if (!confirm(trial)) continue;
+                chosen = finalists.Count - 1;
+                break;
+            }
+        }
+        return chosen;
     }
 
     /// <summary>

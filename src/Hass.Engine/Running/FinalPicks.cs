@@ -37,7 +37,8 @@ public static class FinalPicks
         var (split, images) = finalPartDense is not null
             ? (IncumbentConfirmation.FinalPart(searchPart), evaluator.ConfirmationImages - searchPart)
             : ("confirmation", evaluator.ConfirmationImages);
-        info($"final: confirming up to {spec.Final.ConfirmTop} finalists per pick on the confirmation split ({images} images{(split == "confirmation" ? "" : $", the part the search did not use (it used the first {searchPart})")})");
+        var faster = spec.Final.ConfirmFaster > 0 ? $", then up to {spec.Final.ConfirmFaster} trials faster than the pick that the finalists hid" : "";
+        info($"final: confirming up to {spec.Final.ConfirmTop} finalists per pick{faster} on the confirmation split ({images} images{(split == "confirmation" ? "" : $", the part the search did not use (it used the first {searchPart})")})");
         var denseTop1 = finalPartDense ?? IncumbentConfirmation.DenseTop1Of(store, evaluator, split, ct)!.Value;
         var pick = new ConfirmedPick(objective, spec.Final, denseTop1, t => evaluator.Evaluate(t.Parameters, new EvaluationRequest { Split = split, Profile = false }, ct).Top1);
         var uniformPick = baseline is null ? PickResult.None : Log(pick.Choose("uniform", uniformTrials), info);

@@ -20,6 +20,11 @@ public sealed record FinalSpec
     [System.ComponentModel.DataAnnotations.Range(0.0, 100.0)] public double PickMargin { get; init; }
     /// <summary>Finalists per pick re-scored on the confirmation split (0: no confirmation; see ConfirmedPick).</summary>
     [System.ComponentModel.DataAnnotations.Range(0, 1000)] public int ConfirmTop { get; init; } = DefaultConfirmTop;
+    /// <summary>
+    /// Confirmations after the finalists for trials better than the pick that the finalists' front hid (see ConfirmedPick):
+    /// 0 (default) confirms the finalists alone.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 1000)] public int ConfirmFaster { get; init; }
     /// <summary>Points kept below the tolerance on the confirmation split by the confirmed pick.</summary>
     [System.ComponentModel.DataAnnotations.Range(0.0, 100.0)] public double ConfirmMargin { get; init; } = DefaultConfirmMargin;
     /// <summary>
