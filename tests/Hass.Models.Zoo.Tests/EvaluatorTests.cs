@@ -37,53 +37,46 @@ public sealed class EvaluatorTests : IDisposable
     private static Dictionary<string, byte[]> Snapshot(HassNet net) =>
         net.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.contiguous().bytes.ToArray());
 
+    /// <summary>
+    /// Evaluates one uniform point with two pruning settings; the second must at least halve the first's drop with the same
+    /// weight zeros and leave the network as it was (after evaluating and after exporting). Returns both exports.
+    /// </summary>
+    private (DeployableNetwork Baseline, DeployableNetwork Corrected) AssertHalvesTheDrop(string baselineSettings, string correctedSettings, double w, double a)
+    {
+        using var baseline = Create("uniform", settings: baselineSettings);
+        using var corrected = Create("uniform", settings: correctedSettings);
+        Assert.NotEqual(baseline.Fingerprint, corrected.Fingerprint);
+        var before = Snapshot(corrected.Network);
+        var dense = corrected.Evaluate(corrected.SearchSpace.Defaults(), new EvaluationRequest { Profile = false });
+        Assert.Equal(baseline.Evaluate(baseline.SearchSpace.Defaults(), new EvaluationRequest { Profile = false }).Top1, dense.Top1);
+
+        var point = new ParameterSet(new Dictionary<string, double> { ["w:*"] = w, ["a:*"] = a });
+        var withBaseline = baseline.Evaluate(point, new EvaluationRequest());
+        var withCorrection = corrected.Evaluate(point, new EvaluationRequest());
+        double dropBaseline = dense.Top1 - withBaseline.Top1, dropCorrected = dense.Top1 - withCorrection.Top1;
+        Assert.True(dropCorrected < dropBaseline / 2, $"{correctedSettings} should at least halve the drop of {baselineSettings}: {dropBaseline:F2}, then {dropCorrected:F2}");
+        Assert.Equal(withBaseline.WeightSparsity, withCorrection.WeightSparsity);
+        Assert.Equal(before, Snapshot(corrected.Network));
+
+        var exports = (baseline.Export(point), corrected.Export(point));
+        Assert.Equal(before, Snapshot(corrected.Network));
+        return exports;
+    }
+
     [Fact]
     public void Bias_correction_wins_back_accuracy_with_the_same_zeros_and_leaves_the_network_as_it_was()
     {
-        using var plain = Create("uniform");
-        using var corrected = Create("uniform", settings: """{"biasCorrection": true}""");
-        Assert.NotEqual(plain.Fingerprint, corrected.Fingerprint);
-        var before = Snapshot(corrected.Network);
-        var dense = corrected.Evaluate(corrected.SearchSpace.Defaults(), new EvaluationRequest { Profile = false });
-        Assert.Equal(plain.Evaluate(plain.SearchSpace.Defaults(), new EvaluationRequest { Profile = false }).Top1, dense.Top1);
-
-        var point = new ParameterSet(new Dictionary<string, double> { ["w:*"] = 0.6, ["a:*"] = 0.1 });
-        var withoutCorrection = plain.Evaluate(point, new EvaluationRequest());
-        var withCorrection = corrected.Evaluate(point, new EvaluationRequest());
-        double dropWithout = dense.Top1 - withoutCorrection.Top1, dropWith = dense.Top1 - withCorrection.Top1;
-        Assert.True(dropWith < dropWithout / 2, $"bias correction should at least halve the drop: {dropWithout:F2} without, {dropWith:F2} with");
-        Assert.Equal(withoutCorrection.WeightSparsity, withCorrection.WeightSparsity);
-        Assert.Equal(before, Snapshot(corrected.Network));
-
-        var exported = corrected.Export(point);
-        var exportedPlain = plain.Export(point);
-        Assert.Equal(exportedPlain.Tensors.Select(t => t.Weights), exported.Tensors.Select(t => t.Weights));
-        Assert.NotEqual(exportedPlain.Tensors[0].Bias, exported.Tensors[0].Bias);
-        Assert.Equal(before, Snapshot(corrected.Network));
+        var (plain, corrected) = AssertHalvesTheDrop("{}", """{"biasCorrection": true}""", 0.6, 0.1);
+        Assert.Equal(plain.Tensors.Select(t => t.Weights), corrected.Tensors.Select(t => t.Weights));
+        Assert.NotEqual(plain.Tensors[0].Bias, corrected.Tensors[0].Bias);
     }
 
     [Fact]
     public void Scale_correction_wins_back_more_than_bias_correction_alone_with_the_same_zeros_and_leaves_the_network_as_it_was()
     {
-        using var biasOnly = Create("uniform", settings: """{"biasCorrection": true}""");
-        using var scaled = Create("uniform", settings: """{"scaleCorrection": true}""");
-        Assert.NotEqual(biasOnly.Fingerprint, scaled.Fingerprint);
-        var before = Snapshot(scaled.Network);
-        var dense = scaled.Evaluate(scaled.SearchSpace.Defaults(), new EvaluationRequest { Profile = false });
-
-        var point = new ParameterSet(new Dictionary<string, double> { ["w:*"] = 0.8, ["a:*"] = 0.3 });
-        var withBias = biasOnly.Evaluate(point, new EvaluationRequest());
-        var withScale = scaled.Evaluate(point, new EvaluationRequest());
-        double dropBias = dense.Top1 - withBias.Top1, dropScale = dense.Top1 - withScale.Top1;
-        Assert.True(dropScale < dropBias / 2, $"scale correction should at least halve the drop left by bias correction at this point: {dropBias:F2} with bias, {dropScale:F2} with scale");
-        Assert.Equal(withBias.WeightSparsity, withScale.WeightSparsity);
-        Assert.Equal(before, Snapshot(scaled.Network));
-
-        var exported = scaled.Export(point);
-        var exportedBias = biasOnly.Export(point);
-        Assert.Equal(exportedBias.Tensors.Select(t => t.Weights.Count(w => w == 0)), exported.Tensors.Select(t => t.Weights.Count(w => w == 0)));
-        Assert.NotEqual(exportedBias.Tensors[0].Weights, exported.Tensors[0].Weights);
-        Assert.Equal(before, Snapshot(scaled.Network));
+        var (biasOnly, scaled) = AssertHalvesTheDrop("""{"biasCorrection": true}""", """{"scaleCorrection": true}""", 0.8, 0.3);
+        Assert.Equal(biasOnly.Tensors.Select(t => t.Weights.Count(w => w == 0)), scaled.Tensors.Select(t => t.Weights.Count(w => w == 0)));
+        Assert.NotEqual(biasOnly.Tensors[0].Weights, scaled.Tensors[0].Weights);
     }
 
     [Fact]

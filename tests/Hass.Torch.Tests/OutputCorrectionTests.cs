@@ -23,33 +23,25 @@ public class OutputCorrectionTests
     private static Tensor Images(int count) { random.manual_seed(8); return rand(count, 2, 8, 8); }
 
     /// <summary>Per-channel output means of every Conv/Linear layer on <paramref name="images"/>.</summary>
-    private static Dictionary<string, float[]> LayerMeans(HassNet net, Tensor images)
-    {
-        var means = new Dictionary<string, float[]>();
-        using var _ = no_grad();
-        net.OutputObserver = (node, output) =>
-        {
-            if (node.Op is NodeOp.Conv or NodeOp.Linear)
-                means[node.Name] = (node.Op == NodeOp.Conv ? output.mean([0, 2, 3]) : output.mean([0])).data<float>().ToArray();
-        };
-        net.forward(images).Dispose();
-        net.OutputObserver = null;
-        return means;
-    }
+    private static Dictionary<string, float[]> LayerMeans(HassNet net, Tensor images) =>
+        LayerStatistic(net, images, (output, dims) => output.mean(dims));
 
     /// <summary>Per-channel output standard deviations of every Conv/Linear layer on <paramref name="images"/>.</summary>
-    private static Dictionary<string, float[]> LayerSpreads(HassNet net, Tensor images)
+    private static Dictionary<string, float[]> LayerSpreads(HassNet net, Tensor images) =>
+        LayerStatistic(net, images, (output, dims) => output.std(dims));
+
+    private static Dictionary<string, float[]> LayerStatistic(HassNet net, Tensor images, Func<Tensor, long[], Tensor> statistic)
     {
-        var spreads = new Dictionary<string, float[]>();
+        var values = new Dictionary<string, float[]>();
         using var _ = no_grad();
         net.OutputObserver = (node, output) =>
         {
             if (node.Op is NodeOp.Conv or NodeOp.Linear)
-                spreads[node.Name] = (node.Op == NodeOp.Conv ? output.std([0, 2, 3]) : output.std([0])).data<float>().ToArray();
+                values[node.Name] = statistic(output, node.Op == NodeOp.Conv ? [0, 2, 3] : [0]).data<float>().ToArray();
         };
         net.forward(images).Dispose();
         net.OutputObserver = null;
-        return spreads;
+        return values;
     }
 
     private static Dictionary<string, byte[]> Weights(HassNet net) =>
