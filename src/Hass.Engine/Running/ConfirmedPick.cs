@@ -30,8 +30,9 @@ public sealed record PickResult(TrialRecord? Trial, double? ConfirmationTop1, IR
 /// split), best objective first, each more accurate on the search split than every better one — are re-scored in
 /// that order on the confirmation split, held-out images the search never saw, and the first whose drop there is
 /// within tolerance − <see cref="FinalSpec.ConfirmMargin"/> is chosen; the search's confirmed incumbent is always a finalist
-/// (<see cref="IncumbentConfirmation"/>, <see cref="Candidates"/>). When none
-/// is, the finalist with the smallest confirmed drop is chosen and the row's note says so. The drop on the
+/// (<see cref="IncumbentConfirmation"/>, <see cref="Candidates"/>). <see cref="FinalSpec.ConfirmFaster"/> more
+/// confirmations may then try trials better than the pick that the finalists' front hid. When none passes, the
+/// trial with the smallest confirmed drop is chosen and the row's note says so. The drop on the
 /// confirmation split alone decides (not pooled with the search split): the search split's images carry the
 /// selection bias the confirmation exists to remove. HASS and uniform picks follow the same rule.
 /// </summary>
