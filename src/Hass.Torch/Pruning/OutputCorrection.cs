@@ -32,8 +32,8 @@ public sealed class OutputCorrection : IDisposable
     public const long MaxValuesPerLayer = 1L << 25;
 
     private readonly Tensor _images;
-    private readonly bool _scale;
-    private readonly Dictionary<string, (Tensor Mean, Tensor Spread)> _targets = [];
+    /// <summary>The unpruned output per layer: mean per channel, and its standard deviation when scaling (else null).</summary>
+    private readonly Dictionary<string, (Tensor Mean, Tensor? Spread)> _targets = [];
 
     /// <summary>
     /// Records the unpruned network's per-channel output means (and, with <paramref name="scale"/>, standard deviations)
@@ -42,8 +42,7 @@ public sealed class OutputCorrection : IDisposable
     public OutputCorrection(HassNet unpruned, Tensor images, bool scale = false)
     {
         _images = images;
-        _scale = scale;
-        Pass(unpruned, (node, output) => _targets[node.Name] = (Copy(ChannelMean(node, output)), Copy(ChannelSpread(node, output))));
+        Pass(unpruned, (node, output) => _targets[node.Name] = (Copy(ChannelMean(node, output)), scale ? Copy(ChannelSpread(node, output)) : null));
     }
 
     /// <summary>
@@ -60,7 +59,7 @@ public sealed class OutputCorrection : IDisposable
                 var (targetMean, targetSpread) = _targets[node.Name];
                 var bias = node.BiasTensor!;
                 restore.Keep(bias);
-                if (_scale)
+                if (targetSpread is not null)
                 {
                     // y' = a·y + (m_u − a·m_p) per channel: W ← a·W, b ← a·b + (m_u − a·m_p).
                     using Scalar tiny = 1e-12.ToScalar(), low = MinScale.ToScalar(), high = MaxScale.ToScalar();
@@ -122,7 +121,7 @@ public sealed class OutputCorrection : IDisposable
         foreach (var (mean, spread) in _targets.Values)
         {
             mean.Dispose();
-            spread.Dispose();
+            spread?.Dispose();
         }
         _targets.Clear();
     }
