@@ -12,6 +12,11 @@ namespace Hass.Bench.Confirmation;
 public sealed record FinalistScore(string Store, string Campaign, int Trial, double Throughput, double Search, double Confirmation, double Test,
     double ConfirmationFirstPart)
 {
+    /// <summary>The campaign's own pick (its final table's "hass" row; null for a baseline campaign or without a final table), img/s.</summary>
+    public double? Picked { get; init; }
+    /// <summary>The final pick's limit on the confirmation split: tolerance − final.confirmMargin, points.</summary>
+    public double PickLimit { get; init; }
+
     /// <summary>The drop on the confirmation split's images after its first part (what the final pick scores with confirmed incumbents).</summary>
     public double ConfirmationRest(int firstPartImages, int confirmationImages) =>
         (Confirmation * confirmationImages - ConfirmationFirstPart * firstPartImages) / (confirmationImages - firstPartImages);
@@ -27,7 +32,12 @@ public static class FinalistScoring
     /// <summary>The confirmation images confirmed incumbents use during the search (final.incumbentImages' default).</summary>
     public const int FirstPartImages = Hass.Engine.Running.FinalSpec.DefaultIncumbentImages;
 
-    public static IEnumerable<FinalistScore> Score(string path, int count, TextWriter progress, CancellationToken ct)
+    /// <summary>
+    /// Scores each campaign's <paramref name="count"/> candidates: the front of throughput against search accuracy (fastest first) or, with
+    /// <paramref name="fastest"/>, the fastest distinct complete trials whose search-split drop is at most tolerance + <paramref name="over"/>
+    /// (feasible or not: what the final pick could have tried had it scored every trial).
+    /// </summary>
+    public static IEnumerable<FinalistScore> Score(string path, int count, TextWriter progress, CancellationToken ct, bool fastest = false, double over = 0.3)
     {
         using var store = HassStore.Open(path, StoreAccess.Read);
         var services = new ServiceCollection();
@@ -44,7 +54,13 @@ public static class FinalistScoring
             if (evaluator.Fingerprint != campaign.EvaluatorFingerprint)
                 throw new InvalidOperationException($"{path}: campaign {campaign.Name} was made with another evaluator (checkpoint or splits changed)");
             var objective = new Objective(spec.Objective);
-            var front = ConfirmedPick.Front(objective.Ranked(store.Trials(campaign.Name))).Take(count).ToList();
+            var trials = store.Trials(campaign.Name);
+            var front = (fastest
+                ? trials.Where(t => t.State == TrialState.Complete && t.ObjectiveValues.Count > 0 && t.ConstraintViolation <= over)
+                    .OrderByDescending(Objective.Throughput).DistinctBy(t => t.Parameters.QuantisedKey())
+                : ConfirmedPick.Front(objective.Ranked(trials))).Take(count).ToList();
+            var picked = campaign.Final?.Rows.FirstOrDefault(r => r.Label == "hass")?.Throughput;
+            var pickLimit = spec.Objective.ToleranceTop1 - spec.Final.ConfirmMargin;
             double Top1(ParameterSet p, string split) => evaluator.Evaluate(p, new EvaluationRequest { Split = split, Profile = false }, ct).Top1;
             var dense = evaluator.SearchSpace.Defaults();
             var firstPart = ConfirmationParts.First(FirstPartImages);
@@ -54,7 +70,7 @@ public static class FinalistScoring
             {
                 var score = new FinalistScore(Path.GetFileNameWithoutExtension(path), campaign.Name, trial.Number, Objective.Throughput(trial),
                     denseSearch - Top1(trial.Parameters, "search"), denseConfirmation - Top1(trial.Parameters, "confirmation"), denseTest - Top1(trial.Parameters, "test"),
-                    denseFirstPart - Top1(trial.Parameters, firstPart));
+                    denseFirstPart - Top1(trial.Parameters, firstPart)) { Picked = picked, PickLimit = pickLimit };
                 progress.WriteLine($"{score.Store} {score.Campaign} trial {score.Trial}: {score.Throughput:F1} img/s, drop {score.Search:F2} search, {score.Confirmation:F2} confirmation ({score.ConfirmationFirstPart:F2} first {FirstPartImages}), {score.Test:F2} test");
                 scores.Add(score);
             }

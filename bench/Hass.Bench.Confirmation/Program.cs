@@ -10,8 +10,10 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 var stores = new Option<string[]>("--stores") { Description = "store files of finished campaigns", AllowMultipleArgumentsPerToken = true, Required = true };
 var finalists = new Option<int>("--finalists") { Description = "finalists per campaign (the front of throughput against search accuracy, fastest first)", DefaultValueFactory = _ => 8 };
+var fastest = new Option<bool>("--fastest") { Description = "score each campaign's fastest distinct complete trials (up to --finalists of them) instead of the front, feasible or not, and say what the final pick's rule would choose among them" };
+var over = new Option<double>("--over") { Description = "with --fastest: how far past the tolerance a trial's search-split drop may be, points", DefaultValueFactory = _ => 0.3 };
 var results = new Option<string?>("--results") { Description = "markdown file the table is appended to (with date, command and load)" };
-var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, results };
+var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, fastest, over, results };
 root.SetAction(async (parse, ct) =>
 {
     var missing = parse.GetValue(stores)!.FirstOrDefault(s => !File.Exists(s));
@@ -20,7 +22,7 @@ root.SetAction(async (parse, ct) =>
     try
     {
         foreach (var store in parse.GetValue(stores)!)
-            rows.AddRange(FinalistScoring.Score(store, Math.Max(1, parse.GetValue(finalists)), Console.Out, ct));
+            rows.AddRange(FinalistScoring.Score(store, Math.Max(1, parse.GetValue(finalists)), Console.Out, ct, parse.GetValue(fastest), parse.GetValue(over)));
     }
     catch (InvalidOperationException e)
     {

@@ -30,7 +30,29 @@ public static class ScoreTable
             var sd = gaps.Count > 1 ? Math.Sqrt(gaps.Sum(g => (g - mean) * (g - mean)) / (gaps.Count - 1)) : double.NaN;
             sb.AppendLine($"| {name} | {mean:F2} | {sd:F2} | {gaps.Max():F2} |");
         }
+        RenderPickRule(sb, rows);
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// Per campaign with a final table: the fastest scored trial that the final pick's rule accepts (drop on the confirmation split's rest
+    /// within tolerance − confirmMargin), against the campaign's own pick. With --fastest this says whether scoring more trials could have
+    /// picked a faster design; the test drop says whether that design would have kept the tolerance.
+    /// </summary>
+    private static void RenderPickRule(StringBuilder sb, IReadOnlyList<FinalistScore> rows)
+    {
+        var campaigns = rows.Where(r => r.Picked is not null).GroupBy(r => (r.Store, r.Campaign)).ToList();
+        if (campaigns.Count == 0) return;
+        sb.AppendLine().AppendLine("| store | campaign | trials scored | the pick's rule over them: trial, img/s | its test drop | the campaign's pick, img/s | ratio |")
+            .AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var c in campaigns)
+        {
+            var best = c.Where(r => r.ConfirmationRest(FirstPart, ConfirmationImages) <= r.PickLimit + 1e-9).MaxBy(r => r.Throughput);
+            var picked = c.First().Picked!.Value;
+            sb.AppendLine(best is null
+                ? $"| {c.Key.Store} | {c.Key.Campaign} | {c.Count()} | none passes | - | {picked:F1} | - |"
+                : $"| {c.Key.Store} | {c.Key.Campaign} | {c.Count()} | {best.Trial}, {best.Throughput:F1} | {best.Test:F2} | {picked:F1} | {best.Throughput / picked:F3} |");
+        }
     }
 
     private static string Load()
