@@ -6,22 +6,20 @@ namespace Hass.Bench.Confirmation;
 /// <summary>The finalists' drops per split and, per estimator, how far the test-set drop lies from it.</summary>
 public static class ScoreTable
 {
-    private const int SearchImages = 2000, ConfirmationImages = 8000, FirstPart = FinalistScoring.FirstPartImages;
-
     public static string Render(IReadOnlyList<FinalistScore> rows, string arguments)
     {
         var sb = new StringBuilder();
         sb.AppendLine().AppendLine($"### Confirmation split: finalists re-scored ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)").AppendLine();
         sb.AppendLine($"Command: `dotnet run -c Release --project bench/Hass.Bench.Confirmation -- {arguments}`; load: {Load()}").AppendLine();
-        sb.AppendLine($"| store | campaign | trial | img/s | drop search | drop confirmation | drop pooled | drop confirmation first {FirstPart} | drop confirmation rest | drop test |");
+        sb.AppendLine($"| store | campaign | trial | img/s | drop search | drop confirmation | drop pooled | drop confirmation first part | drop confirmation rest | drop test |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
-            sb.AppendLine($"| {r.Store} | {r.Campaign} | {r.Trial} | {r.Throughput:F1} | {r.Search:F2} | {r.Confirmation:F2} | {r.Pooled(SearchImages, ConfirmationImages):F2} | {r.ConfirmationFirstPart:F2} | {r.ConfirmationRest(FirstPart, ConfirmationImages):F2} | {r.Test:F2} |");
+            sb.AppendLine($"| {r.Store} | {r.Campaign} | {r.Trial} | {r.Throughput:F1} | {r.Search:F2} | {r.Confirmation:F2} | {r.Pooled:F2} | {r.ConfirmationFirstPart:F2} | {r.ConfirmationRest:F2} | {r.Test:F2} |");
         sb.AppendLine().AppendLine("| estimator of the test drop | mean (test − estimate) | SD | max |").AppendLine("|---|---|---|---|");
         foreach (var (name, estimate) in new (string, Func<FinalistScore, double>)[]
                  {
-                     ("search split", r => r.Search), ("confirmation split", r => r.Confirmation), ("pooled", r => r.Pooled(SearchImages, ConfirmationImages)),
-                     ($"confirmation first {FirstPart}", r => r.ConfirmationFirstPart), ($"confirmation rest ({ConfirmationImages - FirstPart})", r => r.ConfirmationRest(FirstPart, ConfirmationImages)),
+                     ("search split", r => r.Search), ("confirmation split", r => r.Confirmation), ("pooled", r => r.Pooled),
+                     ("confirmation first part (final.incumbentImages)", r => r.ConfirmationFirstPart), ("confirmation rest", r => r.ConfirmationRest),
                  })
         {
             var gaps = rows.Select(r => r.Test - estimate(r)).ToList();
@@ -47,7 +45,7 @@ public static class ScoreTable
             .AppendLine("|---|---|---|---|---|---|---|");
         foreach (var c in campaigns)
         {
-            var best = c.Where(r => r.ConfirmationRest(FirstPart, ConfirmationImages) <= r.PickLimit + 1e-9).MaxBy(r => r.Throughput);
+            var best = c.Where(r => r.ConfirmationRest <= r.PickLimit + 1e-9).MaxBy(r => r.Throughput);
             var picked = c.First().Picked!.Value;
             sb.AppendLine(best is null
                 ? $"| {c.Key.Store} | {c.Key.Campaign} | {c.Count()} | none passes | - | {picked:F1} | - |"
