@@ -16,12 +16,7 @@ public static class Cli
     public static string FixtureBoards => Path.Combine(RepoRoot, "tests", "Hass.IntegrationTests", "Fixtures", "boards");
     public static string SyntheticCampaign => Path.Combine(RepoRoot, "examples", "synthetic.json");
 
-    public static string TempDir()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "hass-cli-tests", Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    public static string TempDir() => Hass.Testing.TestFolders.Create();
 
     public sealed record Result(int ExitCode, string Out, string Err);
 

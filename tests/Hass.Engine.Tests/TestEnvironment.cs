@@ -20,12 +20,7 @@ public static class TestEnvironment
     public static string FixtureBoards => Path.Combine(RepoRoot, "tests", "Hass.IntegrationTests", "Fixtures", "boards");
     public static string SyntheticCampaign => Path.Combine(RepoRoot, "examples", "synthetic.json");
 
-    public static string TempDir()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "hass-tests", Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    public static string TempDir() => Hass.Testing.TestFolders.Create();
 
     /// <summary>The synthetic plugin loaded through the real catalog, as a component registry.</summary>
     public static (ServiceProvider Provider, HassComponents Components) SyntheticComponents(Action<IServiceCollection>? extra = null)

@@ -33,12 +33,7 @@ public sealed class HassProcess : IDisposable
         return dir?.FullName ?? throw new InvalidOperationException("HASS.Engine.sln not found");
     }
 
-    public static string TempDir()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "hass-tests", Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    public static string TempDir() => TestFolders.Create();
 
     public static string[] Common(string store) =>
         ["--no-builtin-plugins", "--no-builtin-boards", "--plugins", SyntheticPlugin, "--boards", FixtureBoards, "--store", store];
