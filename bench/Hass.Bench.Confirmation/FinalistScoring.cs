@@ -71,7 +71,7 @@ public static class FinalistScoring
             {
                 var score = new FinalistScore(Path.GetFileNameWithoutExtension(path), campaign.Name, trial.Number, Objective.Throughput(trial),
                     denseSearch - Top1(trial.Parameters, "search"), denseConfirmation - Top1(trial.Parameters, "confirmation"), denseTest - Top1(trial.Parameters, "test"),
-                    denseFirstPart - Top1(trial.Parameters, firstPart)) 
+                    denseFirstPart - Top1(trial.Parameters, firstPart))
                 {
                     Picked = picked, PickLimit = pickLimit,
                     SearchImages = spec.Dataset.SearchImages, ConfirmationImages = evaluator.ConfirmationImages, FirstPartImages = firstPartImages,

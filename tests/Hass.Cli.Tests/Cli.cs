@@ -3,18 +3,11 @@ namespace Hass.Cli.Tests;
 /// <summary>Runs `hass` in-process with captured output, against the test plugins and fixture boards.</summary>
 public static class Cli
 {
-    public static string RepoRoot { get; } = FindRoot();
+    public static string RepoRoot => Hass.Testing.RepoPaths.RepoRoot;
 
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "HASS.Engine.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("HASS.Engine.sln not found");
-    }
-
-    public static string TestPlugin(string name) => Path.Combine(RepoRoot, "artifacts", "testplugins", "Hass.TestPlugins." + name);
-    public static string FixtureBoards => Path.Combine(RepoRoot, "tests", "Hass.IntegrationTests", "Fixtures", "boards");
-    public static string SyntheticCampaign => Path.Combine(RepoRoot, "examples", "synthetic.json");
+    public static string TestPlugin(string name) => Hass.Testing.RepoPaths.TestPlugin(name);
+    public static string FixtureBoards => Hass.Testing.RepoPaths.FixtureBoards;
+    public static string SyntheticCampaign => Hass.Testing.RepoPaths.SyntheticCampaign;
 
     public static string TempDir() => Hass.Testing.TestFolders.Create();
 

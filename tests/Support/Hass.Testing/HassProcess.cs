@@ -10,10 +10,10 @@ namespace Hass.Testing;
 /// </summary>
 public sealed class HassProcess : IDisposable
 {
-    public static string RepoRoot { get; } = FindRoot();
-    public static string SyntheticPlugin => Path.Combine(RepoRoot, "artifacts", "testplugins", "Hass.TestPlugins.Synthetic");
-    public static string FixtureBoards => Path.Combine(RepoRoot, "tests", "Hass.IntegrationTests", "Fixtures", "boards");
-    public static string SyntheticCampaign => Path.Combine(RepoRoot, "examples", "synthetic.json");
+    public static string RepoRoot => RepoPaths.RepoRoot;
+    public static string SyntheticPlugin => RepoPaths.TestPlugin("Synthetic");
+    public static string FixtureBoards => RepoPaths.FixtureBoards;
+    public static string SyntheticCampaign => RepoPaths.SyntheticCampaign;
 
     /// <summary>The CLI build of the same configuration as this test assembly.</summary>
     public static string HassDll
@@ -24,13 +24,6 @@ public sealed class HassProcess : IDisposable
             var path = Path.Combine(RepoRoot, "src", "Hass.Cli", "bin", configuration, "net10.0", "hass.dll");
             return File.Exists(path) ? path : throw new FileNotFoundException("hass.dll not built", path);
         }
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "HASS.Engine.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("HASS.Engine.sln not found");
     }
 
     public static string TempDir() => TestFolders.Create();

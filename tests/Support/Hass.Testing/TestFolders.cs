@@ -51,6 +51,6 @@ public static class TestFolders
     private static void TryDelete(string root)
     {
         try { Directory.Delete(root, recursive: true); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // a file still open: the next clean-up of the temp folder takes it
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // a file still in use: the next test run removes the folder
     }
 }
