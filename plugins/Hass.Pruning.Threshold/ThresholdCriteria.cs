@@ -25,6 +25,12 @@ public sealed record ThresholdSettings
     [Range(0.0, double.PositiveInfinity, MinimumIsExclusive = true)] public double ActivationMax { get; init; } = 1.0;
     [JsonExpected("\"skip\" or \"magnitude\""), AllowedValues("skip", "magnitude", ErrorMessage = "must be \"skip\" or \"magnitude\" (got {got})")]
     public string Hardswish { get; init; } = "skip";
+    /// <summary>
+    /// "none": zero every weight below the threshold; "filter" / "kernel": zero as many, the same number from every
+    /// filter (output channel) / every kernel (filter × input channel), so the accelerator's output lanes get equal work.
+    /// </summary>
+    [JsonExpected("\"none\", \"filter\" or \"kernel\""), AllowedValues("none", "filter", "kernel", ErrorMessage = "must be \"none\", \"filter\" or \"kernel\" (got {got})")]
+    public string WeightBalance { get; init; } = "none";
     /// <summary>Also prune Linear layers' weights.</summary>
     public bool PruneLinear { get; init; } = true;
     /// <summary>Restore each layer's mean output per channel on the calibration images after pruning (docs/models.md).</summary>
@@ -33,6 +39,7 @@ public sealed record ThresholdSettings
     public bool ScaleCorrection { get; init; }
 
     [JsonIgnore] public bool Relative => WeightMode == "relative";
+    [JsonIgnore] public WeightBalance Balance => WeightBalance switch { "filter" => Hass.Torch.Pruning.WeightBalance.Filter, "kernel" => Hass.Torch.Pruning.WeightBalance.Kernel, _ => Hass.Torch.Pruning.WeightBalance.None };
     [JsonIgnore] public double EffectiveWeightMax => WeightMax ?? (Relative ? 2.0 : 0.05);
 
     /// <summary>Reads the settings (<see cref="ConfigJson.ReadSettings{T}"/>); throws one <see cref="ArgumentException"/> listing every problem.</summary>
@@ -56,7 +63,8 @@ public sealed record ThresholdSettings
     public string Key() => string.Create(CultureInfo.InvariantCulture,
         $"mode={WeightMode};wmax={EffectiveWeightMax:R};amax={ActivationMax:R};hardswish={Hardswish};linear={PruneLinear}")
         + (BiasCorrection ? ";bias-correction" : "")   // left out when off, so campaigns made before it keep their fingerprint
-        + (ScaleCorrection ? ";scale-correction" : "");
+        + (ScaleCorrection ? ";scale-correction" : "")
+        + (WeightBalance != "none" ? ";balance=" + WeightBalance : "");
 }
 
 /// <summary>
@@ -131,7 +139,7 @@ internal sealed class ThresholdSession : IPruningSession
             foreach (var layer in _weightLayers)
             {
                 var value = PruningEdits.Value(parameters, SearchSpace[_perLayer ? "w:" + layer.Name : AllWeights]);
-                edits.PruneWeights(layer, _settings.Relative ? value * _std[layer.Name] : value);
+                edits.PruneWeights(layer, _settings.Relative ? value * _std[layer.Name] : value, _settings.Balance);
             }
             foreach (var site in _sites)
                 edits.SetActivationThreshold(site, PruningEdits.Value(parameters, SearchSpace[_perLayer ? "a:" + site.Name : AllActivations]));

@@ -129,6 +129,48 @@ public class ThresholdCriteriaTests
         }
     }
 
+    [Theory]
+    [InlineData("filter", 8L)]    // conv1: 8 filters of 2 × 3 × 3 weights
+    [InlineData("kernel", 16L)]   // 8 filters × 2 input channels, 9 weights each
+    public void Balanced_weights_zero_as_many_weights_as_the_threshold_the_same_number_per_group(string balance, long groups)
+    {
+        using var net = SmallNet();
+        var conv = net.Node("conv1");
+        var original = conv.Weight.detach().clone();
+        double std = original.std().item<float>();
+        long belowThreshold = original.abs().lt(0.8 * std).sum().item<long>();
+        var session = new ThresholdCriterion().Attach(net, JsonDocument.Parse($$"""{"weightBalance": "{{balance}}"}""").RootElement);
+        Assert.EndsWith(";balance=" + balance, session.SettingsKey);
+        var before = Snapshot(net);
+        using (session.Apply(ModelPoint(session.SearchSpace, ("w:conv1", 0.8))))
+        {
+            var zero = conv.Weight.eq(0);
+            Assert.Equal(belowThreshold, zero.sum().item<long>());
+            var perGroup = zero.view(groups, -1).sum(1).data<long>().ToArray();
+            Assert.True(perGroup.Max() - perGroup.Min() <= 1, $"zeros per group differ by more than one: {string.Join(", ", perGroup)}");
+            // Within a group the smallest magnitudes go: every kept weight is at least as large as every zeroed one.
+            var magnitudes = original.abs().view(groups, -1);
+            var zeroRows = zero.view(groups, -1);
+            for (long g = 0; g < groups; g++)
+            {
+                var row = magnitudes[g];
+                var rowZero = zeroRows[g];
+                if (!rowZero.any().item<bool>() || rowZero.all().item<bool>()) continue;
+                Assert.True(row.masked_select(rowZero).max().item<float>() <= row.masked_select(rowZero.logical_not()).min().item<float>());
+            }
+        }
+        var after = Snapshot(net);
+        foreach (var (key, bytes) in before) Assert.Equal(bytes, after[key]);
+    }
+
+    [Fact]
+    public void Without_balance_the_settings_key_is_unchanged()
+    {
+        using var net = SmallNet();
+        Assert.Equal(new ThresholdCriterion().Attach(net, default).SettingsKey,
+            new ThresholdCriterion().Attach(net, JsonDocument.Parse("""{"weightBalance": "none"}""").RootElement).SettingsKey);
+    }
+
     [Fact]
     public void ActivationThresholdsFollowTheHassRule()
     {
@@ -185,13 +227,14 @@ public class ThresholdSettingsValidationTests
     [InlineData("""{"pruneLinear": "no"}""", "pruneLinear")]
     [InlineData("""{"biasCorrection": "yes"}""", "biasCorrection")]
     [InlineData("""{"scaleCorrection": 1}""", "scaleCorrection")]
+    [InlineData("""{"weightBalance": "channel"}""", "weightBalance")]
     public void A_bad_setting_is_named(string settings, string key) =>
         Assert.Equal(key, Assert.Single(Problems(settings)).Key);
 
     [Fact]
     public void Valid_settings_and_defaults_have_no_problems()
     {
-        Assert.Empty(Problems("""{"weightMode": "absolute", "weightMax": 0.1, "activationMax": 2, "hardswish": "magnitude", "pruneLinear": false, "biasCorrection": true, "scaleCorrection": true}"""));
+        Assert.Empty(Problems("""{"weightMode": "absolute", "weightMax": 0.1, "activationMax": 2, "hardswish": "magnitude", "pruneLinear": false, "biasCorrection": true, "scaleCorrection": true, "weightBalance": "kernel"}"""));
         Assert.Empty(Problems("{}"));
         Assert.Empty(new UniformCriterion().ValidateSettings(default));
     }

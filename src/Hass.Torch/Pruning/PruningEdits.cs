@@ -22,7 +22,7 @@ public sealed class PruningEdits : IPruningHandle
     public IReadOnlyDictionary<string, double> ActivationThresholds => _activationThresholds;
 
     /// <summary>Zeroes the weights of <paramref name="node"/> with |w| &lt; <paramref name="threshold"/>.</summary>
-    public void PruneWeights(NetNode node, double threshold)
+    public void PruneWeights(NetNode node, double threshold, WeightBalance balance = WeightBalance.None)
     {
         if (!(threshold >= 0) || double.IsInfinity(threshold))
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, $"weight threshold of '{node.Name}' must be a finite number >= 0");
@@ -35,12 +35,48 @@ public sealed class PruningEdits : IPruningHandle
         var weight = node.Weight;
         var flat = weight.view(-1);
         using var nonZero = flat.ne(zero);
-        using var mask = flat.abs().lt(limit).logical_and_(nonZero);
+        using var below = flat.abs().lt(limit);
+        var groups = BalancedGroups(weight, balance);
+        using var mask = (groups > 1 ? BalancedMask(flat, groups, below.sum().item<long>()) : below).logical_and_(nonZero);
         var indices = mask.nonzero().view(-1);
         if (indices.numel() == 0) { indices.Dispose(); return; }
         var values = flat.index_select(0, indices);
         flat.index_fill_(0, indices, zero);
         _zeroed.Add((weight, indices.DetachFromDisposeScope(), values.DetachFromDisposeScope()));
+    }
+
+    private static long BalancedGroups(Tensor weight, WeightBalance balance) => balance switch
+    {
+        WeightBalance.Filter => weight.shape[0],
+        WeightBalance.Kernel => weight.dim() > 2 ? weight.shape[0] * weight.shape[1] : weight.shape[0],
+        _ => 1,
+    };
+
+    /// <summary>
+    /// The <paramref name="count"/> smallest magnitudes of <paramref name="flat"/> taken evenly from its
+    /// <paramref name="groups"/> rows: ⌊count / groups⌋ from each, and one more from the rows whose next smallest
+    /// magnitude is smallest, so the layer loses exactly as many weights as its threshold says.
+    /// </summary>
+    private static Tensor BalancedMask(Tensor flat, long groups, long count)
+    {
+        var magnitudes = flat.view(groups, -1).abs();
+        var width = magnitudes.shape[1];
+        var order = magnitudes.argsort(dim: 1);
+        var each = count / groups;
+        var extra = count - each * groups;
+        using var eachScalar = each.ToScalar();
+        using var widthScalar = width.ToScalar();
+        var columns = arange(widthScalar, dtype: int64, device: flat.device).unsqueeze(0);
+        var take = columns.lt(eachScalar).expand(groups, width).clone();
+        if (extra > 0)
+        {
+            var next = magnitudes.gather(1, order.narrow(1, each, 1)).view(-1);
+            var extraRows = zeros(groups, dtype: @bool, device: flat.device);
+            using var yes = true.ToScalar();
+            extraRows.index_fill_(0, next.argsort().narrow(0, 0, extra), yes);
+            take.logical_or_(columns.eq(eachScalar).logical_and(extraRows.unsqueeze(1)));
+        }
+        return zeros_like(take).scatter_(1, order, take).view(-1);
     }
 
     public void SetActivationThreshold(NetNode node, double threshold)
