@@ -8,16 +8,46 @@ using Hass.Bench.Confirmation;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
-var stores = new Option<string[]>("--stores") { Description = "store files of finished campaigns", AllowMultipleArgumentsPerToken = true, Required = true };
+var stores = new Option<string[]>("--stores") { Description = "store files of finished campaigns", AllowMultipleArgumentsPerToken = true };
 var finalists = new Option<int>("--finalists") { Description = "finalists per campaign (the front of throughput against search accuracy, fastest first)", DefaultValueFactory = _ => 8 };
 var fastest = new Option<bool>("--fastest") { Description = "score each campaign's fastest distinct complete trials (up to --finalists of them) instead of the front, feasible or not, and say what the final pick's rule would choose among them" };
 var over = new Option<double>("--over") { Description = "with --fastest: how far past the tolerance a trial's search-split drop may be, points", DefaultValueFactory = _ => 0.3 };
 var results = new Option<string?>("--results") { Description = "markdown file the table is appended to (with date, command and load)" };
-var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, fastest, over, results };
+var margins = new Option<string?>("--margins") { Description = "instead of scoring: write every image's margin of the dense network and of each campaign's fastest --finalists trials (search split and the confirmation split's first part) to CSV files in this folder" };
+var analyse = new Option<string?>("--analyse") { Description = "instead of scoring: read the --margins CSV files of this folder (<store>-<campaign>.csv) and the test drops of --drops, and print how well each statistic predicts the test drop" };
+var drops = new Option<string?>("--drops") { Description = "with --analyse: folder of <store>.csv files with columns trial, final6k and test: the trials' drops (points) on the confirmation images after the first part and on the test set, as a --fastest run re-scores them" };
+var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, fastest, over, results, margins, analyse, drops };
 root.SetAction(async (parse, ct) =>
 {
+    if (parse.GetValue(analyse) is { } marginFolder)
+    {
+        if (parse.GetValue(drops) is not { } dropFolder || !Directory.Exists(dropFolder) || !Directory.Exists(marginFolder))
+        {
+            Console.Error.WriteLine("error: --analyse needs an existing margins folder and --drops, an existing folder of <store>.csv test drops");
+            return 2;
+        }
+        var inputs = new List<(string, string, IReadOnlyDictionary<int, RescoredDrops>)>();
+        foreach (var file in Directory.GetFiles(marginFolder, "*-bench.csv").Order())
+        {
+            var store = Path.GetFileName(file)[..^"-bench.csv".Length];
+            var dropFile = Path.Combine(dropFolder, store + ".csv");
+            if (!File.Exists(dropFile)) continue;
+            inputs.Add((store[..store.LastIndexOf('-')], file, RescoredDrops.Read(dropFile)));
+        }
+        var analysis = MarginAnalysis.Render(inputs);
+        Console.Write(analysis);
+        if (parse.GetValue(results) is { } analysisPath) await File.AppendAllTextAsync(analysisPath, analysis, ct);
+        return 0;
+    }
+    if (parse.GetValue(stores) is not { Length: > 0 }) { Console.Error.WriteLine("error: --stores is required (store files of finished campaigns)"); return 2; }
     var missing = parse.GetValue(stores)!.FirstOrDefault(s => !File.Exists(s));
     if (missing is not null) { Console.Error.WriteLine($"error: --stores {missing} does not exist; give store files of finished campaigns"); return 2; }
+    if (parse.GetValue(margins) is { } folder)
+    {
+        foreach (var store in parse.GetValue(stores)!)
+            MarginDump.Write(store, folder, Math.Max(1, parse.GetValue(finalists)), parse.GetValue(over), Console.Out, ct);
+        return 0;
+    }
     var rows = new List<FinalistScore>();
     try
     {

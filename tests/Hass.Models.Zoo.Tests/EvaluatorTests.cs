@@ -80,6 +80,20 @@ public sealed class EvaluatorTests : IDisposable
     }
 
     [Fact]
+    public void A_pass_with_margins_sees_the_pruned_corrected_network_that_Evaluate_scores()
+    {
+        using var evaluator = Create("uniform", settings: """{"biasCorrection": true}""");
+        var before = Snapshot(evaluator.Network);
+        var point = new ParameterSet(new Dictionary<string, double> { ["w:*"] = 0.6, ["a:*"] = 0.1 });
+        var scored = evaluator.Evaluate(point, new EvaluationRequest { Profile = false });
+        var pass = evaluator.Pass(point, "search", new PassOptions { RecordMargins = true });
+        Assert.Equal(scored.Top1, pass.Top1);
+        Assert.Equal(500, pass.Margins!.Length);
+        Assert.Equal(pass.Correct, pass.Margins.Count(m => m > 0));
+        Assert.Equal(before, Snapshot(evaluator.Network));
+    }
+
+    [Fact]
     public void The_shipped_checkpoints_hold_out_a_search_and_a_confirmation_split()
     {
         foreach (var model in ZooPlugin.Models.Where(m => m.Name.StartsWith("fmnist-", StringComparison.Ordinal)))

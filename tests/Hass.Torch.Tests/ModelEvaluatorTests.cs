@@ -148,4 +148,28 @@ public class ModelEvaluatorTests
         Assert.Equal((0, 0), (selfPaired.Lost!.Value, selfPaired.Gained!.Value));
         Assert.Throws<ArgumentException>(() => ModelEvaluator.Run(other, RandomImages(10, 7), Identity, new PassOptions { Reference = referencePass.Hits }));
     }
+
+    [Fact]
+    public void Margins_are_the_true_class_logit_minus_the_largest_other_and_do_not_depend_on_the_chunking()
+    {
+        using var net = TinyNet(8);
+        var images = RandomImages(50, 9);
+        var pass = ModelEvaluator.Run(net, images, Identity, new PassOptions { RecordMargins = true, RecordHits = true, BatchSize = 20, ChunkSize = 6 });
+        var margins = pass.Margins!;
+        Assert.Equal(50, margins.Length);
+        var (x, labels) = images.NormalisedBatch(0, 50, Identity);
+        float[] logits;
+        using (no_grad()) logits = net.call(x).contiguous().data<float>().ToArray();
+        var truth = labels.data<long>().ToArray();
+        for (int i = 0; i < 50; i++)
+        {
+            var row = logits.AsSpan(i * 3, 3).ToArray();
+            var largestOther = Enumerable.Range(0, 3).Where(k => k != truth[i]).Max(k => row[k]);
+            Assert.Equal(row[truth[i]] - largestOther, margins[i], 4);
+            if (margins[i] != 0) Assert.Equal(margins[i] > 0, pass.Hits![i]);
+        }
+        var oneChunk = ModelEvaluator.Run(net, images, Identity, new PassOptions { RecordMargins = true, BatchSize = 50, ChunkSize = 64 }).Margins!;
+        for (int i = 0; i < 50; i++) Assert.Equal(margins[i], oneChunk[i], 4);
+        Assert.Null(ModelEvaluator.Run(net, images, Identity, new PassOptions()).Margins);
+    }
 }

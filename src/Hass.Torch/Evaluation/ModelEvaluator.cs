@@ -28,6 +28,8 @@ public sealed record PassOptions
     public bool RecordHits { get; init; }
     /// <summary>Another network's <see cref="PassResult.Hits"/> on the same images: count the images lost and gained against it.</summary>
     public bool[]? Reference { get; init; }
+    /// <summary>Keep each image's margin (<see cref="PassResult.Margins"/>).</summary>
+    public bool RecordMargins { get; init; }
 }
 
 public sealed record PassResult
@@ -47,6 +49,8 @@ public sealed record PassResult
     public int? Lost { get; init; }
     /// <summary>With <see cref="PassOptions.Reference"/>: images seen that the reference got wrong and this pass right.</summary>
     public int? Gained { get; init; }
+    /// <summary>With <see cref="PassOptions.RecordMargins"/>: per image seen, its true class's logit minus the largest other logit (&gt; 0: right).</summary>
+    public float[]? Margins { get; init; }
 }
 
 /// <summary>One pass over a split: top-1 accuracy and, optionally, the sparsity profile of every conv layer.</summary>
@@ -64,6 +68,7 @@ public static class ModelEvaluator
         if (profiler is not null) net.ConvObserver = profiler.Observe;
         int correct = 0, seen = 0, total = images.Count;
         var tally = HitTally.For(options, total);
+        var margins = options.RecordMargins ? new float[total] : null;
         bool stopped = false;
         try
         {
@@ -79,6 +84,7 @@ public static class ModelEvaluator
                     var right = logits.argmax(1).eq(labels);
                     correct += (int)right.sum().item<long>();
                     tally?.Add(right, chunk);
+                    if (margins is not null) Margins(logits, labels).CopyTo(margins, chunk);
                 }
                 seen += count;
                 if (!double.IsNaN(options.EarlyStopDrop) && !double.IsNaN(options.BaselineTop1) && seen < total)
@@ -108,6 +114,7 @@ public static class ModelEvaluator
             Hits = tally?.HitsOfFirst(seen),
             Lost = tally?.Lost,
             Gained = tally?.Gained,
+            Margins = margins is null ? null : seen == total ? margins : margins[..seen],
         };
     }
 
@@ -125,6 +132,17 @@ public static class ModelEvaluator
             all += w.numel();
         }
         return all == 0 ? 0 : (double)zeros / all;
+    }
+
+    private static float[] Margins(Tensor logits, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        using var lowest = float.NegativeInfinity.ToScalar();
+        var index = labels.unsqueeze(1);
+        var truth = logits.gather(1, index).squeeze(1);
+        var isTruth = nn.functional.one_hot(labels, logits.shape[1]).to_type(@bool);
+        var others = logits.masked_fill(isTruth, lowest).max(1).values;
+        return truth.sub(others).to_type(float32).data<float>().ToArray();
     }
 }
 

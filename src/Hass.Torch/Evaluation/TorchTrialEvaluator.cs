@@ -145,17 +145,29 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
     public string Fingerprint { get; }
     public SearchSpace SearchSpace { get; }
 
+    private ImageSet Images(string split) => split switch
+    {
+        "search" => _splits.Search(_spec.SearchImages),
+        "confirmation" => _splits.Confirmation(ConfirmationImages),
+        "test" => _spec.TestImages is { } n ? _splits.Test.Take(Math.Min(n, _splits.Test.Count)) : _splits.Test,
+        _ when ConfirmationParts.TryResolve(split, ConfirmationImages, out var start, out var count) =>
+            _splits.Confirmation(ConfirmationImages).Slice(start, count, split),
+        _ => throw new ArgumentException($"unknown split '{split}': use \"search\", \"confirmation\" (or its parts {ConfirmationParts.Usage}) or \"test\""),
+    };
+
+    /// <summary>One pass of the pruned (and corrected) network over a split with any <see cref="PassOptions"/>, e.g. per-image margins for a bench.</summary>
+    public PassResult Pass(ParameterSet parameters, string split, PassOptions options, CancellationToken cancellationToken = default)
+    {
+        var images = Images(split);
+        var correction = OutputCorrectionIfAsked();
+        using var pruned = _pruning.Apply(parameters);
+        using var corrected = correction?.Apply(_net);
+        return ModelEvaluator.Run(_net, images, _normalisation, options, cancellationToken);
+    }
+
     public EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default)
     {
-        var images = request.Split switch
-        {
-            "search" => _splits.Search(_spec.SearchImages),
-            "confirmation" => _splits.Confirmation(ConfirmationImages),
-            "test" => _spec.TestImages is { } n ? _splits.Test.Take(Math.Min(n, _splits.Test.Count)) : _splits.Test,
-            _ when ConfirmationParts.TryResolve(request.Split, ConfirmationImages, out var start, out var count) =>
-                _splits.Confirmation(ConfirmationImages).Slice(start, count, request.Split),
-            _ => throw new ArgumentException($"unknown split '{request.Split}': use \"search\", \"confirmation\" (or its parts {ConfirmationParts.Usage}) or \"test\""),
-        };
+        var images = Images(request.Split);
         var reference = request.PairWithDefaults ? DefaultHits(request.Split, images, cancellationToken) : null;
         var correction = OutputCorrectionIfAsked();
         using var pruned = _pruning.Apply(parameters);
