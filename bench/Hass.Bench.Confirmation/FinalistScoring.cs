@@ -1,10 +1,7 @@
 using Hass.Abstractions;
 using Hass.Engine.Running;
 using Hass.Engine.Storage;
-using Hass.Models.Zoo;
-using Hass.Pruning.Threshold;
 using Hass.Torch.Evaluation;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Hass.Bench.Confirmation;
 
@@ -40,19 +37,12 @@ public static class FinalistScoring
     public static IEnumerable<FinalistScore> Score(string path, int count, TextWriter progress, CancellationToken ct, bool fastest = false, double over = 0.3)
     {
         using var store = HassStore.Open(path, StoreAccess.Read);
-        var services = new ServiceCollection();
-        new ZooPlugin().ConfigureServices(services);
-        new ThresholdPruningPlugin().ConfigureServices(services);
-        services.AddHassTorch();
-        using var provider = services.BuildServiceProvider();
-        var factory = provider.GetRequiredService<TorchTrialEvaluatorFactory>();
+        using var evaluators = new ZooEvaluators();
         var scores = new List<FinalistScore>();
         foreach (var campaign in store.Campaigns())
         {
             var spec = campaign.Spec;
-            using var evaluator = factory.CreateEvaluator(spec.ToEvaluatorSpec());
-            if (evaluator.Fingerprint != campaign.EvaluatorFingerprint)
-                throw new InvalidOperationException($"{path}: campaign {campaign.Name} was made with another evaluator (checkpoint or splits changed)");
+            using var evaluator = evaluators.For(spec, campaign.EvaluatorFingerprint, path);
             var objective = new Objective(spec.Objective);
             var trials = store.Trials(campaign.Name);
             var front = (fastest

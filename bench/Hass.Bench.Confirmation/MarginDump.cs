@@ -2,10 +2,7 @@ using System.Globalization;
 using Hass.Abstractions;
 using Hass.Engine.Running;
 using Hass.Engine.Storage;
-using Hass.Models.Zoo;
-using Hass.Pruning.Threshold;
 using Hass.Torch.Evaluation;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Hass.Bench.Confirmation;
 
@@ -19,17 +16,12 @@ public static class MarginDump
     public static void Write(string path, string outputDirectory, int count, double over, TextWriter progress, CancellationToken ct)
     {
         using var store = HassStore.Open(path, StoreAccess.Read);
-        var services = new ServiceCollection();
-        new ZooPlugin().ConfigureServices(services);
-        new ThresholdPruningPlugin().ConfigureServices(services);
-        services.AddHassTorch();
-        using var provider = services.BuildServiceProvider();
-        var factory = provider.GetRequiredService<TorchTrialEvaluatorFactory>();
+        using var evaluators = new ZooEvaluators();
         Directory.CreateDirectory(outputDirectory);
         foreach (var campaign in store.Campaigns())
         {
             var spec = campaign.Spec;
-            using var evaluator = (TorchTrialEvaluator)factory.CreateEvaluator(spec.ToEvaluatorSpec());
+            using var evaluator = evaluators.For(spec, campaign.EvaluatorFingerprint, path);
             var trials = store.Trials(campaign.Name)
                 .Where(t => t.State == TrialState.Complete && t.ObjectiveValues.Count > 0 && t.ConstraintViolation <= over)
                 .OrderByDescending(Objective.Throughput).DistinctBy(t => t.Parameters.QuantisedKey()).Take(count).ToList();

@@ -1,0 +1,38 @@
+using Hass.Engine.Campaigns;
+using Hass.Models.Zoo;
+using Hass.Pruning.Threshold;
+using Hass.Torch.Evaluation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hass.Bench.Confirmation;
+
+/// <summary>The evaluators of stored campaigns, in process: the zoo models and threshold pruning as `hass run` loads them.</summary>
+public sealed class ZooEvaluators : IDisposable
+{
+    private readonly ServiceProvider _provider;
+    private readonly TorchTrialEvaluatorFactory _factory;
+
+    public ZooEvaluators()
+    {
+        var services = new ServiceCollection();
+        new ZooPlugin().ConfigureServices(services);
+        new ThresholdPruningPlugin().ConfigureServices(services);
+        services.AddHassTorch();
+        _provider = services.BuildServiceProvider();
+        _factory = _provider.GetRequiredService<TorchTrialEvaluatorFactory>();
+    }
+
+    /// <summary>The evaluator a campaign's trials were made with; refuses one whose fingerprint changed (checkpoint or splits retrained).</summary>
+    public TorchTrialEvaluator For(CampaignSpec spec, string? fingerprint, string store)
+    {
+        var evaluator = _factory.CreateEvaluator(spec.ToEvaluatorSpec());
+        if (fingerprint is not null && evaluator.Fingerprint != fingerprint)
+        {
+            evaluator.Dispose();
+            throw new InvalidOperationException($"{store}: campaign {spec.Name} was made with another evaluator (checkpoint or splits changed)");
+        }
+        return evaluator;
+    }
+
+    public void Dispose() => _provider.Dispose();
+}
