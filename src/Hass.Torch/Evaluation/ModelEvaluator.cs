@@ -87,11 +87,7 @@ public static class ModelEvaluator
                     if (margins is not null) Margins(logits, labels).CopyTo(margins, chunk);
                 }
                 seen += count;
-                if (!double.IsNaN(options.EarlyStopDrop) && !double.IsNaN(options.BaselineTop1) && seen < total)
-                {
-                    double bestPossible = 100.0 * (correct + (total - seen)) / total;
-                    if (options.BaselineTop1 - bestPossible > options.EarlyStopDrop) { stopped = true; break; }
-                }
+                if (CannotStayWithinDrop(options, correct, seen, total)) { stopped = true; break; }
             }
         }
         finally
@@ -116,6 +112,14 @@ public static class ModelEvaluator
             Gained = tally?.Gained,
             Margins = margins is null ? null : seen == total ? margins : margins[..seen],
         };
+    }
+
+    /// <summary>True when even a perfect rest of the split cannot keep top-1 within <see cref="PassOptions.EarlyStopDrop"/>.</summary>
+    private static bool CannotStayWithinDrop(PassOptions options, int correct, int seen, int total)
+    {
+        if (double.IsNaN(options.EarlyStopDrop) || double.IsNaN(options.BaselineTop1) || seen >= total) return false;
+        double bestPossible = 100.0 * (correct + (total - seen)) / total;
+        return options.BaselineTop1 - bestPossible > options.EarlyStopDrop;
     }
 
     /// <summary>Fraction of zero weights over every Conv and Linear layer.</summary>
