@@ -46,8 +46,7 @@ public static class FinalistScoring
             var objective = new Objective(spec.Objective);
             var trials = store.Trials(campaign.Name);
             var front = (fastest
-                ? trials.Where(t => t.State == TrialState.Complete && t.ObjectiveValues.Count > 0 && t.ConstraintViolation <= over)
-                    .OrderByDescending(Objective.Throughput).DistinctBy(t => t.Parameters.QuantisedKey())
+                ? StoredTrials.Fastest(trials, over)
                 : ConfirmedPick.Front(objective.Ranked(trials))).Take(count).ToList();
             var picked = campaign.Final?.Rows.FirstOrDefault(r => r.Label == "hass")?.Throughput;
             var pickLimit = spec.Objective.ToleranceTop1 - spec.Final.ConfirmMargin;

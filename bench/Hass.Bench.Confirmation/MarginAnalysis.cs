@@ -34,13 +34,13 @@ public static class MarginAnalysis
                     var stats = new Dictionary<string, double>
                     {
                         ["counted|final 6,000 (re-scored)"] = drops.Final,
-                        ["counted|search"] = Counted(denseSearch) - Counted(search),
-                        ["counted|conf1"] = Counted(densePart) - Counted(part),
+                        ["counted|search"] = MarginStatistics.Counted(denseSearch) - MarginStatistics.Counted(search),
+                        ["counted|conf1"] = MarginStatistics.Counted(densePart) - MarginStatistics.Counted(part),
                     };
                     foreach (var t in Temperatures)
                     {
-                        stats[$"smoothed T={t}|search"] = Smoothed(denseSearch, t) - Smoothed(search, t);
-                        stats[$"smoothed T={t}|conf1"] = Smoothed(densePart, t) - Smoothed(part, t);
+                        stats[$"smoothed T={t}|search"] = MarginStatistics.Smoothed(denseSearch, t) - MarginStatistics.Smoothed(search, t);
+                        stats[$"smoothed T={t}|conf1"] = MarginStatistics.Smoothed(densePart, t) - MarginStatistics.Smoothed(part, t);
                     }
                     rows.Add((test, stats));
                 }
@@ -50,25 +50,12 @@ public static class MarginAnalysis
             foreach (var key in rows[0].Stats.Keys)
             {
                 var x = rows.Select(r => r.Stats[key]).ToArray();
-                var (corr, residual) = Fit(x, y);
+                var (corr, residual) = MarginStatistics.Fit(x, y);
                 var parts = key.Split('|');
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {model.Key} | {rows.Count} | {parts[0]} | {parts[1]} | {corr:F3} | {residual:F3} |"));
             }
         }
         return text.ToString();
-    }
-
-    private static double Counted(float[] margins) => 100.0 * margins.Count(m => m > 0) / margins.Length;
-    private static double Smoothed(float[] margins, double temperature) => 100.0 * margins.Average(m => 1 / (1 + Math.Exp(-m / temperature)));
-
-    /// <summary>Correlation of x and y, and the SD of y around its least-squares line on x.</summary>
-    private static (double Correlation, double Residual) Fit(double[] x, double[] y)
-    {
-        double mx = x.Average(), my = y.Average();
-        double sxx = x.Sum(v => (v - mx) * (v - mx)), syy = y.Sum(v => (v - my) * (v - my));
-        double sxy = x.Zip(y).Sum(p => (p.First - mx) * (p.Second - my));
-        var correlation = sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : 0;
-        return (correlation, Math.Sqrt(syy * (1 - correlation * correlation) / y.Length));
     }
 
     private static Dictionary<(string Trial, string Split), float[]> Read(string file)

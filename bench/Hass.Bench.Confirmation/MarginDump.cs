@@ -22,9 +22,7 @@ public static class MarginDump
         {
             var spec = campaign.Spec;
             using var evaluator = evaluators.For(spec, campaign.EvaluatorFingerprint, path);
-            var trials = store.Trials(campaign.Name)
-                .Where(t => t.State == TrialState.Complete && t.ObjectiveValues.Count > 0 && t.ConstraintViolation <= over)
-                .OrderByDescending(Objective.Throughput).DistinctBy(t => t.Parameters.QuantisedKey()).Take(count).ToList();
+            var trials = StoredTrials.Fastest(store.Trials(campaign.Name), over).Take(count).ToList();
             var firstPart = ConfirmationParts.First(IncumbentConfirmation.SearchPartImages(spec, evaluator));
             var file = Path.Combine(outputDirectory, $"{Path.GetFileNameWithoutExtension(path)}-{campaign.Name}.csv");
             using var writer = new StreamWriter(file);

@@ -15,8 +15,9 @@ var over = new Option<double>("--over") { Description = "with --fastest: how far
 var results = new Option<string?>("--results") { Description = "markdown file the table is appended to (with date, command and load)" };
 var margins = new Option<string?>("--margins") { Description = "instead of scoring: write every image's margin of the dense network and of each campaign's fastest --finalists trials (search split and the confirmation split's first part) to CSV files in this folder" };
 var analyse = new Option<string?>("--analyse") { Description = "instead of scoring: read the --margins CSV files of this folder (<store>-<campaign>.csv) and the test drops of --drops, and print how well each statistic predicts the test drop" };
-var drops = new Option<string?>("--drops") { Description = "with --analyse: folder of <store>.csv files with columns trial, final6k and test: the trials' drops (points) on the confirmation images after the first part and on the test set, as a --fastest run re-scores them" };
-var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, fastest, over, results, margins, analyse, drops };
+var drops = new Option<string?>("--drops") { Description = "with --analyse or --additivity: folder of <store>.csv files with columns trial, final6k and test: the trials' drops (points) on the confirmation images after the first part and on the test set, as a --fastest run re-scores them" };
+var additivity = new Option<bool>("--additivity") { Description = "instead of scoring: for each per-layer campaign's fastest --finalists trials, compare the search-split drop of all its thresholds together with the sum of each threshold's drop alone" };
+var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, fastest, over, results, margins, analyse, drops, additivity };
 root.SetAction(async (parse, ct) =>
 {
     if (parse.GetValue(analyse) is { } marginFolder)
@@ -46,6 +47,15 @@ root.SetAction(async (parse, ct) =>
     {
         foreach (var store in parse.GetValue(stores)!)
             MarginDump.Write(store, folder, Math.Max(1, parse.GetValue(finalists)), parse.GetValue(over), Console.Out, ct);
+        return 0;
+    }
+    if (parse.GetValue(additivity))
+    {
+        var measured = parse.GetValue(stores)!.SelectMany(store => Additivity.Measure(store, Math.Max(1, parse.GetValue(finalists)), parse.GetValue(over), Console.Out, ct)).ToList();
+        var testDrops = parse.GetValue(drops) is { } additivityDrops ? AdditivityDrops.Read(additivityDrops) : null;
+        var additivityTable = Additivity.Render(measured, testDrops);
+        Console.Write(additivityTable);
+        if (parse.GetValue(results) is { } additivityPath) await File.AppendAllTextAsync(additivityPath, additivityTable, ct);
         return 0;
     }
     var rows = new List<FinalistScore>();
