@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Hass.Bench.Confirmation;
+using Hass.Engine.Storage;
 
 // How well each split predicts a design's test-set drop (issue #10, docs/search.md "Final table"): the finalists of
 // finished campaigns (stores of bench/Hass.Bench.Campaigns) re-scored on the search split, the confirmation split and
@@ -43,30 +44,40 @@ root.SetAction(async (parse, ct) =>
     if (parse.GetValue(stores) is not { Length: > 0 }) { Console.Error.WriteLine("error: --stores is required (store files of finished campaigns)"); return 2; }
     var missing = parse.GetValue(stores)!.FirstOrDefault(s => !File.Exists(s));
     if (missing is not null) { Console.Error.WriteLine($"error: --stores {missing} does not exist; give store files of finished campaigns"); return 2; }
-    if (parse.GetValue(margins) is { } folder)
+    var storeFiles = parse.GetValue(stores)!;
+    int count = Math.Max(1, parse.GetValue(finalists));
+    if (parse.GetValue(drops) is { } dropsFolder && !Directory.Exists(dropsFolder))
     {
-        foreach (var store in parse.GetValue(stores)!)
-            MarginDump.Write(store, folder, Math.Max(1, parse.GetValue(finalists)), parse.GetValue(over), Console.Out, ct);
-        return 0;
-    }
-    if (parse.GetValue(additivity))
-    {
-        var measured = parse.GetValue(stores)!.SelectMany(store => Additivity.Measure(store, Math.Max(1, parse.GetValue(finalists)), parse.GetValue(over), Console.Out, ct)).ToList();
-        var testDrops = parse.GetValue(drops) is { } additivityDrops ? AdditivityDrops.Read(additivityDrops) : null;
-        var additivityTable = Additivity.Render(measured, testDrops);
-        Console.Write(additivityTable);
-        if (parse.GetValue(results) is { } additivityPath) await File.AppendAllTextAsync(additivityPath, additivityTable, ct);
-        return 0;
+        Console.Error.WriteLine($"error: --drops {dropsFolder} does not exist; give a folder of <store>.csv test drops");
+        return 2;
     }
     var rows = new List<FinalistScore>();
     try
     {
-        foreach (var store in parse.GetValue(stores)!)
-            rows.AddRange(FinalistScoring.Score(store, Math.Max(1, parse.GetValue(finalists)), Console.Out, ct, parse.GetValue(fastest), parse.GetValue(over)));
+        if (parse.GetValue(margins) is { } folder)
+        {
+            foreach (var store in storeFiles) MarginDump.Write(store, folder, count, parse.GetValue(over), Console.Out, ct);
+            return 0;
+        }
+        if (parse.GetValue(additivity))
+        {
+            var measured = storeFiles.SelectMany(store => Additivity.Measure(store, count, parse.GetValue(over), Console.Out, ct)).ToList();
+            var additivityTable = Additivity.Render(measured, parse.GetValue(drops) is { } folderOfDrops ? AdditivityDrops.Read(folderOfDrops) : null);
+            Console.Write(additivityTable);
+            if (parse.GetValue(results) is { } additivityPath) await File.AppendAllTextAsync(additivityPath, additivityTable, ct);
+            return 0;
+        }
+        foreach (var store in storeFiles)
+            rows.AddRange(FinalistScoring.Score(store, count, Console.Out, ct, parse.GetValue(fastest), parse.GetValue(over)));
     }
     catch (InvalidOperationException e)
     {
         Console.Error.WriteLine($"error: {e.Message}; score it with the checkpoints it was made with (rebuild this bench after a retrain)");
+        return 2;
+    }
+    catch (StoreException e)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
         return 2;
     }
     var table = ScoreTable.Render(rows, string.Join(" ", Environment.GetCommandLineArgs().Skip(1)));
