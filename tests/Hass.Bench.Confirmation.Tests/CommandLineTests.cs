@@ -30,33 +30,26 @@ public class CommandLineTests
         Assert.Empty(Directory.GetFileSystemEntries(folder));
     }
 
-    [Fact]
-    public void A_missing_drops_folder_is_named_before_any_store_is_opened()
+    /// <summary>Runs the bench on a folder holding one file that is not a store; asserts a refusal naming each of <paramref name="named"/> that changed nothing.</summary>
+    private static void RefusedWithNotAStore(Func<string, string[]> args, params string[] named)
     {
         var folder = TestFolders.Create();
         var store = Path.Combine(folder, "campaign.db");
         File.WriteAllText(store, "not a store");
-        var (code, _, error) = Run("--stores", store, "--additivity", "--drops", Path.Combine(folder, "drops"));
+        var (code, _, error) = Run(args(store));
         Assert.Equal(2, code);
-        Assert.Contains("--drops", error);
-        Assert.Contains("does not exist", error);
+        foreach (var text in named) Assert.Contains(text, error);
         Assert.DoesNotContain("   at ", error);
         Assert.Equal("not a store", File.ReadAllText(store));
         Assert.Equal([store], Directory.GetFileSystemEntries(folder));
     }
 
     [Fact]
-    public void A_file_that_is_not_a_store_is_named_and_left_unchanged()
-    {
-        var folder = TestFolders.Create();
-        var store = Path.Combine(folder, "campaign.db");
-        File.WriteAllText(store, "not a store");
-        var (code, _, error) = Run("--stores", store, "--additivity");
-        Assert.Equal(2, code);
-        Assert.Contains("campaign.db", error);
-        Assert.Contains("not a HASS store", error);
-        Assert.DoesNotContain("   at ", error);
-        Assert.Equal("not a store", File.ReadAllText(store));
-        Assert.Equal([store], Directory.GetFileSystemEntries(folder));
-    }
+    public void A_missing_drops_folder_is_named_before_any_store_is_opened() =>
+        RefusedWithNotAStore(store => ["--stores", store, "--additivity", "--drops", Path.Combine(Path.GetDirectoryName(store)!, "drops")],
+            "--drops", "does not exist");
+
+    [Fact]
+    public void A_file_that_is_not_a_store_is_named_and_left_unchanged() =>
+        RefusedWithNotAStore(store => ["--stores", store, "--additivity"], "campaign.db", "not a HASS store");
 }
