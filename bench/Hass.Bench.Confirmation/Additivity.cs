@@ -29,8 +29,8 @@ public static class Additivity
             var dense = evaluator.SearchSpace.Defaults();
             float[] Margins(ParameterSet p) => evaluator.Pass(p, "search", new PassOptions { RecordMargins = true }, ct).Margins!;
             var denseMargins = Margins(dense);
-            (double Smoothed, double Counted) Drop(float[] m) =>
-                (MarginStatistics.Smoothed(denseMargins) - MarginStatistics.Smoothed(m), MarginStatistics.Counted(denseMargins) - MarginStatistics.Counted(m));
+            var (denseSmoothed, denseCounted) = (MarginStatistics.Smoothed(denseMargins), MarginStatistics.Counted(denseMargins));
+            (double Smoothed, double Counted) Drop(float[] m) => (denseSmoothed - MarginStatistics.Smoothed(m), denseCounted - MarginStatistics.Counted(m));
             foreach (var trial in StoredTrials.Fastest(store.Trials(campaign.Name), over).Take(count))
             {
                 var whole = Drop(Margins(trial.Parameters));
@@ -59,15 +59,15 @@ public static class Additivity
         var tested = new StringBuilder();
         foreach (var model in rows.GroupBy(r => r.Model))
         {
+            var withTest = model.Select(r => (Row: r, Test: testDrops?.Invoke(r))).Where(p => p.Test is not null).ToList();
+            var test = withTest.Select(p => p.Test!.Value).ToArray();
             void Line(string kind, Func<AdditivityRow, double> whole, Func<AdditivityRow, double> sum)
             {
                 var (w, s) = (model.Select(whole).ToArray(), model.Select(sum).ToArray());
                 var (correlation, residual) = w.Length >= 3 ? MarginStatistics.Fit(s, w) : (double.NaN, double.NaN);
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {model.Key} | {w.Length} | {kind} | {w.Average():F3} | {s.Average():F3} | {w.Sum() / s.Sum():F2} | {correlation:F3} | {residual:F3} |"));
-                var withTest = model.Select(r => (Row: r, Test: testDrops?.Invoke(r))).Where(p => p.Test is not null).ToList();
                 if (withTest.Count < 3) return;
-                var test = withTest.Select(p => p.Test!.Value).ToArray();
                 foreach (var (label, statistic) in new[] { ("whole", whole), ("sum alone", sum) })
                 {
                     var (c, r) = MarginStatistics.Fit(withTest.Select(p => statistic(p.Row)).ToArray(), test);
@@ -92,11 +92,7 @@ public static class AdditivityDrops
         return row =>
         {
             if (row.Campaign != "bench") return null;
-            if (!cache.TryGetValue(row.Store, out var drops))
-            {
-                var file = Path.Combine(folder, row.Store + ".csv");
-                cache[row.Store] = drops = File.Exists(file) ? RescoredDrops.Read(file) : null;
-            }
+            if (!cache.TryGetValue(row.Store, out var drops)) cache[row.Store] = drops = RescoredDrops.ReadFor(folder, row.Store);
             return drops is not null && drops.TryGetValue(row.Trial, out var d) ? d.Test : null;
         };
     }

@@ -74,6 +74,10 @@ public static class MarginAnalysis
 /// <summary>A trial's counted drops (points) on the images the final pick scores and on the test set.</summary>
 public sealed record RescoredDrops(double Final, double Test)
 {
+    /// <summary>The drops of <paramref name="store"/> in a --drops folder (its <c>&lt;store&gt;.csv</c>), or null when the folder has none.</summary>
+    public static IReadOnlyDictionary<int, RescoredDrops>? ReadFor(string folder, string store) =>
+        Path.Combine(folder, store + ".csv") is var file && File.Exists(file) ? Read(file) : null;
+
     /// <summary>Reads a CSV whose header names the columns trial, final6k and test: trial number → drops.</summary>
     public static IReadOnlyDictionary<int, RescoredDrops> Read(string file)
     {

@@ -32,19 +32,16 @@ root.SetAction(async (parse, ct) =>
         foreach (var file in Directory.GetFiles(marginFolder, "*-bench.csv").Order())
         {
             var store = Path.GetFileName(file)[..^"-bench.csv".Length];
-            var dropFile = Path.Combine(dropFolder, store + ".csv");
-            if (!File.Exists(dropFile)) continue;
-            inputs.Add((store[..store.LastIndexOf('-')], file, RescoredDrops.Read(dropFile)));
+            if (RescoredDrops.ReadFor(dropFolder, store) is { } storeDrops) inputs.Add((store[..store.LastIndexOf('-')], file, storeDrops));
         }
         var analysis = MarginAnalysis.Render(inputs);
         Console.Write(analysis);
         if (parse.GetValue(results) is { } analysisPath) await File.AppendAllTextAsync(analysisPath, analysis, ct);
         return 0;
     }
-    if (parse.GetValue(stores) is not { Length: > 0 }) { Console.Error.WriteLine("error: --stores is required (store files of finished campaigns)"); return 2; }
-    var missing = parse.GetValue(stores)!.FirstOrDefault(s => !File.Exists(s));
+    if (parse.GetValue(stores) is not { Length: > 0 } storeFiles) { Console.Error.WriteLine("error: --stores is required (store files of finished campaigns)"); return 2; }
+    var missing = storeFiles.FirstOrDefault(s => !File.Exists(s));
     if (missing is not null) { Console.Error.WriteLine($"error: --stores {missing} does not exist; give store files of finished campaigns"); return 2; }
-    var storeFiles = parse.GetValue(stores)!;
     int count = Math.Max(1, parse.GetValue(finalists));
     if (parse.GetValue(drops) is { } dropsFolder && !Directory.Exists(dropsFolder))
     {
