@@ -15,6 +15,8 @@ public sealed record EvaluationRequest
     public double EarlyStopDrop { get; init; } = double.NaN;
     /// <summary>Baseline top-1 (percent) the early stop compares against.</summary>
     public double BaselineTop1 { get; init; } = double.NaN;
+    /// <summary>The unpruned network's <see cref="EvaluationOutcome.SoftTop1"/> on the same split: the trial's smoothed drop is measured from it; NaN = unknown.</summary>
+    public double BaselineSoftTop1 { get; init; } = double.NaN;
     /// <summary>Compute the sparsity profile in the same pass.</summary>
     public bool Profile { get; init; } = true;
     /// <summary>
@@ -42,6 +44,11 @@ public sealed record EvaluationOutcome
     public int? LostImages { get; init; }
     /// <summary>With <see cref="EvaluationRequest.PairWithDefaults"/>: images the unpruned network gets wrong and this one right; else null.</summary>
     public int? GainedImages { get; init; }
+    /// <summary>
+    /// Smoothed top-1, percent: the mean over the images of σ(true-class logit − largest other logit). Unlike the count it moves with
+    /// every image, so differences between networks are far less noisy; null when the evaluator does not compute it.
+    /// </summary>
+    public double? SoftTop1 { get; init; }
 }
 
 /// <summary>Identifies the network side of a campaign: model, checkpoint, data and pruning criterion.</summary>

@@ -86,6 +86,11 @@ public sealed record TrialRecord
     /// confirmations before it found the search split under-estimating drops (the median excess); null when not calibrated.
     /// </summary>
     public double? SearchDropOffset { get; init; }
+    /// <summary>
+    /// The unpruned network's smoothed top-1 minus the trial's on the search split (points, <see cref="EvaluationOutcome.SoftTop1"/>):
+    /// a far less noisy measure of what the pruning cost than the counted drop; null when the evaluator gives no smoothed top-1.
+    /// </summary>
+    public double? SmoothedDrop { get; init; }
     /// <summary>Standard error of <see cref="ConfirmationDrop"/> from the images the trial and the dense network disagree on (PairedDrop); null when not paired.</summary>
     public double? ConfirmationStandardError { get; init; }
     public Fidelity ThroughputFidelity { get; init; } = Fidelity.Analytical;

@@ -75,6 +75,11 @@ public static class OutcomeMetrics
     public const string ConfirmationDrop = "confirmationDrop";
     /// <summary>The confirmation drop a confirmed trial may have (tolerance − final.confirmMargin); above it the trial is told infeasible.</summary>
     public const string ConfirmationLimit = "confirmationLimit";
+    /// <summary>
+    /// The unpruned network's smoothed top-1 minus the trial's on the search split (points; <see cref="TrialRecord.SmoothedDrop"/>), present
+    /// when the evaluator computes it. It follows the sum of the thresholds' smoothed drops, each measured alone, closely.
+    /// </summary>
+    public const string SmoothedDrop = "smoothedDrop";
 
     /// <summary>Prefix of a design layer's cycles per image (its stage interval: the largest is the bottleneck).</summary>
     public const string CyclesPrefix = "cycles:";

@@ -44,6 +44,8 @@ public class IncumbentConfirmationTests
 
     private static double Drop(TrialRecord t) => SyntheticDense - t.Accuracy!.Value;
     private const double SyntheticDense = 90.0;
+    // The synthetic evaluator's smoothed top-1: 80 unpruned, and a smoothed drop of 0.8 × the counted one.
+    private const double SyntheticSoftDense = 80.0, SyntheticSmoothedShare = 0.8;
 
     [Fact]
     public async Task New_incumbents_are_confirmed_and_a_failed_confirmation_is_told_infeasible()
@@ -109,6 +111,22 @@ public class IncumbentConfirmationTests
         var plain = Path.Combine(TestEnvironment.TempDir(), "hass.db");
         await Run(plain, Spec(40));
         Assert.All(Trials(plain).Where(t => t.Confirmed()), t => Assert.Null(t.ConfirmationStandardError));
+    }
+
+    [Fact]
+    public async Task Every_trial_stores_and_tells_its_smoothed_drop_against_the_unpruned_networks_smoothed_top1()
+    {
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var recording = await Run(db, Spec(20, final: null));
+        using (var store = HassStore.Open(db)) Assert.Equal(SyntheticSoftDense, store.GetCampaign("synthetic")!.BaselineSoftTop1);
+        var trials = Trials(db);
+        Assert.Equal(20, trials.Count);
+        foreach (var t in trials)
+        {
+            Assert.Equal(SyntheticSmoothedShare * Drop(t), t.SmoothedDrop!.Value, 9);
+            var told = recording.Told.Single(o => o.Parameters.QuantisedKey() == t.Parameters.QuantisedKey());
+            Assert.Equal(t.SmoothedDrop.Value, told.Metrics![OutcomeMetrics.SmoothedDrop], 9);
+        }
     }
 
     [Fact]

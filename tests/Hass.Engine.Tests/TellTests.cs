@@ -46,7 +46,7 @@ public class TellTests
 
         var live = factory.Told.ToList();
         Assert.Equal(20, live.Count);
-        string[] all = ["accuracy", "accuracyDrop", "throughput", "gopsPerDsp", "latency", "effectiveSparsity", "weightSparsity", "activationSparsity"];
+        string[] all = ["accuracy", "accuracyDrop", "throughput", "gopsPerDsp", "latency", "effectiveSparsity", "weightSparsity", "activationSparsity", "smoothedDrop"];
         IReadOnlyList<TrialRecord> stored;
         using (var store = HassStore.Open(db)) stored = store.Trials(spec.Name);
         foreach (var o in live.Where(o => o.State == TrialState.Complete))
@@ -54,6 +54,7 @@ public class TellTests
             Assert.Equal(all.Order(), o.Metrics!.Keys.Where(k => !k.Contains(':')).Order());
             // Per-layer hardware metrics: every design layer's cycles (stage interval) and every profiled layer's sparsity.
             var record = stored.First(t => t.State == TrialState.Complete && t.Parameters.Equals(o.Parameters));
+            Assert.Equal(record.SmoothedDrop, o.Metrics[OutcomeMetrics.SmoothedDrop]);
             Assert.NotEmpty(record.Design!.Layers);
             Assert.All(record.Design.Layers, l => Assert.Equal(l.Cycles, o.Metrics[OutcomeMetrics.CyclesPrefix + l.Layer]));
             Assert.NotEmpty(record.LayerSparsity);

@@ -172,4 +172,15 @@ public class ModelEvaluatorTests
         for (int i = 0; i < 50; i++) Assert.Equal(margins[i], oneChunk[i], 4);
         Assert.Null(ModelEvaluator.Run(net, images, Identity, new PassOptions()).Margins);
     }
+
+    [Fact]
+    public void Smoothed_top1_is_the_mean_sigmoid_of_the_margins_in_percent_with_or_without_recording_them()
+    {
+        using var net = TinyNet(8);
+        var images = RandomImages(50, 9);
+        var margins = ModelEvaluator.Run(net, images, Identity, new PassOptions { RecordMargins = true, BatchSize = 20, ChunkSize = 6 }).Margins!;
+        var expected = 100.0 * margins.Average(m => 1.0 / (1.0 + Math.Exp(-m)));
+        Assert.Equal(expected, ModelEvaluator.Run(net, images, Identity, new PassOptions { BatchSize = 20, ChunkSize = 6 }).SoftTop1, 4);
+        Assert.Equal(expected, ModelEvaluator.Run(net, images, Identity, new PassOptions { BatchSize = 50, ChunkSize = 64 }).SoftTop1, 4);
+    }
 }

@@ -46,7 +46,7 @@ internal sealed class CampaignOpening(CampaignSpec spec, string source, HassStor
         var request = new EvaluationRequest { Split = "search", Profile = false };
         var baseline = CachedEvaluateStage.Evaluate(store, evaluator, evaluator.SearchSpace.Defaults(), request, cancellationToken);
         observer.Info($"baseline (unpruned) top-1 on the search split: {baseline.Top1:F2}% on {baseline.Images} images");
-        return campaign with { BaselineTop1 = baseline.Top1, BaselineImages = baseline.Images };
+        return campaign with { BaselineTop1 = baseline.Top1, BaselineImages = baseline.Images, BaselineSoftTop1 = baseline.SoftTop1 };
     }
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;

@@ -36,6 +36,7 @@ public sealed class TrialOutcomes(Objective objective)
             d["latency"] = latency;
             foreach (var layer in design.Layers) d[OutcomeMetrics.CyclesPrefix + layer.Layer] = layer.Cycles;
         }
+        if (t.SmoothedDrop is { } smoothed) d[OutcomeMetrics.SmoothedDrop] = smoothed;
         foreach (var (layer, sparsity) in t.LayerSparsity) d[OutcomeMetrics.SparsityPrefix + layer] = sparsity;
         if (t.Confirmed())
         {

@@ -11,7 +11,7 @@ namespace Hass.Engine.Running;
 /// completion order, and stops on the budget, the wall time, the strategy, failures in a row or cancellation
 /// (trials in flight then end Abandoned). Every study call happens on this loop: the study is the single writer of trials.
 /// </summary>
-internal sealed class TrialScheduler(CampaignSpec spec, Study study, TrialPipelineFactory factory, double baselineTop1,
+internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationRequest request,
     ICampaignObserver observer, Func<TimeSpan> elapsed, Func<CampaignProgress> progress)
 {
     private readonly Dictionary<Task<TrialRecord>, ITrialExecutor> _running = [];
@@ -89,7 +89,7 @@ internal sealed class TrialScheduler(CampaignSpec spec, Study study, TrialPipeli
         var (running, storeSeconds) = study.Ask();
         var askSeconds = askWatch.Elapsed.TotalSeconds - storeSeconds;
         observer.TrialStarted(running.Number, running.Parameters, progress());
-        var work = new TrialWork(running, factory.Request(baselineTop1), study.Trials.ToList()) { StoreSeconds = storeSeconds };
+        var work = new TrialWork(running, request, study.Trials.ToList()) { StoreSeconds = storeSeconds };
         return RunTrialAsync(executor, work, askSeconds, cancellationToken);
     }
 

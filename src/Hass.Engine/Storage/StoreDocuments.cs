@@ -26,6 +26,8 @@ public sealed record CampaignDocument
     public DateTimeOffset UpdatedAt { get; init; } = DateTimeOffset.UtcNow;
     public double? BaselineTop1 { get; init; }
     public int BaselineImages { get; init; }
+    /// <summary>The unpruned network's smoothed top-1 on the search split (<see cref="EvaluationOutcome.SoftTop1"/>); null when the evaluator gives none.</summary>
+    public double? BaselineSoftTop1 { get; init; }
     public string? EvaluatorFingerprint { get; init; }
     /// <summary>The final table (dense, uniform, best), once the campaign finished its final phase.</summary>
     public Running.FinalSummary? Final { get; init; }

@@ -51,6 +51,8 @@ public sealed record PassResult
     public int? Gained { get; init; }
     /// <summary>With <see cref="PassOptions.RecordMargins"/>: per image seen, its true class's logit minus the largest other logit (&gt; 0: right).</summary>
     public float[]? Margins { get; init; }
+    /// <summary>Smoothed top-1, percent: the mean over the images seen of σ(margin) (<see cref="EvaluationOutcome.SoftTop1"/>).</summary>
+    public double SoftTop1 { get; init; }
 }
 
 /// <summary>One pass over a split: top-1 accuracy and, optionally, the sparsity profile of every conv layer.</summary>
@@ -58,8 +60,7 @@ public static class ModelEvaluator
 {
     public static PassResult Run(HassNet net, ImageSet images, Normalisation normalisation, PassOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options.BatchSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkSize, 1, nameof(options.ChunkSize));
+        Validate(options);
         var clock = Stopwatch.StartNew();
         net.eval();
         using var noGrad = no_grad();
@@ -69,6 +70,7 @@ public static class ModelEvaluator
         int correct = 0, seen = 0, total = images.Count;
         var tally = HitTally.For(options, total);
         var margins = options.RecordMargins ? new float[total] : null;
+        double soft = 0;
         bool stopped = false;
         try
         {
@@ -84,7 +86,9 @@ public static class ModelEvaluator
                     var right = logits.argmax(1).eq(labels);
                     correct += (int)right.sum().item<long>();
                     tally?.Add(right, chunk);
-                    if (margins is not null) Margins(logits, labels).CopyTo(margins, chunk);
+                    var chunkMargins = Margins(logits, labels);
+                    soft += chunkMargins.Sum(Sigmoid);
+                    if (margins is not null) chunkMargins.CopyTo(margins, chunk);
                 }
                 seen += count;
                 if (CannotStayWithinDrop(options, correct, seen, total)) { stopped = true; break; }
@@ -111,7 +115,14 @@ public static class ModelEvaluator
             Lost = tally?.Lost,
             Gained = tally?.Gained,
             Margins = margins is null ? null : seen == total ? margins : margins[..seen],
+            SoftTop1 = seen == 0 ? 0 : 100.0 * soft / seen,
         };
+    }
+
+    private static void Validate(PassOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options.BatchSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkSize, 1, nameof(options.ChunkSize));
     }
 
     /// <summary>True when even a perfect rest of the split cannot keep top-1 within <see cref="PassOptions.EarlyStopDrop"/>.</summary>
@@ -137,6 +148,8 @@ public static class ModelEvaluator
         }
         return all == 0 ? 0 : (double)zeros / all;
     }
+
+    private static double Sigmoid(float margin) => 1.0 / (1.0 + Math.Exp(-margin));
 
     private static float[] Margins(Tensor logits, Tensor labels)
     {

@@ -192,6 +192,7 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
             ProfileTime = profile?.Elapsed ?? TimeSpan.Zero,
             LostImages = accuracy.Lost,
             GainedImages = accuracy.Gained,
+            SoftTop1 = accuracy.SoftTop1,
         };
     }
 

@@ -92,6 +92,9 @@ public sealed class SyntheticEvaluator : ITrialEvaluator
     }
 
     public const double BaselineTop1 = 90.0;
+    /// <summary>The unpruned point's smoothed top-1; a pruned point's smoothed drop is <see cref="SmoothedShare"/> of its counted drop.</summary>
+    public const double BaselineSoftTop1 = 80.0;
+    public const double SmoothedShare = 0.8;
 
     public static double Accuracy(ParameterSet p) =>
         BaselineTop1 - p.Values.Where(kv => kv.Key.StartsWith("w:", StringComparison.Ordinal)).Sum(kv => 2 * kv.Value * kv.Value)
@@ -141,7 +144,7 @@ public sealed class SyntheticEvaluator : ITrialEvaluator
             LostImages = request.PairWithDefaults ? 2 * net : null, GainedImages = request.PairWithDefaults ? net : null,
             WeightSparsity = weightSparsity, ActivationSparsity = activationSparsity,
             EffectiveSparsity = new SparsityProfile { Layers = layers }.EffectiveSparsity(Graph),
-            EvaluationTime = watch.Elapsed,
+            EvaluationTime = watch.Elapsed, SoftTop1 = BaselineSoftTop1 - SmoothedShare * (BaselineTop1 - top1),
         };
     }
 

@@ -32,7 +32,7 @@ public sealed class ProfileStage(Objective objective, string model) : ITrialStag
             Accuracy = eval.Top1, AccuracyImages = eval.Images, WeightSparsity = eval.WeightSparsity, ActivationSparsity = eval.ActivationSparsity,
             EffectiveSparsity = eval.EffectiveSparsity, ConstraintViolation = violation, Feasible = violation <= 0,
             LayerSparsity = eval.Profile?.Layers.ToDictionary(l => l.Layer, l => l.EffectiveSparsity) ?? new Dictionary<string, double>(),
-            EvaluationCacheHit = work.EvaluationCacheHit,
+            EvaluationCacheHit = work.EvaluationCacheHit, SmoothedDrop = SmoothedDrop(work.Request, eval),
         };
         if (eval.StoppedEarly)
         {
@@ -47,6 +47,9 @@ public sealed class ProfileStage(Objective objective, string model) : ITrialStag
         work.Profile = eval.Profile ?? SparsityProfile.Dense(model);
         return Task.CompletedTask;
     }
+
+    private static double? SmoothedDrop(EvaluationRequest request, EvaluationOutcome eval) =>
+        eval.SoftTop1 is { } soft && double.IsFinite(request.BaselineSoftTop1) ? request.BaselineSoftTop1 - soft : null;
 }
 
 /// <summary>Builds the hardware design of the trial's sparsity profile (the backend's design-space exploration).</summary>

@@ -42,9 +42,9 @@ public sealed class TrialPipelineFactory(CampaignSpec spec, HassStore store, Boa
     }
 
     /// <summary>The search-split evaluation of a trial, with the campaign's early stop.</summary>
-    public EvaluationRequest Request(double baselineTop1) => new()
+    public EvaluationRequest Request(double baselineTop1, double? baselineSoftTop1 = null) => new()
     {
-        Split = "search", Profile = true, BaselineTop1 = baselineTop1,
+        Split = "search", Profile = true, BaselineTop1 = baselineTop1, BaselineSoftTop1 = baselineSoftTop1 ?? double.NaN,
         EarlyStopDrop = spec.EarlyStop.Enabled ? spec.EarlyStop.DropFactor * objective.Tolerance : double.NaN,
     };
 
