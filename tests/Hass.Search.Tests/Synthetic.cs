@@ -23,9 +23,12 @@ public sealed class HassLikeProblem
     private readonly double[] _activationSensitivity;
 
     public bool Balanced { get; }
+    /// <summary>When set, every outcome also carries a smoothed drop of this share of its drop (which adds up over the layers, as the real one does).</summary>
+    public double? SmoothedShare { get; }
 
-    public HassLikeProblem(int layers, bool activations = true, double tolerance = 1.0, int instance = 7, bool balanced = false)
+    public HassLikeProblem(int layers, bool activations = true, double tolerance = 1.0, int instance = 7, bool balanced = false, double? smoothedShare = null)
     {
+        SmoothedShare = smoothedShare;
         Layers = layers;
         Balanced = balanced;
         Activations = activations;
@@ -74,6 +77,7 @@ public sealed class HassLikeProblem
             metrics[$"cycles:l{i}"] = _work[i] * density; // the engine's per-stage metrics (TrialOutcomes)
             metrics[$"sparsity:l{i}"] = 1 - density;
         }
+        if (SmoothedShare is { } share) metrics[OutcomeMetrics.SmoothedDrop] = share * drop;
         return new TrialOutcome(number, p, TrialState.Complete, [thr], drop - Tolerance, metrics);
     }
 

@@ -26,6 +26,8 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
     private const double MinimumStep = 0.03;
     private const int FailuresPerShrink = 4;
     private const int Redraws = 8;
+    /// <summary>Moves drawn for the drop model to choose from.</summary>
+    public const int SteeredCandidates = 16;
 
     private readonly HashSet<int> _numbers = [];
     private readonly LayerInfluence _influence = new(codec, scale, sweepHistory);
@@ -44,13 +46,24 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
     /// <summary>The observation number under which tpe is told local trial <paramref name="number"/> (independent of tell order).</summary>
     public static int ObservationNumber(int number) => -1_000_000 - number;
 
-    /// <summary>A move around the incumbent of <paramref name="history"/>, distinct from every told or in-flight point.</summary>
+    /// <summary>
+    /// A move around the incumbent of <paramref name="history"/>, distinct from every told or in-flight point. With the
+    /// <c>localModel</c> setting and an <see cref="AdditiveDropModel"/> of the history, the move is the best of
+    /// <see cref="SteeredCandidates"/> (<see cref="Choose"/>).
+    /// </summary>
     public ParameterSet Propose(int number, IReadOnlyList<TrialOutcome> history, IEnumerable<ParameterSet> inFlight)
     {
         _numbers.Add(number);
         var seen = history.Select(o => o.Parameters).Concat(inFlight).Select(p => p.QuantisedKey(9)).ToHashSet();
         var incumbent = Incumbent(history);
         var step = Step(history, incumbent);
+        var model = incumbent is not null && settings.Model ? AdditiveDropModel.Fit(scale, history, OverTarget) : null;
+        if (model is not null)
+        {
+            var candidates = Enumerable.Range(0, SteeredCandidates).Select(attempt => Move(incumbent!, step, Rng.For(seed, number, 0x5733D, attempt)))
+                .Where(p => !seen.Contains(p.QuantisedKey(9))).ToList();
+            if (candidates.Count > 0) return Choose(incumbent!, candidates, model);
+        }
         ParameterSet point = codec.Defaults();
         for (var attempt = 0; attempt < Redraws; attempt++)
         {
@@ -60,6 +73,25 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
         }
         return point;
     }
+
+    /// <summary>
+    /// Of the moves that raise the thresholds feeding the slow stages at least as much as the median move (each rise a share of its
+    /// cap), the one predicted to cost the least accuracy. So each move still speeds the slow stages up as far as a random one would,
+    /// and spends as little of the accuracy as the model knows how.
+    /// </summary>
+    public ParameterSet Choose(TrialOutcome incumbent, IReadOnlyList<ParameterSet> candidates, AdditiveDropModel model)
+    {
+        var slow = LayerInfluence.SlowestLayers(incumbent, SlowBand);
+        var feeders = scale.ThresholdDims.Where(d => _influence.LayersOf(d).Overlaps(slow)).ToList();
+        double Gain(ParameterSet p) => feeders.Sum(d => Math.Max(0, scale.FractionOf(d, p) - scale.FractionOf(d, incumbent.Parameters)) / Math.Max(Cap(d), 1e-9));
+        var scored = candidates.Select(p => (Point: p, Gain: Gain(p), Over: model.OverTarget(d => scale.FractionOf(d, p)))).ToList();
+        var median = Statistics.Median(scored.Select(c => c.Gain));
+        return scored.Where(c => c.Gain >= median).MinBy(c => c.Over).Point;
+    }
+
+    /// <summary>How far a told trial's search-split drop passed the target the incumbent must meet (points), null without a drop.</summary>
+    private double? OverTarget(TrialOutcome o) =>
+        o.Metrics is { } m && m.TryGetValue(AccuracyGuard.AccuracyDropKey, out var drop) && double.IsFinite(drop) ? drop - Target(o, drop) : null;
 
     /// <summary>
     /// The fastest confirmed trial that passed its confirmation (<see cref="Confirmation"/>) when the engine confirms incumbents;
@@ -150,4 +182,5 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
 /// <param name="Margin">Points below the engine's tolerance an incumbent must stay (the final pick's margin).</param>
 /// <param name="Tolerance">The strategy's own tolerance setting, which replaces tolerance − margin when set.</param>
 /// <param name="ExchangeBelow">Below this much accuracy slack (points) every move also lowers a dimension that feeds no slow stage.</param>
-public sealed record BottleneckSettings(double Share, double Margin, double? Tolerance, double ExchangeBelow);
+/// <param name="Model">Whether moves are chosen with the additive drop model when the trials carry smoothed drops.</param>
+public sealed record BottleneckSettings(double Share, double Margin, double? Tolerance, double ExchangeBelow, bool Model = false);

@@ -22,7 +22,7 @@ public sealed class LayerInfluence
     public LayerInfluence(SpaceCodec codec, ThresholdScale scale, IEnumerable<TrialOutcome> history)
     {
         var withSparsity = history.Where(o => o.Metrics is not null && o.Metrics.Keys.Any(k => k.StartsWith(OutcomeMetrics.SparsityPrefix, StringComparison.Ordinal))
-                                              && PrunedAlone(codec, scale, o.Parameters) != Several).ToList();
+                                              && PrunedAlone(scale, o.Parameters) != Several).ToList();
         var floor = new Dictionary<string, double>();
         foreach (var (layer, value) in withSparsity.SelectMany(Sparsities))
             floor[layer] = floor.TryGetValue(layer, out var low) ? Math.Min(low, value) : value;
@@ -31,7 +31,7 @@ public sealed class LayerInfluence
             var layers = new HashSet<string>();
             var name = codec.Dimensions[d].Name;
             if (codec.GroupOf(d) == ThresholdGroup.Weight) layers.Add(name[SpaceCodec.WeightPrefix.Length..]);
-            var probe = withSparsity.Where(o => PrunedAlone(codec, scale, o.Parameters) == d)
+            var probe = withSparsity.Where(o => PrunedAlone(scale, o.Parameters) == d)
                 .OrderByDescending(o => scale.FractionOf(d, o.Parameters)).FirstOrDefault();
             if (probe is not null)
             {
@@ -61,12 +61,12 @@ public sealed class LayerInfluence
         o.Metrics!.Where(kv => kv.Key.StartsWith(OutcomeMetrics.SparsityPrefix, StringComparison.Ordinal) && double.IsFinite(kv.Value))
             .Select(kv => (kv.Key[OutcomeMetrics.SparsityPrefix.Length..], kv.Value));
 
-    private const int None = -1, Several = -2;
+    public const int None = -1, Several = -2;
 
     /// <summary>The one threshold dimension pruned in <paramref name="p"/>, <see cref="None"/> or <see cref="Several"/>.</summary>
-    private static int PrunedAlone(SpaceCodec codec, ThresholdScale scale, ParameterSet p)
+    public static int PrunedAlone(ThresholdScale scale, ParameterSet p)
     {
-        var pruned = scale.ThresholdDims.Where(d => p.Values.TryGetValue(codec.Dimensions[d].Name, out var v) && codec.FractionOf(d, v) > 0).Take(2).ToList();
+        var pruned = scale.Pruned(p, atMost: 2);
         return pruned.Count switch { 0 => None, 1 => pruned[0], _ => Several };
     }
 }

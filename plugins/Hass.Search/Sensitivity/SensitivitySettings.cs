@@ -30,7 +30,14 @@ public sealed record SensitivitySettings
     /// <summary>Accuracy slack (points) below which every local move also lowers a threshold that feeds no slow stage.</summary>
     [Range(0.0, 100.0)] public double LocalExchangeBelow { get; init; } = 0.25;
 
-    public BottleneckSettings Bottleneck() => new(LocalShare, LocalMargin, Tolerance, LocalExchangeBelow);
+    /// <summary>
+    /// Choose each local move from <see cref="BottleneckSearch.SteeredCandidates"/> with the additive model of the sweep's smoothed
+    /// drops (<see cref="AdditiveDropModel"/>); without smoothed drops in the trials' metrics the moves are drawn as without it.
+    /// Off by default: on the shipped models its picks were as fast as the undirected moves', not faster (docs/search.md).
+    /// </summary>
+    public bool LocalModel { get; init; }
+
+    public BottleneckSettings Bottleneck() => new(LocalShare, LocalMargin, Tolerance, LocalExchangeBelow, LocalModel);
 
     /// <summary>Default depth: as many probes per dimension as fit in <see cref="SweepShare"/> of the budget, 1 to 3.</summary>
     public static int DefaultDepth(int thresholdDims, int? budget) =>

@@ -66,7 +66,7 @@ public sealed class SensitivitySweep(ThresholdScale scale, AccuracyGuard guard, 
     /// <summary>The sweep probe a point is (one threshold dimension pruned, at a bisection fraction), or null.</summary>
     private Probe? ProbeOf(ParameterSet point)
     {
-        var pruned = scale.ThresholdDims.Where(d => scale.FractionOf(d, point) > 0).ToList();
+        var pruned = scale.Pruned(point);
         if (pruned.Count != 1 || !_brackets.ContainsKey(pruned[0])) return null;
         var probe = new Probe(pruned[0], ThresholdScale.OnDyadicGrid(scale.FractionOf(pruned[0], point)));
         return PointOf(probe).Equals(point) ? probe : null;

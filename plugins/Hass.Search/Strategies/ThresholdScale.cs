@@ -24,6 +24,10 @@ public sealed class ThresholdScale(SpaceCodec codec)
     public ParameterSet At(Func<int, double> fractionOf) =>
         codec.Build(d => codec.GroupOf(d) == ThresholdGroup.None ? codec.ClampedDefault(d) : codec.AtFraction(d, fractionOf(d)));
 
+    /// <summary>The threshold dimensions <paramref name="point"/> prunes (fraction above 0), the first <paramref name="atMost"/> of them.</summary>
+    public List<int> Pruned(ParameterSet point, int atMost = int.MaxValue) =>
+        ThresholdDims.Where(d => point.Values.TryGetValue(codec.Dimensions[d].Name, out var v) && codec.FractionOf(d, v) > 0).Take(atMost).ToList();
+
     /// <summary>Whether dimension <paramref name="d"/> takes any value in its range (an Int dimension rounds its fractions).</summary>
     public bool IsFloat(int d) => codec.Dimensions[d].Kind == DimensionKind.Float;
 
