@@ -38,16 +38,17 @@ public sealed class AdditiveDropModel
     /// <param name="overTarget">How far a complete trial's drop passed the target (points; ≤ 0: within it), null when unknown.</param>
     public static AdditiveDropModel? Fit(ThresholdScale scale, IReadOnlyList<TrialOutcome> history, Func<TrialOutcome, double?> overTarget)
     {
+        var pruned = history.Select(o => (Outcome: o, Alone: LayerInfluence.PrunedAlone(scale, o.Parameters))).ToList();
+        var probesOf = pruned.Where(p => Smoothed(p.Outcome) is not null).ToLookup(p => p.Alone, p => p.Outcome);
         var curves = new Dictionary<int, (double, double)[]>();
         foreach (var d in scale.ThresholdDims)
         {
-            var probes = history.Where(o => LayerInfluence.PrunedAlone(scale, o.Parameters) == d && Smoothed(o) is not null)
-                .Select(o => (Fraction: scale.FractionOf(d, o.Parameters), Drop: Smoothed(o)!.Value)).OrderBy(p => p.Fraction).ToList();
+            var probes = probesOf[d].Select(o => (Fraction: scale.FractionOf(d, o.Parameters), Drop: Smoothed(o)!.Value)).OrderBy(p => p.Fraction).ToList();
             if (probes.Count == 0) return null;
             curves[d] = NonDecreasing([(0.0, 0.0), .. probes]);
         }
         var unfitted = new AdditiveDropModel(curves, 0, 1);
-        var pairs = history.Where(o => o.State == TrialState.Complete && LayerInfluence.PrunedAlone(scale, o.Parameters) == LayerInfluence.Several)
+        var pairs = pruned.Where(p => p.Outcome.State == TrialState.Complete && p.Alone == LayerInfluence.Several).Select(p => p.Outcome)
             .Select(o => (o.Number, X: unfitted.Sum(scale, o.Parameters), Y: overTarget(o))).Where(p => p.Y is { } y && double.IsFinite(y))
             .Select(p => (p.Number, p.X, Y: p.Y!.Value)).ToList();
         if (pairs.Count < MinimumTrials) return null;

@@ -82,7 +82,7 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
     public ParameterSet Choose(TrialOutcome incumbent, IReadOnlyList<ParameterSet> candidates, AdditiveDropModel model)
     {
         var slow = LayerInfluence.SlowestLayers(incumbent, SlowBand);
-        var feeders = scale.ThresholdDims.Where(d => _influence.LayersOf(d).Overlaps(slow)).ToList();
+        var feeders = scale.ThresholdDims.Where(d => Feeds(d, slow)).ToList();
         double Gain(ParameterSet p) => feeders.Sum(d => Math.Max(0, scale.FractionOf(d, p) - scale.FractionOf(d, incumbent.Parameters)) / Math.Max(Cap(d), 1e-9));
         var scored = candidates.Select(p => (Point: p, Gain: Gain(p), Over: model.OverTarget(d => scale.FractionOf(d, p)))).ToList();
         var median = Statistics.Median(scored.Select(c => c.Gain));
@@ -105,12 +105,7 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
         return pool.OrderBy(o => Ranking.Losses(o, directions)![0]).ThenBy(o => o.Number).FirstOrDefault();
     }
 
-    private bool WithinTarget(TrialOutcome o)
-    {
-        if (o.Metrics is null || !o.Metrics.TryGetValue(AccuracyGuard.AccuracyDropKey, out var drop) || !double.IsFinite(drop))
-            return Ranking.IsFeasible(o);
-        return drop <= Target(o, drop);
-    }
+    private bool WithinTarget(TrialOutcome o) => OverTarget(o) is { } over ? over <= 0 : Ranking.IsFeasible(o);
 
     /// <summary>The drop the final pick accepts: the tolerance setting, else the engine's tolerance (drop − violation) minus the margin.</summary>
     private double Target(TrialOutcome o, double drop) =>
@@ -134,17 +129,19 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
     {
         var fractions = scale.ThresholdDims.ToDictionary(d => d, d => scale.FractionOf(d, incumbent.Parameters));
         var slow = LayerInfluence.SlowestLayers(incumbent, SlowBand);
-        bool Feeds(int d) => _influence.LayersOf(d).Overlaps(slow);
         void Shift(int d, double sign)
         {
             var moved = fractions[d] + sign * step * Cap(d) * rng.Uniform(0.5, 1.5);
             fractions[d] = sign > 0 ? Math.Min(Cap(d), moved) : Math.Max(0, moved);
         }
         foreach (var d in RaiseSet(slow, fractions, rng)) Shift(d, +1);
-        var lower = scale.ThresholdDims.Where(d => !Feeds(d) && fractions[d] > 0).ToList();
+        var lower = scale.ThresholdDims.Where(d => !Feeds(d, slow) && fractions[d] > 0).ToList();
         if (lower.Count > 0 && (Slack(incumbent) < settings.ExchangeBelow || rng.NextDouble() < 0.5)) Shift(lower[rng.NextInt(lower.Count)], -1);
         return codec.Build(d => fractions.TryGetValue(d, out var f) ? codec.AtFraction(d, f) : incumbent.Parameters[codec.Dimensions[d].Name]);
     }
+
+    /// <summary>Whether dimension <paramref name="d"/> sparsifies one of the <paramref name="slow"/> stages.</summary>
+    private bool Feeds(int d, HashSet<string> slow) => _influence.LayersOf(d).Overlaps(slow);
 
     /// <summary>
     /// The thresholds to raise: every slow stage bounds the pipeline, so half the moves raise one feeding threshold per slow
@@ -168,10 +165,7 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
 
     /// <summary>Accuracy the incumbent may still lose (points): on the confirmation split when it was confirmed; +∞ without an accuracy-drop metric.</summary>
     private double Slack(TrialOutcome incumbent) =>
-        Confirmation.Of(incumbent) is { } confirmation ? confirmation.Slack
-        : incumbent.Metrics is { } m && m.TryGetValue(AccuracyGuard.AccuracyDropKey, out var drop) && double.IsFinite(drop)
-            ? Target(incumbent, drop) - drop
-            : double.PositiveInfinity;
+        Confirmation.Of(incumbent) is { } confirmation ? confirmation.Slack : OverTarget(incumbent) is { } over ? -over : double.PositiveInfinity;
 
     /// <summary>A dimension is never raised past the smallest fraction it did not tolerate alone.</summary>
     private double Cap(int d) => sweep.Limit(d);
