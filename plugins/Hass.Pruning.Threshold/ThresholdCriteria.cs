@@ -37,6 +37,11 @@ public sealed record ThresholdSettings
     public bool BiasCorrection { get; init; }
     /// <summary>Also restore each layer's output spread per channel by scaling its weights; implies the bias correction (docs/models.md).</summary>
     public bool ScaleCorrection { get; init; }
+    /// <summary>
+    /// Refit every convolution's remaining weights and bias by least squares to the unpruned layer's output on the
+    /// calibration images; implies the bias correction of the Linear layers (docs/models.md).
+    /// </summary>
+    public bool WeightReconstruction { get; init; }
 
     [JsonIgnore] public bool Relative => WeightMode == "relative";
     [JsonIgnore] public WeightBalance Balance => WeightBalance switch { "filter" => Hass.Torch.Pruning.WeightBalance.Filter, "kernel" => Hass.Torch.Pruning.WeightBalance.Kernel, _ => Hass.Torch.Pruning.WeightBalance.None };
@@ -64,6 +69,7 @@ public sealed record ThresholdSettings
         $"mode={WeightMode};wmax={EffectiveWeightMax:R};amax={ActivationMax:R};hardswish={Hardswish};linear={PruneLinear}")
         + (BiasCorrection ? ";bias-correction" : "")   // left out when off, so campaigns made before it keep their fingerprint
         + (ScaleCorrection ? ";scale-correction" : "")
+        + (WeightReconstruction ? ";weight-reconstruction" : "")
         + (WeightBalance != "none" ? ";balance=" + WeightBalance : "");
 }
 
@@ -124,8 +130,9 @@ internal sealed class ThresholdSession : IPruningSession
 
     public SearchSpace SearchSpace { get; }
     public string SettingsKey { get; }
-    public bool CorrectsBias => _settings.BiasCorrection || _settings.ScaleCorrection;
+    public bool CorrectsBias => _settings.BiasCorrection || _settings.ScaleCorrection || _settings.WeightReconstruction;
     public bool CorrectsScale => _settings.ScaleCorrection;
+    public bool ReconstructsWeights => _settings.WeightReconstruction;
 
     public IPruningHandle Apply(ParameterSet parameters)
     {

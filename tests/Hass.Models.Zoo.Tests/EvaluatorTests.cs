@@ -80,6 +80,15 @@ public sealed class EvaluatorTests : IDisposable
     }
 
     [Fact]
+    public void Weight_reconstruction_wins_back_more_than_bias_correction_alone_with_the_same_zeros_and_leaves_the_network_as_it_was()
+    {
+        var (biasOnly, refitted) = AssertHalvesTheDrop("""{"biasCorrection": true}""", """{"weightReconstruction": true}""", 0.8, 0.3);
+        Assert.Equal(biasOnly.Tensors.Select(t => t.Weights.Select(w => w == 0)), refitted.Tensors.Select(t => t.Weights.Select(w => w == 0)));
+        Assert.NotEqual(biasOnly.Tensors[0].Weights, refitted.Tensors[0].Weights);
+        Assert.Equal(biasOnly.Tensors[^1].Weights, refitted.Tensors[^1].Weights);   // the Linear classifier: its bias alone
+    }
+
+    [Fact]
     public void A_pass_with_margins_sees_the_pruned_corrected_network_that_Evaluate_scores()
     {
         using var evaluator = Create("uniform", settings: """{"biasCorrection": true}""");

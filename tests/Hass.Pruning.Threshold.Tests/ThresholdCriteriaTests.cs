@@ -80,6 +80,20 @@ public class ThresholdCriteriaTests
     }
 
     [Fact]
+    public void Weight_reconstruction_implies_the_bias_correction_and_has_its_own_settings_key()
+    {
+        using var net = SmallNet();
+        var refit = new UniformCriterion().Attach(net, JsonDocument.Parse("""{"weightReconstruction": true}""").RootElement);
+        Assert.True(refit.ReconstructsWeights);
+        Assert.True(refit.CorrectsBias);
+        Assert.False(refit.CorrectsScale);
+        Assert.EndsWith(";weight-reconstruction", refit.SettingsKey);
+        Assert.False(new ThresholdCriterion().Attach(net, JsonDocument.Parse("""{"biasCorrection": true}""").RootElement).ReconstructsWeights);
+        Assert.Equal(new ThresholdCriterion().Attach(net, default).SettingsKey,
+            new ThresholdCriterion().Attach(net, JsonDocument.Parse("""{"weightReconstruction": false}""").RootElement).SettingsKey);
+    }
+
+    [Fact]
     public void UniformHasTwoGlobalDimensions()
     {
         using var net = SmallNet();
@@ -227,6 +241,7 @@ public class ThresholdSettingsValidationTests
     [InlineData("""{"pruneLinear": "no"}""", "pruneLinear")]
     [InlineData("""{"biasCorrection": "yes"}""", "biasCorrection")]
     [InlineData("""{"scaleCorrection": 1}""", "scaleCorrection")]
+    [InlineData("""{"weightReconstruction": "yes"}""", "weightReconstruction")]
     [InlineData("""{"weightBalance": "channel"}""", "weightBalance")]
     public void A_bad_setting_is_named(string settings, string key) =>
         Assert.Equal(key, Assert.Single(Problems(settings)).Key);
@@ -234,7 +249,7 @@ public class ThresholdSettingsValidationTests
     [Fact]
     public void Valid_settings_and_defaults_have_no_problems()
     {
-        Assert.Empty(Problems("""{"weightMode": "absolute", "weightMax": 0.1, "activationMax": 2, "hardswish": "magnitude", "pruneLinear": false, "biasCorrection": true, "scaleCorrection": true, "weightBalance": "kernel"}"""));
+        Assert.Empty(Problems("""{"weightMode": "absolute", "weightMax": 0.1, "activationMax": 2, "hardswish": "magnitude", "pruneLinear": false, "biasCorrection": true, "scaleCorrection": true, "weightReconstruction": true, "weightBalance": "kernel"}"""));
         Assert.Empty(Problems("{}"));
         Assert.Empty(new UniformCriterion().ValidateSettings(default));
     }

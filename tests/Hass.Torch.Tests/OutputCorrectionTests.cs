@@ -1,6 +1,7 @@
 using Hass.Abstractions;
 using Hass.Torch.Models;
 using Hass.Torch.Pruning;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Hass.Torch.Tests;
@@ -21,6 +22,16 @@ public class OutputCorrectionTests
     }
 
     private static Tensor Images(int count) { random.manual_seed(8); return rand(count, 2, 8, 8); }
+
+    /// <summary>Smooth images whose channels move together, as real ones do (neighbouring inputs are what a refit can lean on).</summary>
+    private static Tensor SmoothImages(int count, TensorShape shape)
+    {
+        random.manual_seed(8);
+        using var coarse = rand(count, 1, 3, 3);
+        using var smooth = nn.functional.interpolate(coarse, [shape.Rows, shape.Cols], mode: InterpolationMode.Bilinear, align_corners: true);
+        using var noise = rand(count, shape.Channels, shape.Rows, shape.Cols);
+        return smooth.expand(count, shape.Channels, shape.Rows, shape.Cols) + 0.1 * noise;
+    }
 
     /// <summary>Per-channel output means of every Conv/Linear layer on <paramref name="images"/>.</summary>
     private static Dictionary<string, float[]> LayerMeans(HassNet net, Tensor images) =>
@@ -153,5 +164,91 @@ public class OutputCorrectionTests
         b.Linear("fc", b.Flatten("flatten", b.GlobalPool("pool", x)), 10);
         using var wide = b.Build(10);
         Assert.Equal(41, OutputCorrection.ImagesFor(wide, 1000));
+    }
+
+    /// <summary>A net whose convolutions have a stride, groups and asymmetric padding, for the weight reconstruction.</summary>
+    private static HassNet StridedNet()
+    {
+        random.manual_seed(5);
+        var b = new NetBuilder("strided", new TensorShape(2, 9, 9));
+        var x = b.ReLU("relu1", b.Conv("conv1", b.Input, 8, 3, stride: 2, new Pads(0, 1, 1, 0), groups: 1, bias: true));
+        x = b.ReLU("relu2", b.Conv("conv2", x, 8, 3, padding: 1, groups: 4, bias: true));
+        x = b.ReLU("relu3", b.Conv("conv3", x, 6, 1, bias: true));
+        b.Linear("fc", b.Flatten("flatten", b.GlobalPool("pool", x)), 4);
+        var net = b.Build(4);
+        net.eval();
+        return net;
+    }
+
+    /// <summary>Mean squared difference between every Conv layer's output and the dense one.</summary>
+    private static double ConvError(HassNet net, Tensor images, Dictionary<string, Tensor> dense)
+    {
+        double error = 0;
+        using var _ = no_grad();
+        net.OutputObserver = (node, output) =>
+        {
+            if (node.Op == NodeOp.Conv) error += (output - dense[node.Name]).square().mean().ToDouble();
+        };
+        net.forward(images).Dispose();
+        net.OutputObserver = null;
+        return error;
+    }
+
+    private static Dictionary<string, Tensor> ConvOutputs(HassNet net, Tensor images)
+    {
+        var outputs = new Dictionary<string, Tensor>();
+        using var _ = no_grad();
+        net.OutputObserver = (node, output) => { if (node.Op == NodeOp.Conv) outputs[node.Name] = output.clone(); };
+        net.forward(images).Dispose();
+        net.OutputObserver = null;
+        return outputs;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Weight_reconstruction_fits_every_conv_closer_to_the_dense_output_than_the_bias_alone_and_keeps_its_zeros(bool strided)
+    {
+        using var net = strided ? StridedNet() : SmallNet();
+        using var images = SmoothImages(64, net.InputShape);
+        var dense = ConvOutputs(net, images);
+        var denseMeans = LayerMeans(net, images);
+        using var biasOnly = new OutputCorrection(net, images.clone());
+        using var reconstruction = new OutputCorrection(net, images.clone(), reconstruct: true);
+        using var edits = new PruningEdits();
+        foreach (var node in net.WeightNodes) edits.PruneWeights(node, 0.8 * PruningEdits.WeightStd(node));
+        edits.SetActivationThreshold(net.Node("relu1"), 0.2);
+        var zeroMasks = net.WeightNodes.ToDictionary(n => n.Name, n => n.Weight.eq(0).data<bool>().ToArray());
+        var before = (Weights(net), Biases(net));
+
+        double biasError, fittedError;
+        using (biasOnly.Apply(net)) biasError = ConvError(net, images, dense);
+        using (reconstruction.Apply(net))
+        {
+            fittedError = ConvError(net, images, dense);
+            Assert.Equal(zeroMasks, net.WeightNodes.ToDictionary(n => n.Name, n => n.Weight.eq(0).data<bool>().ToArray()));
+            Assert.NotEqual(before.Item1, Weights(net));
+            Assert.All(LayerMeans(net, images)["fc"].Zip(denseMeans["fc"]), p => Assert.Equal(p.Second, p.First, 1e-4)); // Linear: the bias correction
+        }
+        Assert.True(fittedError < 0.5 * biasError, $"reconstructed {fittedError} against bias-corrected {biasError}");
+        Assert.Equal(before.Item1, Weights(net));
+        Assert.Equal(before.Item2, Biases(net));
+        foreach (var output in dense.Values) output.Dispose();
+    }
+
+    [Fact]
+    public void Weight_reconstruction_leaves_an_unpruned_network_as_it_is()
+    {
+        using var net = StridedNet();
+        using var images = SmoothImages(32, net.InputShape);
+        var before = Weights(net);
+        using var correction = new OutputCorrection(net, images.clone(), reconstruct: true);
+        using (correction.Apply(net))
+        {
+            foreach (var node in net.WeightNodes)
+                // The fit's Gram matrices are summed in float32 (weights here are up to about 0.25).
+                Assert.True(node.Weight.allclose(TensorOf(before[node.Name], node.Weight), rtol: 1e-3, atol: 1e-3), $"{node.Name}: {(node.Weight - TensorOf(before[node.Name], node.Weight)).abs().max().ToDouble()} of {node.Weight.abs().max().ToDouble()}");
+        }
+        Assert.Equal(before, Weights(net));
     }
 }

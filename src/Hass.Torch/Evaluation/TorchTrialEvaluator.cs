@@ -230,9 +230,10 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
     /// </summary>
     private OutputCorrection? OutputCorrectionIfAsked()
     {
-        if (!_pruning.CorrectsBias && !_pruning.CorrectsScale) return null;
+        if (!_pruning.CorrectsBias && !_pruning.CorrectsScale && !_pruning.ReconstructsWeights) return null;
         return _outputCorrection ??= new OutputCorrection(_net,
-            CalibrationBatch(Math.Min(OutputCorrection.ImagesFor(_net, _spec.CalibrationImages), _splits.Train.Count)), _pruning.CorrectsScale);
+            CalibrationBatch(Math.Min(OutputCorrection.ImagesFor(_net, _spec.CalibrationImages), _splits.Train.Count)), _pruning.CorrectsScale,
+            _pruning.ReconstructsWeights);
     }
 
     /// <summary>The first <paramref name="count"/> calibration images as one normalised batch (not yet rounded to fixed point).</summary>

@@ -36,6 +36,12 @@ public interface IPruningSession
     bool CorrectsScale => false;
 
     /// <summary>
+    /// Whether the evaluator refits each convolution's remaining weights to the unpruned layer's output instead of only
+    /// its bias (<see cref="WeightReconstruction"/>); implies the bias correction of the other layers.
+    /// </summary>
+    bool ReconstructsWeights => false;
+
+    /// <summary>
     /// Prunes the network in place. Disposing (or reverting) the handle restores every weight bit for bit and every
     /// threshold; only the zeroed values are kept, never a copy of the model. One handle may be live at a time.
     /// </summary>

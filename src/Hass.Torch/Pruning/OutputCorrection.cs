@@ -34,45 +34,42 @@ public sealed class OutputCorrection : IDisposable
     private readonly Tensor _images;
     /// <summary>The unpruned output per layer: mean per channel, and its standard deviation when scaling (else null).</summary>
     private readonly Dictionary<string, (Tensor Mean, Tensor? Spread)> _targets = [];
+    /// <summary>With weight reconstruction: the unpruned output of every convolution at the sampled positions (<see cref="WeightReconstruction"/>).</summary>
+    private readonly Dictionary<string, Tensor> _sampledOutputs = [];
 
     /// <summary>
-    /// Records the unpruned network's per-channel output means (and, with <paramref name="scale"/>, standard deviations)
-    /// on <paramref name="images"/> (the network must be unpruned now); takes ownership of the images.
+    /// Records the unpruned network's per-channel output means (and, with <paramref name="scale"/>, standard deviations;
+    /// with <paramref name="reconstruct"/>, each convolution's sampled outputs) on <paramref name="images"/> (the network
+    /// must be unpruned now); takes ownership of the images.
     /// </summary>
-    public OutputCorrection(HassNet unpruned, Tensor images, bool scale = false)
+    public OutputCorrection(HassNet unpruned, Tensor images, bool scale = false, bool reconstruct = false)
     {
         _images = images;
-        Pass(unpruned, (node, output) => _targets[node.Name] = (Copy(ChannelMean(node, output)), scale ? Copy(ChannelSpread(node, output)) : null));
+        Pass(unpruned, (node, _, output) =>
+        {
+            if (reconstruct && WeightReconstruction.Applies(node)) _sampledOutputs[node.Name] = Copy(WeightReconstruction.SampledOutput(output));
+            else if (node.BiasTensor is not null) _targets[node.Name] = (Copy(ChannelMean(node, output)), scale ? Copy(ChannelSpread(node, output)) : null);
+        });
     }
 
     /// <summary>
-    /// Corrects the (pruned) network in place: biases and, with scale correction, weights. Disposing the handle
-    /// restores every changed tensor bit for bit.
+    /// Corrects the (pruned) network in place: biases and, with scale correction or weight reconstruction, weights.
+    /// Disposing the handle restores every changed tensor bit for bit.
     /// </summary>
     public IDisposable Apply(HassNet pruned)
     {
         var restore = new TensorRestore();
         try
         {
-            Pass(pruned, (node, output) =>
+            Pass(pruned, (node, input, output) =>
             {
-                var (targetMean, targetSpread) = _targets[node.Name];
-                var bias = node.BiasTensor!;
-                restore.Keep(bias);
-                if (targetSpread is not null)
+                if (_sampledOutputs.TryGetValue(node.Name, out var sampled))
                 {
-                    // y' = a·y + (m_u − a·m_p) per channel: W ← a·W, b ← a·b + (m_u − a·m_p).
-                    using Scalar tiny = 1e-12.ToScalar(), low = MinScale.ToScalar(), high = MaxScale.ToScalar();
-                    var spread = ChannelSpread(node, output);
-                    var factor = where(spread.gt(tiny), targetSpread / spread.clamp_min(tiny), ones_like(spread)).clamp(low, high);
                     restore.Keep(node.Weight);
-                    node.Weight.mul_(PerChannel(node, factor, weights: true));
-                    bias.mul_(factor);
-                    output.mul_(PerChannel(node, factor, weights: false));
+                    if (node.BiasTensor is { } b) restore.Keep(b);
+                    output.copy_(WeightReconstruction.Refit(node, input!, sampled));
                 }
-                var shift = targetMean - ChannelMean(node, output);
-                bias.add_(shift);
-                output.add_(PerChannel(node, shift, weights: false));
+                else if (_targets.TryGetValue(node.Name, out var target)) CorrectMoments(node, output, target, restore);
             });
         }
         catch
@@ -83,18 +80,42 @@ public sealed class OutputCorrection : IDisposable
         return restore;
     }
 
-    private void Pass(HassNet net, Action<NetNode, Tensor> atCorrectedLayer)
+    private static void CorrectMoments(NetNode node, Tensor output, (Tensor Mean, Tensor? Spread) target, TensorRestore restore)
+    {
+        var (targetMean, targetSpread) = target;
+        var bias = node.BiasTensor!;
+        restore.Keep(bias);
+        if (targetSpread is not null)
+        {
+            // y' = a·y + (m_u − a·m_p) per channel: W ← a·W, b ← a·b + (m_u − a·m_p).
+            using Scalar tiny = 1e-12.ToScalar(), low = MinScale.ToScalar(), high = MaxScale.ToScalar();
+            var spread = ChannelSpread(node, output);
+            var factor = where(spread.gt(tiny), targetSpread / spread.clamp_min(tiny), ones_like(spread)).clamp(low, high);
+            restore.Keep(node.Weight);
+            node.Weight.mul_(PerChannel(node, factor, weights: true));
+            bias.mul_(factor);
+            output.mul_(PerChannel(node, factor, weights: false));
+        }
+        var shift = targetMean - ChannelMean(node, output);
+        bias.add_(shift);
+        output.add_(PerChannel(node, shift, weights: false));
+    }
+
+    /// <summary>Runs <paramref name="net"/> on the images and calls back at every Conv and Linear layer with its input (convolutions only) and output.</summary>
+    private void Pass(HassNet net, Action<NetNode, Tensor?, Tensor> atLayer)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         net.eval();
-        var previous = net.OutputObserver;
+        var (previousOutput, previousConv) = (net.OutputObserver, net.ConvObserver);
+        Tensor? convInput = null;
+        net.ConvObserver = (_, input) => convInput = input;
         net.OutputObserver = (node, output) =>
         {
-            if (node.Op is NodeOp.Conv or NodeOp.Linear && node.BiasTensor is not null) atCorrectedLayer(node, output);
+            if (node.Op is NodeOp.Conv or NodeOp.Linear) atLayer(node, node.Op == NodeOp.Conv ? convInput : null, output);
         };
         try { net.forward(_images); }
-        finally { net.OutputObserver = previous; }
+        finally { (net.OutputObserver, net.ConvObserver) = (previousOutput, previousConv); }
     }
 
     private static Tensor Copy(Tensor t) => t.detach().clone().DetachFromDisposeScope();
@@ -124,6 +145,8 @@ public sealed class OutputCorrection : IDisposable
             spread?.Dispose();
         }
         _targets.Clear();
+        foreach (var sampled in _sampledOutputs.Values) sampled.Dispose();
+        _sampledOutputs.Clear();
     }
 
     private static Tensor ChannelMean(NetNode node, Tensor output) =>
