@@ -44,15 +44,20 @@ public class OutputCorrectionTests
     private static Dictionary<string, float[]> LayerStatistic(HassNet net, Tensor images, Func<Tensor, long[], Tensor> statistic)
     {
         var values = new Dictionary<string, float[]>();
+        ObserveLayers(net, images, (node, output) => values[node.Name] = statistic(output, node.Op == NodeOp.Conv ? [0, 2, 3] : [0]).data<float>().ToArray());
+        return values;
+    }
+
+    /// <summary>Runs <paramref name="net"/> on <paramref name="images"/> and calls back with every Conv and Linear layer's output.</summary>
+    private static void ObserveLayers(HassNet net, Tensor images, Action<NetNode, Tensor> atLayer)
+    {
         using var _ = no_grad();
         net.OutputObserver = (node, output) =>
         {
-            if (node.Op is NodeOp.Conv or NodeOp.Linear)
-                values[node.Name] = statistic(output, node.Op == NodeOp.Conv ? [0, 2, 3] : [0]).data<float>().ToArray();
+            if (node.Op is NodeOp.Conv or NodeOp.Linear) atLayer(node, output);
         };
         net.forward(images).Dispose();
         net.OutputObserver = null;
-        return values;
     }
 
     private static Dictionary<string, byte[]> Weights(HassNet net) =>
@@ -184,23 +189,14 @@ public class OutputCorrectionTests
     private static double ConvError(HassNet net, Tensor images, Dictionary<string, Tensor> dense)
     {
         double error = 0;
-        using var _ = no_grad();
-        net.OutputObserver = (node, output) =>
-        {
-            if (node.Op == NodeOp.Conv) error += (output - dense[node.Name]).square().mean().ToDouble();
-        };
-        net.forward(images).Dispose();
-        net.OutputObserver = null;
+        ObserveLayers(net, images, (node, output) => { if (node.Op == NodeOp.Conv) error += (output - dense[node.Name]).square().mean().ToDouble(); });
         return error;
     }
 
     private static Dictionary<string, Tensor> ConvOutputs(HassNet net, Tensor images)
     {
         var outputs = new Dictionary<string, Tensor>();
-        using var _ = no_grad();
-        net.OutputObserver = (node, output) => { if (node.Op == NodeOp.Conv) outputs[node.Name] = output.clone(); };
-        net.forward(images).Dispose();
-        net.OutputObserver = null;
+        ObserveLayers(net, images, (node, output) => { if (node.Op == NodeOp.Conv) outputs[node.Name] = output.clone(); });
         return outputs;
     }
 

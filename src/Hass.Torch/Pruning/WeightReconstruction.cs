@@ -40,8 +40,7 @@ public static class WeightReconstruction
     {
         var weight = node.Weight;
         long outChannels = weight.shape[0], groups = node.Groups, perGroup = weight.shape[1] * weight.shape[2] * weight.shape[3];
-        var padded = Padded(node, input);
-        var patches = SampledPatches(node, padded.index_select(0, SampledImages(padded, node)), perGroup); // [g, K + 1, P]
+        var patches = SampledPatches(node, Padded(node, input.index_select(0, SampledImages(input, node))), perGroup); // [g, K + 1, P]
         var gram = patches.matmul(patches.transpose(1, 2));                                               // [g, K + 1, K + 1]
         var cross = target.view(groups, outChannels / groups, -1).matmul(patches.transpose(1, 2)).reshape(outChannels, -1); // [C, K + 1]
         var bias = node.BiasTensor;
@@ -52,7 +51,7 @@ public static class WeightReconstruction
         var solution = SolveMasked(gram, cross, original, kept);
         weight.copy_(solution.narrow(1, 0, perGroup).reshape(weight.shape));
         bias?.copy_(solution.narrow(1, perGroup, 1).view(-1));
-        return node.Module!.call(node.AsymmetricPads is null ? input : padded); // a symmetric padding is the module's own
+        return node.Module!.call(node.AsymmetricPads is null ? input : Padded(node, input)); // a symmetric padding is the module's own
     }
 
     /// <summary>
