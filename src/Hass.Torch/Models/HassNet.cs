@@ -94,7 +94,7 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
             case NodeOp.Conv:
                 var x = values[node.Inputs[0]];
                 ConvObserver?.Invoke(node, x);
-                return node.Module!.call(Padded(node, x));
+                return node.CallModule(x);
             case NodeOp.Add:
                 return values[node.Inputs[0]] + values[node.Inputs[1]];
             case NodeOp.Mul:
@@ -106,7 +106,7 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
             case NodeOp.GlobalPool:
                 return values[node.Inputs[0]].mean(new long[] { 2, 3 }, keepdim: true);
             default:
-                return node.Module!.call(Padded(node, values[node.Inputs[0]]));
+                return node.CallModule(values[node.Inputs[0]]);
         }
     }
 
@@ -144,11 +144,6 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
         NodeOp.Activation => node.Activation is not (ActivationKind.ReLU or ActivationKind.ReLU6),
         _ => true,
     };
-
-    /// <summary>The input with a node's asymmetric padding applied (zeros; −∞ for max pooling), or the input itself.</summary>
-    private static Tensor Padded(NetNode node, Tensor x) => node.AsymmetricPads is { } pads
-        ? nn.functional.pad(x, pads.ForTorch(), value: node.Op == NodeOp.MaxPool ? double.NegativeInfinity : 0)
-        : x;
 
     /// <summary>The hardware-facing graph: BatchNorm folded away (its conv gets a bias), dropout removed (<see cref="HardwareGraph"/>).</summary>
     public NetworkGraph ToGraph() => HardwareGraph.Of(this);

@@ -61,5 +61,13 @@ public sealed class NetNode
         _ => null,
     };
 
+    /// <summary>
+    /// The node's module on <paramref name="input"/>, after the node's asymmetric padding (zeros; −∞ for max pooling):
+    /// what the network computes at this node.
+    /// </summary>
+    public Tensor CallModule(Tensor input) => Module!.call(AsymmetricPads is { } pads
+        ? nn.functional.pad(input, pads.ForTorch(), value: Op == NodeOp.MaxPool ? double.NegativeInfinity : 0)
+        : input);
+
     public override string ToString() => $"{Name} ({Op})";
 }

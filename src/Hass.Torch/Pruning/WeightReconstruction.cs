@@ -51,7 +51,7 @@ public static class WeightReconstruction
         var solution = SolveMasked(gram, cross, original, kept);
         weight.copy_(solution.narrow(1, 0, perGroup).reshape(weight.shape));
         bias?.copy_(solution.narrow(1, perGroup, 1).view(-1));
-        return node.Module!.call(node.AsymmetricPads is null ? input : Padded(node, input)); // a symmetric padding is the module's own
+        return node.CallModule(input);
     }
 
     /// <summary>
@@ -106,6 +106,7 @@ public static class WeightReconstruction
         return linspace(0, images - 1, wanted).round().to(int64);
     }
 
+    /// <summary>The input padded on all four sides, the module's own padding included: unfold pads nothing.</summary>
     private static Tensor Padded(NetNode node, Tensor x) =>
         node.AllPads == default ? x : nn.functional.pad(x, node.AllPads.ForTorch());
 }
