@@ -8,6 +8,9 @@ namespace Hass.Bench.Campaigns;
 /// <list type="bullet">
 /// <item><c>hass</c>: the default pipeline as shipped (uniform baseline first, then the default strategy), with the
 /// strategy's trials reduced so baseline + strategy = the budget; <c>hass-&lt;strategy&gt;</c>: the same with another strategy;</item>
+/// <item><c>oracle</c>: the hass pipeline with a perfect accuracy instrument, for the oracle ceiling (docs/search.md): the
+/// search split is the test set, nothing is confirmed and the picks keep no margin, so each pick is the fastest design within
+/// the tolerance on the very images the table reports;</item>
 /// <item><c>uniform</c>: the non-hardware-aware baseline alone (it converges in ≤ 51 trials);</item>
 /// <item>any other name: that strategy alone, cold, for the whole budget.</item>
 /// </list>
@@ -27,6 +30,26 @@ public static class CampaignFile
             : new JsonObject { ["name"] = "uniform" };
     }
 
+    public const string Oracle = "oracle";
+
+    /// <summary>The oracle pipeline's changes: the search split is the test set, no confirmations, no pick or local margin.</summary>
+    private static void SearchOnTestSet(JsonObject root, JsonObject final)
+    {
+        var dataset = root["dataset"]?.AsObject() ?? new JsonObject();
+        dataset["searchOnTestSet"] = true;
+        root["dataset"] = dataset;
+        final["confirmTop"] = 0;
+        final["confirmIncumbents"] = false;
+        final["calibrateSearchDrop"] = false;
+        final["pickMargin"] = 0;
+        if (root["strategy"]?.AsObject() is { } strategy && strategy["name"]?.GetValue<string>() == "sensitivity")
+        {
+            var settings = strategy["settings"]?.AsObject() ?? new JsonObject();
+            settings["localMargin"] = 0;
+            strategy["settings"] = settings;
+        }
+    }
+
     /// <summary>Writes the campaign of <paramref name="key"/> into <paramref name="folder"/> and returns its path and trial count.</summary>
     public static (string Path, int Trials) Write(string template, RunKey key, int budget, string folder)
     {
@@ -40,9 +63,10 @@ public static class CampaignFile
         var final = root["final"]?.AsObject() ?? new JsonObject();
         root["final"] = final;
         var trials = budget;
-        if (key.Pipeline == "hass" || key.Pipeline.StartsWith("hass-", StringComparison.Ordinal))
+        if (key.Pipeline == Oracle) SearchOnTestSet(root, final);
+        if (key.Pipeline is "hass" or Oracle || key.Pipeline.StartsWith("hass-", StringComparison.Ordinal))
         {
-            if (key.Pipeline.Length > "hass-".Length) root["strategy"] = new JsonObject { ["name"] = key.Pipeline["hass-".Length..] };
+            if (key.Pipeline.StartsWith("hass-", StringComparison.Ordinal)) root["strategy"] = new JsonObject { ["name"] = key.Pipeline["hass-".Length..] };
             var baseline = final["uniformBaselineTrials"]?.GetValue<int>() ?? 0;
             trials = Math.Max(1, budget - baseline);
         }

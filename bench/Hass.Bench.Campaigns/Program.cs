@@ -16,7 +16,7 @@ var models = List("--models", "models to run", "fmnist-vgg", "fmnist-resnet", "f
 var boards = List("--boards", "boards to run", "zedboard", "zc706");
 var seeds = new Option<int[]>("--seeds") { Description = "seeds", AllowMultipleArgumentsPerToken = true, DefaultValueFactory = _ => [0, 1, 2] };
 var trials = new Option<int>("--trials") { Description = "trial budget per run (the hass pipeline's uniform baseline included)", DefaultValueFactory = _ => 150 };
-var pipelines = List("--pipelines", "hass (the default campaign), uniform, or a strategy name run alone", "hass", "uniform");
+var pipelines = List("--pipelines", "hass (the default campaign), hass-<strategy>, oracle (the default campaign searching on the test set: the oracle ceiling), uniform, or a strategy name run alone", "hass", "uniform");
 var campaign = new Option<string>("--campaign") { Description = "the default campaign file", DefaultValueFactory = _ => "examples/fmnist-hass.json" };
 var hass = new Option<string>("--hass") { Description = "the hass executable", DefaultValueFactory = _ => "src/Hass.Cli/bin/Release/net10.0/hass" };
 var work = new Option<string>("--work") { Description = "folder for the runs' stores, campaign files and logs", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "hass-bench-campaigns") };

@@ -63,6 +63,11 @@ public sealed record EvaluatorSpec
     public int? TestImages { get; init; }
     /// <summary>Images of the confirmation split used to confirm the final picks (null: all it holds).</summary>
     public int? ConfirmImages { get; init; }
+    /// <summary>
+    /// The "search" split is the test set: the search and the picks see the images the final table reports. Only to bound
+    /// what a search could reach with a perfect accuracy instrument (the oracle ceiling); its figures are not held-out results.
+    /// </summary>
+    public bool SearchOnTestSet { get; init; }
     public required string Pruning { get; init; }
     public System.Text.Json.JsonElement PruningSettings { get; init; }
     public bool FixedPoint16 { get; init; } = true;

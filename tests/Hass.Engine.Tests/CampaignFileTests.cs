@@ -38,6 +38,18 @@ public class CampaignFileTests
     }
 
     [Fact]
+    public void Searching_on_the_test_set_is_part_of_the_identity_only_when_on_and_reaches_the_evaluator()
+    {
+        var plain = CampaignLoader.Parse(Minimal, "test");
+        var off = CampaignLoader.Parse(Minimal.Replace("\"budget\"", "\"dataset\": { \"searchOnTestSet\": false }, \"budget\""), "test");
+        var oracle = CampaignLoader.Parse(Minimal.Replace("\"budget\"", "\"dataset\": { \"searchOnTestSet\": true }, \"budget\""), "test");
+        Assert.Equal(plain.IdentityJson(), off.IdentityJson());
+        Assert.NotEqual(plain.IdentityJson(), oracle.IdentityJson());
+        Assert.True(oracle.ToEvaluatorSpec().SearchOnTestSet);
+        Assert.False(plain.ToEvaluatorSpec().SearchOnTestSet);
+    }
+
+    [Fact]
     public void Design_options_are_read_from_the_backend_section()
     {
         var json = Minimal.Replace("\"backend\": \"toy\"", """

@@ -27,12 +27,28 @@ public sealed class EvaluatorTests : IDisposable
 
     public void Dispose() => _services.Dispose();
 
-    private TorchTrialEvaluator Create(string pruning = "threshold", int search = 500, int calibration = 64, int? confirm = null, string settings = "{}") =>
+    private TorchTrialEvaluator Create(string pruning = "threshold", int search = 500, int calibration = 64, int? confirm = null, string settings = "{}",
+        bool searchOnTestSet = false, int? test = null) =>
         _services.GetRequiredService<TorchTrialEvaluatorFactory>().CreateEvaluator(new EvaluatorSpec
         {
             Model = "fmnist-vgg", Pruning = pruning, Checkpoint = _shipped, SearchImages = search, CalibrationImages = calibration, ConfirmImages = confirm,
-            PruningSettings = JsonDocument.Parse(settings).RootElement,
+            PruningSettings = JsonDocument.Parse(settings).RootElement, SearchOnTestSet = searchOnTestSet, TestImages = test,
         });
+
+    [Fact]
+    public void Searching_on_the_test_set_scores_the_search_split_on_the_test_images_under_its_own_fingerprint()
+    {
+        using var heldOut = Create("uniform", test: 700);
+        using var oracle = Create("uniform", test: 700, searchOnTestSet: true);
+        Assert.NotEqual(heldOut.Fingerprint, oracle.Fingerprint);
+        var point = new ParameterSet(new Dictionary<string, double> { ["w:*"] = 0.5, ["a:*"] = 0.2 });
+        var request = new EvaluationRequest { Profile = false };
+        var test = heldOut.Evaluate(point, request with { Split = "test" });
+        var search = oracle.Evaluate(point, request);
+        Assert.Equal(700, search.Images);
+        Assert.Equal(test.Top1, search.Top1);
+        Assert.NotEqual(heldOut.Evaluate(point, request).Top1, search.Top1);
+    }
 
     private static Dictionary<string, byte[]> Snapshot(HassNet net) =>
         net.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.contiguous().bytes.ToArray());

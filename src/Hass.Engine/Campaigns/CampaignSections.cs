@@ -22,6 +22,12 @@ public sealed record DatasetSpec
     /// </summary>
     [Range(1, 10_000_000)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? ConfirmImages { get; init; }
+    /// <summary>
+    /// Search on the test set (the oracle ceiling, docs/search.md): every trial's drop, and the picks, are measured on the
+    /// images the final table reports, so its figures bound what a search can reach and are not held-out results. Left out
+    /// of the identity when false, so older campaigns keep theirs.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool SearchOnTestSet { get; init; }
     /// <summary>The network's input preprocessing when not the model's default; left out of the identity when unset, so older campaigns keep theirs.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public PreprocessSpec? Preprocess { get; init; }
 }

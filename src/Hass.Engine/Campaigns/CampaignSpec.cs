@@ -72,7 +72,7 @@ public sealed record CampaignSpec : IValidatableObject
     public EvaluatorSpec ToEvaluatorSpec() => new()
     {
         Model = Model, Checkpoint = Checkpoint, Dataset = Dataset.Name, DatasetPath = Dataset.Path,
-        SearchImages = Dataset.SearchImages, CalibrationImages = Dataset.CalibrationImages, TestImages = Dataset.TestImages, ConfirmImages = Dataset.ConfirmImages,
+        SearchImages = Dataset.SearchImages, CalibrationImages = Dataset.CalibrationImages, TestImages = Dataset.TestImages, ConfirmImages = Dataset.ConfirmImages, SearchOnTestSet = Dataset.SearchOnTestSet,
         Pruning = Pruning.Name, PruningSettings = Pruning.Settings, Seed = Seed, Preprocess = Dataset.Preprocess,
         Quantisation = Quantisation is { IsDefault: false } q ? q : null,
     };

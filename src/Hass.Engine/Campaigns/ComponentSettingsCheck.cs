@@ -15,7 +15,7 @@ internal static class ComponentSettingsCheck
     private static readonly Dictionary<string, string> EvaluatorFieldPaths = new(StringComparer.OrdinalIgnoreCase)
     {
         ["model"] = "$.model", ["checkpoint"] = "$.checkpoint", ["dataset"] = "$.dataset.name", ["datasetPath"] = "$.dataset.path",
-        ["searchImages"] = "$.dataset.searchImages", ["calibrationImages"] = "$.dataset.calibrationImages", ["testImages"] = "$.dataset.testImages", ["confirmImages"] = "$.dataset.confirmImages",
+        ["searchImages"] = "$.dataset.searchImages", ["calibrationImages"] = "$.dataset.calibrationImages", ["testImages"] = "$.dataset.testImages", ["confirmImages"] = "$.dataset.confirmImages", ["searchOnTestSet"] = "$.dataset.searchOnTestSet",
         ["pruning"] = "$.pruning.name", ["pruningSettings"] = "$.pruning.settings", ["seed"] = "$.seed",
     };
 

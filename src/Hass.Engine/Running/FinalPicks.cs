@@ -21,6 +21,8 @@ public static class FinalPicks
         var baseline = store.GetCampaign(uniformName);
         var uniformTrials = baseline is null ? [] : store.Trials(uniformName);
         var searchTrials = store.Trials(spec.Name);
+        if (spec.Dataset.SearchOnTestSet)
+            info("final: dataset.searchOnTestSet: the search saw the test set, so this table bounds what a search can reach (the oracle ceiling); it is no held-out result");
         if (spec.Final.ConfirmTop == 0 || evaluator.ConfirmationImages == 0)
         {
             if (spec.Final.ConfirmTop > 0) info("final: the evaluator has no confirmation split (no images held out beyond the search split); picking on the search split");

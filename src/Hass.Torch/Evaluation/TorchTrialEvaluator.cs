@@ -112,7 +112,8 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
             Weights = model.WeightsHash, Model = model.Provider.Name, Dataset = dataset.Identity, DataSplits.SplitSeed, HeldOut = _splits.HeldOut.Count,
             spec.SearchImages, spec.CalibrationImages, spec.TestImages, spec.FixedPoint16, Criterion = criterion.Name, Settings = _pruning.SettingsKey,
             Version = EvaluatorVersion,
-        }) + (spec.Preprocess is { } preprocess ? " preprocess " + preprocess : "") + (quantisation is { IsDefault: false } q ? " quantisation " + q : ""));
+        }) + (spec.Preprocess is { } preprocess ? " preprocess " + preprocess : "") + (quantisation is { IsDefault: false } q ? " quantisation " + q : "")
+          + (spec.SearchOnTestSet ? " search on the test set" : ""));
         FingerprintParts = new Dictionary<string, string>
         {
             ["model"] = model.Provider.Name, ["checkpoint"] = model.WeightsHash, ["dataset"] = dataset.Identity,
@@ -147,13 +148,15 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
 
     private ImageSet Images(string split) => split switch
     {
-        "search" => _splits.Search(_spec.SearchImages),
+        "search" => _spec.SearchOnTestSet ? TestImages() : _splits.Search(_spec.SearchImages),
         "confirmation" => _splits.Confirmation(ConfirmationImages),
-        "test" => _spec.TestImages is { } n ? _splits.Test.Take(Math.Min(n, _splits.Test.Count)) : _splits.Test,
+        "test" => TestImages(),
         _ when ConfirmationParts.TryResolve(split, ConfirmationImages, out var start, out var count) =>
             _splits.Confirmation(ConfirmationImages).Slice(start, count, split),
         _ => throw new ArgumentException($"unknown split '{split}': use \"search\", \"confirmation\" (or its parts {ConfirmationParts.Usage}) or \"test\""),
     };
+
+    private ImageSet TestImages() => _spec.TestImages is { } n ? _splits.Test.Take(Math.Min(n, _splits.Test.Count)) : _splits.Test;
 
     /// <summary>One pass of the pruned (and corrected) network over a split with any <see cref="PassOptions"/>, e.g. per-image margins for a bench.</summary>
     public PassResult Pass(ParameterSet parameters, string split, PassOptions options, CancellationToken cancellationToken = default)

@@ -1,0 +1,34 @@
+namespace Hass.Bench.Campaigns.Tests;
+
+/// <summary>The bench's table: the oracle runs give each cell its oracle ceiling and leave the other ceilings to the held-out runs.</summary>
+public class ResultTableTests
+{
+    private static RunResult Run(string pipeline, int seed, double throughput, double sensitivityCeiling) =>
+        new(new RunKey("fmnist-vgg", "zedboard", pipeline, seed), throughput, 0.5, 5000, 10000, 150, TimeSpan.FromSeconds(100))
+        {
+            Ceilings = new Ceilings(sensitivityCeiling, 30000, "LUT 99%"),
+        };
+
+    [Fact]
+    public void The_oracle_ceiling_is_the_mean_oracle_pick_and_every_pipeline_is_rated_against_it()
+    {
+        var table = ResultTable.Render([
+            Run("uniform", 0, 10000, 20000), Run("hass", 0, 12000, 20000), Run("hass", 1, 13000, 20000),
+            Run(CampaignFile.Oracle, 0, 15000, 90000), Run(CampaignFile.Oracle, 1, 17000, 90000),
+        ]);
+        var hass = table.Split('\n').Single(l => l.StartsWith("| fmnist-vgg | zedboard | hass |"));
+        Assert.Contains("| 12500.0 |", hass);
+        Assert.Contains("| 0.62 | 0.42 | 0.78 |", hass);   // / sensitivity (20,000), / max sparsity (30,000), / oracle (16,000)
+        var oracle = table.Split('\n').Single(l => l.StartsWith("| fmnist-vgg | zedboard | oracle |"));
+        Assert.Contains("| 1.600 |", oracle);
+        Assert.Contains("| fmnist-vgg | zedboard | 20000.0 | 30000.0 | 16000.0 | LUT 99% |", table);
+        Assert.Contains("oracle / uniform: geometric mean 1.600", table);
+    }
+
+    [Fact]
+    public void Without_an_oracle_run_the_oracle_ceiling_is_a_dash()
+    {
+        var table = ResultTable.Render([Run("uniform", 0, 10000, 20000), Run("hass", 0, 12000, 20000)]);
+        Assert.Contains("| fmnist-vgg | zedboard | 20000.0 | 30000.0 | — | LUT 99% |", table);
+    }
+}
