@@ -22,8 +22,7 @@ public static class ResultTable
         foreach (var cell in results.GroupBy(r => (r.Key.Model, r.Key.Board)))
         {
             var uniform = Mean(cell.Where(r => r.Key.Pipeline == "uniform"), r => r.Throughput);
-            var (sensitivityCeiling, maxCeiling, _) = CellCeilings(cell);
-            var oracle = OracleCeiling(cell);
+            var (sensitivityCeiling, maxCeiling, oracle, _) = CellCeilings(cell);
             foreach (var pipeline in cell.GroupBy(r => r.Key.Pipeline))
             {
                 var ok = pipeline.Where(r => r.Error is null).ToList();
@@ -46,20 +45,18 @@ public static class ResultTable
     }
 
     /// <summary>
-    /// Per cell: the sensitivity ceiling (mean over the held-out runs that have one: an oracle run swept on the test set) and
-    /// the max-sparsity ceiling (the highest over the cell's runs: it ignores accuracy, so an oracle run's sparsities count too).
+    /// Per cell: the sensitivity ceiling (mean over the held-out runs that have one: an oracle run swept on the test set),
+    /// the max-sparsity ceiling (the highest over the cell's runs: it ignores accuracy, so an oracle run's sparsities count
+    /// too) and the oracle ceiling (the mean pick of its oracle runs); NaN where the cell has no such run.
     /// </summary>
-    private static (double Sensitivity, double MaxSparsity, string? Note) CellCeilings(IEnumerable<RunResult> cell)
+    private static (double Sensitivity, double MaxSparsity, double Oracle, string? Note) CellCeilings(IEnumerable<RunResult> cell)
     {
         var ok = cell.Where(r => r.Error is null).ToList();
+        var oracle = ok.ToLookup(r => r.Key.Pipeline == CampaignFile.Oracle);
         var max = ok.Where(r => double.IsFinite(r.Ceilings.MaxSparsity)).MaxBy(r => r.Ceilings.MaxSparsity);
-        return (Mean(ok.Where(r => r.Key.Pipeline != CampaignFile.Oracle), r => r.Ceilings.Sensitivity), max?.Ceilings.MaxSparsity ?? double.NaN,
+        return (Mean(oracle[false], r => r.Ceilings.Sensitivity), max?.Ceilings.MaxSparsity ?? double.NaN, Mean(oracle[true], r => r.Throughput),
             max?.Ceilings.MaxSparsityNote);
     }
-
-    /// <summary>The cell's oracle ceiling: the mean pick of its oracle runs (NaN without one).</summary>
-    private static double OracleCeiling(IEnumerable<RunResult> cell) =>
-        Mean(cell.Where(r => r.Error is null && r.Key.Pipeline == CampaignFile.Oracle), r => r.Throughput);
 
     private static void RenderCeilings(StringBuilder sb, IReadOnlyList<RunResult> results)
     {
@@ -67,8 +64,8 @@ public static class ResultTable
         sb.Append("|---|---|---|---|---|---|");
         foreach (var cell in results.GroupBy(r => (r.Key.Model, r.Key.Board)))
         {
-            var (sensitivity, max, note) = CellCeilings(cell);
-            sb.AppendLine().Append($"| {cell.Key.Model} | {cell.Key.Board} | {F(sensitivity, "F1")} | {F(max, "F1")} | {F(OracleCeiling(cell), "F1")} | {note ?? "—"} |");
+            var (sensitivity, max, oracle, note) = CellCeilings(cell);
+            sb.AppendLine().Append($"| {cell.Key.Model} | {cell.Key.Board} | {F(sensitivity, "F1")} | {F(max, "F1")} | {F(oracle, "F1")} | {note ?? "—"} |");
         }
     }
 
