@@ -120,6 +120,13 @@ public interface ITrialEvaluatorFactory : IHassComponent
     IReadOnlyList<SettingProblem> Validate(EvaluatorSpec spec) => [];
 
     /// <summary>
+    /// True when this factory's evaluators honour <see cref="EvaluatorSpec.SearchOnTestSet"/>. Default false: a campaign
+    /// that asks for it is then refused, since an evaluator that ignored it would search on held-out images while the
+    /// final table called its figures an oracle bound.
+    /// </summary>
+    bool CanSearchOnTestSet => false;
+
+    /// <summary>
     /// The model's hardware graph without opening any data or loading weights (what `hass design --model` needs),
     /// or null when this factory can only give it through <see cref="Create"/>.
     /// </summary>

@@ -48,6 +48,7 @@ public sealed class EvaluatorTests : IDisposable
         Assert.Equal(700, search.Images);
         Assert.Equal(test.Top1, search.Top1);
         Assert.NotEqual(heldOut.Evaluate(point, request).Top1, search.Top1);
+        Assert.True(((ITrialEvaluatorFactory)_services.GetRequiredService<TorchTrialEvaluatorFactory>()).CanSearchOnTestSet);
     }
 
     private static Dictionary<string, byte[]> Snapshot(HassNet net) =>

@@ -23,9 +23,11 @@ internal static class ComponentSettingsCheck
     {
         Settings(components.Find(ComponentKind.Search, spec.Strategy.Name), "$.strategy.settings", spec.Strategy.Settings, errors);
         Settings(components.Find(ComponentKind.Pruning, spec.Pruning.Name), "$.pruning.settings", spec.Pruning.Settings, errors);
-        if (components.FindEvaluatorFactory(spec.Model, spec.Evaluator) is { } factory)
-            foreach (var p in factory.Validate(spec.ToEvaluatorSpec()))
-                errors.Add($"{EvaluatorPath(p.Key)}: {p.Message}");
+        if (components.FindEvaluatorFactory(spec.Model, spec.Evaluator) is not { } factory) return;
+        foreach (var p in factory.Validate(spec.ToEvaluatorSpec()))
+            errors.Add($"{EvaluatorPath(p.Key)}: {p.Message}");
+        if (spec.Dataset.SearchOnTestSet && !factory.CanSearchOnTestSet)
+            errors.Add($"{EvaluatorFieldPaths["searchOnTestSet"]}: the evaluator '{factory.Name}' of model '{spec.Model}' cannot search on the test set; leave the setting out");
     }
 
     private static void Settings(object? component, string path, System.Text.Json.JsonElement settings, List<string> errors)

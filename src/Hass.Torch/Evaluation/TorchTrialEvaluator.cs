@@ -31,6 +31,8 @@ public sealed class TorchTrialEvaluatorFactory(ModelCatalog models, IEnumerable<
     /// many as <c>searchImages</c> asks for beyond that; the confirmation split is the rest of the model's held-out
     /// images (none for models from a source such as ONNX).
     /// </summary>
+    public bool CanSearchOnTestSet => true;
+
     public IReadOnlyList<SettingProblem> Validate(EvaluatorSpec spec)
     {
         var problems = new List<SettingProblem>();

@@ -94,6 +94,8 @@ public class ValidationBadInputTests(ITestOutputHelper output)
             Campaign("\"seed\": 7,", "\"seed\": 7, \"final\": { \"confirmGain\": -1 },"));
         yield return Run("campaign: dataset.confirmImages 0", [], ["dataset.confirmImages", "[1, 10000000]"],
             Campaign("\"searchImages\": 1000", "\"searchImages\": 1000, \"confirmImages\": 0"));
+        yield return Run("campaign: searchOnTestSet with an evaluator that ignores it", [], ["$.dataset.searchOnTestSet", "evaluator 'synthetic'", "cannot search on the test set"],
+            Campaign("\"searchImages\": 1000", "\"searchImages\": 1000, \"searchOnTestSet\": true"));
         yield return Run("campaign: lone surrogate model", [], ["model", "Unicode"], Campaign("\"model\": \"synthetic-cnn\"", "\"model\": " + Lone));
         yield return Run("campaign: control character", [], ["checkpoint", "control character"], Campaign("\"seed\": 7", "\"seed\": 7, \"checkpoint\": \"a\\tb\""));
         yield return Run("campaign: 50 MB of strategy settings", [], ["larger than 1 MiB"],
