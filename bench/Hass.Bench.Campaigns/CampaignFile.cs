@@ -35,19 +35,24 @@ public static class CampaignFile
     /// <summary>The oracle pipeline's changes: the search split is the test set, no confirmations, no pick or local margin.</summary>
     private static void SearchOnTestSet(JsonObject root, JsonObject final)
     {
-        var dataset = root["dataset"]?.AsObject() ?? new JsonObject();
-        dataset["searchOnTestSet"] = true;
-        root["dataset"] = dataset;
+        Section(root, "dataset")["searchOnTestSet"] = true;
         final["confirmTop"] = 0;
         final["confirmIncumbents"] = false;
         final["calibrateSearchDrop"] = false;
         final["pickMargin"] = 0;
         if (root["strategy"]?.AsObject() is { } strategy && strategy["name"]?.GetValue<string>() == "sensitivity")
         {
-            var settings = strategy["settings"]?.AsObject() ?? new JsonObject();
-            settings["localMargin"] = 0;
-            strategy["settings"] = settings;
+            Section(strategy, "settings")["localMargin"] = 0;
         }
+    }
+
+    /// <summary>The object <paramref name="parent"/> holds under <paramref name="name"/>, added empty when missing.</summary>
+    private static JsonObject Section(JsonObject parent, string name)
+    {
+        if (parent[name]?.AsObject() is { } section) return section;
+        var added = new JsonObject();
+        parent[name] = added;
+        return added;
     }
 
     /// <summary>Writes the campaign of <paramref name="key"/> into <paramref name="folder"/> and returns its path and trial count.</summary>
@@ -60,8 +65,7 @@ public static class CampaignFile
         root["board"] = key.Board;
         root["seed"] = key.Seed;
         root["budget"] = new JsonObject { ["trials"] = budget };
-        var final = root["final"]?.AsObject() ?? new JsonObject();
-        root["final"] = final;
+        var final = Section(root, "final");
         var trials = budget;
         if (key.Pipeline == Oracle) SearchOnTestSet(root, final);
         if (key.Pipeline is "hass" or Oracle || key.Pipeline.StartsWith("hass-", StringComparison.Ordinal))

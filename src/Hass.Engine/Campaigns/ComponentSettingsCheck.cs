@@ -27,7 +27,7 @@ internal static class ComponentSettingsCheck
         foreach (var p in factory.Validate(spec.ToEvaluatorSpec()))
             errors.Add($"{EvaluatorPath(p.Key)}: {p.Message}");
         if (spec.Dataset.SearchOnTestSet && !factory.CanSearchOnTestSet)
-            errors.Add($"{EvaluatorFieldPaths["searchOnTestSet"]}: the evaluator '{factory.Name}' of model '{spec.Model}' cannot search on the test set; leave the setting out");
+            errors.Add($"{EvaluatorPath("searchOnTestSet")}: the evaluator '{factory.Name}' of model '{spec.Model}' cannot search on the test set; leave the setting out");
     }
 
     private static void Settings(object? component, string path, System.Text.Json.JsonElement settings, List<string> errors)

@@ -26,13 +26,13 @@ public sealed class TorchTrialEvaluatorFactory(ModelCatalog models, IEnumerable<
 
     public ITrialEvaluator Create(EvaluatorSpec spec, IProgress<string>? progress = null) => CreateEvaluator(spec, progress);
 
+    public bool CanSearchOnTestSet => true;
+
     /// <summary>
     /// The search split is the last <see cref="DataSplits.SearchSplitImages"/> images held out of training, or as
     /// many as <c>searchImages</c> asks for beyond that; the confirmation split is the rest of the model's held-out
     /// images (none for models from a source such as ONNX).
     /// </summary>
-    public bool CanSearchOnTestSet => true;
-
     public IReadOnlyList<SettingProblem> Validate(EvaluatorSpec spec)
     {
         var problems = new List<SettingProblem>();
