@@ -18,7 +18,8 @@ var margins = new Option<string?>("--margins") { Description = "instead of scori
 var analyse = new Option<string?>("--analyse") { Description = "instead of scoring: read the --margins CSV files of this folder (<store>-<campaign>.csv) and the test drops of --drops, and print how well each statistic predicts the test drop" };
 var drops = new Option<string?>("--drops") { Description = "with --analyse or --additivity: folder of <store>.csv files with columns trial, final6k and test: the trials' drops (points) on the confirmation images after the first part and on the test set, as a --fastest run re-scores them" };
 var additivity = new Option<bool>("--additivity") { Description = "instead of scoring: for each per-layer campaign's fastest --finalists trials, compare the search-split drop of all its thresholds together with the sum of each threshold's drop alone" };
-var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, fastest, over, results, margins, analyse, drops, additivity };
+var smoothedPick = new Option<bool>("--smoothed-pick") { Description = "instead of scoring: re-score each campaign's fastest --finalists trials (search-split drop within tolerance + --over) on the final pick's confirmation images and the test set, and compare the final pick by the counted drop with a pick by the smoothed drop turned into a counted one by a line fitted over those trials" };
+var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, fastest, over, results, margins, analyse, drops, additivity, smoothedPick };
 root.SetAction(async (parse, ct) =>
 {
     if (parse.GetValue(analyse) is { } marginFolder)
@@ -54,6 +55,14 @@ root.SetAction(async (parse, ct) =>
         if (parse.GetValue(margins) is { } folder)
         {
             foreach (var store in storeFiles) MarginDump.Write(store, folder, count, parse.GetValue(over), Console.Out, ct);
+            return 0;
+        }
+        if (parse.GetValue(smoothedPick))
+        {
+            var candidates = storeFiles.SelectMany(store => SmoothedPick.Score(store, count, parse.GetValue(over), Console.Out, ct)).ToList();
+            var pickTable = SmoothedPick.Render(candidates, string.Join(" ", Environment.GetCommandLineArgs().Skip(1)));
+            Console.Write(pickTable);
+            if (parse.GetValue(results) is { } pickPath) await File.AppendAllTextAsync(pickPath, pickTable, ct);
             return 0;
         }
         if (parse.GetValue(additivity))
