@@ -57,13 +57,7 @@ public static class SmoothedPick
         return group.OrderByDescending(c => c.Throughput).FirstOrDefault(c => intercept + slope * c.Smoothed <= limit);
     }
 
-    public static (double Intercept, double Slope) Line(double[] x, double[] y)
-    {
-        double mx = x.Average(), my = y.Average();
-        double sxx = x.Sum(v => (v - mx) * (v - mx)), sxy = x.Zip(y).Sum(p => (p.First - mx) * (p.Second - my));
-        var slope = sxx > 0 ? sxy / sxx : 0;
-        return (my - slope * mx, slope);
-    }
+    public static (double Intercept, double Slope) Line(double[] x, double[] y) => Statistics.Line(x.Zip(y).ToList());
 
     public static string Render(IReadOnlyList<SmoothedCandidate> candidates, string command)
     {
