@@ -130,6 +130,26 @@ public class IncumbentConfirmationTests
     }
 
     [Fact]
+    public async Task With_predictSearchDrop_trials_after_the_first_twenty_are_judged_by_the_drop_their_smoothed_drop_predicts()
+    {
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var recording = await Run(db, Spec(60, final: "{ \"predictSearchDrop\": true }"));
+        var trials = Trials(db);
+        var predicted = trials.Where(t => t.CountedDrop is not null).ToList();
+        Assert.NotEmpty(predicted);
+        // The synthetic smoothed drop is exactly 0.8 × the counted one, so the line predicts every count exactly.
+        foreach (var t in predicted)
+        {
+            Assert.Equal(Drop(t), t.CountedDrop!.Value, 9);
+            Assert.Equal(Drop(t) - 1.0, t.ConstraintViolation, 6);
+            Assert.True(trials.Count(e => e.Number < t.Number && e.State == TrialState.Complete && e.SmoothedDrop is not null) >= PredictedSearchDrop.MinimumTrials);
+        }
+        Assert.All(trials.Take(PredictedSearchDrop.MinimumTrials), t => Assert.Null(t.CountedDrop));
+        var told = recording.Told.Single(o => o.Parameters.QuantisedKey() == predicted[^1].Parameters.QuantisedKey());
+        Assert.Equal(predicted[^1].ConstraintViolation, told.ConstraintViolation, 9);
+    }
+
+    [Fact]
     public async Task With_calibrateSearchDrop_unconfirmed_trials_are_told_their_drop_plus_the_median_excess_of_the_confirmations_before_them()
     {
         var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");

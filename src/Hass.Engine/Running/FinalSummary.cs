@@ -55,6 +55,13 @@ public sealed record FinalSpec
     /// </summary>
     public bool CalibrateSearchDrop { get; init; }
 
+    /// <summary>
+    /// Replace each trial's search-split drop by the one its smoothed drop predicts (<see cref="PredictedSearchDrop"/>): a line fitted
+    /// over the campaign's earlier trials, once it has <see cref="PredictedSearchDrop.MinimumTrials"/>. Every gate that reads the
+    /// search-split drop (the strategy, the confirmations' choice, the final pick's candidates) then reads the prediction.
+    /// </summary>
+    public bool PredictSearchDrop { get; init; }
+
     public const int DefaultConfirmTop = 8;
     public const double DefaultConfirmMargin = 0.25;
     public const double DefaultConfirmGain = 0.5;

@@ -68,3 +68,25 @@ public sealed class DesignStage(NetworkGraph graph, BoardSpec board, IAccelerato
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// final.predictSearchDrop: the trial's search-split drop becomes the one its smoothed drop predicts (<see cref="PredictedSearchDrop"/>),
+/// the count is kept as <see cref="TrialRecord.CountedDrop"/>. Trials without a smoothed drop, or before the line has enough trials, keep the count.
+/// </summary>
+public sealed class PredictDropStage(Objective objective) : ITrialStage
+{
+    public string Name => "predict-drop";
+
+    public Task RunAsync(TrialWork work, CancellationToken cancellationToken)
+    {
+        if (work.Record.SmoothedDrop is not { } smoothed || PredictedSearchDrop.Line(work.Previous, objective.Tolerance) is not { } line)
+            return Task.CompletedTask;
+        var predicted = line.Intercept + line.Slope * smoothed;
+        var violation = objective.Violation(predicted);
+        work.Record = work.Record with
+        {
+            CountedDrop = work.Record.ConstraintViolation + objective.Tolerance, ConstraintViolation = violation, Feasible = violation <= 0,
+        };
+        return Task.CompletedTask;
+    }
+}

@@ -22,9 +22,10 @@ public sealed class TrialPipelineFactory(CampaignSpec spec, HassStore store, Boa
         {
             new CachedEvaluateStage(remote ?? new EvaluateStage(evaluator), store, evaluator.Fingerprint),
             new ProfileStage(objective, spec.Model),
-            new CachedDesignStage(design, store),
-            new CalibrateStage(store, evaluator.Graph, board, backend.Name),
         };
+        if (spec.Final.PredictSearchDrop) stages.Add(new PredictDropStage(objective));
+        stages.Add(new CachedDesignStage(design, store));
+        stages.Add(new CalibrateStage(store, evaluator.Graph, board, backend.Name));
         if (measuredBoard is not null && spec.Measure is { } measure)
         {
             var stored = new StoredMeasurementStage(new MeasureDesignStage(measuredBoard, measure, evaluator), store, measuredBoard, observer);
