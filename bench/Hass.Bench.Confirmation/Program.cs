@@ -19,7 +19,8 @@ var analyse = new Option<string?>("--analyse") { Description = "instead of scori
 var drops = new Option<string?>("--drops") { Description = "with --analyse or --additivity: folder of <store>.csv files with columns trial, final6k and test: the trials' drops (points) on the confirmation images after the first part and on the test set, as a --fastest run re-scores them" };
 var additivity = new Option<bool>("--additivity") { Description = "instead of scoring: for each per-layer campaign's fastest --finalists trials, compare the search-split drop of all its thresholds together with the sum of each threshold's drop alone" };
 var smoothedPick = new Option<bool>("--smoothed-pick") { Description = "instead of scoring: re-score each campaign's fastest --finalists trials (search-split drop within tolerance + --over) on the final pick's confirmation images and the test set, and compare the final pick by the counted drop with a pick by the smoothed drop turned into a counted one by a line fitted over those trials" };
-var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, fastest, over, results, margins, analyse, drops, additivity, smoothedPick };
+var smoothedFinalists = new Option<bool>("--smoothed-finalists") { Description = "instead of scoring: run the engine's final pick on each campaign's trials as stored and with each trial's search-split drop predicted from its smoothed drop (a line over the campaign's trials), and compare the two picks on the test set" };
+var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, fastest, over, results, margins, analyse, drops, additivity, smoothedPick, smoothedFinalists };
 root.SetAction(async (parse, ct) =>
 {
     if (parse.GetValue(analyse) is { } marginFolder)
@@ -55,6 +56,14 @@ root.SetAction(async (parse, ct) =>
         if (parse.GetValue(margins) is { } folder)
         {
             foreach (var store in storeFiles) MarginDump.Write(store, folder, count, parse.GetValue(over), Console.Out, ct);
+            return 0;
+        }
+        if (parse.GetValue(smoothedFinalists))
+        {
+            var compared = storeFiles.SelectMany(store => SmoothedFinalists.Compare(store, Console.Out, ct)).ToList();
+            var finalistsTable = SmoothedFinalists.Render(compared, string.Join(" ", Environment.GetCommandLineArgs().Skip(1)));
+            Console.Write(finalistsTable);
+            if (parse.GetValue(results) is { } finalistsPath) await File.AppendAllTextAsync(finalistsPath, finalistsTable, ct);
             return 0;
         }
         if (parse.GetValue(smoothedPick))
