@@ -23,6 +23,12 @@ var smoothedFinalists = new Option<bool>("--smoothed-finalists") { Description =
 var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, fastest, over, results, margins, analyse, drops, additivity, smoothedPick, smoothedFinalists };
 root.SetAction(async (parse, ct) =>
 {
+    async Task<int> Emit(string table)
+    {
+        Console.Write(table);
+        if (parse.GetValue(results) is { } path) await File.AppendAllTextAsync(path, table, ct);
+        return 0;
+    }
     if (parse.GetValue(analyse) is { } marginFolder)
     {
         if (parse.GetValue(drops) is not { } dropFolder || !Directory.Exists(dropFolder) || !Directory.Exists(marginFolder))
@@ -36,10 +42,7 @@ root.SetAction(async (parse, ct) =>
             var store = Path.GetFileName(file)[..^"-bench.csv".Length];
             if (RescoredDrops.ReadFor(dropFolder, store) is { } storeDrops) inputs.Add((store[..store.LastIndexOf('-')], file, storeDrops));
         }
-        var analysis = MarginAnalysis.Render(inputs);
-        Console.Write(analysis);
-        if (parse.GetValue(results) is { } analysisPath) await File.AppendAllTextAsync(analysisPath, analysis, ct);
-        return 0;
+        return await Emit(MarginAnalysis.Render(inputs));
     }
     if (parse.GetValue(stores) is not { Length: > 0 } storeFiles) { Console.Error.WriteLine("error: --stores is required (store files of finished campaigns)"); return 2; }
     var missing = storeFiles.FirstOrDefault(s => !File.Exists(s));
@@ -62,25 +65,19 @@ root.SetAction(async (parse, ct) =>
         {
             var compared = storeFiles.SelectMany(store => SmoothedFinalists.Compare(store, Console.Out, ct)).ToList();
             var finalistsTable = SmoothedFinalists.Render(compared, string.Join(" ", Environment.GetCommandLineArgs().Skip(1)));
-            Console.Write(finalistsTable);
-            if (parse.GetValue(results) is { } finalistsPath) await File.AppendAllTextAsync(finalistsPath, finalistsTable, ct);
-            return 0;
+            return await Emit(finalistsTable);
         }
         if (parse.GetValue(smoothedPick))
         {
             var candidates = storeFiles.SelectMany(store => SmoothedPick.Score(store, count, parse.GetValue(over), Console.Out, ct)).ToList();
             var pickTable = SmoothedPick.Render(candidates, string.Join(" ", Environment.GetCommandLineArgs().Skip(1)));
-            Console.Write(pickTable);
-            if (parse.GetValue(results) is { } pickPath) await File.AppendAllTextAsync(pickPath, pickTable, ct);
-            return 0;
+            return await Emit(pickTable);
         }
         if (parse.GetValue(additivity))
         {
             var measured = storeFiles.SelectMany(store => Additivity.Measure(store, count, parse.GetValue(over), Console.Out, ct)).ToList();
             var additivityTable = Additivity.Render(measured, parse.GetValue(drops) is { } folderOfDrops ? AdditivityDrops.Read(folderOfDrops) : null);
-            Console.Write(additivityTable);
-            if (parse.GetValue(results) is { } additivityPath) await File.AppendAllTextAsync(additivityPath, additivityTable, ct);
-            return 0;
+            return await Emit(additivityTable);
         }
         foreach (var store in storeFiles)
             rows.AddRange(FinalistScoring.Score(store, count, Console.Out, ct, parse.GetValue(fastest), parse.GetValue(over)));
@@ -95,9 +92,6 @@ root.SetAction(async (parse, ct) =>
         Console.Error.WriteLine($"error: {e.Message}");
         return 2;
     }
-    var table = ScoreTable.Render(rows, string.Join(" ", Environment.GetCommandLineArgs().Skip(1)));
-    Console.Write(table);
-    if (parse.GetValue(results) is { } path) await File.AppendAllTextAsync(path, table, ct);
-    return 0;
+    return await Emit(ScoreTable.Render(rows, string.Join(" ", Environment.GetCommandLineArgs().Skip(1))));
 });
 return await root.Parse(args).InvokeAsync();

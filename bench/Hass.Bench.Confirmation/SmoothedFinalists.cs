@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Hass.Abstractions;
 using Hass.Engine.Running;
-using Hass.Engine.Storage;
 
 namespace Hass.Bench.Confirmation;
 
@@ -20,39 +19,30 @@ public sealed record PickOutcome(int? Trial, double Throughput, double TestDrop,
 /// </summary>
 public static class SmoothedFinalists
 {
-    public static IEnumerable<FinalistsComparison> Compare(string path, TextWriter progress, CancellationToken ct)
-    {
-        using var store = HassStore.Open(path, StoreAccess.Read);
-        using var evaluators = new ZooEvaluators();
-        var comparisons = new List<FinalistsComparison>();
-        foreach (var campaign in store.Campaigns())
+    public static IEnumerable<FinalistsComparison> Compare(string path, TextWriter progress, CancellationToken ct) =>
+        StoredCampaigns.SelectMany<FinalistsComparison>(path, stored =>
         {
-            var spec = campaign.Spec;
-            using var evaluator = evaluators.For(spec, campaign.EvaluatorFingerprint, path);
+            var (spec, evaluator) = (stored.Campaign.Spec, stored.Evaluator);
             var objective = new Objective(spec.Objective);
             var finalPart = IncumbentConfirmation.FinalPart(IncumbentConfirmation.SearchPartImages(spec, evaluator));
-            var dense = evaluator.SearchSpace.Defaults();
             var top1 = new Dictionary<(int, string), double>();
-            double Top1(TrialRecord t, string split)
+            double Top1(ParameterSet parameters, int key, string split)
             {
-                if (!top1.TryGetValue((t.Number, split), out var value))
-                    top1[(t.Number, split)] = value = evaluator.Evaluate(t.Parameters, new EvaluationRequest { Split = split, Profile = false }, ct).Top1;
+                if (!top1.TryGetValue((key, split), out var value))
+                    top1[(key, split)] = value = evaluator.Evaluate(parameters, new EvaluationRequest { Split = split, Profile = false }, ct).Top1;
                 return value;
             }
-            var denseFinal = evaluator.Evaluate(dense, new EvaluationRequest { Split = finalPart, Profile = false }, ct).Top1;
-            var denseTest = evaluator.Evaluate(dense, new EvaluationRequest { Split = "test", Profile = false }, ct).Top1;
-            var pick = new ConfirmedPick(objective, spec.Final, denseFinal, t => Top1(t, finalPart));
+            var dense = evaluator.SearchSpace.Defaults();
+            var (denseFinal, denseTest) = (Top1(dense, -1, finalPart), Top1(dense, -1, "test"));
+            var pick = new ConfirmedPick(objective, spec.Final, denseFinal, t => Top1(t.Parameters, t.Number, finalPart));
             PickOutcome Outcome(PickResult result) => result.Trial is { } t
-                ? new PickOutcome(t.Number, Objective.Throughput(t), denseTest - Top1(t, "test"), result.Finalists.Count)
+                ? new PickOutcome(t.Number, Objective.Throughput(t), denseTest - Top1(t.Parameters, t.Number, "test"), result.Finalists.Count)
                 : new PickOutcome(null, 0, double.NaN, result.Finalists.Count);
-            var trials = store.Trials(campaign.Name);
-            var comparison = new FinalistsComparison(Path.GetFileNameWithoutExtension(path), campaign.Name,
-                Outcome(pick.Choose("counted", trials)), Outcome(pick.Choose("predicted", Predicted(trials, objective.Tolerance))));
+            var comparison = new FinalistsComparison(Path.GetFileNameWithoutExtension(path), stored.Campaign.Name,
+                Outcome(pick.Choose("counted", stored.Trials)), Outcome(pick.Choose("predicted", Predicted(stored.Trials, objective.Tolerance))));
             progress.WriteLine($"{comparison.Store} {comparison.Campaign}: {comparison.Counted} / {comparison.Predicted}");
-            comparisons.Add(comparison);
-        }
-        return comparisons;
-    }
+            return [comparison];
+        });
 
     /// <summary>
     /// <paramref name="trials"/> with the search-split drop of every complete trial that has a smoothed drop replaced by the one the

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Hass.Abstractions;
 using Hass.Engine.Running;
-using Hass.Engine.Storage;
 using Hass.Torch.Evaluation;
 
 namespace Hass.Bench.Confirmation;
@@ -19,29 +18,24 @@ public static class SmoothedPick
 {
     public static readonly double[] Limits = [0.6, 0.7, 0.8];
 
-    public static IEnumerable<SmoothedCandidate> Score(string path, int count, double over, TextWriter progress, CancellationToken ct)
-    {
-        using var store = HassStore.Open(path, StoreAccess.Read);
-        using var evaluators = new ZooEvaluators();
-        var scored = new List<SmoothedCandidate>();
-        foreach (var campaign in store.Campaigns())
+    public static IEnumerable<SmoothedCandidate> Score(string path, int count, double over, TextWriter progress, CancellationToken ct) =>
+        StoredCampaigns.SelectMany(path, stored =>
         {
-            var spec = campaign.Spec;
-            using var evaluator = evaluators.For(spec, campaign.EvaluatorFingerprint, path);
+            var (spec, evaluator) = (stored.Campaign.Spec, stored.Evaluator);
             var finalPart = IncumbentConfirmation.FinalPart(IncumbentConfirmation.SearchPartImages(spec, evaluator));
             var dense = evaluator.SearchSpace.Defaults();
             var (denseFinal, denseTest) = (Pass(evaluator, dense, finalPart, ct), Pass(evaluator, dense, "test", ct));
-            foreach (var trial in StoredTrials.Fastest(store.Trials(campaign.Name), over).Take(count))
+            var scored = new List<SmoothedCandidate>();
+            foreach (var trial in StoredTrials.Fastest(stored.Trials, over).Take(count))
             {
                 var (final, test) = (Pass(evaluator, trial.Parameters, finalPart, ct), Pass(evaluator, trial.Parameters, "test", ct));
-                var candidate = new SmoothedCandidate(Path.GetFileNameWithoutExtension(path), campaign.Name, trial.Number, Objective.Throughput(trial),
+                var candidate = new SmoothedCandidate(Path.GetFileNameWithoutExtension(path), stored.Campaign.Name, trial.Number, Objective.Throughput(trial),
                     denseFinal.Top1 - final.Top1, denseFinal.SoftTop1 - final.SoftTop1, denseTest.Top1 - test.Top1);
                 progress.WriteLine(FormattableString.Invariant($"{candidate.Store} {candidate.Campaign} trial {candidate.Trial}: {candidate.Throughput:F1} img/s, final images {candidate.Counted:F2} counted / {candidate.Smoothed:F2} smoothed, test {candidate.Test:F2}"));
                 scored.Add(candidate);
             }
-        }
-        return scored;
-    }
+            return scored;
+        });
 
     private static PassResult Pass(TorchTrialEvaluator evaluator, ParameterSet parameters, string split, CancellationToken ct) =>
         evaluator.Pass(parameters, split, new PassOptions(), ct);

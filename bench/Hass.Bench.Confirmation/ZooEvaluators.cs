@@ -1,4 +1,6 @@
+using Hass.Abstractions;
 using Hass.Engine.Campaigns;
+using Hass.Engine.Storage;
 using Hass.Models.Zoo;
 using Hass.Pruning.Threshold;
 using Hass.Torch.Evaluation;
@@ -35,4 +37,24 @@ public sealed class ZooEvaluators : IDisposable
     }
 
     public void Dispose() => _provider.Dispose();
+}
+
+/// <summary>A campaign of a finished store, its trials and the evaluator they were made with.</summary>
+public sealed record StoredCampaign(CampaignDocument Campaign, TorchTrialEvaluator Evaluator, IReadOnlyList<TrialRecord> Trials);
+
+/// <summary>Runs a bench mode over every campaign of a store, each with the evaluator its trials were made with.</summary>
+public static class StoredCampaigns
+{
+    public static List<T> SelectMany<T>(string path, Func<StoredCampaign, IEnumerable<T>> body)
+    {
+        using var store = HassStore.Open(path, StoreAccess.Read);
+        using var evaluators = new ZooEvaluators();
+        var results = new List<T>();
+        foreach (var campaign in store.Campaigns())
+        {
+            using var evaluator = evaluators.For(campaign.Spec, campaign.EvaluatorFingerprint, path);
+            results.AddRange(body(new StoredCampaign(campaign, evaluator, store.Trials(campaign.Name))));
+        }
+        return results;
+    }
 }
