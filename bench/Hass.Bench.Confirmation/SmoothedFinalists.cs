@@ -51,9 +51,7 @@ public static class SmoothedFinalists
     public static IReadOnlyList<TrialRecord> Predicted(IReadOnlyList<TrialRecord> trials, double tolerance)
     {
         if (PredictedSearchDrop.Line(trials, tolerance) is not { } line) return trials;
-        return trials.Select(t => t.SmoothedDrop is { } smoothed && t.State == TrialState.Complete
-            ? t with { ConstraintViolation = line.Intercept + line.Slope * smoothed - tolerance, Feasible = line.Intercept + line.Slope * smoothed <= tolerance }
-            : t).ToList();
+        return trials.Select(t => t.SmoothedDrop is not null && t.State == TrialState.Complete ? PredictedSearchDrop.Apply(t, line, tolerance) : t).ToList();
     }
 
     public static string Render(IReadOnlyList<FinalistsComparison> comparisons, string command)

@@ -29,4 +29,11 @@ public static class PredictedSearchDrop
         var line = Statistics.Line(points);
         return line.Slope > 0 ? line : null;
     }
+
+    /// <summary><paramref name="t"/> judged by the drop <paramref name="line"/> predicts from its smoothed drop, its count kept as <see cref="TrialRecord.CountedDrop"/>.</summary>
+    public static TrialRecord Apply(TrialRecord t, (double Intercept, double Slope) line, double tolerance)
+    {
+        var violation = line.Intercept + line.Slope * t.SmoothedDrop!.Value - tolerance;
+        return t with { CountedDrop = Counted(t, tolerance), ConstraintViolation = violation, Feasible = violation <= 0 };
+    }
 }

@@ -79,14 +79,8 @@ public sealed class PredictDropStage(Objective objective) : ITrialStage
 
     public Task RunAsync(TrialWork work, CancellationToken cancellationToken)
     {
-        if (work.Record.SmoothedDrop is not { } smoothed || PredictedSearchDrop.Line(work.Previous, objective.Tolerance) is not { } line)
-            return Task.CompletedTask;
-        var predicted = line.Intercept + line.Slope * smoothed;
-        var violation = objective.Violation(predicted);
-        work.Record = work.Record with
-        {
-            CountedDrop = work.Record.ConstraintViolation + objective.Tolerance, ConstraintViolation = violation, Feasible = violation <= 0,
-        };
+        if (work.Record.SmoothedDrop is not null && PredictedSearchDrop.Line(work.Previous, objective.Tolerance) is { } line)
+            work.Record = PredictedSearchDrop.Apply(work.Record, line, objective.Tolerance);
         return Task.CompletedTask;
     }
 }
