@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Hass.Abstractions;
-using Hass.Engine.Storage;
 using Hass.Torch.Evaluation;
 
 namespace Hass.Bench.Confirmation;
@@ -16,22 +15,19 @@ public sealed record AdditivityRow(string Model, string Store, string Campaign, 
 /// </summary>
 public static class Additivity
 {
-    public static IReadOnlyList<AdditivityRow> Measure(string path, int count, double over, TextWriter progress, CancellationToken ct)
-    {
-        using var store = HassStore.Open(path, StoreAccess.Read);
-        using var evaluators = new ZooEvaluators();
-        var rows = new List<AdditivityRow>();
-        foreach (var campaign in store.Campaigns())
+    public static IReadOnlyList<AdditivityRow> Measure(string path, int count, double over, TextWriter progress, CancellationToken ct) =>
+        StoredCampaigns.SelectMany(path, stored =>
         {
-            using var evaluator = evaluators.For(campaign.Spec, campaign.EvaluatorFingerprint, path);
+            var (campaign, evaluator) = (stored.Campaign, stored.Evaluator);
+            var rows = new List<AdditivityRow>();
             var dimensions = evaluator.SearchSpace.Dimensions;
-            if (dimensions.Any(d => d.Name.EndsWith('*'))) continue;   // the uniform phase: one global threshold per kind
+            if (dimensions.Any(d => d.Name.EndsWith('*'))) return rows;   // the uniform phase: one global threshold per kind
             var dense = evaluator.SearchSpace.Defaults();
             float[] Margins(ParameterSet p) => evaluator.Pass(p, "search", new PassOptions { RecordMargins = true }, ct).Margins!;
             var denseMargins = Margins(dense);
             var (denseSmoothed, denseCounted) = (MarginStatistics.Smoothed(denseMargins), MarginStatistics.Counted(denseMargins));
             (double Smoothed, double Counted) Drop(float[] m) => (denseSmoothed - MarginStatistics.Smoothed(m), denseCounted - MarginStatistics.Counted(m));
-            foreach (var trial in StoredTrials.Fastest(store.Trials(campaign.Name), over).Take(count))
+            foreach (var trial in StoredTrials.Fastest(stored.Trials, over).Take(count))
             {
                 var whole = Drop(Margins(trial.Parameters));
                 var alone = dimensions.Where(d => trial.Parameters[d.Name] != d.Default)
@@ -43,9 +39,8 @@ public static class Additivity
                     $"{row.Store} {row.Campaign} trial {row.Trial}: smoothed {row.Smoothed:F3} whole, {row.SmoothedSumAlone:F3} summed over {alone.Count} alone; counted {row.Counted:F2} / {row.CountedSumAlone:F2}"));
                 rows.Add(row);
             }
-        }
-        return rows;
-    }
+            return rows;
+        });
 
     /// <summary>
     /// Per model: the whole drop against the sum of the drops alone, as their ratio, correlation and the SD a line leaves; with

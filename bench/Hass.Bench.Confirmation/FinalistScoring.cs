@@ -1,6 +1,5 @@
 using Hass.Abstractions;
 using Hass.Engine.Running;
-using Hass.Engine.Storage;
 using Hass.Torch.Evaluation;
 
 namespace Hass.Bench.Confirmation;
@@ -34,17 +33,13 @@ public static class FinalistScoring
     /// <paramref name="fastest"/>, the fastest distinct complete trials whose search-split drop is at most tolerance + <paramref name="over"/>
     /// (feasible or not: what the final pick could have tried had it scored every trial).
     /// </summary>
-    public static IEnumerable<FinalistScore> Score(string path, int count, TextWriter progress, CancellationToken ct, bool fastest = false, double over = 0.3)
-    {
-        using var store = HassStore.Open(path, StoreAccess.Read);
-        using var evaluators = new ZooEvaluators();
-        var scores = new List<FinalistScore>();
-        foreach (var campaign in store.Campaigns())
+    public static IEnumerable<FinalistScore> Score(string path, int count, TextWriter progress, CancellationToken ct, bool fastest = false, double over = 0.3) =>
+        StoredCampaigns.SelectMany(path, stored =>
         {
+            var (campaign, evaluator, trials) = (stored.Campaign, stored.Evaluator, stored.Trials);
             var spec = campaign.Spec;
-            using var evaluator = evaluators.For(spec, campaign.EvaluatorFingerprint, path);
             var objective = new Objective(spec.Objective);
-            var trials = store.Trials(campaign.Name);
+            var scores = new List<FinalistScore>();
             var front = (fastest
                 ? StoredTrials.Fastest(trials, over)
                 : ConfirmedPick.Front(objective.Ranked(trials))).Take(count).ToList();
@@ -68,7 +63,6 @@ public static class FinalistScoring
                 progress.WriteLine($"{score.Store} {score.Campaign} trial {score.Trial}: {score.Throughput:F1} img/s, drop {score.Search:F2} search, {score.Confirmation:F2} confirmation ({score.ConfirmationFirstPart:F2} first {firstPartImages}), {score.Test:F2} test");
                 scores.Add(score);
             }
-        }
-        return scores;
-    }
+            return scores;
+        });
 }

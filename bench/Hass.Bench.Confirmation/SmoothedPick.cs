@@ -45,13 +45,14 @@ public static class SmoothedPick
         group.OrderByDescending(c => c.Throughput).FirstOrDefault(c => c.Counted <= limit);
 
     /// <summary>The fastest candidate whose counted drop predicted from its smoothed drop (the group's least-squares line) is within <paramref name="limit"/>.</summary>
-    public static SmoothedCandidate? SmoothedPickOf(IReadOnlyList<SmoothedCandidate> group, double limit)
-    {
-        var (intercept, slope) = Line(group.Select(c => c.Smoothed).ToArray(), group.Select(c => c.Counted).ToArray());
-        return group.OrderByDescending(c => c.Throughput).FirstOrDefault(c => intercept + slope * c.Smoothed <= limit);
-    }
+    public static SmoothedCandidate? SmoothedPickOf(IReadOnlyList<SmoothedCandidate> group, double limit) => SmoothedPickOf(group, LineOf(group), limit);
 
-    public static (double Intercept, double Slope) Line(double[] x, double[] y) => Statistics.Line(x.Zip(y).ToList());
+    private static SmoothedCandidate? SmoothedPickOf(IReadOnlyList<SmoothedCandidate> group, (double Intercept, double Slope) line, double limit) =>
+        group.OrderByDescending(c => c.Throughput).FirstOrDefault(c => line.Intercept + line.Slope * c.Smoothed <= limit);
+
+    /// <summary>The least-squares line from the candidates' smoothed drops to their counted drops on the same images.</summary>
+    public static (double Intercept, double Slope) LineOf(IReadOnlyList<SmoothedCandidate> group) =>
+        Statistics.Line(group.Select(c => (c.Smoothed, c.Counted)).ToList());
 
     public static string Render(IReadOnlyList<SmoothedCandidate> candidates, string command)
     {
@@ -64,11 +65,11 @@ public static class SmoothedPick
         text.Append("|---|---|---|---|").Append(string.Concat(Limits.Select(_ => "---|"))).AppendLine("---|---|---|");
         foreach (var group in candidates.GroupBy(c => (c.Store, c.Campaign)).Select(g => g.ToList()))
         {
-            var (intercept, slope) = Line(group.Select(c => c.Smoothed).ToArray(), group.Select(c => c.Counted).ToArray());
+            var line = LineOf(group);
             text.Append(inv, $"| {group[0].Store} | {group[0].Campaign} | {group.Count} | {Cell(CountedPick(group, 0.6))} |");
-            foreach (var limit in Limits) text.Append(inv, $" {Cell(SmoothedPickOf(group, limit))} |");
+            foreach (var limit in Limits) text.Append(inv, $" {Cell(SmoothedPickOf(group, line, limit))} |");
             var best = group.OrderByDescending(c => c.Throughput).FirstOrDefault(c => c.Test <= 1.0);
-            text.AppendLine(inv, $" {Cell(best)} | {Sd(group.Select(c => c.Test - c.Counted))} | {Sd(group.Select(c => c.Test - intercept - slope * c.Smoothed))} |");
+            text.AppendLine(inv, $" {Cell(best)} | {Sd(group.Select(c => c.Test - c.Counted))} | {Sd(group.Select(c => c.Test - line.Intercept - line.Slope * c.Smoothed))} |");
         }
         return text.ToString();
     }

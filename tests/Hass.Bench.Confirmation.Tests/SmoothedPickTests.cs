@@ -8,7 +8,7 @@ public class SmoothedPickTests
     [Fact]
     public void The_line_through_exact_points_is_recovered()
     {
-        var (intercept, slope) = SmoothedPick.Line([0, 1, 2, 3], [0.5, 1.0, 1.5, 2.0]);
+        var (intercept, slope) = SmoothedPick.LineOf([Candidate(1, 4, 0.5, 0, 0), Candidate(2, 3, 1.0, 1, 0), Candidate(3, 2, 1.5, 2, 0), Candidate(4, 1, 2.0, 3, 0)]);
         Assert.Equal(0.5, intercept, 12);
         Assert.Equal(0.5, slope, 12);
     }
