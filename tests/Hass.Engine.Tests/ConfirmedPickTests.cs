@@ -124,6 +124,27 @@ public class ConfirmedPickTests
     }
 
     [Fact]
+    public void Every_trial_confirmed_in_the_search_is_a_finalist_in_its_rank()
+    {
+        // 5 is the confirmed incumbent; 6 and 8 passed their confirmations earlier but sit off every front (slower, less accurate
+        // on the search split than 3). When 5 and the front after it are refused, the pick is the fastest confirmed design, not 0.
+        TrialRecord[] trials =
+            [Trial(0, 100, 0.2, 0.1), Trial(1, 400, 0.9, 0.4), Trial(3, 200, 0.5, 0.2), Confirmed(Trial(5, 350, 0.95, 0.45), 0.5),
+             Confirmed(Trial(8, 180, 0.8, 0.18), 0.5), Confirmed(Trial(6, 190, 0.7, 0.19), 0.5)];
+        var drops = new Dictionary<int, double> { [0] = 0.3, [1] = 1.3, [3] = 0.9, [5] = 1.0, [6] = 0.7, [8] = 0.1 };
+        var confirmed = new List<int>();
+        var pick = new ConfirmedPick(Throughput, new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25 }, DenseConfirmationTop1, t =>
+        {
+            confirmed.Add(t.Number);
+            return DenseConfirmationTop1 - drops[t.Number];
+        });
+        var result = pick.Choose("hass", trials);
+        Assert.Equal([1, 5, 3, 6], confirmed);                    // by rank: the front, the incumbent, 3 (more accurate than both), then 6
+        Assert.Equal(6, result.Trial!.Number);
+        Assert.Null(result.Note);
+    }
+
+    [Fact]
     public void Confirm_faster_gives_a_trial_the_refused_finalists_hid_its_turn()
     {
         // 5 (350, search 0.95) is hidden by 1 (400, 0.9); once 1 is refused, 5 is on the front of the unconfirmed faster trials.

@@ -29,8 +29,8 @@ public sealed record PickResult(TrialRecord? Trial, double? ConfirmationTop1, IR
 /// <see cref="FinalSpec.ConfirmTop"/> finalists — feasible trials (drop within tolerance − pickMargin on the search
 /// split), best objective first, each more accurate on the search split than every better one — are re-scored in
 /// that order on the confirmation split, held-out images the search never saw, and the first whose drop there is
-/// within tolerance − <see cref="FinalSpec.ConfirmMargin"/> is chosen; the search's confirmed incumbent is always a finalist
-/// (<see cref="IncumbentConfirmation"/>, <see cref="Candidates"/>). <see cref="FinalSpec.ConfirmFaster"/> more
+/// within tolerance − <see cref="FinalSpec.ConfirmMargin"/> is chosen; the search's confirmed incumbent, and every other trial that
+/// passed its confirmation during the search, is always a finalist (<see cref="IncumbentConfirmation"/>, <see cref="Candidates"/>). <see cref="FinalSpec.ConfirmFaster"/> more
 /// confirmations may then try trials better than the pick that the finalists' front hid. When none passes, the
 /// trial with the smallest confirmed drop is chosen and the row's note says so. The drop on the
 /// confirmation split alone decides (not pooled with the search split): the search split's images carry the
@@ -99,7 +99,9 @@ public sealed class ConfirmedPick(Objective objective, FinalSpec final, double d
     /// Up to <paramref name="top"/> trials of the <see cref="Front"/>, best first. With a confirmed incumbent (the best trial that passed
     /// its confirmation during the search) the finalists are the front of the trials better than it, then it even when the search
     /// split ranked it off the front, then the front of the trials after it that are more accurate on the search split than all of
-    /// them: up to <paramref name="top"/> + 1, each safer than the one before as far as the search split can tell.
+    /// them: up to <paramref name="top"/> + 1, each safer than the one before as far as the search split can tell. Every other trial
+    /// that passed its confirmation during the search joins them in its rank: those are the designs held-out images already
+    /// vouched for, and without them a refused front falls back past faster confirmed designs to a safer, slower one.
     /// </summary>
     public static IEnumerable<TrialRecord> Candidates(IReadOnlyList<TrialRecord> ranked, int top)
     {
@@ -109,7 +111,8 @@ public sealed class ConfirmedPick(Objective objective, FinalSpec final, double d
         var before = Front(ranked.Take(index)).Take(top).ToList();
         var bar = Math.Min(incumbent.ConstraintViolation, before.Count > 0 ? before[^1].ConstraintViolation : double.PositiveInfinity);
         var after = Front(ranked.Skip(index + 1)).Where(t => t.ConstraintViolation < bar);
-        return before.Append(incumbent).Concat(after).Take(top + 1);
+        var finalists = before.Append(incumbent).Concat(after).Take(top + 1).ToHashSet(ReferenceEqualityComparer.Instance);
+        return ranked.Where(t => finalists.Contains(t) || t.PassedConfirmation());
     }
 
     /// <summary>
