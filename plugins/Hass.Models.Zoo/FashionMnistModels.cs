@@ -8,8 +8,8 @@ public abstract class FashionMnistModel : ModelProvider
 {
     // Fashion-MNIST training-set pixel statistics (of x/255).
     public const float PixelMean = 0.2860f, PixelStd = 0.3530f;
-    /// <summary>Held out of the 60,000 training images: the 2,000-image search split and an 8,000-image confirmation split.</summary>
-    public const int HeldOutImages = 10_000;
+    /// <summary>Held out of the 60,000 training images: the 2,000-image search split and an 18,000-image confirmation split.</summary>
+    public const int HeldOutImages = 20_000;
 
     protected FashionMnistModel(TrainingRecipe recipe)
     {

@@ -122,14 +122,14 @@ public class ValidationBadInputTests(ITestOutputHelper output)
             { Synthetic = false, Setup = Campaign("{ \"name\": \"seeded-random\" }", "{ \"name\": \"tpe\", \"settings\": { \"gamma\": \"abc\" } }") };
         yield return new("campaign: unknown field in threshold pruning settings", BuiltIn("run", "{dir}/c.json"), Bad, ["pruning.settings.colour", "unknown field"])
             { Synthetic = false, Setup = Campaign("{ \"name\": \"synthetic-threshold\", \"settings\": { \"delayMs\": 0 } }", "{ \"name\": \"threshold\", \"settings\": { \"colour\": 1 } }") };
-        yield return new("campaign: searchImages beyond the held-out images", BuiltIn("run", "{dir}/c.json"), Bad, ["dataset.searchImages", "at most 10000", "got 12000"])
-            { Synthetic = false, Setup = Campaign(t => t.Replace("synthetic-cnn", "fmnist-vgg").Replace("\"name\": \"synthetic\", \"searchImages\": 1000", "\"name\": \"fashion-mnist\", \"searchImages\": 12000")
+        yield return new("campaign: searchImages beyond the held-out images", BuiltIn("run", "{dir}/c.json"), Bad, ["dataset.searchImages", "at most 20000", "got 22000"])
+            { Synthetic = false, Setup = Campaign(t => t.Replace("synthetic-cnn", "fmnist-vgg").Replace("\"name\": \"synthetic\", \"searchImages\": 1000", "\"name\": \"fashion-mnist\", \"searchImages\": 22000")
                 .Replace("{ \"name\": \"synthetic-threshold\", \"settings\": { \"delayMs\": 0 } }", "\"threshold\"")) };
-        yield return new("campaign: a larger search split leaves fewer confirmation images", BuiltIn("run", "{dir}/c.json"), Bad, ["dataset.confirmImages", "at most 6000", "dataset.searchImages", "got 8000"])
-            { Synthetic = false, Setup = Campaign(t => t.Replace("synthetic-cnn", "fmnist-vgg").Replace("\"name\": \"synthetic\", \"searchImages\": 1000", "\"name\": \"fashion-mnist\", \"searchImages\": 4000, \"confirmImages\": 8000")
+        yield return new("campaign: a larger search split leaves fewer confirmation images", BuiltIn("run", "{dir}/c.json"), Bad, ["dataset.confirmImages", "at most 16000", "dataset.searchImages", "got 18000"])
+            { Synthetic = false, Setup = Campaign(t => t.Replace("synthetic-cnn", "fmnist-vgg").Replace("\"name\": \"synthetic\", \"searchImages\": 1000", "\"name\": \"fashion-mnist\", \"searchImages\": 4000, \"confirmImages\": 18000")
                 .Replace("{ \"name\": \"synthetic-threshold\", \"settings\": { \"delayMs\": 0 } }", "\"threshold\"")) };
-        yield return new("campaign: confirmImages beyond the confirmation split", BuiltIn("run", "{dir}/c.json"), Bad, ["dataset.confirmImages", "at most 8000", "got 9000"])
-            { Synthetic = false, Setup = Campaign(t => t.Replace("synthetic-cnn", "fmnist-vgg").Replace("\"name\": \"synthetic\", \"searchImages\": 1000", "\"name\": \"fashion-mnist\", \"searchImages\": 1000, \"confirmImages\": 9000")
+        yield return new("campaign: confirmImages beyond the confirmation split", BuiltIn("run", "{dir}/c.json"), Bad, ["dataset.confirmImages", "at most 18000", "got 19000"])
+            { Synthetic = false, Setup = Campaign(t => t.Replace("synthetic-cnn", "fmnist-vgg").Replace("\"name\": \"synthetic\", \"searchImages\": 1000", "\"name\": \"fashion-mnist\", \"searchImages\": 1000, \"confirmImages\": 19000")
                 .Replace("{ \"name\": \"synthetic-threshold\", \"settings\": { \"delayMs\": 0 } }", "\"threshold\"")) };
     }
 
