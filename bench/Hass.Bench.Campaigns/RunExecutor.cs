@@ -35,7 +35,20 @@ public sealed class RunExecutor(BenchOptions options)
         return Read(key, store, wall);
     }
 
-    private static RunResult Read(RunKey key, string path, TimeSpan wall)
+    /// <summary>The run's result from its store; a store that cannot be read (missing, in use, damaged) fails this run alone, with the store's message.</summary>
+    public static RunResult Read(RunKey key, string path, TimeSpan wall)
+    {
+        try
+        {
+            return ReadStore(key, path, wall);
+        }
+        catch (StoreException e)
+        {
+            return new RunResult(key, double.NaN, double.NaN, double.NaN, double.NaN, 0, wall, e.Message);
+        }
+    }
+
+    private static RunResult ReadStore(RunKey key, string path, TimeSpan wall)
     {
         using var store = HassStore.Open(path, StoreAccess.Read);
         var final = store.GetCampaign("bench")?.Final;
