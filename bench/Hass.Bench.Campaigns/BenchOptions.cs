@@ -31,6 +31,9 @@ public sealed record RunResult(RunKey Key, double Throughput, double TestDrop, d
     public Ceilings Ceilings { get; init; } = Ceilings.None;
     /// <summary>Mean seconds per trial of the search campaign (trial walls, not the run's wall).</summary>
     public double SecondsPerTrial { get; init; } = double.NaN;
+
+    /// <summary>A run that produced no table: no figures, no trials, and why.</summary>
+    public static RunResult Failed(RunKey key, TimeSpan wall, string error) => new(key, double.NaN, double.NaN, double.NaN, double.NaN, 0, wall, error);
 }
 
 /// <summary>The sensitivity ceiling and the max-sparsity ceiling (img/s), with the latter's binding resource.</summary>

@@ -31,7 +31,7 @@ public sealed class RunExecutor(BenchOptions options)
         await File.WriteAllTextAsync(log, await output + await errors, ct);
         var wall = clock.Elapsed;
         if (process.ExitCode != 0)
-            return new RunResult(key, double.NaN, double.NaN, double.NaN, double.NaN, 0, wall, $"exit {process.ExitCode}, log {log}");
+            return RunResult.Failed(key, wall, $"exit {process.ExitCode}, log {log}");
         return Read(key, store, wall);
     }
 
@@ -44,7 +44,7 @@ public sealed class RunExecutor(BenchOptions options)
         }
         catch (StoreException e)
         {
-            return new RunResult(key, double.NaN, double.NaN, double.NaN, double.NaN, 0, wall, e.Message);
+            return RunResult.Failed(key, wall, e.Message);
         }
     }
 
