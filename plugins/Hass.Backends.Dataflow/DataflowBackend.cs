@@ -52,6 +52,7 @@ public sealed class DataflowBackend : IAcceleratorBackend
             {
                 partitions[i] = GreedyFolding.GreedyBest(partitions[i], options, cancellationToken);
                 if (options.Anneal) Annealing.Anneal(partitions[i], options, AnnealIterationsPerNode * partitions[i].Members.Length, cancellationToken);
+                FifoSizing.Size(partitions[i], options);
             }
             double throughput = DesignTiming.Of(board, options, partitions).Throughput;
             if (best is null || throughput > bestThroughput)
@@ -95,6 +96,7 @@ public sealed class DataflowBackend : IAcceleratorBackend
             given[i] = normalised;
         }
         var partitions = Partitioner.Partition(net, board, options, given, allowWeightsReloading: false);
+        foreach (var partition in partitions) FifoSizing.Size(partition, options);
         return Assemble(net, board, options, partitions, searched: false);
     }
 
@@ -207,7 +209,8 @@ public sealed class DataflowBackend : IAcceleratorBackend
         {
             Layer = node.Name, Kind = node.Kind, Partition = p, Folding = folding,
             Cycles = s.EffectiveCycles(m), Sparse = node.IsSparse, StreamChannels = streams,
-            Resources = s.Attached[m].ToUsage(),
+            FifoSlackRows = s.SlackRows,
+            Resources = (s.Attached[m] + s.FifoExtraFor(m)).ToUsage(),
         };
     }
 }

@@ -75,7 +75,7 @@ internal static class DesignTiming
     /// [i][r]: cycles of each output row of member m in image i: the lane-aware rows of a sparse conv (per sample image
     /// when the profile has samples), else its cycles spread evenly, the same in every image (none for a flatten).
     /// </summary>
-    private static double[][] RowCyclesOf(PartitionState s, int m)
+    internal static double[][] RowCyclesOf(PartitionState s, int m)
     {
         var node = s.NodeAt(m);
         int rows = Math.Max(1, node.Ho);

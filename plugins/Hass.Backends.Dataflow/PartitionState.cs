@@ -26,8 +26,15 @@ public sealed class PartitionState
     private readonly int ioStreamLimit;
     private readonly IReadOnlyList<LayerFolding> baseFolding;
     private Resources total;
+    private Resources fifoExtra;
 
-    public Resources Total => total;
+    /// <summary>Resources of the configuration, the FIFO rows beyond the base slack included.</summary>
+    public Resources Total => total + fifoExtra;
+    /// <summary>
+    /// Rows of slack every member's input FIFOs hold beyond what its window reads (<see cref="RowPipeline.BaseSlackRows"/>
+    /// unless <see cref="FifoSizing"/> deepened them).
+    /// </summary>
+    public int SlackRows { get; private set; } = RowPipeline.BaseSlackRows;
     /// <summary>Off-chip words read and written per image (partition inputs and outputs).</summary>
     public double IoWordsPerImage { get; }
 
@@ -193,6 +200,7 @@ public sealed class PartitionState
         }
         if (wr > 1) WeightsReloadingNode = m;
         else if (WeightsReloadingNode == m) WeightsReloadingNode = -1;
+        if (SlackRows != RowPipeline.BaseSlackRows) SetSlackRows(SlackRows);
     }
 
     /// <summary>Moves the largest weight memories to URAM while BRAM is over budget and URAM has room.</summary>
@@ -233,5 +241,33 @@ public sealed class PartitionState
         return bitsPerImage * Board.ClockMhz * 1e6 / bitsPerSecond;
     }
 
-    public bool Fits() => Budget.Fits(total);
+    public bool Fits() => Budget.Fits(Total);
+
+    /// <summary>Sets the FIFO slack of every member and charges the rows beyond the base slack.</summary>
+    public void SetSlackRows(int rows)
+    {
+        if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, "a FIFO needs at least one row of slack");
+        SlackRows = rows;
+        fifoExtra = default;
+        foreach (var m in Members) fifoExtra += FifoExtraFor(m);
+    }
+
+    /// <summary>
+    /// Memory of node m's input FIFOs beyond the base slack: per input, (slack − base) rows of the producer's output
+    /// (columns × channels words), split over the node's input streams, each a FIFO of data-width words.
+    /// </summary>
+    public Resources FifoExtraFor(int m)
+    {
+        int extraRows = SlackRows - RowPipeline.BaseSlackRows;
+        if (extraRows <= 0) return default;
+        var r = new Resources();
+        int streams = Math.Max(1, Cost[m].StreamsIn);
+        foreach (var p in Network.Nodes[m].Inputs.Distinct())
+        {
+            var producer = Network.Nodes[p];
+            long rowWords = (long)producer.F * Math.Max(1, producer.Wo);
+            r += HardwareBlocks.Fifo((extraRows * rowWords + streams - 1) / streams, DataBits).Times(streams);
+        }
+        return r;
+    }
 }

@@ -9,7 +9,7 @@ public readonly record struct PipelineTiming(double FirstImageCycles, double Int
 /// Steps one configuration's layer pipeline at output-row granularity with the expected row cycles, the way a
 /// dataflow design with row-sized FIFOs runs it: a row starts when the layer finished its previous row, its
 /// producers finished the last input row its window reads, and each consumer freed a FIFO slot (span of the
-/// consumer's window + 2 rows; a whole frame + 2 rows out of a layer with several consumers). Tensors coming from
+/// consumer's window + the configuration's slack rows; a whole frame + the slack out of a layer with several consumers). Tensors coming from
 /// off-chip (the network input, earlier configurations) stream in at the port's word rate. Layers whose row cycles
 /// differ from image to image (the profile's sample images) run those images in turn. The steady-state interval is
 /// the mean gap between the images after the first, which includes the stalls that uneven row costs of neighbouring
@@ -18,7 +18,8 @@ public readonly record struct PipelineTiming(double FirstImageCycles, double Int
 /// </summary>
 public static class RowPipeline
 {
-    public const int FifoRows = 2;
+    /// <summary>Slack rows of a FIFO the DSE has not deepened (the emulator's default too).</summary>
+    public const int BaseSlackRows = LayerDesign.DefaultFifoSlackRows;
     private const int MinImages = 4;
 
     /// <summary>RowCycles[i % count][r]: cycles of row r in image i.</summary>
@@ -49,7 +50,7 @@ public static class RowPipeline
                 int producer = StageOf(p, external: !s.Inside[p]);
                 int consumerRows = stages[consumer].RowCycles[0].Length, producerRows = stages[producer].RowCycles[0].Length;
                 var window = RowWindow.Of(node.Layer, consumerRows, producerRows);
-                int capacity = net.Nodes[p].Consumers.Count > 1 ? Math.Max(window.Span, producerRows) + FifoRows : window.Span + FifoRows;
+                int capacity = (net.Nodes[p].Consumers.Count > 1 ? Math.Max(window.Span, producerRows) : window.Span) + s.SlackRows;
                 stages[consumer].Inputs.Add((producer, window.LastInputRow));
                 stages[producer].Outputs.Add((consumer, window.LastReader, capacity));
             }

@@ -91,8 +91,9 @@ public sealed class FpgaConvNetConfigWriter : IDesignExporter
             ["onnx_node"] = layer.Name,
             ["type"] = Type(layer, sparse),
             ["op_type"] = layer.Kind.ToString(),
-            ["streams_in"] = new JsonArray(producers.Select(s => Stream(s.Kind == LayerKind.Input ? "in" : s.Name, folding.CoarseIn, s.Kind == LayerKind.Input ? null : s.Name)).ToArray()),
-            ["streams_out"] = new JsonArray(Stream(layer.Name, layer.Kind is LayerKind.Conv or LayerKind.Linear ? folding.CoarseOut * folding.CoarseGroup : folding.CoarseIn, null)),
+            ["streams_in"] = new JsonArray(producers.Select(s => Stream(s.Kind == LayerKind.Input ? "in" : s.Name, folding.CoarseIn, s.Kind == LayerKind.Input ? null : s.Name,
+                InputBufferDepth(s, folding.CoarseIn, design?.FifoSlackRows ?? LayerDesign.DefaultFifoSlackRows))).ToArray()),
+            ["streams_out"] = new JsonArray(Stream(layer.Name, layer.Kind is LayerKind.Conv or LayerKind.Linear ? folding.CoarseOut * folding.CoarseGroup : folding.CoarseIn, null, BaseBufferDepth)),
             ["parameters"] = p,
         };
     }
@@ -123,9 +124,20 @@ public sealed class FpgaConvNetConfigWriter : IDesignExporter
         p["pad_top"] = layer.PadTop; p["pad_bottom"] = layer.PadBottom; p["pad_left"] = layer.PadLeft; p["pad_right"] = layer.PadRight;
     }
 
-    private static JsonObject Stream(string name, int coarse, string? node)
+    /// <summary>fpgaConvNet's default stream depth (words per stream), which the base FIFO slack maps to.</summary>
+    private const int BaseBufferDepth = 2;
+
+    /// <summary>Words per stream of an input FIFO: the default, plus the rows the DSE added beyond the base slack.</summary>
+    private static int InputBufferDepth(Layer producer, int coarse, int slackRows)
     {
-        var s = new JsonObject { ["name"] = name == "in" ? name : name + "_out", ["coarse"] = coarse, ["buffer_depth"] = 2 };
+        long extraRows = Math.Max(0, slackRows - LayerDesign.DefaultFifoSlackRows);
+        long rowWords = (long)producer.OutputShape.Cols * producer.OutputShape.Channels;
+        return checked((int)(BaseBufferDepth + (extraRows * rowWords + coarse - 1) / Math.Max(1, coarse)));
+    }
+
+    private static JsonObject Stream(string name, int coarse, string? node, int bufferDepth)
+    {
+        var s = new JsonObject { ["name"] = name == "in" ? name : name + "_out", ["coarse"] = coarse, ["buffer_depth"] = bufferDepth };
         if (node is not null) s["node"] = node;
         return s;
     }

@@ -42,6 +42,8 @@ public sealed record Performance
 /// <summary>One layer of a design: where it runs, how it is folded, what it costs.</summary>
 public sealed record LayerDesign
 {
+    public const int DefaultFifoSlackRows = 2;
+
     public required string Layer { get; init; }
     public required LayerKind Kind { get; init; }
     public int Partition { get; init; }
@@ -52,6 +54,12 @@ public sealed record LayerDesign
     public bool Sparse { get; init; }
     /// <summary>Channel order of the "opt" interleaving: stream s takes StreamChannels[s]. Empty when not sparse.</summary>
     public IReadOnlyList<int[]> StreamChannels { get; init; } = [];
+    /// <summary>
+    /// Rows the FIFOs on this layer's inputs hold beyond what its window reads (a whole frame for an input that also
+    /// feeds other layers): <see cref="DefaultFifoSlackRows"/> unless the DSE deepened them to stop uneven neighbours
+    /// stalling each other.
+    /// </summary>
+    public int FifoSlackRows { get; init; } = DefaultFifoSlackRows;
     public ResourceUsage Resources { get; init; } = ResourceUsage.Zero;
 }
 

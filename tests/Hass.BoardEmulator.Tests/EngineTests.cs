@@ -120,6 +120,8 @@ public class EngineTests
         Assert.Contains("'pool'", Assert.Throws<DesignRejectedException>(() => new EmulatedNetwork(badShape, Board)).Message);
         var otherGraph = TinyNet.Design() with { GraphHash = new string('0', 64) };
         Assert.Contains("graph hash", Assert.Throws<DesignRejectedException>(() => new EmulatedNetwork(new DeploymentPackage(otherGraph, network), Board)).Message);
+        var noSlack = TinyNet.Design() with { Layers = TinyNet.Design().Layers.Select(l => l.Layer == "conv3" ? l with { FifoSlackRows = 0 } : l).ToList() };
+        Assert.Contains("layer 'conv3': fifoSlackRows 0 is outside 1..1024", Assert.Throws<DesignRejectedException>(() => new EmulatedNetwork(new DeploymentPackage(noSlack, network), Board)).Message);
     }
 
     [Fact]

@@ -60,7 +60,25 @@ public sealed class FpgaConvNetConfigTests : IDisposable
         Assert.Equal(4, problems.Count);
     }
 
-    private JsonNode Configuration(string fixture, string boardName)
+    [Fact]
+    public void DeepenedFifosBecomeDeeperInputStreams()
+    {
+        var config = Configuration("fmnist-onnx", "zc706", design => design with
+        {
+            Layers = design.Layers.Select(l => l.Kind == LayerKind.Conv ? l with { FifoSlackRows = 8 } : l).ToList(),
+        });
+        var layers = config["partition"]!.AsArray().SelectMany(p => p!["layers"]!.AsArray()).Select(l => l!).ToList();
+        var conv = layers.First(l => ((string)l["type"]!).StartsWith("CONVOLUTION") && (string)l["streams_in"]![0]!["name"]! != "in");
+        var p = conv["parameters"]!;
+        // Six rows beyond the base slack of the producer's output (columns × channels words), over coarse-in streams.
+        long rowWords = (long)p["cols_in"]! * (long)p["channels_in"]!;
+        int coarseIn = (int)p["coarse_in"]!;
+        Assert.Equal(2 + (6 * rowWords + coarseIn - 1) / coarseIn, (long)conv["streams_in"]![0]!["buffer_depth"]!);
+        Assert.Equal(2, (int)conv["streams_out"]![0]!["buffer_depth"]!);
+        Assert.All(layers.Where(l => !((string)l["type"]!).StartsWith("CONVOLUTION")), l => Assert.Equal(2, (int)l["streams_in"]![0]!["buffer_depth"]!));
+    }
+
+    private JsonNode Configuration(string fixture, string boardName, Func<HardwareDesign, HardwareDesign>? edit = null)
     {
         using var evaluator = _services.GetRequiredService<TorchTrialEvaluatorFactory>().CreateEvaluator(new EvaluatorSpec
         {
@@ -70,6 +88,7 @@ public sealed class FpgaConvNetConfigTests : IDisposable
         var profile = evaluator.Evaluate(parameters, new EvaluationRequest { Profile = true }).Profile!;
         var board = HassJson.ReadFile<BoardSpec>(Path.Combine(Fixtures.Folder, "..", "..", "..", "boards", boardName + ".json"));
         var design = new DataflowBackend(sparse: true).Optimize(evaluator.Graph, profile, board, new DesignOptions());
+        if (edit is not null) design = edit(design);
         var path = Path.Combine(Path.GetTempPath(), $"hass-fpgaconvnet-{Guid.NewGuid():N}.json");
         try
         {

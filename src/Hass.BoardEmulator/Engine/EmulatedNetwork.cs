@@ -23,6 +23,8 @@ internal sealed class LayerPlan
     public int Rows => Math.Max(1, Layer.OutputShape.Rows);
     /// <summary>Cycles of one output row when they do not depend on the data.</summary>
     public double FixedRowCycles { get; init; }
+    /// <summary>Rows the FIFOs on this layer's inputs hold beyond what its window reads.</summary>
+    public int FifoSlackRows { get; init; } = LayerDesign.DefaultFifoSlackRows;
 }
 
 /// <summary>Per-image result of the functional model: outputs of every layer and cycles of every output row.</summary>
@@ -35,6 +37,9 @@ internal sealed record ImageTrace(float[][] Outputs, double[][] RowCycles);
 /// </summary>
 public sealed class EmulatedNetwork
 {
+    /// <summary>Deepest FIFO slack a design may ask for (rows).</summary>
+    public const int MaxFifoSlackRows = 1024;
+
     internal LayerPlan[] Plans { get; }
     public NetworkGraph Graph { get; }
     public HardwareDesign Design { get; }
@@ -77,6 +82,9 @@ public sealed class EmulatedNetwork
             var folding = ld?.Folding ?? LayerFolding.Unit;
             if (folding.CoarseIn < 1 || folding.CoarseOut < 1 || folding.CoarseGroup < 1 || folding.Fine < 1)
                 throw new DesignRejectedException($"layer '{layer.Name}': folding {folding} has a factor below 1");
+            int slack = ld?.FifoSlackRows ?? LayerDesign.DefaultFifoSlackRows;
+            if (slack is < 1 or > MaxFifoSlackRows)
+                throw new DesignRejectedException($"layer '{layer.Name}': fifoSlackRows {slack} is outside 1..{MaxFifoSlackRows}");
             var (weights, bias) = CheckedTensors(layer, tensors);
             if (layer.Kind == LayerKind.Conv && (layer.Groups < 1 || layer.InputShape.Channels % layer.Groups != 0 || layer.Filters % layer.Groups != 0))
                 throw new DesignRejectedException($"conv layer '{layer.Name}': groups {layer.Groups} does not divide {layer.InputShape.Channels} channels and {layer.Filters} filters");
@@ -88,7 +96,7 @@ public sealed class EmulatedNetwork
             Plans[i] = new LayerPlan
             {
                 Layer = layer, Producers = producers, Folding = folding, Sparse = sparse, StreamOf = streamOf, Streams = streams,
-                Weights = weights, Bias = bias,
+                Weights = weights, Bias = bias, FifoSlackRows = slack,
                 Threshold = thresholds.TryGetValue(layer.Name, out var th) ? th : 0,
                 FixedRowCycles = FixedCycles(layer, folding, producers.Select(p => layers[p]).ToArray(), board) / Math.Max(1, layer.OutputShape.Rows),
             };

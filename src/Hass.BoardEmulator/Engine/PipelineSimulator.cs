@@ -9,14 +9,13 @@ public sealed record PipelineResult(double TotalCycles, double[] BusyCycles, dou
 /// Steps the layer pipeline at output-row granularity. Every layer processes its output rows in order; a row
 /// starts when (1) the layer finished its previous row, (2) every producer has finished the last input row the
 /// row's window needs, and (3) every consumer has freed a FIFO slot: the producer's row j needs the consumer to
-/// have finished the last unit that reads row j − capacity. Capacity (in rows) = the consumer's window span +
-/// <see cref="FifoRows"/>, or a whole frame + FifoRows out of a layer that feeds several consumers (skip
-/// connections). Row times come from the functional model, so the result is data-dependent.
+/// have finished the last unit that reads row j − capacity. Capacity (in rows) = the consumer's window span + the
+/// consumer's FIFO slack rows (<see cref="LayerPlan.FifoSlackRows"/>, from the design), or a whole frame + the slack
+/// out of a layer that feeds several consumers (skip connections). Row times come from the functional model, so the
+/// result is data-dependent.
 /// </summary>
 internal sealed class PipelineSimulator
 {
-    public const int FifoRows = 2;
-
     private sealed record Edge(int Other, int[] Table, int Capacity);
 
     private readonly LayerPlan[] _plans;
@@ -36,8 +35,7 @@ internal sealed class PipelineSimulator
             foreach (int p in plans[l].Producers.Distinct())
             {
                 var window = RowWindow.Of(plans[l].Layer, plans[l].Rows, plans[p].Rows);
-                int capacity = window.Span + FifoRows;
-                if (fanOut[p] > 1) capacity = Math.Max(capacity, plans[p].Rows + FifoRows);
+                int capacity = (fanOut[p] > 1 ? Math.Max(window.Span, plans[p].Rows) : window.Span) + plans[l].FifoSlackRows;
                 producers[l].Add(new Edge(p, window.LastInputRow, capacity));
                 consumers[p].Add(new Edge(l, window.LastReader, capacity));
             }
