@@ -210,7 +210,7 @@ public sealed class DataflowBackend : IAcceleratorBackend
             Layer = node.Name, Kind = node.Kind, Partition = p, Folding = folding,
             Cycles = s.EffectiveCycles(m), Sparse = node.IsSparse, StreamChannels = streams,
             FifoSlackRows = s.SlackRows,
-            Resources = (s.Attached[m] + s.FifoExtraFor(m)).ToUsage(),
+            Resources = (s.Attached[m] + FifoSizing.ExtraMemory(s, m)).ToUsage(),
         };
     }
 }

@@ -43,4 +43,23 @@ public static class FifoSizing
         s.SetSlackRows(chosen.Slack);
         return chosen.Slack;
     }
+
+    /// <summary>
+    /// Memory of node m's input FIFOs beyond the base slack: per input, (slack − base) rows of the producer's output
+    /// (columns × channels words), split over the node's input streams, each a FIFO of data-width words.
+    /// </summary>
+    public static Resources ExtraMemory(PartitionState s, int m)
+    {
+        int extraRows = s.SlackRows - RowPipeline.BaseSlackRows;
+        if (extraRows <= 0) return default;
+        var r = new Resources();
+        int streams = Math.Max(1, s.CostOf(m).StreamsIn);
+        foreach (var p in s.Network.Nodes[m].Inputs.Distinct())
+        {
+            var producer = s.Network.Nodes[p];
+            long rowWords = (long)producer.F * Math.Max(1, producer.Wo);
+            r += HardwareBlocks.Fifo((extraRows * rowWords + streams - 1) / streams, s.DataBits).Times(streams);
+        }
+        return r;
+    }
 }

@@ -249,25 +249,7 @@ public sealed class PartitionState
         if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, "a FIFO needs at least one row of slack");
         SlackRows = rows;
         fifoExtra = default;
-        foreach (var m in Members) fifoExtra += FifoExtraFor(m);
+        foreach (var m in Members) fifoExtra += FifoSizing.ExtraMemory(this, m);
     }
 
-    /// <summary>
-    /// Memory of node m's input FIFOs beyond the base slack: per input, (slack − base) rows of the producer's output
-    /// (columns × channels words), split over the node's input streams, each a FIFO of data-width words.
-    /// </summary>
-    public Resources FifoExtraFor(int m)
-    {
-        int extraRows = SlackRows - RowPipeline.BaseSlackRows;
-        if (extraRows <= 0) return default;
-        var r = new Resources();
-        int streams = Math.Max(1, Cost[m].StreamsIn);
-        foreach (var p in Network.Nodes[m].Inputs.Distinct())
-        {
-            var producer = Network.Nodes[p];
-            long rowWords = (long)producer.F * Math.Max(1, producer.Wo);
-            r += HardwareBlocks.Fifo((extraRows * rowWords + streams - 1) / streams, DataBits).Times(streams);
-        }
-        return r;
-    }
 }

@@ -50,7 +50,7 @@ public class FifoSizingTests
         Assert.True(slack > RowPipeline.BaseSlackRows);
         Assert.Equal(slack, s.SlackRows);
         Assert.InRange(RowPipeline.Simulate(s, rows).IntervalCycles / slowest, 1, 1 + FifoSizing.Tolerance);
-        var extra = s.FifoExtraFor(1) + s.FifoExtraFor(2);
+        var extra = FifoSizing.ExtraMemory(s, 1) + FifoSizing.ExtraMemory(s, 2);
         Assert.True(extra.Bram18 + extra.Lut > 0, "the deeper FIFOs cost memory");
         Assert.Equal((before + extra).ToString(), s.Total.ToString());
         // The shallowest slack that removes the stalls: half the slack stalls again.
@@ -65,7 +65,7 @@ public class FifoSizingTests
         var before = s.Total;
         Assert.Equal(RowPipeline.BaseSlackRows, FifoSizing.Size(s, new DesignOptions(), RowCycles(s, uneven: false)));
         Assert.Equal(before.ToString(), s.Total.ToString());
-        Assert.Equal(default(Resources).ToString(), s.FifoExtraFor(1).ToString());
+        Assert.Equal(default(Resources).ToString(), FifoSizing.ExtraMemory(s, 1).ToString());
     }
 
     [Fact]
