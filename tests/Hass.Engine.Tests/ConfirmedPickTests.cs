@@ -48,6 +48,18 @@ public class ConfirmedPickTests
     }
 
     [Fact]
+    public void A_finalist_that_loses_exactly_the_limit_in_images_is_chosen()
+    {
+        // 98 of 14,000 images: 0.7 points, computed from percentages as 0.7000000000000028.
+        var dense = 100.0 * 12_911 / 14_000;
+        var pick = new ConfirmedPick(Throughput, new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.3 }, dense, _ => 100.0 * 12_813 / 14_000);
+        var result = pick.Choose("hass", [Trial(1, 400, 0.5, 0.4)]);
+        Assert.Equal(1, result.Trial!.Number);
+        Assert.Equal(0.7, result.Finalists[0].ConfirmationDrop);
+        Assert.Null(result.Note);
+    }
+
+    [Fact]
     public void A_smaller_margin_keeps_a_faster_finalist() =>
         Assert.Equal(2, Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.1 }).Result.Trial!.Number);
 

@@ -24,7 +24,7 @@ public static class Ranking
 
     /// <summary>How far outside the constraints the outcome is: 0 when feasible; NaN counts as infinitely far.</summary>
     public static double Violation(TrialOutcome o) =>
-        double.IsNaN(o.ConstraintViolation) ? double.PositiveInfinity : Math.Max(0, o.ConstraintViolation);
+        double.IsNaN(o.ConstraintViolation) ? double.PositiveInfinity : Math.Max(0, AccuracyDrop.Round(o.ConstraintViolation));
 
     public static bool IsFeasible(TrialOutcome o) => Violation(o) <= 0;
 
@@ -120,7 +120,7 @@ public static class Ranking
 /// </summary>
 public readonly record struct Confirmation(double Drop, double Limit)
 {
-    public bool Passed => Drop <= Limit;
+    public bool Passed => AccuracyDrop.Within(Drop, Limit);
     /// <summary>Points the confirmed trial may still lose on the confirmation split.</summary>
     public double Slack => Limit - Drop;
 
@@ -147,7 +147,7 @@ public sealed class AccuracyGuard(double? tolerance)
     {
         if (o.State != TrialState.Complete) return false;
         if (Tolerance is { } tol && o.Metrics is not null && o.Metrics.TryGetValue(AccuracyDropKey, out var drop) && double.IsFinite(drop))
-            return drop <= tol && !Confirmation.Failed(o);
+            return AccuracyDrop.Within(drop, tol) && !Confirmation.Failed(o);
         return Ranking.IsFeasible(o);
     }
 

@@ -38,7 +38,7 @@ public sealed record PickResult(TrialRecord? Trial, double? ConfirmationTop1, IR
 /// </summary>
 public sealed class ConfirmedPick(Objective objective, FinalSpec final, double denseConfirmationTop1, Func<TrialRecord, double> confirmationTop1)
 {
-    public double Limit => objective.Tolerance - final.ConfirmMargin;
+    public double Limit => AccuracyDrop.Round(objective.Tolerance - final.ConfirmMargin);
 
     public PickResult Choose(string label, IEnumerable<TrialRecord> trials)
     {
@@ -50,10 +50,10 @@ public sealed class ConfirmedPick(Objective objective, FinalSpec final, double d
             var finalist = new Finalist
             {
                 Label = label, Trial = trial.Number, Throughput = Objective.Throughput(trial),
-                SearchDrop = trial.ConstraintViolation + objective.Tolerance, ConfirmationDrop = denseConfirmationTop1 - top1,
+                SearchDrop = trial.ConstraintViolation + objective.Tolerance, ConfirmationDrop = AccuracyDrop.Between(denseConfirmationTop1, top1),
             };
             finalists.Add((trial, top1, finalist));
-            return finalist.ConfirmationDrop <= Limit;
+            return AccuracyDrop.Within(finalist.ConfirmationDrop, Limit);
         }
         var chosen = -1;
         foreach (var trial in Candidates(ranked, final.ConfirmTop))

@@ -9,8 +9,8 @@ namespace Hass.Engine.Running;
 public static class TrialConfirmation
 {
     public static bool Confirmed(this TrialRecord t) => t.ConfirmationDrop is not null && t.ConfirmationLimit is not null;
-    public static bool PassedConfirmation(this TrialRecord t) => t.ConfirmationDrop <= t.ConfirmationLimit;
-    public static bool FailedConfirmation(this TrialRecord t) => t.ConfirmationDrop > t.ConfirmationLimit;
+    public static bool PassedConfirmation(this TrialRecord t) => t.Confirmed() && AccuracyDrop.Within(t.ConfirmationDrop!.Value, t.ConfirmationLimit!.Value);
+    public static bool FailedConfirmation(this TrialRecord t) => t.Confirmed() && !AccuracyDrop.Within(t.ConfirmationDrop!.Value, t.ConfirmationLimit!.Value);
 }
 
 /// <summary>
@@ -30,7 +30,7 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
     /// <summary>Confirmations needed before the search split's drop is calibrated (fewer say little about a bias).</summary>
     public const int CalibrationConfirmations = 3;
     /// <summary>The drop a confirmed trial may have on the confirmation split (a noisier design's limit is lower: <see cref="LimitFor"/>).</summary>
-    public double Limit => limit;
+    public double Limit => AccuracyDrop.Round(limit);
     public double DenseTop1 => denseTop1;
     /// <summary>Images of the confirmation split the confirmations score (its first ones).</summary>
     public int PartImages => searchPartImages;
@@ -39,7 +39,7 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
     /// The confirmation pass: the exact early stop ends it once even all remaining images right could not bring the drop within the
     /// limit, so a failing trial costs less than the whole split and is still certainly failing.
     /// </summary>
-    public EvaluationRequest Request => new() { Split = SearchPart(searchPartImages), Profile = false, BaselineTop1 = denseTop1, EarlyStopDrop = limit, PairWithDefaults = sigmas > 0 };
+    public EvaluationRequest Request => new() { Split = SearchPart(searchPartImages), Profile = false, BaselineTop1 = denseTop1, EarlyStopDrop = Limit, PairWithDefaults = sigmas > 0 };
 
     /// <summary>
     /// The limit of a trial whose confirmation drop has standard error <paramref name="standardError"/> (<see cref="PairedDrop"/>):
@@ -48,7 +48,7 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
     /// one that flips few: its margin has to cover its own noise (docs/search.md).
     /// </summary>
     public double LimitFor(double? standardError) =>
-        sigmas > 0 && standardError is { } se ? Math.Min(limit, tolerance - sigmas * se) : limit;
+        AccuracyDrop.Round(sigmas > 0 && standardError is { } se ? Math.Min(limit, tolerance - sigmas * se) : limit);
 
     /// <summary>Images of the confirmation split the search's confirmations use: final.incumbentImages, at most half the split.</summary>
     public static int SearchPartImages(CampaignSpec spec, ITrialEvaluator evaluator) => Math.Min(spec.Final.IncumbentImages, evaluator.ConfirmationImages / 2);
@@ -110,7 +110,7 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
     public bool Wants(TrialRecord trial, IEnumerable<TrialRecord> previous)
     {
         if (trial.State != TrialState.Complete || !trial.Feasible || trial.ObjectiveValues.Count == 0) return false;
-        if (trial.ConstraintViolation + (trial.SearchDropOffset ?? 0) > 0) return false;
+        if (!AccuracyDrop.Within(trial.ConstraintViolation + (trial.SearchDropOffset ?? 0), 0)) return false;
         if (Best(previous) is not { } best) return true;
         var (value, bar) = (objective.Primary(trial), objective.Primary(best));
         var factor = gainPercent / 100;
@@ -123,7 +123,7 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
         var standardError = PairedDrop.StandardError(confirmation);
         return trial with
         {
-            ConfirmationTop1 = confirmation.Top1, ConfirmationDrop = denseTop1 - confirmation.Top1,
+            ConfirmationTop1 = confirmation.Top1, ConfirmationDrop = AccuracyDrop.Between(denseTop1, confirmation.Top1),
             ConfirmationStandardError = standardError, ConfirmationLimit = LimitFor(standardError),
         };
     }

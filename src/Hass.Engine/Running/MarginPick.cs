@@ -18,14 +18,14 @@ public static class MarginPick
 
     /// <summary>The trials whose search-split drop is within tolerance − margin (all of them when the margin is 0).</summary>
     public static IEnumerable<TrialRecord> Within(IEnumerable<TrialRecord> trials, double margin) =>
-        margin > 0 ? trials.Where(t => t.ConstraintViolation <= -margin) : trials;
+        margin > 0 ? trials.Where(t => AccuracyDrop.Within(t.ConstraintViolation, -margin)) : trials;
 
     /// <summary>The uniform baseline's strategy (<paramref name="name"/>) with its accuracy tolerance lowered by the margin.</summary>
     public static ComponentChoice UniformStrategy(CampaignSpec spec, string name) => spec.Final.PickMargin > 0
         ? new ComponentChoice
         {
             Name = name,
-            Settings = JsonSerializer.SerializeToElement(new { tolerance = Math.Max(0, spec.Objective.ToleranceTop1 - spec.Final.PickMargin) }),
+            Settings = JsonSerializer.SerializeToElement(new { tolerance = AccuracyDrop.Round(Math.Max(0, spec.Objective.ToleranceTop1 - spec.Final.PickMargin)) }),
         }
         : new ComponentChoice { Name = name };
 }

@@ -50,7 +50,7 @@ public sealed class Objective(ObjectiveSpec spec)
         _ => [m.Throughput],
     };
 
-    public double Violation(double accuracyDrop) => accuracyDrop - Tolerance;
+    public double Violation(double accuracyDrop) => AccuracyDrop.Round(accuracyDrop - Tolerance);
 
     /// <summary>True when <paramref name="a"/> is better than <paramref name="b"/> on the primary value.</summary>
     public bool Better(double a, double b) => Directions[0] == ObjectiveDirection.Maximize ? a > b : a < b;

@@ -33,7 +33,7 @@ public static class PredictedSearchDrop
     /// <summary><paramref name="t"/> judged by the drop <paramref name="line"/> predicts from its smoothed drop, its count kept as <see cref="TrialRecord.CountedDrop"/>.</summary>
     public static TrialRecord Apply(TrialRecord t, (double Intercept, double Slope) line, double tolerance)
     {
-        var violation = line.Intercept + line.Slope * t.SmoothedDrop!.Value - tolerance;
+        var violation = AccuracyDrop.Round(line.Intercept + line.Slope * t.SmoothedDrop!.Value - tolerance);
         return t with { CountedDrop = Counted(t, tolerance), ConstraintViolation = violation, Feasible = violation <= 0 };
     }
 }

@@ -15,16 +15,16 @@ public sealed class TrialOutcomes(Objective objective)
         new(strategyNumber, t.Parameters, t.State, t.State == TrialState.Complete ? t.ObjectiveValues : [], ViolationOf(t), MetricsOf(t));
 
     private static double ViolationOf(TrialRecord t) =>
-        t.FailedConfirmation() ? t.ConfirmationDrop!.Value - t.ConfirmationLimit!.Value
-        : t.PassedConfirmation() ? t.ConstraintViolation
-        : t.ConstraintViolation + (t.SearchDropOffset ?? 0);
+        AccuracyDrop.Round(t.FailedConfirmation() ? t.ConfirmationDrop!.Value - t.ConfirmationLimit!.Value
+            : t.PassedConfirmation() ? t.ConstraintViolation
+            : t.ConstraintViolation + (t.SearchDropOffset ?? 0));
 
     public IReadOnlyDictionary<string, double>? MetricsOf(TrialRecord t)
     {
         if (t.Accuracy is null) return null;
         var d = new Dictionary<string, double>
         {
-            ["accuracy"] = t.Accuracy.Value, ["accuracyDrop"] = t.ConstraintViolation + objective.Tolerance, ["effectiveSparsity"] = t.EffectiveSparsity,
+            ["accuracy"] = t.Accuracy.Value, ["accuracyDrop"] = AccuracyDrop.Round(t.ConstraintViolation + objective.Tolerance), ["effectiveSparsity"] = t.EffectiveSparsity,
             ["weightSparsity"] = t.WeightSparsity, ["activationSparsity"] = t.ActivationSparsity,
         };
         if (t.Design is { } design)

@@ -130,7 +130,7 @@ public static class ModelEvaluator
     {
         if (double.IsNaN(options.EarlyStopDrop) || double.IsNaN(options.BaselineTop1) || seen >= total) return false;
         double bestPossible = 100.0 * (correct + (total - seen)) / total;
-        return options.BaselineTop1 - bestPossible > options.EarlyStopDrop;
+        return !AccuracyDrop.Within(options.BaselineTop1 - bestPossible, options.EarlyStopDrop);
     }
 
     /// <summary>Fraction of zero weights over every Conv and Linear layer.</summary>

@@ -36,7 +36,7 @@ public sealed class ScoreStage(Objective objective) : ITrialStage
     {
         var design = work.Design ?? throw new InvalidOperationException("the score stage runs after the design stage");
         var eval = work.Evaluation!;
-        var drop = work.Request.BaselineTop1 - eval.Top1;
+        var drop = AccuracyDrop.Between(work.Request.BaselineTop1, eval.Top1);
         var (gopsPerDsp, latency) = TrialMetrics.Scaled(design, work.Throughput);
         var metrics = new TrialMetrics(eval.Top1, drop, work.Throughput, gopsPerDsp, latency, eval.EffectiveSparsity, eval.WeightSparsity, eval.ActivationSparsity);
         work.Record = work.Record with

@@ -25,7 +25,7 @@ public sealed class ProfileStage(Objective objective, string model) : ITrialStag
     public Task RunAsync(TrialWork work, CancellationToken cancellationToken)
     {
         var eval = work.Evaluation ?? throw new InvalidOperationException("the profile stage runs after the evaluate stage");
-        var drop = work.Request.BaselineTop1 - eval.Top1;
+        var drop = AccuracyDrop.Between(work.Request.BaselineTop1, eval.Top1);
         var violation = objective.Violation(drop);
         work.Record = work.Record with
         {
