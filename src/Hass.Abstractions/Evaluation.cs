@@ -8,7 +8,8 @@ public sealed record EvaluationRequest
     /// never saw (<see cref="ITrialEvaluator.ConfirmationImages"/>); "test" for final reporting. With confirmed incumbents
     /// (final.confirmIncumbents) the confirmation split is used in two disjoint parts (<see cref="ConfirmationParts"/>),
     /// "confirmation:first-N" during the search and "confirmation:after-N" for the finalists, so the final pick is scored on
-    /// images no selection has seen; an evaluator that does not know them makes the engine run without confirmed incumbents.
+    /// images no selection has seen (with final.secondLookImages, "confirmation:range-S-N" between them); an evaluator that does not
+    /// know them makes the engine run without confirmed incumbents (or without the second look).
     /// </summary>
     public string Split { get; init; } = "search";
     /// <summary>Accuracy drop (top-1 points) below the baseline after which evaluation may stop early; NaN = never.</summary>

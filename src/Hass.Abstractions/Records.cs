@@ -91,8 +91,16 @@ public sealed record TrialRecord
     /// a far less noisy measure of what the pruning cost than the counted drop; null when the evaluator gives no smoothed top-1.
     /// </summary>
     public double? SmoothedDrop { get; init; }
-    /// <summary>The counted top-1 drop on the search split when <see cref="ConstraintViolation"/> holds the one predicted from <see cref="SmoothedDrop"/> (final.predictSearchDrop); null otherwise.</summary>
+    /// <summary>
+    /// The counted top-1 drop on the search split when <see cref="ConstraintViolation"/> holds another: the one predicted from
+    /// <see cref="SmoothedDrop"/> (final.predictSearchDrop) or the one pooled with <see cref="SecondLookDrop"/>; null otherwise.
+    /// </summary>
     public double? CountedDrop { get; init; }
+    /// <summary>
+    /// The top-1 drop on the search's second-look images (final.secondLookImages) when the search-split drop lay near the tolerance;
+    /// <see cref="ConstraintViolation"/> then holds the drop pooled over both image sets and <see cref="CountedDrop"/> the search split's. Null otherwise.
+    /// </summary>
+    public double? SecondLookDrop { get; init; }
     /// <summary>Standard error of <see cref="ConfirmationDrop"/> from the images the trial and the dense network disagree on (PairedDrop); null when not paired.</summary>
     public double? ConfirmationStandardError { get; init; }
     public Fidelity ThroughputFidelity { get; init; } = Fidelity.Analytical;

@@ -15,7 +15,22 @@ public class ConfirmationPartsTests
         Assert.Equal("confirmation:after-2000", ConfirmationParts.After(2000));
     }
 
+    [Fact]
+    public void A_range_names_the_images_between_the_search_part_and_the_final_part()
+    {
+        Assert.Equal("confirmation:range-4000-2000", ConfirmationParts.Range(4000, 2000));
+        Assert.True(ConfirmationParts.TryResolve(ConfirmationParts.Range(4000, 2000), 8000, out var start, out var count));
+        Assert.Equal((4000, 2000), (start, count));
+        Assert.True(ConfirmationParts.TryResolve(ConfirmationParts.Range(6000, 2000), 8000, out _, out _));
+    }
+
     [Theory]
+    [InlineData("confirmation:range-6001-2000")]
+    [InlineData("confirmation:range-0-0")]
+    [InlineData("confirmation:range-4000")]
+    [InlineData("confirmation:range--1-20")]
+    [InlineData("confirmation:range-1-2-3")]
+    [InlineData("confirmation:range-2147483647-2")]
     [InlineData("confirmation")]
     [InlineData("search")]
     [InlineData("confirmation:first-")]

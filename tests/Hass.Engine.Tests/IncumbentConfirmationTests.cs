@@ -13,10 +13,10 @@ namespace Hass.Engine.Tests;
 /// </summary>
 public class IncumbentConfirmationTests
 {
-    private const double Scale = 1.5;
+    internal const double Scale = 1.5;
     private const double Limit = 0.75;
 
-    private static CampaignSpec Spec(int trials, int parallelism = 1, bool confirmSplit = true, string? final = "{ \"confirmIncumbents\": true }")
+    internal static CampaignSpec Spec(int trials, int parallelism = 1, bool confirmSplit = true, string? final = "{ \"confirmIncumbents\": true }")
     {
         var json = File.ReadAllText(TestEnvironment.SyntheticCampaign)
             .Replace("\"strategy\": { \"name\": \"seeded-random\" }", "\"strategy\": { \"name\": \"recording\" }")
@@ -25,7 +25,7 @@ public class IncumbentConfirmationTests
         return CampaignLoader.Parse(json, "synthetic.json", new CampaignOverrides { Trials = trials, Parallelism = parallelism });
     }
 
-    private static async Task<RecordingStrategy> Run(string db, CampaignSpec spec)
+    internal static async Task<RecordingStrategy> Run(string db, CampaignSpec spec)
     {
         var recording = new RecordingStrategy();
         var (provider, components) = TestEnvironment.SyntheticComponents(s => s.AddHassComponent<ISearchStrategyFactory>(ComponentKind.Search, recording));
@@ -36,13 +36,13 @@ public class IncumbentConfirmationTests
         return recording;
     }
 
-    private static IReadOnlyList<TrialRecord> Trials(string db)
+    internal static IReadOnlyList<TrialRecord> Trials(string db)
     {
         using var store = HassStore.Open(db);
         return store.Trials("synthetic").OrderBy(t => t.Number).ToList();
     }
 
-    private static double Drop(TrialRecord t) => SyntheticDense - t.Accuracy!.Value;
+    internal static double Drop(TrialRecord t) => SyntheticDense - t.Accuracy!.Value;
     private const double SyntheticDense = 90.0;
     // The synthetic evaluator's smoothed top-1: 80 unpruned, and a smoothed drop of 0.8 × the counted one.
     private const double SyntheticSoftDense = 80.0, SyntheticSmoothedShare = 0.8;
@@ -257,7 +257,7 @@ public class IncumbentConfirmationTests
     }
 
     /// <summary>Random points (seeded, independent of what it is told), recording every outcome it is told.</summary>
-    private sealed class RecordingStrategy : ISearchStrategyFactory, ISearchStrategy
+    internal sealed class RecordingStrategy : ISearchStrategyFactory, ISearchStrategy
     {
         private SearchSpace? _space;
         private Random _rng = new(0);

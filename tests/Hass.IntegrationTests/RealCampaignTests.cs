@@ -101,6 +101,34 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The second look (final.secondLookImages) on the real pipeline: with a band wide enough for every trial, each complete trial of
+    /// both searches is scored again on the images after the confirmations' part and judged by the pooled drop; the final pick scores
+    /// its finalists on the images after both.
+    /// </summary>
+    [Fact]
+    public void The_second_look_runs_on_the_real_pipeline()
+    {
+        var dir = HassProcess.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        var final = "\"uniformBaselineTrials\": 3, \"confirmIncumbents\": true, \"incumbentImages\": 100, \"secondLookImages\": 100, \"secondLookBand\": 100";
+        var (code, stdout, stderr) = HassProcess.RunIn(dir, Long, "run", Campaign(dir, "look", final: final), "--store", store);
+        output.WriteLine(stdout);
+        Assert.True(code == 0, stderr + stdout);
+        Assert.Equal(2, stdout.Split('\n').Count(l => l.Contains("second look: a trial whose search-split drop lies within 100.00 points of the tolerance is scored again on 100 more images")));
+        using (var s = Hass.Engine.Storage.HassStore.Open(store))
+        {
+            var complete = new[] { "look-uniform", "look" }.SelectMany(s.Trials).Where(t => t.State == Hass.Abstractions.TrialState.Complete).ToList();
+            Assert.NotEmpty(complete);
+            foreach (var t in complete)
+            {
+                var pooled = (t.CountedDrop!.Value * t.AccuracyImages + t.SecondLookDrop!.Value * 100) / (t.AccuracyImages + 100);
+                Assert.Equal(pooled - 1.0, t.ConstraintViolation, 6);
+            }
+        }
+        Assert.Contains("final: confirming up to 8 finalists per pick on the confirmation split (300 images, the part the search did not use (it used the first 200))", stdout);
+    }
+
+    /// <summary>
     /// The sensitivity strategy's ceiling point is stopped early in the search; the final table still puts it through
     /// the DSE, with the design at every conv's maximal measured sparsity, and says what binds each (docs/search.md).
     /// </summary>

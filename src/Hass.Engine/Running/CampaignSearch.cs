@@ -67,7 +67,11 @@ public sealed class CampaignSearch(CampaignSpec spec, string source, HassStore s
         if (confirmation is not null)
             _observer.Info($"confirmed incumbents: a trial that beats the best confirmed one by {spec.Final.ConfirmGain}% is re-scored on the first " +
                            $"{confirmation.PartImages} images of the confirmation split (dense top-1 {confirmation.DenseTop1:F2}%) and must lose at most {confirmation.Limit:F2} points there");
-        var factory = new TrialPipelineFactory(spec, store, board, components.Backend(spec.Backend.Name), _objective, measuredBoard, _observer, confirmation);
+        var secondLook = SecondLook.For(spec, _objective, store, evaluators[0], _observer.Warning, cancellationToken);
+        if (secondLook is not null)
+            _observer.Info($"second look: a trial whose search-split drop lies within {secondLook.Band:F2} points of the tolerance is scored again on " +
+                           $"{secondLook.Images} more images of the confirmation split (dense top-1 {secondLook.DenseTop1:F2}%) and judged by the pooled drop");
+        var factory = new TrialPipelineFactory(spec, store, board, components.Backend(spec.Backend.Name), _objective, measuredBoard, _observer, confirmation, secondLook);
         var remoteStage = remote?.Open(spec, evaluators[0]);
         var pipelines = remoteStage is null
             ? evaluators.Select(e => factory.Create(e, ownsEvaluator: false)).ToList()

@@ -33,7 +33,7 @@ public static class FinalPicks
         }
 
         // With confirmed incumbents the search chose among trials on the first part; the finalists are scored on the rest, unseen.
-        var searchPart = IncumbentConfirmation.SearchPartImages(spec, evaluator);
+        var searchPart = IncumbentConfirmation.SearchPartImages(spec, evaluator) + SecondLook.ImagesOf(spec, evaluator);
         var finalPartDense = IncumbentConfirmation.Wanted(spec, evaluator)
             ? IncumbentConfirmation.DenseTop1Of(store, evaluator, IncumbentConfirmation.FinalPart(searchPart), ct) : null;
         var (split, images) = finalPartDense is not null

@@ -62,10 +62,20 @@ public sealed record FinalSpec
     /// </summary>
     public bool PredictSearchDrop { get; init; }
 
+    /// <summary>
+    /// With confirmed incumbents: a trial whose search-split drop lies within <see cref="SecondLookBand"/> points of the tolerance is
+    /// scored again on this many images of the confirmation split, after the confirmations' part (<see cref="SecondLook"/>), and judged by
+    /// the drop pooled over both. 0 (default): off. The final pick's part of the split shrinks by as many images.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 1_000_000)] public int SecondLookImages { get; init; }
+    /// <summary>How far from the tolerance (points, either side) a search-split drop gets the second look.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0.0, 100.0)] public double SecondLookBand { get; init; } = DefaultSecondLookBand;
+
     public const int DefaultConfirmTop = 8;
     public const double DefaultConfirmMargin = 0.25;
     public const double DefaultConfirmGain = 0.5;
     public const int DefaultIncumbentImages = 2000;
+    public const double DefaultSecondLookBand = 0.5;
 }
 
 /// <summary>One line of the final table: a design with its test-set accuracy and hardware figures.</summary>

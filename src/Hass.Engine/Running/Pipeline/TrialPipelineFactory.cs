@@ -6,12 +6,13 @@ namespace Hass.Engine.Running.Pipeline;
 
 /// <summary>Builds a campaign's trial pipelines (one per evaluator instance) and what each trial starts from.</summary>
 public sealed class TrialPipelineFactory(CampaignSpec spec, HassStore store, BoardSpec board, IAcceleratorBackend backend, Objective objective,
-    MeasuredBoard? measuredBoard, ICampaignObserver observer, IncumbentConfirmation? confirmation = null)
+    MeasuredBoard? measuredBoard, ICampaignObserver observer, IncumbentConfirmation? confirmation = null, SecondLook? secondLook = null)
 {
     private readonly Dictionary<ITrialEvaluator, object> _gates = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>
-    /// evaluate → profile → design → calibrate → (measure) → score → (confirm), with the evaluation, design and measurement caches.
+    /// evaluate → profile → (predict drop) → (second look) → design → calibrate → (measure) → score → (confirm), with the evaluation,
+    /// design and measurement caches.
     /// <paramref name="remote"/> (a distributed campaign) replaces the evaluate stage: it runs evaluate, profile and
     /// design on a worker and leaves the evaluation and the design on the trial; the caches and later stages run here.
     /// </summary>
@@ -24,6 +25,7 @@ public sealed class TrialPipelineFactory(CampaignSpec spec, HassStore store, Boa
             new ProfileStage(objective, spec.Model),
         };
         if (spec.Final.PredictSearchDrop) stages.Add(new PredictDropStage(objective));
+        if (secondLook is not null) stages.Add(new SecondLookStage(evaluator, store, secondLook, Gate(evaluator)));
         stages.Add(new CachedDesignStage(design, store));
         stages.Add(new CalibrateStage(store, evaluator.Graph, board, backend.Name));
         if (measuredBoard is not null && spec.Measure is { } measure)
@@ -54,7 +56,8 @@ public sealed class TrialPipelineFactory(CampaignSpec spec, HassStore store, Boa
     {
         double Stage(string name) => work.StageSeconds.GetValueOrDefault(name);
         var eval = work.Evaluation;
-        var evaluate = work.EvaluationCacheHit || eval is null || eval.EvaluationTime <= TimeSpan.Zero ? Stage("evaluate") : eval.EvaluationTime.TotalSeconds;
+        var evaluate = (work.EvaluationCacheHit || eval is null || eval.EvaluationTime <= TimeSpan.Zero ? Stage("evaluate") : eval.EvaluationTime.TotalSeconds)
+                       + Stage("second-look");
         var profile = eval is null || (work.EvaluationCacheHit && !work.Finished) ? 0 : eval.ProfileTime.TotalSeconds;
         return new TrialTimings
         {
