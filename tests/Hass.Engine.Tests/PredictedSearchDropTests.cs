@@ -9,6 +9,7 @@ namespace Hass.Engine.Tests;
 public class PredictedSearchDropTests
 {
     private const double Tolerance = 1.0;
+    private static readonly Objective Objective = new(new ObjectiveSpec { ToleranceTop1 = Tolerance });
 
     private static TrialRecord Trial(int number, double smoothed, double counted, TrialState state = TrialState.Complete) => new()
     {
@@ -23,7 +24,7 @@ public class PredictedSearchDropTests
     [Fact]
     public void The_line_through_trials_on_a_line_is_that_line()
     {
-        var line = PredictedSearchDrop.Line(OnTheLine(PredictedSearchDrop.MinimumTrials), Tolerance)!.Value;
+        var line = PredictedSearchDrop.Line(OnTheLine(PredictedSearchDrop.MinimumTrials), Objective)!.Value;
         Assert.Equal(0.2, line.Intercept, 9);
         Assert.Equal(0.5, line.Slope, 9);
     }
@@ -31,21 +32,21 @@ public class PredictedSearchDropTests
     [Fact]
     public void Too_few_trials_a_flat_line_or_only_far_trials_give_no_line()
     {
-        Assert.Null(PredictedSearchDrop.Line(OnTheLine(PredictedSearchDrop.MinimumTrials - 1), Tolerance));
+        Assert.Null(PredictedSearchDrop.Line(OnTheLine(PredictedSearchDrop.MinimumTrials - 1), Objective));
         var flat = Enumerable.Range(0, 30).Select(i => Trial(i, i * 0.1, 0.5)).ToList();
-        Assert.Null(PredictedSearchDrop.Line(flat, Tolerance));
+        Assert.Null(PredictedSearchDrop.Line(flat, Objective));
         // Counted drops beyond twice the tolerance and unfinished trials are left out of the fit.
         var far = Enumerable.Range(0, 30).Select(i => Trial(i, i * 0.1, 2.5 + i * 0.1)).ToList();
-        Assert.Null(PredictedSearchDrop.Line(far, Tolerance));
+        Assert.Null(PredictedSearchDrop.Line(far, Objective));
         var pruned = OnTheLine(30).Select(t => t with { State = TrialState.Pruned }).ToList();
-        Assert.Null(PredictedSearchDrop.Line(pruned, Tolerance));
+        Assert.Null(PredictedSearchDrop.Line(pruned, Objective));
     }
 
     [Fact]
     public void A_trial_already_predicted_enters_the_line_with_its_counted_drop()
     {
         var previous = OnTheLine(PredictedSearchDrop.MinimumTrials).Select(t => t with { CountedDrop = t.ConstraintViolation + Tolerance, ConstraintViolation = -0.9 }).ToList();
-        var line = PredictedSearchDrop.Line(previous, Tolerance)!.Value;
+        var line = PredictedSearchDrop.Line(previous, Objective)!.Value;
         Assert.Equal(0.5, line.Slope, 9);
     }
 

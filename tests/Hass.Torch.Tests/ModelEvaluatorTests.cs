@@ -97,6 +97,17 @@ public class ModelEvaluatorTests
     }
 
     [Fact]
+    public void EarlyStopKeepsGoingWhenAPerfectRestLosesExactlyTheLimitInImages()
+    {
+        // Baseline 3,600 of 4,000; after 1,000 images a perfect rest reaches 3,572: 28 images, 0.7 points, which the raw
+        // difference of percentages overshoots by a rounding error.
+        var options = new PassOptions { BaselineTop1 = 100.0 * 3600 / 4000, EarlyStopDrop = 0.7 };
+        Assert.True(options.BaselineTop1 - 100.0 * 3572 / 4000 > 0.7);
+        Assert.False(ModelEvaluator.CannotStayWithinDrop(options, 572, 1000, 4000));
+        Assert.True(ModelEvaluator.CannotStayWithinDrop(options, 571, 1000, 4000));
+    }
+
+    [Fact]
     public void FixedPointFormatsAreAsDocumented()
     {
         Assert.Equal(15, FixedPoint.WeightFractionBits(0.8));   // |w| < 1: 15 fraction bits

@@ -50,7 +50,7 @@ public sealed class ConfirmedPick(Objective objective, FinalSpec final, double d
             var finalist = new Finalist
             {
                 Label = label, Trial = trial.Number, Throughput = Objective.Throughput(trial),
-                SearchDrop = trial.ConstraintViolation + objective.Tolerance, ConfirmationDrop = AccuracyDrop.Between(denseConfirmationTop1, top1),
+                SearchDrop = objective.SearchDrop(trial), ConfirmationDrop = AccuracyDrop.Between(denseConfirmationTop1, top1),
             };
             finalists.Add((trial, top1, finalist));
             return AccuracyDrop.Within(finalist.ConfirmationDrop, Limit);

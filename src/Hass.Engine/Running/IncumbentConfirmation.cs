@@ -102,7 +102,7 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
     public double? SearchDropOffset(IEnumerable<TrialRecord> previous)
     {
         if (!calibrate) return null;
-        var excess = previous.Where(t => t.Confirmed()).Select(t => t.ConfirmationDrop!.Value - (t.ConstraintViolation + objective.Tolerance)).ToList();
+        var excess = previous.Where(t => t.Confirmed()).Select(t => t.ConfirmationDrop!.Value - objective.SearchDrop(t)).ToList();
         return excess.Count < CalibrationConfirmations ? 0 : Math.Clamp(Statistics.Median(excess), 0, objective.Tolerance);
     }
 

@@ -52,6 +52,12 @@ public sealed class Objective(ObjectiveSpec spec)
 
     public double Violation(double accuracyDrop) => AccuracyDrop.Round(accuracyDrop - Tolerance);
 
+    /// <summary>
+    /// The drop <paramref name="t"/> is judged by before any confirmation: its search-split drop, or the one predicted or pooled in its
+    /// place (<see cref="TrialRecord.CountedDrop"/> keeps the count then), read back from its violation.
+    /// </summary>
+    public double SearchDrop(TrialRecord t) => AccuracyDrop.Round(t.ConstraintViolation + Tolerance);
+
     /// <summary>True when <paramref name="a"/> is better than <paramref name="b"/> on the primary value.</summary>
     public bool Better(double a, double b) => Directions[0] == ObjectiveDirection.Maximize ? a > b : a < b;
 

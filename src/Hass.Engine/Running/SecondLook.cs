@@ -53,10 +53,10 @@ public sealed class SecondLook(Objective objective, int start, int images, doubl
     /// <summary><paramref name="trial"/> judged by its drop pooled over the search split's and the second look's images.</summary>
     public TrialRecord Apply(TrialRecord trial, EvaluationOutcome look)
     {
-        var searchDrop = trial.ConstraintViolation + objective.Tolerance;
+        var searchDrop = objective.SearchDrop(trial);
         var lookDrop = AccuracyDrop.Between(denseTop1, look.Top1);
         var pooled = (searchDrop * trial.AccuracyImages + lookDrop * look.Images) / (trial.AccuracyImages + look.Images);
         var violation = objective.Violation(pooled);
-        return trial with { CountedDrop = trial.CountedDrop ?? AccuracyDrop.Round(searchDrop), SecondLookDrop = lookDrop, ConstraintViolation = violation, Feasible = violation <= 0 };
+        return trial with { CountedDrop = trial.CountedDrop ?? searchDrop, SecondLookDrop = lookDrop, ConstraintViolation = violation, Feasible = violation <= 0 };
     }
 }

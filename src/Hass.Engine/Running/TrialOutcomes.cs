@@ -24,7 +24,7 @@ public sealed class TrialOutcomes(Objective objective)
         if (t.Accuracy is null) return null;
         var d = new Dictionary<string, double>
         {
-            ["accuracy"] = t.Accuracy.Value, ["accuracyDrop"] = AccuracyDrop.Round(t.ConstraintViolation + objective.Tolerance), ["effectiveSparsity"] = t.EffectiveSparsity,
+            ["accuracy"] = t.Accuracy.Value, ["accuracyDrop"] = objective.SearchDrop(t), ["effectiveSparsity"] = t.EffectiveSparsity,
             ["weightSparsity"] = t.WeightSparsity, ["activationSparsity"] = t.ActivationSparsity,
         };
         if (t.Design is { } design)

@@ -126,7 +126,7 @@ public static class ModelEvaluator
     }
 
     /// <summary>True when even a perfect rest of the split cannot keep top-1 within <see cref="PassOptions.EarlyStopDrop"/>.</summary>
-    private static bool CannotStayWithinDrop(PassOptions options, int correct, int seen, int total)
+    internal static bool CannotStayWithinDrop(PassOptions options, int correct, int seen, int total)
     {
         if (double.IsNaN(options.EarlyStopDrop) || double.IsNaN(options.BaselineTop1) || seen >= total) return false;
         double bestPossible = 100.0 * (correct + (total - seen)) / total;

@@ -79,8 +79,8 @@ public sealed class PredictDropStage(Objective objective) : ITrialStage
 
     public Task RunAsync(TrialWork work, CancellationToken cancellationToken)
     {
-        if (work.Record.SmoothedDrop is not null && PredictedSearchDrop.Line(work.Previous, objective.Tolerance) is { } line)
-            work.Record = PredictedSearchDrop.Apply(work.Record, line, objective.Tolerance);
+        if (work.Record.SmoothedDrop is not null && PredictedSearchDrop.Line(work.Previous, objective) is { } line)
+            work.Record = PredictedSearchDrop.Apply(work.Record, line, objective);
         return Task.CompletedTask;
     }
 }
