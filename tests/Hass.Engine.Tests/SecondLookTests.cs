@@ -29,6 +29,15 @@ public class SecondLookTests
         Assert.Equal(wanted, new SecondLook(Objective, 4000, 2000, 92.0, 0.5).Wants(Scored(drop)));
 
     [Fact]
+    public void The_band_lies_around_the_drop_the_strategy_would_be_told()
+    {
+        var look = new SecondLook(Objective, 4000, 2000, 92.0, 0.4);
+        Assert.False(look.Wants(Scored(0.4)));
+        Assert.True(look.Wants(Scored(0.4), offset: 0.3));   // told 0.7
+        Assert.False(look.Wants(Scored(1.3), offset: 0.3));  // told 1.6
+    }
+
+    [Fact]
     public void A_trial_stopped_early_gets_no_second_look() =>
         Assert.False(new SecondLook(Objective, 4000, 2000, 92.0, 0.5).Wants(Scored(1.0) with { State = TrialState.Pruned }));
 
@@ -76,6 +85,17 @@ public class SecondLookTests
         }
         Assert.Contains(trials, t => t.SecondLookDrop is not null);
         Assert.Contains(trials, t => t.SecondLookDrop is null);
+    }
+
+    [Fact]
+    public async Task With_calibrateSearchDrop_the_band_lies_around_the_calibrated_drop()
+    {
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        await Run(db, Spec(40, final: "{ \"confirmIncumbents\": true, \"calibrateSearchDrop\": true, \"incumbentImages\": 100, \"secondLookImages\": 100, \"secondLookBand\": 0.3 }"));
+        var trials = Trials(db).Where(t => t.State == TrialState.Complete).ToList();
+        foreach (var t in trials)
+            Assert.Equal(Math.Abs(Drop(t) - 1 + t.SearchDropOffset!.Value) <= 0.3, t.SecondLookDrop is not null);
+        Assert.Contains(trials, t => t.SecondLookDrop is not null && t.SearchDropOffset > 0);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed record FinalSpec
     public bool PredictSearchDrop { get; init; }
 
     /// <summary>
-    /// With confirmed incumbents: a trial whose search-split drop lies within <see cref="SecondLookBand"/> points of the tolerance is
+    /// With confirmed incumbents: a trial whose search-split drop (calibrated, with <see cref="CalibrateSearchDrop"/>) lies within <see cref="SecondLookBand"/> points of the tolerance is
     /// scored again on this many images of the confirmation split, after the confirmations' part (<see cref="SecondLook"/>), and judged by
     /// the drop pooled over both. 0 (default): off. The final pick's part of the split shrinks by as many images.
     /// </summary>
@@ -75,7 +75,7 @@ public sealed record FinalSpec
     public const double DefaultConfirmMargin = 0.25;
     public const double DefaultConfirmGain = 0.5;
     public const int DefaultIncumbentImages = 2000;
-    public const double DefaultSecondLookBand = 0.5;
+    public const double DefaultSecondLookBand = 0.4;
 }
 
 /// <summary>One line of the final table: a design with its test-set accuracy and hardware figures.</summary>

@@ -6,10 +6,11 @@ namespace Hass.Engine.Running;
 
 /// <summary>
 /// final.secondLookImages (docs/search.md): a drop counted on the search split's 2,000 images is a few tenths of a point off, and
-/// that matters only near the tolerance, where it decides whether the strategy is told feasible. A trial whose search-split drop
-/// lies within final.secondLookBand of the tolerance is scored again on images of the confirmation split between the confirmations'
-/// part and the final pick's, and judged by the drop pooled over both image sets: the noise of the gate shrinks where it decides,
-/// and clearly good or clearly hopeless trials cost nothing more.
+/// that matters only near the limit, where it decides whether the strategy is told feasible. A trial whose drop as the strategy
+/// would be told it (with final.calibrateSearchDrop, plus the calibration's offset) lies within final.secondLookBand of the tolerance
+/// is scored again on images of the confirmation split between the confirmations' part and the final pick's, and judged by the drop
+/// pooled over both image sets: the noise of the gate shrinks where it decides, and clearly good or clearly hopeless trials cost
+/// nothing more.
 /// </summary>
 public sealed class SecondLook(Objective objective, int start, int images, double denseTop1, double band)
 {
@@ -46,9 +47,12 @@ public sealed class SecondLook(Objective objective, int start, int images, doubl
         return null;
     }
 
-    /// <summary>Whether <paramref name="trial"/> (scored on the search split, not stopped early) lies near enough the tolerance.</summary>
-    public bool Wants(TrialRecord trial) =>
-        trial.Accuracy is not null && trial.State == TrialState.Running && AccuracyDrop.Within(Math.Abs(trial.ConstraintViolation), band);
+    /// <summary>
+    /// Whether <paramref name="trial"/> (scored on the search split, not stopped early) lies near enough the tolerance once
+    /// <paramref name="offset"/> (the calibration's, <see cref="IncumbentConfirmation.SearchDropOffset"/>; 0 without) is added.
+    /// </summary>
+    public bool Wants(TrialRecord trial, double offset = 0) =>
+        trial.Accuracy is not null && trial.State == TrialState.Running && AccuracyDrop.Within(Math.Abs(trial.ConstraintViolation + offset), band);
 
     /// <summary><paramref name="trial"/> judged by its drop pooled over the search split's and the second look's images.</summary>
     public TrialRecord Apply(TrialRecord trial, EvaluationOutcome look)

@@ -86,16 +86,17 @@ public sealed class PredictDropStage(Objective objective) : ITrialStage
 }
 
 /// <summary>
-/// final.secondLookImages: a trial whose search-split drop lies near the tolerance is scored again on the second look's images and
-/// judged by the pooled drop (<see cref="SecondLook"/>); other trials pass through. <paramref name="gate"/> serialises shared evaluators.
+/// final.secondLookImages: a trial whose search-split drop, calibrated by <paramref name="confirmation"/> when it calibrates, lies near the
+/// tolerance is scored again on the second look's images and judged by the pooled drop (<see cref="SecondLook"/>); other trials pass
+/// through. <paramref name="gate"/> serialises shared evaluators.
 /// </summary>
-public sealed class SecondLookStage(ITrialEvaluator evaluator, Storage.HassStore store, SecondLook look, object gate) : ITrialStage
+public sealed class SecondLookStage(ITrialEvaluator evaluator, Storage.HassStore store, SecondLook look, IncumbentConfirmation? confirmation, object gate) : ITrialStage
 {
     public string Name => "second-look";
 
     public Task RunAsync(TrialWork work, CancellationToken cancellationToken)
     {
-        if (work.Finished || !look.Wants(work.Record)) return Task.CompletedTask;
+        if (work.Finished || !look.Wants(work.Record, confirmation?.SearchDropOffset(work.Previous) ?? 0)) return Task.CompletedTask;
         EvaluationOutcome outcome;
         lock (gate) outcome = CachedEvaluateStage.Evaluate(store, evaluator, work.Record.Parameters, look.Request, cancellationToken);
         work.Record = look.Apply(work.Record, outcome);

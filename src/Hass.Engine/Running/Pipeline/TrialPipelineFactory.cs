@@ -25,7 +25,7 @@ public sealed class TrialPipelineFactory(CampaignSpec spec, HassStore store, Boa
             new ProfileStage(objective, spec.Model),
         };
         if (spec.Final.PredictSearchDrop) stages.Add(new PredictDropStage(objective));
-        if (secondLook is not null) stages.Add(new SecondLookStage(evaluator, store, secondLook, Gate(evaluator)));
+        if (secondLook is not null) stages.Add(new SecondLookStage(evaluator, store, secondLook, confirmation, Gate(evaluator)));
         stages.Add(new CachedDesignStage(design, store));
         stages.Add(new CalibrateStage(store, evaluator.Graph, board, backend.Name));
         if (measuredBoard is not null && spec.Measure is { } measure)
