@@ -39,7 +39,7 @@ public static class SmoothedFinalists
                 ? new PickOutcome(t.Number, Objective.Throughput(t), denseTest - Top1(t.Parameters, t.Number, "test"), result.Finalists.Count)
                 : new PickOutcome(null, 0, double.NaN, result.Finalists.Count);
             var comparison = new FinalistsComparison(Path.GetFileNameWithoutExtension(path), stored.Campaign.Name,
-                Outcome(pick.Choose("counted", stored.Trials)), Outcome(pick.Choose("predicted", Predicted(stored.Trials, objective.Tolerance))));
+                Outcome(pick.Choose("counted", stored.Trials)), Outcome(pick.Choose("predicted", Predicted(stored.Trials, objective))));
             progress.WriteLine($"{comparison.Store} {comparison.Campaign}: {comparison.Counted} / {comparison.Predicted}");
             return [comparison];
         });
@@ -48,10 +48,10 @@ public static class SmoothedFinalists
     /// <paramref name="trials"/> with the search-split drop of every complete trial that has a smoothed drop replaced by the one the
     /// engine's line (<see cref="PredictedSearchDrop"/>, here fitted over all the campaign's trials) predicts, and feasibility with it.
     /// </summary>
-    public static IReadOnlyList<TrialRecord> Predicted(IReadOnlyList<TrialRecord> trials, double tolerance)
+    public static IReadOnlyList<TrialRecord> Predicted(IReadOnlyList<TrialRecord> trials, Objective objective)
     {
-        if (PredictedSearchDrop.Line(trials, tolerance) is not { } line) return trials;
-        return trials.Select(t => t.SmoothedDrop is not null && t.State == TrialState.Complete ? PredictedSearchDrop.Apply(t, line, tolerance) : t).ToList();
+        if (PredictedSearchDrop.Line(trials, objective) is not { } line) return trials;
+        return trials.Select(t => t.SmoothedDrop is not null && t.State == TrialState.Complete ? PredictedSearchDrop.Apply(t, line, objective) : t).ToList();
     }
 
     public static string Render(IReadOnlyList<FinalistsComparison> comparisons, string command)
