@@ -28,7 +28,7 @@ public sealed class SecondLook(Objective objective, int start, int images, doubl
     {
         if (spec.Final.SecondLookImages == 0 || !IncumbentConfirmation.Wanted(spec, evaluator)) return 0;
         var confirmations = IncumbentConfirmation.SearchPartImages(spec, evaluator);
-        return Math.Clamp(Math.Min(spec.Final.SecondLookImages, evaluator.ConfirmationImages / 2 - confirmations), 0, int.MaxValue);
+        return Math.Max(0, Math.Min(spec.Final.SecondLookImages, evaluator.ConfirmationImages / 2 - confirmations));
     }
 
     /// <summary>
