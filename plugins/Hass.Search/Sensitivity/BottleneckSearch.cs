@@ -24,6 +24,7 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
     private const double SlowBand = 0.05;     // stages within 5 % of the slowest bound the throughput
     private const double InitialStep = 0.15;  // share of a dimension's sweep limit per move
     private const double MinimumStep = 0.03;
+    private const double MaximumStep = 0.45;
     private const int FailuresPerShrink = 4;
     private const int Redraws = 8;
     /// <summary>Moves drawn for the drop model to choose from.</summary>
@@ -111,13 +112,24 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
     private double Target(TrialOutcome o, double drop) =>
         settings.Tolerance ?? (double.IsFinite(o.ConstraintViolation) ? drop - o.ConstraintViolation - settings.Margin : 0);
 
-    /// <summary>The trust region: the initial step, shrunk by 0.7 for every few local moves told since the incumbent without beating it.</summary>
-    private double Step(IReadOnlyList<TrialOutcome> history, TrialOutcome? incumbent)
+    /// <summary>
+    /// The trust region, from the local moves told since the incumbent without beating it. <see cref="LocalStepRule.Failures"/>: the
+    /// initial step shrunk by 0.7 for every few of them. <see cref="LocalStepRule.Outcome"/>: shrunk by 0.7 for every two that lost
+    /// too much accuracy, grown by 1.4 for every two that kept within it yet were no faster (a throughput plateau, which only a
+    /// longer step leaves), between <see cref="MinimumStep"/> and <see cref="MaximumStep"/>.
+    /// </summary>
+    public double Step(IReadOnlyList<TrialOutcome> history, TrialOutcome? incumbent)
     {
         if (incumbent is null) return InitialStep;
-        var failures = history.Count(o => _numbers.Contains(o.Number) && o.Number > incumbent.Number);
-        return Math.Max(MinimumStep, InitialStep * Math.Pow(0.7, failures / FailuresPerShrink));
+        var failures = history.Where(o => _numbers.Contains(o.Number) && o.Number > incumbent.Number).ToList();
+        if (settings.StepRule == LocalStepRule.Failures) return Math.Max(MinimumStep, InitialStep * Math.Pow(0.7, failures.Count / FailuresPerShrink));
+        var overshoots = failures.Count(LostTooMuch);
+        var plateaus = failures.Count - overshoots;
+        return Math.Clamp(InitialStep * Math.Pow(0.7, overshoots / 2) * Math.Pow(1.4, plateaus / 2), MinimumStep, MaximumStep);
     }
+
+    /// <summary>Whether a move lost too much accuracy: not complete (stopped early, failed), infeasible as told (a failed confirmation too), or past the local target.</summary>
+    private bool LostTooMuch(TrialOutcome o) => o.State != TrialState.Complete || !Ranking.IsFeasible(o) || !WithinTarget(o);
 
     private ParameterSet FromRay(Rng rng)
     {
@@ -177,4 +189,15 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
 /// <param name="Tolerance">The strategy's own tolerance setting, which replaces tolerance − margin when set.</param>
 /// <param name="ExchangeBelow">Below this much accuracy slack (points) every move also lowers a dimension that feeds no slow stage.</param>
 /// <param name="Model">Whether moves are chosen with the additive drop model when the trials carry smoothed drops.</param>
-public sealed record BottleneckSettings(double Share, double Margin, double? Tolerance, double ExchangeBelow, bool Model = false);
+/// <param name="StepRule">How the step responds to the moves that did not beat the incumbent.</param>
+public sealed record BottleneckSettings(double Share, double Margin, double? Tolerance, double ExchangeBelow, bool Model = false,
+                                        LocalStepRule StepRule = LocalStepRule.Failures);
+
+/// <summary>How the local search's step responds to moves that did not beat the incumbent (setting <c>localStepRule</c>).</summary>
+public enum LocalStepRule
+{
+    /// <summary>Every 4 such moves shrink it by 0.7.</summary>
+    Failures,
+    /// <summary>Every 2 that lost too much accuracy shrink it by 0.7; every 2 that kept within it but were no faster grow it by 1.4.</summary>
+    Outcome,
+}

@@ -37,7 +37,14 @@ public sealed record SensitivitySettings
     /// </summary>
     public bool LocalModel { get; init; }
 
-    public BottleneckSettings Bottleneck() => new(LocalShare, LocalMargin, Tolerance, LocalExchangeBelow, LocalModel);
+    /// <summary>
+    /// How the local step responds to moves that did not beat the incumbent: <see cref="LocalStepRule.Failures"/> shrinks it for
+    /// any of them; <see cref="LocalStepRule.Outcome"/> shrinks it for those that lost too much accuracy and grows it for those that
+    /// were no faster (docs/search.md).
+    /// </summary>
+    public LocalStepRule LocalStepRule { get; init; } = LocalStepRule.Failures;
+
+    public BottleneckSettings Bottleneck() => new(LocalShare, LocalMargin, Tolerance, LocalExchangeBelow, LocalModel, LocalStepRule);
 
     /// <summary>Default depth: as many probes per dimension as fit in <see cref="SweepShare"/> of the budget, 1 to 3.</summary>
     public static int DefaultDepth(int thresholdDims, int? budget) =>

@@ -33,6 +33,9 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     /// <summary>The space the tpe phase searches (null during the sweep).</summary>
     public SearchSpace? NarrowedSpace { get; private set; }
 
+    /// <summary>The bottleneck-directed local search (null until the ray has been asked).</summary>
+    public BottleneckSearch? LocalSearch => _local;
+
     protected override void Configure()
     {
         _scale = new ThresholdScale(Codec);
