@@ -11,7 +11,8 @@ namespace Hass.Search.Sensitivity;
 /// sparsify the incumbent design's slowest stages (the layers that bound a dataflow pipeline's throughput, from the
 /// trial's <c>cycles:&lt;layer&gt;</c> metrics: one of them, or one per slow stage), and — when the incumbent has
 /// little accuracy left to spend, or at random — lowers one that feeds no slow stage, buying the accuracy back
-/// where it costs no throughput. Steps are a share of each dimension's sweep limit and shrink while moves fail.
+/// where it costs no throughput. Steps are a share of each dimension's sweep limit and shrink while moves fail (with
+/// <see cref="LocalStepRule.Outcome"/>: shrink while they lose too much accuracy, grow while they are no faster).
 /// Which proposals are local is a fixed schedule and everything else is recomputed from the told set at each
 /// ask, so replay rebuilds the same state whatever order the trials finished in, and moves can be asked while
 /// others are in flight.
