@@ -85,6 +85,12 @@ public static class OutcomeMetrics
     public const string CyclesPrefix = "cycles:";
     /// <summary>Prefix of a profiled layer's effective sparsity (share of zero products).</summary>
     public const string SparsityPrefix = "sparsity:";
+    /// <summary>
+    /// Prefix of a design layer's use of the resource that binds the design (of DSPs and LUTs, the one the whole design uses the larger
+    /// share of), as a share of the board's: the layers that hold most of it free the most for the others when sparsified. Present when
+    /// the engine knows the board.
+    /// </summary>
+    public const string ResourcePrefix = "resource:";
 }
 
 /// <summary>

@@ -59,7 +59,11 @@ public class TellTests
             Assert.All(record.Design.Layers, l => Assert.Equal(l.Cycles, o.Metrics[OutcomeMetrics.CyclesPrefix + l.Layer]));
             Assert.NotEmpty(record.LayerSparsity);
             Assert.All(record.LayerSparsity, kv => Assert.Equal(kv.Value, o.Metrics[OutcomeMetrics.SparsityPrefix + kv.Key]));
-            Assert.Equal(record.Design.Layers.Count + record.LayerSparsity.Count, o.Metrics.Keys.Count(k => k.Contains(':')));
+            // And every layer's share of the resource that binds the design on the campaign's board.
+            var shares = BoardUtilisation.BindingShares(record.Design, TestEnvironment.Boards().Get(spec.Board)).ToList();
+            Assert.NotEmpty(shares);
+            Assert.All(shares, s => Assert.Equal(s.Share, o.Metrics[OutcomeMetrics.ResourcePrefix + s.Layer]));
+            Assert.Equal(record.Design.Layers.Count + record.LayerSparsity.Count + shares.Count, o.Metrics.Keys.Count(k => k.Contains(':')));
             Assert.Equal(o.Metrics["throughput"], o.Values[0]);
             Assert.Equal(o.Metrics["accuracyDrop"] - 1.0, o.ConstraintViolation, 9);
         }

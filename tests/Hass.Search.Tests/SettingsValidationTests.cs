@@ -73,6 +73,8 @@ public class SettingsValidationTests
     [InlineData("tpe", """{"gamma": 2}""", "gamma", "must be in [0, 1] (got 2)")]
     [InlineData("tpe", """{"startup": "later"}""", "startup", "must be one of scaled, random (got \"later\")")]
     [InlineData("tpe", """{"nEiCandidates": 1.5}""", "nEiCandidates", "must be a whole number in [1, 100000] (got 1.5)")]
+    [InlineData("sensitivity", """{"localResourceShare": 2}""", "localResourceShare", "must be in [0, 1] (got 2)")]
+    [InlineData("sensitivity", """{"localStepRule": "bogus"}""", "localStepRule", "must be one of failures, outcome (got \"bogus\")")]
     [InlineData("greedy", """{"mode": "sideways"}""", "mode", "must be one of global, perLayer (got \"sideways\")")]
     [InlineData("uniform", """{"rays": [[2, 0]]}""", "rays", "must be a list of [weight, activation] pairs of numbers in [0, 1], e.g. [[1, 0], [1, 1]] (got an array)")]
     [InlineData("uniform", """{"rays": "all"}""", "rays", "must be a list of [weight, activation] pairs of numbers in [0, 1], e.g. [[1, 0], [1, 1]] (got \"all\")")]

@@ -11,7 +11,8 @@ namespace Hass.Search.Sensitivity;
 /// sparsify the incumbent design's slowest stages (the layers that bound a dataflow pipeline's throughput, from the
 /// trial's <c>cycles:&lt;layer&gt;</c> metrics: one of them, or one per slow stage), and — when the incumbent has
 /// little accuracy left to spend, or at random — lowers one that feeds no slow stage, buying the accuracy back
-/// where it costs no throughput. Steps are a share of each dimension's sweep limit and shrink while moves fail (with
+/// where it costs no throughput. With a <c>localResourceShare</c>, that share of the moves instead raises a threshold of a layer that
+/// holds much of the resource binding the design, freeing DSPs or LUTs for the slow stages. Steps are a share of each dimension's sweep limit and shrink while moves fail (with
 /// <see cref="LocalStepRule.Outcome"/>: shrink while they lose too much accuracy, grow while they are no faster).
 /// Which proposals are local is a fixed schedule and everything else is recomputed from the told set at each
 /// ask, so replay rebuilds the same state whatever order the trials finished in, and moves can be asked while
@@ -147,8 +148,10 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
             var moved = fractions[d] + sign * step * Cap(d) * rng.Uniform(0.5, 1.5);
             fractions[d] = sign > 0 ? Math.Min(Cap(d), moved) : Math.Max(0, moved);
         }
-        foreach (var d in RaiseSet(slow, fractions, rng)) Shift(d, +1);
-        var lower = scale.ThresholdDims.Where(d => !Feeds(d, slow) && fractions[d] > 0).ToList();
+        var freeing = settings.ResourceShare > 0 && rng.NextDouble() < settings.ResourceShare ? ResourceRaise(incumbent, slow, fractions, rng) : null;
+        var raised = freeing ?? RaiseSet(slow, fractions, rng);
+        foreach (var d in raised) Shift(d, +1);
+        var lower = scale.ThresholdDims.Where(d => !Feeds(d, slow) && fractions[d] > 0 && (freeing is null || !raised.Contains(d))).ToList();
         if (lower.Count > 0 && (Slack(incumbent) < settings.ExchangeBelow || rng.NextDouble() < 0.5)) Shift(lower[rng.NextInt(lower.Count)], -1);
         return codec.Build(d => fractions.TryGetValue(d, out var f) ? codec.AtFraction(d, f) : incumbent.Parameters[codec.Dimensions[d].Name]);
     }
@@ -176,6 +179,28 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
         return perStage.Select(feeders => feeders[rng.NextInt(feeders.Count)]).Distinct().ToList();
     }
 
+    /// <summary>
+    /// One threshold below its cap that sparsifies a layer outside the slow stages, the layer drawn by its share of the resource that
+    /// binds the design (<c>resource:&lt;layer&gt;</c> metrics): zeros there free DSPs or LUTs the DSE can give the slow stages, which is
+    /// the only way forward when those cannot be sparsified (a first layer whose window is already fully parallel, a pooling stage).
+    /// Null without such a layer.
+    /// </summary>
+    private List<int>? ResourceRaise(TrialOutcome incumbent, HashSet<string> slow, Dictionary<int, double> fractions, Rng rng)
+    {
+        if (incumbent.Metrics is null) return null;
+        var heavy = incumbent.Metrics
+            .Where(kv => kv.Key.StartsWith(OutcomeMetrics.ResourcePrefix, StringComparison.Ordinal) && kv.Value > 0)
+            .Select(kv => (Layer: kv.Key[OutcomeMetrics.ResourcePrefix.Length..], Share: kv.Value))
+            .Where(l => !slow.Contains(l.Layer))
+            .OrderBy(l => l.Layer, StringComparer.Ordinal)
+            .Select(l => (l.Share, Feeders: scale.ThresholdDims.Where(d => _influence.LayersOf(d).Contains(l.Layer) && fractions[d] < Cap(d)).ToList()))
+            .Where(l => l.Feeders.Count > 0).ToList();
+        if (heavy.Count == 0) return null;
+        var draw = rng.NextDouble() * heavy.Sum(l => l.Share);
+        var chosen = heavy.FirstOrDefault(l => (draw -= l.Share) <= 0, heavy[^1]).Feeders;
+        return [chosen[rng.NextInt(chosen.Count)]];
+    }
+
     /// <summary>Accuracy the incumbent may still lose (points): on the confirmation split when it was confirmed; +∞ without an accuracy-drop metric.</summary>
     private double Slack(TrialOutcome incumbent) =>
         Confirmation.Of(incumbent) is { } confirmation ? confirmation.Slack : OverTarget(incumbent) is { } over ? -over : double.PositiveInfinity;
@@ -191,8 +216,9 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
 /// <param name="ExchangeBelow">Below this much accuracy slack (points) every move also lowers a dimension that feeds no slow stage.</param>
 /// <param name="Model">Whether moves are chosen with the additive drop model when the trials carry smoothed drops.</param>
 /// <param name="StepRule">How the step responds to the moves that did not beat the incumbent.</param>
+/// <param name="ResourceShare">Share of the moves that raise a threshold of a layer holding much of the binding resource instead.</param>
 public sealed record BottleneckSettings(double Share, double Margin, double? Tolerance, double ExchangeBelow, bool Model = false,
-                                        LocalStepRule StepRule = LocalStepRule.Failures);
+                                        LocalStepRule StepRule = LocalStepRule.Failures, double ResourceShare = 0);
 
 /// <summary>How the local search's step responds to moves that did not beat the incumbent (setting <c>localStepRule</c>).</summary>
 public enum LocalStepRule

@@ -44,7 +44,13 @@ public sealed record SensitivitySettings
     /// </summary>
     public LocalStepRule LocalStepRule { get; init; } = LocalStepRule.Failures;
 
-    public BottleneckSettings Bottleneck() => new(LocalShare, LocalMargin, Tolerance, LocalExchangeBelow, LocalModel, LocalStepRule);
+    /// <summary>
+    /// Share of the local moves that raise a threshold of a layer holding much of the resource that binds the design (DSPs or LUTs) in
+    /// place of one feeding the slow stages: zeros there free resources the DSE gives the slow stages (docs/search.md).
+    /// </summary>
+    [Range(0.0, 1.0)] public double LocalResourceShare { get; init; }
+
+    public BottleneckSettings Bottleneck() => new(LocalShare, LocalMargin, Tolerance, LocalExchangeBelow, LocalModel, LocalStepRule, LocalResourceShare);
 
     /// <summary>Default depth: as many probes per dimension as fit in <see cref="SweepShare"/> of the budget, 1 to 3.</summary>
     public static int DefaultDepth(int thresholdDims, int? budget) =>

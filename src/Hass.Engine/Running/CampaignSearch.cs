@@ -38,7 +38,7 @@ public sealed class CampaignSearch(CampaignSpec spec, string source, HassStore s
             // Initialised before the campaign is stored: settings it refuses must not leave a campaign behind.
             var strategy = InitializeStrategy(evaluators[0].SearchSpace);
             var campaign = opening.WithBaseline(opening.Open(existing, evaluators[0]), evaluators[0], cancellationToken);
-            var study = new Study(spec.Name, strategy, new LiteDbTrialStore(store), new TrialOutcomes(_objective).OutcomeOf);
+            var study = new Study(spec.Name, strategy, new LiteDbTrialStore(store), new TrialOutcomes(_objective, board).OutcomeOf);
             foreach (var number in study.Resume(campaign.WarmStarts, campaign.SessionStarts))
                 _observer.Warning($"trial {number} was in flight when the campaign stopped: marked abandoned, it will be re-asked");
             if (study.Trials.Count > 0) _observer.Info($"resuming campaign '{spec.Name}': {study.Counted} trials in the store");

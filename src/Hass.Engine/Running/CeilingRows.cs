@@ -79,10 +79,7 @@ public static class CeilingRows
     /// <summary>"LUT 99.1% (52,710/53,200), DSP 55.5% (122/220), BRAM18 40.0% (112/280); bottleneck conv3".</summary>
     public static string Binding(HardwareDesign design, BoardSpec board)
     {
-        var r = design.Resources;
-        var uses = new (string Name, double Used, double Available)[] { ("LUT", r.Lut, board.Lut), ("DSP", r.Dsp, board.Dsp), ("BRAM18", r.Bram18, board.Bram18) }
-            .Where(u => u.Available > 0).OrderByDescending(u => u.Used / u.Available);
-        var text = string.Join(", ", uses.Select(u => string.Create(CultureInfo.InvariantCulture, $"{u.Name} {100 * u.Used / u.Available:F1}% ({u.Used:N0}/{u.Available:N0})")));
+        var text = string.Join(", ", BoardUtilisation.Of(design.Resources, board).Select(u => string.Create(CultureInfo.InvariantCulture, $"{u.Name} {100 * u.Used / u.Available:F1}% ({u.Used:N0}/{u.Available:N0})")));
         return $"{text}; bottleneck {design.Performance.BottleneckLayer}";
     }
 }

@@ -4,8 +4,11 @@ using Hass.Engine.Storage;
 
 namespace Hass.Engine.Running;
 
-/// <summary>What a strategy is told about a stored trial, and the metrics (accuracy, throughput…) strategies and warm starts rank by.</summary>
-public sealed class TrialOutcomes(Objective objective)
+/// <summary>
+/// What a strategy is told about a stored trial, and the metrics (accuracy, throughput…) strategies and warm starts rank by. With the
+/// <paramref name="board"/>, each design layer's share of the binding resource too.
+/// </summary>
+public sealed class TrialOutcomes(Objective objective, BoardSpec? board = null)
 {
     /// <summary>
     /// A trial that failed its confirmation is told infeasible by how far its confirmation drop passed the limit; one that passed, feasible
@@ -35,6 +38,8 @@ public sealed class TrialOutcomes(Objective objective)
             d["gopsPerDsp"] = gopsPerDsp;
             d["latency"] = latency;
             foreach (var layer in design.Layers) d[OutcomeMetrics.CyclesPrefix + layer.Layer] = layer.Cycles;
+            if (board is not null)
+                foreach (var (layer, share) in BoardUtilisation.BindingShares(design, board)) d[OutcomeMetrics.ResourcePrefix + layer] = share;
         }
         if (t.SmoothedDrop is { } smoothed) d[OutcomeMetrics.SmoothedDrop] = smoothed;
         foreach (var (layer, sparsity) in t.LayerSparsity) d[OutcomeMetrics.SparsityPrefix + layer] = sparsity;
