@@ -96,6 +96,9 @@ public class SettingsValidationTests
         Assert.Equal(16, tpe.StartupTrials(dimensions: 8, budget: 150));
         Assert.Equal(1, tpe.StartupTrials(dimensions: 8, budget: 2));
         Assert.Equal(5, new Strategies.UniformSettings().Rays?.Length ?? Strategies.UniformSettings.DefaultRays.Length);
+        var sensitivity = new Sensitivity.SensitivitySettings();
+        Assert.Equal((0.5, 0.5, 0.25, 0.0), (sensitivity.LocalShare, sensitivity.LocalMargin, sensitivity.LocalExchangeBelow, sensitivity.LocalResourceShare));
+        Assert.Equal((false, Sensitivity.LocalStepRule.Failures), (sensitivity.LocalModel, sensitivity.LocalStepRule));
         Assert.Equal((0.02, 0.01, int.MaxValue), (new Strategies.GreedySettings().WeightStep, new Strategies.GreedySettings().ActivationStep, new Strategies.GreedySettings().MaxSteps));
     }
 
