@@ -93,6 +93,26 @@ public class SensitivityTests
     }
 
     [Fact]
+    public void A_search_margin_makes_the_sweep_and_the_ray_find_the_limits_of_a_tolerance_that_much_lower()
+    {
+        var lowered = new HassLikeProblem(layers: 5, tolerance: 0.7); // the same layers; only the engine's violation moves
+        SearchSpace Narrowed(HassLikeProblem problem, string settings)
+        {
+            var strategy = (SensitivityStrategy)SearchPlugin.Factory("sensitivity").Create();
+            strategy.Initialize(Driver.Context(problem.Space, 0, 80, settings));
+            Driver.Run(strategy, problem.Outcome, 80);
+            return strategy.NarrowedSpace!;
+        }
+        var withMargin = Narrowed(TenDims, """{"searchMargin": 0.3}""");
+        Assert.Equal(Narrowed(lowered, "{}").Dimensions, withMargin.Dimensions);
+        Assert.NotEqual(Narrowed(TenDims, "{}").Dimensions, withMargin.Dimensions);
+        // The sweep and the ray ask the same points (after them the local search keeps its own target, from the engine's violation).
+        const int sweepAndRay = 3 * 10 + 5;
+        Assert.Equal(Run(80, """{"searchMargin": 0.3}""").Take(sweepAndRay).Select(s => s.Suggestion.Parameters.QuantisedKey(9)),
+                     Driver.Run(Driver.Create("sensitivity", lowered.Space, 0, 80), lowered.Outcome, 80).Take(sweepAndRay).Select(s => s.Suggestion.Parameters.QuantisedKey(9)));
+    }
+
+    [Fact]
     public void Optuna31_density_leaves_out_the_log_sigma_term()
     {
         var codec = new Core.SpaceCodec(new SearchSpace([new SearchDimension { Name = "w:x", Low = 0, High = 1 }]), "tpe");

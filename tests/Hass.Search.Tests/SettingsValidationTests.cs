@@ -73,6 +73,7 @@ public class SettingsValidationTests
     [InlineData("tpe", """{"gamma": 2}""", "gamma", "must be in [0, 1] (got 2)")]
     [InlineData("tpe", """{"startup": "later"}""", "startup", "must be one of scaled, random (got \"later\")")]
     [InlineData("tpe", """{"nEiCandidates": 1.5}""", "nEiCandidates", "must be a whole number in [1, 100000] (got 1.5)")]
+    [InlineData("sensitivity", """{"searchMargin": -0.3}""", "searchMargin", "must be in [0, 100] (got -0.3)")]
     [InlineData("sensitivity", """{"localResourceShare": 2}""", "localResourceShare", "must be in [0, 1] (got 2)")]
     [InlineData("sensitivity", """{"localStepRule": "bogus"}""", "localStepRule", "must be one of failures, outcome (got \"bogus\")")]
     [InlineData("greedy", """{"mode": "sideways"}""", "mode", "must be one of global, perLayer (got \"sideways\")")]

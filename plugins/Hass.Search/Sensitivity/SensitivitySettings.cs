@@ -16,6 +16,12 @@ public sealed record SensitivitySettings
     [Range(1, 20)] public int RayDepth { get; init; } = 5;
     /// <summary>Accuracy-drop tolerance in points for the sweep, the ray and tpe's feasibility (null: the engine's constraint violation).</summary>
     [Range(0.0, double.PositiveInfinity)] public double? Tolerance { get; init; }
+    /// <summary>
+    /// Points added to the engine's violation of every unconfirmed trial before the sweep, the ray and tpe judge it: set to
+    /// final.confirmMargin, they count as feasible only what the final pick's limit would accept. Unlike <see cref="Tolerance"/>, the
+    /// engine's calibration of the search-split drops is kept. 0: off.
+    /// </summary>
+    [Range(0.0, 100.0)] public double SearchMargin { get; init; }
     /// <summary>The inner tpe's "below" fraction.</summary>
     [Range(0.0, 1.0)] public double Gamma { get; init; } = 0.1;
     /// <summary>Whether the inner tpe keeps its prior kernel.</summary>

@@ -88,8 +88,8 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     {
         if (_probes.Remove(outcome.Number, out var tag))
         {
-            if (tag is SensitivitySweep.Probe sweepProbe) _sweep.Record(sweepProbe, outcome);
-            else if (tag is CeilingRay.Probe rayProbe) _ray.Record(rayProbe, outcome);
+            if (tag is SensitivitySweep.Probe sweepProbe) _sweep.Record(sweepProbe, Tightened(outcome));
+            else if (tag is CeilingRay.Probe rayProbe) _ray.Record(rayProbe, Tightened(outcome));
         }
         if (_tpe is null) return;
         // Trials tpe asked are told under its own number; everything else (warm starts, earlier campaigns) as an observation.
@@ -106,6 +106,16 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     private TrialOutcome Retarget(TrialOutcome outcome) =>
         _settings.Tolerance is { } tolerance && !Confirmation.Failed(outcome) && outcome.Metrics is { } metrics && metrics.TryGetValue(AccuracyGuard.AccuracyDropKey, out var drop) && double.IsFinite(drop)
             ? outcome with { ConstraintViolation = drop - tolerance }
+            : Tightened(outcome);
+
+    /// <summary>
+    /// With a <c>searchMargin</c>, the engine's violation plus that margin, so the sweep, the ray and tpe count as feasible only what
+    /// keeps the margin (the engine's calibration of the search-split drops is kept). Confirmed trials keep the engine's verdict: their
+    /// confirmation already applied the final pick's limit.
+    /// </summary>
+    private TrialOutcome Tightened(TrialOutcome outcome) =>
+        _settings.SearchMargin > 0 && Confirmation.Of(outcome) is null && double.IsFinite(outcome.ConstraintViolation)
+            ? outcome with { ConstraintViolation = outcome.ConstraintViolation + _settings.SearchMargin }
             : outcome;
 
     /// <summary>Narrows every threshold dimension to the sweep's limit, then hands tpe the history (sweep and ray included).</summary>
