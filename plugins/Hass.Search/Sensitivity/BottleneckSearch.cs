@@ -167,7 +167,7 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
     private List<int> RaiseSet(HashSet<string> slow, Dictionary<int, double> fractions, Rng rng)
     {
         var perStage = slow.Order(StringComparer.Ordinal)
-            .Select(layer => scale.ThresholdDims.Where(d => _influence.LayersOf(d).Contains(layer) && fractions[d] < Cap(d)).ToList())
+            .Select(layer => OpenFeeders(layer, fractions))
             .Where(feeders => feeders.Count > 0).ToList();
         var open = scale.ThresholdDims.Where(d => fractions[d] < Cap(d)).ToList();
         if (perStage.Count == 0) return open.Count == 0 ? [] : [open[rng.NextInt(open.Count)]];
@@ -193,13 +193,17 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
             .Select(kv => (Layer: kv.Key[OutcomeMetrics.ResourcePrefix.Length..], Share: kv.Value))
             .Where(l => !slow.Contains(l.Layer))
             .OrderBy(l => l.Layer, StringComparer.Ordinal)
-            .Select(l => (l.Share, Feeders: scale.ThresholdDims.Where(d => _influence.LayersOf(d).Contains(l.Layer) && fractions[d] < Cap(d)).ToList()))
+            .Select(l => (l.Share, Feeders: OpenFeeders(l.Layer, fractions)))
             .Where(l => l.Feeders.Count > 0).ToList();
         if (heavy.Count == 0) return null;
         var draw = rng.NextDouble() * heavy.Sum(l => l.Share);
         var chosen = heavy.FirstOrDefault(l => (draw -= l.Share) <= 0, heavy[^1]).Feeders;
         return [chosen[rng.NextInt(chosen.Count)]];
     }
+
+    /// <summary>The threshold dimensions that sparsify <paramref name="layer"/> and are still below their cap.</summary>
+    private List<int> OpenFeeders(string layer, Dictionary<int, double> fractions) =>
+        scale.ThresholdDims.Where(d => _influence.LayersOf(d).Contains(layer) && fractions[d] < Cap(d)).ToList();
 
     /// <summary>Accuracy the incumbent may still lose (points): on the confirmation split when it was confirmed; +∞ without an accuracy-drop metric.</summary>
     private double Slack(TrialOutcome incumbent) =>
