@@ -146,6 +146,14 @@ public static class Driver
         return steps;
     }
 
+    /// <summary>
+    /// The points the sensitivity strategy's local search asked in a run with <paramref name="settings"/> at seed 3, two trials in flight
+    /// (quantised keys, in ask order): what its determinism tests compare between two runs.
+    /// </summary>
+    public static List<string> LocalMovesInFlight(SearchSpace space, string settings, Func<int, ParameterSet, TrialOutcome> objective, int budget) =>
+        Run(Create("sensitivity", space, 3, budget, settings), objective, budget, parallel: 2)
+            .Where(s => s.Suggestion.Origin == Hass.Search.Sensitivity.BottleneckSearch.Origin).Select(s => s.Suggestion.Parameters.QuantisedKey(9)).ToList();
+
     /// <summary>Best feasible first objective (larger is better), or 0 when nothing was feasible.</summary>
     public static double BestFeasible(IEnumerable<Step> steps) =>
         steps.Where(s => s.Outcome.State == TrialState.Complete && s.Outcome.ConstraintViolation <= 0)
