@@ -113,6 +113,23 @@ public class SensitivityTests
     }
 
     [Fact]
+    public void A_search_margin_for_tpe_alone_keeps_the_sweep_and_the_ray_of_the_tolerance_and_moves_tpe_towards_the_margin()
+    {
+        const string tpeOnly = """{"searchMargin": 0.3, "searchMarginScope": "tpe"}""";
+        const int sweepAndRay = 3 * 10 + 5;
+        static IEnumerable<string> Points(IEnumerable<Driver.Step> steps) => steps.Select(s => s.Suggestion.Parameters.QuantisedKey(9));
+        var plain = Run(80);
+        var margined = Run(80, tpeOnly);
+        Assert.Equal(Points(plain.Take(sweepAndRay)), Points(margined.Take(sweepAndRay)));
+        Assert.NotEqual(Points(plain.Skip(sweepAndRay)), Points(margined.Skip(sweepAndRay)));
+        static int TpeWithin(IEnumerable<Driver.Step> steps) =>
+            steps.Count(s => s.Suggestion.Origin.StartsWith("sensitivity:tpe", StringComparison.Ordinal) && s.Outcome.Metrics!["accuracyDrop"] <= 0.7);
+        int[] within = [.. new[] { 0, 1, 2 }.Select(seed => TpeWithin(Run(80, tpeOnly, seed)))];
+        int[] without = [.. new[] { 0, 1, 2 }.Select(seed => TpeWithin(Run(80, seed: seed)))];
+        Assert.True(within.Sum() > without.Sum(), $"tpe trials within 0.7: {string.Join(", ", within)} against {string.Join(", ", without)}");
+    }
+
+    [Fact]
     public void Optuna31_density_leaves_out_the_log_sigma_term()
     {
         var codec = new Core.SpaceCodec(new SearchSpace([new SearchDimension { Name = "w:x", Low = 0, High = 1 }]), "tpe");

@@ -22,6 +22,11 @@ public sealed record SensitivitySettings
     /// engine's calibration of the search-split drops is kept. 0: off.
     /// </summary>
     [Range(0.0, 100.0)] public double SearchMargin { get; init; }
+    /// <summary>
+    /// Which phases judge trials with <see cref="SearchMargin"/>: <see cref="SearchMarginScope.All"/> the sweep, the ray and tpe;
+    /// <see cref="SearchMarginScope.Tpe"/> tpe alone, so the sweep's limits, and the space tpe searches, stay those of the tolerance.
+    /// </summary>
+    public SearchMarginScope SearchMarginScope { get; init; } = SearchMarginScope.All;
     /// <summary>The inner tpe's "below" fraction.</summary>
     [Range(0.0, 1.0)] public double Gamma { get; init; } = 0.1;
     /// <summary>Whether the inner tpe keeps its prior kernel.</summary>
@@ -70,4 +75,13 @@ public sealed record SensitivitySettings
         {
             ["gamma"] = Gamma, ["considerPrior"] = ConsiderPrior, ["density"] = JsonNamingPolicy.CamelCase.ConvertName(Density.ToString()),
         });
+}
+
+/// <summary>Which phases of the <c>sensitivity</c> strategy judge unconfirmed trials with its <c>searchMargin</c>.</summary>
+public enum SearchMarginScope
+{
+    /// <summary>The sweep, the ray and tpe.</summary>
+    All,
+    /// <summary>tpe alone: the sweep's limits and the ray keep the engine's tolerance.</summary>
+    Tpe,
 }

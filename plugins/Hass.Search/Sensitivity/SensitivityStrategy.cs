@@ -88,8 +88,9 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     {
         if (_probes.Remove(outcome.Number, out var tag))
         {
-            if (tag is SensitivitySweep.Probe sweepProbe) _sweep.Record(sweepProbe, Tightened(outcome));
-            else if (tag is CeilingRay.Probe rayProbe) _ray.Record(rayProbe, Tightened(outcome));
+            var judged = _settings.SearchMarginScope == SearchMarginScope.All ? Tightened(outcome) : outcome;
+            if (tag is SensitivitySweep.Probe sweepProbe) _sweep.Record(sweepProbe, judged);
+            else if (tag is CeilingRay.Probe rayProbe) _ray.Record(rayProbe, judged);
         }
         if (_tpe is null) return;
         // Trials tpe asked are told under its own number; everything else (warm starts, earlier campaigns) as an observation.
@@ -109,8 +110,8 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
             : Tightened(outcome);
 
     /// <summary>
-    /// With a <c>searchMargin</c>, the engine's violation plus that margin, so the sweep, the ray and tpe count as feasible only what
-    /// keeps the margin (the engine's calibration of the search-split drops is kept). Confirmed trials keep the engine's verdict: their
+    /// With a <c>searchMargin</c>, the engine's violation plus that margin, so the phases of <c>searchMarginScope</c> count as feasible only
+    /// what keeps the margin (the engine's calibration of the search-split drops is kept). Confirmed trials keep the engine's verdict: their
     /// confirmation already applied the final pick's limit.
     /// </summary>
     private TrialOutcome Tightened(TrialOutcome outcome) =>
