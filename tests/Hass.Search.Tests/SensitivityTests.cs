@@ -12,6 +12,13 @@ public class SensitivityTests
     private static List<Driver.Step> Run(int budget, string settings = "{}", int seed = 0) =>
         Driver.Run(Driver.Create("sensitivity", TenDims.Space, seed, budget, settings), TenDims.Outcome, budget);
 
+    /// <summary>Trials the default sweep (depth 3) and ray (5 probes) ask on <see cref="TenDims"/>'s 10 dimensions.</summary>
+    private const int SweepAndRay = 3 * 10 + 5;
+
+    /// <summary>The tpe trials whose accuracy drop is within <paramref name="limit"/>.</summary>
+    private static int TpeWithin(IEnumerable<Driver.Step> steps, double limit) =>
+        steps.Count(s => s.Suggestion.Origin.StartsWith("sensitivity:tpe", StringComparison.Ordinal) && s.Outcome.Metrics!["accuracyDrop"] <= limit);
+
     [Fact]
     public void The_sweep_prunes_one_threshold_dimension_at_a_time_and_probes_each_dimension_depth_times()
     {
@@ -85,8 +92,7 @@ public class SensitivityTests
     {
         const double pick = 0.3; // the engine's tolerance is 1; a final pick with a 0.7 margin keeps drops ≤ 0.3
         const string lowered = """{"tolerance": 0.3}""";
-        static int TpeWithin(IEnumerable<Driver.Step> steps) => steps.Count(s => s.Suggestion.Origin.StartsWith("sensitivity:tpe", StringComparison.Ordinal) && s.Outcome.Metrics!["accuracyDrop"] <= pick);
-        Assert.True(TpeWithin(Run(80, lowered)) > TpeWithin(Run(80)), "more tpe trials land within the lowered tolerance");
+        Assert.True(TpeWithin(Run(80, lowered), pick) > TpeWithin(Run(80), pick), "more tpe trials land within the lowered tolerance");
         double[] targeted = [.. new[] { 0, 1, 2 }.Select(seed => BestWithin(Run(80, lowered, seed), pick))];
         double[] untargeted = [.. new[] { 0, 1, 2 }.Select(seed => BestWithin(Run(80, seed: seed), pick))];
         Assert.True(targeted.Average() > untargeted.Average(), $"within {pick}: {string.Join(", ", targeted)} against {string.Join(", ", untargeted)}");
@@ -107,25 +113,20 @@ public class SensitivityTests
         Assert.Equal(Narrowed(lowered, "{}").Dimensions, withMargin.Dimensions);
         Assert.NotEqual(Narrowed(TenDims, "{}").Dimensions, withMargin.Dimensions);
         // The sweep and the ray ask the same points (after them the local search keeps its own target, from the engine's violation).
-        const int sweepAndRay = 3 * 10 + 5;
-        Assert.Equal(Run(80, """{"searchMargin": 0.3}""").Take(sweepAndRay).Select(s => s.Suggestion.Parameters.QuantisedKey(9)),
-                     Driver.Run(Driver.Create("sensitivity", lowered.Space, 0, 80), lowered.Outcome, 80).Take(sweepAndRay).Select(s => s.Suggestion.Parameters.QuantisedKey(9)));
+        Assert.Equal(Driver.Points(Run(80, """{"searchMargin": 0.3}""").Take(SweepAndRay)),
+                     Driver.Points(Driver.Run(Driver.Create("sensitivity", lowered.Space, 0, 80), lowered.Outcome, 80).Take(SweepAndRay)));
     }
 
     [Fact]
     public void A_search_margin_for_tpe_alone_keeps_the_sweep_and_the_ray_of_the_tolerance_and_moves_tpe_towards_the_margin()
     {
         const string tpeOnly = """{"searchMargin": 0.3, "searchMarginScope": "tpe"}""";
-        const int sweepAndRay = 3 * 10 + 5;
-        static IEnumerable<string> Points(IEnumerable<Driver.Step> steps) => steps.Select(s => s.Suggestion.Parameters.QuantisedKey(9));
         var plain = Run(80);
         var margined = Run(80, tpeOnly);
-        Assert.Equal(Points(plain.Take(sweepAndRay)), Points(margined.Take(sweepAndRay)));
-        Assert.NotEqual(Points(plain.Skip(sweepAndRay)), Points(margined.Skip(sweepAndRay)));
-        static int TpeWithin(IEnumerable<Driver.Step> steps) =>
-            steps.Count(s => s.Suggestion.Origin.StartsWith("sensitivity:tpe", StringComparison.Ordinal) && s.Outcome.Metrics!["accuracyDrop"] <= 0.7);
-        int[] within = [.. new[] { 0, 1, 2 }.Select(seed => TpeWithin(Run(80, tpeOnly, seed)))];
-        int[] without = [.. new[] { 0, 1, 2 }.Select(seed => TpeWithin(Run(80, seed: seed)))];
+        Assert.Equal(Driver.Points(plain.Take(SweepAndRay)), Driver.Points(margined.Take(SweepAndRay)));
+        Assert.NotEqual(Driver.Points(plain.Skip(SweepAndRay)), Driver.Points(margined.Skip(SweepAndRay)));
+        int[] within = [.. new[] { 0, 1, 2 }.Select(seed => TpeWithin(Run(80, tpeOnly, seed), 0.7))];
+        int[] without = [.. new[] { 0, 1, 2 }.Select(seed => TpeWithin(Run(80, seed: seed), 0.7))];
         Assert.True(within.Sum() > without.Sum(), $"tpe trials within 0.7: {string.Join(", ", within)} against {string.Join(", ", without)}");
     }
 

@@ -152,7 +152,10 @@ public static class Driver
     /// </summary>
     public static List<string> LocalMovesInFlight(SearchSpace space, string settings, Func<int, ParameterSet, TrialOutcome> objective, int budget) =>
         Run(Create("sensitivity", space, 3, budget, settings), objective, budget, parallel: 2)
-            .Where(s => s.Suggestion.Origin == Hass.Search.Sensitivity.BottleneckSearch.Origin).Select(s => s.Suggestion.Parameters.QuantisedKey(9)).ToList();
+            .Where(s => s.Suggestion.Origin == Hass.Search.Sensitivity.BottleneckSearch.Origin).Points();
+
+    /// <summary>The asked points of <paramref name="steps"/>, in ask order, as quantised keys: what tests compare between two runs.</summary>
+    public static List<string> Points(this IEnumerable<Step> steps) => steps.Select(s => s.Suggestion.Parameters.QuantisedKey(9)).ToList();
 
     /// <summary>Best feasible first objective (larger is better), or 0 when nothing was feasible.</summary>
     public static double BestFeasible(IEnumerable<Step> steps) =>
