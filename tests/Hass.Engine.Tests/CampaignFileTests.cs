@@ -113,6 +113,7 @@ public class CampaignFileTests
     [InlineData("\"final\": { \"confirmGain\": 101 }", "final.confirmGain: must be in [0, 100] (got 101)")]
     [InlineData("\"final\": { \"confirmSigmas\": -0.5 }", "final.confirmSigmas: must be in [0, 10] (got -0.5)")]
     [InlineData("\"final\": { \"confirmFaster\": -1 }", "final.confirmFaster: must be in [0, 1000] (got -1)")]
+    [InlineData("\"final\": { \"confirmFasterCandidates\": \"fastest\" }", "final.confirmFasterCandidates: must be one of front, withinLimit (got \"fastest\")")]
     [InlineData("\"final\": { \"calibrateSearchDrop\": 1 }", "final.calibrateSearchDrop: must be true or false (got 1)")]
     [InlineData("\"final\": { \"incumbentImages\": 0 }", "final.incumbentImages: must be in [1, 1000000] (got 0)")]
     [InlineData("\"final\": { \"confirmIncumbents\": \"yes\" }", "final.confirmIncumbents: must be true or false (got \"yes\")")]

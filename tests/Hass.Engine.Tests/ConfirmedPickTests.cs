@@ -192,4 +192,19 @@ public class ConfirmedPickTests
         Assert.Equal(5, result.Trial!.Number);
         Assert.Null(result.Note);
     }
+
+    [Fact]
+    public void Confirm_faster_within_limit_skips_trials_whose_calibrated_search_drop_is_past_the_pick_s_limit()
+    {
+        // Faster than the pick (3 at 200), limit 0.75: 7 (0.92) and 6 (0.62 + offset 0.2) are past it on the calibrated search drop; 5 (0.65 + 0.05) is not.
+        TrialRecord[] trials = [.. Trials, Trial(7, 390, 0.92, 0.41), Trial(6, 280, 0.62, 0.35) with { SearchDropOffset = 0.2 },
+            Trial(5, 250, 0.65, 0.33) with { SearchDropOffset = 0.05 }];
+        var (front, confirmedFront) = Choose(new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25, ConfirmFaster = 2 }, trials);
+        Assert.Equal([1, 2, 3, 7, 6], confirmedFront);            // the front of the faster trials, both refused; 5 (hidden by 6) gets no turn
+        Assert.Equal(3, front.Trial!.Number);
+        var within = new FinalSpec { ConfirmTop = 8, ConfirmMargin = 0.25, ConfirmFaster = 2, ConfirmFasterCandidates = ConfirmFasterCandidates.WithinLimit };
+        var (result, confirmed) = Choose(within, trials);
+        Assert.Equal([1, 2, 3, 5], confirmed);
+        Assert.Equal(5, result.Trial!.Number);
+    }
 }

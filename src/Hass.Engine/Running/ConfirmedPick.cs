@@ -72,6 +72,7 @@ public sealed class ConfirmedPick(Objective objective, FinalSpec final, double d
     /// none of them confirmed yet: the <see cref="Front"/> of those, best first, re-computed whenever one passes (it is the
     /// new pick) or the whole front was refused (the trials it hid come next). The finalists' front skips a trial that a
     /// faster one beats on the search split's accuracy; when that faster one is refused, this gives the hidden one its turn.
+    /// With <see cref="ConfirmFasterCandidates.WithinLimit"/> only trials whose calibrated search-split drop is within the pick's limit take part.
     /// Returns the index of the pick among <paramref name="finalists"/> (-1: none passed).
     /// </summary>
     private int ConfirmFaster(IReadOnlyList<TrialRecord> ranked, List<(TrialRecord Trial, double Top1, Finalist Finalist)> finalists, int chosen,
@@ -82,7 +83,7 @@ public sealed class ConfirmedPick(Objective objective, FinalSpec final, double d
         {
             var confirmed = finalists.Select(f => f.Trial.Number).ToHashSet();
             var better = chosen >= 0 ? ranked.TakeWhile(t => t.Number != finalists[chosen].Trial.Number) : ranked;
-            var front = Front(better.Where(t => !confirmed.Contains(t.Number))).ToList();
+            var front = Front(better.Where(t => !confirmed.Contains(t.Number) && Eligible(t))).ToList();
             if (front.Count == 0) break;
             foreach (var trial in front.Take(left))
             {
@@ -94,6 +95,9 @@ public sealed class ConfirmedPick(Objective objective, FinalSpec final, double d
         }
         return chosen;
     }
+
+    private bool Eligible(TrialRecord trial) => final.ConfirmFasterCandidates == ConfirmFasterCandidates.Front
+        || AccuracyDrop.Within(trial.ConstraintViolation + (trial.SearchDropOffset ?? 0), -final.ConfirmMargin);
 
     /// <summary>
     /// Up to <paramref name="top"/> trials of the <see cref="Front"/>, best first. With a confirmed incumbent (the best trial that passed

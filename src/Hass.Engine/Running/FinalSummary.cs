@@ -25,6 +25,8 @@ public sealed record FinalSpec
     /// 0 (default) confirms the finalists alone.
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(0, 1000)] public int ConfirmFaster { get; init; }
+    /// <summary>Which trials better than the pick <see cref="ConfirmFaster"/> may confirm (see ConfirmedPick).</summary>
+    public ConfirmFasterCandidates ConfirmFasterCandidates { get; init; } = ConfirmFasterCandidates.Front;
     /// <summary>Points kept below the tolerance on the confirmation split by the confirmed pick.</summary>
     [System.ComponentModel.DataAnnotations.Range(0.0, 100.0)] public double ConfirmMargin { get; init; } = DefaultConfirmMargin;
     /// <summary>
@@ -76,6 +78,18 @@ public sealed record FinalSpec
     public const double DefaultConfirmGain = 0.5;
     public const int DefaultIncumbentImages = 2000;
     public const double DefaultSecondLookBand = 0.4;
+}
+
+/// <summary>Which trials better than the pick final.confirmFaster's confirmations go to, each time as the front of them, best first.</summary>
+public enum ConfirmFasterCandidates
+{
+    /// <summary>Every trial not yet confirmed.</summary>
+    Front,
+    /// <summary>
+    /// Only trials whose search-split drop plus their calibration offset (the search's estimate of their confirmation drop) is within
+    /// the pick's limit, tolerance − confirmMargin: the front's fastest trials sit at the tolerance and are mostly refused.
+    /// </summary>
+    WithinLimit,
 }
 
 /// <summary>One line of the final table: a design with its test-set accuracy and hardware figures.</summary>
