@@ -20,7 +20,10 @@ var drops = new Option<string?>("--drops") { Description = "with --analyse or --
 var additivity = new Option<bool>("--additivity") { Description = "instead of scoring: for each per-layer campaign's fastest --finalists trials, compare the search-split drop of all its thresholds together with the sum of each threshold's drop alone" };
 var smoothedPick = new Option<bool>("--smoothed-pick") { Description = "instead of scoring: re-score each campaign's fastest --finalists trials (search-split drop within tolerance + --over) on the final pick's confirmation images and the test set, and compare the final pick by the counted drop with a pick by the smoothed drop turned into a counted one by a line fitted over those trials" };
 var smoothedFinalists = new Option<bool>("--smoothed-finalists") { Description = "instead of scoring: run the engine's final pick on each campaign's trials as stored and with each trial's search-split drop predicted from its smoothed drop (a line over the campaign's trials), and compare the two picks on the test set" };
-var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, fastest, over, results, margins, analyse, drops, additivity, smoothedPick, smoothedFinalists };
+var fineTune = new Option<int>("--fine-tune") { Description = "instead of scoring: fine-tune each campaign's fastest --finalists trials (search-split drop within tolerance + --over) for this many steps, keeping their weight zeros, and compare their drops on the final pick's confirmation images and the test set, and their activation sparsity, before and after" };
+var learningRate = new Option<double>("--learning-rate") { Description = "with --fine-tune: AdamW's learning rate", DefaultValueFactory = _ => 1e-4 };
+var batchSize = new Option<int>("--batch-size") { Description = "with --fine-tune: training images per step", DefaultValueFactory = _ => 128 };
+var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, fastest, over, results, margins, analyse, drops, additivity, smoothedPick, smoothedFinalists, fineTune, learningRate, batchSize };
 root.SetAction(async (parse, ct) =>
 {
     async Task<int> Emit(string table)
@@ -60,6 +63,12 @@ root.SetAction(async (parse, ct) =>
         {
             foreach (var store in storeFiles) MarginDump.Write(store, folder, count, parse.GetValue(over), Console.Out, ct);
             return 0;
+        }
+        if (parse.GetValue(fineTune) is > 0 and var steps)
+        {
+            var recipe = new FineTuneRecipe(steps, Math.Max(1, parse.GetValue(batchSize)), parse.GetValue(learningRate), Seed: 0);
+            var tuned = storeFiles.SelectMany(store => FineTuneProbe.Measure(store, count, parse.GetValue(over), recipe, Console.Out, ct)).ToList();
+            return await Emit(FineTuneProbe.Render(tuned, recipe, string.Join(" ", Environment.GetCommandLineArgs().Skip(1))));
         }
         if (parse.GetValue(smoothedFinalists))
         {

@@ -52,4 +52,8 @@ public class CommandLineTests
     [Fact]
     public void A_file_that_is_not_a_store_is_named_and_left_unchanged() =>
         RefusedWithNotAStore(store => ["--stores", store, "--additivity"], "campaign.db", "not a HASS store");
+
+    [Fact]
+    public void A_file_that_is_not_a_store_is_named_by_the_fine_tune_too() =>
+        RefusedWithNotAStore(store => ["--stores", store, "--fine-tune", "10"], "campaign.db", "not a HASS store");
 }

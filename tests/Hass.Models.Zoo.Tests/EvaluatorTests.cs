@@ -128,6 +128,19 @@ public sealed class EvaluatorTests : IDisposable
     }
 
     [Fact]
+    public void With_pruned_runs_on_the_network_export_describes_and_restores_it()
+    {
+        using var evaluator = Create("uniform", settings: """{"biasCorrection": true}""");
+        var before = Snapshot(evaluator.Network);
+        var point = new ParameterSet(new Dictionary<string, double> { ["w:*"] = 0.6, ["a:*"] = 0.1 });
+        var exported = evaluator.Export(point);
+        var seen = evaluator.WithPruned(point, net => net.WeightNodes.Select(n => n.Weight.contiguous().data<float>().ToArray()).ToList());
+        Assert.Equal(exported.Tensors.Select(t => t.Weights), seen);
+        Assert.Equal(before, Snapshot(evaluator.Network));
+        Assert.Equal(500, evaluator.ImagesOf("search").Count);
+    }
+
+    [Fact]
     public void The_shipped_checkpoints_hold_out_a_search_and_a_confirmation_split()
     {
         foreach (var model in ZooPlugin.Models.Where(m => m.Name.StartsWith("fmnist-", StringComparison.Ordinal)))

@@ -164,11 +164,23 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
     public PassResult Pass(ParameterSet parameters, string split, PassOptions options, CancellationToken cancellationToken = default)
     {
         var images = Images(split);
+        return WithPruned(parameters, net => ModelEvaluator.Run(net, images, _normalisation, options, cancellationToken));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> on the network pruned (and corrected) for <paramref name="parameters"/>, then restores it. Reverting
+    /// restores only what pruning and the correction changed: a body that changes other weights must put them back itself.
+    /// </summary>
+    public T WithPruned<T>(ParameterSet parameters, Func<HassNet, T> body)
+    {
         var correction = OutputCorrectionIfAsked();
         using var pruned = _pruning.Apply(parameters);
         using var corrected = correction?.Apply(_net);
-        return ModelEvaluator.Run(_net, images, _normalisation, options, cancellationToken);
+        return body(_net);
     }
+
+    /// <summary>The images a split name stands for (<see cref="Evaluate"/>'s names).</summary>
+    public ImageSet ImagesOf(string split) => Images(split);
 
     public EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default)
     {
