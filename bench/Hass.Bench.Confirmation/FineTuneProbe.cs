@@ -11,8 +11,11 @@ using static TorchSharp.torch;
 
 namespace Hass.Bench.Confirmation;
 
-/// <summary>One trial before and after a short fine-tune that keeps its weight zeros: drops in points, activation sparsity as a fraction.</summary>
-public sealed record FineTuneScore(string Store, string Campaign, int Trial, double Throughput, double SearchDrop,
+/// <summary>
+/// One trial before and after a short fine-tune that keeps its weight zeros: drops in points, activation sparsity as a fraction, throughput
+/// (img/s) the DSE's for the profile before (as stored) and after.
+/// </summary>
+public sealed record FineTuneScore(string Store, string Campaign, int Trial, double Throughput, double ThroughputAfter, double SearchDrop,
     double FinalDropBefore, double FinalDropAfter, double TestDropBefore, double TestDropAfter,
     double ActivationSparsityBefore, double ActivationSparsityAfter, double Seconds)
 {
@@ -35,6 +38,7 @@ public static class FineTuneProbe
             var (campaign, evaluator, trials) = (stored.Campaign, stored.Evaluator, stored.Trials);
             var finalPart = ConfirmationParts.After(IncumbentConfirmation.SearchPartImages(campaign.Spec, evaluator));
             var calibration = evaluator.Splits.Calibration(campaign.Spec.Dataset.CalibrationImages);
+            var designer = new CampaignDesigner(campaign.Spec, evaluator.Graph);
             double Top1(ParameterSet p, string split) => evaluator.Evaluate(p, new EvaluationRequest { Split = split, Profile = false }, ct).Top1;
             var dense = evaluator.SearchSpace.Defaults();
             var (denseFinal, denseTest) = (Top1(dense, finalPart), Top1(dense, "test"));
@@ -43,20 +47,22 @@ public static class FineTuneProbe
             {
                 var before = evaluator.Evaluate(trial.Parameters, new EvaluationRequest { Split = finalPart, Profile = true }, ct);
                 var testBefore = Top1(trial.Parameters, "test");
+                if (Math.Abs(designer.Throughput(before.Profile!, ct) / Objective.Throughput(trial) - 1) > 1e-3)
+                    progress.WriteLine($"warning: trial {trial.Number}'s design, made again, is not the stored one (another build of the DSE?)");
                 var clock = Stopwatch.StartNew();
-                var (finalAfter, testAfter, sparsityAfter) = evaluator.WithPruned(trial.Parameters, net =>
+                var (finalAfter, testAfter, profileAfter) = evaluator.WithPruned(trial.Parameters, net =>
                     Tuned(net, evaluator, recipe, ct, n => (
                         ModelEvaluator.Run(n, evaluator.ImagesOf(finalPart), evaluator.Normalisation, new PassOptions(), ct).Top1,
                         ModelEvaluator.Run(n, evaluator.ImagesOf("test"), evaluator.Normalisation, new PassOptions(), ct).Top1,
-                        ModelEvaluator.Run(n, calibration, evaluator.Normalisation, new PassOptions { Profile = true }, ct).ActivationSparsity)));
+                        ModelEvaluator.Run(n, calibration, evaluator.Normalisation, new PassOptions { Profile = true }, ct))));
                 var score = new FineTuneScore(Path.GetFileNameWithoutExtension(path), campaign.Name, trial.Number, Objective.Throughput(trial),
-                    trial.ConstraintViolation + campaign.Spec.Objective.ToleranceTop1, denseFinal - before.Top1, denseFinal - finalAfter,
-                    denseTest - testBefore, denseTest - testAfter, before.ActivationSparsity, sparsityAfter, clock.Elapsed.TotalSeconds)
+                    designer.Throughput(profileAfter.Profile!, ct), trial.ConstraintViolation + campaign.Spec.Objective.ToleranceTop1, denseFinal - before.Top1, denseFinal - finalAfter,
+                    denseTest - testBefore, denseTest - testAfter, before.ActivationSparsity, profileAfter.ActivationSparsity, clock.Elapsed.TotalSeconds)
                 {
                     PickLimit = campaign.Spec.Objective.ToleranceTop1 - campaign.Spec.Final.ConfirmMargin,
                 };
                 progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{score.Store} {score.Campaign} trial {score.Trial}: {score.Throughput:F1} img/s, final drop {score.FinalDropBefore:F2} -> {score.FinalDropAfter:F2}, test {score.TestDropBefore:F2} -> {score.TestDropAfter:F2}, activation sparsity {score.ActivationSparsityBefore:F3} -> {score.ActivationSparsityAfter:F3} ({score.Seconds:F0} s)"));
+                    $"{score.Store} {score.Campaign} trial {score.Trial}: {score.Throughput:F1} -> {score.ThroughputAfter:F1} img/s, final drop {score.FinalDropBefore:F2} -> {score.FinalDropAfter:F2}, test {score.TestDropBefore:F2} -> {score.TestDropAfter:F2}, activation sparsity {score.ActivationSparsityBefore:F3} -> {score.ActivationSparsityAfter:F3} ({score.Seconds:F0} s)"));
                 scores.Add(score);
             }
             return scores;
@@ -121,20 +127,20 @@ public static class FineTuneProbe
         text.AppendLine(inv, $"\n## {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n");
         text.AppendLine(inv, $"Command: `{command}`  ");
         text.AppendLine(inv, $"Fine-tune: {recipe.Steps} steps of {recipe.BatchSize} training images, AdamW lr {recipe.LearningRate}, weight zeros kept. Load average: {Load()}\n");
-        text.AppendLine("| store | campaign | trial | img/s | search drop | final-images drop before → after | test drop before → after | activation sparsity before → after | s |");
+        text.AppendLine("| store | campaign | trial | img/s before → after | search drop | final-images drop before → after | test drop before → after | activation sparsity before → after | s |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var s in scores)
-            text.AppendLine(inv, $"| {s.Store} | {s.Campaign} | {s.Trial} | {s.Throughput:F1} | {s.SearchDrop:F2} | {s.FinalDropBefore:F2} → {s.FinalDropAfter:F2} | {s.TestDropBefore:F2} → {s.TestDropAfter:F2} | {s.ActivationSparsityBefore:F3} → {s.ActivationSparsityAfter:F3} | {s.Seconds:F0} |");
-        text.AppendLine("\nPer campaign, the fastest of these trials within the final pick's limit on the final images, before and after (img/s):\n");
+            text.AppendLine(inv, $"| {s.Store} | {s.Campaign} | {s.Trial} | {s.Throughput:F1} → {s.ThroughputAfter:F1} | {s.SearchDrop:F2} | {s.FinalDropBefore:F2} → {s.FinalDropAfter:F2} | {s.TestDropBefore:F2} → {s.TestDropAfter:F2} | {s.ActivationSparsityBefore:F3} → {s.ActivationSparsityAfter:F3} | {s.Seconds:F0} |");
+        text.AppendLine("\nPer campaign, the fastest of these trials within the final pick's limit on the final images, before and after (img/s, the DSE's for each profile):\n");
         text.AppendLine("| store | campaign | limit | before | after |");
         text.AppendLine("|---|---|---|---|---|");
         foreach (var campaign in scores.GroupBy(s => (s.Store, s.Campaign, s.PickLimit)))
-            text.AppendLine(inv, $"| {campaign.Key.Store} | {campaign.Key.Campaign} | {campaign.Key.PickLimit:F2} | {Fastest(campaign, s => s.FinalDropBefore)} | {Fastest(campaign, s => s.FinalDropAfter)} |");
+            text.AppendLine(inv, $"| {campaign.Key.Store} | {campaign.Key.Campaign} | {campaign.Key.PickLimit:F2} | {Fastest(campaign, s => s.FinalDropBefore, s => s.Throughput)} | {Fastest(campaign, s => s.FinalDropAfter, s => s.ThroughputAfter)} |");
         return text.ToString();
     }
 
-    private static string Fastest(IEnumerable<FineTuneScore> scores, Func<FineTuneScore, double> drop) =>
-        scores.Where(s => AccuracyDrop.Within(drop(s), s.PickLimit)).Select(s => s.Throughput).DefaultIfEmpty(double.NaN).Max() is var best && double.IsNaN(best)
+    private static string Fastest(IEnumerable<FineTuneScore> scores, Func<FineTuneScore, double> drop, Func<FineTuneScore, double> throughput) =>
+        scores.Where(s => AccuracyDrop.Within(drop(s), s.PickLimit)).Select(throughput).DefaultIfEmpty(double.NaN).Max() is var best && double.IsNaN(best)
             ? "none" : best.ToString("F1", CultureInfo.InvariantCulture);
 
     private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
