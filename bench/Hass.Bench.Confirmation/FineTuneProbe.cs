@@ -28,7 +28,8 @@ public sealed record FineTuneRecipe(int Steps, int BatchSize, double LearningRat
 
 /// <summary>
 /// How much accuracy a short masked fine-tune gives back to the fastest trials of finished campaigns, and what it does to their activation
-/// sparsity (the accelerator's speed depends on it): each trial's drop on the final pick's confirmation images and on the test set, before and after.
+/// sparsity and so to their speed: each trial's drop on the final pick's confirmation images and on the test set, its activation sparsity, and
+/// the campaign's DSE throughput for its profile, before and after.
 /// </summary>
 public static class FineTuneProbe
 {
