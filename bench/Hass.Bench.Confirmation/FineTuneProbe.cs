@@ -104,7 +104,7 @@ public static class FineTuneProbe
         var optimizer = optim.AdamW(parameters, lr: recipe.LearningRate, weight_decay: 0);
         var order = Enumerable.Range(0, train.Count).ToArray();
         rng.Shuffle(order);
-        var shuffled = new ImageSet("fine-tune", train.Source, order.Select(i => train.Indices[i]).ToArray());
+        var shuffled = train.Reordered(order, "fine-tune");
         for (int step = 0; step < recipe.Steps; step++)
         {
             ct.ThrowIfCancellationRequested();
@@ -140,9 +140,11 @@ public static class FineTuneProbe
         return text.ToString();
     }
 
-    private static string Fastest(IEnumerable<FineTuneScore> scores, Func<FineTuneScore, double> drop, Func<FineTuneScore, double> throughput) =>
-        scores.Where(s => AccuracyDrop.Within(drop(s), s.PickLimit)).Select(throughput).DefaultIfEmpty(double.NaN).Max() is var best && double.IsNaN(best)
-            ? "none" : best.ToString("F1", CultureInfo.InvariantCulture);
+    private static string Fastest(IEnumerable<FineTuneScore> scores, Func<FineTuneScore, double> drop, Func<FineTuneScore, double> throughput)
+    {
+        var within = scores.Where(s => AccuracyDrop.Within(drop(s), s.PickLimit)).Select(throughput).ToList();
+        return within.Count == 0 ? "none" : within.Max().ToString("F1", CultureInfo.InvariantCulture);
+    }
 
     private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
 }

@@ -94,6 +94,9 @@ public sealed class ImageSet
 
     public ImageSet Slice(int start, int count, string name) => new(name, Source, _indices.AsSpan(start, count).ToArray());
 
+    /// <summary>The same images in the order <paramref name="order"/> gives (positions in this set), e.g. a shuffle for training.</summary>
+    public ImageSet Reordered(int[] order, string name) => new(name, Source, order.Select(i => _indices[i]).ToArray());
+
     public int Label(int position) => Source.Label(_indices[position]);
 
     /// <summary>Pixels of images [start, start+count) as a uint8 N×C×H×W tensor, and their labels (int64).</summary>

@@ -35,7 +35,7 @@ public static class Trainer
         {
             net.train();
             rng.Shuffle(order);
-            var shuffled = new ImageSet("train", train.Source, order.Select(i => train.Indices[i]).ToArray());
+            var shuffled = train.Reordered(order, "train");
             double lossSum = 0; long correct = 0, seen = 0;
             for (int step = 0; step < stepsPerEpoch; step++)
             {
