@@ -45,7 +45,7 @@ public static class FinalistScoring
                 : ConfirmedPick.Front(objective.Ranked(trials))).Take(count).ToList();
             var picked = campaign.Final?.Rows.FirstOrDefault(r => r.Label == "hass")?.Throughput;
             var pickLimit = spec.Objective.ToleranceTop1 - spec.Final.ConfirmMargin;
-            double Top1(ParameterSet p, string split) => evaluator.Evaluate(p, new EvaluationRequest { Split = split, Profile = false }, ct).Top1;
+            double Top1(ParameterSet p, string split) => stored.Top1(p, split, ct);
             var dense = evaluator.SearchSpace.Defaults();
             var firstPartImages = IncumbentConfirmation.SearchPartImages(spec, evaluator);
             var firstPart = ConfirmationParts.First(firstPartImages);

@@ -40,7 +40,7 @@ public static class FineTuneProbe
             var finalPart = ConfirmationParts.After(IncumbentConfirmation.SearchPartImages(campaign.Spec, evaluator));
             var calibration = evaluator.Splits.Calibration(campaign.Spec.Dataset.CalibrationImages);
             var designer = new CampaignDesigner(campaign.Spec, evaluator.Graph);
-            double Top1(ParameterSet p, string split) => evaluator.Evaluate(p, new EvaluationRequest { Split = split, Profile = false }, ct).Top1;
+            double Top1(ParameterSet p, string split) => stored.Top1(p, split, ct);
             var dense = evaluator.SearchSpace.Defaults();
             var (denseFinal, denseTest) = (Top1(dense, finalPart), Top1(dense, "test"));
             var scores = new List<FineTuneScore>();

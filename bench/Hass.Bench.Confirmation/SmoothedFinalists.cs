@@ -29,7 +29,7 @@ public static class SmoothedFinalists
             double Top1(ParameterSet parameters, int key, string split)
             {
                 if (!top1.TryGetValue((key, split), out var value))
-                    top1[(key, split)] = value = evaluator.Evaluate(parameters, new EvaluationRequest { Split = split, Profile = false }, ct).Top1;
+                    top1[(key, split)] = value = stored.Top1(parameters, split, ct);
                 return value;
             }
             var dense = evaluator.SearchSpace.Defaults();

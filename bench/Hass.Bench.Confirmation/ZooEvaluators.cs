@@ -40,7 +40,12 @@ public sealed class ZooEvaluators : IDisposable
 }
 
 /// <summary>A campaign of a finished store, its trials and the evaluator they were made with.</summary>
-public sealed record StoredCampaign(CampaignDocument Campaign, TorchTrialEvaluator Evaluator, IReadOnlyList<TrialRecord> Trials);
+public sealed record StoredCampaign(CampaignDocument Campaign, TorchTrialEvaluator Evaluator, IReadOnlyList<TrialRecord> Trials)
+{
+    /// <summary>Top-1 (percent) of the network pruned with <paramref name="parameters"/> on the images of <paramref name="split"/>, without a profile.</summary>
+    public double Top1(ParameterSet parameters, string split, CancellationToken ct) =>
+        Evaluator.Evaluate(parameters, new EvaluationRequest { Split = split, Profile = false }, ct).Top1;
+}
 
 /// <summary>Runs a bench mode over every campaign of a store, each with the evaluator its trials were made with.</summary>
 public static class StoredCampaigns
