@@ -56,26 +56,33 @@ public static class BatchNormFolding
         var conv = node.Conv;
         var folded = nn.Conv2d(conv.in_channels, conv.out_channels, node.Kernel, stride: node.Stride, padding: node.Padding,
             groups: node.Groups, bias: true);
-        var weight = conv.weight!.detach().clone();
-        var bias = conv.bias is null ? zeros(conv.out_channels) : conv.bias.detach().clone();
-        if (bn is not null)
+        if (bn is null)
         {
-            var norm = (BatchNorm2d)bn.Module!;
-            using var eps = norm.eps.ToScalar();   // explicit Scalars: see ActivationSite.forward
-            var scale = norm.weight!.detach() / (norm.running_var!.detach() + eps).sqrt();
-            weight = weight * scale.reshape(-1, 1, 1, 1);
-            bias = (bias - norm.running_mean!.detach()) * scale + norm.bias!.detach();
+            folded.weight!.copy_(conv.weight!);
+            if (conv.bias is null) folded.bias!.zero_();
+            else folded.bias!.copy_(conv.bias);
+            return folded;
         }
-        folded.weight!.copy_(weight);
-        folded.bias!.copy_(bias);
+        // Every temporary is held and disposed explicitly (see ActivationSite.forward): a folded weight read while the
+        // finalizer thread frees an unreachable temporary would corrupt the network for the evaluator's whole life.
+        var norm = (BatchNorm2d)bn.Module!;
+        using var eps = norm.eps.ToScalar();
+        using var variance = norm.running_var!.add(eps);
+        using var deviation = variance.sqrt();
+        using var scale = norm.weight!.div(deviation);
+        using var scalePerFilter = scale.reshape(-1, 1, 1, 1);
+        folded.weight!.copy_(conv.weight!).mul_(scalePerFilter);
+        if (conv.bias is null) folded.bias!.zero_();
+        else folded.bias!.copy_(conv.bias);
+        folded.bias!.sub_(norm.running_mean!).mul_(scale).add_(norm.bias!);
         return folded;
     }
 
     private static Linear CopyLinear(Linear source)
     {
         var copy = nn.Linear(source.in_features, source.out_features, hasBias: source.bias is not null);
-        copy.weight!.copy_(source.weight!.detach());
-        if (source.bias is not null) copy.bias!.copy_(source.bias.detach());
+        copy.weight!.copy_(source.weight!);   // under Fold's no_grad: no detached temporaries to keep alive
+        if (source.bias is not null) copy.bias!.copy_(source.bias);
         return copy;
     }
 }
