@@ -33,7 +33,12 @@ public sealed record FineTuneRecipe(int Steps, int BatchSize, double LearningRat
 /// </summary>
 public static class FineTuneProbe
 {
-    public static IEnumerable<FineTuneScore> Measure(string path, int count, double over, FineTuneRecipe recipe, TextWriter progress, CancellationToken ct) =>
+    /// <summary>
+    /// The rows of every campaign of the store at <paramref name="path"/>. A campaign whose evaluator does not give the stored search-split top-1
+    /// (dense, or a trial before tuning) is left out with a line in <paramref name="leftOut"/>: its network is not the one the campaign used.
+    /// </summary>
+    public static IEnumerable<FineTuneScore> Measure(string path, int count, double over, FineTuneRecipe recipe, TextWriter progress,
+        ICollection<string> leftOut, CancellationToken ct) =>
         StoredCampaigns.SelectMany(path, stored =>
         {
             var (campaign, evaluator, trials) = (stored.Campaign, stored.Evaluator, stored.Trials);
@@ -42,9 +47,17 @@ public static class FineTuneProbe
             var designer = new CampaignDesigner(campaign.Spec, evaluator.Graph);
             double Top1(ParameterSet p, string split) => stored.Top1(p, split, ct);
             var dense = evaluator.SearchSpace.Defaults();
+            var fastest = StoredTrials.Fastest(trials, over).Take(count).ToList();
+            if (StoredReproduction.Mismatch(stored, fastest, ct) is { } mismatch)
+            {
+                var line = $"{Path.GetFileNameWithoutExtension(path)} {campaign.Name}: {mismatch}; left out (run this store again, alone)";
+                progress.WriteLine("error: " + line);
+                leftOut.Add(line);
+                return [];
+            }
             var (denseFinal, denseTest) = (Top1(dense, finalPart), Top1(dense, "test"));
             var scores = new List<FineTuneScore>();
-            foreach (var trial in StoredTrials.Fastest(trials, over).Take(count))
+            foreach (var trial in fastest)
             {
                 var before = evaluator.Evaluate(trial.Parameters, new EvaluationRequest { Split = finalPart, Profile = true }, ct);
                 var testBefore = Top1(trial.Parameters, "test");
@@ -74,7 +87,8 @@ public static class FineTuneProbe
     {
         var tensors = net.WeightNodes.SelectMany(n => n.BiasTensor is { } b ? new[] { n.Weight, b } : [n.Weight]).ToList();
         var saved = tensors.Select(t => t.detach().clone()).ToList();
-        var masks = net.WeightNodes.Select(n => (n.Weight, Mask: n.Weight.detach().ne(0))).ToList();
+        using var zero = 0.0.ToScalar();   // explicit Scalars: see ActivationSite.forward
+        var masks = net.WeightNodes.Select(n => (n.Weight, Mask: n.Weight.ne(zero))).ToList();
         var fixedPoint = net.FixedPointActivations;
         try
         {
@@ -101,7 +115,7 @@ public static class FineTuneProbe
         var rng = new Random(recipe.Seed);
         var parameters = tensors.Select(t => t as TorchSharp.Modules.Parameter ?? throw new InvalidOperationException("a weight is not a parameter")).ToList();
         foreach (var p in parameters) p.requires_grad = true;
-        var optimizer = optim.AdamW(parameters, lr: recipe.LearningRate, weight_decay: 0);
+        using var optimizer = optim.AdamW(parameters, lr: recipe.LearningRate, weight_decay: 0);
         var order = Enumerable.Range(0, train.Count).ToArray();
         rng.Shuffle(order);
         var shuffled = train.Reordered(order, "fine-tune");
@@ -121,7 +135,7 @@ public static class FineTuneProbe
         foreach (var p in parameters) { p.grad?.Dispose(); p.requires_grad = false; }
     }
 
-    public static string Render(IReadOnlyList<FineTuneScore> scores, FineTuneRecipe recipe, string command)
+    public static string Render(IReadOnlyList<FineTuneScore> scores, IReadOnlyCollection<string> leftOut, FineTuneRecipe recipe, string command)
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
@@ -137,6 +151,7 @@ public static class FineTuneProbe
         text.AppendLine("|---|---|---|---|---|");
         foreach (var campaign in scores.GroupBy(s => (s.Store, s.Campaign, s.PickLimit)))
             text.AppendLine(inv, $"| {campaign.Key.Store} | {campaign.Key.Campaign} | {campaign.Key.PickLimit:F2} | {Fastest(campaign, s => s.FinalDropBefore, s => s.Throughput)} | {Fastest(campaign, s => s.FinalDropAfter, s => s.ThroughputAfter)} |");
+        if (leftOut.Count > 0) text.AppendLine("\nLeft out:\n").AppendJoin("", leftOut.Select(line => $"- {line}\n"));
         return text.ToString();
     }
 

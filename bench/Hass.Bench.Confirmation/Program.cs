@@ -67,8 +67,9 @@ root.SetAction(async (parse, ct) =>
         if (parse.GetValue(fineTune) is > 0 and var steps)
         {
             var recipe = new FineTuneRecipe(steps, Math.Max(1, parse.GetValue(batchSize)), parse.GetValue(learningRate), Seed: 0);
-            var tuned = storeFiles.SelectMany(store => FineTuneProbe.Measure(store, count, parse.GetValue(over), recipe, Console.Out, ct)).ToList();
-            return await Emit(FineTuneProbe.Render(tuned, recipe, string.Join(" ", Environment.GetCommandLineArgs().Skip(1))));
+            var leftOut = new List<string>();
+            var tuned = storeFiles.SelectMany(store => FineTuneProbe.Measure(store, count, parse.GetValue(over), recipe, Console.Out, leftOut, ct)).ToList();
+            return await Emit(FineTuneProbe.Render(tuned, leftOut, recipe, string.Join(" ", Environment.GetCommandLineArgs().Skip(1))));
         }
         if (parse.GetValue(smoothedFinalists))
         {
