@@ -186,16 +186,17 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
     {
         var images = Images(request.Split);
         var reference = request.PairWithDefaults ? DefaultHits(request.Split, images, cancellationToken) : null;
-        var correction = OutputCorrectionIfAsked();
-        using var pruned = _pruning.Apply(parameters);
-        using var corrected = correction?.Apply(_net);
-        var accuracy = ModelEvaluator.Run(_net, images, _normalisation, new PassOptions
+        var (accuracy, profile) = WithPruned(parameters, net =>
         {
-            EarlyStopDrop = request.EarlyStopDrop, BaselineTop1 = request.BaselineTop1, Reference = reference,
-        }, cancellationToken);
-        PassResult? profile = null;
-        if (request.Profile && !accuracy.StoppedEarly)
-            profile = ModelEvaluator.Run(_net, _splits.Calibration(_spec.CalibrationImages), _normalisation, new PassOptions { Profile = true }, cancellationToken);
+            var accuracy = ModelEvaluator.Run(net, images, _normalisation, new PassOptions
+            {
+                EarlyStopDrop = request.EarlyStopDrop, BaselineTop1 = request.BaselineTop1, Reference = reference,
+            }, cancellationToken);
+            var profile = request.Profile && !accuracy.StoppedEarly
+                ? ModelEvaluator.Run(net, _splits.Calibration(_spec.CalibrationImages), _normalisation, new PassOptions { Profile = true }, cancellationToken)
+                : null;
+            return (accuracy, profile);
+        });
         return new EvaluationOutcome
         {
             Top1 = accuracy.Top1,
@@ -224,15 +225,15 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
 
     public DeployableNetwork Export(ParameterSet parameters)
     {
-        var correction = OutputCorrectionIfAsked();
-        using var pruned = _pruning.Apply(parameters);
-        using var corrected = correction?.Apply(_net);
-        using var _ = no_grad();
-        var tensors = _net.WeightNodes.Select(n => new LayerTensors(n.Name,
-            n.Weight.contiguous().data<float>().ToArray(),
-            n.BiasTensor?.contiguous().data<float>().ToArray())).ToList();
-        var thresholds = _net.ActivationNodes.Where(n => n.Site.Thresholdable)
-            .ToDictionary(n => n.Name, n => n.Site.Threshold);
+        var (tensors, thresholds) = WithPruned(parameters, net =>
+        {
+            using var _ = no_grad();
+            using var scope = NewDisposeScope();   // keeps the contiguous copies alive while they are read (see ActivationSite.forward)
+            return (net.WeightNodes.Select(n => new LayerTensors(n.Name,
+                    n.Weight.contiguous().data<float>().ToArray(),
+                    n.BiasTensor?.contiguous().data<float>().ToArray())).ToList(),
+                net.ActivationNodes.Where(n => n.Site.Thresholdable).ToDictionary(n => n.Name, n => n.Site.Threshold));
+        });
         var formats = _spec.FixedPoint16 && _spec.Quantisation is { IsDefault: false } q
             ? new FixedPointFormats(q.ActivationBits, q.WeightBits,
                 _net.NarrowActivations?.FractionBits ?? _net.Nodes.ToDictionary(n => n.Name, _ => FixedPoint.ActivationFractionBits))
