@@ -111,7 +111,8 @@ public sealed class PruningEdits : IPruningHandle
     public static double WeightStd(NetNode node)
     {
         using var _ = no_grad();
-        return node.Weight.std().item<float>();
+        using var std = node.Weight.std();   // held while item reads it (see ActivationSite.forward)
+        return std.item<float>();
     }
 
     /// <summary>The value of <paramref name="name"/> in <paramref name="parameters"/>; a clear error when missing or out of range.</summary>
