@@ -94,6 +94,17 @@ public class DesignOptionFlagTests(DesignFlagFixture f) : IClassFixture<DesignFl
     }
 
     [Fact]
+    public void Anneal_true_refines_the_greedy_design_and_never_ends_slower()
+    {
+        var (greedy, _) = VggDefault();
+        var annealed = f.Design([.. Vgg, "--anneal", "true"]);
+        Assert.True(annealed.Performance.ThroughputImagesPerSecond >= greedy.Performance.ThroughputImagesPerSecond,
+            $"{annealed.Performance.ThroughputImagesPerSecond} vs {greedy.Performance.ThroughputImagesPerSecond}");
+        Assert.True(annealed.Resources.Dsp <= 220 && annealed.Resources.Lut <= 53_200, $"{annealed.Resources}");
+        Assert.Equal(greedy.Folding, f.Design([.. Vgg, "--anneal", "false"]).Folding);
+    }
+
+    [Fact]
     public void Dense_below_1_keeps_every_layer_dense()
     {
         Assert.Contains(f.Design(Vgg).Layers, l => l.Sparse);

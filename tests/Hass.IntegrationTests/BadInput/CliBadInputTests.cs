@@ -39,6 +39,7 @@ public class CliBadInputTests(ITestOutputHelper output)
         new("design: --batch not a number", ["design", "--model", "synthetic-cnn", .. Toy, "--batch", "x"], Bad, ["--batch", "'x'"]),
         new("design: --sparse-cycles unknown", ["design", "--model", "synthetic-cnn", .. Toy, "--sparse-cycles", "max"], Bad, ["--sparse-cycles", "lane-max", "average"]),
         new("design: --skip-zero-windows not a bool", ["design", "--model", "synthetic-cnn", .. Toy, "--skip-zero-windows", "maybe"], Bad, ["--skip-zero-windows", "'maybe'", "true or false"]),
+        new("design: --anneal not a bool", ["design", "--model", "synthetic-cnn", .. Toy, "--anneal", "yes"], Bad, ["--anneal", "'yes'", "true or false"]),
         new("design: --skip-zero-windows without a value", ["design", "--model", "synthetic-cnn", .. Toy, "--skip-zero-windows"], Bad, ["--skip-zero-windows"]),
         new("design: --dense-below above 1", ["design", "--model", "synthetic-cnn", .. Toy, "--dense-below", "1.5"], Bad, ["--dense-below", "[0, 1]", "1.5"]),
         new("design: --pointwise-clusters 0", ["design", "--model", "synthetic-cnn", .. Toy, "--pointwise-clusters", "0"], Bad, ["--pointwise-clusters", "≥ 1"]),
