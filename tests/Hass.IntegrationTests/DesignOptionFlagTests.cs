@@ -105,6 +105,19 @@ public class DesignOptionFlagTests(DesignFlagFixture f) : IClassFixture<DesignFl
     }
 
     [Fact]
+    public void Calibration_images_set_the_images_the_pruned_networks_profile_is_measured_over()
+    {
+        var parameters = Path.Combine(f.Dir, "vgg-params.json");
+        File.WriteAllText(parameters, """{ "w:features.3": 0.5, "a:features.2": 0.2 }""");
+        string[] pruned = ["--model", "fmnist-vgg", "--board", "zedboard", "--backend", "dataflow-sparse", "--params", parameters];
+        // The lane-max figure averages each sparse row over the profile's sample images, so other images give other cycles.
+        double Throughput(string images) => f.Design([.. pruned, "--calibration-images", images]).Performance.ThroughputImagesPerSecond;
+        var sixteen = Throughput("16");
+        Assert.NotEqual(sixteen, Throughput("24"));
+        Assert.Equal(sixteen, Throughput("16"));
+    }
+
+    [Fact]
     public void Dense_below_1_keeps_every_layer_dense()
     {
         Assert.Contains(f.Design(Vgg).Layers, l => l.Sparse);

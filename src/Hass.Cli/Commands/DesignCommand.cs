@@ -25,6 +25,8 @@ public sealed class DesignCommand : ICliCommand
         Description = "Also write the design for a hardware generator: --export fpgaconvnet DIR (DIR/<name>.fpgaconvnet.json, and with --model the network as DIR/<name>.onnx)",
         Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true,
     };
+    private static readonly Option<int?> CalibrationImages = NumberOptions.Int("--calibration-images",
+        "With --model and --params: images the pruned network's profile is measured over (default 1000; a campaign's dataset.calibrationImages, 200 in the default campaign, to design a trial as it did)", 1, 10_000_000);
     private static readonly Option<string?> Params = new("--params") { Description = "With --model: pruning parameter file (JSON object: dimension name → value); the profile is then measured on the pruned network" };
     private static readonly Option<bool> Force = new("--force") { Description = "With --export: overwrite export files that already exist" };
     private static readonly Option<PreprocessSpec?> Preprocess = PreprocessOption.Create("With --model: the network's input preprocessing when not the model's default");
@@ -33,7 +35,7 @@ public sealed class DesignCommand : ICliCommand
     public Command Build(CommandRunner run)
     {
         var cmd = new Command("design", "Design an accelerator for one network on one board and print it per layer");
-        foreach (var o in new Option[] { Graph, Model, Profile, Board, Backend, Folding, Json, Export, Params, Force, Preprocess, PruningSettings }.Concat(DesignOptionArguments.All)) cmd.Options.Add(o);
+        foreach (var o in new Option[] { Graph, Model, Profile, Board, Backend, Folding, Json, Export, Params, CalibrationImages, Force, Preprocess, PruningSettings }.Concat(DesignOptionArguments.All)) cmd.Options.Add(o);
         cmd.SetAction(run((ctx, ct) => Task.FromResult(Execute(ctx, ct))));
         return cmd;
     }
@@ -48,14 +50,15 @@ public sealed class DesignCommand : ICliCommand
         if ((graphPath is null) == (model is null)) throw new UsageException("give exactly one of --graph graph.json or --model NAME");
         var parameters = ctx.Parse.GetValue(Params);
         var pruningSettings = ctx.Parse.GetValue(PruningSettings);
-        if (model is null && (parameters is not null || ctx.Parse.GetValue(Preprocess) is not null || pruningSettings is not null))
-            throw new UsageException("--params, --preprocess and --pruning-settings apply to a model's network: give --model NAME instead of --graph");
+        var calibrationImages = ctx.Parse.GetValue(CalibrationImages);
+        if (model is null && (parameters is not null || ctx.Parse.GetValue(Preprocess) is not null || pruningSettings is not null || calibrationImages is not null))
+            throw new UsageException("--params, --preprocess, --pruning-settings and --calibration-images apply to a model's network: give --model NAME instead of --graph");
         var graph = graphPath is not null ? ReadJson<NetworkGraph>(graphPath, "--graph") : GraphOfModel(components, model!);
         var target = ExportTarget(ctx, model ?? graph.Name);
         target?.Check(ctx.Services, withNetwork: model is not null);
         var options = DesignOptionArguments.Read(ctx.Parse);
         using var network = model is not null && (target is not null || parameters is not null)
-            ? DesignNetwork.Open(components, model, parameters, ctx.Parse.GetValue(Preprocess), options, pruningSettings) : null;
+            ? DesignNetwork.Open(components, model, parameters, ctx.Parse.GetValue(Preprocess), options, pruningSettings, calibrationImages) : null;
         var profile = ctx.Parse.GetValue(Profile) is { } pp ? ReadJson<SparsityProfile>(pp, "--profile")
             : parameters is not null ? network!.Profile() : SparsityProfile.Dense(graph.Name);
         var folding = ctx.Parse.GetValue(Folding) is { } fp ? ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding") : null;

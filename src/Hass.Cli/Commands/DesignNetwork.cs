@@ -22,8 +22,9 @@ internal sealed class DesignNetwork : IDisposable
 
     /// <param name="options">The design's widths: the network is evaluated (and exported) at the same data and weight widths.</param>
     /// <param name="pruningSettings">The criterion's settings (--pruning-settings); null = its defaults.</param>
+    /// <param name="calibrationImages">Images the profile is measured over (--calibration-images); null = the evaluator's default.</param>
     public static DesignNetwork Open(HassComponents components, string model, string? parametersFile, PreprocessSpec? preprocess, DesignOptions options,
-        System.Text.Json.JsonElement? pruningSettings = null)
+        System.Text.Json.JsonElement? pruningSettings = null, int? calibrationImages = null)
     {
         var factory = components.FindEvaluatorFactory(model)
             ?? throw new UsageException($"--model: unknown model '{model}'; available: {string.Join(", ", components.Names(ComponentKind.Model).DefaultIfEmpty("(none loaded)"))}");
@@ -34,10 +35,11 @@ internal sealed class DesignNetwork : IDisposable
         if (pruningSettings is { } settings && components.Find(ComponentKind.Pruning, pruning) is ISettingsValidator validator
             && validator.ValidateSettings(settings) is { Count: > 0 } problems)
             throw new UsageException($"--pruning-settings: settings of pruning criterion '{pruning}': {string.Join("; ", problems)}");
-        var evaluator = factory.Create(new EvaluatorSpec
+        var spec = new EvaluatorSpec
         {
             Model = model, Pruning = pruning, PruningSettings = pruningSettings ?? default, Preprocess = preprocess, Quantisation = quantisation.IsDefault ? null : quantisation,
-        });
+        };
+        var evaluator = factory.Create(calibrationImages is { } images ? spec with { CalibrationImages = images } : spec);
         try
         {
             return new DesignNetwork(evaluator, given is null ? evaluator.SearchSpace.Defaults() : ModelCommands.Complete(evaluator.SearchSpace, given));

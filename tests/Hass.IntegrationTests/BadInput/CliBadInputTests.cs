@@ -28,6 +28,8 @@ public class CliBadInputTests(ITestOutputHelper output)
         new("design: graph is not JSON", ["design", "--graph", "{dir}/g.json", .. Toy], Bad, ["g.json"]) { Setup = d => File.WriteAllText(Path.Combine(d, "g.json"), "not json") },
         new("design: profile file missing", ["design", "--model", "synthetic-cnn", "--profile", "{dir}/p.json", .. Toy], Bad, ["p.json"]),
         new("design: --pruning-settings not a JSON object", ["design", "--model", "synthetic-cnn", "--pruning-settings", "[1]", .. Toy], Bad, ["--pruning-settings", "JSON object"]),
+        new("design: --calibration-images 0", ["design", "--model", "synthetic-cnn", "--calibration-images", "0", .. Toy], Bad, ["--calibration-images", "0"]),
+        new("design: --calibration-images with --graph", ["design", "--graph", "{dir}/g.json", "--calibration-images", "200", .. Toy], Bad, ["--calibration-images", "--model"]),
         new("design: --pruning-settings with --graph", ["design", "--graph", "{dir}/g.json", "--pruning-settings", "{}", .. Toy], Bad, ["--pruning-settings", "--model"]),
         new("design: --pruning-settings with a misspelt field", ["design", "--model", "fmnist-vgg", "--board", "zedboard", "--params", "{dir}/p.json", "--pruning-settings", """{"biasCorection": true}"""],
             Bad, ["--pruning-settings", "biasCorection", "biasCorrection"])
