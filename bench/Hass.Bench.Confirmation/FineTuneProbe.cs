@@ -65,7 +65,7 @@ public static class FineTuneProbe
                     progress.WriteLine($"warning: trial {trial.Number}'s design, made again, is not the stored one (another build of the DSE?)");
                 var clock = Stopwatch.StartNew();
                 var (finalAfter, testAfter, profileAfter) = evaluator.WithPruned(trial.Parameters, net =>
-                    Tuned(net, evaluator, recipe, ct, n => (
+                    Tuned(net, evaluator, recipe, campaign.Spec.Quantisation?.WeightBits ?? 16, ct, n => (
                         ModelEvaluator.Run(n, evaluator.ImagesOf(finalPart), evaluator.Normalisation, new PassOptions(), ct).Top1,
                         ModelEvaluator.Run(n, evaluator.ImagesOf("test"), evaluator.Normalisation, new PassOptions(), ct).Top1,
                         ModelEvaluator.Run(n, calibration, evaluator.Normalisation, new PassOptions { Profile = true }, ct))));
@@ -82,8 +82,11 @@ public static class FineTuneProbe
             return scores;
         });
 
-    /// <summary>Fine-tunes the pruned <paramref name="net"/>, measures it with <paramref name="measure"/> (fixed point again), and puts every weight back.</summary>
-    private static T Tuned<T>(HassNet net, TorchTrialEvaluator evaluator, FineTuneRecipe recipe, CancellationToken ct, Func<HassNet, T> measure)
+    /// <summary>
+    /// Fine-tunes the pruned <paramref name="net"/>, measures it with <paramref name="measure"/> (its weights rounded again to the campaign's
+    /// <paramref name="weightBits"/>, as the evaluator prepared them), and puts every weight back.
+    /// </summary>
+    private static T Tuned<T>(HassNet net, TorchTrialEvaluator evaluator, FineTuneRecipe recipe, int weightBits, CancellationToken ct, Func<HassNet, T> measure)
     {
         var tensors = net.WeightNodes.SelectMany(n => n.BiasTensor is { } b ? new[] { n.Weight, b } : [n.Weight]).ToList();
         var saved = tensors.Select(t => t.detach().clone()).ToList();
@@ -95,8 +98,7 @@ public static class FineTuneProbe
             net.FixedPointActivations = false;   // rounding has no gradient; the tuned weights are rounded again before measuring
             Train(net, tensors, masks, evaluator.Splits.Train, evaluator.Normalisation, recipe, ct);
             net.FixedPointActivations = fixedPoint;
-            using (no_grad())
-                foreach (var node in net.WeightNodes) FixedPoint.QuantiseWeightsInPlace(node.Weight);
+            net.QuantiseWeights(weightBits);
             return measure(net);
         }
         finally
