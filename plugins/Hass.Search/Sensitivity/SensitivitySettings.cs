@@ -14,6 +14,11 @@ public sealed record SensitivitySettings
     [Range(1, 10)] public int? SweepDepth { get; init; }
     /// <summary>Probes along the ray of the per-layer limits (the ceiling point first).</summary>
     [Range(1, 20)] public int RayDepth { get; init; } = 5;
+    /// <summary>
+    /// Probes along the hardware-weighted allocations of the accuracy budget after the ray (<see cref="AllocationRay"/>); 0: none.
+    /// Needs the sweep's smoothed drops and layer sparsities, and a design's resource shares; without them there is no such ray.
+    /// </summary>
+    [Range(0, 20)] public int AllocationDepth { get; init; } = 5;
     /// <summary>Accuracy-drop tolerance in points for the sweep, the ray and tpe's feasibility (null: the engine's constraint violation).</summary>
     [Range(0.0, double.PositiveInfinity)] public double? Tolerance { get; init; }
     /// <summary>

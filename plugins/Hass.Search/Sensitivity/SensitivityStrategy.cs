@@ -23,6 +23,9 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     private ThresholdScale _scale = null!;
     private SensitivitySweep _sweep = null!;
     private CeilingRay _ray = null!;
+    private AllocationRay? _allocation;
+    private bool _allocationBuilt;
+    private AccuracyGuard _guard = null!;
     private readonly Queue<BatchItem> _batch = new();
     private readonly Dictionary<int, object> _probes = [];
     private TpeStrategy? _tpe;
@@ -40,9 +43,9 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     {
         _scale = new ThresholdScale(Codec);
         _settings = ReadSettings<SensitivitySettings>();
-        var guard = new AccuracyGuard(_settings.Tolerance);
-        _sweep = new SensitivitySweep(_scale, guard, _settings.Depth(_scale.ThresholdDims.Count, Context.TrialBudget));
-        _ray = new CeilingRay(_scale, _sweep, guard, _scale.ThresholdDims.Count == 0 ? 0 : _settings.RayDepth);
+        _guard = new AccuracyGuard(_settings.Tolerance);
+        _sweep = new SensitivitySweep(_scale, _guard, _settings.Depth(_scale.ThresholdDims.Count, Context.TrialBudget));
+        _ray = new CeilingRay(_scale, _sweep, _guard, _scale.ThresholdDims.Count == 0 ? 0 : _settings.RayDepth);
     }
 
     protected override bool CanPropose
@@ -56,19 +59,42 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
                 _batch.Enqueue(step);
                 return true;
             }
-            if (_ray.Next(RayScalesInFlight()) is { } probe) _batch.Enqueue(probe);
+            if (_ray.Next(RayScalesInFlight(_ray)) is { } probe) _batch.Enqueue(probe);
+            else if (WaitingForTheRay()) return false;
+            else if (AllocationProbe() is { } allocationProbe) _batch.Enqueue(allocationProbe);
             else StartTpe();
             return true;
         }
     }
 
-    protected override string WaitReason() => $"waiting for {InFlight.Count} sweep probe(s) in flight: every unfinished layer has one";
+    protected override string WaitReason() => _sweep.Done
+        ? $"waiting for {InFlight.Count} ray probe(s) in flight: the allocation ray is built from all of their answers"
+        : $"waiting for {InFlight.Count} sweep probe(s) in flight: every unfinished layer has one";
+
+    /// <summary>
+    /// Whether the allocation ray waits for the ceiling ray's probes in flight: it is built once from every answer before it, so a
+    /// resumed campaign (told in number order) builds the same one.
+    /// </summary>
+    private bool WaitingForTheRay() =>
+        !_allocationBuilt && _settings.AllocationDepth > 0 && RayScalesInFlight(_ray).Count > 0 && SweptDropCurves.Of(_scale, History) is not null;
 
     private HashSet<int> SweepDimensionsInFlight() =>
         _probes.Values.OfType<SensitivitySweep.Probe>().Select(probe => probe.Dimension).ToHashSet();
 
-    /// <summary>Scales of the ray probes in flight; none during a replay, whose trials in flight were lost.</summary>
-    private List<double> RayScalesInFlight() => Replaying ? [] : _probes.Values.OfType<CeilingRay.Probe>().Select(probe => probe.Scale).ToList();
+    /// <summary>Scales of <paramref name="ray"/>'s probes in flight; none during a replay, whose trials in flight were lost.</summary>
+    private List<double> RayScalesInFlight(BracketedRay ray) =>
+        Replaying ? [] : _probes.Values.OfType<BracketedRay.Probe>().Where(probe => probe.Ray == ray).Select(probe => probe.Scale).ToList();
+
+    /// <summary>The allocation ray's next probe, the ray built from the history when the ceiling ray has asked its last probe.</summary>
+    private BatchItem? AllocationProbe()
+    {
+        if (!_allocationBuilt)
+        {
+            _allocationBuilt = true;
+            _allocation = AllocationRay.Build(_scale, _sweep, _ray, History, Directions, _guard, _settings.AllocationDepth);
+        }
+        return _allocation?.Next(RayScalesInFlight(_allocation));
+    }
 
     protected override (ParameterSet Parameters, string Origin) Propose(int number, int proposalIndex)
     {
@@ -90,7 +116,7 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
         {
             var judged = _settings.SearchMarginScope == SearchMarginScope.All ? Tightened(outcome) : outcome;
             if (tag is SensitivitySweep.Probe sweepProbe) _sweep.Record(sweepProbe, judged);
-            else if (tag is CeilingRay.Probe rayProbe) _ray.Record(rayProbe, judged);
+            else if (tag is BracketedRay.Probe rayProbe) rayProbe.Ray.Record(rayProbe, judged);
         }
         if (_tpe is null) return;
         // Trials tpe asked are told under its own number; everything else (warm starts, earlier campaigns) as an observation.
