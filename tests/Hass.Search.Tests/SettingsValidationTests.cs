@@ -103,7 +103,7 @@ public class SettingsValidationTests
         Assert.Equal((0.5, 0.5, 0.25, 0.0), (sensitivity.LocalShare, sensitivity.LocalMargin, sensitivity.LocalExchangeBelow, sensitivity.LocalResourceShare));
         Assert.Equal((false, Sensitivity.LocalStepRule.Failures), (sensitivity.LocalModel, sensitivity.LocalStepRule));
         Assert.Equal((0.0, Sensitivity.SearchMarginScope.All), (sensitivity.SearchMargin, sensitivity.SearchMarginScope));
-        Assert.Equal((5, 5), (sensitivity.RayDepth, sensitivity.AllocationDepth));
+        Assert.Equal((5, 0), (sensitivity.RayDepth, sensitivity.AllocationDepth));
         Assert.Equal((0.02, 0.01, int.MaxValue), (new Strategies.GreedySettings().WeightStep, new Strategies.GreedySettings().ActivationStep, new Strategies.GreedySettings().MaxSteps));
     }
 

@@ -17,8 +17,9 @@ public sealed record SensitivitySettings
     /// <summary>
     /// Probes along the hardware-weighted allocations of the accuracy budget after the ray (<see cref="AllocationRay"/>); 0: none.
     /// Needs the sweep's smoothed drops and layer sparsities, and a design's resource shares; without them there is no such ray.
+    /// Off by default: at 5 the six cells gave 1.178× uniform against 1.185× (docs/search.md).
     /// </summary>
-    [Range(0, 20)] public int AllocationDepth { get; init; } = 5;
+    [Range(0, 20)] public int AllocationDepth { get; init; }
     /// <summary>Accuracy-drop tolerance in points for the sweep, the ray and tpe's feasibility (null: the engine's constraint violation).</summary>
     [Range(0.0, double.PositiveInfinity)] public double? Tolerance { get; init; }
     /// <summary>

@@ -8,14 +8,15 @@ namespace Hass.Search.Sensitivity;
 /// <summary>
 /// Sensitivity-guided TPE, the HASS-aware default: (1) a per-layer sensitivity sweep (each threshold dimension
 /// pruned alone, bisected for accuracy, see <see cref="SensitivitySweep"/>); (2) a bisection along the ray of
-/// the sweep's per-layer limits, starting at the ceiling (see <see cref="CeilingRay"/>); (3) tpe on the space narrowed to each
+/// the sweep's per-layer limits, starting at the ceiling (see <see cref="CeilingRay"/>); (3) a bisection along the
+/// hardware-weighted allocations of the accuracy budget (see <see cref="AllocationRay"/>; off by default); (4) tpe on the space narrowed to each
 /// dimension's limit, warm-started with every trial told so far. A generic optimiser spends most of a
 /// many-layer budget on points where one fragile layer breaks the tolerance; the narrowed space removes them.
-/// In phase (3) a share of the proposals are bottleneck-directed local moves around the incumbent (<see cref="BottleneckSearch"/>).
+/// In phase (4) a share of the proposals are bottleneck-directed local moves around the incumbent (<see cref="BottleneckSearch"/>).
 /// During the sweep it asks whenever some unfinished layer has no probe in flight. The ray asks as soon as the sweep is
-/// done, one probe per free slot (a k-section with k − 1 probes pending); once its depth is used up by answered and
-/// pending probes, tpe starts and fills the free slots while the last ray probes run. With one trial at a time this is
-/// exactly sweep, then a bisection, then tpe.
+/// done, one probe per free slot (a k-section with k − 1 probes pending). The allocation ray is built from every answer before
+/// it, so it waits for the ray's last probes; once its own depth is used up by answered and pending probes, tpe starts and fills
+/// the free slots while its last probes run. With one trial at a time this is exactly sweep, then two bisections, then tpe.
 /// </summary>
 public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
 {
