@@ -23,9 +23,7 @@ public sealed class LayerInfluence
     {
         var withSparsity = history.Where(o => o.Metrics is not null && o.Metrics.Keys.Any(k => k.StartsWith(OutcomeMetrics.SparsityPrefix, StringComparison.Ordinal))
                                               && PrunedAlone(scale, o.Parameters) != Several).ToList();
-        var floor = new Dictionary<string, double>();
-        foreach (var (layer, value) in withSparsity.SelectMany(Sparsities))
-            floor[layer] = floor.TryGetValue(layer, out var low) ? Math.Min(low, value) : value;
+        var floor = LayerMetrics.LowestSparsity(withSparsity);
         foreach (var d in scale.ThresholdDims)
         {
             var layers = new HashSet<string>();
@@ -35,7 +33,7 @@ public sealed class LayerInfluence
                 .OrderByDescending(o => scale.FractionOf(d, o.Parameters)).FirstOrDefault();
             if (probe is not null)
             {
-                var rises = Sparsities(probe).Select(s => (s.Layer, Rise: s.Value - floor[s.Layer])).ToList();
+                var rises = LayerMetrics.Of(probe, OutcomeMetrics.SparsityPrefix).Select(s => (s.Layer, Rise: s.Value - floor[s.Layer])).ToList();
                 var top = rises.Select(r => r.Rise).DefaultIfEmpty(0).Max();
                 layers.UnionWith(rises.Where(r => r.Rise >= Math.Max(MinimumRise, 0.5 * top)).Select(r => r.Layer));
             }
@@ -49,17 +47,11 @@ public sealed class LayerInfluence
     /// <summary>The layers within <paramref name="band"/> of the slowest stage of a trial's design (empty without cycle metrics).</summary>
     public static HashSet<string> SlowestLayers(TrialOutcome outcome, double band)
     {
-        if (outcome.Metrics is null) return [];
-        var cycles = outcome.Metrics.Where(kv => kv.Key.StartsWith(OutcomeMetrics.CyclesPrefix, StringComparison.Ordinal) && double.IsFinite(kv.Value))
-            .Select(kv => (Layer: kv.Key[OutcomeMetrics.CyclesPrefix.Length..], kv.Value)).ToList();
+        var cycles = LayerMetrics.Of(outcome, OutcomeMetrics.CyclesPrefix).ToList();
         if (cycles.Count == 0) return [];
         var slowest = cycles.Max(c => c.Value);
         return cycles.Where(c => c.Value >= (1 - band) * slowest).Select(c => c.Layer).ToHashSet();
     }
-
-    private static IEnumerable<(string Layer, double Value)> Sparsities(TrialOutcome o) =>
-        o.Metrics!.Where(kv => kv.Key.StartsWith(OutcomeMetrics.SparsityPrefix, StringComparison.Ordinal) && double.IsFinite(kv.Value))
-            .Select(kv => (kv.Key[OutcomeMetrics.SparsityPrefix.Length..], kv.Value));
 
     public const int None = -1, Several = -2;
 

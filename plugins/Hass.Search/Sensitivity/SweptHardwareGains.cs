@@ -23,14 +23,12 @@ public sealed class SweptHardwareGains
     /// </summary>
     public static SweptHardwareGains? Of(ThresholdScale scale, IReadOnlyList<TrialOutcome> history, TrialOutcome reference)
     {
-        var shares = Prefixed(reference, OutcomeMetrics.ResourcePrefix).Where(s => s.Value > 0).ToDictionary(s => s.Layer, s => s.Value);
+        var shares = LayerMetrics.Of(reference, OutcomeMetrics.ResourcePrefix).Where(s => s.Value > 0).ToDictionary(s => s.Layer, s => s.Value);
         var probes = history.Where(o => LayerInfluence.PrunedAlone(scale, o.Parameters) != LayerInfluence.Several)
-            .Select(o => (Outcome: o, Sparsity: Prefixed(o, OutcomeMetrics.SparsityPrefix).ToDictionary(s => s.Layer, s => s.Value)))
+            .Select(o => (Outcome: o, Sparsity: LayerMetrics.Of(o, OutcomeMetrics.SparsityPrefix).ToDictionary(s => s.Layer, s => s.Value)))
             .Where(p => p.Sparsity.Count > 0).ToList();
         if (shares.Count == 0 || probes.Count == 0) return null;
-        var floor = new Dictionary<string, double>();
-        foreach (var (layer, value) in probes.SelectMany(p => p.Sparsity))
-            floor[layer] = floor.TryGetValue(layer, out var low) ? Math.Min(low, value) : value;
+        var floor = LayerMetrics.LowestSparsity(probes.Select(p => p.Outcome));
         double Gain(Dictionary<string, double> sparsity) => sparsity.Sum(s =>
             shares.TryGetValue(s.Key, out var share) && floor[s.Key] < 1 ? share * Math.Max(0, s.Value - floor[s.Key]) / (1 - floor[s.Key]) : 0);
         var curves = new Dictionary<int, (double, double)[]>();
@@ -55,8 +53,4 @@ public sealed class SweptHardwareGains
         }
         return curve[^1].Gain;
     }
-
-    private static IEnumerable<(string Layer, double Value)> Prefixed(TrialOutcome o, string prefix) =>
-        o.Metrics is null ? [] : o.Metrics.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal) && double.IsFinite(kv.Value))
-            .Select(kv => (kv.Key[prefix.Length..], kv.Value));
 }
