@@ -45,9 +45,6 @@ public sealed class AdditiveDropModel
         return new AdditiveDropModel(curves, intercept + Statistics.Median(recent), slope);
     }
 
-    /// <summary>The sum of the thresholds' smoothed drops alone at <paramref name="point"/>'s fractions.</summary>
-    public double Sum(ThresholdScale scale, ParameterSet point) => _curves.Sum(d => scale.FractionOf(d, point));
-
     /// <summary>How far the point at these fractions is predicted to pass the target (points; ≤ 0: within it).</summary>
     public double OverTarget(Func<int, double> fractionOf) => _intercept + _slope * _curves.Sum(fractionOf);
 }
