@@ -56,13 +56,10 @@ public static class BatchNormFolding
         var conv = node.Conv;
         var folded = nn.Conv2d(conv.in_channels, conv.out_channels, node.Kernel, stride: node.Stride, padding: node.Padding,
             groups: node.Groups, bias: true);
-        if (bn is null)
-        {
-            folded.weight!.copy_(conv.weight!);
-            if (conv.bias is null) folded.bias!.zero_();
-            else folded.bias!.copy_(conv.bias);
-            return folded;
-        }
+        folded.weight!.copy_(conv.weight!);
+        if (conv.bias is null) folded.bias!.zero_();
+        else folded.bias!.copy_(conv.bias);
+        if (bn is null) return folded;
         // Every temporary is held and disposed explicitly (see ActivationSite.forward): a folded weight read while the
         // finalizer thread frees an unreachable temporary would corrupt the network for the evaluator's whole life.
         var norm = (BatchNorm2d)bn.Module!;
@@ -71,9 +68,7 @@ public static class BatchNormFolding
         using var deviation = variance.sqrt();
         using var scale = norm.weight!.div(deviation);
         using var scalePerFilter = scale.reshape(-1, 1, 1, 1);
-        folded.weight!.copy_(conv.weight!).mul_(scalePerFilter);
-        if (conv.bias is null) folded.bias!.zero_();
-        else folded.bias!.copy_(conv.bias);
+        folded.weight!.mul_(scalePerFilter);
         folded.bias!.sub_(norm.running_mean!).mul_(scale).add_(norm.bias!);
         return folded;
     }
