@@ -1,3 +1,4 @@
+using Hass.Abstractions;
 namespace Hass.Bench.Campaigns;
 
 /// <summary>What one invocation runs: every pipeline on every model × board × seed, one store per run.</summary>
@@ -31,6 +32,8 @@ public sealed record RunResult(RunKey Key, double Throughput, double TestDrop, d
     public Ceilings Ceilings { get; init; } = Ceilings.None;
     /// <summary>Mean seconds per trial of the search campaign (trial walls, not the run's wall).</summary>
     public double SecondsPerTrial { get; init; } = double.NaN;
+    /// <summary>The chosen design's sparsity cap (null when its backend gives no floors or the run failed).</summary>
+    public SparsityCap? Cap { get; init; }
 
     /// <summary>A run that produced no table: no figures, no trials, and why.</summary>
     public static RunResult Failed(RunKey key, TimeSpan wall, string error) => new(key, double.NaN, double.NaN, double.NaN, double.NaN, 0, wall, error);

@@ -1,3 +1,4 @@
+using Hass.Abstractions;
 using System.Diagnostics;
 using Hass.Engine.Running;
 using Hass.Engine.Storage;
@@ -67,6 +68,7 @@ public sealed class RunExecutor(BenchOptions options)
         {
             Ceilings = new Ceilings(sensitivity?.Throughput ?? double.NaN, maxSparsity?.Throughput ?? double.NaN, maxSparsity?.Note),
             SecondsPerTrial = search.Count == 0 ? double.NaN : search.Average(t => t.Timings.Total),
+            Cap = store.GetTrial(chosen.Campaign, chosen.Trial ?? 0)?.Design is { } design ? SparsityCap.Of(design) : null,
         };
     }
 }

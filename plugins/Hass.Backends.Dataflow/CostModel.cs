@@ -73,6 +73,28 @@ public static class CostModel
     }
 
     /// <summary>
+    /// The fewest cycles per image <paramref name="n"/> takes at this folding whatever its zeros. A sparse conv that
+    /// skipped every product would still stream its input and output words (the same data-rate terms as
+    /// <see cref="WeightLayerCycles"/>), and without all-zero skipping every window still costs a cycle; every other
+    /// implementation takes its cycles, zeros or not.
+    /// </summary>
+    public static double FloorCycles(Node n, LayerFolding f)
+    {
+        if (n.Implementation is not (NodeImplementation.SparseConv or NodeImplementation.PointwiseSparseConv)) return Evaluate(n, f).Cycles;
+        int s = f.CoarseIn * f.CoarseGroup;
+        double filters = (double)n.F / f.WeightsReloading;
+        double dataOut = (double)n.Ho * n.Wo * filters / (f.CoarseOut * f.CoarseGroup);
+        double floor = n.Settings.LaneMax
+            ? Math.Max((double)n.H * n.W * n.C / s, dataOut)
+            : Math.Ceiling(Math.Max((double)n.Hp * n.Wp * n.C / s, dataOut) - 1e-9);
+        double windows = (double)n.Ho * n.Wo * ((double)n.C / s) * (filters / (f.CoarseOut * n.G));
+        if (!n.Settings.SkipAllZeroWindows) return Math.Max(floor, windows);
+        // fpgaConvNet's average pointwise figure keeps one stream of every cluster busy, however many zeros.
+        bool clipped = n.Implementation == NodeImplementation.PointwiseSparseConv && !n.Settings.LaneMax;
+        return clipped ? Math.Ceiling(Math.Max(floor, windows * PointwiseClusters(n, s) / s) - 1e-9) : floor;
+    }
+
+    /// <summary>
     /// Pointwise sparse, average figure: the naive streams cut into clusters of S/clusters streams (clusters = the largest
     /// divisor of S not above the option), each skipping its mean zero fraction clipped at 1 − 1/(S/clusters); the
     /// slowest cluster sets the pace. Without all-zero skipping nothing is skipped.
@@ -80,8 +102,7 @@ public static class CostModel
     private static double PointwiseBusyFraction(Node n, int s)
     {
         if (!n.Settings.SkipAllZeroWindows) return 1.0;
-        int clusters = Math.Max(1, Math.Min(n.Settings.PointwiseClusters, s));
-        while (s % clusters != 0) clusters--;
+        int clusters = PointwiseClusters(n, s);
         int per = s / clusters;
         if (clusters == 1) return 1 - Math.Min(n.MeanZeroFraction, 1.0 - 1.0 / s);
         var hist = n.Histogram ?? throw new InvalidOperationException($"{n} has no histogram");
@@ -95,6 +116,14 @@ public static class CostModel
             busiest = Math.Max(busiest, 1 - Math.Min(zeros / channels, 1.0 - 1.0 / per));
         }
         return busiest;
+    }
+
+    /// <summary>The largest divisor of the <paramref name="s"/> streams not above the option.</summary>
+    private static int PointwiseClusters(Node n, int s)
+    {
+        int clusters = Math.Max(1, Math.Min(n.Settings.PointwiseClusters, s));
+        while (s % clusters != 0) clusters--;
+        return clusters;
     }
 
     private static NodeCost WeightLayer(Node n, int ci, int co, int cg, int fine, int wr, bool uram)

@@ -129,7 +129,7 @@ public sealed class DataflowBackend : IAcceleratorBackend
             if (t.BatchCycles > worstBatchCycles)
             {
                 worstBatchCycles = t.BatchCycles;
-                bottleneck = t.SlowDown > 1 ? "memory-bandwidth" : net.Nodes[t.Bottleneck].Name;
+                bottleneck = t.SlowDown > 1 ? Performance.MemoryBandwidth : net.Nodes[t.Bottleneck].Name;
             }
             var placed = s.Budget.Placed(s.Total);
             notes.AddRange(PartitionNotes(p, s, t, placed));
@@ -208,7 +208,7 @@ public sealed class DataflowBackend : IAcceleratorBackend
         return new LayerDesign
         {
             Layer = node.Name, Kind = node.Kind, Partition = p, Folding = folding,
-            Cycles = s.EffectiveCycles(m), Sparse = node.IsSparse, StreamChannels = streams,
+            Cycles = s.EffectiveCycles(m), FloorCycles = Math.Min(s.FloorCycles(m), s.EffectiveCycles(m)), Sparse = node.IsSparse, StreamChannels = streams,
             FifoSlackRows = s.SlackRows,
             Resources = (s.Attached[m] + FifoSizing.ExtraMemory(s, m)).ToUsage(),
         };

@@ -121,6 +121,9 @@ public sealed class PartitionState
     /// <summary>Node cycles including its partition I/O (the "effective" initiation interval of the node).</summary>
     public double EffectiveCycles(int m) => effective[m];
 
+    /// <summary>Node m's fewest cycles at its folding whatever its zeros (<see cref="CostModel.FloorCycles"/>), with its partition I/O.</summary>
+    public double FloorCycles(int m) => Math.Max(CostModel.FloorCycles(NodeAt(m), FoldingOf(m)), IoCycles(m, Cost[m]));
+
     /// <summary>Activation word width of the design (every node has the same cost settings).</summary>
     public int DataBits => Network.Nodes[0].Settings.DataBits;
 

@@ -29,6 +29,9 @@ public sealed record ResourceUsage(double Dsp = 0, double Bram18 = 0, double Ura
 
 public sealed record Performance
 {
+    /// <summary>The <see cref="BottleneckLayer"/> of a design whose interval the off-chip bandwidth sets.</summary>
+    public const string MemoryBandwidth = "memory-bandwidth";
+
     public double ThroughputImagesPerSecond { get; init; }
     public double LatencySeconds { get; init; }
     public double IntervalCycles { get; init; }
@@ -50,6 +53,11 @@ public sealed record LayerDesign
     public required LayerFolding Folding { get; init; }
     /// <summary>Cycles per image (the layer's initiation interval).</summary>
     public double Cycles { get; init; }
+    /// <summary>
+    /// The fewest cycles per image the layer takes at its folding whatever its zeros: for a sparse conv the rate at which
+    /// its words stream, for any other layer its cycles. Null when the backend does not say (left out of the JSON).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? FloorCycles { get; init; }
     /// <summary>True when the sparse (zero-skipping) implementation was used.</summary>
     public bool Sparse { get; init; }
     /// <summary>Channel order of the "opt" interleaving: stream s takes StreamChannels[s]. Empty when not sparse.</summary>

@@ -61,6 +61,19 @@ public class DesignOptionFlagTests(DesignFlagFixture f) : IClassFixture<DesignFl
     private static double Cycles(HardwareDesign d, string layer) => d.Layers.Single(l => l.Layer == layer).Cycles;
 
     [Fact]
+    public void The_table_gives_each_layer_its_floor_and_the_design_its_sparsity_cap()
+    {
+        var design = f.Design(Vgg);
+        Assert.All(design.Layers.Where(l => l.Kind != LayerKind.Input), l => Assert.True(l.FloorCycles <= l.Cycles, $"{l.Layer}: floor {l.FloorCycles}, cycles {l.Cycles}"));
+        var cap = SparsityCap.Of(design)!;
+        Assert.True(cap.ImagesPerSecond >= design.Performance.ThroughputImagesPerSecond);
+        var (code, stdout, stderr) = HassProcess.RunIn(f.Dir, TimeSpan.FromMinutes(3), ["design", .. Vgg, "--store", f.Store, "--boards", f.Boards]);
+        Assert.True(code == ExitCodes.Success, stderr);
+        Assert.Contains("floor", stdout);
+        Assert.Contains("sparsity cap: " + cap.Describe(), System.Text.RegularExpressions.Regex.Replace(stdout, @"\s+", " "));
+    }
+
+    [Fact]
     public void Batch_sets_the_batch_size_and_batch_1_latency_is_one_image()
     {
         var (standard, _) = VggDefault();

@@ -133,7 +133,7 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
     /// the DSE, with the design at every conv's maximal measured sparsity, and says what binds each (docs/search.md).
     /// </summary>
     [Fact]
-    public void The_final_table_holds_both_ceilings_and_what_binds_them()
+    public void The_final_table_holds_both_ceilings_what_binds_them_and_the_picks_headroom()
     {
         var dir = HassProcess.TempDir();
         var campaign = Campaign(dir, "ceil");
@@ -156,6 +156,10 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.Matches(label + @": (DSP|LUT|BRAM18) \d", stdout);
             Assert.Contains("bottleneck", stdout);
         }
+        // Each pick says how much faster its folding could go with more zeros, and what stops it there.
+        var text = System.Text.RegularExpressions.Regex.Replace(stdout, @"\s+", " ");   // the console wraps long notes
+        foreach (var pick in new[] { "uniform", "hass" })
+            Assert.Matches(pick + @": ([^:]*; )?\d+\.\d\d× headroom: this folding reaches at most [\d,]+ img/s whatever the zeros; then ", text);
     }
 
     [Theory]

@@ -107,15 +107,16 @@ public sealed class DesignCommand : ICliCommand
 
     private static void Print(CliContext ctx, HardwareDesign design, BoardSpec board)
     {
-        var table = new Table().AddColumns("layer", "kind", "partition", "folding", "cycles", "sparse", "DSP", "BRAM18", "LUT");
+        var table = new Table().AddColumns("layer", "kind", "partition", "folding", "cycles", "floor", "sparse", "DSP", "BRAM18", "LUT");
         foreach (var l in design.Layers)
             table.AddRow(Markup.Escape(l.Layer), l.Kind.ToString(), $"{l.Partition}", Markup.Escape(l.Folding.ToString()), $"{l.Cycles:F0}",
-                l.Sparse ? "yes" : "no", $"{l.Resources.Dsp:F0}", $"{l.Resources.Bram18:F0}", $"{l.Resources.Lut:F0}");
+                l.FloorCycles is { } floor ? $"{floor:F0}" : "-", l.Sparse ? "yes" : "no", $"{l.Resources.Dsp:F0}", $"{l.Resources.Bram18:F0}", $"{l.Resources.Lut:F0}");
         ctx.Out.Write(table);
         var p = design.Performance;
         ctx.Out.WriteLine($"{design.Backend}@{design.BackendVersion} on {design.Board}: {p.ThroughputImagesPerSecond:F1} img/s, latency {p.LatencySeconds * 1e3:F3} ms, " +
                           $"bottleneck {p.BottleneckLayer}, {p.GopPerSecond:F2} GOP/s, {p.GopPerSecondPerDsp:F4} GOP/s/DSP; DSP {design.Resources.Dsp:F0}/{board.Dsp}, " +
                           $"BRAM18 {design.Resources.Bram18:F0}/{board.Bram18}, LUT {design.Resources.Lut:F0}/{board.Lut}");
+        if (SparsityCap.Of(design) is { } cap) ctx.Out.WriteLine("sparsity cap: " + cap.Describe());
         foreach (var note in design.Notes) ctx.Out.WriteLine("note: " + note);
     }
 

@@ -112,7 +112,10 @@ public sealed record FinalRow
     public string Backend { get; init; } = "";
     public double SpeedupOverDense { get; init; }
     public double? SpeedupOverUniform { get; init; }
-    /// <summary>For the ceiling rows: which resource binds the design and its bottleneck layer.</summary>
+    /// <summary>
+    /// For the ceiling rows: which resource binds the design and its bottleneck layer. For the picks: what the pick
+    /// said (e.g. none confirmed), and how much faster its folding could go with more zeros (<see cref="SparsityCap"/>).
+    /// </summary>
     public string? Note { get; init; }
 }
 
@@ -192,13 +195,16 @@ public static class FinalPhase
         return summary;
     }
 
+    private static string? JoinNotes(string? first, string? second) =>
+        first is null ? second : second is null ? first : $"{first}; {second}";
+
     private static FinalRow PickRow(string label, TrialRecord trial, double testTop1, PickResult pick, string backend, double denseThroughput, double? uniformThroughput)
     {
         var throughput = Objective.Throughput(trial);
         return new FinalRow
         {
             Label = label, Campaign = trial.Campaign, Trial = trial.Number, SearchTop1 = trial.Accuracy ?? double.NaN, TestTop1 = testTop1,
-            ConfirmationTop1 = pick.ConfirmationTop1, Note = pick.Note,
+            ConfirmationTop1 = pick.ConfirmationTop1, Note = JoinNotes(pick.Note, trial.Design is { } design ? SparsityCap.Of(design)?.Describe() : null),
             WeightSparsity = trial.WeightSparsity, ActivationSparsity = trial.ActivationSparsity, EffectiveSparsity = trial.EffectiveSparsity,
             Throughput = throughput, ThroughputFidelity = trial.ThroughputFidelity, Dsp = trial.Design?.Resources.Dsp ?? 0,
             GopsPerDsp = trial.Design?.Performance.GopPerSecondPerDsp ?? 0, Backend = trial.Design?.Backend ?? backend,
