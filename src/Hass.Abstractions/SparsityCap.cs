@@ -32,8 +32,10 @@ public sealed record SparsityCap(double ImagesPerSecond, double Headroom, double
     /// <summary>"1.25× headroom: this folding reaches at most 1,250 img/s whatever the zeros; then relu1, pool (2 stages) stream at their floor of 400 cycles".</summary>
     public string Describe()
     {
+        var inv = CultureInfo.InvariantCulture;
         var named = string.Join(", ", Stages.Take(4)) + (Stages.Count > 4 ? ", …" : "");
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{Headroom:F2}× headroom: this folding reaches at most {ImagesPerSecond:N0} img/s whatever the zeros; then {named} ({Stages.Count} stage{(Stages.Count == 1 ? "" : "s")}) stream at their floor of {FloorCycles:N0} cycles");
+        var floor = FloorCycles.ToString("N0", inv);
+        var where = Stages.Count == 1 ? $"(1 stage) streams at its floor of {floor} cycles" : $"({Stages.Count} stages) stream at their floor of {floor} cycles";
+        return $"{Headroom.ToString("F2", inv)}× headroom: this folding reaches at most {ImagesPerSecond.ToString("N0", inv)} img/s whatever the zeros; then {named} {where}";
     }
 }

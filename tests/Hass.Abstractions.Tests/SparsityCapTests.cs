@@ -44,6 +44,8 @@ public class SparsityCapTests
         var cap = SparsityCap.Of(Design([Layer("conv1", 400, 400), Layer("relu1", 400, 400, LayerKind.ReLU)]))!;
         Assert.Equal(1.5, cap.Headroom, 12);
         Assert.Equal(["conv1", "relu1"], cap.Stages);
+        Assert.EndsWith("then conv1 (1 stage) streams at its floor of 400 cycles",
+            SparsityCap.Of(Design([Layer("conv1", 400, 400), Layer("relu1", 300, 300, LayerKind.ReLU)]))!.Describe());
     }
 
     [Fact]
