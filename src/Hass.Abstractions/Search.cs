@@ -83,6 +83,8 @@ public static class OutcomeMetrics
 
     /// <summary>Prefix of a design layer's cycles per image (its stage interval: the largest is the bottleneck).</summary>
     public const string CyclesPrefix = "cycles:";
+    /// <summary>Prefix of a design layer's floor: its cycles at its folding whatever its zeros (<see cref="LayerDesign.FloorCycles"/>), when the backend gives it.</summary>
+    public const string FloorPrefix = "floor:";
     /// <summary>Prefix of a profiled layer's effective sparsity (share of zero products).</summary>
     public const string SparsityPrefix = "sparsity:";
     /// <summary>

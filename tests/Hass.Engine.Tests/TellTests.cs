@@ -63,7 +63,10 @@ public class TellTests
             var shares = BoardUtilisation.BindingShares(record.Design, TestEnvironment.Boards().Get(spec.Board)).ToList();
             Assert.NotEmpty(shares);
             Assert.All(shares, s => Assert.Equal(s.Share, o.Metrics[OutcomeMetrics.ResourcePrefix + s.Layer]));
-            Assert.Equal(record.Design.Layers.Count + record.LayerSparsity.Count + shares.Count, o.Metrics.Keys.Count(k => k.Contains(':')));
+            // And every layer's floor, where the backend gives one.
+            var floors = record.Design.Layers.Where(l => l.FloorCycles is not null).ToList();
+            Assert.All(floors, l => Assert.Equal(l.FloorCycles!.Value, o.Metrics[OutcomeMetrics.FloorPrefix + l.Layer]));
+            Assert.Equal(record.Design.Layers.Count + floors.Count + record.LayerSparsity.Count + shares.Count, o.Metrics.Keys.Count(k => k.Contains(':')));
             Assert.Equal(o.Metrics["throughput"], o.Values[0]);
             Assert.Equal(o.Metrics["accuracyDrop"] - 1.0, o.ConstraintViolation, 9);
         }
@@ -75,5 +78,33 @@ public class TellTests
         using (var store = HassStore.Open(db))
             await new CampaignSearch(spec with { Budget = new BudgetSpec { Trials = 20 } }, "s.json", store, components, TestEnvironment.Boards()).RunAsync(default);
         Assert.Equal(live.Select(o => HassJson.Serialize(o)), factory.Told.Select(o => HassJson.Serialize(o)));
+    }
+}
+
+/// <summary>The per-layer floor metric, from a design whose backend gives floors (the toy backend of the test above does not).</summary>
+public class FloorMetricTests
+{
+    [Fact]
+    public void Each_layer_with_a_floor_is_told_as_floor_metric_and_a_layer_without_one_is_not()
+    {
+        var design = new HardwareDesign
+        {
+            Backend = "b", BackendVersion = "1", Board = "board", Graph = "g", Resources = ResourceUsage.Zero,
+            Performance = new Performance { ThroughputImagesPerSecond = 1000, IntervalCycles = 500 },
+            Layers =
+            [
+                new LayerDesign { Layer = "conv1", Kind = LayerKind.Conv, Folding = LayerFolding.Unit, Cycles = 500, FloorCycles = 300 },
+                new LayerDesign { Layer = "relu1", Kind = LayerKind.ReLU, Folding = LayerFolding.Unit, Cycles = 400 },
+            ],
+        };
+        var trial = new TrialRecord
+        {
+            Campaign = "c", Number = 1, State = TrialState.Complete, Parameters = new ParameterSet(new Dictionary<string, double>()),
+            Accuracy = 90, Design = design, ObjectiveValues = [1000],
+        };
+        var metrics = new TrialOutcomes(new Objective(new ObjectiveSpec())).MetricsOf(trial)!;
+        Assert.Equal(300, metrics[OutcomeMetrics.FloorPrefix + "conv1"]);
+        Assert.False(metrics.ContainsKey(OutcomeMetrics.FloorPrefix + "relu1"));
+        Assert.Equal(400, metrics[OutcomeMetrics.CyclesPrefix + "relu1"]);
     }
 }

@@ -58,6 +58,44 @@ public class ResourceMoveTests
         Assert.Empty(LocalMoves("""{"localShare": 1, "localResourceShare": 1}""", TenDims.Outcome).Freeing);
     }
 
+    /// <summary>The outcome with resources and each layer's floor at <paramref name="floorShare"/> of its cycles (1: every stage at its floor).</summary>
+    private static Func<int, ParameterSet, TrialOutcome> WithFloors(double floorShare) => (number, p) =>
+    {
+        var o = WithResources(number, p);
+        var metrics = new Dictionary<string, double>(o.Metrics!);
+        foreach (var (key, cycles) in o.Metrics!.Where(kv => kv.Key.StartsWith(OutcomeMetrics.CyclesPrefix, StringComparison.Ordinal)))
+            metrics[OutcomeMetrics.FloorPrefix + key[OutcomeMetrics.CyclesPrefix.Length..]] = floorShare * cycles;
+        return o with { Metrics = metrics };
+    };
+
+    [Fact]
+    public void With_local_floors_a_design_whose_slow_stages_are_at_their_floor_gets_resource_moves()
+    {
+        var (moves, freeing) = LocalMoves("""{"localShare": 1, "localFloors": true}""", WithFloors(1.0));
+        Assert.True(moves > 20, $"{moves} local moves");
+        Assert.True(freeing.Count >= 0.8 * moves, $"{freeing.Count} of {moves} moves raise only layers outside the slow stages");
+        Assert.Empty(LocalMoves("""{"localShare": 1}""", WithFloors(1.0)).Freeing);
+    }
+
+    [Fact]
+    public void With_local_floors_and_stages_above_their_floor_the_moves_are_the_default_ones()
+    {
+        var floors = LocalMoves("""{"localShare": 1, "localFloors": true}""", WithFloors(0.5));
+        var plain = LocalMoves("""{"localShare": 1}""", WithFloors(0.5));
+        Assert.Equal(plain.Moves, floors.Moves);
+        Assert.Empty(floors.Freeing);
+        Assert.Equal(LocalMovesRaised("""{"localShare": 1}""", WithFloors(0.5)), LocalMovesRaised("""{"localShare": 1, "localFloors": true}""", WithFloors(0.5)));
+    }
+
+    /// <summary>Every local move's parameters, in order.</summary>
+    private static List<string> LocalMovesRaised(string settings, Func<int, ParameterSet, TrialOutcome> objective)
+    {
+        var strategy = (SensitivityStrategy)SearchPlugin.Factory("sensitivity").Create();
+        strategy.Initialize(Driver.Context(TenDims.Space, 0, Budget, settings));
+        return Driver.Run(strategy, objective, Budget).Where(s => s.Suggestion.Origin == BottleneckSearch.Origin)
+            .Select(s => s.Suggestion.Parameters.QuantisedKey(9)).ToList();
+    }
+
     [Fact]
     public void With_resource_moves_the_same_seed_gives_the_same_local_moves_with_trials_in_flight()
     {

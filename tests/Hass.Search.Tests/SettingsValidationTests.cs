@@ -75,6 +75,7 @@ public class SettingsValidationTests
     [InlineData("tpe", """{"nEiCandidates": 1.5}""", "nEiCandidates", "must be a whole number in [1, 100000] (got 1.5)")]
     [InlineData("sensitivity", """{"searchMargin": -0.3}""", "searchMargin", "must be in [0, 100] (got -0.3)")]
     [InlineData("sensitivity", """{"localResourceShare": 2}""", "localResourceShare", "must be in [0, 1] (got 2)")]
+    [InlineData("sensitivity", """{"localFloors": 1}""", "localFloors", "must be true or false (got 1)")]
     [InlineData("sensitivity", """{"localStepRule": "bogus"}""", "localStepRule", "must be one of failures, outcome (got \"bogus\")")]
     [InlineData("sensitivity", """{"allocationDepth": 21}""", "allocationDepth", "must be in [0, 20] (got 21)")]
     [InlineData("sensitivity", """{"searchMarginScope": "sweep"}""", "searchMarginScope", "must be one of all, tpe (got \"sweep\")")]
@@ -103,7 +104,7 @@ public class SettingsValidationTests
         Assert.Equal((0.5, 0.5, 0.25, 0.0), (sensitivity.LocalShare, sensitivity.LocalMargin, sensitivity.LocalExchangeBelow, sensitivity.LocalResourceShare));
         Assert.Equal((false, Sensitivity.LocalStepRule.Failures), (sensitivity.LocalModel, sensitivity.LocalStepRule));
         Assert.Equal((0.0, Sensitivity.SearchMarginScope.All), (sensitivity.SearchMargin, sensitivity.SearchMarginScope));
-        Assert.Equal((5, 0), (sensitivity.RayDepth, sensitivity.AllocationDepth));
+        Assert.Equal((5, 0, false), (sensitivity.RayDepth, sensitivity.AllocationDepth, sensitivity.LocalFloors));
         Assert.Equal((0.02, 0.01, int.MaxValue), (new Strategies.GreedySettings().WeightStep, new Strategies.GreedySettings().ActivationStep, new Strategies.GreedySettings().MaxSteps));
     }
 

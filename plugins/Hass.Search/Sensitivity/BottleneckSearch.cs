@@ -148,8 +148,10 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
             var moved = fractions[d] + sign * step * Cap(d) * rng.Uniform(0.5, 1.5);
             fractions[d] = sign > 0 ? Math.Min(Cap(d), moved) : Math.Max(0, moved);
         }
-        var freeing = settings.ResourceShare > 0 && rng.NextDouble() < settings.ResourceShare ? ResourceRaise(incumbent, slow, fractions, rng) : null;
-        var raised = freeing ?? RaiseSet(slow, fractions, rng);
+        var open = settings.Floors ? slow.Where(layer => !LayerInfluence.AtFloor(incumbent, layer)).ToHashSet() : slow;
+        bool capped = slow.Count > 0 && open.Count == 0;
+        var freeing = capped || (settings.ResourceShare > 0 && rng.NextDouble() < settings.ResourceShare) ? ResourceRaise(incumbent, slow, fractions, rng) : null;
+        var raised = freeing ?? RaiseSet(open, fractions, rng);
         foreach (var d in raised) Shift(d, +1);
         var lower = scale.ThresholdDims.Where(d => !Feeds(d, slow) && fractions[d] > 0 && (freeing is null || !raised.Contains(d))).ToList();
         if (lower.Count > 0 && (Slack(incumbent) < settings.ExchangeBelow || rng.NextDouble() < 0.5)) Shift(lower[rng.NextInt(lower.Count)], -1);
@@ -221,8 +223,9 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
 /// <param name="Model">Whether moves are chosen with the additive drop model when the trials carry smoothed drops.</param>
 /// <param name="StepRule">How the step responds to the moves that did not beat the incumbent.</param>
 /// <param name="ResourceShare">Share of the moves that raise a threshold of a layer holding much of the binding resource instead.</param>
+/// <param name="Floors">Whether the moves leave slow stages at their floor alone, and free the binding resource when all of them are.</param>
 public sealed record BottleneckSettings(double Share, double Margin, double? Tolerance, double ExchangeBelow, bool Model = false,
-                                        LocalStepRule StepRule = LocalStepRule.Failures, double ResourceShare = 0);
+                                        LocalStepRule StepRule = LocalStepRule.Failures, double ResourceShare = 0, bool Floors = false);
 
 /// <summary>How the local search's step responds to moves that did not beat the incumbent (setting <c>localStepRule</c>).</summary>
 public enum LocalStepRule

@@ -53,6 +53,14 @@ public sealed class LayerInfluence
         return cycles.Where(c => c.Value >= (1 - band) * slowest).Select(c => c.Layer).ToHashSet();
     }
 
+    /// <summary>A stage within this share of its floor has nothing left for zeros to take.</summary>
+    private const double FloorBand = 0.01;
+
+    /// <summary>Whether <paramref name="layer"/>'s cycles in a trial's design are at its floor (<c>floor:&lt;layer&gt;</c>); false without the metric.</summary>
+    public static bool AtFloor(TrialOutcome outcome, string layer) =>
+        outcome.Metrics is { } m && m.TryGetValue(OutcomeMetrics.FloorPrefix + layer, out var floor) && m.TryGetValue(OutcomeMetrics.CyclesPrefix + layer, out var cycles)
+        && cycles <= floor * (1 + FloorBand);
+
     public const int None = -1, Several = -2;
 
     /// <summary>The one threshold dimension pruned in <paramref name="p"/>, <see cref="None"/> or <see cref="Several"/>.</summary>

@@ -67,7 +67,13 @@ public sealed record SensitivitySettings
     /// </summary>
     [Range(0.0, 1.0)] public double LocalResourceShare { get; init; }
 
-    public BottleneckSettings Bottleneck() => new(LocalShare, LocalMargin, Tolerance, LocalExchangeBelow, LocalModel, LocalStepRule, LocalResourceShare);
+    /// <summary>
+    /// Local moves read each layer's floor (<c>floor:&lt;layer&gt;</c>): a slow stage already at its floor is left alone, since zeros
+    /// cannot speed it up, and when every slow stage is there the move frees the binding resource instead (docs/search.md).
+    /// </summary>
+    public bool LocalFloors { get; init; }
+
+    public BottleneckSettings Bottleneck() => new(LocalShare, LocalMargin, Tolerance, LocalExchangeBelow, LocalModel, LocalStepRule, LocalResourceShare, LocalFloors);
 
     /// <summary>Default depth: as many probes per dimension as fit in <see cref="SweepShare"/> of the budget, 1 to 3.</summary>
     public static int DefaultDepth(int thresholdDims, int? budget) =>

@@ -37,7 +37,11 @@ public sealed class TrialOutcomes(Objective objective, BoardSpec? board = null)
             d["throughput"] = throughput;
             d["gopsPerDsp"] = gopsPerDsp;
             d["latency"] = latency;
-            foreach (var layer in design.Layers) d[OutcomeMetrics.CyclesPrefix + layer.Layer] = layer.Cycles;
+            foreach (var layer in design.Layers)
+            {
+                d[OutcomeMetrics.CyclesPrefix + layer.Layer] = layer.Cycles;
+                if (layer.FloorCycles is { } floor) d[OutcomeMetrics.FloorPrefix + layer.Layer] = floor;
+            }
             if (board is not null)
                 foreach (var (layer, share) in BoardUtilisation.BindingShares(design, board)) d[OutcomeMetrics.ResourcePrefix + layer] = share;
         }
