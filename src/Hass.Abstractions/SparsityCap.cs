@@ -29,7 +29,7 @@ public sealed record SparsityCap(double ImagesPerSecond, double Headroom, double
         return new SparsityCap(cap, cap / performance.ThroughputImagesPerSecond, floor, stages);
     }
 
-    /// <summary>"1.25× headroom: this folding reaches at most 1,250 img/s whatever the zeros; then relu1, pool (2 stages) stream at their floor of 400 cycles".</summary>
+    /// <summary>"1.88× headroom: this folding reaches at most 2,500 img/s whatever the zeros; then relu1, pool (2 stages) stream at their floor of 400 cycles".</summary>
     public string Describe()
     {
         var inv = CultureInfo.InvariantCulture;
