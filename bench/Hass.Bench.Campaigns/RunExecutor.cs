@@ -1,5 +1,5 @@
-using Hass.Abstractions;
 using System.Diagnostics;
+using Hass.Abstractions;
 using Hass.Engine.Running;
 using Hass.Engine.Storage;
 
@@ -68,7 +68,7 @@ public sealed class RunExecutor(BenchOptions options)
         {
             Ceilings = new Ceilings(sensitivity?.Throughput ?? double.NaN, maxSparsity?.Throughput ?? double.NaN, maxSparsity?.Note),
             SecondsPerTrial = search.Count == 0 ? double.NaN : search.Average(t => t.Timings.Total),
-            Cap = store.GetTrial(chosen.Campaign, chosen.Trial ?? 0)?.Design is { } design ? SparsityCap.Of(design) : null,
+            Cap = chosen.Trial is { } number && store.GetTrial(chosen.Campaign, number)?.Design is { } design ? SparsityCap.Of(design) : null,
         };
     }
 }
