@@ -189,13 +189,10 @@ public sealed class BottleneckSearch(SpaceCodec codec, ThresholdScale scale, Sen
     /// </summary>
     private List<int>? ResourceRaise(TrialOutcome incumbent, HashSet<string> slow, Dictionary<int, double> fractions, Rng rng)
     {
-        if (incumbent.Metrics is null) return null;
-        var heavy = incumbent.Metrics
-            .Where(kv => kv.Key.StartsWith(OutcomeMetrics.ResourcePrefix, StringComparison.Ordinal) && kv.Value > 0)
-            .Select(kv => (Layer: kv.Key[OutcomeMetrics.ResourcePrefix.Length..], Share: kv.Value))
-            .Where(l => !slow.Contains(l.Layer))
+        var heavy = LayerMetrics.Of(incumbent, OutcomeMetrics.ResourcePrefix)
+            .Where(l => l.Value > 0 && !slow.Contains(l.Layer))
             .OrderBy(l => l.Layer, StringComparer.Ordinal)
-            .Select(l => (l.Share, Feeders: OpenFeeders(l.Layer, fractions)))
+            .Select(l => (Share: l.Value, Feeders: OpenFeeders(l.Layer, fractions)))
             .Where(l => l.Feeders.Count > 0).ToList();
         if (heavy.Count == 0) return null;
         var draw = rng.NextDouble() * heavy.Sum(l => l.Share);

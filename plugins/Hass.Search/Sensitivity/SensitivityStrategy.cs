@@ -26,6 +26,7 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     private CeilingRay _ray = null!;
     private AllocationRay? _allocation;
     private bool _allocationBuilt;
+    private bool? _sweptCurvesExist; // the sweep's probes, all told before the ray starts, decide it once
     private AccuracyGuard _guard = null!;
     private readonly Queue<BatchItem> _batch = new();
     private readonly Dictionary<int, object> _probes = [];
@@ -77,7 +78,8 @@ public sealed class SensitivityStrategy() : StrategyBase("sensitivity")
     /// resumed campaign (told in number order) builds the same one.
     /// </summary>
     private bool WaitingForTheRay() =>
-        !_allocationBuilt && _settings.AllocationDepth > 0 && RayScalesInFlight(_ray).Count > 0 && SweptDropCurves.Of(_scale, History) is not null;
+        !_allocationBuilt && _settings.AllocationDepth > 0 && RayScalesInFlight(_ray).Count > 0
+        && (_sweptCurvesExist ??= SweptDropCurves.Of(_scale, History) is not null);
 
     private HashSet<int> SweepDimensionsInFlight() =>
         _probes.Values.OfType<SensitivitySweep.Probe>().Select(probe => probe.Dimension).ToHashSet();
