@@ -143,7 +143,7 @@ public static class FineTuneProbe
         var text = new StringBuilder();
         text.AppendLine(inv, $"\n## {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n");
         text.AppendLine(inv, $"Command: `{command}`  ");
-        text.AppendLine(inv, $"Fine-tune: {recipe.Steps} steps of {recipe.BatchSize} training images, AdamW lr {recipe.LearningRate}, weight zeros kept. Load average: {Load()}\n");
+        text.AppendLine(inv, $"Fine-tune: {recipe.Steps} steps of {recipe.BatchSize} training images, AdamW lr {recipe.LearningRate}, weight zeros kept. Load average: {MachineLoad.Averages()}\n");
         text.AppendLine("| store | campaign | trial | img/s before → after | search drop | final-images drop before → after | test drop before → after | activation sparsity before → after | s |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var s in scores)
@@ -163,5 +163,4 @@ public static class FineTuneProbe
         return within.Count == 0 ? "none" : within.Max().ToString("F1", CultureInfo.InvariantCulture);
     }
 
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown";
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 
 namespace Hass.Bench.Confirmation;
@@ -10,7 +9,7 @@ public static class ScoreTable
     {
         var sb = new StringBuilder();
         sb.AppendLine().AppendLine($"### Confirmation split: finalists re-scored ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)").AppendLine();
-        sb.AppendLine($"Command: `dotnet run -c Release --project bench/Hass.Bench.Confirmation -- {arguments}`; load: {Load()}").AppendLine();
+        sb.AppendLine($"Command: `dotnet run -c Release --project bench/Hass.Bench.Confirmation -- {arguments}`; load average (1, 5, 15 min): {MachineLoad.Averages()}").AppendLine();
         sb.AppendLine($"| store | campaign | trial | img/s | drop search | drop confirmation | drop pooled | drop confirmation first part | drop confirmation rest | drop test |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
@@ -51,15 +50,5 @@ public static class ScoreTable
                 ? $"| {c.Key.Store} | {c.Key.Campaign} | {c.Count()} | none passes | - | {picked:F1} | - |"
                 : $"| {c.Key.Store} | {c.Key.Campaign} | {c.Count()} | {best.Trial}, {best.Throughput:F1} | {best.Test:F2} | {picked:F1} | {best.Throughput / picked:F3} |");
         }
-    }
-
-    private static string Load()
-    {
-        try
-        {
-            using var uptime = Process.Start(new ProcessStartInfo("uptime") { RedirectStandardOutput = true });
-            return uptime?.StandardOutput.ReadToEnd().Trim() ?? "unknown";
-        }
-        catch (System.ComponentModel.Win32Exception) { return "unknown (no uptime)"; }
     }
 }

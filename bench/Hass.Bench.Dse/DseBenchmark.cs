@@ -78,7 +78,7 @@ internal sealed class DseBenchmark(int repeats, bool anneal)
                 Console.WriteLine($"{model,-20} {boardName,-8} {denseMs,9:F1} {sparseMs,10:F1} {dense.Partitions.Count + "/" + sparse.Partitions.Count,10} {dense.Performance.ThroughputImagesPerSecond,12:F1} {sparse.Performance.ThroughputImagesPerSecond,13:F1}");
             }
         }
-        Console.WriteLine($"(wall-clock medians, same order, inflated by other processes on the shared core: {string.Join(" ", _wallMedians.Select(w => w.ToString("F0")))} ms; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})");
+        Console.WriteLine($"(wall-clock medians, same order, inflated by other processes on the shared core: {string.Join(" ", _wallMedians.Select(w => w.ToString("F0")))} ms; load average {MachineLoad.OneMinute()})");
     }
 
     private void DenseVsDspBound()

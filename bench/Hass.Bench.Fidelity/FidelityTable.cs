@@ -53,10 +53,9 @@ public static class ResultsFile
     public static async Task AppendAsync(string path, IEnumerable<string> args, string startLoad, string table, CancellationToken ct)
     {
         var section = $"\n## {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n\nCommand: `dotnet run -c Release --project bench/Hass.Bench.Fidelity -- {string.Join(' ', args)}`  \n" +
-                      $"Load average (1, 5, 15 min) at the start: {startLoad}; at the end: {Load()} ({Environment.ProcessorCount} cores). " +
+                      $"Load average (1, 5, 15 min) at the start: {startLoad}; at the end: {MachineLoad.Averages()} ({Environment.ProcessorCount} cores). " +
                       "Predicted and measured figures are cycle counts (the emulator counts cycles), so the load changes the wall time only.\n\n" + table;
         await File.AppendAllTextAsync(path, section, ct);
     }
 
-    public static string Load() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Hass.Abstractions;
+using Hass.Bench;
 using Hass.Bench.Fidelity;
 
 // Analytical vs emulated (issue #14): per model × board a short campaign, its best distinct designs measured on a
@@ -52,7 +53,7 @@ root.SetAction(async (parse, ct) =>
     };
     foreach (var (path, what) in new[] { (options.Campaign, "--campaign"), (options.Hass, "--hass") })
         if (!File.Exists(path)) { Console.Error.WriteLine($"error: {what} {path} does not exist; run from the repository root after building src/Hass.Cli -c Release, or give the path"); return 2; }
-    var startLoad = ResultsFile.Load();
+    var startLoad = MachineLoad.Averages();
     Console.WriteLine($"date {DateTime.UtcNow:yyyy-MM-ddTHH:mm}Z, load {startLoad}, sparseCycles {options.SparseCycles}, {options.Trials} trials, {options.Designs} designs");
     var runner = new CellRunner(options, Console.Out);
     var cells = new List<CellResult>();

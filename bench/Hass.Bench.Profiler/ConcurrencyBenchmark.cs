@@ -41,7 +41,7 @@ public static class ConcurrencyBenchmark
             alone.Add(one);
             together.Add(two);
             output.WriteLine($"round {round}: alone {Line(one)} | two at once {Line(two)} | slowdown {PerEvaluation(two) / PerEvaluation(one):F2}x, " +
-                             $"CPU-time slowdown {CpuPerEvaluation(two) / CpuPerEvaluation(one):F2}x, throughput {Throughput(two) / Throughput(one):F2}x   (load {Load()})");
+                             $"CPU-time slowdown {CpuPerEvaluation(two) / CpuPerEvaluation(one):F2}x, throughput {Throughput(two) / Throughput(one):F2}x   (load {MachineLoad.OneMinute()})");
             output.WriteLine($"    per evaluation alone: {oneGc.Per(one.Evaluations)}; two at once: {LastGc.Per(two.Evaluations)}");
         }
         double slowdown = Statistics.Median(alone.Zip(together, (a, t) => PerEvaluation(t) / PerEvaluation(a)));
@@ -118,7 +118,6 @@ public static class ConcurrencyBenchmark
     private static string Line(Sample s) =>
         $"{s.Evaluations} in {s.Wall:F2} s (evaluate {s.Evaluate / s.Evaluations * 1000:F0} ms + profile {s.Profile / s.Evaluations * 1000:F0} ms each, CPU {CpuPerEvaluation(s) * 1000:F0} ms)";
 
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 }
 
 /// <summary>
