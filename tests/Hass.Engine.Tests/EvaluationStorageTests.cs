@@ -60,6 +60,57 @@ public class EvaluationStorageTests
     }
 
     [Fact]
+    public void Evaluations_stored_uncompressed_still_load()
+    {
+        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var outcome = Outcome();
+        using (HassStore.Open(path)) { }
+        using (var db = new LiteDatabase($"Filename={path}"))
+        {
+            // Schema 2, as hass wrote it before the compression: the JSON as text, the samples packed but not compressed.
+            var layers = outcome.Profile!.Layers;
+            var withoutSamples = outcome with { Profile = outcome.Profile with { Layers = [layers[0] with { RowNonZeroSamples = null }, layers[1], layers[2]] } };
+            db.GetCollection("evaluations").Insert(new BsonDocument
+            {
+                ["_id"] = "old", ["schema"] = 2, ["json"] = HassJson.Serialize(withoutSamples),
+                ["rowNonZeroSamples"] = new BsonArray(new BsonValue(SamplePacking.Pack(layers[0].RowNonZeroSamples!)), BsonValue.Null, BsonValue.Null),
+            });
+        }
+        using var reopened = HassStore.Open(path);
+        Assert.Equal(HassJson.Serialize(outcome), HassJson.Serialize(reopened.GetEvaluation("old")));
+    }
+
+    [Fact]
+    public void Compressed_profiles_make_the_stored_document_much_smaller()
+    {
+        // A profile's histograms as the profiler writes them: fractions with many digits, a filter histogram of 64 × 128 × 10.
+        var random = new Random(3);
+        double[] Bins() { var z = Enumerable.Range(0, 10).Select(_ => random.NextDouble()).ToArray(); var sum = z.Sum(); return z.Select(v => v / sum).ToArray(); }
+        var layer = new LayerSparsity
+        {
+            Layer = "features.7", KernelSize = 9, Histogram = Enumerable.Range(0, 64).Select(_ => Bins()).ToArray(),
+            FilterZeroHistogram = Enumerable.Range(0, 64).Select(_ => Enumerable.Range(0, 128).Select(_ => Bins()).ToArray()).ToArray(),
+        };
+        var outcome = new EvaluationOutcome { Top1 = 90, Images = 200, Profile = new SparsityProfile { Model = "m", Images = 200, Layers = [layer] } };
+        var compressed = BsonSerializer.Serialize(EvaluationDocuments.Wrap("k", outcome)).Length;
+        var asJson = BsonSerializer.Serialize(new BsonDocument { ["_id"] = "k", ["schema"] = 2, ["json"] = HassJson.Serialize(outcome) }).Length;
+        Assert.True(compressed < 0.6 * asJson, $"compressed {compressed} B, as JSON {asJson} B");
+    }
+
+    [Fact]
+    public void A_damaged_compressed_record_is_a_format_error()
+    {
+        var document = EvaluationDocuments.Wrap("k", Outcome());
+        var json = document["json"].AsBinary;
+        document["json"] = new BsonValue(json.Select((b, i) => i > 2 && i < 40 ? (byte)~b : b).ToArray());
+        Assert.Throws<FormatException>(() => EvaluationDocuments.Read(document));
+        Assert.Throws<FormatException>(() => Compression.Decompress([0xff, 0xff, 0xff, 0xff, 0x00, 0x12]));
+        var whole = Compression.Compress(new byte[5000]);
+        Assert.Equal(new byte[5000], Compression.Decompress(whole));
+        Assert.Throws<FormatException>(() => Compression.Decompress(whole[..^2]));
+    }
+
+    [Fact]
     public void Damaged_packed_samples_are_a_format_error()
     {
         var bytes = SamplePacking.Pack([[[300, 5], [7, 0]]]);
