@@ -111,6 +111,43 @@ public class EvaluationStorageTests
     }
 
     [Fact]
+    public void A_damaged_cache_entry_opens_as_a_miss_and_is_replaced()
+    {
+        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var outcome = Outcome();
+        using (var store = HassStore.Open(path)) store.SaveEvaluation("k", outcome);
+        using (var db = new LiteDatabase($"Filename={path}"))
+        {
+            var evaluations = db.GetCollection("evaluations");
+            var document = evaluations.FindById("k");
+            document["json"] = new BsonValue(document["json"].AsBinary.Select((b, i) => i > 2 && i < 40 ? (byte)~b : b).ToArray());
+            evaluations.Update(document);
+        }
+        using var reopened = HassStore.Open(path);
+        Assert.Null(reopened.GetEvaluation("k"));
+        reopened.SaveEvaluation("k", outcome);
+        Assert.Equal(HassJson.Serialize(outcome), HassJson.Serialize(reopened.GetEvaluation("k")));
+    }
+
+    [Fact]
+    public void A_cache_entry_without_its_JSON_is_a_damaged_store()
+    {
+        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        using (var store = HassStore.Open(path)) store.SaveEvaluation("k", Outcome());
+        using (var db = new LiteDatabase($"Filename={path}"))
+        {
+            var evaluations = db.GetCollection("evaluations");
+            var document = evaluations.FindById("k");
+            document["json"] = 42;
+            evaluations.Update(document);
+        }
+        var before = File.ReadAllBytes(path);
+        var e = Assert.Throws<StoreDamagedException>(() => HassStore.Open(path, StoreAccess.Read));
+        Assert.Contains("was not changed", e.Message);
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
+    [Fact]
     public void Damaged_packed_samples_are_a_format_error()
     {
         var bytes = SamplePacking.Pack([[[300, 5], [7, 0]]]);

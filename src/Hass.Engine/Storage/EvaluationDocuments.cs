@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using System.Text.Json;
 using Hass.Abstractions;
 using LiteDB;
 
@@ -33,7 +34,35 @@ internal static class EvaluationDocuments
         return doc;
     }
 
-    /// <summary>The outcome of a stored document of either schema; throws when the document or its samples are malformed.</summary>
+    /// <summary>
+    /// The outcome of a stored document, or null when it cannot be read: the collection is a cache, so a damaged entry is a
+    /// miss, and the evaluation made in its place overwrites it.
+    /// </summary>
+    public static EvaluationOutcome? ReadOrMiss(BsonDocument doc)
+    {
+        try
+        {
+            return Read(doc);
+        }
+        catch (Exception e) when (e is FormatException or JsonException or InvalidCastException or DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// What the store's check on opening asks of an entry: its fields have the types it is written with. Its contents are
+    /// decoded only when used (<see cref="ReadOrMiss"/>): decoding every profile took most of the time to open a store.
+    /// </summary>
+    public static void CheckFields(BsonDocument doc)
+    {
+        if (!doc.TryGetValue("json", out var json) || !(json.IsString || json.IsBinary))
+            throw new FormatException("an evaluation record has no JSON");
+        if (doc.TryGetValue(SamplesField, out var samples) && !samples.IsNull && !samples.IsArray)
+            throw new FormatException("an evaluation record's packed sample images are not an array");
+    }
+
+    /// <summary>The outcome of a stored document of any schema; throws when the document or its samples are malformed.</summary>
     public static EvaluationOutcome Read(BsonDocument doc)
     {
         var json = doc["json"];

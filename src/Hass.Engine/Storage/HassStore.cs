@@ -176,7 +176,7 @@ public sealed class HassStore : IDisposable
     {
         if (_evaluations.FindById(key) is not { } d) return null;
         RequireKnownSchema(d, "evaluations", EvaluationDocuments.SchemaVersion);
-        return EvaluationDocuments.Read(d);
+        return EvaluationDocuments.ReadOrMiss(d);
     });
 
     public void SaveEvaluation(string key, EvaluationOutcome outcome) => Write(() => _evaluations.Upsert(EvaluationDocuments.Wrap(key, outcome)));

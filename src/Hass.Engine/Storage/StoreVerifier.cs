@@ -5,7 +5,8 @@ namespace Hass.Engine.Storage;
 
 /// <summary>
 /// Reads a whole store through a read-only connection before any command uses it: the schema version, every
-/// document of every collection (its page chain and BSON), every record's JSON, and the trials' campaign index.
+/// document of every collection (its page chain and BSON), every record's JSON but the evaluation cache's (its entries
+/// are decoded when used, and a damaged one is a miss), and the trials' campaign index.
 /// LiteDB pages carry no checksums, so damage inside a stored value that still reads as a valid record cannot be
 /// found; anything else throws, and the caller refuses the store without having written it.
 /// </summary>
@@ -15,7 +16,7 @@ internal static class StoreVerifier
     [
         ("campaigns", CampaignDocument.SchemaVersion, doc => HassJson.Deserialize<CampaignDocument>(doc["json"].AsString)),
         ("trials", TrialRecord.SchemaVersion, doc => HassJson.Deserialize<TrialRecord>(doc["json"].AsString)),
-        ("evaluations", EvaluationDocuments.SchemaVersion, doc => EvaluationDocuments.Read(doc)),
+        ("evaluations", EvaluationDocuments.SchemaVersion, EvaluationDocuments.CheckFields), // a cache: decoded when used
         ("designs", HardwareDesign.SchemaVersion, doc => HassJson.Deserialize<HardwareDesign>(doc["json"].AsString)),
         ("measurements", Measurement.SchemaVersion, doc => HassJson.Deserialize<Measurement>(doc["json"].AsString)),
         ("calibration", CalibrationDocument.SchemaVersion, doc => HassJson.Deserialize<CalibrationDocument>(doc["json"].AsString)),
