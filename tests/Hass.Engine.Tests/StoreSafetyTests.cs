@@ -151,4 +151,29 @@ public class StoreSafetyTests
         using var writer = HassStore.Open(copy, StoreAccess.Write);
         Assert.Equal(90, writer.GetEvaluation("k")!.Top1);
     }
+
+    [Fact]
+    public void A_log_cut_inside_a_page_by_a_full_disk_is_read_without_writing_and_resumed()
+    {
+        var dir = TestEnvironment.TempDir();
+        var path = Path.Combine(dir, "hass.db");
+        var copy = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var log = Path.Combine(Path.GetDirectoryName(copy)!, "hass-log.db");
+        using (var store = HassStore.Open(path))
+        {
+            store.SaveEvaluation("k", new EvaluationOutcome { Top1 = 90, Images = 10 }); // committed, in the log
+            File.Copy(path, copy);
+            // A later write that the disk cut off half way through its page: LiteDB never committed it.
+            File.WriteAllBytes(log, [.. File.ReadAllBytes(Path.Combine(dir, "hass-log.db")), .. new byte[StoreFile.PageSize / 2]]);
+        }
+        var (data, logBytes) = (File.ReadAllBytes(copy), File.ReadAllBytes(log));
+        using (var reader = HassStore.Open(copy, StoreAccess.Read))
+            Assert.Equal(90, reader.GetEvaluation("k")!.Top1);
+        Assert.Equal(data, File.ReadAllBytes(copy));
+        Assert.Equal(logBytes, File.ReadAllBytes(log));
+        using var writer = HassStore.Open(copy, StoreAccess.Write);
+        Assert.Equal(90, writer.GetEvaluation("k")!.Top1);
+        writer.SaveEvaluation("k2", new EvaluationOutcome { Top1 = 80, Images = 10 });
+        Assert.Equal(80, writer.GetEvaluation("k2")!.Top1);
+    }
 }

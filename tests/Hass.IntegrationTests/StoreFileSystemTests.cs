@@ -37,14 +37,16 @@ public class StoreFileSystemTests(ITestOutputHelper output)
         using var fs = ScratchFileSystem.Create(kib: 400);
         output.WriteLine(fs.Mounted ? "tmpfs of 400 KiB" : "no mount permitted: RLIMIT_FSIZE of 400 KiB");
         var store = Path.Combine(fs.Folder, "hass.db");
-        var full = Hass(fs, ["run", HassProcess.SyntheticCampaign, "--trials", "20", .. Common(store)]);
+        // The synthetic campaign's store takes about 9 KiB a trial (cached evaluations compressed): 100 trials outgrow 400 KiB.
+        const string Trials = "100";
+        var full = Hass(fs, ["run", HassProcess.SyntheticCampaign, "--trials", Trials, .. Common(store)]);
         Assert.Equal(ExitCodes.StoreUnusable, full.Code);
         OneCleanError(full.Err, $"store {store} cannot be");
 
         fs.Grow();
-        var resumed = Hass(fs, ["run", HassProcess.SyntheticCampaign, "--trials", "20", .. Common(store)]);
+        var resumed = Hass(fs, ["run", HassProcess.SyntheticCampaign, "--trials", Trials, .. Common(store)]);
         Assert.True(resumed.Code == ExitCodes.Success, resumed.Err);
-        Assert.Contains("20 in the store", resumed.Out);
+        Assert.Contains($"{Trials} in the store", resumed.Out);
     }
 
     [Fact]

@@ -18,6 +18,7 @@ public sealed class HassStore : IDisposable
     private readonly LiteDatabase _db;
     private readonly StoreLock _lock;
     private readonly bool _readOnly;
+    private volatile bool _writeFailed;
     /// <summary>Parallel trials write cache entries from their own threads: one reader or writer at a time.</summary>
     private readonly object _gate = new();
     private readonly ILiteCollection<BsonDocument> _campaigns, _trials, _evaluations, _designs, _measurements, _calibration, _meta;
@@ -78,6 +79,7 @@ public sealed class HassStore : IDisposable
         // A file-size limit (EFBIG) reaches us from FileStream.SetLength as ArgumentOutOfRangeException.
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteException or ArgumentOutOfRangeException)
         {
+            _writeFailed = true;
             var reason = e is ArgumentOutOfRangeException ? "the file size limit was reached" : e.Message.TrimEnd('.');
             throw new StoreException($"store {Path} cannot be written ({reason}); free space or fix the folder's permissions, then run the same command again — everything saved before is kept", e);
         }
@@ -223,7 +225,9 @@ public sealed class HassStore : IDisposable
     {
         try
         {
-            if (!_readOnly) _db.Checkpoint();
+            // After a failed write LiteDB keeps the failed transaction's lock: a checkpoint would wait its full timeout (a
+            // minute) for it, or throw on the thread that holds it. What was committed before stays in the log for the next open.
+            if (!_readOnly && !_writeFailed) _db.Checkpoint();
             _db.Dispose();
         }
         // Closing must not throw: it runs while the error of a failed write (full disk, size limit) is on its way out.

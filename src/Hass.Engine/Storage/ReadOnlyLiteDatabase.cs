@@ -7,8 +7,9 @@ namespace Hass.Engine.Storage;
 /// A LiteDB connection that cannot write: the data file and its write-ahead log are handed to the engine as
 /// streams opened for reading only. LiteDB's own read-only mode is not enough: when it meets a damaged page it
 /// marks the data file as "invalid state" by writing a byte into its header, through a stream of its own, and
-/// it cuts a partial last page (what a checkpoint interrupted by a full disk leaves; the log still holds it) off
-/// the file. Here the data file shows only its whole pages and nothing is written.
+/// it cuts a partial last page off either file (what a full disk leaves: in the data file, a checkpoint the log
+/// still holds; in the log, a transaction that was never committed), and a stream opened for reading cannot be cut.
+/// Here both files show only their whole pages and nothing is written.
 /// </summary>
 internal sealed class ReadOnlyLiteDatabase : LiteDatabase
 {
@@ -28,7 +29,7 @@ internal sealed class ReadOnlyLiteDatabase : LiteDatabase
             data = new WholePagesStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
             var logPath = StoreFile.LogPath(path);
             // No log file: an empty one in memory (nothing is written to it in read-only mode anyway).
-            log = File.Exists(logPath) ? new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite) : new MemoryStream();
+            log = File.Exists(logPath) ? new WholePagesStream(new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)) : new MemoryStream();
             return new ReadOnlyLiteDatabase(new LiteEngine(new EngineSettings { DataStream = data, LogStream = log, ReadOnly = true }), data, log);
         }
         catch
@@ -56,7 +57,7 @@ internal sealed class ReadOnlyLiteDatabase : LiteDatabase
     }
 }
 
-/// <summary>A read-only view of a data file that ends at its last whole page.</summary>
+/// <summary>A read-only view of a store file that ends at its last whole page.</summary>
 internal sealed class WholePagesStream(FileStream inner) : Stream
 {
     public override bool CanRead => true;
