@@ -104,10 +104,10 @@ public class EvaluationStorageTests
         var json = document["json"].AsBinary;
         document["json"] = new BsonValue(json.Select((b, i) => i > 2 && i < 40 ? (byte)~b : b).ToArray());
         Assert.Throws<FormatException>(() => EvaluationDocuments.Read(document));
-        Assert.Throws<FormatException>(() => Compression.Decompress([0xff, 0xff, 0xff, 0xff, 0x00, 0x12]));
-        var whole = Compression.Compress(new byte[5000]);
-        Assert.Equal(new byte[5000], Compression.Decompress(whole));
-        Assert.Throws<FormatException>(() => Compression.Decompress(whole[..^2]));
+        Assert.Throws<FormatException>(() => RecordCompression.Decompress([0xff, 0xff, 0xff, 0xff, 0x00, 0x12]));
+        var whole = RecordCompression.Compress(new byte[5000]);
+        Assert.Equal(new byte[5000], RecordCompression.Decompress(whole));
+        Assert.Throws<FormatException>(() => RecordCompression.Decompress(whole[..^2]));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Hass.Abstractions;
@@ -27,7 +26,7 @@ internal static class EvaluationDocuments
         bool Packs(LayerSparsity l) => l.RowNonZeroSamples is { } s && SamplePacking.IsRectangular(s);
         if (layers is null || !layers.Any(Packs))
             return Document(id, outcome);
-        var packed = new BsonArray(layers.Select(l => Packs(l) ? new BsonValue(Compression.Compress(SamplePacking.Pack(l.RowNonZeroSamples!))) : BsonValue.Null));
+        var packed = new BsonArray(layers.Select(l => Packs(l) ? new BsonValue(RecordCompression.Compress(SamplePacking.Pack(l.RowNonZeroSamples!))) : BsonValue.Null));
         var withoutSamples = outcome with { Profile = outcome.Profile! with { Layers = layers.Select(l => Packs(l) ? l with { RowNonZeroSamples = null } : l).ToList() } };
         var doc = Document(id, withoutSamples);
         doc[SamplesField] = packed;
@@ -66,7 +65,7 @@ internal static class EvaluationDocuments
     public static EvaluationOutcome Read(BsonDocument doc)
     {
         var json = doc["json"];
-        var outcome = HassJson.Deserialize<EvaluationOutcome>(json.IsBinary ? Encoding.UTF8.GetString(Compression.Decompress(json.AsBinary)) : json.AsString);
+        var outcome = HassJson.Deserialize<EvaluationOutcome>(json.IsBinary ? Encoding.UTF8.GetString(RecordCompression.Decompress(json.AsBinary)) : json.AsString);
         if (!doc.TryGetValue(SamplesField, out var samples) || samples.IsNull) return outcome;
         bool compressed = doc.TryGetValue("schema", out var schema) && schema.IsInt32 && schema.AsInt32 >= 3;
         var layers = outcome.Profile?.Layers ?? throw new FormatException("an evaluation with packed sample images has no profile");
@@ -78,14 +77,14 @@ internal static class EvaluationDocuments
             Profile = outcome.Profile with
             {
                 Layers = layers.Select((l, i) => packed[i].IsNull ? l
-                    : packed[i].IsBinary ? l with { RowNonZeroSamples = SamplePacking.Unpack(compressed ? Compression.Decompress(packed[i].AsBinary) : packed[i].AsBinary) }
+                    : packed[i].IsBinary ? l with { RowNonZeroSamples = SamplePacking.Unpack(compressed ? RecordCompression.Decompress(packed[i].AsBinary) : packed[i].AsBinary) }
                     : throw new FormatException($"an evaluation's packed sample images of layer {i} are not binary")).ToList(),
             },
         };
     }
 
     private static BsonDocument Document(string id, EvaluationOutcome outcome) =>
-        new() { ["_id"] = id, ["schema"] = SchemaVersion, ["json"] = Compression.Compress(Encoding.UTF8.GetBytes(HassJson.Serialize(outcome))) };
+        new() { ["_id"] = id, ["schema"] = SchemaVersion, ["json"] = RecordCompression.Compress(Encoding.UTF8.GetBytes(HassJson.Serialize(outcome))) };
 }
 
 /// <summary>A rectangular int[][][] as bytes: its three dimensions, then the values in order, each 7-bit encoded.</summary>
@@ -146,40 +145,5 @@ internal static class SamplePacking
     {
         int n = reader.Read7BitEncodedInt();
         return n >= 0 && n <= byteCount ? n : throw new FormatException($"packed sample images: dimension {n} is out of range");
-    }
-}
-
-/// <summary>
-/// Brotli at its fastest level (most of the gain on a profile's histograms, 4.8× on the JSON, for a few milliseconds), after
-/// the length of what it holds: a Brotli stream cut short decodes without an error, the length tells.
-/// </summary>
-internal static class Compression
-{
-    public static byte[] Compress(byte[] bytes)
-    {
-        using var buffer = new MemoryStream();
-        using (var header = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) header.Write7BitEncodedInt(bytes.Length);
-        using (var brotli = new BrotliStream(buffer, CompressionLevel.Fastest, leaveOpen: true)) brotli.Write(bytes);
-        return buffer.ToArray();
-    }
-
-    /// <summary>The bytes <see cref="Compress"/> was given; a <see cref="FormatException"/> for bytes it did not write.</summary>
-    public static byte[] Decompress(byte[] bytes)
-    {
-        using var input = new MemoryStream(bytes);
-        using var output = new MemoryStream();
-        try
-        {
-            int length = new BinaryReader(input).Read7BitEncodedInt();
-            using (var brotli = new BrotliStream(input, CompressionMode.Decompress, leaveOpen: true)) brotli.CopyTo(output);
-            if (output.Length != length)
-                throw new FormatException($"a compressed evaluation record holds {output.Length} of its {length} bytes");
-        }
-        // Not an IOException for the store to report as a file it cannot read: this is a damaged record.
-        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or EndOfStreamException or FormatException)
-        {
-            throw e as FormatException ?? new FormatException("a compressed evaluation record is damaged", e);
-        }
-        return output.ToArray();
     }
 }
