@@ -130,30 +130,11 @@ public class StoreSafetyTests
         }
     }
 
-    [Fact]
-    public void A_store_left_with_a_write_ahead_log_is_read_without_writing_either_file()
-    {
-        var dir = TestEnvironment.TempDir();
-        var path = Path.Combine(dir, "hass.db");
-        var copy = Path.Combine(TestEnvironment.TempDir(), "hass.db");
-        using (var store = HassStore.Open(path))
-        {
-            store.SaveEvaluation("k", new EvaluationOutcome { Top1 = 90, Images = 10 }); // not checkpointed: it is in the log
-            File.Copy(path, copy);
-            File.Copy(Path.Combine(dir, "hass-log.db"), Path.Combine(Path.GetDirectoryName(copy)!, "hass-log.db")); // as a SIGKILL leaves them
-        }
-        var log = Path.Combine(Path.GetDirectoryName(copy)!, "hass-log.db");
-        var (data, logBytes) = (File.ReadAllBytes(copy), File.ReadAllBytes(log));
-        using (var reader = HassStore.Open(copy, StoreAccess.Read))
-            Assert.Equal(90, reader.GetEvaluation("k")!.Top1);
-        Assert.Equal(data, File.ReadAllBytes(copy));
-        Assert.Equal(logBytes, File.ReadAllBytes(log));
-        using var writer = HassStore.Open(copy, StoreAccess.Write);
-        Assert.Equal(90, writer.GetEvaluation("k")!.Top1);
-    }
-
-    [Fact]
-    public void A_log_cut_inside_a_page_by_a_full_disk_is_read_without_writing_and_resumed()
+    /// <summary>The log as a SIGKILL leaves it, and with a later write that a full disk cut half way through its page.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(StoreFile.PageSize / 2)]
+    public void A_store_left_with_a_write_ahead_log_is_read_without_writing_either_file_then_resumed(int cutPageBytes)
     {
         var dir = TestEnvironment.TempDir();
         var path = Path.Combine(dir, "hass.db");
@@ -161,10 +142,10 @@ public class StoreSafetyTests
         var log = Path.Combine(Path.GetDirectoryName(copy)!, "hass-log.db");
         using (var store = HassStore.Open(path))
         {
-            store.SaveEvaluation("k", new EvaluationOutcome { Top1 = 90, Images = 10 }); // committed, in the log
+            store.SaveEvaluation("k", new EvaluationOutcome { Top1 = 90, Images = 10 }); // committed, not checkpointed: it is in the log
             File.Copy(path, copy);
-            // A later write that the disk cut off half way through its page: LiteDB never committed it.
-            File.WriteAllBytes(log, [.. File.ReadAllBytes(Path.Combine(dir, "hass-log.db")), .. new byte[StoreFile.PageSize / 2]]);
+            // A cut page is a write LiteDB never committed.
+            File.WriteAllBytes(log, [.. File.ReadAllBytes(Path.Combine(dir, "hass-log.db")), .. new byte[cutPageBytes]]);
         }
         var (data, logBytes) = (File.ReadAllBytes(copy), File.ReadAllBytes(log));
         using (var reader = HassStore.Open(copy, StoreAccess.Read))
