@@ -27,6 +27,22 @@ public class EvaluationStorageTests
         };
     }
 
+    /// <summary>The compressed bytes with 37 of them inverted, as damage inside a stored value leaves them.</summary>
+    private static BsonValue Flipped(BsonValue compressed) => new(compressed.AsBinary.Select((b, i) => i > 2 && i < 40 ? (byte)~b : b).ToArray());
+
+    /// <summary>A store holding <paramref name="outcome"/> under <paramref name="key"/>, its stored JSON field then replaced.</summary>
+    private static string StoreWithEntry(string key, EvaluationOutcome outcome, Func<BsonValue, BsonValue> replaceJson)
+    {
+        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        using (var store = HassStore.Open(path)) store.SaveEvaluation(key, outcome);
+        using var db = new LiteDatabase($"Filename={path}");
+        var evaluations = db.GetCollection("evaluations");
+        var document = evaluations.FindById(key);
+        document["json"] = replaceJson(document["json"]);
+        evaluations.Update(document);
+        return path;
+    }
+
     [Fact]
     public void Evaluations_with_sample_images_round_trip_exactly()
     {
@@ -101,8 +117,7 @@ public class EvaluationStorageTests
     public void A_damaged_compressed_record_is_a_format_error()
     {
         var document = EvaluationDocuments.Wrap("k", Outcome());
-        var json = document["json"].AsBinary;
-        document["json"] = new BsonValue(json.Select((b, i) => i > 2 && i < 40 ? (byte)~b : b).ToArray());
+        document["json"] = Flipped(document["json"]);
         Assert.Throws<FormatException>(() => EvaluationDocuments.Read(document));
         Assert.Throws<FormatException>(() => RecordCompression.Decompress([0xff, 0xff, 0xff, 0xff, 0x00, 0x12]));
         var whole = RecordCompression.Compress(new byte[5000]);
@@ -113,16 +128,8 @@ public class EvaluationStorageTests
     [Fact]
     public void A_damaged_cache_entry_opens_as_a_miss_and_is_replaced()
     {
-        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
         var outcome = Outcome();
-        using (var store = HassStore.Open(path)) store.SaveEvaluation("k", outcome);
-        using (var db = new LiteDatabase($"Filename={path}"))
-        {
-            var evaluations = db.GetCollection("evaluations");
-            var document = evaluations.FindById("k");
-            document["json"] = new BsonValue(document["json"].AsBinary.Select((b, i) => i > 2 && i < 40 ? (byte)~b : b).ToArray());
-            evaluations.Update(document);
-        }
+        var path = StoreWithEntry("k", outcome, Flipped);
         using var reopened = HassStore.Open(path);
         Assert.Null(reopened.GetEvaluation("k"));
         reopened.SaveEvaluation("k", outcome);
@@ -132,15 +139,7 @@ public class EvaluationStorageTests
     [Fact]
     public void A_cache_entry_without_its_JSON_is_a_damaged_store()
     {
-        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
-        using (var store = HassStore.Open(path)) store.SaveEvaluation("k", Outcome());
-        using (var db = new LiteDatabase($"Filename={path}"))
-        {
-            var evaluations = db.GetCollection("evaluations");
-            var document = evaluations.FindById("k");
-            document["json"] = 42;
-            evaluations.Update(document);
-        }
+        var path = StoreWithEntry("k", Outcome(), _ => 42);
         var before = File.ReadAllBytes(path);
         var e = Assert.Throws<StoreDamagedException>(() => HassStore.Open(path, StoreAccess.Read));
         Assert.Contains("was not changed", e.Message);
