@@ -43,7 +43,7 @@ internal static class EvaluationDocuments
         {
             return Read(doc);
         }
-        catch (Exception e) when (e is FormatException or JsonException or InvalidCastException or DecoderFallbackException)
+        catch (Exception e) when (e is FormatException or JsonException or InvalidCastException)
         {
             return null;
         }
