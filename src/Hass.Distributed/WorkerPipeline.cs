@@ -12,7 +12,7 @@ public sealed class WorkerPipeline(ITrialEvaluator evaluator, CampaignSpec spec,
     [
         new EvaluateStage(evaluator),
         new ProfileStage(new Objective(spec.Objective), spec.Model),
-        new DesignStage(evaluator.Graph, board, backend, spec.Backend.Options with { Seed = spec.Seed }),
+        new DesignStage(evaluator.Graph, board, backend, spec.TrialDesignOptions),
     ]);
 
     /// <summary>The stages' results; a stage that throws is the trial's failure (cancellation is not: the worker is stopping).</summary>

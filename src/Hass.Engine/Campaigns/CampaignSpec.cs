@@ -45,6 +45,10 @@ public sealed record CampaignSpec : IValidatableObject
     [JsonIgnore]
     public DesignOptions DesignOptions => Quantisation is { IsDefault: false } q
         ? Backend.Options with { DataBits = q.ActivationBits, WeightBits = q.WeightBits } : Backend.Options;
+
+    /// <summary>What every trial's design is built with, here or on a worker: <see cref="DesignOptions"/> and the campaign's seed.</summary>
+    [JsonIgnore]
+    public DesignOptions TrialDesignOptions => DesignOptions with { Seed = Seed };
     public Running.FinalSpec Final { get; init; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -26,7 +26,7 @@ public static class CeilingRows
     public static IEnumerable<FinalRow> Build(CampaignSpec spec, HassStore store, ITrialEvaluator evaluator, IAcceleratorBackend backend, BoardSpec board,
                                               double denseThroughput, CancellationToken ct)
     {
-        var options = spec.Backend.Options with { Seed = spec.Seed };
+        var options = spec.TrialDesignOptions;
         var trials = store.Trials(spec.Name);
         if (trials.FirstOrDefault(t => t.Origin == SensitivityOrigin) is { } ceiling)
         {

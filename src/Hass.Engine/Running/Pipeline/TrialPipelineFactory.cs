@@ -18,7 +18,7 @@ public sealed class TrialPipelineFactory(CampaignSpec spec, HassStore store, Boa
     /// </summary>
     public TrialPipeline Create(ITrialEvaluator evaluator, bool ownsEvaluator, ITrialStage? remote = null)
     {
-        var design = new DesignStage(evaluator.Graph, board, backend, spec.DesignOptions with { Seed = spec.Seed });
+        var design = new DesignStage(evaluator.Graph, board, backend, spec.TrialDesignOptions);
         var stages = new List<ITrialStage>
         {
             new CachedEvaluateStage(remote ?? new EvaluateStage(evaluator), store, evaluator.Fingerprint),
