@@ -73,4 +73,21 @@ public class SparsityCapTests
         Assert.Equal(cap.FloorCycles, atFloor.Performance.IntervalCycles, 6);
         Assert.Contains(atFloor.Performance.BottleneckLayer, cap.Stages);
     }
+
+    [Fact]
+    public void The_next_folding_level_is_priced_by_the_DSE_on_a_scaled_board()
+    {
+        var g = ZooGraphs.FashionMnistCnn();
+        var board = Boards.Load("zc706");
+        var options = new DesignOptions { ResourceAllocation = 0.2, RamAllocation = 1, AllowPartitions = false };
+        var profile = SyntheticProfiles.Uniform(g, 0.9, 0.05);
+        var design = Sparse.Optimize(g, profile, board, options);
+        var cap = SparsityCap.Of(design)!;
+        var level = NextFoldingLevel.Price(Sparse, g, profile, board, options, cap)!;
+        Assert.InRange(level.BoardScale, 1 + NextFoldingLevel.Precision, NextFoldingLevel.MaxScale);
+        var larger = Sparse.Optimize(g, profile, NextFoldingLevel.Scaled(board, level.BoardScale), options);
+        Assert.Equal(level.ImagesPerSecond, larger.Performance.ThroughputImagesPerSecond, 9);
+        Assert.True(larger.Performance.ThroughputImagesPerSecond > cap.ImagesPerSecond);
+        Assert.True(larger.Performance.IntervalCycles < cap.FloorCycles, $"interval {larger.Performance.IntervalCycles} not below the floor {cap.FloorCycles}");
+    }
 }

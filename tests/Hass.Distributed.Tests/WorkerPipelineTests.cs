@@ -1,5 +1,6 @@
 using Hass.Abstractions;
 using Hass.Engine.Campaigns;
+using Hass.Testing;
 
 namespace Hass.Distributed.Tests;
 
@@ -20,27 +21,6 @@ public class WorkerPipelineTests
         public void Dispose() { }
     }
 
-    private sealed class RecordingBackend : IAcceleratorBackend
-    {
-        public List<DesignOptions> Options { get; } = [];
-        public string Name => "recording";
-        public string Description => "test";
-        public string Version => "1";
-
-        public HardwareDesign Optimize(NetworkGraph graph, SparsityProfile profile, BoardSpec board, DesignOptions options, CancellationToken cancellationToken = default)
-        {
-            Options.Add(options);
-            return new HardwareDesign
-            {
-                Backend = Name, BackendVersion = Version, Board = board.Name, Graph = graph.Name, Layers = [], Resources = ResourceUsage.Zero,
-                Performance = new Performance { ThroughputImagesPerSecond = 1 },
-            };
-        }
-
-        public HardwareDesign Evaluate(NetworkGraph graph, SparsityProfile profile, BoardSpec board, IReadOnlyDictionary<string, LayerFolding> folding, DesignOptions options) =>
-            throw new NotSupportedException();
-    }
-
     [Fact]
     public async Task A_quantised_campaign_is_designed_at_its_widths_and_seed_as_locally()
     {
@@ -49,14 +29,14 @@ public class WorkerPipelineTests
               "budget": { "trials": 5 }, "quantisation": { "activationBits": 8, "weightBits": 8 } }
             """, "test");
         var board = new BoardSpec { Name = "b", Dsp = 10, Bram18 = 10, Lut = 1000, Ff = 1000, ClockMhz = 100, MemoryBandwidthGbps = 1 };
-        var backend = new RecordingBackend();
+        var backend = new RecordingBackend(_ => 1);
         var record = new TrialRecord { Campaign = "q8", Number = 1, State = TrialState.Running, Parameters = new ParameterSet(new Dictionary<string, double>()) };
         var assignment = new TrialAssignment { Lease = 1, RecordJson = HassJson.Serialize(record), RequestJson = HassJson.Serialize(new EvaluationRequest { Split = "search" }) };
 
         var result = await new WorkerPipeline(new OneLayerEvaluator(), spec, board, backend).RunAsync(assignment, CancellationToken.None);
 
         Assert.Null(result.Error);
-        var options = Assert.Single(backend.Options);
+        var options = Assert.Single(backend.Calls).Options;
         Assert.Equal(spec.TrialDesignOptions, options);
         Assert.Equal((8, 8, 7), (options.DataBits, options.WeightBits, options.Seed));
     }

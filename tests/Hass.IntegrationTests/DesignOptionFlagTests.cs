@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Hass.Abstractions;
 using Hass.Cli;
 
@@ -70,7 +72,18 @@ public class DesignOptionFlagTests(DesignFlagFixture f) : IClassFixture<DesignFl
         var (code, stdout, stderr) = HassProcess.RunIn(f.Dir, TimeSpan.FromMinutes(3), ["design", .. Vgg, "--store", f.Store, "--boards", f.Boards]);
         Assert.True(code == ExitCodes.Success, stderr);
         Assert.Contains("floor", stdout);
-        Assert.Contains("sparsity cap: " + cap.Describe(), System.Text.RegularExpressions.Regex.Replace(stdout, @"\s+", " "));
+        var text = Regex.Replace(stdout, @"\s+", " ");
+        Assert.Contains("sparsity cap: " + cap.Describe(), text);
+
+        // The next folding level's board, every resource scaled by the printed factor, takes the DSE past the cap.
+        var price = Regex.Match(text, @"next folding level: the DSE passes this cap on a board with (\d+\.\d\d)× these resources \(([\d,]+) img/s there\)");
+        Assert.True(price.Success, text);
+        var scale = double.Parse(price.Groups[1].Value, CultureInfo.InvariantCulture);
+        var zedboard = HassJson.Deserialize<BoardSpec>(File.ReadAllText(Path.Combine(HassProcess.RepoRoot, "boards", "zedboard.json")));
+        File.WriteAllText(Path.Combine(f.Boards, "next-level.json"), HassJson.Serialize(NextFoldingLevel.Scaled(zedboard, scale) with { Name = "next-level" }));
+        var larger = f.Design(["--model", "fmnist-vgg", "--board", "next-level", "--backend", "dataflow-sparse", "--profile", f.VggProfile]);
+        Assert.True(larger.Performance.ThroughputImagesPerSecond > cap.ImagesPerSecond, $"{larger.Performance.ThroughputImagesPerSecond} img/s at {scale}×");
+        Assert.Equal(price.Groups[2].Value, larger.Performance.ThroughputImagesPerSecond.ToString("N0", CultureInfo.InvariantCulture));
     }
 
     [Fact]

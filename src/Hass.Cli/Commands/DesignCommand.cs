@@ -62,11 +62,19 @@ public sealed class DesignCommand : ICliCommand
         var profile = ctx.Parse.GetValue(Profile) is { } pp ? ReadJson<SparsityProfile>(pp, "--profile")
             : parameters is not null ? network!.Profile() : SparsityProfile.Dense(graph.Name);
         var folding = ctx.Parse.GetValue(Folding) is { } fp ? ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding") : null;
-        var design = Fold(backend, network?.Graph ?? graph, profile, board, folding, options, ct);
+        var designed = network?.Graph ?? graph;
+        var design = Fold(backend, designed, profile, board, folding, options, ct);
 
         bool json = ctx.Parse.GetValue(Json);
         if (json) ctx.Out.Profile.Out.Writer.WriteLine(HassJson.Serialize(design, indented: true));
-        else Print(ctx, design, board);
+        else
+        {
+            Print(ctx, design, board);
+            // The price of the next level re-runs the DSE; a given folding has no DSE to re-run.
+            if (folding is null && SparsityCap.Of(design) is { } cap)
+                ctx.Out.WriteLine("next folding level: " + NextFoldingLevel.Describe(NextFoldingLevel.Price(backend, designed, profile, board, options, cap, ct)));
+            foreach (var note in design.Notes) ctx.Out.WriteLine("note: " + note);
+        }
         if (target is null) return ExitCodes.Success;
         var (onnx, config) = target.Write(ctx.Services, design, network?.Graph ?? graph, profile, network?.Export(), fixedPoint16: true);
         var written = $"{target.Format} configuration {config}" + (onnx is null ? " (no network: --graph has no weights; use --model to write its ONNX too)" : $", network {onnx}");
@@ -117,7 +125,6 @@ public sealed class DesignCommand : ICliCommand
                           $"bottleneck {p.BottleneckLayer}, {p.GopPerSecond:F2} GOP/s, {p.GopPerSecondPerDsp:F4} GOP/s/DSP; DSP {design.Resources.Dsp:F0}/{board.Dsp}, " +
                           $"BRAM18 {design.Resources.Bram18:F0}/{board.Bram18}, LUT {design.Resources.Lut:F0}/{board.Lut}");
         if (SparsityCap.Of(design) is { } cap) ctx.Out.WriteLine("sparsity cap: " + cap.Describe());
-        foreach (var note in design.Notes) ctx.Out.WriteLine("note: " + note);
     }
 
     /// <summary>Design input files (graph, profile, folding) are at most this big.</summary>

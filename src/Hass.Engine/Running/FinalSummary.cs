@@ -173,17 +173,23 @@ public static class FinalPhase
         var picks = FinalPicks.Choose(spec, store, objective, evaluator, info, ct);
         if (picks.DenseConfirmationTop1 is { } denseConfirmation) rows[0] = rows[0] with { ConfirmationTop1 = denseConfirmation };
         double? uniformThroughput = null;
+        SparsityProfile? hassProfile = null;
+        var backend = components.Backend(spec.Backend.Name);
         foreach (var (label, pick) in new[] { ("uniform", picks.Uniform), ("hass", picks.Hass) })
         {
             if (pick.Trial is not { } trial) continue;
             info($"final: test-set accuracy of the {label} design (trial {trial.Number})");
-            var test = evaluator.Evaluate(trial.Parameters, new EvaluationRequest { Split = "test", Profile = false }, ct);
-            var row = PickRow(label, trial, test.Top1, pick, spec.Backend.Name, dense.Performance.ThroughputImagesPerSecond, uniformThroughput);
+            // The profile comes from the calibration images whatever the split: the trial's own, for the notes and rows below.
+            var test = evaluator.Evaluate(trial.Parameters, new EvaluationRequest { Split = "test", Profile = true }, ct);
+            var capNote = PickCapNote.Describe(trial.Design, test.Profile, backend, evaluator.Graph, board, spec.TrialDesignOptions, ct);
+            var row = PickRow(label, trial, test.Top1, pick, capNote, spec.Backend.Name, dense.Performance.ThroughputImagesPerSecond, uniformThroughput);
             if (label == "uniform") uniformThroughput = row.Throughput;
+            else hassProfile = test.Profile;
             rows.Add(row);
         }
         var best = picks.Hass.Trial;
-        if (best is not null && NonDataflowRow.Build(rows[^1], best, evaluator, components, board, spec.DesignOptions, dense.Performance.ThroughputImagesPerSecond, ct) is { } systolic)
+        if (best is not null && hassProfile is not null
+            && NonDataflowRow.Build(rows[^1], hassProfile, evaluator.Graph, components, board, spec.DesignOptions, dense.Performance.ThroughputImagesPerSecond, ct) is { } systolic)
             rows.Add(systolic);
         rows.AddRange(CeilingRows.Build(spec, store, evaluator, components.Backend(spec.Backend.Name), board, dense.Performance.ThroughputImagesPerSecond, ct));
         var summary = new FinalSummary
@@ -198,13 +204,13 @@ public static class FinalPhase
     private static string? JoinNotes(string? first, string? second) =>
         first is null ? second : second is null ? first : $"{first}; {second}";
 
-    private static FinalRow PickRow(string label, TrialRecord trial, double testTop1, PickResult pick, string backend, double denseThroughput, double? uniformThroughput)
+    private static FinalRow PickRow(string label, TrialRecord trial, double testTop1, PickResult pick, string? capNote, string backend, double denseThroughput, double? uniformThroughput)
     {
         var throughput = Objective.Throughput(trial);
         return new FinalRow
         {
             Label = label, Campaign = trial.Campaign, Trial = trial.Number, SearchTop1 = trial.Accuracy ?? double.NaN, TestTop1 = testTop1,
-            ConfirmationTop1 = pick.ConfirmationTop1, Note = JoinNotes(pick.Note, trial.Design is { } design ? SparsityCap.Of(design)?.Describe() : null),
+            ConfirmationTop1 = pick.ConfirmationTop1, Note = JoinNotes(pick.Note, capNote),
             WeightSparsity = trial.WeightSparsity, ActivationSparsity = trial.ActivationSparsity, EffectiveSparsity = trial.EffectiveSparsity,
             Throughput = throughput, ThroughputFidelity = trial.ThroughputFidelity, Dsp = trial.Design?.Resources.Dsp ?? 0,
             GopsPerDsp = trial.Design?.Performance.GopPerSecondPerDsp ?? 0, Backend = trial.Design?.Backend ?? backend,

@@ -13,13 +13,11 @@ public static class NonDataflowRow
     public const string Label = "hass on " + Backend;
 
     /// <summary>The row, or null when the campaign already uses that backend or it is not loaded.</summary>
-    public static FinalRow? Build(FinalRow hass, TrialRecord trial, ITrialEvaluator evaluator, HassComponents components, BoardSpec board,
+    public static FinalRow? Build(FinalRow hass, SparsityProfile profile, NetworkGraph graph, HassComponents components, BoardSpec board,
                                   DesignOptions options, double denseThroughput, CancellationToken ct)
     {
         if (hass.Backend == Backend || !components.Names(ComponentKind.Backend).Contains(Backend)) return null;
-        var profile = evaluator.Evaluate(trial.Parameters, new EvaluationRequest { Split = "search", Profile = true }, ct).Profile;
-        if (profile is null) return null;
-        var design = components.Backend(Backend).Optimize(evaluator.Graph, profile, board, options, ct);
+        var design = components.Backend(Backend).Optimize(graph, profile, board, options, ct);
         var throughput = design.Performance.ThroughputImagesPerSecond;
         return hass with
         {
