@@ -34,6 +34,8 @@ public sealed record RunResult(RunKey Key, double Throughput, double TestDrop, d
     public double SecondsPerTrial { get; init; } = double.NaN;
     /// <summary>The chosen design's sparsity cap (null when its backend gives no floors or the run failed).</summary>
     public SparsityCap? Cap { get; init; }
+    /// <summary>The board scale the chosen design's next folding level needs (null when not priced: no cap, older stores, past 4×).</summary>
+    public double? NextLevelBoardScale { get; init; }
 
     /// <summary>A run that produced no table: no figures, no trials, and why.</summary>
     public static RunResult Failed(RunKey key, TimeSpan wall, string error) => new(key, double.NaN, double.NaN, double.NaN, double.NaN, 0, wall, error);

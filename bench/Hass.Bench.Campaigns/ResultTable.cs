@@ -60,15 +60,16 @@ public static class ResultTable
 
     private static void RenderCeilings(StringBuilder sb, IReadOnlyList<RunResult> results)
     {
-        sb.AppendLine().AppendLine().AppendLine("| model | board | sensitivity ceiling img/s | max-sparsity ceiling img/s | oracle ceiling img/s | what binds the max-sparsity design | hass pick's headroom (mean) | its stages at the floor (first seed) |");
-        sb.Append("|---|---|---|---|---|---|---|---|");
+        sb.AppendLine().AppendLine().AppendLine("| model | board | sensitivity ceiling img/s | max-sparsity ceiling img/s | oracle ceiling img/s | what binds the max-sparsity design | hass pick's headroom (mean) | its next folding level, board × (mean) | its stages at the floor (first seed) |");
+        sb.Append("|---|---|---|---|---|---|---|---|---|");
         foreach (var cell in results.GroupBy(r => (r.Key.Model, r.Key.Board)))
         {
             var (sensitivity, max, oracle, note) = CellCeilings(cell);
-            var caps = cell.Where(r => r.Key.Pipeline == "hass" && r.Cap is not null).OrderBy(r => r.Key.Seed).Select(r => r.Cap!).ToList();
+            var hass = cell.Where(r => r.Key.Pipeline == "hass").OrderBy(r => r.Key.Seed).ToList();
+            var caps = hass.Where(r => r.Cap is not null).Select(r => r.Cap!).ToList();
             var floor = caps.Count == 0 ? "—" : $"{F(caps[0].FloorCycles)} cycles: {string.Join(", ", caps[0].Stages.Take(3))}{(caps[0].Stages.Count > 3 ? $" and {caps[0].Stages.Count - 3} more" : "")}";
             sb.AppendLine().Append($"| {cell.Key.Model} | {cell.Key.Board} | {F(sensitivity, "F1")} | {F(max, "F1")} | {F(oracle, "F1")} | {note ?? "—"} | " +
-                                   $"{F(caps.Select(c => c.Headroom).DefaultIfEmpty(double.NaN).Average(), "F3")} | {floor} |");
+                                   $"{F(caps.Select(c => c.Headroom).DefaultIfEmpty(double.NaN).Average(), "F3")} | {F(Mean(hass, r => r.NextLevelBoardScale ?? double.NaN), "F2")} | {floor} |");
         }
     }
 

@@ -69,6 +69,7 @@ public sealed class RunExecutor(BenchOptions options)
             Ceilings = new Ceilings(sensitivity?.Throughput ?? double.NaN, maxSparsity?.Throughput ?? double.NaN, maxSparsity?.Note),
             SecondsPerTrial = search.Count == 0 ? double.NaN : search.Average(t => t.Timings.Total),
             Cap = chosen.Trial is { } number && store.GetTrial(chosen.Campaign, number)?.Design is { } design ? SparsityCap.Of(design) : null,
+            NextLevelBoardScale = chosen.NextLevelBoardScale,
         };
     }
 }

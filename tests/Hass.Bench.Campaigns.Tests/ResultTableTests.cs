@@ -29,17 +29,18 @@ public class ResultTableTests
     public void Without_an_oracle_run_the_oracle_ceiling_is_a_dash()
     {
         var table = ResultTable.Render([Run("uniform", 0, 10000, 20000), Run("hass", 0, 12000, 20000)]);
-        Assert.Contains("| fmnist-vgg | zedboard | 20000.0 | 30000.0 | — | LUT at 30000 | — | — |", table);
+        Assert.Contains("| fmnist-vgg | zedboard | 20000.0 | 30000.0 | — | LUT at 30000 | — | — | — |", table);
     }
 
     [Fact]
-    public void Each_cell_gives_the_hass_picks_mean_headroom_and_the_first_seeds_stages_at_the_floor()
+    public void Each_cell_gives_the_hass_picks_mean_headroom_next_folding_level_and_the_first_seeds_stages_at_the_floor()
     {
         var table = ResultTable.Render([
-            Run("uniform", 0, 10000, 20000) with { Cap = new Hass.Abstractions.SparsityCap(30000, 3.0, 6272, ["relu"]) },
-            Run("hass", 1, 13000, 20000) with { Cap = new Hass.Abstractions.SparsityCap(13130, 1.01, 6272, ["relu", "pool"]) },
-            Run("hass", 0, 12000, 20000) with { Cap = new Hass.Abstractions.SparsityCap(13200, 1.1, 6000, ["a", "b", "c", "d", "e"]) },
+            Run("uniform", 0, 10000, 20000) with { Cap = new Hass.Abstractions.SparsityCap(30000, 3.0, 6272, ["relu"]), NextLevelBoardScale = 3.0 },
+            Run("hass", 1, 13000, 20000) with { Cap = new Hass.Abstractions.SparsityCap(13130, 1.01, 6272, ["relu", "pool"]), NextLevelBoardScale = 1.38 },
+            Run("hass", 0, 12000, 20000) with { Cap = new Hass.Abstractions.SparsityCap(13200, 1.1, 6000, ["a", "b", "c", "d", "e"]), NextLevelBoardScale = 1.2 },
+            Run("hass", 2, 12000, 20000) with { Cap = new Hass.Abstractions.SparsityCap(13200, 1.055, 6000, ["a"]) },   // an older store: not priced
         ]);
-        Assert.Contains("| LUT at 30000 | 1.055 | 6000 cycles: a, b, c and 2 more |", table);
+        Assert.Contains("| LUT at 30000 | 1.055 | 1.29 | 6000 cycles: a, b, c and 2 more |", table);
     }
 }

@@ -162,6 +162,11 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         foreach (var pick in new[] { "uniform", "hass" })
             Assert.Matches(pick + @": ([^:]*; )?\d+\.\d\d× headroom: this folding reaches at most [\d,]+ img/s whatever the zeros; then [^;]*; "
                            + @"the DSE (passes this cap on a board with \d\.\d\d× these resources \([\d,]+ img/s there\)|does not pass this cap even on a board with 4× these resources)", text);
+        // The stored final table keeps the hass pick's price as a number, for the benchmark's ceilings table.
+        using var s = Hass.Engine.Storage.HassStore.Open(Path.Combine(dir, "hass.db"));
+        var hass = s.GetCampaign("ceil")!.Final!.Rows.Single(r => r.Label == "hass");
+        var printed = System.Text.RegularExpressions.Regex.Match(hass.Note!, @"on a board with (\d\.\d\d)× these resources");
+        Assert.Equal(printed.Success ? double.Parse(printed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null, hass.NextLevelBoardScale);
     }
 
     [Theory]

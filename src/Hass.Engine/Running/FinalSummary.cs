@@ -114,9 +114,15 @@ public sealed record FinalRow
     public double? SpeedupOverUniform { get; init; }
     /// <summary>
     /// For the ceiling rows: which resource binds the design and its bottleneck layer. For the picks: what the pick
-    /// said (e.g. none confirmed), and how much faster its folding could go with more zeros (<see cref="SparsityCap"/>).
+    /// said (e.g. none confirmed), how much faster its folding could go with more zeros (<see cref="SparsityCap"/>) and what
+    /// the next folding level costs (<see cref="NextFoldingLevel"/>).
     /// </summary>
     public string? Note { get; init; }
+    /// <summary>
+    /// For the picks: how much larger a board, every resource scaled alike, the DSE needs to pass the pick's sparsity cap at
+    /// its zeros (<see cref="NextFoldingLevel"/>); null without a cap or a profile, or when not even 4× the board does.
+    /// </summary>
+    public double? NextLevelBoardScale { get; init; }
 }
 
 public sealed record FinalSummary
@@ -181,7 +187,7 @@ public static class FinalPhase
             info($"final: test-set accuracy of the {label} design (trial {trial.Number})");
             // The profile comes from the calibration images whatever the split: the trial's own, for the notes and rows below.
             var test = evaluator.Evaluate(trial.Parameters, new EvaluationRequest { Split = "test", Profile = true }, ct);
-            var capNote = PickCapNote.Describe(trial.Design, test.Profile, backend, evaluator.Graph, board, spec.TrialDesignOptions, ct);
+            var capNote = PickCapNote.Of(trial.Design, test.Profile, backend, evaluator.Graph, board, spec.TrialDesignOptions, ct);
             var row = PickRow(label, trial, test.Top1, pick, capNote, spec.Backend.Name, dense.Performance.ThroughputImagesPerSecond, uniformThroughput);
             if (label == "uniform") uniformThroughput = row.Throughput;
             else hassProfile = test.Profile;
@@ -204,13 +210,13 @@ public static class FinalPhase
     private static string? JoinNotes(string? first, string? second) =>
         first is null ? second : second is null ? first : $"{first}; {second}";
 
-    private static FinalRow PickRow(string label, TrialRecord trial, double testTop1, PickResult pick, string? capNote, string backend, double denseThroughput, double? uniformThroughput)
+    private static FinalRow PickRow(string label, TrialRecord trial, double testTop1, PickResult pick, PickCapNote? capNote, string backend, double denseThroughput, double? uniformThroughput)
     {
         var throughput = Objective.Throughput(trial);
         return new FinalRow
         {
             Label = label, Campaign = trial.Campaign, Trial = trial.Number, SearchTop1 = trial.Accuracy ?? double.NaN, TestTop1 = testTop1,
-            ConfirmationTop1 = pick.ConfirmationTop1, Note = JoinNotes(pick.Note, capNote),
+            ConfirmationTop1 = pick.ConfirmationTop1, Note = JoinNotes(pick.Note, capNote?.Text), NextLevelBoardScale = capNote?.NextLevelBoardScale,
             WeightSparsity = trial.WeightSparsity, ActivationSparsity = trial.ActivationSparsity, EffectiveSparsity = trial.EffectiveSparsity,
             Throughput = throughput, ThroughputFidelity = trial.ThroughputFidelity, Dsp = trial.Design?.Resources.Dsp ?? 0,
             GopsPerDsp = trial.Design?.Performance.GopPerSecondPerDsp ?? 0, Backend = trial.Design?.Backend ?? backend,
