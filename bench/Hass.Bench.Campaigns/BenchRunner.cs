@@ -20,14 +20,3 @@ public static class BenchRunner
         return ResultTable.Render(results);
     }
 }
-
-/// <summary>Appends a dated section (command and load average) with the table to the results file.</summary>
-public static class ResultsFile
-{
-    public static async Task AppendAsync(string path, IEnumerable<string> args, string table, CancellationToken ct)
-    {
-        var section = $"\n## {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n\nCommand: `dotnet run -c Release --project bench/Hass.Bench.Campaigns -- {string.Join(' ', args)}`  \n" +
-                      $"Load average at the end (1, 5, 15 min): {MachineLoad.Averages()}\n\n{table}";
-        await File.AppendAllTextAsync(path, section, ct);
-    }
-}

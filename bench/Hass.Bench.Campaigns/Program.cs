@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Hass.Bench;
 using Hass.Bench.Campaigns;
 
 // The real-pipeline benchmark (issue #10): every pipeline on every model × board × seed, one `hass run` process
@@ -40,7 +41,7 @@ root.SetAction(async (parse, ct) =>
         if (!File.Exists(path)) { Console.Error.WriteLine($"error: {what} {path} does not exist; build src/Hass.Cli -c Release or give the path"); return 2; }
     var table = await BenchRunner.RunAllAsync(options, Console.Out, ct);
     Console.WriteLine(table);
-    if (options.Results is { } file) await ResultsFile.AppendAsync(file, Environment.GetCommandLineArgs().Skip(1), table, ct);
+    if (options.Results is { } file) await File.AppendAllTextAsync(file, ResultsHeading.Of("Hass.Bench.Campaigns", Environment.GetCommandLineArgs().Skip(1)) + table, ct);
     return 0;
 });
 return await root.Parse(args).InvokeAsync();

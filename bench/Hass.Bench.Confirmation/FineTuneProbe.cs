@@ -137,13 +137,11 @@ public static class FineTuneProbe
         foreach (var p in parameters) { p.grad?.Dispose(); p.requires_grad = false; }
     }
 
-    public static string Render(IReadOnlyList<FineTuneScore> scores, IReadOnlyCollection<string> leftOut, FineTuneRecipe recipe, string command)
+    public static string Render(IReadOnlyList<FineTuneScore> scores, IReadOnlyCollection<string> leftOut, FineTuneRecipe recipe)
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(inv, $"\n## {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n");
-        text.AppendLine(inv, $"Command: `{command}`  ");
-        text.AppendLine(inv, $"Fine-tune: {recipe.Steps} steps of {recipe.BatchSize} training images, AdamW lr {recipe.LearningRate}, weight zeros kept. Load average: {MachineLoad.Averages()}\n");
+        text.AppendLine(inv, $"Fine-tune: {recipe.Steps} steps of {recipe.BatchSize} training images, AdamW lr {recipe.LearningRate}, weight zeros kept.\n");
         text.AppendLine("| store | campaign | trial | img/s before → after | search drop | final-images drop before → after | test drop before → after | activation sparsity before → after | s |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var s in scores)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Hass.Bench;
 using Hass.Bench.Confirmation;
 using Hass.Engine.Storage;
 
@@ -28,8 +29,9 @@ root.SetAction(async (parse, ct) =>
 {
     async Task<int> Emit(string table)
     {
-        Console.Write(table);
-        if (parse.GetValue(results) is { } path) await File.AppendAllTextAsync(path, table, ct);
+        var section = ResultsHeading.Of("Hass.Bench.Confirmation", Environment.GetCommandLineArgs().Skip(1)) + table;
+        Console.Write(section);
+        if (parse.GetValue(results) is { } path) await File.AppendAllTextAsync(path, section, ct);
         return 0;
     }
     if (parse.GetValue(analyse) is { } marginFolder)
@@ -69,18 +71,18 @@ root.SetAction(async (parse, ct) =>
             var recipe = new FineTuneRecipe(steps, Math.Max(1, parse.GetValue(batchSize)), parse.GetValue(learningRate), Seed: 0);
             var leftOut = new List<string>();
             var tuned = storeFiles.SelectMany(store => FineTuneProbe.Measure(store, count, parse.GetValue(over), recipe, Console.Out, leftOut, ct)).ToList();
-            return await Emit(FineTuneProbe.Render(tuned, leftOut, recipe, string.Join(" ", Environment.GetCommandLineArgs().Skip(1))));
+            return await Emit(FineTuneProbe.Render(tuned, leftOut, recipe));
         }
         if (parse.GetValue(smoothedFinalists))
         {
             var compared = storeFiles.SelectMany(store => SmoothedFinalists.Compare(store, Console.Out, ct)).ToList();
-            var finalistsTable = SmoothedFinalists.Render(compared, string.Join(" ", Environment.GetCommandLineArgs().Skip(1)));
+            var finalistsTable = SmoothedFinalists.Render(compared);
             return await Emit(finalistsTable);
         }
         if (parse.GetValue(smoothedPick))
         {
             var candidates = storeFiles.SelectMany(store => SmoothedPick.Score(store, count, parse.GetValue(over), Console.Out, ct)).ToList();
-            var pickTable = SmoothedPick.Render(candidates, string.Join(" ", Environment.GetCommandLineArgs().Skip(1)));
+            var pickTable = SmoothedPick.Render(candidates);
             return await Emit(pickTable);
         }
         if (parse.GetValue(additivity))
@@ -102,6 +104,6 @@ root.SetAction(async (parse, ct) =>
         Console.Error.WriteLine($"error: {e.Message}");
         return 2;
     }
-    return await Emit(ScoreTable.Render(rows, string.Join(" ", Environment.GetCommandLineArgs().Skip(1))));
+    return await Emit(ScoreTable.Render(rows));
 });
 return await root.Parse(args).InvokeAsync();

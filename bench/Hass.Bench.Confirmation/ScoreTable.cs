@@ -5,11 +5,10 @@ namespace Hass.Bench.Confirmation;
 /// <summary>The finalists' drops per split and, per estimator, how far the test-set drop lies from it.</summary>
 public static class ScoreTable
 {
-    public static string Render(IReadOnlyList<FinalistScore> rows, string arguments)
+    public static string Render(IReadOnlyList<FinalistScore> rows)
     {
         var sb = new StringBuilder();
-        sb.AppendLine().AppendLine($"### Confirmation split: finalists re-scored ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)").AppendLine();
-        sb.AppendLine($"Command: `dotnet run -c Release --project bench/Hass.Bench.Confirmation -- {arguments}`; load average (1, 5, 15 min): {MachineLoad.Averages()}").AppendLine();
+        sb.AppendLine("Finalists re-scored on every split.").AppendLine();
         sb.AppendLine($"| store | campaign | trial | img/s | drop search | drop confirmation | drop pooled | drop confirmation first part | drop confirmation rest | drop test |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)

@@ -54,10 +54,9 @@ public static class SmoothedFinalists
         return trials.Select(t => t.SmoothedDrop is not null && t.State == TrialState.Complete ? PredictedSearchDrop.Apply(t, line, objective) : t).ToList();
     }
 
-    public static string Render(IReadOnlyList<FinalistsComparison> comparisons, string command)
+    public static string Render(IReadOnlyList<FinalistsComparison> comparisons)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Command: `{command}`").AppendLine();
         text.AppendLine("| store | campaign | pick as stored: img/s (test drop), finalists | finalists by predicted drop: img/s (test drop), finalists | ratio |");
         text.AppendLine("|---|---|---|---|---|");
         foreach (var c in comparisons)

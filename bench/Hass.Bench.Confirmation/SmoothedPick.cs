@@ -54,11 +54,10 @@ public static class SmoothedPick
     public static (double Intercept, double Slope) LineOf(IReadOnlyList<SmoothedCandidate> group) =>
         Statistics.Line(group.Select(c => (c.Smoothed, c.Counted)).ToList());
 
-    public static string Render(IReadOnlyList<SmoothedCandidate> candidates, string command)
+    public static string Render(IReadOnlyList<SmoothedCandidate> candidates)
     {
         var inv = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Command: `{command}`").AppendLine();
         text.Append("| store | campaign | candidates | counted ≤ 0.6 (test drop) |");
         foreach (var limit in Limits) text.Append(inv, $" smoothed line ≤ {limit:F1} |");
         text.AppendLine(" test ≤ 1 | SD of test − counted | SD of test − line |");

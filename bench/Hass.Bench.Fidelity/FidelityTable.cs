@@ -46,16 +46,3 @@ public static class FidelityTable
 
     private static string Mark(string value, bool missed) => missed ? $"**{value}**" : value;
 }
-
-/// <summary>Appends a dated section (command, load from /proc/loadavg) with the table to the results file.</summary>
-public static class ResultsFile
-{
-    public static async Task AppendAsync(string path, IEnumerable<string> args, string startLoad, string table, CancellationToken ct)
-    {
-        var section = $"\n## {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC\n\nCommand: `dotnet run -c Release --project bench/Hass.Bench.Fidelity -- {string.Join(' ', args)}`  \n" +
-                      $"Load average (1, 5, 15 min) at the start: {startLoad}; at the end: {MachineLoad.Averages()} ({Environment.ProcessorCount} cores). " +
-                      "Predicted and measured figures are cycle counts (the emulator counts cycles), so the load changes the wall time only.\n\n" + table;
-        await File.AppendAllTextAsync(path, section, ct);
-    }
-
-}

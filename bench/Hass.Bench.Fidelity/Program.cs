@@ -60,7 +60,9 @@ root.SetAction(async (parse, ct) =>
     foreach (var board in options.Boards) cells.AddRange(await runner.RunBoardAsync(board, ct));
     var table = FidelityTable.Render(cells, options.TieResolution);
     Console.WriteLine(table);
-    if (options.Results is { } file) await ResultsFile.AppendAsync(file, Environment.GetCommandLineArgs().Skip(1), startLoad, table, ct);
+    if (options.Results is { } file)
+        await File.AppendAllTextAsync(file, ResultsHeading.Of("Hass.Bench.Fidelity", Environment.GetCommandLineArgs().Skip(1), startLoad) +
+            "Predicted and measured figures are cycle counts (the emulator counts cycles), so the load changes the wall time only.\n\n" + table, ct);
     return cells.Any(c => c.Error is not null) ? 1 : 0;
 });
 return await root.Parse(args).InvokeAsync();

@@ -13,7 +13,7 @@ public class FineTuneProbeTests
             Score("bench", 1, 300, 1.3, 0.75), Score("bench", 2, 250, 1.1, 0.70), Score("bench", 3, 200, 0.9, 0.4),
             Score("bench-uniform", 4, 150, 0.6, 0.5), Score("bench-uniform", 5, 100, 0.8, 0.9),
         ];
-        var table = FineTuneProbe.Render(scores, [], new FineTuneRecipe(200, 128, 1e-4, 0), "--fine-tune 200");
+        var table = FineTuneProbe.Render(scores, [], new FineTuneRecipe(200, 128, 1e-4, 0));
         Assert.Contains("200 steps of 128 training images, AdamW lr 0.0001", table);
         Assert.Contains("| vgg-0 | bench | 1 | 300.0 → 270.0 | 0.50 | 1.30 → 0.75 | 1.10 → 0.55 | 0.550 → 0.540 | 9 |", table);
         Assert.Contains("| vgg-0 | bench | 0.70 | none | 225.0 |", table);             // 0.70 is within its limit, 0.75 is not; priced after tuning
@@ -24,9 +24,9 @@ public class FineTuneProbeTests
     public void A_campaign_left_out_is_listed_under_the_tables()
     {
         var table = FineTuneProbe.Render([Score("bench", 1, 300, 1.3, 0.75)], ["mob-0 bench: trial 95 scores 88.10 % top-1 on the search split, 92.30 % stored; left out"],
-            new FineTuneRecipe(50, 128, 1e-4, 0), "--fine-tune 50");
+            new FineTuneRecipe(50, 128, 1e-4, 0));
         Assert.EndsWith("Left out:\n\n- mob-0 bench: trial 95 scores 88.10 % top-1 on the search split, 92.30 % stored; left out\n", table.ReplaceLineEndings("\n"));
-        Assert.DoesNotContain("Left out", FineTuneProbe.Render([Score("bench", 1, 300, 1.3, 0.75)], [], new FineTuneRecipe(50, 128, 1e-4, 0), "--fine-tune 50"));
+        Assert.DoesNotContain("Left out", FineTuneProbe.Render([Score("bench", 1, 300, 1.3, 0.75)], [], new FineTuneRecipe(50, 128, 1e-4, 0)));
     }
 
     [Theory]

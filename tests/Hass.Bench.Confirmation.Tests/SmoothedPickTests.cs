@@ -31,7 +31,7 @@ public class SmoothedPickTests
     public void The_table_has_a_row_per_campaign_with_each_rules_pick_and_its_test_drop()
     {
         SmoothedCandidate[] group = [Candidate(1, 300, 0.9, 1.8, 1.2), Candidate(2, 200, 0.5, 1.0, 0.6), Candidate(3, 100, 0.25, 0.5, 0.2)];
-        var table = SmoothedPick.Render(group, "--smoothed-pick");
+        var table = SmoothedPick.Render(group);
         Assert.Contains("| vgg-0 | bench | 3 | 200.0 (0.60) | 200.0 (0.60) | 200.0 (0.60) | 200.0 (0.60) | 200.0 (0.60) |", table);
     }
 }
