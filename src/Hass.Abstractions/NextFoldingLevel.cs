@@ -58,7 +58,7 @@ public sealed record NextFoldingLevel(double BoardScale, double ImagesPerSecond)
         };
     }
 
-    /// <summary>"past the cap on a board with 1.38× these resources (38,216 img/s there)"; for no price, past 4×.</summary>
+    /// <summary>"the DSE passes this cap on a board with 1.38× these resources (38,216 img/s there)", or that not even 4× does.</summary>
     public static string Describe(NextFoldingLevel? level)
     {
         var inv = CultureInfo.InvariantCulture;

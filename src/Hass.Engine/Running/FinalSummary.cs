@@ -197,7 +197,7 @@ public static class FinalPhase
         if (best is not null && hassProfile is not null
             && NonDataflowRow.Build(rows[^1], hassProfile, evaluator.Graph, components, board, spec.DesignOptions, dense.Performance.ThroughputImagesPerSecond, ct) is { } systolic)
             rows.Add(systolic);
-        rows.AddRange(CeilingRows.Build(spec, store, evaluator, components.Backend(spec.Backend.Name), board, dense.Performance.ThroughputImagesPerSecond, ct));
+        rows.AddRange(CeilingRows.Build(spec, store, evaluator, backend, board, dense.Performance.ThroughputImagesPerSecond, ct));
         var summary = new FinalSummary
         {
             Rows = rows, TestImages = unpruned.Images, ConfirmationImages = picks.ConfirmationImages,
