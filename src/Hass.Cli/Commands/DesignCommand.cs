@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hass.Abstractions;
 using Hass.Engine.Boards;
 using Hass.Engine.Plugins;
+using Hass.Engine.Running;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -71,8 +72,11 @@ public sealed class DesignCommand : ICliCommand
         {
             Print(ctx, design, board);
             // The price of the next level re-runs the DSE; a given folding has no DSE to re-run.
-            if (folding is null && SparsityCap.Of(design) is { } cap)
-                ctx.Out.WriteLine("next folding level: " + NextFoldingLevel.Describe(NextFoldingLevel.Price(backend, designed, profile, board, options, cap, ct)));
+            if (PickCapNote.Of(design, folding is null ? profile : null, backend, designed, board, options, ct) is { } cap)
+            {
+                ctx.Out.WriteLine("sparsity cap: " + cap.Cap);
+                if (cap.NextLevel is not null) ctx.Out.WriteLine("next folding level: " + cap.NextLevel);
+            }
             foreach (var note in design.Notes) ctx.Out.WriteLine("note: " + note);
         }
         if (target is null) return ExitCodes.Success;
@@ -124,7 +128,6 @@ public sealed class DesignCommand : ICliCommand
         ctx.Out.WriteLine($"{design.Backend}@{design.BackendVersion} on {design.Board}: {p.ThroughputImagesPerSecond:F1} img/s, latency {p.LatencySeconds * 1e3:F3} ms, " +
                           $"bottleneck {p.BottleneckLayer}, {p.GopPerSecond:F2} GOP/s, {p.GopPerSecondPerDsp:F4} GOP/s/DSP; DSP {design.Resources.Dsp:F0}/{board.Dsp}, " +
                           $"BRAM18 {design.Resources.Bram18:F0}/{board.Bram18}, LUT {design.Resources.Lut:F0}/{board.Lut}");
-        if (SparsityCap.Of(design) is { } cap) ctx.Out.WriteLine("sparsity cap: " + cap.Describe());
     }
 
     /// <summary>Design input files (graph, profile, folding) are at most this big.</summary>
