@@ -56,6 +56,10 @@ public class BrowserTests(FinishedStore fixture) : IClassFixture<FinishedStore>
         var tolerance = await page.EvaluateExpressionAsync<double[]>("window.hassDashboard.charts.accuracy.data.datasets.find(d => d.label.startsWith('tolerance')).data.map(p => p.y)");
         Assert.All(tolerance, y => Assert.Equal(campaign.BaselineTop1!.Value - campaign.Spec.Objective.ToleranceTop1, y, 9));
         Assert.Equal(FinishedStore.Trials, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('#trials tbody tr').length"));
+        // Under the final table, each row's note as the CLI prints it (what binds a ceiling, a pick's headroom and next level).
+        var noted = campaign.Final!.Rows.Where(r => r.Note is not null).Select(r => $"{r.Label}: {r.Note}").ToList();
+        Assert.NotEmpty(noted);
+        Assert.Equal(noted, await page.EvaluateExpressionAsync<string[]>("document.querySelector('#final-notes').innerText.split('\\n')"));
         await Browser.ScreenshotAsync(page, "campaign");
 
         await page.GoToAsync(fixture.Url.ToString());

@@ -227,13 +227,19 @@ function renderTable() {
   };
 }
 
+// What the CLI prints under the final table: per row, what binds a ceiling, or a pick's headroom and next folding level.
+function finalNotes(rows) {
+  const noted = rows.filter(r => r.note);
+  return noted.length === 0 ? "" : `<p class="muted" id="final-notes">${noted.map(r => `${esc(r.label)}: ${esc(r.note)}`).join("<br>")}</p>`;
+}
+
 function renderFinal(detail) {
   const final = detail.final;
   $("final").innerHTML = !final ? "" : `<h2>Final table (test split, ${final.testImages} images${final.confirmationImages > 0 ? `; picks confirmed on ${final.confirmationImages} images` : ""})</h2><div class="tablewrap"><table><thead><tr>
     <th class="l">design</th><th class="l">campaign</th><th>trial</th><th>search top-1</th><th>test top-1</th><th>confirm top-1</th><th>eff-sp</th><th>img/s</th><th class="l">fidelity</th><th>DSP</th><th>GOP/s/DSP</th><th>× dense</th><th>× uniform</th></tr></thead>
     <tbody>${final.rows.map(r => `<tr><td class="l">${esc(r.label)}</td><td class="l">${esc(r.campaign)}</td><td>${r.trial ?? "–"}</td><td>${num(r.searchTop1)}</td><td>${num(r.testTop1)}</td>
     <td>${r.confirmationTop1 == null ? "–" : num(r.confirmationTop1)}</td><td>${num(r.effectiveSparsity, 3)}</td><td>${num(r.throughput, 1)}</td><td class="l">${esc(r.throughputFidelity)}</td><td>${num(r.dsp, 0)}</td><td>${num(r.gopsPerDsp, 3)}</td>
-    <td>${num(r.speedupOverDense)}</td><td>${num(r.speedupOverUniform)}</td></tr>`).join("")}</tbody></table></div>`;
+    <td>${num(r.speedupOverDense)}</td><td>${num(r.speedupOverUniform)}</td></tr>`).join("")}</tbody></table></div>` + finalNotes(final.rows);
   const cal = detail.calibration, m = detail.measurements;
   $("calibration").innerHTML = `<h2>Predicted vs measured</h2><p class="muted">calibration of ${esc(cal.backend)} on ${esc(cal.board)}: factor ${num(cal.factor, 3)} from ${cal.samples.length} sample(s)</p>` +
     (m.length === 0 ? "<p class=muted>no design of this campaign was measured</p>" : `<div class="grid2"><div class="tablewrap"><table><thead><tr><th class="l">design</th><th class="l">board</th><th class="l">fidelity</th><th>predicted img/s</th><th>measured img/s</th><th>predicted/measured</th><th class="l">trials</th></tr></thead>
