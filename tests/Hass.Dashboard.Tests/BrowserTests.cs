@@ -60,6 +60,8 @@ public class BrowserTests(FinishedStore fixture) : IClassFixture<FinishedStore>
         var noted = campaign.Final!.Rows.Where(r => r.Note is not null).Select(r => $"{r.Label}: {r.Note}").ToList();
         Assert.NotEmpty(noted);
         Assert.Equal(noted, await page.EvaluateExpressionAsync<string[]>("document.querySelector('#final-notes').innerText.split('\\n')"));
+        Assert.Contains(campaign.Final.Rows, r => double.IsNaN(r.TestTop1));   // a ceiling row: no test top-1, shown as a dash
+        Assert.DoesNotContain("NaN", await page.EvaluateExpressionAsync<string>("document.querySelector('#final table').textContent"));
         await Browser.ScreenshotAsync(page, "campaign");
 
         await page.GoToAsync(fixture.Url.ToString());

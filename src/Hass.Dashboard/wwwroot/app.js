@@ -4,7 +4,8 @@
 
 const api = path => fetch("api/v1/" + path, { headers: { Accept: "application/json" } }).then(r => r.ok ? r.json() : Promise.reject(new Error(r.status + " " + path)));
 const esc = s => String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
-const num = (v, d = 2) => v == null || Number.isNaN(v) ? "–" : Number(v).toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+// The API writes a missing figure as null or as "NaN" (a ceiling row has no test top-1): both show as a dash.
+const num = (v, d = 2) => v == null || !Number.isFinite(Number(v)) ? "–" : Number(v).toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 const secs = s => s == null ? "–" : s < 90 ? `${Math.round(s)} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
 const $ = id => document.getElementById(id);
 const PAGE = 100;
