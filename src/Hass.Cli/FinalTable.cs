@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Hass.Engine.Reports;
 using Hass.Engine.Running;
 using Spectre.Console;
 
@@ -33,10 +34,11 @@ internal static class FinalTable
         foreach (var row in summary.Rows.Where(r => r.Note is not null)) console.WriteLine($"{row.Label}: {row.Note}");
     }
 
+    /// <summary>The table's columns and, last, the note printed under the table for the row (quoted: notes hold commas).</summary>
     public static string Csv(FinalSummary summary)
     {
-        var sb = new StringBuilder().AppendLine(string.Join(",", Columns));
-        foreach (var row in summary.Rows) sb.AppendLine(string.Join(",", Cells(row)));
+        var sb = new StringBuilder().AppendLine(string.Join(",", Columns) + ",note");
+        foreach (var row in summary.Rows) sb.AppendLine(string.Join(",", Cells(row).Append(row.Note ?? "").Select(CampaignReport.Quote)));
         return sb.ToString();
     }
 }

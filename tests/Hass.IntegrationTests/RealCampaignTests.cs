@@ -162,6 +162,9 @@ public class RealCampaignTests(Xunit.Abstractions.ITestOutputHelper output)
         foreach (var pick in new[] { "uniform", "hass" })
             Assert.Matches(pick + @": ([^:]*; )?\d+\.\d\d× headroom: this folding reaches at most [\d,]+ img/s whatever the zeros; then [^;]*; "
                            + @"the DSE (passes this cap on a board with \d\.\d\d× these resources \([\d,]+ img/s there\)|does not pass this cap even on a board with 4× these resources)", text);
+        // final.csv ends with each row's note, quoted (it holds commas).
+        Assert.EndsWith(",note", final[0]);
+        Assert.Matches(@"^hass,.*,""[^""]*headroom: this folding reaches at most [\d,]+ img/s[^""]*the DSE [^""]*""$", Assert.Single(final, l => l.StartsWith("hass,", StringComparison.Ordinal)));
         // The stored final table keeps the hass pick's price as a number, for the benchmark's ceilings table.
         using var s = Hass.Engine.Storage.HassStore.Open(Path.Combine(dir, "hass.db"));
         var hass = s.GetCampaign("ceil")!.Final!.Rows.Single(r => r.Label == "hass");

@@ -102,5 +102,6 @@ public sealed record CampaignReport
     }
 
     private static string N(double? d) => d is { } v ? v.ToString("G9", CultureInfo.InvariantCulture) : "";
-    private static string Quote(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    /// <summary>A CSV field (RFC 4180): quoted, with its quotes doubled, when it holds a comma, a quote or a line break.</summary>
+    public static string Quote(string s) => s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 }
