@@ -80,7 +80,7 @@ public sealed class DesignCommand : ICliCommand
             foreach (var note in design.Notes) ctx.Out.WriteLine("note: " + note);
         }
         if (target is null) return ExitCodes.Success;
-        var (onnx, config) = target.Write(ctx.Services, design, network?.Graph ?? graph, profile, network?.Export(), fixedPoint16: true);
+        var (onnx, config) = target.Write(ctx.Services, design, designed, profile, network?.Export(), fixedPoint16: true);
         var written = $"{target.Format} configuration {config}" + (onnx is null ? " (no network: --graph has no weights; use --model to write its ONNX too)" : $", network {onnx}");
         if (json) ctx.Error.WriteLine(written);
         else ctx.Out.WriteLine(written);
