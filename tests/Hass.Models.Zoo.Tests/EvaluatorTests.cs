@@ -170,6 +170,21 @@ public sealed class EvaluatorTests : IDisposable
     }
 
     [Fact]
+    public void A_split_with_its_mirrors_scores_each_image_then_its_mirror()
+    {
+        using var evaluator = Create(confirm: 300, test: 100);
+        var dense = evaluator.SearchSpace.Defaults();
+        var images = evaluator.Pass(dense, ConfirmationParts.First(100), new PassOptions { RecordHits = true }).Hits!;
+        var withMirrors = evaluator.Pass(dense, MirroredSplits.Of(ConfirmationParts.First(100)), new PassOptions { RecordHits = true }).Hits!;
+        Assert.Equal(200, withMirrors.Length);
+        Assert.Equal(images, withMirrors.Where((_, i) => i % 2 == 0));
+        Assert.NotEqual(images, withMirrors.Where((_, i) => i % 2 == 1));   // a network trained without flips misreads some mirrors
+        Assert.Equal(200, evaluator.Evaluate(dense, new EvaluationRequest { Split = MirroredSplits.Of("test"), Profile = false }).Images);
+        var unknown = Assert.Throws<ArgumentException>(() => evaluator.Evaluate(dense, new EvaluationRequest { Split = "tests+mirrors", Profile = false }));
+        Assert.Contains("+mirrors", unknown.Message);
+    }
+
+    [Fact]
     public void Confirm_images_beyond_the_confirmation_split_are_refused()
     {
         var factory = _services.GetRequiredService<TorchTrialEvaluatorFactory>();

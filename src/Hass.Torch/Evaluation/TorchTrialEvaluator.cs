@@ -148,14 +148,18 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
     public string Fingerprint { get; }
     public SearchSpace SearchSpace { get; }
 
-    private ImageSet Images(string split) => split switch
+    private ImageSet Images(string split) => MirroredSplits.TryStrip(split, out var unmirrored)
+        ? MirroredImageSource.Interleaved(UnmirroredImages(unmirrored), split)
+        : UnmirroredImages(split);
+
+    private ImageSet UnmirroredImages(string split) => split switch
     {
         "search" => _spec.SearchOnTestSet ? TestImages() : _splits.Search(_spec.SearchImages),
         "confirmation" => _splits.Confirmation(ConfirmationImages),
         "test" => TestImages(),
         _ when ConfirmationParts.TryResolve(split, ConfirmationImages, out var start, out var count) =>
             _splits.Confirmation(ConfirmationImages).Slice(start, count, split),
-        _ => throw new ArgumentException($"unknown split '{split}': use \"search\", \"confirmation\" (or its parts {ConfirmationParts.Usage}) or \"test\""),
+        _ => throw new ArgumentException($"unknown split '{split}': use \"search\", \"confirmation\" (or its parts {ConfirmationParts.Usage}) or \"test\", each optionally followed by \"{MirroredSplits.Suffix}\""),
     };
 
     private ImageSet TestImages() => _spec.TestImages is { } n ? _splits.Test.Take(Math.Min(n, _splits.Test.Count)) : _splits.Test;
