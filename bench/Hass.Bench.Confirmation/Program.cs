@@ -24,7 +24,8 @@ var smoothedFinalists = new Option<bool>("--smoothed-finalists") { Description =
 var fineTune = new Option<int>("--fine-tune") { Description = "instead of scoring: fine-tune each campaign's fastest --finalists trials (search-split drop within tolerance + --over) for this many steps, keeping their weight zeros, and compare their drops on the final pick's confirmation images and the test set, their activation sparsity and the DSE's throughput for their profile, before and after" };
 var learningRate = new Option<double>("--learning-rate") { Description = "with --fine-tune: AdamW's learning rate", DefaultValueFactory = _ => 1e-4 };
 var batchSize = new Option<int>("--batch-size") { Description = "with --fine-tune: training images per step", DefaultValueFactory = _ => 128 };
-var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, fastest, over, results, margins, analyse, drops, additivity, smoothedPick, smoothedFinalists, fineTune, learningRate, batchSize };
+var mirrors = new Option<bool>("--mirrors") { Description = "instead of scoring: re-score each campaign's fastest --finalists trials (search-split drop within tolerance + --over) on the final pick's confirmation images and the test set, each with its horizontal mirror images, and compare the final pick by the images alone with the pick by images and mirrors" };
+var root = new RootCommand("Re-scores the finalists of finished campaigns on the search split, the confirmation split and the test set") { stores, finalists, fastest, over, results, margins, analyse, drops, additivity, smoothedPick, smoothedFinalists, mirrors, fineTune, learningRate, batchSize };
 root.SetAction(async (parse, ct) =>
 {
     async Task<int> Emit(string table)
@@ -78,6 +79,11 @@ root.SetAction(async (parse, ct) =>
             var compared = storeFiles.SelectMany(store => SmoothedFinalists.Compare(store, Console.Out, ct)).ToList();
             var finalistsTable = SmoothedFinalists.Render(compared);
             return await Emit(finalistsTable);
+        }
+        if (parse.GetValue(mirrors))
+        {
+            var mirrored = storeFiles.SelectMany(store => MirrorProbe.Score(store, count, parse.GetValue(over), Console.Out, ct)).ToList();
+            return await Emit(MirrorProbe.Render(mirrored, limit: 0.7));
         }
         if (parse.GetValue(smoothedPick))
         {
