@@ -117,6 +117,7 @@ public class CampaignFileTests
     [InlineData("\"final\": { \"calibrateSearchDrop\": 1 }", "final.calibrateSearchDrop: must be true or false (got 1)")]
     [InlineData("\"final\": { \"incumbentImages\": 0 }", "final.incumbentImages: must be in [1, 1000000] (got 0)")]
     [InlineData("\"final\": { \"confirmIncumbents\": \"yes\" }", "final.confirmIncumbents: must be true or false (got \"yes\")")]
+    [InlineData("\"final\": { \"mirrorConfirmations\": \"yes\" }", "final.mirrorConfirmations: must be true or false (got \"yes\")")]
     [InlineData("\"dataset\": { \"confirmImages\": 0 }", "dataset.confirmImages: must be in [1, 10000000] (got 0)")]
     [InlineData("\"maxConsecutiveFailures\": 0", "maxConsecutiveFailures: must be in [1, 1000] (got 0)")]
     [InlineData("\"measure\": { \"link\": \"usb:1\" }", "measure.link: 'usb:1' must look like serial:/dev/ttyUSB0@921600 or tcp:host:port")]

@@ -240,6 +240,47 @@ public class IncumbentConfirmationTests
     }
 
     [Fact]
+    public async Task With_mirrorConfirmations_the_confirmations_and_the_final_pick_count_the_mirror_images_too()
+    {
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var spec = Spec(30, final: "{ \"confirmIncumbents\": true, \"mirrorConfirmations\": true, \"incumbentImages\": 100 }");
+        await Run(db, spec);
+        Assert.Contains(Trials(db), t => t.PassedConfirmation());
+
+        var (provider, components) = TestEnvironment.SyntheticComponents();
+        using var _ = provider;
+        using var evaluator = new SplitRecordingEvaluator(components.EvaluatorFor(spec.Model).Create(spec.ToEvaluatorSpec()));
+        using var store = HassStore.Open(db);
+        var info = new List<string>();
+        var picks = FinalPicks.Choose(spec, store, new Objective(spec.Objective), evaluator, info.Add, default);
+
+        Assert.Equal("confirmation:first-100+mirrors", IncumbentConfirmation.For(spec, new Objective(spec.Objective), store, evaluator, _ => { }, default)!.Request.Split);
+        Assert.NotEmpty(picks.Hass.Finalists);
+        Assert.All(evaluator.Splits, split => Assert.Equal("confirmation:after-100+mirrors", split));
+        Assert.Contains(info, line => line.Contains("(400 images and their mirror images, the part the search did not use (it used the first 100))", StringComparison.Ordinal));
+    }
+
+    /// <summary>Passes every evaluation on and keeps the split names it was asked for.</summary>
+    private sealed class SplitRecordingEvaluator(ITrialEvaluator inner) : ITrialEvaluator
+    {
+        public List<string> Splits { get; } = [];
+        public NetworkGraph Graph => inner.Graph;
+        public string Fingerprint => inner.Fingerprint;
+        public SearchSpace SearchSpace => inner.SearchSpace;
+        public int ConfirmationImages => inner.ConfirmationImages;
+
+        public EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default)
+        {
+            Splits.Add(request.Split);
+            return inner.Evaluate(parameters, request, cancellationToken);
+        }
+
+        public DeployableNetwork Export(ParameterSet parameters) => inner.Export(parameters);
+        public float[] CalibrationImages(int count) => inner.CalibrationImages(count);
+        public void Dispose() => inner.Dispose();
+    }
+
+    [Fact]
     public void A_cached_evaluation_without_the_pairing_does_not_serve_a_paired_request()
     {
         var spec = Spec(10);

@@ -34,13 +34,14 @@ public static class FinalPicks
 
         // With confirmed incumbents the search chose among trials on the first part; the finalists are scored on the rest, unseen.
         var searchPart = IncumbentConfirmation.SearchPartImages(spec, evaluator) + SecondLook.ImagesOf(spec, evaluator);
+        var mirrors = spec.Final.MirrorConfirmations;
         var finalPartDense = IncumbentConfirmation.Wanted(spec, evaluator)
-            ? IncumbentConfirmation.DenseTop1Of(store, evaluator, IncumbentConfirmation.FinalPart(searchPart), ct) : null;
+            ? IncumbentConfirmation.DenseTop1Of(store, evaluator, IncumbentConfirmation.FinalPart(searchPart, mirrors), ct) : null;
         var (split, images) = finalPartDense is not null
-            ? (IncumbentConfirmation.FinalPart(searchPart), evaluator.ConfirmationImages - searchPart)
-            : ("confirmation", evaluator.ConfirmationImages);
+            ? (IncumbentConfirmation.FinalPart(searchPart, mirrors), evaluator.ConfirmationImages - searchPart)
+            : (IncumbentConfirmation.Mirrored("confirmation", mirrors), evaluator.ConfirmationImages);
         var faster = spec.Final.ConfirmFaster > 0 ? $", then up to {spec.Final.ConfirmFaster} trials faster than the pick that the finalists hid" : "";
-        info($"final: confirming up to {spec.Final.ConfirmTop} finalists per pick{faster} on the confirmation split ({images} images{(split == "confirmation" ? "" : $", the part the search did not use (it used the first {searchPart})")})");
+        info($"final: confirming up to {spec.Final.ConfirmTop} finalists per pick{faster} on the confirmation split ({images} images{(mirrors ? " and their mirror images" : "")}{(finalPartDense is null ? "" : $", the part the search did not use (it used the first {searchPart})")})");
         var denseTop1 = finalPartDense ?? IncumbentConfirmation.DenseTop1Of(store, evaluator, split, ct)!.Value;
         var pick = new ConfirmedPick(objective, spec.Final, denseTop1, t => evaluator.Evaluate(t.Parameters, new EvaluationRequest { Split = split, Profile = false }, ct).Top1);
         var uniformPick = baseline is null ? PickResult.None : Log(pick.Choose("uniform", uniformTrials), info);

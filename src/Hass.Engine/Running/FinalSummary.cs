@@ -40,6 +40,13 @@ public sealed record FinalSpec
     /// its finalists on the rest, so the larger part goes where a wrong estimate costs the user: the chosen design.
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)] public int IncumbentImages { get; init; } = DefaultIncumbentImages;
+    /// <summary>
+    /// Count every confirmation image together with its left-right mirror image (<see cref="MirroredSplits"/>), in the search's
+    /// confirmations and in the final pick: for a network trained with random horizontal flips, a mirror image is one more
+    /// held-out image. Off by default: the Fashion-MNIST zoo trains without flips, and there a pruned network's drop on the
+    /// mirror images is not its drop on the images (docs/search.md).
+    /// </summary>
+    public bool MirrorConfirmations { get; init; }
     /// <summary>Percent by which a trial must beat the best confirmed one to be confirmed (keeps tiny creeps from each costing a confirmation).</summary>
     [System.ComponentModel.DataAnnotations.Range(0.0, 100.0)] public double ConfirmGain { get; init; } = DefaultConfirmGain;
 

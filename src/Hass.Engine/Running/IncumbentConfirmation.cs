@@ -25,7 +25,7 @@ public static class TrialConfirmation
 /// store and parallel trials need no shared state (two in flight may both be confirmed).
 /// </summary>
 public sealed class IncumbentConfirmation(Objective objective, double gainPercent, double limit, double denseTop1, int searchPartImages,
-    double tolerance = double.NaN, double sigmas = 0, bool calibrate = false)
+    double tolerance = double.NaN, double sigmas = 0, bool calibrate = false, bool mirrors = false)
 {
     /// <summary>Confirmations needed before the search split's drop is calibrated (fewer say little about a bias).</summary>
     public const int CalibrationConfirmations = 3;
@@ -39,7 +39,7 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
     /// The confirmation pass: the exact early stop ends it once even all remaining images right could not bring the drop within the
     /// limit, so a failing trial costs less than the whole split and is still certainly failing.
     /// </summary>
-    public EvaluationRequest Request => new() { Split = SearchPart(searchPartImages), Profile = false, BaselineTop1 = denseTop1, EarlyStopDrop = Limit, PairWithDefaults = sigmas > 0 };
+    public EvaluationRequest Request => new() { Split = SearchPart(searchPartImages, mirrors), Profile = false, BaselineTop1 = denseTop1, EarlyStopDrop = Limit, PairWithDefaults = sigmas > 0 };
 
     /// <summary>
     /// The limit of a trial whose confirmation drop has standard error <paramref name="standardError"/> (<see cref="PairedDrop"/>):
@@ -53,9 +53,13 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
     /// <summary>Images of the confirmation split the search's confirmations use: final.incumbentImages, at most half the split.</summary>
     public static int SearchPartImages(CampaignSpec spec, ITrialEvaluator evaluator) => Math.Min(spec.Final.IncumbentImages, evaluator.ConfirmationImages / 2);
 
-    /// <summary>The part of the confirmation split the search's confirmations use, and the part the final pick scores its finalists on.</summary>
-    public static string SearchPart(int searchPartImages) => ConfirmationParts.First(searchPartImages);
-    public static string FinalPart(int searchPartImages) => ConfirmationParts.After(searchPartImages);
+    /// <summary>
+    /// The part of the confirmation split the search's confirmations use, and the part the final pick scores its finalists on; with
+    /// <paramref name="mirrors"/> (final.mirrorConfirmations), each image together with its mirror image.
+    /// </summary>
+    public static string SearchPart(int searchPartImages, bool mirrors = false) => Mirrored(ConfirmationParts.First(searchPartImages), mirrors);
+    public static string FinalPart(int searchPartImages, bool mirrors = false) => Mirrored(ConfirmationParts.After(searchPartImages), mirrors);
+    public static string Mirrored(string split, bool mirrors) => mirrors ? MirroredSplits.Of(split) : split;
 
     /// <summary>Whether <paramref name="spec"/>'s incumbents are confirmed: the setting is on, final.confirmTop &gt; 0 and the evaluator has a confirmation split (an ONNX model has none).</summary>
     public static bool Wanted(CampaignSpec spec, ITrialEvaluator evaluator) =>
@@ -70,11 +74,12 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
     {
         if (!Wanted(spec, evaluator)) return null;
         var images = SearchPartImages(spec, evaluator);
-        var dense = DenseTop1Of(store, evaluator, SearchPart(images), cancellationToken);
-        if (dense is null) warn($"final.confirmIncumbents: the evaluator has no '{SearchPart(images)}' split; the search runs without confirmed incumbents");
+        var mirrors = spec.Final.MirrorConfirmations;
+        var dense = DenseTop1Of(store, evaluator, SearchPart(images, mirrors), cancellationToken);
+        if (dense is null) warn($"final.confirmIncumbents: the evaluator has no '{SearchPart(images, mirrors)}' split; the search runs without confirmed incumbents");
         return dense is { } top1
             ? new IncumbentConfirmation(objective, spec.Final.ConfirmGain, objective.Tolerance - spec.Final.ConfirmMargin, top1, images, objective.Tolerance,
-                spec.Final.ConfirmSigmas, spec.Final.CalibrateSearchDrop)
+                spec.Final.ConfirmSigmas, spec.Final.CalibrateSearchDrop, mirrors)
             : null;
     }
 

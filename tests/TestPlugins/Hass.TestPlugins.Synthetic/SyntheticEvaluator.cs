@@ -25,7 +25,8 @@ public sealed class SyntheticEvaluatorFactory : ITrialEvaluatorFactory
 /// failAbove (throw when any weight threshold is above it), confirmImages (a confirmation split of that many images;
 /// default none) and confirmScale (the confirmation split sees the drop times this, default 1.5: the search split
 /// under-estimates it, as on the real models). Paired with the unpruned network (EvaluationRequest.PairWithDefaults), a drop d
-/// on n images is 2·d·n/100 images lost and d·n/100 gained (rounded): disagreement grows with the drop.
+/// on n images is 2·d·n/100 images lost and d·n/100 gained (rounded): disagreement grows with the drop. A split name with
+/// "+mirrors" counts twice its images at the same drop.
 /// </summary>
 public sealed class SyntheticEvaluator : ITrialEvaluator
 {
@@ -111,16 +112,17 @@ public sealed class SyntheticEvaluator : ITrialEvaluator
         cancellationToken.ThrowIfCancellationRequested();
 
         var top1 = Accuracy(parameters);
-        var confirmation = request.Split.StartsWith("confirmation", StringComparison.Ordinal);
+        var mirrored = MirroredSplits.TryStrip(request.Split, out var split);
+        var confirmation = split.StartsWith("confirmation", StringComparison.Ordinal);
         if (confirmation)
         {
             if (ConfirmationImages == 0) throw new ArgumentException("synthetic evaluator: no confirmation split (set pruning.settings.confirmImages)");
             top1 = BaselineTop1 - _confirmScale * (BaselineTop1 - top1);
         }
-        var images = request.Split switch
+        var images = (mirrored ? 2 : 1) * split switch
         {
             "test" => _spec.TestImages ?? 10000, "confirmation" => ConfirmationImages,
-            _ when ConfirmationParts.TryResolve(request.Split, ConfirmationImages, out _, out var count) => count,
+            _ when ConfirmationParts.TryResolve(split, ConfirmationImages, out _, out var count) => count,
             _ => _spec.SearchImages,
         };
         var stopped = !double.IsNaN(request.EarlyStopDrop) && !double.IsNaN(request.BaselineTop1) && request.BaselineTop1 - top1 > request.EarlyStopDrop;
