@@ -174,7 +174,7 @@ public static class FinalPhase
         info("final: dense design and unpruned accuracy on the test set");
         var unpruned = evaluator.Evaluate(evaluator.SearchSpace.Defaults(), new EvaluationRequest { Split = "test", Profile = false }, ct);
         var denseBackendName = components.DenseCounterpart(spec.Backend.Name);
-        var dense = components.Backend(denseBackendName).Optimize(evaluator.Graph, SparsityProfile.Dense(spec.Model), board, spec.DesignOptions, ct);
+        var dense = components.Backend(denseBackendName).Optimize(evaluator.Graph, SparsityProfile.Dense(spec.Model), board, spec.TrialDesignOptions, ct);
         var campaign = store.GetCampaign(spec.Name);
         rows.Add(new FinalRow
         {
@@ -202,7 +202,7 @@ public static class FinalPhase
         }
         var best = picks.Hass.Trial;
         if (best is not null && hassProfile is not null
-            && NonDataflowRow.Build(rows[^1], hassProfile, evaluator.Graph, components, board, spec.DesignOptions, dense.Performance.ThroughputImagesPerSecond, ct) is { } systolic)
+            && NonDataflowRow.Build(rows[^1], hassProfile, evaluator.Graph, components, board, spec.TrialDesignOptions, dense.Performance.ThroughputImagesPerSecond, ct) is { } systolic)
             rows.Add(systolic);
         rows.AddRange(CeilingRows.Build(spec, store, evaluator, backend, board, dense.Performance.ThroughputImagesPerSecond, ct));
         var summary = new FinalSummary

@@ -5,11 +5,12 @@ namespace Hass.Testing;
 /// <summary>
 /// An accelerator backend for tests that need only what a DSE is asked and how fast its design is: each design has no
 /// layers and the throughput <paramref name="throughput"/> gives for the board; every board and options it is given are kept.
+/// It registers under <paramref name="name"/>, e.g. as the non-dataflow baseline of the final table.
 /// </summary>
-public sealed class RecordingBackend(Func<BoardSpec, double> throughput) : IAcceleratorBackend
+public sealed class RecordingBackend(Func<BoardSpec, double> throughput, string name = "recording") : IAcceleratorBackend
 {
     public List<(BoardSpec Board, DesignOptions Options)> Calls { get; } = [];
-    public string Name => "recording";
+    public string Name => name;
     public string Description => "test backend";
     public string Version => "1";
 
