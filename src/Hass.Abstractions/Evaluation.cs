@@ -10,8 +10,8 @@ public sealed record EvaluationRequest
     /// "confirmation:first-N" during the search and "confirmation:after-N" for the finalists, so the final pick is scored on
     /// images no selection has seen (with final.secondLookImages, "confirmation:range-S-N" between them); an evaluator that does not
     /// know them makes the engine run without confirmed incumbents (or without the second look). The Torch evaluator also takes
-    /// any of these names followed by "+mirrors" (<see cref="MirroredSplits"/>: the images and their mirror images; the engine does
-    /// not ask for them, the accuracy probes do).
+    /// any of these names followed by "+mirrors" (<see cref="MirroredSplits"/>: the images and their mirror images), which the engine
+    /// asks for with final.mirrorConfirmations.
     /// </summary>
     public string Split { get; init; } = "search";
     /// <summary>Accuracy drop (top-1 points) below the baseline after which evaluation may stop early; NaN = never.</summary>
