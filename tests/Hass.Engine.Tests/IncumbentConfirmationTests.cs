@@ -260,8 +260,28 @@ public class IncumbentConfirmationTests
         Assert.Contains(info, line => line.Contains("(400 images and their mirror images, the part the search did not use (it used the first 100))", StringComparison.Ordinal));
     }
 
-    /// <summary>Passes every evaluation on and keeps the split names it was asked for.</summary>
-    private sealed class SplitRecordingEvaluator(ITrialEvaluator inner) : ITrialEvaluator
+    [Fact]
+    public async Task An_evaluator_without_mirror_images_makes_the_final_pick_confirm_on_the_images_alone()
+    {
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var spec = Spec(30, final: "{ \"confirmIncumbents\": true, \"mirrorConfirmations\": true, \"incumbentImages\": 100 }");
+        await Run(db, spec);
+
+        var (provider, components) = TestEnvironment.SyntheticComponents();
+        using var _ = provider;
+        using var evaluator = new SplitRecordingEvaluator(components.EvaluatorFor(spec.Model).Create(spec.ToEvaluatorSpec()), refuseMirrors: true);
+        using var store = HassStore.Open(db);
+        var info = new List<string>();
+        var picks = FinalPicks.Choose(spec, store, new Objective(spec.Objective), evaluator, info.Add, default);
+
+        Assert.NotEmpty(picks.Hass.Finalists);
+        Assert.Contains("final: final.mirrorConfirmations: the evaluator has no mirror images; confirming on the images alone", info);
+        Assert.Contains(info, line => line.Contains("(400 images, the part the search did not use (it used the first 100))", StringComparison.Ordinal));
+        Assert.Equal("confirmation:after-100", evaluator.Splits[^1]);
+    }
+
+    /// <summary>Passes every evaluation on and keeps the split names it was asked for; with <paramref name="refuseMirrors"/>, refuses mirrored ones as an evaluator that does not know them.</summary>
+    private sealed class SplitRecordingEvaluator(ITrialEvaluator inner, bool refuseMirrors = false) : ITrialEvaluator
     {
         public List<string> Splits { get; } = [];
         public NetworkGraph Graph => inner.Graph;
@@ -272,6 +292,7 @@ public class IncumbentConfirmationTests
         public EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default)
         {
             Splits.Add(request.Split);
+            if (refuseMirrors && MirroredSplits.TryStrip(request.Split, out _)) throw new ArgumentException($"unknown split '{request.Split}'");
             return inner.Evaluate(parameters, request, cancellationToken);
         }
 

@@ -35,18 +35,34 @@ public static class FinalPicks
         // With confirmed incumbents the search chose among trials on the first part; the finalists are scored on the rest, unseen.
         var searchPart = IncumbentConfirmation.SearchPartImages(spec, evaluator) + SecondLook.ImagesOf(spec, evaluator);
         var mirrors = spec.Final.MirrorConfirmations;
-        var finalPartDense = IncumbentConfirmation.Wanted(spec, evaluator)
-            ? IncumbentConfirmation.DenseTop1Of(store, evaluator, IncumbentConfirmation.FinalPart(searchPart, mirrors), ct) : null;
-        var (split, images) = finalPartDense is not null
-            ? (IncumbentConfirmation.FinalPart(searchPart, mirrors), evaluator.ConfirmationImages - searchPart)
-            : (IncumbentConfirmation.Mirrored("confirmation", mirrors), evaluator.ConfirmationImages);
+        var scored = ScoredPart(spec, store, evaluator, searchPart, mirrors, ct);
+        if (scored.DenseTop1 is null && mirrors)
+        {
+            info("final: final.mirrorConfirmations: the evaluator has no mirror images; confirming on the images alone");
+            (mirrors, scored) = (false, ScoredPart(spec, store, evaluator, searchPart, mirrors: false, ct));
+        }
+        var (split, images, isPart) = (scored.Split, scored.Images, scored.IsPart);
+        var denseTop1 = scored.DenseTop1 ?? throw new InvalidOperationException($"the evaluator could not score the unpruned network on its '{split}' split");
         var faster = spec.Final.ConfirmFaster > 0 ? $", then up to {spec.Final.ConfirmFaster} trials faster than the pick that the finalists hid" : "";
-        info($"final: confirming up to {spec.Final.ConfirmTop} finalists per pick{faster} on the confirmation split ({images} images{(mirrors ? " and their mirror images" : "")}{(finalPartDense is null ? "" : $", the part the search did not use (it used the first {searchPart})")})");
-        var denseTop1 = finalPartDense ?? IncumbentConfirmation.DenseTop1Of(store, evaluator, split, ct)!.Value;
+        info($"final: confirming up to {spec.Final.ConfirmTop} finalists per pick{faster} on the confirmation split ({images} images{(mirrors ? " and their mirror images" : "")}{(isPart ? $", the part the search did not use (it used the first {searchPart})" : "")})");
         var pick = new ConfirmedPick(objective, spec.Final, denseTop1, t => evaluator.Evaluate(t.Parameters, new EvaluationRequest { Split = split, Profile = false }, ct).Top1);
         var uniformPick = baseline is null ? PickResult.None : Log(pick.Choose("uniform", uniformTrials), info);
         var hassPick = Log(pick.Choose("hass", searchTrials), info);
         return new FinalPickSet(uniformPick, hassPick, denseTop1, images);
+    }
+
+    /// <summary>
+    /// The images the finalists are scored on and the unpruned network's top-1 there (null when the evaluator does not know them): the
+    /// part of the confirmation split the search did not use when it confirmed incumbents and the evaluator knows the parts, else the whole split.
+    /// </summary>
+    private static (string Split, int Images, double? DenseTop1, bool IsPart) ScoredPart(CampaignSpec spec, HassStore store, ITrialEvaluator evaluator,
+        int searchPart, bool mirrors, CancellationToken ct)
+    {
+        var part = IncumbentConfirmation.FinalPart(searchPart, mirrors);
+        if (IncumbentConfirmation.Wanted(spec, evaluator) && IncumbentConfirmation.DenseTop1Of(store, evaluator, part, ct) is { } partTop1)
+            return (part, evaluator.ConfirmationImages - searchPart, partTop1, true);
+        var whole = IncumbentConfirmation.Mirrored("confirmation", mirrors);
+        return (whole, evaluator.ConfirmationImages, IncumbentConfirmation.DenseTop1Of(store, evaluator, whole, ct), false);
     }
 
     private static PickResult Unconfirmed(TrialRecord? trial) => trial is null ? PickResult.None : new PickResult(trial, null, [], null);
