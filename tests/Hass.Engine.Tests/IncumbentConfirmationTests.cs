@@ -261,7 +261,7 @@ public class IncumbentConfirmationTests
     }
 
     [Fact]
-    public async Task An_evaluator_without_mirror_images_makes_the_final_pick_confirm_on_the_images_alone()
+    public async Task An_evaluator_without_mirror_images_makes_the_search_and_the_final_pick_confirm_on_the_images_alone()
     {
         var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
         var spec = Spec(30, final: "{ \"confirmIncumbents\": true, \"mirrorConfirmations\": true, \"incumbentImages\": 100 }");
@@ -278,6 +278,11 @@ public class IncumbentConfirmationTests
         Assert.Contains("final: final.mirrorConfirmations: the evaluator has no mirror images; confirming on the images alone", info);
         Assert.Contains(info, line => line.Contains("(400 images, the part the search did not use (it used the first 100))", StringComparison.Ordinal));
         Assert.Equal("confirmation:after-100", evaluator.Splits[^1]);
+
+        var warnings = new List<string>();
+        using var fresh = HassStore.Open(Path.Combine(TestEnvironment.TempDir(), "fresh.db"));   // the run's store caches its mirrored dense scores
+        Assert.Equal("confirmation:first-100", IncumbentConfirmation.For(spec, new Objective(spec.Objective), fresh, evaluator, warnings.Add, default)!.Request.Split);
+        Assert.Equal(["final.mirrorConfirmations: the evaluator has no mirror images; the search confirms on the images alone"], warnings);
     }
 
     /// <summary>Passes every evaluation on and keeps the split names it was asked for; with <paramref name="refuseMirrors"/>, refuses mirrored ones as an evaluator that does not know them.</summary>

@@ -76,6 +76,11 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
         var images = SearchPartImages(spec, evaluator);
         var mirrors = spec.Final.MirrorConfirmations;
         var dense = DenseTop1Of(store, evaluator, SearchPart(images, mirrors), cancellationToken);
+        if (dense is null && mirrors)
+        {
+            warn("final.mirrorConfirmations: the evaluator has no mirror images; the search confirms on the images alone");
+            (mirrors, dense) = (false, DenseTop1Of(store, evaluator, SearchPart(images), cancellationToken));
+        }
         if (dense is null) warn($"final.confirmIncumbents: the evaluator has no '{SearchPart(images, mirrors)}' split; the search runs without confirmed incumbents");
         return dense is { } top1
             ? new IncumbentConfirmation(objective, spec.Final.ConfirmGain, objective.Tolerance - spec.Final.ConfirmMargin, top1, images, objective.Tolerance,
