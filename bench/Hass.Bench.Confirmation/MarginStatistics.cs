@@ -1,6 +1,6 @@
 namespace Hass.Bench.Confirmation;
 
-/// <summary>Statistics of a pass's per-image margins (true-class logit minus the largest other), in points.</summary>
+/// <summary>Statistics the probes share: of a pass's per-image margins (true-class logit minus the largest other), in points, and of drops.</summary>
 public static class MarginStatistics
 {
     /// <summary>Top-1: the share of images with a positive margin.</summary>
@@ -17,5 +17,12 @@ public static class MarginStatistics
         double sxy = x.Zip(y).Sum(p => (p.First - mx) * (p.Second - my));
         var correlation = sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : 0;
         return (correlation, Math.Sqrt(syy * (1 - correlation * correlation) / y.Length));
+    }
+
+    /// <summary>The standard deviation of <paramref name="values"/> around their mean, over all of them (not a sample estimate).</summary>
+    public static double PopulationSd(IReadOnlyCollection<double> values)
+    {
+        var mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count);
     }
 }

@@ -13,7 +13,8 @@ public sealed record MirroredDrop(double Images, double Mirrors, double Correlat
 
     /// <summary>
     /// The drops of a design against the dense network from both networks' hits on a "+mirrors" split (each image followed by its
-    /// mirror). The correlation is that of the per-image differences dense − design (−1, 0 or 1) between an image and its mirror.
+    /// mirror). The correlation is that of the per-image differences dense − design (−1, 0 or 1) between an image and its mirror
+    /// (0 when either side is the same for every image).
     /// </summary>
     public static MirroredDrop Of(bool[] dense, bool[] design)
     {
@@ -21,18 +22,10 @@ public sealed record MirroredDrop(double Images, double Mirrors, double Correlat
         var (images, mirrors) = (new double[n], new double[n]);
         for (int i = 0; i < n; i++)
             (images[i], mirrors[i]) = (Difference(dense[2 * i], design[2 * i]), Difference(dense[2 * i + 1], design[2 * i + 1]));
-        return new(100 * images.Average(), 100 * mirrors.Average(), CorrelationOf(images, mirrors));
+        return new(100 * images.Average(), 100 * mirrors.Average(), MarginStatistics.Fit(images, mirrors).Correlation);
     }
 
     private static double Difference(bool dense, bool design) => (dense ? 1 : 0) - (design ? 1 : 0);
-
-    private static double CorrelationOf(double[] x, double[] y)
-    {
-        double mx = x.Average(), my = y.Average();
-        double sxy = 0, sxx = 0, syy = 0;
-        for (int i = 0; i < x.Length; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx); syy += (y[i] - my) * (y[i] - my); }
-        return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : double.NaN;
-    }
 }
 
 /// <summary>A stored trial's drops on the final pick's confirmation images and on the test set, each with their mirrors.</summary>
@@ -49,7 +42,7 @@ public static class MirrorProbe
         StoredCampaigns.SelectMany(path, stored =>
         {
             var (spec, evaluator) = (stored.Campaign.Spec, stored.Evaluator);
-            var finalPart = MirroredSplits.Of(IncumbentConfirmation.FinalPart(IncumbentConfirmation.SearchPartImages(spec, evaluator)));
+            var finalPart = IncumbentConfirmation.FinalPart(IncumbentConfirmation.SearchPartImages(spec, evaluator), mirrors: true);
             var test = MirroredSplits.Of("test");
             var dense = evaluator.SearchSpace.Defaults();
             var (denseFinal, denseTest) = (Hits(evaluator, dense, finalPart, ct), Hits(evaluator, dense, test, ct));
@@ -90,10 +83,5 @@ public static class MirrorProbe
     private static string Cell(MirroredCandidate? pick) =>
         pick is null ? "none" : FormattableString.Invariant($"{pick.Throughput:F1} ({pick.Test.Images:F2})");
 
-    private static double Sd(IEnumerable<double> values)
-    {
-        var list = values.ToList();
-        var mean = list.Average();
-        return Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / list.Count);
-    }
+    private static double Sd(IEnumerable<double> values) => MarginStatistics.PopulationSd(values.ToList());
 }

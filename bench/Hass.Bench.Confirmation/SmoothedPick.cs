@@ -79,7 +79,6 @@ public static class SmoothedPick
     private static string Sd(IEnumerable<double> values)
     {
         var list = values.ToList();
-        var mean = list.Average();
-        return FormattableString.Invariant($"{Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / list.Count):F3} (mean {mean:+0.00;-0.00})");
+        return FormattableString.Invariant($"{MarginStatistics.PopulationSd(list):F3} (mean {list.Average():+0.00;-0.00})");
     }
 }
