@@ -52,10 +52,17 @@ public sealed class CachedEvaluateStage(ITrialStage inner, HassStore store, stri
 /// </summary>
 public sealed class CachedDesignStage(DesignStage inner, HassStore store) : ITrialStage
 {
+    /// <summary>
+    /// Part of the key, so designs cached by an older engine are never served. Generation 2: before it, a distributed
+    /// quantised campaign cached its workers' 16-bit designs under its own widths' key, and a design does not say its
+    /// widths (a <c>systolic-sparse</c> design never states them), so such entries cannot be told apart when read.
+    /// </summary>
+    public const int KeyGeneration = 2;
+
     public string Name => inner.Name;
 
     public static string Key(NetworkGraph graph, SparsityProfile profile, BoardSpec board, IAcceleratorBackend backend, DesignOptions options) =>
-        Hashing.Sha256Hex($"{graph.ContentHash()}|{profile.ContentHash()}|{Hashing.Sha256Hex(HassJson.Serialize(board))}|{backend.Name}@{backend.Version}|{HassJson.Serialize(options)}");
+        Hashing.Sha256Hex($"design-cache-{KeyGeneration}|{graph.ContentHash()}|{profile.ContentHash()}|{Hashing.Sha256Hex(HassJson.Serialize(board))}|{backend.Name}@{backend.Version}|{HassJson.Serialize(options)}");
 
     public async Task RunAsync(TrialWork work, CancellationToken cancellationToken)
     {
