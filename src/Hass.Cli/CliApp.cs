@@ -58,8 +58,11 @@ public static class CliApp
         Distributed.ClusterConfigurationException c => (ExitCodes.InvalidInput, c.Message),
         Distributed.ClusterException c => (ExitCodes.ClusterError, c.Message),
         OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
-        _ => (ExitCodes.Failure, $"{e.GetType().Name}: {e.Message} (set HASS_DEBUG=1 for the stack trace)"),
+        _ => (ExitCodes.Failure, $"{e.GetType().Name}: {FirstLine(e.Message)} (set HASS_DEBUG=1 for the stack trace)"),
     };
+
+    /// <summary>LibTorch's messages carry its native stack after the first line; HASS_DEBUG=1 prints them whole.</summary>
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd('\r');
 
     /// <summary>Runs `hass` with the given arguments and writers (tests call this in-process).</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, bool? interactive = null)
