@@ -93,6 +93,41 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("test top-1", eval.ToString());
     }
 
+    [Theory]
+    [InlineData("folder", "is a folder; give a file path")]
+    [InlineData("campaign", "which exists and is not a checkpoint's metadata; move it, or give --out another name")]
+    [InlineData("json", "ends in .json, the name of the metadata written next to the checkpoint; give a .dat file")]
+    [InlineData("under-a-file", "is a file, so")]
+    public void An_out_path_it_cannot_use_is_refused_before_training_and_no_file_changes(string kind, string message)
+    {
+        var services = new ServiceCollection();
+        services.AddHassComponent<IModelProvider>(ComponentKind.Model, new TinyModel());
+        services.AddHassTorch();
+        using var provider = services.BuildServiceProvider();
+        var commands = new ModelCommands(provider.GetRequiredService<ModelCatalog>(), provider.GetRequiredService<TorchTrialEvaluatorFactory>());
+        var work = Directory.CreateDirectory(Path.Combine(_dir, "work")).FullName;
+        var campaign = Path.Combine(work, "fmnist-hass.json");
+        File.WriteAllText(campaign, """{ "name": "fmnist-hass", "model": "fmnist-vgg" }""");
+        var outPath = kind switch
+        {
+            "folder" => work,
+            "campaign" => Path.Combine(work, "fmnist-hass.dat"),
+            "json" => Path.Combine(work, "tiny.json"),
+            _ => Path.Combine(campaign, "tiny.dat"),
+        };
+        var before = Directory.GetFileSystemEntries(work).ToDictionary(f => f, File.ReadAllBytes);
+        var cache = Path.Combine(_dir, "cache");
+
+        var text = new StringWriter();
+        var code = commands.Train(new TrainCommandOptions { Model = "tiny", Data = WriteDataset(), Cache = cache, Threads = 1, Out = outPath }, text);
+
+        Assert.Equal(1, code);
+        Assert.Contains(message, text.ToString());
+        Assert.DoesNotContain("epoch", text.ToString());
+        Assert.False(Directory.Exists(cache));
+        Assert.Equal(before, Directory.GetFileSystemEntries(work).ToDictionary(f => f, File.ReadAllBytes));
+    }
+
     [Fact]
     public void MissingDataAndUntrainedModelsGiveClearErrors()
     {

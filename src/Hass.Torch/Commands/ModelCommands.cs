@@ -19,6 +19,8 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
     public int Train(TrainCommandOptions o, TextWriter output) => Run(output, () =>
     {
         TorchRuntime.Configure(o.Threads);
+        OutputFiles.CheckCheckpoint(o.Out, "--out");
+        OutputFiles.Check(o.PyTorchOut, "--pytorch-out");
         var provider = models.Resolve(o.Model);
         var recipe = provider.Info.Training
             ?? throw new ModelException($"model '{o.Model}' has no training recipe (ImageNet architectures are not trained by HASS): load PyTorch weights with --checkpoint file.pt");
@@ -100,6 +102,7 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
 
     public int Graph(GraphCommandOptions o, TextWriter output) => Run(output, () =>
     {
+        OutputFiles.Check(o.Out, "--out");
         var provider = models.Resolve(o.Model);
         using var net = provider.Build(0);
         var graph = net.ToGraph();
@@ -119,6 +122,7 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
     public int Profile(ProfileCommandOptions o, TextWriter output) => Run(output, () =>
     {
         TorchRuntime.Configure(o.Threads);
+        OutputFiles.Check(o.Out, "--out");
         var parameters = o.Params is null ? null : ReadParameters(o.Params);
         var spec = new EvaluatorSpec
         {
@@ -143,6 +147,7 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
     public int ExportWeights(ExportWeightsCommandOptions o, TextWriter output) => Run(output, () =>
     {
         TorchRuntime.Configure();
+        OutputFiles.Check(o.Out, "--out");
         var provider = models.Resolve(o.Model);
         LabelledDataset? dataset = null;
         if (provider.Info.Training is not null && o.Checkpoint is null)
