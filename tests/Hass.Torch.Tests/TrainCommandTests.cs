@@ -12,7 +12,23 @@ namespace Hass.Torch.Tests;
 public sealed class TrainCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("hass-train-").FullName;
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private ServiceProvider? _services;
+
+    public void Dispose()
+    {
+        _services?.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    /// <summary>The model commands with the tiny model and Hass.Torch registered.</summary>
+    private ModelCommands Commands()
+    {
+        var services = new ServiceCollection();
+        services.AddHassComponent<IModelProvider>(ComponentKind.Model, new TinyModel());
+        services.AddHassTorch();
+        _services = services.BuildServiceProvider();
+        return new ModelCommands(_services.GetRequiredService<ModelCatalog>(), _services.GetRequiredService<TorchTrialEvaluatorFactory>());
+    }
 
     private sealed class TinyModel : ModelProvider
     {
@@ -54,11 +70,7 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void TrainsOnceThenUsesTheCache()
     {
-        var services = new ServiceCollection();
-        services.AddHassComponent<IModelProvider>(ComponentKind.Model, new TinyModel());
-        services.AddHassTorch();
-        using var provider = services.BuildServiceProvider();
-        var commands = new ModelCommands(provider.GetRequiredService<ModelCatalog>(), provider.GetRequiredService<TorchTrialEvaluatorFactory>());
+        var commands = Commands();
         var data = WriteDataset();
         var cache = Path.Combine(_dir, "cache");
         var options = new TrainCommandOptions { Model = "tiny", Data = data, Cache = cache, Threads = 1, Out = Path.Combine(_dir, "out", "tiny.dat"), PyTorchOut = Path.Combine(_dir, "tiny.pt") };
@@ -100,11 +112,7 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("under-a-file", "is a file, so")]
     public void An_out_path_it_cannot_use_is_refused_before_training_and_no_file_changes(string kind, string message)
     {
-        var services = new ServiceCollection();
-        services.AddHassComponent<IModelProvider>(ComponentKind.Model, new TinyModel());
-        services.AddHassTorch();
-        using var provider = services.BuildServiceProvider();
-        var commands = new ModelCommands(provider.GetRequiredService<ModelCatalog>(), provider.GetRequiredService<TorchTrialEvaluatorFactory>());
+        var commands = Commands();
         var work = Directory.CreateDirectory(Path.Combine(_dir, "work")).FullName;
         var campaign = Path.Combine(work, "fmnist-hass.json");
         File.WriteAllText(campaign, """{ "name": "fmnist-hass", "model": "fmnist-vgg" }""");
@@ -131,11 +139,7 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void MissingDataAndUntrainedModelsGiveClearErrors()
     {
-        var services = new ServiceCollection();
-        services.AddHassComponent<IModelProvider>(ComponentKind.Model, new TinyModel());
-        services.AddHassTorch();
-        using var provider = services.BuildServiceProvider();
-        var commands = new ModelCommands(provider.GetRequiredService<ModelCatalog>(), provider.GetRequiredService<TorchTrialEvaluatorFactory>());
+        var commands = Commands();
         var text = new StringWriter();
         Assert.Equal(1, commands.Train(new TrainCommandOptions { Model = "tiny", Data = Path.Combine(_dir, "none") }, text));
         Assert.Contains("apt-get install dataset-fashion-mnist", text.ToString());
