@@ -29,8 +29,30 @@ public class ImplicitScalarScanTests
         foreach (var type in assembly.GetTypes())
             foreach (var method in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)))
                 foreach (var callee in Callees(method))
+                {
                     if (callee is MethodInfo { Name: "op_Implicit" } m && m.DeclaringType?.Namespace?.StartsWith("TorchSharp", StringComparison.Ordinal) == true)
                         yield return $"{type.FullName}.{method.Name} calls {m.DeclaringType.Name}.op_Implicit({m.GetParameters()[0].ParameterType.Name})";
+                    if (callee is MethodInfo hidden && HidesAScalar(hidden))
+                        yield return $"{type.FullName}.{method.Name} calls Tensor.{hidden.Name}({string.Join(", ", hidden.GetParameters().Select(p => p.ParameterType.Name))}), which converts its alpha of 1 implicitly";
+                }
+    }
+
+    /// <summary>
+    /// TorchSharp overloads that pass LibTorch an alpha (or value) of 1 they convert implicitly themselves: `a + b`,
+    /// `a.add(b)`, `a.add_(b)`, `n - a` (negative, then add) and `a.addcdiv(b, c)`. Call the overload that takes the Scalar.
+    /// </summary>
+    private static bool HidesAScalar(MethodInfo m)
+    {
+        if (m.DeclaringType != typeof(TorchSharp.torch.Tensor)) return false;
+        var parameters = m.GetParameters();
+        return m.Name switch
+        {
+            "add" or "add_" => parameters.Length == 1,
+            "addcdiv" or "addcdiv_" => parameters.Length == 2,
+            "op_Addition" => true,
+            "op_Subtraction" => parameters[0].ParameterType != typeof(TorchSharp.torch.Tensor),
+            _ => false,
+        };
     }
 
     /// <summary>Methods called by <paramref name="method"/>, read from its IL opcode by opcode.</summary>

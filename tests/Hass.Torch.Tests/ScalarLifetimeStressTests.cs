@@ -1,3 +1,4 @@
+using Hass.Abstractions;
 using Hass.Torch.Evaluation;
 using Hass.Torch.Models;
 using TorchSharp;
@@ -15,6 +16,8 @@ public class ScalarLifetimeStressTests
 {
     private const int Iterations = 4000;
     private const int Workers = 2;
+    /// <summary>Before the Add node held its alpha, about one add in 12,000 failed under the collector thread.</summary>
+    private const int ResidualForwardsPerIteration = 5;
 
     [Fact]
     public void Threshold_forwards_under_forced_garbage_collection_never_fail_and_stay_bit_identical()
@@ -65,16 +68,31 @@ public class ScalarLifetimeStressTests
             new ActivationSite(ActivationKind.ReLU6) { Threshold = 0.2 },
             new ActivationSite(ActivationKind.Hardswish) { Threshold = 0.1 },
         };
-        var expected = sites.Select(s => s.forward(input)).Append(FixedPoint.QuantiseActivations(input)).ToArray();
+        using var residual = Residual();
+        var expected = sites.Select(s => s.forward(input)).Append(residual.forward(input)).Append(FixedPoint.QuantiseActivations(input)).ToArray();
         var expectedCounts = WindowZeroHistogram.Count(expected[0], weight, 1, 1, 1);
         for (int i = 0; i < Iterations; i++)
         {
             for (int s = 0; s < sites.Length; s++)
                 AssertSame(expected[s], sites[s].forward(input), $"{sites[s].Kind} forward {i}");
+            for (int r = 0; r < ResidualForwardsPerIteration; r++)
+                AssertSame(expected[sites.Length], residual.forward(input), $"residual forward {i}");
             AssertSame(expected[^1], FixedPoint.QuantiseActivations(input), $"fixed-point rounding {i}");
             if (i % 50 == 0) Assert.Equal(expectedCounts, WindowZeroHistogram.Count(expected[0], weight, 1, 1, 1));
         }
         foreach (var t in expected) t.Dispose();
+    }
+
+    /// <summary>A network whose Add node sums two branches: TorchSharp's `a + b` passes LibTorch an alpha it converts implicitly.</summary>
+    private static HassNet Residual()
+    {
+        var b = new NetBuilder("residual", new TensorShape(4, 6, 6));
+        var branch = b.Conv("conv", b.Input, 4, 3, padding: 1);
+        var sum = b.Add("add1", b.Add("add0", branch, b.Input), branch);
+        b.Linear("fc", b.Flatten("flatten", b.GlobalPool("pool", sum)), 4);
+        var net = b.Build(4);
+        net.eval();
+        return net;
     }
 
     private static void AssertSame(Tensor expected, Tensor actual, string what)

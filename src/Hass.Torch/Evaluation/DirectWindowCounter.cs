@@ -13,6 +13,7 @@ public static class DirectWindowCounter
     {
         using var scope = NewDisposeScope();
         using var zero = 0.0.ToScalar();
+        using var one = 1.ToScalar();
         long batch = input.shape[0], channels = input.shape[1];
         long filters = weight.shape[0], kh = weight.shape[2], kw = weight.shape[3], k = kh * kw;
         long cg = channels / groups, fg = filters / groups;
@@ -28,7 +29,7 @@ public static class DirectWindowCounter
             var zeros = products.eq(zero).sum(new long[] { 3 }).to_type(ScalarType.Int64); // [G, Fg, Cg, L]
             var perChannel = zeros.permute(0, 2, 1, 3).reshape(channels, fg * l);
             var offsets = tensor(WindowZeroHistogram.Multiples(channels, k + 1)).reshape(channels, 1);
-            var counts = bincount((perChannel + offsets).flatten(), minlength: channels * (k + 1)).data<long>().ToArray();
+            var counts = bincount(perChannel.add(offsets, one).flatten(), minlength: channels * (k + 1)).data<long>().ToArray();
             for (long c = 0; c < channels; c++)
                 for (long z = 0; z <= k; z++) hist[c, z] += counts[c * (k + 1) + z];
         }

@@ -40,6 +40,7 @@ public static class WindowZeroHistogram
     {
         using var scope = NewDisposeScope();
         using var zero = 0.0.ToScalar();   // explicit Scalars: see ActivationSite.forward
+        using var one = 1.ToScalar();
         int k = patterns.KernelSize, channels = patterns.Channels, rows = counts.Rows;
         // float32 holds integers exactly up to 2^24; beyond, codes are computed in float64 (exact to 2^53).
         var dtype = k <= 24 ? ScalarType.Float32 : ScalarType.Float64;
@@ -63,7 +64,7 @@ public static class WindowZeroHistogram
                 long bs = Math.Min(imagesPerChunk, batch - b0);
                 var mask = input.narrow(0, b0, bs).narrow(1, c0, cs).ne(zero).to_type(dtype);
                 var codes = nn.functional.conv2d(mask, kernel, strides: new long[] { stride, stride }, padding: new long[] { padding, padding }, groups: cs);
-                var keys = codes.round_().to_type(ScalarType.Int64).add_(offsets).flatten();
+                var keys = codes.round_().to_type(ScalarType.Int64).add_(offsets, one).flatten();
                 if (k <= DenseCodeBits && keySpace <= MaxDenseKeys)
                 {
                     counts.AddKeyCounts(c0, bincount(keys, minlength: keySpace));
@@ -97,6 +98,7 @@ public static class WindowZeroHistogram
         using var zero = 0.0.ToScalar();
         int k = patterns.KernelSize, p = patterns.PatternsPerChannel, channels = patterns.Channels, rows = counts.Rows;
         using var kernelSize = ((long)k).ToScalar();
+        using var one = 1.ToScalar();
         var kernels = new float[channels * p * k];
         for (int c = 0; c < channels; c++)
             for (int s = 0; s < patterns.MaskBits[c].Length; s++)
@@ -122,8 +124,8 @@ public static class WindowZeroHistogram
                 long bs = Math.Min(imagesPerChunk, batch - b0);
                 var masks = activeMask.narrow(0, b0, bs).narrow(1, c0, cs);
                 var nonZeroProducts = nn.functional.conv2d(masks, chunkKernels, strides: new long[] { stride, stride }, padding: new long[] { padding, padding }, groups: cs);
-                var zeros = nonZeroProducts.round_().neg_().add_(kernelSize).to_type(ScalarType.Int64);
-                var n = bincount(zeros.add_(offsets).flatten(), minlength: bins.Length).data<long>();
+                var zeros = nonZeroProducts.round_().neg_().add_(kernelSize, one).to_type(ScalarType.Int64);
+                var n = bincount(zeros.add_(offsets, one).flatten(), minlength: bins.Length).data<long>();
                 for (int i = 0; i < bins.Length; i++) bins[i] += n[i];
             }
             for (long c = 0; c < cs; c++)

@@ -64,12 +64,13 @@ public static class BatchNormFolding
         // finalizer thread frees an unreachable temporary would corrupt the network for the evaluator's whole life.
         var norm = (BatchNorm2d)bn.Module!;
         using var eps = norm.eps.ToScalar();
-        using var variance = norm.running_var!.add(eps);
+        using var one = 1.ToScalar();
+        using var variance = norm.running_var!.add(eps, one);
         using var deviation = variance.sqrt();
         using var scale = norm.weight!.div(deviation);
         using var scalePerFilter = scale.reshape(-1, 1, 1, 1);
         folded.weight!.mul_(scalePerFilter);
-        folded.bias!.sub_(norm.running_mean!).mul_(scale).add_(norm.bias!);
+        folded.bias!.sub_(norm.running_mean!).mul_(scale).add_(norm.bias!, one);
         return folded;
     }
 

@@ -96,7 +96,8 @@ public sealed class HassNet : nn.Module<Tensor, Tensor>
                 ConvObserver?.Invoke(node, x);
                 return node.CallModule(x);
             case NodeOp.Add:
-                return values[node.Inputs[0]] + values[node.Inputs[1]];
+                using (var one = 1.ToScalar())   // `a + b` would convert its alpha implicitly: see ActivationSite.forward
+                    return values[node.Inputs[0]].add(values[node.Inputs[1]], one);
             case NodeOp.Mul:
                 return values[node.Inputs[0]] * values[node.Inputs[1]];
             case NodeOp.Concat:

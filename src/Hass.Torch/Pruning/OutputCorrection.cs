@@ -97,8 +97,9 @@ public sealed class OutputCorrection : IDisposable
             output.mul_(PerChannel(node, factor, weights: false));
         }
         var shift = targetMean - ChannelMean(node, output);
-        bias.add_(shift);
-        output.add_(PerChannel(node, shift, weights: false));
+        using var one = 1.ToScalar();   // add_'s own alpha would be an implicit Scalar: see ActivationSite.forward
+        bias.add_(shift, one);
+        output.add_(PerChannel(node, shift, weights: false), one);
     }
 
     /// <summary>Runs <paramref name="net"/> on the images and calls back at every Conv and Linear layer with its input (convolutions only) and output.</summary>

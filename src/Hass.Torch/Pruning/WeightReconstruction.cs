@@ -66,9 +66,10 @@ public static class WeightReconstruction
     {
         long groups = gram.shape[0], rows = kept.shape[0], width = kept.shape[1];
         using var lambda = (Ridge * gram.diagonal(dim1: 1, dim2: 2).mean().ToDouble() + 1e-12).ToScalar();
-        Tensor Multiply(Tensor p) => (p * kept).view(groups, rows / groups, width).matmul(gram).view(rows, width) * kept + p * lambda;
+        using var one = 1.ToScalar();   // `a + b` would convert its alpha implicitly: see ActivationSite.forward
+        Tensor Multiply(Tensor p) => ((p * kept).view(groups, rows / groups, width).matmul(gram).view(rows, width) * kept).add(p * lambda, one);
         var x = original * kept;
-        var residual = (cross + original * lambda) * kept - Multiply(x);
+        var residual = cross.add(original * lambda, one) * kept - Multiply(x);
         var direction = residual.clone();
         var squared = residual.square().sum(1, keepdim: true);
         using var tiny = 1e-30.ToScalar();
@@ -76,10 +77,10 @@ public static class WeightReconstruction
         {
             var product = Multiply(direction);
             var alpha = squared / (direction * product).sum(1, keepdim: true).clamp_min(tiny);
-            x = x + alpha * direction;
+            x = x.add(alpha * direction, one);
             residual = residual - alpha * product;
             var next = residual.square().sum(1, keepdim: true);
-            direction = residual + next / squared.clamp_min(tiny) * direction;
+            direction = residual.add(next / squared.clamp_min(tiny) * direction, one);
             squared = next;
         }
         return x * kept;
