@@ -25,7 +25,8 @@ public static class Trainer
         var rng = new Random(seed);
         var train = splits.Train;
         int stepsPerEpoch = (train.Count + recipe.BatchSize - 1) / recipe.BatchSize;
-        var optimizer = optim.AdamW(net.parameters(), lr: recipe.LearningRate, weight_decay: recipe.WeightDecay);
+        var optimizer = new HeldScalarAdamW(net.parameters(), recipe.LearningRate, recipe.WeightDecay);
+        using var batchCounts = new DetachedBatchCounts(net);
         var schedule = optim.lr_scheduler.OneCycleLR(optimizer, max_lr: recipe.LearningRate, total_steps: stepsPerEpoch * recipe.Epochs);
         var clock = Stopwatch.StartNew();
         double lastLoss = double.NaN, heldOut = double.NaN;
@@ -46,6 +47,7 @@ public static class Trainer
                 if (recipe.Augment) pixels = Augment(pixels, rng);
                 var images = normalisation.Apply(pixels);
                 var logits = net.call(images);
+                batchCounts.Batches++;
                 var loss = nn.functional.cross_entropy(logits, labels);
                 optimizer.zero_grad();
                 loss.backward();
