@@ -117,7 +117,7 @@ public static class FineTuneProbe
         var rng = new Random(recipe.Seed);
         var parameters = tensors.Select(t => t as TorchSharp.Modules.Parameter ?? throw new InvalidOperationException("a weight is not a parameter")).ToList();
         foreach (var p in parameters) p.requires_grad = true;
-        using var optimizer = optim.AdamW(parameters, lr: recipe.LearningRate, weight_decay: 0);
+        using var optimizer = new Hass.Torch.Training.HeldScalarAdamW(parameters, recipe.LearningRate, weightDecay: 0);
         var order = Enumerable.Range(0, train.Count).ToArray();
         rng.Shuffle(order);
         var shuffled = train.Reordered(order, "fine-tune");
