@@ -38,13 +38,15 @@ public class ImplicitScalarScanTests
     }
 
     /// <summary>
-    /// TorchSharp overloads that pass LibTorch an alpha (or value) of 1 they convert implicitly themselves: `a + b`,
-    /// `a.add(b)`, `a.add_(b)`, `n - a` (negative, then add) and `a.addcdiv(b, c)`. Call the overload that takes the Scalar.
+    /// TorchSharp calls that convert a Scalar implicitly themselves: `a + b`, `a.add(b)`, `a.add_(b)`, `n - a` (negative,
+    /// then add) and `a.addcdiv(b, c)` pass LibTorch an alpha (or value) of 1, and an operator with a number (`a * 2.0`)
+    /// converts the number. Call the overload that takes the Scalar.
     /// </summary>
     private static bool HidesAScalar(MethodInfo m)
     {
         if (m.DeclaringType != typeof(TorchSharp.torch.Tensor)) return false;
         var parameters = m.GetParameters();
+        if (m.Name.StartsWith("op_", StringComparison.Ordinal) && parameters.Any(p => p.ParameterType.IsPrimitive)) return true;
         return m.Name switch
         {
             "add" or "add_" => parameters.Length == 1,
