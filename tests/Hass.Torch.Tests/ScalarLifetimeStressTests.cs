@@ -12,6 +12,7 @@ namespace Hass.Torch.Tests;
 /// native call still reads it; a thread that forces collections and finalizers all the time turns that
 /// use-after-free into failures or changed values, which this test must never see.
 /// </summary>
+[Collection(CollectingThread.Collection)]
 public class ScalarLifetimeStressTests
 {
     private const int Iterations = 4000;
@@ -22,36 +23,17 @@ public class ScalarLifetimeStressTests
     [Fact]
     public void Threshold_forwards_under_forced_garbage_collection_never_fail_and_stay_bit_identical()
     {
-        using var stop = new CancellationTokenSource();
-        long collections = 0;
-        var collector = new Thread(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-                Interlocked.Increment(ref collections);
-            }
-        }) { IsBackground = true };
-        collector.Start();
+        using var collector = new CollectingThread();
         var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
         var workers = Enumerable.Range(0, Workers).Select(w => new Thread(() =>
         {
             try { RunForwards(w); }
             catch (Exception e) { failures.Enqueue(e); }
         })).ToList();
-        try
-        {
-            workers.ForEach(t => t.Start());
-            workers.ForEach(t => t.Join());
-        }
-        finally
-        {
-            stop.Cancel();
-            collector.Join();
-        }
+        workers.ForEach(t => t.Start());
+        workers.ForEach(t => t.Join());
         Assert.Empty(failures);
-        Assert.True(Interlocked.Read(ref collections) > 10, "the collector thread must have run alongside the forwards");
+        Assert.True(collector.Collections > 10, "the collector thread must have run alongside the forwards");
     }
 
     /// <summary>Thousands of forwards of every thresholded kind, fixed-point rounding and profiling, each compared bit for bit.</summary>
