@@ -157,6 +157,7 @@ public sealed class DesignCommand : ICliCommand
 
     private static T ReadJson<T>(string path, string option) where T : class
     {
+        if (Directory.Exists(path)) throw new UsageException($"{option}: '{path}' is a folder; give a file");
         if (!File.Exists(path)) throw new UsageException($"{option}: file '{path}' not found");
         try { return Engine.Files.StrictJson.ReadRecord<T>(path, MaxFileBytes); }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
