@@ -31,6 +31,18 @@ public class BoardLibraryTests
     }
 
     [Fact]
+    public void A_board_folder_that_is_a_file_or_missing_says_which()
+    {
+        var file = Path.Combine(TestEnvironment.TempDir(), "boards");
+        File.WriteAllText(file, "");
+        var lib = new BoardLibrary();
+        lib.AddFolder(file);
+        lib.AddFolder(file + "-missing");
+        Assert.Equal([$"board folder '{file}' is a file, not a folder; check --boards / HASS_BOARDS",
+            $"board folder '{file}-missing' does not exist; check --boards / HASS_BOARDS"], lib.Errors);
+    }
+
+    [Fact]
     public void Duplicate_board_names_are_reported_and_the_first_is_kept()
     {
         // A board's name equals its file name, so the same name can only come from two folders.

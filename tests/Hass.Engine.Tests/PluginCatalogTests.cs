@@ -38,6 +38,16 @@ public class PluginCatalogTests
     }
 
     [Fact]
+    public void A_plugin_folder_that_is_a_file_says_so()
+    {
+        var file = Path.Combine(TestEnvironment.TempDir(), "plugins");
+        File.WriteAllText(file, "");
+        var catalog = new PluginCatalog();
+        catalog.Scan(file);
+        Assert.Equal($"plugin folder '{file}' is a file, not a folder; check --plugins / HASS_PLUGINS", Assert.Single(catalog.Errors).Message);
+    }
+
+    [Fact]
     public void ConfigureServices_that_throws_gives_one_error()
     {
         var catalog = new PluginCatalog();

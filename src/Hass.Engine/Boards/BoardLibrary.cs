@@ -39,7 +39,7 @@ public sealed class BoardLibrary
         folder = Path.GetFullPath(folder);
         if (!Directory.Exists(folder))
         {
-            if (required) _errors.Add($"board folder '{folder}' does not exist; check --boards / {EnvironmentVariable}");
+            if (required) _errors.Add($"board folder '{folder}' {Files.MissingFolder.Why(folder)}; check --boards / {EnvironmentVariable}");
             return;
         }
         _folders.Add(folder);

@@ -64,7 +64,7 @@ public sealed class PluginCatalog
         root = Path.GetFullPath(root);
         if (!Directory.Exists(root))
         {
-            if (required) _errors.Add(new PluginError(root, $"plugin folder '{root}' does not exist; check --plugins / HASS_PLUGINS"));
+            if (required) _errors.Add(new PluginError(root, $"plugin folder '{root}' {Files.MissingFolder.Why(root)}; check --plugins / HASS_PLUGINS"));
             return;
         }
         if (File.Exists(Path.Combine(root, PluginManifest.FileName)))
