@@ -304,4 +304,15 @@ public class CliTests
         Assert.Contains($"'{stale}' is there but its SHA-256 is", r.Err);
         Assert.Equal("half a download from elsewhere", File.ReadAllText(stale));
     }
+
+    [Fact]
+    public async Task Dataset_fetch_to_a_file_exits_2_naming_it_and_leaves_it()
+    {
+        var file = Path.Combine(Cli.TempDir(), "fmnist");
+        File.WriteAllText(file, "not a folder");
+        var r = await Cli.RunRaw("dataset", "fetch", "--to", Path.Combine(file, "sub"), "--mirror", "http://127.0.0.1:1/");
+        Assert.Equal(ExitCodes.InvalidInput, r.ExitCode);
+        Assert.Contains($"error: '{file}' is a file, so '{Path.Combine(file, "sub")}' cannot be the dataset folder; give a folder", r.Err);
+        Assert.Equal("not a folder", File.ReadAllText(file));
+    }
 }
