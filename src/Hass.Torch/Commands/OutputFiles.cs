@@ -14,11 +14,8 @@ public static class OutputFiles
     {
         if (path is null) return;
         if (Directory.Exists(path)) throw new ModelException($"{option}: '{path}' is a folder; give a file path");
-        for (var dir = Path.GetDirectoryName(Path.GetFullPath(path)); dir is not null; dir = Path.GetDirectoryName(dir))
-        {
-            if (File.Exists(dir)) throw new ModelException($"{option}: '{dir}' is a file, so '{path}' cannot be written; give a path in a folder");
-            if (Directory.Exists(dir)) return;
-        }
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } parent && FileInTheWay.Of(parent) is { } file)
+            throw new ModelException($"{option}: '{file}' is a file, so '{path}' cannot be written; give a path in a folder");
     }
 
     /// <summary>

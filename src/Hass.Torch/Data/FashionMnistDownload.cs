@@ -62,8 +62,7 @@ public static class FashionMnistDownload
     {
         mirrors ??= Mirrors;
         sha256 ??= OfficialSha256;
-        for (var dir = Path.GetFullPath(folder); dir is not null; dir = Path.GetDirectoryName(dir))
-            if (File.Exists(dir)) throw new DatasetException($"'{dir}' is a file, so '{folder}' cannot be the dataset folder; give a folder");
+        if (FileInTheWay.Of(folder) is { } file) throw new DatasetException($"'{file}' is a file, so '{folder}' cannot be the dataset folder; give a folder");
         Directory.CreateDirectory(folder);
         int fetched = 0;
         foreach (var (name, expected) in sha256)
