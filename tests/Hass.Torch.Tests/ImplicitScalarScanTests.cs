@@ -1,91 +1,38 @@
-using System.Reflection;
-using System.Reflection.Emit;
+using Hass.Testing;
 using Hass.Torch.Models;
+using static TorchSharp.torch;
 
 namespace Hass.Torch.Tests;
 
 /// <summary>
 /// The deterministic half of the Scalar-lifetime guarantee (the stress test is the other): no method of Hass.Torch
-/// converts a number to a TorchSharp Scalar (or tensor) implicitly. Such a temporary is unreachable while libtorch
-/// still reads it, so its finalizer can free it mid-call; every Scalar must be a disposed local instead.
+/// converts a number to a TorchSharp Scalar (or tensor) implicitly, or calls a TorchSharp overload that does.
 /// </summary>
 public class ImplicitScalarScanTests
 {
-    private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (OpCode)f.GetValue(null)!)
-        .ToDictionary(o => o.Value);
-
     [Fact]
     public void Hass_Torch_never_converts_numbers_to_Scalars_or_tensors_implicitly()
     {
-        var offenders = ImplicitConversions(typeof(ActivationSite).Assembly).ToList();
+        var offenders = ImplicitScalarScan.Offenders(typeof(ActivationSite).Assembly).ToList();
         Assert.True(offenders.Count == 0, "implicit TorchSharp conversions (create, keep and dispose the Scalar explicitly):\n" + string.Join("\n", offenders));
     }
 
-    private static IEnumerable<string> ImplicitConversions(Assembly assembly)
+    private static class Offending
     {
-        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-        foreach (var type in assembly.GetTypes())
-            foreach (var method in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)))
-                foreach (var callee in Callees(method))
-                {
-                    if (callee is MethodInfo { Name: "op_Implicit" } m && m.DeclaringType?.Namespace?.StartsWith("TorchSharp", StringComparison.Ordinal) == true)
-                        yield return $"{type.FullName}.{method.Name} calls {m.DeclaringType.Name}.op_Implicit({m.GetParameters()[0].ParameterType.Name})";
-                    if (callee is MethodInfo hidden && HidesAScalar(hidden))
-                        yield return $"{type.FullName}.{method.Name} calls Tensor.{hidden.Name}({string.Join(", ", hidden.GetParameters().Select(p => p.ParameterType.Name))}), which converts its alpha of 1 implicitly";
-                }
+        public static Tensor Sum(Tensor a, Tensor b) => a + b;
+        public static Tensor Twice(Tensor a) => a * 2.0;
+        public static Tensor Below(Tensor a) => a.le(0.5);
+        public static Tensor AddInPlace(Tensor a, Tensor b) => a.add_(b);
     }
 
-    /// <summary>
-    /// TorchSharp calls that convert a Scalar implicitly themselves: `a + b`, `a.add(b)`, `a.add_(b)`, `n - a` (negative,
-    /// then add) and `a.addcdiv(b, c)` pass LibTorch an alpha (or value) of 1, and an operator with a number (`a * 2.0`)
-    /// converts the number. Call the overload that takes the Scalar.
-    /// </summary>
-    private static bool HidesAScalar(MethodInfo m)
+    [Fact]
+    public void The_scan_finds_each_kind_of_call()
     {
-        if (m.DeclaringType != typeof(TorchSharp.torch.Tensor)) return false;
-        var parameters = m.GetParameters();
-        if (m.Name.StartsWith("op_", StringComparison.Ordinal) && parameters.Any(p => p.ParameterType.IsPrimitive)) return true;
-        return m.Name switch
-        {
-            "add" or "add_" => parameters.Length == 1,
-            "addcdiv" or "addcdiv_" => parameters.Length == 2,
-            "op_Addition" => true,
-            "op_Subtraction" => parameters[0].ParameterType != typeof(TorchSharp.torch.Tensor),
-            _ => false,
-        };
+        var found = ImplicitScalarScan.Offenders(typeof(ImplicitScalarScanTests).Assembly).Where(o => o.Contains("+Offending.")).ToList();
+        Assert.Equal(4, found.Count);
+        Assert.Contains(found, o => o.Contains("Offending.Sum calls Tensor.op_Addition(Tensor, Tensor)"));
+        Assert.Contains(found, o => o.Contains("Offending.Twice calls Tensor.op_Multiply(Tensor, Double)"));
+        Assert.Contains(found, o => o.Contains("Offending.Below calls Scalar.op_Implicit(Double)"));
+        Assert.Contains(found, o => o.Contains("Offending.AddInPlace calls Tensor.add_(Tensor)"));
     }
-
-    /// <summary>Methods called by <paramref name="method"/>, read from its IL opcode by opcode.</summary>
-    private static IEnumerable<MethodBase> Callees(MethodBase method)
-    {
-        var il = method.GetMethodBody()?.GetILAsByteArray();
-        if (il is null) yield break;
-        int pos = 0;
-        while (pos < il.Length)
-        {
-            short value = il[pos] == 0xFE ? (short)(0xFE00 | il[pos + 1]) : il[pos];
-            pos += il[pos] == 0xFE ? 2 : 1;
-            var op = OpCodesByValue[value];
-            if (op.OperandType == OperandType.InlineMethod)
-            {
-                MethodBase? callee = null;
-                try { callee = method.Module.ResolveMethod(BitConverter.ToInt32(il, pos), method.DeclaringType?.GetGenericArguments(), method.IsGenericMethod ? method.GetGenericArguments() : null); }
-                catch (ArgumentException) { }
-                if (callee is not null) yield return callee;
-            }
-            pos += OperandSize(op, il, pos);
-        }
-    }
-
-    private static int OperandSize(OpCode op, byte[] il, int pos) => op.OperandType switch
-    {
-        OperandType.InlineNone => 0,
-        OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
-        OperandType.InlineVar => 2,
-        OperandType.InlineI8 or OperandType.InlineR => 8,
-        OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, pos),
-        _ => 4,
-    };
 }
