@@ -54,6 +54,7 @@ public sealed class DesignCommand : ICliCommand
         var calibrationImages = ctx.Parse.GetValue(CalibrationImages);
         if (model is null && (parameters is not null || ctx.Parse.GetValue(Preprocess) is not null || pruningSettings is not null || calibrationImages is not null))
             throw new UsageException("--params, --preprocess, --pruning-settings and --calibration-images apply to a model's network: give --model NAME instead of --graph");
+        if (model is not null) DesignNetwork.CheckPruningSettings(components, model, pruningSettings);
         var graph = graphPath is not null ? ReadJson<NetworkGraph>(graphPath, "--graph") : GraphOfModel(components, model!);
         var target = ExportTarget(ctx, model ?? graph.Name);
         target?.Check(ctx.Services, withNetwork: model is not null);

@@ -36,6 +36,8 @@ public class CliBadInputTests(ITestOutputHelper output)
         {
             Synthetic = false, Timeout = TimeSpan.FromMinutes(3), Setup = d => File.WriteAllText(Path.Combine(d, "p.json"), """{"w:features.3": 1.0}"""),
         },
+        new("design: --pruning-settings with a misspelt field, no --params", ["design", "--model", "fmnist-vgg", "--board", "zedboard", "--pruning-settings", """{"biasCorection": true}"""],
+            Bad, ["--pruning-settings", "biasCorection", "biasCorrection"]) { Synthetic = false },
         new("design: folding is a folder", ["design", "--model", "synthetic-cnn", "--folding", "{dir}", .. Toy], Bad, ["--folding", "is a folder; give a file"]),
         new("design: --batch 0", ["design", "--model", "synthetic-cnn", .. Toy, "--batch", "0"], Bad, ["--batch", "[1, 1048576]"]),
         new("design: --batch not a number", ["design", "--model", "synthetic-cnn", .. Toy, "--batch", "x"], Bad, ["--batch", "'x'"]),
