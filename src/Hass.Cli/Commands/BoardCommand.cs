@@ -123,8 +123,7 @@ public sealed class BoardCommand : ICliCommand
         };
         if (options.Rotations > (long)options.Images + options.WarmupImages)
             throw new UsageException($"--rotations {options.Rotations} is more than the {(long)options.Images + options.WarmupImages} images a run uploads (--images + --warmup): each rotation starts at a different image; use at most that many");
-        using var evaluator = components.EvaluatorFor(campaign.Spec.Model, campaign.Spec.Evaluator)
-            .Create(campaign.Spec.ToEvaluatorSpec());
+        using var evaluator = StoredCampaignEvaluator.Create(components, campaign);
 
         options = options.WithImagesOf(evaluator);
         var measurement = await ctx.Services.GetRequiredService<IDesignMeasurer>().MeasureAsync(link, design, evaluator.Export(trial.Parameters), options, ct);

@@ -80,7 +80,7 @@ internal static class PrunedExport
         }
 
         public ITrialEvaluator Evaluator() =>
-            Services.GetRequiredService<HassComponents>().EvaluatorFor(Campaign.Spec.Model, Campaign.Spec.Evaluator).Create(Campaign.Spec.ToEvaluatorSpec());
+            StoredCampaignEvaluator.Create(Services.GetRequiredService<HassComponents>(), Campaign);
 
         public void Dispose() => _store.Dispose();
     }

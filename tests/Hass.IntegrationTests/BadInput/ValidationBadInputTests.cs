@@ -143,6 +143,11 @@ public class ValidationBadInputTests(ITestOutputHelper output)
         yield return new("trials unknown campaign", ["trials", "nope"], Bad, ["nope"]) { Setup = Store };
         yield return new("status unknown campaign", ["status", "nope"], Bad, ["nope"]) { Setup = Store };
         yield return new("report unknown campaign", ["report", "nope"], Bad, ["nope"]) { Setup = Store };
+        string[] withoutSyntheticPlugin = ["--store", "{dir}/hass.db", "--no-builtin-boards", "--boards", HassProcess.FixtureBoards];
+        yield return new("export: the campaign's model plugin not loaded", ["export", "synthetic", "--trial", "1", "--out", "{dir}/out", .. withoutSyntheticPlugin],
+            Bad, ["'synthetic-cnn'", "--plugins"]) { Setup = Store, Synthetic = false };
+        yield return new("board measure: the campaign's model plugin not loaded", ["board", "measure", "synthetic", "--trial", "1", "--link", "tcp:127.0.0.1:1", .. withoutSyntheticPlugin],
+            Bad, ["'synthetic-cnn'", "--plugins"]) { Setup = Store, Synthetic = false };
     }
 
     /// <summary>design and its files.</summary>
