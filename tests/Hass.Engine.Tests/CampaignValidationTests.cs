@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Hass.Engine.Tests;
 
-/// <summary>Campaign files refused at load time with the field named (issue #16, items 6, 10 and 11).</summary>
+/// <summary>Campaign files refused at load time with the field named.</summary>
 public class CampaignValidationTests
 {
     private const string Minimal = """
@@ -35,6 +35,14 @@ public class CampaignValidationTests
         Assert.Equal(5, CampaignLoader.Parse(With(measure + "5 }"), "c.json").Measure!.Rotations);
         // Without images a run uploads one batch (256 by default).
         Assert.Contains("more than the 256 images", Refused(With("\"measure\": { \"link\": \"tcp:127.0.0.1:1\", \"rotations\": 257 }")).Message);
+    }
+
+    [Fact]
+    public void A_seed_in_the_backend_options_is_refused_for_the_campaign_seed()
+    {
+        var json = Minimal.Replace("\"backend\": \"toy\"", "\"backend\": { \"name\": \"toy\", \"options\": { \"seed\": 3 } }");
+        Assert.Contains("set the top-level \"seed\" instead", Refused(json).Message);
+        Assert.Equal(3, CampaignLoader.Parse(With("\"seed\": 3"), "c.json").TrialDesignOptions.Seed);
     }
 
     [Fact]

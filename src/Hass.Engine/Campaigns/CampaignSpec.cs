@@ -57,6 +57,8 @@ public sealed record CampaignSpec : IValidatableObject
             yield return new($"'{ConfigText.Printable(Name)}' must be 1-64 characters of letters, digits, '-', '_' or '.', not starting with '.' (it names the report folder)", [nameof(Name)]);
         if (Backend.Options.DataBits is not null || Backend.Options.WeightBits is not null)
             yield return new("set bit widths in the quantisation section ({ \"activationBits\": 8, \"weightBits\": 8 }), not in backend.options", [nameof(Backend)]);
+        if (Backend.Options.Seed != 0)
+            yield return new("backend.options.seed: the DSE's annealing takes the campaign's seed; set the top-level \"seed\" instead", [nameof(Backend)]);
         if (Measure is { } m && m.Rotations > (long)(m.Images ?? DesignOptions.BatchSize) + m.WarmupImages)
             yield return new($"measure.rotations ({m.Rotations}) is more than the {(long)(m.Images ?? DesignOptions.BatchSize) + m.WarmupImages} images a run uploads (images, or the batch size, + warmupImages): each rotation starts at a different image; use at most that many", [nameof(Measure)]);
     }
