@@ -3,7 +3,7 @@ using System.Globalization;
 using Hass.Bench;
 using Hass.Bench.Campaigns;
 
-// The real-pipeline benchmark (issue #10): every pipeline on every model × board × seed, one `hass run` process
+// The real-pipeline benchmark: every pipeline on every model × board × seed, one `hass run` process
 // and one store per run, one table. See docs/search.md "Benchmark" and bench/results/search.md.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;

@@ -4,7 +4,7 @@ using Hass.Bench;
 using Hass.Bench.Confirmation;
 using Hass.Engine.Storage;
 
-// How well each split predicts a design's test-set drop (issue #10, docs/search.md "Final table"): the finalists of
+// How well each split predicts a design's test-set drop (docs/search.md "Final table"): the finalists of
 // finished campaigns (stores of bench/Hass.Bench.Campaigns) re-scored on the search split, the confirmation split and
 // the test set. Decides what the confirmed pick compares (confirmation split alone or pooled) and its margin.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;

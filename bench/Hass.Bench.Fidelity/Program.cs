@@ -4,7 +4,7 @@ using Hass.Abstractions;
 using Hass.Bench;
 using Hass.Bench.Fidelity;
 
-// Analytical vs emulated (issue #14): per model × board a short campaign, its best distinct designs measured on a
+// Analytical vs emulated: per model × board a short campaign, its best distinct designs measured on a
 // hass-board-emulator process over loopback TCP, one table. See docs/board-protocol.md and bench/results/fidelity.md.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;

@@ -63,7 +63,7 @@ public static class ProfilerBenchmark
     }
 
     /// <summary>
-    /// What the image-to-image spread (per-(row, channel) non-zero-product moments, issue 14) adds to a profiling pass:
+    /// What the image-to-image spread (per-(row, channel) non-zero-product moments) adds to a profiling pass:
     /// the pass's counts alone vs the counts plus the moments, interleaved, best of five each.
     /// </summary>
     private static void SpreadCost(List<(NetNode Conv, Tensor Input)> inputs, TextWriter output)

@@ -9,8 +9,7 @@ using Hass.Board.Testing;
 namespace Hass.BoardEmulator.Tests;
 
 /// <summary>
-/// The emulator refuses what it cannot hold, with the protocol's error codes, and stays up (issue #16 item 12,
-/// #14 item 5): each case is a small hostile request sent to the real emulator process over loopback TCP.
+/// The emulator refuses what it cannot hold, with the protocol's error codes, and stays up: each case is a small hostile request sent to the real emulator process over loopback TCP.
 /// </summary>
 public class BoundsTests
 {

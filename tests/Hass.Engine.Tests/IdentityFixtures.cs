@@ -3,7 +3,7 @@ namespace Hass.Engine.Tests;
 /// <summary>
 /// The campaign identity and warm-start key of the shipped campaign files as the hand-written reader of main
 /// (commit 462ba2a, before ConfigJson) produced them: stores of campaigns run then must still resume. The default
-/// campaign's pruning settings changed since (biasCorrection, issue #10): its identity differs from then in those
+/// campaign's pruning settings changed since (biasCorrection): its identity differs from then in those
 /// settings alone, so its stores from before refuse to resume as the same search, as they must.
 /// </summary>
 internal static class IdentityFixtures

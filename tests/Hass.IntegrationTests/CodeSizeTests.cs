@@ -1,7 +1,7 @@
 namespace Hass.IntegrationTests;
 
 /// <summary>
-/// The size rule of the repository (CONTRIBUTING / issue 11): no class in src/ or plugins/ over
+/// The size rule of the repository (CONTRIBUTING.md): no class in src/ or plugins/ over
 /// <see cref="CodeSize.MaxClassLines"/> lines, no method, constructor, local function or accessor over
 /// <see cref="CodeSize.MaxMethodLines"/> lines. A long declaration is split by responsibility, not allowed here.
 /// </summary>

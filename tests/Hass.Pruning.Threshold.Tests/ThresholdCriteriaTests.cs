@@ -224,7 +224,7 @@ public class ThresholdCriteriaTests
     }
 }
 
-/// <summary>The criteria check their settings without a network (issue #16 items 6 and 10).</summary>
+/// <summary>The criteria check their settings without a network.</summary>
 public class ThresholdSettingsValidationTests
 {
     private static IReadOnlyList<SettingProblem> Problems(string settings) =>

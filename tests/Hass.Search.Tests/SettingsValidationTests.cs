@@ -3,7 +3,7 @@ using Hass.Abstractions;
 
 namespace Hass.Search.Tests;
 
-/// <summary>Every strategy checks its settings without a campaign (issue #16 item 6): each problem keyed by its setting.</summary>
+/// <summary>Every strategy checks its settings without a campaign: each problem keyed by its setting.</summary>
 public class SettingsValidationTests
 {
     private static IReadOnlyList<SettingProblem> Problems(string strategy, string settings) =>

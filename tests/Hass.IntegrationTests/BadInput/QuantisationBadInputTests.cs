@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 
 namespace Hass.IntegrationTests.BadInput;
 
-/// <summary>Bit widths (issue #13 item 4): only 8 or 16, in the quantisation section, on the command line of hass design.</summary>
+/// <summary>Bit widths: only 8 or 16, in the quantisation section, on the command line of hass design.</summary>
 public class QuantisationBadInputTests(ITestOutputHelper output)
 {
     /// <summary>examples/synthetic.json with <paramref name="insert"/> added after its name, as {dir}/c.json.</summary>

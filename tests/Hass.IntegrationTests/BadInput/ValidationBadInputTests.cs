@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Hass.IntegrationTests.BadInput;
 
 /// <summary>
-/// Validation cases of the bad-input suite (issue #16 items 5, 6, 10, 11): every number or name option of
+/// Validation cases of the bad-input suite: every number or name option of
 /// run/status/trials/report/design/model/graph/profile/boards/plugins with out-of-range and wrong-type values, and
 /// every file kind hass reads (campaign, board, plugin.json, hass.json, graph/profile/folding/params JSON).
 /// </summary>
