@@ -25,4 +25,44 @@ public class OutputPathTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("error: " + expected.Replace("{dir}", dir), stderr);
         Assert.Equal(before, Directory.GetFileSystemEntries(dir).ToDictionary(f => f, File.ReadAllBytes));
     }
+
+    [Fact]
+    public void An_output_path_that_is_a_symbolic_link_is_replaced_and_its_target_left_alone()
+    {
+        var dir = HassProcess.TempDir();
+        var precious = Path.Combine(dir, "precious.txt");
+        File.WriteAllText(precious, "keep me");
+        var link = Path.Combine(dir, "g.json");
+        File.CreateSymbolicLink(link, precious);
+
+        var (code, _, stderr) = HassProcess.RunIn(dir, TimeSpan.FromMinutes(2), ["graph", "fmnist-vgg", "--out", link]);
+
+        Assert.True(code == ExitCodes.Success, stderr);
+        Assert.Equal("keep me", File.ReadAllText(precious));
+        Assert.Null(new FileInfo(link).LinkTarget);
+        Assert.Contains("\"fmnist-vgg\"", File.ReadAllText(link));
+        Assert.Equal(["g.json", "precious.txt"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void A_trial_export_refuses_to_write_over_the_store_it_reads()
+    {
+        var dir = HassProcess.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        var run = HassProcess.RunIn(dir, TimeSpan.FromMinutes(2), ["run", HassProcess.SyntheticCampaign, "--trials", "1", .. HassProcess.Common(store)]);
+        Assert.True(run.ExitCode == 0, run.Err);
+        var link = Path.Combine(dir, "store-link.onnx");
+        File.CreateSymbolicLink(link, store);
+        var before = File.ReadAllBytes(store);
+
+        foreach (var target in new[] { store, link })
+        {
+            var (code, _, stderr) = HassProcess.RunIn(dir, TimeSpan.FromMinutes(2),
+                ["model", "export", "synthetic", "--trial", "1", "--format", "onnx", "--out", target, .. HassProcess.Common(store)]);
+            output.WriteLine($"exit {code}\nstderr: {stderr}");
+            Assert.Equal(ExitCodes.InvalidInput, code);
+            Assert.Contains($"is the store this command reads ({store})", stderr);
+        }
+        Assert.Equal(before, File.ReadAllBytes(store));
+    }
 }

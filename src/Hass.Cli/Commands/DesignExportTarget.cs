@@ -33,8 +33,10 @@ internal sealed record DesignExportTarget(string Format, string Directory, strin
             ?? throw new UsageException($"--export: no loaded plugin exports designs as '{Format}' (known: {FpgaConvNet}); see 'hass plugins'");
         if (withNetwork && services.GetKeyedService<INetworkExporter>("onnx") is null)
             throw new UsageException("no loaded plugin exports networks as 'onnx' (the Hass.Models.Onnx plugin); see 'hass plugins'");
-        if (File.Exists(Directory))
-            throw new UsageException($"'{Directory}' is a file; give a folder for the export (it is created when missing)");
+        if (Torch.FileInTheWay.Of(Directory) is { } file)
+            throw new UsageException($"'{file}' is a file, so '{Directory}' cannot be the export folder; give a folder (it is created when missing)");
+        if (Torch.Commands.WritableFolder.Problem(Directory) is { } problem)
+            throw new UsageException($"the export folder '{Directory}' cannot be written ({problem}); give a writable folder");
         var existing = (withNetwork ? new[] { OnnxPath, ConfigPath } : [ConfigPath]).Where(p => File.Exists(p) || System.IO.Directory.Exists(p)).ToList();
         if (existing.Count > 0 && !Force)
             throw new UsageException($"{string.Join(" and ", existing)} already exist{(existing.Count == 1 ? "s" : "")}; give --force to overwrite, or another folder");

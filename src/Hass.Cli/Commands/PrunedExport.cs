@@ -1,6 +1,7 @@
 using Hass.Abstractions;
 using Hass.Engine.Plugins;
 using Hass.Engine.Storage;
+using Hass.Torch.Commands;
 using Hass.Torch.Models;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,7 +19,9 @@ internal static class PrunedExport
     public static int Network(CliContext ctx, string campaignName, int number, string format, string? output)
     {
         var path = output ?? throw new UsageException("model export: --out FILE is required");
+        OutputFiles.Check(path, "--out");
         using var trial = StoredTrial.Open(ctx, campaignName, number);
+        OutputFiles.CheckNotInput(path, "--out", trial.StorePath, "store");
         var exporter = trial.Services.GetKeyedService<INetworkExporter>(format)
             ?? throw new UsageException($"--format: no loaded plugin exports networks as '{format}'; see 'hass plugins'");
         var spec = trial.Campaign.Spec.ToEvaluatorSpec();
@@ -60,6 +63,7 @@ internal static class PrunedExport
         public CampaignDocument Campaign { get; }
         public TrialRecord Record { get; }
         public IServiceProvider Services { get; }
+        public string StorePath => _store.Path;
 
         public static StoredTrial Open(CliContext ctx, string name, int number)
         {

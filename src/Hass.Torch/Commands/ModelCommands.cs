@@ -54,18 +54,16 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
         }
         if (o.Out is not null)
         {
-            var dir = Path.GetDirectoryName(Path.GetFullPath(o.Out));
-            if (dir is not null) Directory.CreateDirectory(dir);
-            File.Copy(path, o.Out, overwrite: true);
+            OutputFiles.Write(o.Out, "--out", copy => File.Copy(path, copy));
             var json = Path.ChangeExtension(path, ".json");
-            if (File.Exists(json)) File.Copy(json, Path.ChangeExtension(o.Out, ".json"), overwrite: true);
+            if (File.Exists(json)) OutputFiles.Write(Path.ChangeExtension(o.Out, ".json"), "--out", copy => File.Copy(json, copy));
             output.WriteLine($"copied to {o.Out}");
         }
         if (o.PyTorchOut is not null)
         {
             using var net = provider.Build(0);
             Checkpoints.Load(net, path);
-            Checkpoints.SavePyTorch(net, o.PyTorchOut);
+            OutputFiles.Write(o.PyTorchOut, "--pytorch-out", file => Checkpoints.SavePyTorch(net, file));
             output.WriteLine($"PyTorch state_dict written to {o.PyTorchOut}");
         }
     });
@@ -106,7 +104,7 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
         var provider = models.Resolve(o.Model);
         using var net = provider.Build(0);
         var graph = net.ToGraph();
-        if (o.Out is not null) { HassJson.WriteFile(o.Out, graph); output.WriteLine($"graph of {graph.Name} written to {o.Out}"); }
+        if (o.Out is not null) { OutputFiles.Write(o.Out, "--out", file => HassJson.WriteFile(file, graph)); output.WriteLine($"graph of {graph.Name} written to {o.Out}"); }
         if (o.Json) { output.WriteLine(HassJson.Serialize(graph, indented: true)); return; }
         if (o.Out is not null) return;
         output.WriteLine($"{graph.Name}: {graph.Layers.Count} layers, {graph.TotalMacs / 1e6:F2} MMAC, {graph.TotalParameters / 1e6:F3} M parameters (BN folded), {graph.Classes} classes");
@@ -133,7 +131,7 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
         var point = parameters is null ? evaluator.SearchSpace.Defaults() : Complete(evaluator.SearchSpace, parameters);
         var outcome = evaluator.Evaluate(point, new EvaluationRequest { Split = "search", Profile = true });
         var profile = outcome.Profile!;
-        if (o.Out is not null) { HassJson.WriteFile(o.Out, profile); output.WriteLine($"profile of {profile.Model} written to {o.Out}"); }
+        if (o.Out is not null) { OutputFiles.Write(o.Out, "--out", file => HassJson.WriteFile(file, profile)); output.WriteLine($"profile of {profile.Model} written to {o.Out}"); }
         if (o.Json) { output.WriteLine(HassJson.Serialize(profile, indented: true)); return; }
         output.WriteLine($"{profile.Model}: search top-1 {outcome.Top1:F2}% on {outcome.Images} images; profile over {profile.Images} calibration images" +
             $" ({(profile.FixedPoint16 ? "16-bit fixed point" : "float32")})");
@@ -160,9 +158,9 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
         if (o.Folded)
         {
             using var deployed = TrialNetwork.Prepare(net, fixedPoint16: true);
-            Checkpoints.SavePyTorch(deployed, o.Out);
+            OutputFiles.Write(o.Out, "--out", file => Checkpoints.SavePyTorch(deployed, file));
         }
-        else Checkpoints.SavePyTorch(net, o.Out);
+        else OutputFiles.Write(o.Out, "--out", file => Checkpoints.SavePyTorch(net, file));
         output.WriteLine($"{provider.Name}: weights from {loaded.WeightsSource} written to {o.Out} (PyTorch state_dict{(o.Folded ? ", BN folded, 16-bit" : "")})");
     });
 

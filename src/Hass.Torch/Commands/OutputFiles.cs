@@ -9,13 +9,65 @@ namespace Hass.Torch.Commands;
 /// </summary>
 public static class OutputFiles
 {
-    /// <summary>The path is not a folder and no file stands where a folder on its way must be.</summary>
+    /// <summary>
+    /// The path is not empty and not a folder, no file stands where a folder on its way must be, and the folder it goes
+    /// into (or the nearest one that exists, when it is to be made) takes new files.
+    /// </summary>
     public static void Check(string? path, string option)
     {
         if (path is null) return;
+        if (path.Trim().Length == 0) throw new ModelException($"{option}: the path is empty; give a file path");
         if (Directory.Exists(path)) throw new ModelException($"{option}: '{path}' is a folder; give a file path");
-        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } parent && FileInTheWay.Of(parent) is { } file)
+        var parent = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (parent is null) return;
+        if (FileInTheWay.Of(parent) is { } file)
             throw new ModelException($"{option}: '{file}' is a file, so '{path}' cannot be written; give a path in a folder");
+        if (WritableFolder.Problem(parent) is { } problem)
+            throw new ModelException($"{option}: '{path}' cannot be written ({problem}); give a path in a writable folder");
+    }
+
+    /// <summary>Refuses an output path that is (or links to) a file the command reads, such as the store.</summary>
+    public static void CheckNotInput(string path, string option, string input, string what)
+    {
+        if (SameFile(path, input)) throw new ModelException($"{option}: '{path}' is the {what} this command reads ({input}); give another path");
+    }
+
+    private static bool SameFile(string a, string b) => string.Equals(Resolved(a), Resolved(b), StringComparison.Ordinal);
+
+    private static string Resolved(string path)
+    {
+        var full = Path.GetFullPath(path);
+        try
+        {
+            return File.Exists(full) ? new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full : full;
+        }
+        catch (IOException)
+        {
+            return full;
+        }
+    }
+
+    /// <summary>
+    /// Writes the file under a temporary name beside it, then renames it into place: a symbolic link at the path is
+    /// replaced, never written through, and a failed write leaves what was there before.
+    /// </summary>
+    public static void Write(string path, string option, Action<string> write)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        var temporary = Path.Combine(folder, $".tmp-{Guid.NewGuid():N}-{Path.GetFileName(full)}");
+        try
+        {
+            Directory.CreateDirectory(folder);
+            write(temporary);
+            File.Move(temporary, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(temporary); } catch (Exception) { /* nothing was written there */ }
+            var why = e is UnauthorizedAccessException ? "permission denied" : e.Message.Replace(temporary, full, StringComparison.Ordinal);
+            throw new ModelException($"{option}: '{path}' cannot be written ({why}); give a path in a writable folder");
+        }
     }
 
     /// <summary>

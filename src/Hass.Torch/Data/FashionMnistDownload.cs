@@ -63,6 +63,8 @@ public static class FashionMnistDownload
         mirrors ??= Mirrors;
         sha256 ??= OfficialSha256;
         if (FileInTheWay.Of(folder) is { } file) throw new DatasetException($"'{file}' is a file, so '{folder}' cannot be the dataset folder; give a folder");
+        if (sha256.Keys.Any(name => !File.Exists(Path.Combine(folder, name))) && Commands.WritableFolder.Problem(folder) is { } problem)
+            throw new DatasetException($"the dataset folder '{folder}' cannot be written ({problem}); give a writable folder with --to");
         Directory.CreateDirectory(folder);
         int fetched = 0;
         foreach (var (name, expected) in sha256)
