@@ -83,6 +83,7 @@ public static class Checkpoints
     /// </summary>
     public static void Load(HassNet net, string path)
     {
+        if (Directory.Exists(path)) throw new ModelException($"checkpoint '{path}' is a folder; give the weights file (a TorchSharp .dat or a PyTorch state_dict .pt/.bin)");
         if (!File.Exists(path)) throw new ModelException($"checkpoint '{path}' does not exist");
         try
         {

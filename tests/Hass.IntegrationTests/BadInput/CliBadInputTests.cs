@@ -89,6 +89,10 @@ public class CliBadInputTests(ITestOutputHelper output)
         {
             Synthetic = false, Timeout = TimeSpan.FromMinutes(3),
         },
+        new("model eval: checkpoint is a folder", ["model", "eval", "fmnist-vgg", "--images", "10", "--checkpoint", "{dir}/weights"], Bad, ["weights' is a folder", "weights file"])
+        {
+            Synthetic = false, Timeout = TimeSpan.FromMinutes(3), Setup = d => Directory.CreateDirectory(Path.Combine(d, "weights")),
+        },
         new("model eval: dataset folder missing", ["model", "eval", "fmnist-vgg", "--data", "{dir}/nodata"], Bad, ["nodata"])
         {
             Synthetic = false, Timeout = TimeSpan.FromMinutes(3),
