@@ -38,6 +38,17 @@ public class CampaignValidationTests
     }
 
     [Fact]
+    public void A_name_taken_from_the_file_name_says_so_when_it_is_refused()
+    {
+        var unnamed = Minimal.Replace("\"name\": \"c1\", ", "");
+        var fromFile = Assert.Throws<CampaignException>(() => CampaignLoader.Parse(unnamed, "my campaign.json", defaultName: "my campaign")).Message;
+        Assert.Contains("'my campaign' must be 1-64 characters of ASCII letters", fromFile);
+        Assert.Contains("taken from the file name: give \"name\" in the file or --name", fromFile);
+        var given = Refused(Minimal.Replace("\"name\": \"c1\"", "\"name\": \"my campaign\"")).Message;
+        Assert.DoesNotContain("taken from the file name", given);
+    }
+
+    [Fact]
     public void A_seed_in_the_backend_options_is_refused_for_the_campaign_seed()
     {
         var json = Minimal.Replace("\"backend\": \"toy\"", "\"backend\": { \"name\": \"toy\", \"options\": { \"seed\": 3 } }");

@@ -43,9 +43,12 @@ public static class CampaignLoader
             var problems = new List<string>();
             var spec = ConfigJson.ReadShape<CampaignSpec>(doc.RootElement, "$", problems, supplied);
             if (spec is null) throw new CampaignException(source, problems);
+            var nameFromFile = spec.Name.Length == 0 && overrides?.Name is null;
             if (spec.Name.Length == 0) spec = spec with { Name = defaultName ?? "" };
             spec = overrides?.ApplyTo(spec) ?? spec;
-            var late = Rules(spec, overrides);
+            var late = Rules(spec, overrides)
+                .Select(p => nameFromFile && p.StartsWith("$.name:", StringComparison.Ordinal) ? p + "; the file gives no \"name\", so it was taken from the file name: give \"name\" in the file or --name" : p)
+                .ToList();
             if (late.Count > 0) throw new CampaignException(source, late);
             return spec;
         }

@@ -54,7 +54,7 @@ public sealed record CampaignSpec : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Name.Length > 0 && !CampaignLoader.IsValidName(Name))
-            yield return new($"'{ConfigText.Printable(Name)}' must be 1-64 characters of letters, digits, '-', '_' or '.', not starting with '.' (it names the report folder)", [nameof(Name)]);
+            yield return new($"'{ConfigText.Printable(Name)}' must be 1-64 characters of ASCII letters, digits, '-', '_' or '.', not starting with '.' (it names the report folder)", [nameof(Name)]);
         if (Backend.Options.DataBits is not null || Backend.Options.WeightBits is not null)
             yield return new("set bit widths in the quantisation section ({ \"activationBits\": 8, \"weightBits\": 8 }), not in backend.options", [nameof(Backend)]);
         if (Backend.Options.Seed != 0)
