@@ -50,6 +50,9 @@ public sealed class NetworkModel
             }
             if (layer.Kind != LayerKind.Input && inputs.Length == 0)
                 throw new ArgumentException($"graph '{graph.Name}': layer '{layer.Name}' ({layer.Kind}) has no inputs");
+            if (inputs.Length == 1 && graph.Layers[inputs[0]] is { } source && source.OutputShape != layer.InputShape)
+                throw new ArgumentException($"graph '{graph.Name}': layer '{layer.Name}' takes a {layer.InputShape} input, but '{source.Name}' gives {source.OutputShape}; " +
+                    "a layer's inputShape must be its input's outputShape");
             histograms.TryGetValue(layer.Name, out var sparsity);
             var node = NodeFactory.Create(nodes.Count, layer, inputs, nodes, sparse ? sparsity : null, denseBelowSparsity);
             node.Inputs = inputs;

@@ -160,6 +160,17 @@ public class ValidationBadInputTests(ITestOutputHelper output)
         yield return new("design --graph truncated", ["design", "--graph", "{dir}/g.json", "--board", "toy-board", "--backend", "toy"], Bad, ["--graph"]) { Setup = Write("g.json", "{ \"name\": ") };
         yield return new("design --graph unknown field", ["design", "--graph", "{dir}/g.json", "--board", "toy-board", "--backend", "toy"], Bad, ["--graph", "colour"])
             { Setup = Write("g.json", "{ \"schema\": 1, \"name\": \"g\", \"classes\": 10, \"layers\": [], \"colour\": 1 }") };
+        yield return new("design --graph with a layer whose input shape is not its source's", ["design", "--graph", "{dir}/g.json", "--board", "zedboard"], Bad,
+                ["layer 'conv' takes a 3x8x8 input, but 'input' gives 1x8x8"])
+            {
+                Synthetic = false,
+                Setup = Write("g.json", """
+                    {"schema":1,"name":"g","classes":4,"layers":[
+                    {"name":"input","kind":"input","inputs":[],"inputShape":{"channels":1,"rows":8,"cols":8},"outputShape":{"channels":1,"rows":8,"cols":8}},
+                    {"name":"conv","kind":"conv","inputs":["input"],"inputShape":{"channels":3,"rows":8,"cols":8},"outputShape":{"channels":4,"rows":8,"cols":8},
+                     "kernelRows":3,"kernelCols":3,"padTop":1,"padBottom":1,"padLeft":1,"padRight":1,"hasBias":true}]}
+                    """),
+            };
         yield return new("design --profile wrong type", ["design", "--model", "synthetic-cnn", "--profile", "{dir}/p.json", "--board", "toy-board", "--backend", "toy"], Bad, ["--profile", "images"])
             { Setup = Write("p.json", "{ \"schema\": 1, \"model\": \"m\", \"images\": \"many\", \"layers\": [] }") };
         yield return new("design --folding wrong type", ["design", "--model", "synthetic-cnn", "--folding", "{dir}/f.json", "--board", "toy-board", "--backend", "toy"], Bad, ["--folding", "coarseIn"])
