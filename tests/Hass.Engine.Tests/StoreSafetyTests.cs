@@ -102,6 +102,25 @@ public class StoreSafetyTests
         Assert.DoesNotContain("other-log.db", Listing(dir));
     }
 
+    [Fact]
+    public void A_trial_record_without_parameters_is_a_damaged_store()
+    {
+        var path = NewStore(out _);
+        using (var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }))
+        {
+            var trials = db.GetCollection("trials");
+            var doc = trials.FindAll().First();
+            var json = System.Text.Json.Nodes.JsonNode.Parse(doc["json"].AsString)!.AsObject();
+            json["parameters"] = null;
+            doc["json"] = json.ToJsonString();
+            trials.Update(doc);
+        }
+        var before = File.ReadAllBytes(path);
+        var e = Assert.Throws<StoreDamagedException>(() => HassStore.Open(path, StoreAccess.Read));
+        Assert.Contains("a trial record of campaign 'c' (trial 1) lacks its campaign or parameters", e.Message);
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
     public static TheoryData<string> Damages => ["truncated", "header zeroed", "data page zeroed", "last page zeroed", "collection page bits"];
 
     [Theory]

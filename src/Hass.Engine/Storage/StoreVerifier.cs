@@ -15,7 +15,7 @@ internal static class StoreVerifier
     private static readonly (string Collection, int KnownSchema, Action<BsonDocument> Read)[] Collections =
     [
         ("campaigns", CampaignDocument.SchemaVersion, doc => HassJson.Deserialize<CampaignDocument>(doc["json"].AsString)),
-        ("trials", TrialRecord.SchemaVersion, doc => HassJson.Deserialize<TrialRecord>(doc["json"].AsString)),
+        ("trials", TrialRecord.SchemaVersion, doc => CheckTrial(HassJson.Deserialize<TrialRecord>(doc["json"].AsString))),
         ("evaluations", EvaluationDocuments.SchemaVersion, EvaluationDocuments.CheckFields), // a cache: decoded when used
         ("designs", HardwareDesign.SchemaVersion, doc => HassJson.Deserialize<HardwareDesign>(doc["json"].AsString)),
         ("measurements", Measurement.SchemaVersion, doc => HassJson.Deserialize<Measurement>(doc["json"].AsString)),
@@ -36,6 +36,13 @@ internal static class StoreVerifier
             }
         }
         CheckCampaignIndex(db);
+    }
+
+    /// <summary>Members every reader of a trial takes for granted, which the JSON reader lets through as null.</summary>
+    private static void CheckTrial(TrialRecord? trial)
+    {
+        if (trial is null || trial.Campaign is null || trial.Parameters?.Values is null)
+            throw new LiteException(0, $"a trial record{(trial?.Campaign is null ? "" : $" of campaign '{trial.Campaign}' (trial {trial.Number})")} lacks its campaign or parameters");
     }
 
     private static void CheckSchemaVersion(LiteDatabase db, string path)
