@@ -35,7 +35,11 @@ public static class EmulatorHost
         RunExecutor.Execute(network, new RunRequest(2, 1, ImageSource.Generated, 1), null, 1000);
     }
 
-    /// <summary>Serves until cancelled, SIGINT (Ctrl+C) / SIGTERM (both exit 0), or (with ExitOnStdinClose) the end of standard input. Returns the exit code.</summary>
+    /// <summary>
+    /// Serves until cancelled, SIGINT (Ctrl+C) / SIGTERM (both exit 0), or (with ExitOnStdinClose) the end of standard input.
+    /// Returns the exit code; a --tcp address or --serial device it cannot use is an <see cref="EmulatorSetupException"/>
+    /// for the caller to report in its own style.
+    /// </summary>
     public static async Task<int> RunAsync(EmulatorOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -49,18 +53,8 @@ public static class EmulatorHost
 
     private static async Task<int> ServeAsync(EmulatorOptions options, TextWriter output, TextWriter error, CancellationTokenSource stop)
     {
-        EmulatorServer server;
-        Task serving;
-        try
-        {
-            server = new EmulatorServer(options) { LinkErrors = error };
-            serving = await server.StartAsync(stop.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ArgumentException or IOException or BoardLinkException or System.Net.Sockets.SocketException or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync($"hass-board-emulator: {e.Message}").ConfigureAwait(false);
-            return 1;
-        }
+        var server = new EmulatorServer(options) { LinkErrors = error };
+        var serving = await server.StartAsync(stop.Token).ConfigureAwait(false);
         Warmup(server.Firmware.Board);
         var board = server.Firmware.Board;
         await output.WriteLineAsync($"listening {server.Address}").ConfigureAwait(false);

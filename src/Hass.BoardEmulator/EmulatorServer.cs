@@ -42,19 +42,36 @@ public sealed class EmulatorServer
     /// <summary>Address hosts use to reach this emulator; set once listening.</summary>
     public string? Address { get; private set; }
 
-    /// <summary>Starts listening and returns once <see cref="Address"/> is known; serving continues until cancelled.</summary>
-    public async Task<Task> StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts listening and returns once <see cref="Address"/> is known; serving continues until cancelled. A device or
+    /// address that cannot be used is an <see cref="EmulatorSetupException"/> naming the option.
+    /// </summary>
+    public async Task<Task> StartAsync(CancellationToken cancellationToken) => _options.Serial is { } device
+        ? await StartSerialAsync(device, cancellationToken).ConfigureAwait(false)
+        : StartTcp(_options.Tcp!, cancellationToken);
+
+    private async Task<Task> StartSerialAsync(string device, CancellationToken cancellationToken)
     {
-        if (_options.Serial is not null)
+        var link = new SerialLink(device, _options.Baud) { TakeLock = false };
+        try { await link.OpenAsync(cancellationToken).ConfigureAwait(false); }
+        catch (Exception e) when (e is BoardLinkException or IOException or UnauthorizedAccessException)
         {
-            var link = new SerialLink(_options.Serial, _options.Baud) { TakeLock = false };
-            await link.OpenAsync(cancellationToken).ConfigureAwait(false);
-            Address = new BoardAddress("serial", _options.Serial, _options.Baud).ToString();
-            return Task.Run(() => ServeSerialAsync(link, cancellationToken), CancellationToken.None);
+            await link.DisposeAsync().ConfigureAwait(false);
+            throw new EmulatorSetupException($"--serial '{device}': {e.Message}", e);
         }
-        var endpoint = EmulatorOptions.ParseEndpoint(_options.Tcp!);
-        var listener = new TcpListener(endpoint);
-        listener.Start();
+        Address = new BoardAddress("serial", device, _options.Baud).ToString();
+        return Task.Run(() => ServeSerialAsync(link, cancellationToken), CancellationToken.None);
+    }
+
+    private Task StartTcp(string tcp, CancellationToken cancellationToken)
+    {
+        var listener = new TcpListener(EmulatorOptions.ParseEndpoint(tcp));
+        try { listener.Start(); }
+        catch (SocketException e)
+        {
+            listener.Dispose();
+            throw new EmulatorSetupException($"--tcp '{tcp}': cannot listen there ({e.Message.TrimEnd('.')}); choose another address, e.g. 127.0.0.1:0 for any free port", e);
+        }
         var bound = (IPEndPoint)listener.LocalEndpoint;
         Address = $"tcp:{bound.Address}:{bound.Port}";
         return Task.Run(() => AcceptLoopAsync(listener, cancellationToken), CancellationToken.None);

@@ -8,6 +8,7 @@ if (problem is null)
 {
     try { return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false }); }
     catch (ArgumentException e) { problem = e.Message; }
+    catch (EmulatorSetupException e) { problem = e.Message; }
 }
 Console.Error.WriteLine($"hass-board-emulator: {problem}");
 return 2;

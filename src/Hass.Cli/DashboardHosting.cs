@@ -42,6 +42,17 @@ internal static class DashboardHosting
             ?? throw new UsageException($"{option}: '{text}' is not an address; use {AddressHelp}");
     }
 
+    /// <summary>The address `hass run --dashboard` serves on; null without the option.</summary>
+    public static IPEndPoint? RunAddress(ParseResult parse) =>
+        parse.GetResult(RunOption) is null ? null : Address(parse.GetValue(RunOption), "--dashboard");
+
+    /// <summary>A dashboard address that cannot be listened on is bad input (exit 2), found before anything is created.</summary>
+    public static void EnsureCanListen(IPEndPoint address)
+    {
+        try { DashboardAddressCheck.EnsureCanListen(address); }
+        catch (DashboardAddressException e) { throw new UsageException(e.Message); }
+    }
+
     public static DashboardOptions For(CliContext ctx, HassStore store, BoardLibrary boards, IPEndPoint address, bool allowRemote, bool live)
     {
         return new DashboardOptions

@@ -28,7 +28,7 @@ public sealed class DashboardHostedService(DashboardOptions options) : IHostedSe
         catch (Exception e) when (e is IOException or SocketException)
         {
             await DisposeAsync();
-            throw new DashboardAddressException($"the dashboard cannot listen on {options.Address} ({e.Message.TrimEnd('.')}); choose another address, e.g. 127.0.0.1:0 for any free port");
+            throw DashboardAddressException.CannotListen(options.Address, e);
         }
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Url = new Uri(address.Replace("//[::]", "//[::1]").Replace("//0.0.0.0", "//127.0.0.1") + "/");
@@ -52,4 +52,8 @@ public sealed class DashboardHostedService(DashboardOptions options) : IHostedSe
 }
 
 /// <summary>The dashboard's address cannot be used (taken, not an address of this machine).</summary>
-public sealed class DashboardAddressException(string message) : Exception(message);
+public sealed class DashboardAddressException(string message) : Exception(message)
+{
+    internal static DashboardAddressException CannotListen(System.Net.IPEndPoint address, Exception e) =>
+        new($"the dashboard cannot listen on {address} ({e.Message.TrimEnd('.')}); choose another address, e.g. 127.0.0.1:0 for any free port");
+}

@@ -1,4 +1,7 @@
+using Hass.Abstractions;
+using Hass.Board.Links;
 using Hass.Engine.Campaigns;
+using Hass.Engine.Running;
 
 namespace Hass.Engine.Tests;
 
@@ -120,7 +123,6 @@ public class CampaignFileTests
     [InlineData("\"final\": { \"mirrorConfirmations\": \"yes\" }", "final.mirrorConfirmations: must be true or false (got \"yes\")")]
     [InlineData("\"dataset\": { \"confirmImages\": 0 }", "dataset.confirmImages: must be in [1, 10000000] (got 0)")]
     [InlineData("\"maxConsecutiveFailures\": 0", "maxConsecutiveFailures: must be in [1, 1000] (got 0)")]
-    [InlineData("\"measure\": { \"link\": \"usb:1\" }", "measure.link: 'usb:1' must look like serial:/dev/ttyUSB0@921600 or tcp:host:port")]
     [InlineData("\"measure\": { \"link\": \"tcp:localhost:1\", \"designs\": { \"topK\": 0 } }", "measure.designs: set topK and/or everyN above 0")]
     [InlineData("\"name\": \"a b\"", "name: 'a b' must be 1-64 characters")]
     public void Out_of_range_or_wrong_values_name_the_field(string field, string expected)
@@ -174,7 +176,7 @@ public class CampaignFileTests
         using var _ = provider;
         var json = Minimal.Replace("\"toy\"", "\"warp-drive\"").Replace("\"seeded-random\"", "\"tpe-x\"").Replace("toy-board", "no-board").Replace("synthetic-cnn", "resnet9000");
         var spec = CampaignLoader.Parse(json, "c.json");
-        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurerAvailable: false));
+        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurer: null));
         Assert.Contains("$.backend.name: unknown backend 'warp-drive'; available: toy", e.Message);
         Assert.Contains("$.strategy.name: unknown search 'tpe-x'; available: seeded-random, seeded-random-mo", e.Message);
         Assert.Contains("$.board: unknown board 'no-board' (did you mean 'toy-board'?); available: toy-board", e.Message);
@@ -188,8 +190,43 @@ public class CampaignFileTests
         using var _ = provider;
         var json = Minimal.TrimEnd().TrimEnd('}') + ", \"measure\": { \"link\": \"tcp:127.0.0.1:9\" }, \"objective\": { \"metric\": \"multi\" } }";
         var spec = CampaignLoader.Parse(json, "c.json");
-        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurerAvailable: false));
+        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurer: null));
         Assert.Contains("$.measure: this build has no design measurer", e.Message);
         Assert.Contains("$.objective.metric: 'multi' needs a multi-objective strategy, and 'seeded-random' is not one", e.Message);
+    }
+
+    [Theory]
+    [InlineData("tcp:localhost:0", "expected host:port with a port in 1..65535")]
+    [InlineData("tcp:localhost:99999", "expected host:port with a port in 1..65535")]
+    [InlineData("serial:/dev/x@abc", "expected a port and a baud rate")]
+    [InlineData("serial:/dev/x@9600,loud", "unknown parity 'loud'")]
+    [InlineData("usb:1", "has no known scheme")]
+    public void A_measure_link_the_board_links_refuse_is_refused_naming_the_field(string link, string problem)
+    {
+        var (provider, components) = TestEnvironment.SyntheticComponents();
+        using var _ = provider;
+        var spec = CampaignLoader.Parse(Minimal.TrimEnd().TrimEnd('}') + $", \"measure\": {{ \"link\": \"{link}\" }} }}", "c.json");
+        var measurer = new BoardDesignMeasurer(BoardLinks.Standard);
+        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurer));
+        Assert.Contains($"$.measure.link: board address '{link}'", e.Message);
+        Assert.Contains(problem, e.Message);
+    }
+
+    [Fact]
+    public void A_measure_link_of_a_scheme_a_plugin_registers_is_accepted()
+    {
+        var (provider, components) = TestEnvironment.SyntheticComponents();
+        using var _ = provider;
+        var spec = CampaignLoader.Parse(Minimal.TrimEnd().TrimEnd('}') + ", \"measure\": { \"link\": \"usb:1\" } }", "c.json");
+        var links = new BoardLinks([new SerialLinkFactory(), new TcpLinkFactory(), new UsbLinkFactory()]);
+        CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), new BoardDesignMeasurer(links));
+    }
+
+    private sealed class UsbLinkFactory : IBoardLinkFactory
+    {
+        public string Name => "usb";
+        public string Description => "test-only scheme";
+        public string Scheme => "usb";
+        public IBoardLink Create(string address) => throw new NotSupportedException();
     }
 }

@@ -153,11 +153,11 @@ public class CampaignValidationTests
         var (provider, components) = TestEnvironment.SyntheticComponents(s => s.AddHassComponent<ISearchStrategyFactory>(ComponentKind.Search, new ValidatingStrategy()));
         using var _ = provider;
         var spec = CampaignLoader.Parse(Minimal.Replace("\"strategy\": \"seeded-random\"", "\"strategy\": { \"name\": \"checked\", \"settings\": { \"level\": \"abc\" } }"), "c.json");
-        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurerAvailable: false));
+        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurer: null));
         Assert.Contains("$.strategy.settings.level: must be a number in [0, 1] (got \"abc\")", e.Message);
 
         var good = CampaignLoader.Parse(Minimal.Replace("\"strategy\": \"seeded-random\"", "\"strategy\": { \"name\": \"checked\", \"settings\": { \"level\": 0.5 } }"), "c.json");
-        CampaignLoader.Validate(good, "c.json", components, TestEnvironment.Boards(), measurerAvailable: false);
+        CampaignLoader.Validate(good, "c.json", components, TestEnvironment.Boards(), measurer: null);
     }
 
     /// <summary>A strategy without a settings check whose Initialize refuses its settings (as a third-party plugin might).</summary>

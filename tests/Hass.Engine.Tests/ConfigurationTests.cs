@@ -128,7 +128,7 @@ public class ConfigurationTests
         using var _ = provider;
         var spec = CampaignLoader.Parse(Minimal.Replace("\"strategy\": \"seeded-random\"",
             "\"strategy\": { \"name\": \"record-settings\", \"settings\": { \"gamma\": 2, \"verbos\": true } }"), "c.json");
-        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurerAvailable: false));
+        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurer: null));
         Assert.Contains("$.strategy.settings.gamma: must be in [0, 1] (got 2)", e.Problems);
         Assert.Contains(e.Problems, p => p.StartsWith("$.strategy.settings.verbos: unknown field (did you mean 'verbose'?)", StringComparison.Ordinal));
     }
@@ -139,7 +139,7 @@ public class ConfigurationTests
         var (provider, components) = TestEnvironment.SyntheticComponents();
         using var _ = provider;
         var spec = CampaignLoader.Parse(Minimal.Replace("\"seeded-random\"", "\"seeded-randon\""), "c.json");
-        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurerAvailable: false));
+        var e = Assert.Throws<CampaignException>(() => CampaignLoader.Validate(spec, "c.json", components, TestEnvironment.Boards(), measurer: null));
         Assert.Contains(e.Problems, p => p.StartsWith("$.strategy.name: unknown search 'seeded-randon' (did you mean 'seeded-random'?); available: ", StringComparison.Ordinal));
     }
 

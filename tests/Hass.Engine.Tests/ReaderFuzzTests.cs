@@ -45,7 +45,7 @@ public class ReaderFuzzTests
             try
             {
                 var spec = CampaignLoader.Load(path);
-                CampaignLoader.Validate(spec, path, components, boards, measurerAvailable: true);
+                CampaignLoader.Validate(spec, path, components, boards, measurer: new FakeMeasurer(1));
                 loaded++;
             }
             catch (CampaignException e)

@@ -63,7 +63,8 @@ public sealed class BoardCommand : ICliCommand
                 options.LoadBoard();
             }
             catch (ArgumentException e) { throw new UsageException("board emulate: " + e.Message); }
-            return await EmulatorHost.RunAsync(options, ctx.Out.Profile.Out.Writer, ctx.Error, ct);
+            try { return await EmulatorHost.RunAsync(options, ctx.Out.Profile.Out.Writer, ctx.Error, ct); }
+            catch (EmulatorSetupException e) { throw new UsageException("board emulate: " + e.Message); }
         }));
         cmd.Subcommands.Add(emulate);
         cmd.Subcommands.Add(BuildSelftest(run));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using Hass.Engine.Campaigns;
 using Hass.Engine.Plugins;
 using Hass.Engine.Running;
@@ -69,8 +70,11 @@ public sealed class RunCommand : ICliCommand
         var loaded = CampaignLoader.Load(path, overrides);
         var cluster = ClusterArguments.Settings(ctx, loaded);
         if (cluster is not null) await ClusterPreflight.CheckAsync(cluster, owner: true);
-        var host = ctx.BuildHost(s => AddPlan(s, ctx, loaded, path, cluster));
+        var dashboard = DashboardHosting.RunAddress(ctx.Parse);
+        var host = ctx.BuildHost(s => AddPlan(s, ctx, loaded, path, cluster, dashboard));
         var spec = host.Services.GetRequiredService<IOptions<CampaignSpec>>().Value;   // validated against the loaded components and boards
+        // Checked before the host starts: it creates the store before the dashboard listens.
+        if (dashboard is not null) DashboardHosting.EnsureCanListen(dashboard);
         await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);
         if (cluster is null) ShareTorchThreads(spec.Parallelism);
         else ctx.Out.WriteLine($"cluster {cluster.ClusterId} ({cluster.Address}): trials run on workers; start them with: hass worker {path} --cluster {cluster.Address}" +
@@ -91,7 +95,7 @@ public sealed class RunCommand : ICliCommand
     /// campaign was validated and the dataset found), the plan run as a hosted service, and the live dashboard
     /// when --dashboard was given (registered first, so it listens before the first trial starts).
     /// </summary>
-    private static void AddPlan(IServiceCollection services, CliContext ctx, CampaignSpec campaign, string path, ClusterSettings? cluster)
+    private static void AddPlan(IServiceCollection services, CliContext ctx, CampaignSpec campaign, string path, ClusterSettings? cluster, IPEndPoint? dashboard)
     {
         services.AddCampaign(campaign, path);
         if (cluster is not null) services.AddHassOwnerCluster(cluster);
@@ -100,12 +104,9 @@ public sealed class RunCommand : ICliCommand
         services.AddSingleton(sp => new CampaignPlan(sp.GetRequiredService<IOptions<CampaignSpec>>().Value, path, sp.GetRequiredService<HassStore>(),
             sp.GetRequiredService<HassComponents>(), sp.GetRequiredService<BoardLibrary>(), sp.GetService<IDesignMeasurer>(),
             sp.GetRequiredService<ConsolePlanOutput>(), sp.GetService<IRemoteTrialStages>()));
-        if (ctx.Parse.GetResult(DashboardHosting.RunOption) is not null)
-        {
-            var address = DashboardHosting.Address(ctx.Parse.GetValue(DashboardHosting.RunOption), "--dashboard");
+        if (dashboard is not null)
             services.AddHassDashboard(sp => DashboardHosting.For(ctx, sp.GetRequiredService<HassStore>(), sp.GetRequiredService<BoardLibrary>(),
-                address, ctx.Parse.GetValue(DashboardHosting.RunAllowRemote), live: true));
-        }
+                dashboard, ctx.Parse.GetValue(DashboardHosting.RunAllowRemote), live: true));
         services.AddSingleton<CampaignOutcomeHolder>();
         services.AddHostedService<CampaignHostedService>();
     }

@@ -62,11 +62,3 @@ public sealed class DirectionConverter : JsonConverter<ObjectiveDirection>, IExp
     public override void Write(Utf8JsonWriter writer, ObjectiveDirection value, JsonSerializerOptions options) =>
         writer.WriteStringValue(JsonNamingPolicy.CamelCase.ConvertName(value.ToString()));
 }
-
-/// <summary>A board link address: serial:DEVICE[@BAUD] or tcp:HOST:PORT.</summary>
-public sealed class LinkAddressAttribute : ValidationAttribute
-{
-    public LinkAddressAttribute() => ErrorMessage = "'{value}' must look like serial:/dev/ttyUSB0@921600 or tcp:host:port";
-    public override bool IsValid(object? value) =>
-        value is not string s || s.StartsWith("serial:", StringComparison.Ordinal) || s.StartsWith("tcp:", StringComparison.Ordinal);
-}

@@ -4,6 +4,7 @@ using Hass.Abstractions.Configuration;
 using Hass.Engine.Boards;
 using Hass.Engine.Files;
 using Hass.Engine.Plugins;
+using Hass.Engine.Running;
 
 namespace Hass.Engine.Campaigns;
 
@@ -84,9 +85,9 @@ public static class CampaignLoader
     /// <summary>
     /// The one validation of a campaign: the record rules (<see cref="ConfigJson.Validate"/>), then the names against
     /// what is loaded — model/evaluator, pruning, backend, strategy, board — the components' own settings checks,
-    /// and that a measurer exists when the campaign measures. Throws <see cref="CampaignException"/> listing every problem.
+    /// and that a measurer exists when the campaign measures and takes its link. Throws <see cref="CampaignException"/> listing every problem.
     /// </summary>
-    public static void Validate(CampaignSpec spec, string source, HassComponents components, BoardLibrary boards, bool measurerAvailable)
+    public static void Validate(CampaignSpec spec, string source, HassComponents components, BoardLibrary boards, IDesignMeasurer? measurer)
     {
         var errors = Rules(spec, null);
         void CheckName(ComponentKind kind, string field, string name)
@@ -121,10 +122,18 @@ public static class CampaignLoader
 
         ComponentSettingsCheck.Check(spec, components, errors);
 
-        if (spec.Measure is not null && !measurerAvailable)
-            errors.Add("$.measure: this build has no design measurer (board runner) loaded; remove the measure section or install the board runner");
+        if (spec.Measure is not null) CheckMeasureLink(spec.Measure.Link, measurer, errors);
 
         if (errors.Count > 0) throw new CampaignException(source, errors);
+    }
+
+    private static void CheckMeasureLink(string link, IDesignMeasurer? measurer, List<string> errors)
+    {
+        if (measurer is null)
+            errors.Add("$.measure: this build has no design measurer (board runner) loaded; remove the measure section or install the board runner");
+        else
+            try { measurer.CanonicalLink(link); }
+            catch (FormatException e) { errors.Add($"$.measure.link: {e.Message}"); }
     }
 
     private static string Hint(string name, IReadOnlyCollection<string> names) =>

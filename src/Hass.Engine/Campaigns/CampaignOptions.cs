@@ -47,7 +47,7 @@ public sealed class CampaignSpecValidator(HassComponents components, BoardLibrar
     public ValidateOptionsResult Validate(string? name, CampaignSpec options)
     {
         var problems = new List<string>();
-        try { CampaignLoader.Validate(options, source.Path, components, boards, measurers.Any()); }
+        try { CampaignLoader.Validate(options, source.Path, components, boards, measurers.LastOrDefault()); }
         catch (CampaignException e) { problems.AddRange(e.Problems); }
         if (options.Final is { Enabled: true, UniformBaselineTrials: > 0 } && components.UniformBaselineStrategy() is null)
             problems.Add("$.final.uniformBaselineTrials: no loaded strategy is a uniform baseline (Hass.Search's 'uniform' is); load it or set 0");

@@ -105,7 +105,7 @@ public sealed record MeasureDesigns : IValidatableObject
 
 public sealed record MeasureSpec
 {
-    [Required, LinkAddress] public required string Link { get; init; }
+    [Required] public required string Link { get; init; }
     public MeasureDesigns Designs { get; init; } = new() { TopK = 3 };
     [Range(1, 1000)] public int Repeats { get; init; } = MeasureOptions.DefaultRepeats;
     /// <summary>Timed images per run; absent: the design's batch size, so a run (from an empty pipeline, no warm-up) is the predicted batch.</summary>

@@ -7,6 +7,8 @@ namespace Hass.Engine.Running;
 /// <summary>The trial pipeline's hardware in the loop: <see cref="BoardRunner"/> over the registered board links (board or emulator).</summary>
 public sealed class BoardDesignMeasurer(BoardLinks links) : IDesignMeasurer
 {
+    public string CanonicalLink(string link) => links.Canonical(link);
+
     public async Task<MeasuredBoardIdentity> IdentifyAsync(string link, CancellationToken cancellationToken)
     {
         var info = await BoardRunner.ProbeAsync(link, links, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -24,7 +24,7 @@ public sealed class CampaignSearch(CampaignSpec spec, string source, HassStore s
     public async Task<CampaignResult> RunAsync(CancellationToken cancellationToken)
     {
         await Task.Yield();
-        CampaignLoader.Validate(spec, source, components, boards, measurer is not null);
+        CampaignLoader.Validate(spec, source, components, boards, measurer);
         var session = Stopwatch.StartNew();
         var board = boards.Get(spec.Board);
         var evaluatorFactory = components.EvaluatorFor(spec.Model, spec.Evaluator);

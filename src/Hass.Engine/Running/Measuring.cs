@@ -15,6 +15,10 @@ public interface IDesignMeasurer
     /// <summary>Connects (if needed) and says which board and firmware answer on the link.</summary>
     Task<MeasuredBoardIdentity> IdentifyAsync(string link, CancellationToken cancellationToken);
 
+    /// <summary>The link in its canonical form; throws a <see cref="FormatException"/> naming the problem when it is malformed
+    /// (checked when a campaign is validated, so a bad measure.link is refused before anything is stored).</summary>
+    string CanonicalLink(string link) => link;
+
     /// <summary>Deploys the design and network and measures throughput (warm-up + repeats).</summary>
     Task<Measurement> MeasureAsync(string link, HardwareDesign design, DeployableNetwork network, MeasureOptions options, CancellationToken cancellationToken);
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Hass.Cli;
 using Xunit.Abstractions;
 
@@ -27,4 +29,29 @@ public class DashboardBadInputTests(ITestOutputHelper output)
     [Theory]
     [MemberData(nameof(Cases))]
     public void Bad_input_is_refused_cleanly(BadInputCase c) => BadInputRunner.Check(c, output);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Run_with_a_dashboard_port_that_is_taken_creates_and_changes_nothing(bool storeExists)
+    {
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var address = $"127.0.0.1:{((IPEndPoint)busy.LocalEndpoint).Port}";
+        BadInputRunner.Check(Case($"run: dashboard port that is taken ({(storeExists ? "existing" : "new")} store)",
+            ["run", "{dir}/c.json", "--store", "{dir}/dd.db", "--dashboard", address], ExitCodes.InvalidInput, "dashboard", address, "already in use") with
+        {
+            Setup = dir =>
+            {
+                File.Copy(HassProcess.SyntheticCampaign, Path.Combine(dir, "c.json"));
+                if (storeExists) StoreWithOneTrial(Path.Combine(dir, "dd.db"));
+            },
+        }, output);
+    }
+
+    private static void StoreWithOneTrial(string store)
+    {
+        var (code, _, err) = HassProcess.RunIn(Path.GetDirectoryName(store)!, TimeSpan.FromSeconds(120), ["run", HassProcess.SyntheticCampaign, "--trials", "1", .. HassProcess.Common(store)]);
+        Assert.True(code == 0, "setting up the store failed: " + err);
+    }
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Hass.Cli;
 using Xunit.Abstractions;
 
@@ -25,6 +27,8 @@ public class EmulatorBadInputTests(ITestOutputHelper output)
         Case("emulate: probability above 1", ["board", "emulate", "--drop-rate", "2"], ExitCodes.InvalidInput, "--drop-rate"),
         Case("emulate: tcp and serial together", ["board", "emulate", "--tcp", "127.0.0.1:0", "--serial", "/dev/null"], ExitCodes.InvalidInput, "--tcp", "--serial"),
         Case("emulate: unknown option", ["board", "emulate", "--turbo"], ExitCodes.InvalidInput, "--turbo"),
+        Case("emulate: address of another machine", ["board", "emulate", "--tcp", "192.0.2.1:5555"], ExitCodes.InvalidInput, "--tcp '192.0.2.1:5555'", "cannot listen"),
+        Case("emulate: serial device that does not exist", ["board", "emulate", "--serial", "{dir}/no-such-tty"], ExitCodes.InvalidInput, "--serial", "no-such-tty", "does not exist"),
         Case("selftest: empty tcp link", ["board", "selftest", "tcp:"], ExitCodes.InvalidInput, "tcp:"),
         Case("selftest: unknown scheme", ["board", "selftest", "foo:bar"], ExitCodes.InvalidInput, "foo:bar"),
         Case("selftest: port out of range", ["board", "selftest", "tcp:127.0.0.1:99999"], ExitCodes.InvalidInput, "99999"),
@@ -38,4 +42,13 @@ public class EmulatorBadInputTests(ITestOutputHelper output)
     [Theory]
     [MemberData(nameof(Cases))]
     public void Bad_input_is_refused_cleanly(BadInputCase c) => BadInputRunner.Check(c, output);
+
+    [Fact]
+    public void A_port_that_is_taken_is_refused_cleanly()
+    {
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var tcp = $"127.0.0.1:{((IPEndPoint)busy.LocalEndpoint).Port}";
+        BadInputRunner.Check(Case("emulate: port that is taken", ["board", "emulate", "--tcp", tcp], ExitCodes.InvalidInput, $"--tcp '{tcp}'", "already in use"), output);
+    }
 }

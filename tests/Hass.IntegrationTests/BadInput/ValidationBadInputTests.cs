@@ -113,6 +113,10 @@ public class ValidationBadInputTests(ITestOutputHelper output)
         yield return Run("campaign: parallelism 0", [], ["$.parallelism: must be in [1, 64] (got 0)"], Campaign("\"seed\": 7", "\"seed\": 7, \"parallelism\": 0"));
         yield return Run("campaign: strategy as a number", [], ["$.strategy: must be a name or an object"], Campaign("{ \"name\": \"seeded-random\" }", "5"));
         yield return Run("campaign: required member missing", [], ["$.model: is required"], Campaign("\"model\": \"synthetic-cnn\",", ""));
+        foreach (var (link, problem) in new[] { ("tcp:localhost:0", "port in 1..65535"), ("tcp:localhost:99999", "port in 1..65535"),
+                     ("serial:/dev/x@abc", "baud rate"), ("usb:1", "no known scheme") })
+            yield return Run($"campaign: measure.link {link}", [], ["$.measure.link", $"'{link}'", problem, "tcp:host:port"],
+                Campaign("\"seed\": 7", $"\"seed\": 7, \"measure\": {{ \"link\": \"{link}\" }}"));
     }
 
     /// <summary>Settings checked by the components before anything is stored (built-in plugins).</summary>
