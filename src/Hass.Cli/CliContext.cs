@@ -39,6 +39,9 @@ public sealed class CliContext(ParseResult parse, IAnsiConsole output, TextWrite
     private CliLoggerProvider? _loggerProvider;
     public HassConfig Config => _config ??= HassConfig.Load();
 
+    /// <summary>Reads the configuration file now, so that a broken one is refused whichever of its fields the command uses.</summary>
+    public void LoadConfig() => _ = Config;
+
     internal CliLoggerProvider LoggerProvider => _loggerProvider ??= new CliLoggerProvider(line => Out.WriteLine(line), Error);
 
     /// <summary>The logger of `hass` itself (also usable before the host is built).</summary>

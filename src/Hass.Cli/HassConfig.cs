@@ -17,14 +17,20 @@ public sealed record HassConfig
     /// <summary>A hass.json is at most this big.</summary>
     public const int MaxFileBytes = 64 << 10;
 
+    /// <summary>
+    /// The configuration: none when no ./hass.json is there; a file named by $HASS_CONFIG must be there (a typo
+    /// would otherwise run with another store). Anything at the path that is not a valid configuration file —
+    /// a folder, an empty file, a link to nothing — is refused.
+    /// </summary>
     public static HassConfig Load() => Load(PathOptions.FromEnvironment(EnvironmentVariable));
 
-    /// <summary>Reads the file <paramref name="named"/> ($HASS_CONFIG), or ./hass.json when null; none when it is not there.</summary>
+    /// <summary>Reads the file <paramref name="named"/> ($HASS_CONFIG), or ./hass.json when null.</summary>
     public static HassConfig Load(string? named)
     {
         var path = named ?? DefaultPath;
         var shown = named is null ? path : $"{path} (${EnvironmentVariable})";
-        if (!File.Exists(path)) return new HassConfig();
+        if (PathTarget.Of(path).Kind == PathKind.Missing)
+            return named is null ? new HassConfig() : throw new UsageException($"configuration file {shown} does not exist; fix ${EnvironmentVariable} or unset it");
         try
         {
             var config = Engine.Files.StrictJson.ReadRecord<HassConfig>(path, MaxFileBytes);

@@ -1,6 +1,6 @@
 namespace Hass.Cli.Tests;
 
-/// <summary>hass.json: paths relative to the file; a path field that names nothing is refused.</summary>
+/// <summary>hass.json: paths relative to the file; a named file that is missing, a folder, or a path field that names nothing is refused.</summary>
 public class HassConfigTests
 {
     private static string Write(string json)
@@ -19,6 +19,16 @@ public class HassConfigTests
         Assert.Equal(Path.Combine(dir, "runs", "hass.db"), config.Store);
         Assert.Equal([Path.Combine(dir, "p")], config.Plugins);
         Assert.Equal([Path.GetFullPath(Path.Combine(dir, "..", "b"))], config.Boards);
+    }
+
+    [Fact]
+    public void A_named_file_that_is_missing_or_a_folder_is_refused()
+    {
+        var dir = Cli.TempDir();
+        var missing = Path.Combine(dir, "typo.json");
+        Assert.Equal($"configuration file {missing} ($HASS_CONFIG) does not exist; fix $HASS_CONFIG or unset it",
+            Assert.Throws<UsageException>(() => HassConfig.Load(missing)).Message);
+        Assert.Equal($"configuration file {dir} ($HASS_CONFIG) is not valid: is a folder, not a file", Assert.Throws<UsageException>(() => HassConfig.Load(dir)).Message);
     }
 
     [Theory]

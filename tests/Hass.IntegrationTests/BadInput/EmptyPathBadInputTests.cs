@@ -50,7 +50,7 @@ public class EmptyPathBadInputTests(ITestOutputHelper output)
             { Setup = Config("{\"boards\": [\"b\", \"\"]}") },
         new("hass.json: plugins null", ["boards"], Bad, ["hass.json", "plugins: must be a list of folder paths"])
             { Setup = Config("{\"plugins\": null}") },
-        new("hass.json: an empty store", ["boards"], Bad, ["hass.json", "store: is empty"])
+        new("hass.json: an empty store", ["status"], Bad, ["hass.json", "store: is empty"])
             { Setup = Config("{\"store\": \"\"}") },
     };
 
