@@ -38,23 +38,24 @@ public static class HassJson
     public const long MaxFileBytes = 16L << 20;
 
     /// <summary>
-    /// Reads a UTF-8 text file of at most <paramref name="maxBytes"/>. An empty file, and anything that is not a
-    /// regular file (a device, a pipe: they report no size, so they are never opened), is refused, and so is a
-    /// larger file — also one that grows while it is read — and so is text that is not valid UTF-8, with an
-    /// <see cref="InputFileException"/> naming it.
+    /// Reads a UTF-8 text file of at most <paramref name="maxBytes"/>; a symbolic link reads as the file it leads to.
+    /// An empty file, and anything that is not a regular file (a device, a pipe: they report no size, so they are
+    /// never opened), is refused, and so is a link to nothing, a larger file — also one that grows while it is
+    /// read — and text that is not valid UTF-8, with an <see cref="InputFileException"/> naming it.
     /// </summary>
     public static string ReadText(string path, long maxBytes = MaxFileBytes)
     {
-        var info = new FileInfo(path);
-        if (Directory.Exists(path)) throw new InputFileException(path, "is a folder, not a file");
-        if (!info.Exists) throw new InputFileException(path, "not found");
-        if (info.Length == 0) throw new InputFileException(path, "is empty or not a regular file");
-        if (info.Length > maxBytes) throw new InputFileException(path, $"is larger than {Size(maxBytes)} ({info.Length} bytes); a HASS file of this kind is at most that size");
-        var buffer = new byte[info.Length + 1];
+        var target = PathTarget.Of(path);
+        if (target.Kind == PathKind.Folder) throw new InputFileException(path, "is a folder, not a file");
+        if (target.Kind == PathKind.Missing) throw new InputFileException(path, "not found");
+        if (target.Kind == PathKind.LinkToNothing) throw new InputFileException(path, target.LinkToNothingProblem);
+        if (target.Length == 0) throw new InputFileException(path, "is empty or not a regular file");
+        if (target.Length > maxBytes) throw new InputFileException(path, $"is larger than {Size(maxBytes)} ({target.Length} bytes); a HASS file of this kind is at most that size");
+        var buffer = new byte[target.Length + 1];
         int read = 0, n;
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan))
             while (read < buffer.Length && (n = stream.Read(buffer, read, buffer.Length - read)) > 0) read += n;
-        if (read > info.Length) throw new InputFileException(path, "grew while it was read");
+        if (read > target.Length) throw new InputFileException(path, "grew while it was read");
         try
         {
             var text = StrictUtf8.GetString(buffer, 0, read);

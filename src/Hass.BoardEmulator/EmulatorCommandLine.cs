@@ -17,9 +17,15 @@ public static class EmulatorCommandLine
         HelpName = "HOST:PORT",
         Description = "listen on TCP (default 127.0.0.1:0 = loopback, any free port; the chosen address is printed on stdout as \"listening tcp:HOST:PORT\")",
     };
-    private static readonly Option<string?> Serial = new("--serial") { HelpName = "DEVICE", Description = "serve on a serial device, e.g. one end of a socat pty pair" };
+    private static readonly Option<string?> Serial = new("--serial")
+    {
+        HelpName = "DEVICE", Description = "serve on a serial device, e.g. one end of a socat pty pair", Validators = { NotEmpty("--serial", "a serial device") },
+    };
     private static readonly Option<int> Baud = IntOption("--baud", "N", "baud rate for --serial", min: 1, defaultValue: 921600);
-    private static readonly Option<string?> Board = new("--board") { HelpName = "FILE", Description = "board JSON (boards/*.json); default: built-in u250 figures" };
+    private static readonly Option<string?> Board = new("--board")
+    {
+        HelpName = "FILE", Description = "board JSON (boards/*.json); default: built-in u250 figures", Validators = { NotEmpty("--board", "a board JSON file") },
+    };
     private static readonly Option<string?> BoardId = new("--board-id") { HelpName = "ID", Description = "serial number reported in INFO" };
     private static readonly Option<long?> MemoryBudget = new("--memory-budget")
     {
@@ -117,6 +123,12 @@ public static class EmulatorCommandLine
         Description = description,
         CustomParser = r => Value(r, text => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1
             ? p : throw new ArgumentException($"option {name}: '{text}' is not a probability in [0, 1]")),
+    };
+
+    /// <summary>Refuses an empty path, which .NET would refuse later without naming the option.</summary>
+    private static Action<OptionResult> NotEmpty(string name, string what) => result =>
+    {
+        if (result.Tokens.Any(t => t.Value.Length == 0)) result.AddError($"option {name}: the path is empty; give {what}");
     };
 
     /// <summary>Runs <paramref name="convert"/> on the option's value, turning its <see cref="ArgumentException"/> into a parse error.</summary>

@@ -24,6 +24,7 @@ public static class CliApp
             using var context = contextFactory(parse);
             try
             {
+                context.LoadConfig();
                 return await action(context, ct);
             }
             catch (Exception e)

@@ -15,47 +15,13 @@ namespace Hass.Cli;
 /// <summary>Options every command understands (declared recursive on the root command).</summary>
 public static class GlobalOptions
 {
-    public static readonly Option<string?> Store = new("--store") { Description = $"Store file (default: $HASS_STORE, hass.json \"store\", or ./{HassStore.DefaultPath})", Recursive = true };
-    public static readonly Option<string[]> Plugins = new("--plugins") { Description = "Extra plugin folder (repeatable); also $HASS_PLUGINS", Recursive = true, AllowMultipleArgumentsPerToken = false };
-    public static readonly Option<string[]> Boards = new("--boards") { Description = "Extra board folder of *.json (repeatable); also $HASS_BOARDS", Recursive = true };
+    public static readonly Option<string?> Store = new Option<string?>("--store") { Description = $"Store file (default: $HASS_STORE, hass.json \"store\", or ./{HassStore.DefaultPath})", Recursive = true }.ForPaths();
+    public static readonly Option<string[]> Plugins = new Option<string[]>("--plugins") { Description = "Extra plugin folder (repeatable); also $HASS_PLUGINS", Recursive = true, AllowMultipleArgumentsPerToken = false }.ForPaths();
+    public static readonly Option<string[]> Boards = new Option<string[]>("--boards") { Description = "Extra board folder of *.json (repeatable); also $HASS_BOARDS", Recursive = true }.ForPaths();
     public static readonly Option<bool> NoBuiltInPlugins = new("--no-builtin-plugins") { Description = "Do not load the plugins shipped next to hass", Recursive = true, Hidden = true };
     public static readonly Option<bool> NoBuiltInBoards = new("--no-builtin-boards") { Description = "Do not load the boards shipped next to hass", Recursive = true, Hidden = true };
 
     public static IEnumerable<Option> All => [Store, Plugins, Boards, NoBuiltInPlugins, NoBuiltInBoards];
-}
-
-/// <summary>Optional configuration file: ./hass.json or $HASS_CONFIG ({ "store", "plugins": [], "boards": [] }).</summary>
-public sealed record HassConfig
-{
-    public string? Store { get; init; }
-    public IReadOnlyList<string> Plugins { get; init; } = [];
-    public IReadOnlyList<string> Boards { get; init; } = [];
-    /// <summary>The cluster distributed campaigns run on ('local' or redis://host:port; --cluster and $HASS_CLUSTER win).</summary>
-    public string? Cluster { get; init; }
-
-    /// <summary>A hass.json is at most this big.</summary>
-    public const int MaxFileBytes = 64 << 10;
-
-    public static HassConfig Load()
-    {
-        var path = Environment.GetEnvironmentVariable("HASS_CONFIG") ?? "hass.json";
-        if (!File.Exists(path)) return new HassConfig();
-        try
-        {
-            var config = Engine.Files.StrictJson.ReadRecord<HassConfig>(path, MaxFileBytes);
-            var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-            return config with
-            {
-                Plugins = config.Plugins.Select(p => Path.GetFullPath(p, dir)).ToList(),
-                Boards = config.Boards.Select(p => Path.GetFullPath(p, dir)).ToList(),
-                Store = config.Store is null ? null : Path.GetFullPath(config.Store, dir),
-            };
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"configuration file {path} is not valid: {e.Message}");
-        }
-    }
 }
 
 /// <summary>
@@ -73,6 +39,9 @@ public sealed class CliContext(ParseResult parse, IAnsiConsole output, TextWrite
     private CliLoggerProvider? _loggerProvider;
     public HassConfig Config => _config ??= HassConfig.Load();
 
+    /// <summary>Reads the configuration file now, so that a broken one is refused whichever of its fields the command uses.</summary>
+    public void LoadConfig() => _ = Config;
+
     internal CliLoggerProvider LoggerProvider => _loggerProvider ??= new CliLoggerProvider(line => Out.WriteLine(line), Error);
 
     /// <summary>The logger of `hass` itself (also usable before the host is built).</summary>
@@ -80,7 +49,7 @@ public sealed class CliContext(ParseResult parse, IAnsiConsole output, TextWrite
     private ILogger? _logger;
 
     public string StorePath => Parse.GetValue(GlobalOptions.Store)
-        ?? Environment.GetEnvironmentVariable(HassStore.EnvironmentVariable) ?? Config.Store ?? HassStore.DefaultPath;
+        ?? PathOptions.FromEnvironment(HassStore.EnvironmentVariable) ?? Config.Store ?? HassStore.DefaultPath;
 
     public void Warn(string message) => Logger.LogWarning("{Message}", message);
 

@@ -19,7 +19,7 @@ internal static class ClusterArguments
     {
         Description = "Run trials on the workers of a cluster: 'local' (one machine) or redis://host:port (also $HASS_CLUSTER, hass.json \"cluster\")",
     };
-    public static readonly Option<string?> SecretFile = new("--secret-file") { Description = $"File holding the cluster's shared secret (default: ${SecretVariable})" };
+    public static readonly Option<string?> SecretFile = new Option<string?>("--secret-file") { Description = $"File holding the cluster's shared secret (default: ${SecretVariable})" }.ForPaths();
     public static readonly Option<string?> Listen = new("--listen") { Description = "Address the owner's silo and gateway listen on and advertise (default 127.0.0.1)" };
     public static readonly Option<int?> SiloPort = NumberOptions.Int("--silo-port", $"The owner's silo port (default {ClusterSettings.DefaultSiloPort})", 1, 65535);
     public static readonly Option<int?> GatewayPort = NumberOptions.Int("--gateway-port",
@@ -27,10 +27,10 @@ internal static class ClusterArguments
     public static readonly Option<string?> TrialTimeout = new("--trial-timeout") { Description = "A worker holding one trial longer is treated as lost (default 30m)" };
     public static readonly Option<string?> WorkerTimeout = new("--worker-timeout") { Description = "A worker silent (no heartbeat) this long is treated as lost (default 5s)" };
 
-    public static readonly Option<string?> TlsCertificate = new("--tls-certificate")
+    public static readonly Option<string?> TlsCertificate = new Option<string?>("--tls-certificate")
     {
         Description = $"PKCS#12 file of the cluster certificate: TLS on every connection, only peers with this certificate (password: ${ClusterTls.PasswordVariable})",
-    };
+    }.ForPaths();
 
     public static IEnumerable<Option> OwnerOptions => [Cluster, SecretFile, TlsCertificate, Listen, SiloPort, GatewayPort, TrialTimeout, WorkerTimeout];
     public static IEnumerable<Option> WorkerOptions => [Cluster, SecretFile, TlsCertificate, GatewayPort];

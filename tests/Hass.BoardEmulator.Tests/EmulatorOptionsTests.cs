@@ -73,6 +73,12 @@ public class EmulatorOptionsTests
         Assert.Contains(option == "--board" ? value : option, e.Message);
     }
 
+    [Theory]
+    [InlineData("--board")]
+    [InlineData("--serial")]
+    public void An_empty_path_is_refused_naming_the_option(string option) =>
+        Assert.StartsWith($"option {option}: the path is empty", Assert.Throws<ArgumentException>(() => EmulatorOptions.Parse([option, ""])).Message);
+
     [Fact]
     public void Conformance_faults_parse() =>
         Assert.Equal((true, true), (EmulatorOptions.Parse(["--ignore-sequence-numbers", "--accept-foreign-designs"]) is var o ? (o.IgnoreSequenceNumbers, o.AcceptForeignDesigns) : default));

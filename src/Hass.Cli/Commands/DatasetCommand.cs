@@ -7,7 +7,7 @@ namespace Hass.Cli.Commands;
 public sealed class DatasetCommand : ICliCommand
 {
     public int Order => 45;
-    private static readonly Option<string?> To = new("--to") { Description = $"Folder to fill (default: {FashionMnistDownload.CacheFolder}, where hass looks when the Debian package is absent)" };
+    private static readonly Option<string?> To = new Option<string?>("--to") { Description = $"Folder to fill (default: {FashionMnistDownload.CacheFolder}, where hass looks when the Debian package is absent)" }.ForPaths();
     private static readonly Option<string[]> Mirror = new("--mirror")
     {
         Description = $"Base URL to fetch from instead of the official locations (repeatable; also ${FashionMnistDownload.MirrorVariable}); the published SHA-256 digests are still enforced",

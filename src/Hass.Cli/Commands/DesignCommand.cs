@@ -13,12 +13,12 @@ namespace Hass.Cli.Commands;
 public sealed class DesignCommand : ICliCommand
 {
     public int Order => 50;
-    private static readonly Option<string?> Graph = new("--graph") { Description = "NetworkGraph JSON file" };
+    private static readonly Option<string?> Graph = new Option<string?>("--graph") { Description = "NetworkGraph JSON file" }.ForPaths();
     private static readonly Option<string?> Model = new("--model") { Description = "Model name (graph taken from the evaluator that supports it)" };
-    private static readonly Option<string?> Profile = new("--profile") { Description = "SparsityProfile JSON file (default: dense)" };
+    private static readonly Option<string?> Profile = new Option<string?>("--profile") { Description = "SparsityProfile JSON file (default: dense)" }.ForPaths();
     private static readonly Option<string> Board = new("--board") { Description = "Board name", Required = true };
     private static readonly Option<string?> Backend = new("--backend") { Description = "Backend name (default: the first loaded sparse backend; dataflow-sparse with the shipped plugins)" };
-    private static readonly Option<string?> Folding = new("--folding") { Description = "Folding JSON file ({\"layer\": {\"coarseIn\":..}}); evaluates it instead of running the DSE" };
+    private static readonly Option<string?> Folding = new Option<string?>("--folding") { Description = "Folding JSON file ({\"layer\": {\"coarseIn\":..}}); evaluates it instead of running the DSE" }.ForPaths();
     private static readonly Option<bool> Json = new("--json") { Description = "Print the HardwareDesign as JSON" };
 
     private static readonly Option<string[]> Export = new("--export")
@@ -28,7 +28,7 @@ public sealed class DesignCommand : ICliCommand
     };
     private static readonly Option<int?> CalibrationImages = NumberOptions.Int("--calibration-images",
         "With --model and --params: images the pruned network's profile is measured over (default 1000; a campaign's dataset.calibrationImages, 200 in the default campaign, to design a trial as it did)", 1, 10_000_000);
-    private static readonly Option<string?> Params = new("--params") { Description = "With --model: pruning parameter file (JSON object: dimension name → value); the profile is then measured on the pruned network" };
+    private static readonly Option<string?> Params = new Option<string?>("--params") { Description = "With --model: pruning parameter file (JSON object: dimension name → value); the profile is then measured on the pruned network" }.ForPaths();
     private static readonly Option<bool> Force = new("--force") { Description = "With --export: overwrite export files that already exist" };
     private static readonly Option<PreprocessSpec?> Preprocess = PreprocessOption.Create("With --model: the network's input preprocessing when not the model's default");
     private static readonly Option<System.Text.Json.JsonElement?> PruningSettings = PruningSettingsOption.Create();

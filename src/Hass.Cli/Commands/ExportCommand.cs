@@ -9,7 +9,7 @@ public sealed class ExportCommand : ICliCommand
 
     private static readonly Argument<string> CampaignName = new("campaign") { Description = "Campaign name in the store" };
     private static readonly Option<int> TrialNumber = new("--trial") { Description = "Trial whose design is exported", Required = true };
-    private static readonly Option<string> Out = new("--out") { Description = "Output folder", DefaultValueFactory = _ => "export" };
+    private static readonly Option<string> Out = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "export" }.ForPaths();
     private static readonly Option<bool> Force = new("--force") { Description = "Overwrite the two export files when they already exist" };
 
     public Command Build(CommandRunner run)

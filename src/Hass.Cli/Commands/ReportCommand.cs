@@ -12,7 +12,7 @@ public sealed class ReportCommand : ICliCommand
 {
     public int Order => 40;
     private static readonly Argument<string> CampaignArg = new("campaign") { Description = "Campaign name" };
-    private static readonly Option<string?> OutputDir = new("--output", "-o") { Description = "Report folder (default: reports/<campaign>)" };
+    private static readonly Option<string?> OutputDir = new Option<string?>("--output", "-o") { Description = "Report folder (default: reports/<campaign>)" }.ForPaths();
 
     public static string DefaultFolder(string campaign) => ReportFolder.Default(campaign);
 

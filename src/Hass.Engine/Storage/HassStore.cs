@@ -52,7 +52,7 @@ public sealed class HassStore : IDisposable
     /// </summary>
     public static HassStore Open(string path, StoreAccess access = StoreAccess.Create)
     {
-        path = System.IO.Path.GetFullPath(path);
+        path = StoreFile.Follow(System.IO.Path.GetFullPath(path));
         var (db, storeLock) = StoreOpener.Open(path, access);
         var store = new HassStore(path, storeLock, db, access == StoreAccess.Read);
         if (access != StoreAccess.Read)

@@ -1,4 +1,5 @@
 using System.Text;
+using Hass.Abstractions;
 
 namespace Hass.Engine.Storage;
 
@@ -15,19 +16,33 @@ internal static class StoreFile
     private static readonly byte[] Signature = Encoding.ASCII.GetBytes("** This is a LiteDB file **");
     private const byte FileVersion = 8;
 
+    /// <summary>
+    /// The path a store at <paramref name="path"/> is used at: a symbolic link's final target, so that its lock, PID
+    /// and log files lie beside the file itself and every process using that file shares one lock, whichever link it
+    /// came through. A link to nothing is refused: only a path where nothing is may become a new store.
+    /// </summary>
+    public static string Follow(string path)
+    {
+        var target = PathTarget.Of(path);
+        if (target.Kind == PathKind.LinkToNothing) throw LinkToNothing(target);
+        return target.Kind == PathKind.File ? target.FinalPath : path;
+    }
+
     /// <summary>True when a LiteDB file is at <paramref name="path"/>, false when nothing is; throws otherwise.</summary>
     public static bool Inspect(string path)
     {
-        var info = new FileInfo(path);
-        if (info.LinkTarget is not null && !File.Exists(path) && !Directory.Exists(path))
-            throw Unusable(path, "is a symbolic link to nothing (" + info.LinkTarget + ")");
-        if (Directory.Exists(path)) throw Unusable(path, "is a folder");
-        if (!info.Exists) return false;
+        var target = PathTarget.Of(path);
+        switch (target.Kind)
+        {
+            case PathKind.Missing: return false;
+            case PathKind.Folder: throw Unusable(path, "is a folder");
+            case PathKind.LinkToNothing: throw LinkToNothing(target);
+        }
         // Devices, pipes and sockets report no size, so they are refused here without being opened.
         // A length that is not a whole number of pages is no proof of damage: a checkpoint cut short by a full disk
         // leaves a partial page that the write-ahead log still holds; LiteDB's own reads judge the rest.
-        if (info.Length < PageSize)
-            throw Damaged(path, info.Length == 0 ? "is empty or not a regular file" : $"has {info.Length} bytes, fewer than a LiteDB header page ({PageSize})");
+        if (target.Length < PageSize)
+            throw Damaged(path, target.Length == 0 ? "is empty or not a regular file" : $"has {target.Length} bytes, fewer than a LiteDB header page ({PageSize})");
         var header = new byte[SignatureOffset + Signature.Length + 1];
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
             stream.ReadExactly(header);
@@ -47,6 +62,8 @@ internal static class StoreFile
         if (new FileInfo(path).LinkTarget is { } target)
             throw new StoreException($"store {storePath} cannot be used: {path} is a symbolic link (to {target}); remove the link — hass never writes through one");
     }
+
+    private static StoreException LinkToNothing(PathTarget link) => new($"store {link.Path} {link.LinkToNothingProblem}, or give another --store");
 
     public static StoreException Unusable(string path, string what) =>
         new($"store {path} {what}, not a store file; give the path of a store file with --store");

@@ -17,6 +17,8 @@ public sealed record BadInputCase(string Name, string[] Args, int ExpectedExit, 
     public bool Synthetic { get; init; } = true;
     /// <summary>Files the command was asked to write (relative to the folder): excluded from the unchanged check.</summary>
     public string[] MayWrite { get; init; } = [];
+    /// <summary>Environment variables of the run (<c>{dir}</c> in a value is replaced as in an argument).</summary>
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
     public override string ToString() => Name;
@@ -44,8 +46,10 @@ public static class BadInputRunner
             args.AddRange(["--no-builtin-plugins", "--no-builtin-boards", "--plugins", HassProcess.SyntheticPlugin, "--boards", HassProcess.FixtureBoards]);
             if (store is not null) args.AddRange(["--store", store]);
         }
-        var (code, stdout, stderr) = HassProcess.RunIn(dir, c.Timeout, [.. args]);
-        output?.WriteLine($"$ hass {string.Join(' ', args)}\nexit {code}\nstdout: {stdout}\nstderr: {stderr}");
+        var environment = c.Environment?.ToDictionary(e => e.Key, e => e.Value.Replace("{dir}", dir));
+        var (code, stdout, stderr) = HassProcess.RunWith(dir, environment, c.Timeout, [.. args]);
+        var variables = string.Concat((environment ?? []).Select(e => $"{e.Key}={e.Value} "));
+        output?.WriteLine($"$ {variables}hass {string.Join(' ', args)}\nexit {code}\nstdout: {stdout}\nstderr: {stderr}");
 
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToArray();
         Assert.True(code == c.ExpectedExit, $"{c.Name}: exit {code}, expected {c.ExpectedExit}; stderr: {stderr}");

@@ -19,6 +19,8 @@ public class EmulatorBadInputTests(ITestOutputHelper output)
         Case("emulate: board file that is not JSON", ["board", "emulate", "--board", "/etc/passwd"], ExitCodes.InvalidInput, "/etc/passwd"),
         Case("emulate: missing board file", ["board", "emulate", "--board", "{dir}/none.json"], ExitCodes.InvalidInput, "none.json"),
         Case("emulate: board file that is a folder", ["board", "emulate", "--board", "{dir}"], ExitCodes.InvalidInput, "board file"),
+        Case("emulate: empty board path", ["board", "emulate", "--board", ""], ExitCodes.InvalidInput, "--board", "the path is empty"),
+        Case("emulate: empty serial device", ["board", "emulate", "--serial", ""], ExitCodes.InvalidInput, "--serial", "the path is empty"),
         Case("emulate: memory budget of 0", ["board", "emulate", "--memory-budget", "0"], ExitCodes.InvalidInput, "--memory-budget", "16 MiB"),
         Case("emulate: memory budget not a size", ["board", "emulate", "--memory-budget", "lots"], ExitCodes.InvalidInput, "--memory-budget", "lots"),
         Case("emulate: memory budget of 2 PiB", ["board", "emulate", "--memory-budget", "2048TiB"], ExitCodes.InvalidInput, "--memory-budget"),
