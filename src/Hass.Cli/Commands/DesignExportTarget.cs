@@ -30,7 +30,7 @@ internal sealed record DesignExportTarget(string Format, string Directory, strin
     public void Check(IServiceProvider services, bool withNetwork)
     {
         _ = services.GetKeyedService<IDesignExporter>(Format)
-            ?? throw new UsageException($"--export: no loaded plugin exports designs as '{Format}' (known: {FpgaConvNet}); see 'hass plugins'");
+            ?? throw new UsageException($"--export: no loaded plugin exports designs as '{Format}' (the shipped Hass.Models.Onnx plugin exports '{FpgaConvNet}'); see 'hass plugins'");
         if (withNetwork && services.GetKeyedService<INetworkExporter>("onnx") is null)
             throw new UsageException("no loaded plugin exports networks as 'onnx' (the Hass.Models.Onnx plugin); see 'hass plugins'");
         if (Torch.FileInTheWay.Of(Directory) is { } file)
