@@ -28,12 +28,12 @@ internal sealed class ConsoleObserver(CliContext context, ILogger logger) : ICam
     public void TrialStarted(int number, ParameterSet parameters, CampaignProgress progress)
     {
         if (Task is null) return;
-        lock (_gate) Task.Description = Escape($"trial {number}{Of(progress)} · best {progress.BestLabel}");
+        lock (_gate) Task.Description = Escape($"trial {number}{Of(number, progress)} · best {progress.BestLabel}");
     }
 
     public void TrialFinished(TrialRecord trial, CampaignProgress progress)
     {
-        var line = $"trial {trial.Number}{Of(progress)} {trial.State.ToString().ToLowerInvariant()}: " + Outcome(trial)
+        var line = $"trial {trial.Number}{Of(trial.Number, progress)} {trial.State.ToString().ToLowerInvariant()}: " + Outcome(trial)
                    + $" | best {progress.BestLabel}" + (progress.Eta is { } eta ? $" | ETA {Fmt(eta)}" : "");
         lock (_gate)
         {
@@ -46,7 +46,11 @@ internal sealed class ConsoleObserver(CliContext context, ILogger logger) : ICam
         }
     }
 
-    private static string Of(CampaignProgress p) => p.Budget is { } b ? $"/{b}" : "";
+    /// <summary>
+    /// "/budget" after the trial number; past the budget (a resumed campaign asks the slots of its abandoned trials
+    /// again under new numbers) the trials done of the budget instead, so the line never reads "trial 21/20".
+    /// </summary>
+    internal static string Of(int number, CampaignProgress p) => p.Budget is not { } b ? "" : number <= b ? $"/{b}" : $" ({p.Done}/{b} done)";
 
     private static string Outcome(TrialRecord t) => t.State switch
     {
