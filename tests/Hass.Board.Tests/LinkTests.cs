@@ -59,6 +59,19 @@ public class LinkTests
     }
 
     [Fact]
+    public async Task A_serial_link_on_a_file_that_is_no_tty_says_what_to_check()
+    {
+        var file = Path.GetTempFileName();
+        await using var link = new SerialLink(file, 115200) { TakeLock = false };
+        var e = await Assert.ThrowsAsync<BoardLinkException>(() => link.OpenAsync(CancellationToken.None));
+        File.Delete(file);
+        Assert.StartsWith($"cannot open serial port {file} at 115200 baud: ", e.Message);
+        Assert.DoesNotContain(".;", e.Message);
+        // Root may open any device, so a refusal there is no group's fault.
+        Assert.Contains(Environment.IsPrivilegedProcess ? $"check that {file} is a serial device (a tty)" : "dialout", e.Message);
+    }
+
+    [Fact]
     public async Task Serial_link_over_a_socat_pty_pair_exchanges_bytes_both_ways()
     {
         using var pty = new SocatPair();

@@ -53,8 +53,9 @@ public sealed class SerialLink : BufferedLink
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
             serial.Dispose();
-            throw new BoardLinkException($"cannot open serial port {_port} at {_baud} baud: {e.Message}" +
-                (e is UnauthorizedAccessException ? "; add your user to the dialout group" : ""), e);
+            throw new BoardLinkException($"cannot open serial port {_port} at {_baud} baud: {e.Message.TrimEnd('.')}" +
+                (e is not UnauthorizedAccessException ? ""
+                    : Environment.IsPrivilegedProcess ? $"; check that {_port} is a serial device (a tty)" : "; add your user to the dialout group"), e);
         }
         _serial = serial;
         _stop = false;
