@@ -93,6 +93,7 @@ public static class StrictJson
         var message = e.Message.Split(" Path:")[0].Split(" LineNumber:")[0].Trim();
         if (message.Contains("could not be converted", StringComparison.Ordinal)) message = "has the wrong type or an out-of-range value";
         if (message.Split("missing required properties including: ") is [_, var missing]) message = "missing required fields: " + missing.TrimEnd('.');
+        if (message.StartsWith("The input does not contain any JSON tokens", StringComparison.Ordinal)) message = "holds no JSON, only white space";
         message = System.Text.RegularExpressions.Regex.Replace(message, @"'?\b(System|Hass)\.[\w.`\[\], ]+'?", "the expected type");
         message = string.Concat(message.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
         if (message.Length > 200) message = message[..200] + "…";

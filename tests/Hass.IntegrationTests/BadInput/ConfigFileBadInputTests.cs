@@ -26,6 +26,8 @@ public class ConfigFileBadInputTests(ITestOutputHelper output)
             { Setup = d => File.WriteAllText(Path.Combine(d, "hass.json"), "") },
         new("hass.json is empty, without --store", ["status"], Bad, ["hass.json", "is empty"])
             { Synthetic = false, Setup = d => File.WriteAllText(Path.Combine(d, "hass.json"), "") },
+        new("hass.json holds only white space", ["status"], Bad, ["hass.json", "holds no JSON, only white space"])
+            { Setup = d => File.WriteAllText(Path.Combine(d, "hass.json"), "\n  \n") },
     };
 
     [Theory]
