@@ -29,7 +29,17 @@ public static class WorkerIdentity
         // The whole fingerprint differs whenever a part does: name it only when nothing more specific does.
         if (differ.Count > 1) differ.Remove("evaluator");
         if (differ.Count == 0) return null;
-        return string.Join("; ", differ.Select(k => $"{k}: owner {Show(owner.GetValueOrDefault(k))}, worker {Show(worker.GetValueOrDefault(k))}"));
+        return string.Join("; ", differ.Select(k => k == "plugins" ? PluginDifference(owner.GetValueOrDefault(k), worker.GetValueOrDefault(k))
+            : $"{k}: owner {Show(owner.GetValueOrDefault(k))}, worker {Show(worker.GetValueOrDefault(k))}"));
+    }
+
+    /// <summary>Only the plugins (name and version) one side has and the other has not: the whole lists run past any line.</summary>
+    private static string PluginDifference(string? owner, string? worker)
+    {
+        static HashSet<string> Set(string? list) => [.. (list ?? "").Split(", ", StringSplitOptions.RemoveEmptyEntries)];
+        var (ownerSet, workerSet) = (Set(owner), Set(worker));
+        static string Only(IEnumerable<string> plugins) => plugins.Any() ? string.Join(", ", plugins.Order(StringComparer.Ordinal)) : "(none more)";
+        return $"plugins: owner only {Only(ownerSet.Except(workerSet))}, worker only {Only(workerSet.Except(ownerSet))}";
     }
 
     private static string Show(string? value) => value switch

@@ -52,12 +52,23 @@ public class ClusterSettingsTests
     }
 
     [Fact]
+    public void A_plugin_difference_names_only_the_plugins_that_differ_however_long_the_lists()
+    {
+        var common = string.Join(", ", Enumerable.Range(0, 12).Select(i => $"Hass.Plugin{i:00} 0.1.0"));
+        var owner = new Dictionary<string, string> { ["plugins"] = common + ", Hass.TestPlugins.Synthetic 0.1.0" };
+        var worker = new Dictionary<string, string> { ["plugins"] = common + ", Hass.TestPlugins.Synthetic 0.1.1" };
+        Assert.Equal("plugins: owner only Hass.TestPlugins.Synthetic 0.1.0, worker only Hass.TestPlugins.Synthetic 0.1.1", WorkerIdentity.Difference(owner, worker));
+        var missing = new Dictionary<string, string> { ["plugins"] = common };
+        Assert.Equal("plugins: owner only Hass.TestPlugins.Synthetic 0.1.0, worker only (none more)", WorkerIdentity.Difference(owner, missing));
+    }
+
+    [Fact]
     public void Identity_differences_name_the_specific_parts_before_the_whole_fingerprint()
     {
         var owner = new Dictionary<string, string> { ["checkpoint"] = new('a', 64), ["plugins"] = "zoo 1.0", ["evaluator"] = "e1" };
         Assert.Null(WorkerIdentity.Difference(owner, new Dictionary<string, string>(owner)));
         var worker = new Dictionary<string, string>(owner) { ["plugins"] = "zoo 1.1", ["evaluator"] = "e2" };
-        Assert.Equal("plugins: owner zoo 1.0, worker zoo 1.1", WorkerIdentity.Difference(owner, worker));
+        Assert.Equal("plugins: owner only zoo 1.0, worker only zoo 1.1", WorkerIdentity.Difference(owner, worker));
         var onlyEvaluator = new Dictionary<string, string>(owner) { ["evaluator"] = "e3" };
         Assert.Equal("evaluator: owner e1, worker e3", WorkerIdentity.Difference(owner, onlyEvaluator));
         var checkpoint = new Dictionary<string, string>(owner) { ["checkpoint"] = new('b', 64) };

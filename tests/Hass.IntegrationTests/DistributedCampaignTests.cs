@@ -42,6 +42,27 @@ public class DistributedCampaignTests(Xunit.Abstractions.ITestOutputHelper outpu
     }
 
     [Fact]
+    public void The_worker_command_the_owner_prints_joins_its_cluster_with_its_overrides_and_plugins()
+    {
+        var dir = HassProcess.TempDir();
+        var campaign = Campaign(dir, delayMs: 20, trials: 6, "hinted");
+        var ports = RedisServer.FreePorts(2);
+        using var owner = HassProcess.StartWith(dir, Secret,
+            ["run", campaign, "--cluster", "local", "--name", "hinted-8", "--seed", "8", .. Ports(ports[0], ports[1]), .. HassProcess.Common(Path.Combine(dir, "hass.db"))]);
+        var hint = owner.WaitForOutput(new System.Text.RegularExpressions.Regex("start them with:\\s*\\n  hass (worker [^\\n]*)\\n"), Long);
+        Assert.True(hint.Success, owner.Out + owner.Err);
+        var args = hint.Groups[1].Value.Trim().Split(' ');
+        Assert.Contains("--seed", args);
+        Assert.Contains(HassProcess.SyntheticPlugin, args);
+
+        using var worker = HassProcess.StartWith(dir, Secret, args);
+        Assert.True(owner.WaitForExit(Long) == 0, owner.Out + owner.Err + worker.Out + worker.Err);
+        Assert.Contains("6 in the store", owner.Out);
+        worker.Signal("TERM");
+        worker.WaitForExit(Long);
+    }
+
+    [Fact]
     public void Owner_and_two_workers_on_redis_store_the_trials_of_a_one_process_run()
     {
         using var redis = RedisServer.Start();

@@ -77,8 +77,11 @@ public sealed class RunCommand : ICliCommand
         if (dashboard is not null) DashboardHosting.EnsureCanListen(dashboard);
         await DatasetSetup.EnsureFashionMnistAsync(spec, ctx, ct);
         if (cluster is null) ShareTorchThreads(spec.Parallelism);
-        else ctx.Out.WriteLine($"cluster {cluster.ClusterId} ({cluster.Address}): trials run on workers; start them with: hass worker {path} --cluster {cluster.Address}" +
-                               (cluster.Address.IsLocal && cluster.GatewayPort != ClusterSettings.DefaultGatewayPort ? $" --gateway-port {cluster.GatewayPort}" : ""));
+        else
+        {
+            ctx.Out.WriteLine($"cluster {cluster.ClusterId} ({cluster.Address}): trials run on workers; start them with:");
+            ctx.Out.Profile.Out.Writer.WriteLine("  " + WorkerCommandHint.For(ctx, path, cluster));   // unwrapped, to be copied as it is
+        }
         var result = await RunHostedAsync(ctx, host, cluster);
         if (result.Result.Status == CampaignStatus.Complete && result.MeasurementFailures > 0)
         {
