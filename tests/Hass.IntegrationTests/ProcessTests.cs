@@ -103,6 +103,34 @@ public class ProcessTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(0, after.ExitCode);
     }
 
+    [Fact]
+    public void An_interrupt_during_the_final_table_is_stored_as_interrupted_and_the_same_command_makes_the_table()
+    {
+        var dir = HassProcess.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        var campaign = SlowCampaign(dir, 1500, 2, "late");
+        using (var p = HassProcess.StartIn(dir, ["run", campaign, .. HassProcess.Common(store)]))
+        {
+            Assert.True(p.WaitForOutput("final: dense", Long), p.Out + p.Err);
+            p.Signal("TERM");
+            var code = p.WaitForExit(Long);
+            Assert.True(code == ExitCodes.Interrupted, $"exit {code}\n{p.Out}\n{p.Err}");
+            Assert.Contains("interrupted while making the final table", p.Out);
+            Assert.Contains("interrupted: completed trials are in the store; run the same command again to resume", p.Err);
+            Assert.DoesNotContain("error: interrupted", p.Err);
+        }
+        using (var s = HassStore.Open(store))
+            Assert.Equal(CampaignStatus.Interrupted, s.GetCampaign("late")!.Status);
+        Assert.False(Directory.Exists(Path.Combine(dir, "reports", "late")));
+
+        var again = HassProcess.RunIn(dir, Long, ["run", campaign, .. HassProcess.Common(store)]);
+        Assert.True(again.ExitCode == 0, again.Out + again.Err);
+        Assert.Contains("0 trials run now", again.Out);
+        Assert.True(File.Exists(Path.Combine(dir, "reports", "late", "final.csv")), again.Out);
+        using var done = HassStore.Open(store);
+        Assert.Equal(CampaignStatus.Complete, done.GetCampaign("late")!.Status);
+    }
+
     [Theory]
     [InlineData("TERM", 1)]
     [InlineData("INT", 1)]

@@ -44,13 +44,33 @@ public sealed class CampaignPlan(CampaignSpec spec, string source, HassStore sto
         searches.Add(result);
         if (result.Status == CampaignStatus.Complete && spec.Final.Enabled)
         {
-            var summary = FinalPhase.Build(spec, store, components, boards, output.Info, cancellationToken);
-            output.FinalTable(summary);
-            var folder = output.WriteReport(spec.Name);
-            output.Info($"report written to {folder}");
+            try
+            {
+                var summary = FinalPhase.Build(spec, store, components, boards, output.Info, cancellationToken);
+                output.FinalTable(summary);
+                var folder = output.WriteReport(spec.Name);
+                output.Info($"report written to {folder}");
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                result = InterruptedInFinalPhase(result);
+            }
         }
         var failed = searches.Where(r => r.MeasurementFailures > 0).ToList();
         return new PlanResult(result, failed.Sum(r => r.MeasurementFailures), failed.LastOrDefault()?.MeasurementError);
+    }
+
+    /// <summary>
+    /// The search is complete but its final table is not: the campaign is stored as interrupted, so `hass status` does not
+    /// call it complete, and running the same command again makes the table (the search has nothing left to run).
+    /// </summary>
+    private CampaignResult InterruptedInFinalPhase(CampaignResult result)
+    {
+        const string message = "interrupted while making the final table";
+        if (store.GetCampaign(spec.Name) is { } stored) store.SaveCampaign(stored with { Status = CampaignStatus.Interrupted, Message = message });
+        var interrupted = result with { Status = CampaignStatus.Interrupted, Message = message };
+        output.SearchFinished(interrupted);
+        return interrupted;
     }
 
     private async Task<CampaignResult> SearchAsync(CampaignSpec campaign, CancellationToken cancellationToken)
