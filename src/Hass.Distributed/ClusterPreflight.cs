@@ -21,7 +21,7 @@ public static class ClusterPreflight
             }
             catch (SocketException e)
             {
-                throw new ClusterException($"cannot listen on {settings.Listen} port {port} ({e.SocketErrorCode}): give free ones with --silo-port and --gateway-port, " +
+                throw new ClusterException($"cannot listen on {settings.Listen} port {port} ({e.Message.TrimEnd('.')}): give free ones with --silo-port and --gateway-port, " +
                                            "or an address of this machine with --listen", e);
             }
             finally
