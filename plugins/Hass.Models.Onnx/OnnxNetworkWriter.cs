@@ -25,11 +25,7 @@ public sealed class OnnxNetworkWriter : INetworkExporter
             Graph = new OnnxGraphWriter(network, fixedPoint16).Build(),
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        var temp = path + ".part";
-        File.WriteAllBytes(temp, model.ToByteArray());
-        File.Move(temp, path, overwrite: true);
+        ReplacedFile.Write(path, temporary => File.WriteAllBytes(temporary, model.ToByteArray()));
     }
 }
 

@@ -19,20 +19,12 @@ public static class ReportFolder
 
     public static void Write(string folder, IReadOnlyList<(string Name, Action<string> Write)> files)
     {
-        var temporary = "";
         try
         {
-            Directory.CreateDirectory(folder);
-            foreach (var (name, write) in files)
-            {
-                temporary = Path.Combine(folder, $".tmp-{Guid.NewGuid():N}-{name}"); // unique: two writers of one folder (even in one process) never share it
-                write(temporary);
-                File.Move(temporary, Path.Combine(folder, name), overwrite: true);
-            }
+            foreach (var (name, write) in files) Hass.Abstractions.ReplacedFile.Write(Path.Combine(folder, name), write);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            try { if (temporary.Length > 0) File.Delete(temporary); } catch (Exception) { /* the folder is unwritable; nothing to clean */ }
             throw new UsageException($"cannot write the report into {folder} ({e.Message}); give a writable folder with -o");
         }
     }

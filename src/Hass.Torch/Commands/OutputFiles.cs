@@ -32,20 +32,7 @@ public static class OutputFiles
         if (SameFile(path, input)) throw new ModelException($"{option}: '{path}' is the {what} this command reads ({input}); give another path");
     }
 
-    private static bool SameFile(string a, string b) => string.Equals(Resolved(a), Resolved(b), StringComparison.Ordinal);
-
-    private static string Resolved(string path)
-    {
-        var full = Path.GetFullPath(path);
-        try
-        {
-            return File.Exists(full) ? new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full : full;
-        }
-        catch (IOException)
-        {
-            return full;
-        }
-    }
+    private static bool SameFile(string a, string b) => string.Equals(PathTarget.Of(a).FinalPath, PathTarget.Of(b).FinalPath, StringComparison.Ordinal);
 
     /// <summary>
     /// Writes the file under a temporary name beside it, then renames it into place: a symbolic link at the path is
@@ -53,19 +40,13 @@ public static class OutputFiles
     /// </summary>
     public static void Write(string path, string option, Action<string> write)
     {
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        var temporary = Path.Combine(folder, $".tmp-{Guid.NewGuid():N}-{Path.GetFileName(full)}");
         try
         {
-            Directory.CreateDirectory(folder);
-            write(temporary);
-            File.Move(temporary, full, overwrite: true);
+            ReplacedFile.Write(path, write);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            try { File.Delete(temporary); } catch (Exception) { /* nothing was written there */ }
-            var why = e is UnauthorizedAccessException ? "permission denied" : e.Message.Replace(temporary, full, StringComparison.Ordinal);
+            var why = e is UnauthorizedAccessException ? "permission denied" : e.Message;
             throw new ModelException($"{option}: '{path}' cannot be written ({why}); give a path in a writable folder");
         }
     }

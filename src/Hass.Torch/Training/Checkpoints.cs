@@ -61,9 +61,7 @@ public sealed class CheckpointStore(string? folder = null)
     {
         Directory.CreateDirectory(Folder);
         var path = PathFor(metadata.Model, metadata.Key);
-        var temp = path + ".tmp";
-        net.save(temp);
-        File.Move(temp, path, overwrite: true);
+        ReplacedFile.Write(path, temporary => net.save(temporary));
         HassJson.WriteFile(Path.ChangeExtension(path, ".json"), metadata);
         return path;
     }

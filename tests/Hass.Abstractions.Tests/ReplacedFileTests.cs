@@ -1,0 +1,43 @@
+using Hass.Testing;
+
+namespace Hass.Abstractions.Tests;
+
+/// <summary>A file written beside its path and renamed into place: links replaced, failures leave what was there.</summary>
+public class ReplacedFileTests
+{
+    [Fact]
+    public void A_link_at_the_path_is_replaced_and_its_target_kept()
+    {
+        var dir = TestFolders.Create();
+        var target = Path.Combine(dir, "precious.txt");
+        File.WriteAllText(target, "keep me");
+        var link = Path.Combine(dir, "out.json");
+        File.CreateSymbolicLink(link, target);
+
+        ReplacedFile.Write(link, temporary => File.WriteAllText(temporary, "new"));
+
+        Assert.Equal("keep me", File.ReadAllText(target));
+        Assert.Null(new FileInfo(link).LinkTarget);
+        Assert.Equal("new", File.ReadAllText(link));
+        Assert.Equal(["out.json", "precious.txt"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void A_failed_write_leaves_the_old_file_and_no_temporary_one_and_names_the_path()
+    {
+        var dir = TestFolders.Create();
+        var path = Path.Combine(dir, "sub", "out.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "old");
+
+        var e = Assert.Throws<IOException>(() => ReplacedFile.Write(path, temporary =>
+        {
+            File.WriteAllText(temporary, "half");
+            throw new IOException($"disk full while writing {temporary}");
+        }));
+
+        Assert.Equal($"disk full while writing {path}", e.Message);
+        Assert.Equal("old", File.ReadAllText(path));
+        Assert.Equal(["out.json"], Directory.GetFileSystemEntries(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
+    }
+}
