@@ -10,9 +10,8 @@ namespace Hass.Cli.Commands;
 /// </summary>
 internal static class WorkerCommandHint
 {
-    private static IEnumerable<Option> Echoed =>
-        [RunCommand.Name, RunCommand.Seed, RunCommand.Board, RunCommand.Strategy, RunCommand.Backend, GlobalOptions.Plugins, GlobalOptions.Boards,
-         ClusterArguments.SecretFile, ClusterArguments.TlsCertificate];
+    private static Option[] Overrides => [RunCommand.Name, RunCommand.Seed, RunCommand.Board, RunCommand.Strategy, RunCommand.Backend];
+    private static Option[] Paths => [GlobalOptions.Plugins, GlobalOptions.Boards, ClusterArguments.SecretFile, ClusterArguments.TlsCertificate];
 
     public static string For(CliContext ctx, string campaignPath, ClusterSettings cluster)
     {
@@ -20,15 +19,12 @@ internal static class WorkerCommandHint
         if (cluster.Address.IsLocal && cluster.GatewayPort != ClusterSettings.DefaultGatewayPort) words.AddRange(["--gateway-port", cluster.GatewayPort.ToString()]);
         foreach (var flag in new[] { GlobalOptions.NoBuiltInPlugins, GlobalOptions.NoBuiltInBoards })
             if (ctx.Parse.GetValue(flag)) words.Add(flag.Name);
-        foreach (var option in Echoed)
+        foreach (var option in Overrides.Concat(Paths))
             if (ctx.Parse.GetResult(option) is { } result)
                 foreach (var token in result.Tokens)
-                    words.AddRange([option.Name, Quoted(IsPath(option) ? Path.GetFullPath(token.Value) : token.Value)]);
+                    words.AddRange([option.Name, Quoted(Paths.Contains(option) ? Path.GetFullPath(token.Value) : token.Value)]);
         return string.Join(' ', words);
     }
-
-    private static bool IsPath(Option option) =>
-        option == GlobalOptions.Plugins || option == GlobalOptions.Boards || option == ClusterArguments.SecretFile || option == ClusterArguments.TlsCertificate;
 
     private static string Quoted(string word) => word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=@+,".Contains(c)) ? word : "'" + word.Replace("'", "'\\''") + "'";
 }
