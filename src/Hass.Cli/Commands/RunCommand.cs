@@ -102,7 +102,9 @@ public sealed class RunCommand : ICliCommand
     {
         services.AddCampaign(campaign, path);
         if (cluster is not null) services.AddHassOwnerCluster(cluster);
-        services.AddSingleton(sp => sp.GetRequiredService<StoreLocation>().Open(StoreAccess.Create));
+        // A store this run creates is removed again if the run fails before storing anything (e.g. the dashboard's
+        // port was taken between the check and the listen).
+        services.AddSingleton(sp => sp.GetRequiredService<StoreLocation>().Open(StoreAccess.Create).RemoveIfClosedUnused());
         services.AddSingleton(sp => new ConsolePlanOutput(ctx, sp.GetRequiredService<HassStore>()));
         services.AddSingleton(sp => new CampaignPlan(sp.GetRequiredService<IOptions<CampaignSpec>>().Value, path, sp.GetRequiredService<HassStore>(),
             sp.GetRequiredService<HassComponents>(), sp.GetRequiredService<BoardLibrary>(), sp.GetService<IDesignMeasurer>(),

@@ -18,6 +18,8 @@ public sealed class HassStore : IDisposable
     private readonly LiteDatabase _db;
     private readonly StoreLock _lock;
     private readonly bool _readOnly;
+    private readonly bool _created;
+    private bool _removeIfUnused;
     private volatile bool _writeFailed;
     /// <summary>Parallel trials write cache entries from their own threads: one reader or writer at a time.</summary>
     private readonly object _gate = new();
@@ -31,9 +33,10 @@ public sealed class HassStore : IDisposable
     /// </summary>
     public event Action<StoreChange>? Changed;
 
-    private HassStore(string path, StoreLock storeLock, LiteDatabase db, bool readOnly)
+    private HassStore(string path, StoreLock storeLock, LiteDatabase db, bool readOnly, bool created)
     {
         Path = path;
+        _created = created;
         _lock = storeLock;
         _db = db;
         _readOnly = readOnly;
@@ -53,11 +56,22 @@ public sealed class HassStore : IDisposable
     public static HassStore Open(string path, StoreAccess access = StoreAccess.Create)
     {
         path = StoreFile.Follow(System.IO.Path.GetFullPath(path));
-        var (db, storeLock) = StoreOpener.Open(path, access);
-        var store = new HassStore(path, storeLock, db, access == StoreAccess.Read);
+        var (db, storeLock, created) = StoreOpener.Open(path, access);
+        var store = new HassStore(path, storeLock, db, access == StoreAccess.Read, created);
         if (access != StoreAccess.Read)
             store.Write(() => store._trials.EnsureIndex("campaign"));
         return store;
+    }
+
+    /// <summary>
+    /// When this store was created by this open and nothing but its schema is in it when it is closed (the command
+    /// failed before it stored anything), the store file and its log are removed on closing, so a failed start leaves
+    /// no empty store behind. An existing store is never removed. Its lock file stays, as after every command.
+    /// </summary>
+    public HassStore RemoveIfClosedUnused()
+    {
+        _removeIfUnused = true;
+        return this;
     }
 
     /// <summary>Opens an existing store for writing, or (when <paramref name="createIfMissing"/>) creates it where nothing is.</summary>
@@ -225,10 +239,12 @@ public sealed class HassStore : IDisposable
     {
         try
         {
+            var remove = _removeIfUnused && _created && !_writeFailed && IsUnused();
             // After a failed write LiteDB keeps the failed transaction's lock: a checkpoint would wait its full timeout (a
             // minute) for it, or throw on the thread that holds it. What was committed before stays in the log for the next open.
             if (!_readOnly && !_writeFailed) _db.Checkpoint();
             _db.Dispose();
+            if (remove) StoreFile.Remove(Path);   // the lock is still held: no other process can have opened it
         }
         // Closing must not throw: it runs while the error of a failed write (full disk, size limit) is on its way out.
         catch (Exception e) when (e is LiteException or IOException or UnauthorizedAccessException or ArgumentOutOfRangeException) { }
@@ -237,4 +253,7 @@ public sealed class HassStore : IDisposable
             _lock.Dispose();
         }
     }
+
+    private bool IsUnused() =>
+        new[] { _campaigns, _trials, _evaluations, _designs, _measurements, _calibration }.All(c => c.Count() == 0);
 }

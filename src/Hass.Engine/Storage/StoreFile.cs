@@ -53,6 +53,13 @@ internal static class StoreFile
     }
 
     /// <summary>LiteDB's write-ahead log next to the data file ("hass.db" → "hass-log.db").</summary>
+    /// <summary>Deletes a store file and its log; only for a store this process created and still holds the lock of.</summary>
+    public static void Remove(string path)
+    {
+        File.Delete(path);
+        File.Delete(LogPath(path));
+    }
+
     public static string LogPath(string path) =>
         Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path) + "-log" + Path.GetExtension(path));
 

@@ -24,7 +24,8 @@ internal static partial class StoreOpener
     [System.Text.RegularExpressions.GeneratedRegex(@"[:\s]*\{\d+\}(/\{\d+\})*")]
     private static partial System.Text.RegularExpressions.Regex UnfilledPlaceholders();
 
-    public static (LiteDatabase Db, StoreLock Lock) Open(string path, StoreAccess access)
+    /// <summary>Opens or creates the store; <c>Created</c> says this call made the file.</summary>
+    public static (LiteDatabase Db, StoreLock Lock, bool Created) Open(string path, StoreAccess access)
     {
         var exists = StoreFile.Inspect(path);
         if (!exists && access != StoreAccess.Create)
@@ -35,7 +36,7 @@ internal static partial class StoreOpener
         try
         {
             // Inspected again under the lock: another process may have created the store in between.
-            return (StoreFile.Inspect(path) ? OpenExisting(path, access) : Create(path), storeLock);
+            return StoreFile.Inspect(path) ? (OpenExisting(path, access), storeLock, false) : (Create(path), storeLock, true);
         }
         catch
         {
@@ -89,8 +90,7 @@ internal static partial class StoreOpener
         {
             try { db?.Dispose(); } catch (Exception) { /* the disk already failed; the files are removed below */ }
             // Nothing was at the path when we took the lock, so these files are ours.
-            File.Delete(path);
-            File.Delete(StoreFile.LogPath(path));
+            StoreFile.Remove(path);
             throw new StoreException($"store {path} cannot be created ({e.Message}); check the folder's permissions and free space, or use another --store");
         }
     }
