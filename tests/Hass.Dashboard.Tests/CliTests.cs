@@ -30,6 +30,33 @@ public class CliTests
     }
 
     [Fact]
+    public void Readers_share_a_served_store_and_a_run_on_it_is_refused_until_they_finish()
+    {
+        var dir = HassProcess.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        var campaign = HassCli.Campaign(dir, "done", trials: 3, delayMs: 0);
+        var run = HassProcess.Run(Long, ["run", campaign, .. HassProcess.Common(store)]);
+        Assert.True(run.ExitCode == 0, run.Out + run.Err);
+        var before = File.ReadAllBytes(store);
+
+        using var dashboard = HassProcess.Start(["dashboard", "--address", "127.0.0.1:0", .. HassProcess.Common(store)]);
+        dashboard.WaitForDashboard(Long);
+        var status = HassProcess.Run(Long, ["status", .. HassProcess.Common(store)]);
+        Assert.True(status.ExitCode == 0, status.Out + status.Err);
+        Assert.Contains("done", status.Out);
+        var refused = HassProcess.Run(Long, ["run", campaign, "--trials", "5", .. HassProcess.Common(store)]);
+        Assert.Equal(3, refused.ExitCode);
+        Assert.Equal($"error: store {store} is being read by another process (hass status, trials, report, export or dashboard); wait for it to finish, stop it, or use another --store",
+            refused.Err.Trim());
+
+        dashboard.Interrupt();
+        Assert.Equal(0, dashboard.WaitForExit(Long));
+        Assert.Equal(before, File.ReadAllBytes(store));
+        var resumed = HassProcess.Run(Long, ["run", campaign, "--trials", "5", .. HassProcess.Common(store)]);
+        Assert.True(resumed.ExitCode == 0, resumed.Out + resumed.Err);
+    }
+
+    [Fact]
     public void An_address_that_cannot_be_listened_on_is_exit_2_naming_it()
     {
         var dir = HassProcess.TempDir();

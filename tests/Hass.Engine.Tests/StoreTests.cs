@@ -18,6 +18,34 @@ public class StoreTests
     }
 
     [Fact]
+    public void Readers_share_a_store_and_keep_writers_out_until_the_last_one_closes()
+    {
+        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        HassStore.Open(path).Dispose();
+        var first = HassStore.Open(path, StoreAccess.Read);
+        using (var second = HassStore.Open(path, StoreAccess.Read))
+        {
+            Assert.Empty(second.Campaigns());
+            var e = Assert.Throws<StoreInUseException>(() => HassStore.Open(path, StoreAccess.Write));
+            Assert.Equal($"store {path} is being read by another process (hass status, trials, report, export or dashboard); wait for it to finish, stop it, or use another --store", e.Message);
+            Assert.False(File.Exists(path + ".lock.pid"));   // readers write no PID
+        }
+        Assert.Throws<StoreInUseException>(() => HassStore.Open(path, StoreAccess.Create));
+        first.Dispose();
+        using var writer = HassStore.Open(path, StoreAccess.Write);
+        Assert.True(File.Exists(path + ".lock.pid"));
+    }
+
+    [Fact]
+    public void A_reader_is_refused_while_a_writer_holds_the_store_naming_the_writer()
+    {
+        var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        using var writer = HassStore.Open(path);
+        var e = Assert.Throws<StoreInUseException>(() => HassStore.Open(path, StoreAccess.Read));
+        Assert.Equal($"store {path} is in use by PID {Environment.ProcessId}; wait for it to finish, stop it, or use another --store", e.Message);
+    }
+
+    [Fact]
     public void Newer_schema_is_refused_and_the_file_is_not_changed()
     {
         var path = Path.Combine(TestEnvironment.TempDir(), "hass.db");

@@ -4,8 +4,9 @@ using System.Globalization;
 namespace Hass.Engine.Storage;
 
 /// <summary>
-/// Exclusive ownership of a store file by one process: an OS lock on "&lt;store&gt;.lock" (released by the
-/// kernel when the process dies, even by SIGKILL) and the owner's PID in "&lt;store&gt;.lock.pid" for the message.
+/// Ownership of a store file: an OS lock on "&lt;store&gt;.lock" (released by the kernel when the process dies, even
+/// by SIGKILL), exclusive for a writer and shared among readers, and the writer's PID in "&lt;store&gt;.lock.pid" for
+/// the message. Readers write no PID: several may hold the store at once, and the first to finish would remove it.
 /// Neither file is ever followed when it is a symbolic link: such a store is refused, and the PID file is
 /// written to a new file and renamed into place, so a link put there in between is replaced, not written through.
 /// </summary>
@@ -36,7 +37,8 @@ internal sealed class StoreLock : IDisposable
         try
         {
             // Read access is enough for flock, and opens an existing lock file on a read-only file system too.
-            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.None);
+            // FileShare.None takes an exclusive flock, any other share a shared one.
+            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.Read, forWriting ? FileShare.None : FileShare.Read);
         }
         catch (IOException e) when (e.HResult == ReadOnlyFileSystem && !forWriting)
         {
@@ -44,27 +46,21 @@ internal sealed class StoreLock : IDisposable
         }
         catch (IOException e) when (File.Exists(lockPath) && e.HResult != ReadOnlyFileSystem)
         {
-            var owner = ReadOwner(pidFile);
-            var alive = int.TryParse(owner, out var pid) && IsAlive(pid) ? "" : " (it may be exiting)";
-            throw new StoreInUseException(storePath, owner,
-                $"store {storePath} is in use by PID {owner}{alive}; wait for it to finish, stop it, or use another --store");
+            throw InUse(storePath, ReadOwner(pidFile), forWriting);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new StoreException($"store {storePath} cannot be used: its lock file {lockPath} cannot be created ({e.Message}); check the folder's permissions and free space, or use another --store");
         }
+        if (!forWriting) return new StoreLock(stream, null);
         try
         {
             WritePid(pidFile);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (forWriting)
-            {
-                stream.Dispose();
-                throw new StoreException($"store {storePath} cannot be written: {pidFile} cannot be written ({e.Message}); check the folder's permissions and free space, or use another --store");
-            }
-            return new StoreLock(stream, null);
+            stream.Dispose();
+            throw new StoreException($"store {storePath} cannot be written: {pidFile} cannot be written ({e.Message}); check the folder's permissions and free space, or use another --store");
         }
         return new StoreLock(stream, pidFile);
     }
@@ -84,6 +80,19 @@ internal sealed class StoreLock : IDisposable
             try { File.Delete(temporary); } catch (IOException) { }
             throw;
         }
+    }
+
+    /// <summary>
+    /// Who holds the lock: a live writer's PID names it. Without one, a writer was refused by readers (they write no
+    /// PID), and a reader by a writer that is starting or exiting.
+    /// </summary>
+    private static StoreInUseException InUse(string storePath, string owner, bool forWriting)
+    {
+        if (int.TryParse(owner, out var pid) && IsAlive(pid))
+            return new StoreInUseException(storePath, owner, $"store {storePath} is in use by PID {owner}; wait for it to finish, stop it, or use another --store");
+        return forWriting
+            ? new StoreInUseException(storePath, "?", $"store {storePath} is being read by another process (hass status, trials, report, export or dashboard); wait for it to finish, stop it, or use another --store")
+            : new StoreInUseException(storePath, owner, $"store {storePath} is in use by PID {owner} (it may be exiting); wait for it to finish, stop it, or use another --store");
     }
 
     /// <summary>The PID written by the owner: a short number from a plain file, "?" for anything else.</summary>
