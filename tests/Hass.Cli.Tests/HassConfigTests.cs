@@ -22,6 +22,16 @@ public class HassConfigTests
     }
 
     [Fact]
+    public void Paths_in_a_linked_file_are_relative_to_the_links_folder()
+    {
+        var target = Write("{ \"store\": \"runs/hass.db\" }");
+        var project = Cli.TempDir();
+        var link = Path.Combine(project, "hass.json");
+        File.CreateSymbolicLink(link, target);
+        Assert.Equal(Path.Combine(project, "runs", "hass.db"), HassConfig.Load(link).Store);
+    }
+
+    [Fact]
     public void A_named_file_that_is_missing_or_a_folder_is_refused()
     {
         var dir = Cli.TempDir();
