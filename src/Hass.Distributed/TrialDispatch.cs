@@ -96,11 +96,17 @@ public sealed class TrialDispatch
     public async Task<TakeReply> TakeAsync(string session, TimeSpan wait)
     {
         var deadline = _time.GetUtcNow() + wait;
+        var woken = false;
         while (true)
         {
             lock (_gate)
             {
-                if (_workers.Seen(session) is not { } worker) return new TakeReply { SessionUnknown = true };
+                if (_workers.Seen(session) is not { } worker)
+                {
+                    // A worker that left or was lost while it waited must not swallow the signal a live worker waits for.
+                    if (woken && _queue.Count > 0) _queued.Release();
+                    return new TakeReply { SessionUnknown = true };
+                }
                 if (_queue.First is { } first)
                 {
                     _queue.RemoveFirst();
@@ -112,6 +118,7 @@ public sealed class TrialDispatch
             }
             var left = deadline - _time.GetUtcNow();
             if (left <= TimeSpan.Zero || !await _queued.WaitAsync(left).ConfigureAwait(false)) return new TakeReply();
+            woken = true;
         }
     }
 

