@@ -17,6 +17,8 @@ public interface ITrialDispatchGrain : IGrainWithIntegerKey
     [Alias("heartbeat")] Task<bool> Heartbeat(string session);
     /// <summary>False when the result was not accepted (unknown session, or the trial went to another worker).</summary>
     [Alias("complete")] Task<bool> Complete(string session, TrialResult result);
+    /// <summary>The worker is stopping: its trials go back to the queue at once. False when the owner does not know the session.</summary>
+    [Alias("leave")] Task<bool> Leave(string session);
     /// <summary>The workers and the queue, for a caller that proves the secret like a joining worker (null when it does not).</summary>
     [Alias("status")] Task<ClusterStatus?> Status(string caller, string nonce, string proof);
 }

@@ -13,19 +13,19 @@ public sealed class RemoteTrialException(string message) : Exception(message);
 /// (through <see cref="TrialDispatchGrain"/>) take them under a lease and complete them. A worker lost (silent past
 /// the worker timeout, or holding a trial past the trial timeout) loses its leases: its trials go back to the front
 /// of the queue for another worker, and a late result of a lease no longer held is refused, so each trial is
-/// completed once.
+/// completed once. A worker that stops gracefully leaves the same way at once, without counting as lost.
 /// </summary>
 public sealed class TrialDispatch
 {
-    /// <summary>A trial is given to at most this many workers before it fails.</summary>
-    public const int MaxAttempts = 3;
+    /// <summary>A trial that loses this many workers fails (workers that leave are not lost).</summary>
+    public const int MaxLostWorkers = 3;
 
     private sealed class Pending(string recordJson, string requestJson, int number)
     {
         public string RecordJson { get; } = recordJson;
         public string RequestJson { get; } = requestJson;
         public int Number { get; } = number;
-        public int Attempts { get; set; }
+        public int LostWorkers { get; set; }
         public TaskCompletionSource<TrialResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -96,16 +96,21 @@ public sealed class TrialDispatch
     public async Task<TakeReply> TakeAsync(string session, TimeSpan wait)
     {
         var deadline = _time.GetUtcNow() + wait;
+        var woken = false;
         while (true)
         {
             lock (_gate)
             {
-                if (_workers.Seen(session) is not { } worker) return new TakeReply { SessionUnknown = true };
+                if (_workers.Seen(session) is not { } worker)
+                {
+                    // A worker that left or was lost while it waited must not swallow the signal a live worker waits for.
+                    if (woken && _queue.Count > 0) _queued.Release();
+                    return new TakeReply { SessionUnknown = true };
+                }
                 if (_queue.First is { } first)
                 {
                     _queue.RemoveFirst();
                     var lease = ++_nextLease;
-                    first.Value.Attempts++;
                     _leases[lease] = new Lease(first.Value, session, _time.GetUtcNow() + _settings.TrialTimeout);
                     worker.Leases.Add(lease);
                     return new TakeReply { Assignment = new TrialAssignment { Lease = lease, RecordJson = first.Value.RecordJson, RequestJson = first.Value.RequestJson } };
@@ -113,6 +118,7 @@ public sealed class TrialDispatch
             }
             var left = deadline - _time.GetUtcNow();
             if (left <= TimeSpan.Zero || !await _queued.WaitAsync(left).ConfigureAwait(false)) return new TakeReply();
+            woken = true;
         }
     }
 
@@ -146,16 +152,43 @@ public sealed class TrialDispatch
         }
     }
 
+    /// <summary>
+    /// A worker stopping (Ctrl-C, SIGTERM) says so: it is removed at once and its trials go back to the front of the
+    /// queue as a lost worker's do, but it does not count towards <see cref="MaxLostWorkers"/>: stopping a worker is
+    /// no sign that its trial is poisonous. False for a session the owner does not know.
+    /// </summary>
+    public bool Leave(string session)
+    {
+        lock (_gate)
+        {
+            if (!_workers.Sessions.Remove(session, out var worker)) return false;
+            var requeued = Release(worker, lostBecause: null);
+            _logger.LogInformation("worker {Worker} left{Requeued}", worker.Name, GoesBack(requeued));
+            return true;
+        }
+    }
+
     private void Lose(string session, string why)
     {
         if (!_workers.Sessions.Remove(session, out var worker)) return;
+        var requeued = Release(worker, lostBecause: why);
+        _logger.LogWarning("worker {Worker} lost ({Why}){Requeued}", worker.Name, why, GoesBack(requeued));
+    }
+
+    /// <summary>
+    /// Takes back the leases of a removed worker and puts their trials at the front of the queue; the trials it was
+    /// lost on (<paramref name="lostBecause"/> given) fail instead once they lost <see cref="MaxLostWorkers"/> workers.
+    /// </summary>
+    private List<int> Release(WorkerEntry worker, string? lostBecause)
+    {
         var requeued = new List<int>();
         foreach (var id in worker.Leases)
         {
             if (!_leases.Remove(id, out var lease)) continue;
-            if (lease.Trial.Attempts >= MaxAttempts)
+            if (lostBecause is not null && ++lease.Trial.LostWorkers >= MaxLostWorkers)
             {
-                lease.Trial.Result.TrySetException(new TrialLostException($"{MaxAttempts} workers were lost while running trial {lease.Trial.Number}; last: {worker.Name} ({why})"));
+                lease.Trial.Result.TrySetException(new TrialLostException(
+                    $"{MaxLostWorkers} workers were lost while running trial {lease.Trial.Number}; last: {worker.Name} ({lostBecause})"));
                 continue;
             }
             _queue.AddFirst(lease.Trial);
@@ -163,9 +196,11 @@ public sealed class TrialDispatch
             _redispatched++;
             _queued.Release();
         }
-        _logger.LogWarning("worker {Worker} lost ({Why}){Requeued}", worker.Name, why,
-            requeued.Count > 0 ? $": trial {string.Join(", ", requeued)} goes back to the queue" : "");
+        return requeued;
     }
+
+    private static string GoesBack(List<int> requeued) =>
+        requeued.Count > 0 ? $": trial {string.Join(", ", requeued)} goes back to the queue" : "";
 
     public ClusterStatus Status()
     {

@@ -24,6 +24,8 @@ public sealed class TrialDispatchGrain(TrialDispatch dispatch) : Grain, ITrialDi
 
     public Task<bool> Complete(string session, TrialResult result) => Task.FromResult(dispatch.Complete(session, result));
 
+    public Task<bool> Leave(string session) => Task.FromResult(dispatch.Leave(session));
+
     public Task<ClusterStatus?> Status(string caller, string nonce, string proof) =>
         Task.FromResult(dispatch.Proves(caller, nonce, proof) ? dispatch.Status() : null);
 }

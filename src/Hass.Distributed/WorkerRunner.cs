@@ -7,12 +7,16 @@ namespace Hass.Distributed;
 /// <summary>
 /// `hass worker`: joins the campaign's cluster, proves the secret and its identity, then takes trials one at a
 /// time and sends back their results, with a heartbeat every second. When the owner goes away (killed, restarted)
-/// it waits and joins again; it stops on cancellation or when the owner refuses it (a <see cref="ClusterException"/>).
+/// it waits and joins again; it stops on cancellation (telling the owner it leaves) or when the owner refuses it (a
+/// <see cref="ClusterException"/>).
 /// </summary>
 public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeline, Dictionary<string, string> identity, ILogger logger)
 {
     private static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(1);
     private const int TakeWaitMilliseconds = 5000;
+    /// <summary>How long a stopping worker waits for the owner to acknowledge its leaving (the owner may be gone).</summary>
+    private static readonly TimeSpan LeaveWait = TimeSpan.FromSeconds(2);
+    private string? _session;
     private bool _joinedOnce;
     private bool _waitingLogged;
 
@@ -24,10 +28,11 @@ public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeli
         while (!cancellationToken.IsCancellationRequested)
         {
             IHost? client = null;
+            ITrialDispatchGrain? grain = null;
             try
             {
                 client = await WorkerClient.StartAsync(settings, Waiting, cancellationToken).ConfigureAwait(false);
-                var grain = client.Services.GetRequiredService<IClusterClient>().GetGrain<ITrialDispatchGrain>(0);
+                grain = client.Services.GetRequiredService<IClusterClient>().GetGrain<ITrialDispatchGrain>(0);
                 // Grain calls take no token: a stopping worker leaves a call to an unreachable owner behind.
                 await ServeAsync(grain, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -43,6 +48,8 @@ public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeli
             }
             finally
             {
+                if (Interlocked.Exchange(ref _session, null) is { } session && grain is not null && cancellationToken.IsCancellationRequested)
+                    await LeaveAsync(grain, session).ConfigureAwait(false);
                 if (client is not null) await StopQuietlyAsync(client).ConfigureAwait(false);
             }
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
@@ -62,6 +69,7 @@ public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeli
         while (true)
         {
             var session = await JoinAsync(grain, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _session, session);
             using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var heartbeat = HeartbeatAsync(grain, session, lost);
             try
@@ -137,6 +145,19 @@ public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeli
             throw;
         }
         await lost.CancelAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Tells the owner this worker stops, so that its trial goes to another worker now rather than after the worker timeout.</summary>
+    private async Task LeaveAsync(ITrialDispatchGrain grain, string session)
+    {
+        try
+        {
+            if (await grain.Leave(session).WaitAsync(LeaveWait).ConfigureAwait(false)) logger.LogInformation("worker {Name}: left the cluster", Name);
+        }
+        catch (Exception e)
+        {
+            logger.LogInformation("worker {Name}: could not tell the owner it leaves ({Message}); the owner finds out after its worker timeout", Name, e.Message);
+        }
     }
 
     private static async Task StopQuietlyAsync(IHost client)

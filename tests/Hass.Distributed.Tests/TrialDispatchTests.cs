@@ -1,4 +1,5 @@
 using Hass.Distributed;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hass.Distributed.Tests;
@@ -10,11 +11,22 @@ internal sealed class ManualClock : TimeProvider
     public override DateTimeOffset GetUtcNow() => Now;
 }
 
+/// <summary>Keeps the dispatch's log lines as they would be printed.</summary>
+internal sealed class RecordingLogger : ILogger<TrialDispatch>
+{
+    public List<string> Lines { get; } = [];
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+    public bool IsEnabled(LogLevel logLevel) => true;
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        Lines.Add(formatter(state, exception));
+}
+
 public class TrialDispatchTests
 {
     private const string Secret = "lab-secret";
     private static readonly Dictionary<string, string> Identity = new() { ["checkpoint"] = "aaaa", ["dataset"] = "fashion-mnist", ["evaluator"] = "f1" };
     private readonly ManualClock _clock = new();
+    private readonly RecordingLogger _log = new();
 
     private TrialDispatch Dispatch(TimeSpan? trialTimeout = null)
     {
@@ -23,7 +35,7 @@ public class TrialDispatchTests
             Address = ClusterAddress.Parse("local"), ClusterId = "hass-test", Secret = Secret,
             TrialTimeout = trialTimeout ?? TimeSpan.FromMinutes(30), WorkerTimeout = TimeSpan.FromSeconds(5),
         };
-        var dispatch = new TrialDispatch(settings, NullLogger<TrialDispatch>.Instance, _clock);
+        var dispatch = new TrialDispatch(settings, _log, _clock);
         dispatch.Open(Identity);
         return dispatch;
     }
@@ -52,6 +64,20 @@ public class TrialDispatchTests
         Assert.True(dispatch.Complete(session, Result(assignment.Lease, "{eval}")));
         Assert.Equal("{eval}", (await submitted).EvaluationJson);
         Assert.Equal(1, dispatch.Status().Completed);
+    }
+
+    [Fact]
+    public async Task A_worker_that_left_while_waiting_passes_the_next_trial_on_to_a_waiting_worker()
+    {
+        var dispatch = Dispatch();
+        var (gone, live) = (Session(dispatch, "w1"), Session(dispatch, "w2"));
+        var staleTake = dispatch.TakeAsync(gone, TimeSpan.FromMinutes(1));
+        var liveTake = dispatch.TakeAsync(live, TimeSpan.FromMinutes(1));
+        Assert.True(dispatch.Leave(gone));
+        _ = dispatch.SubmitAsync("{record}", "{request}", 1, default);
+        Assert.True((await staleTake.WaitAsync(TimeSpan.FromSeconds(30))).SessionUnknown);
+        // Without the signal passed on, the live worker would only find the trial after its minute of waiting.
+        Assert.NotNull((await liveTake.WaitAsync(TimeSpan.FromSeconds(30))).Assignment);
     }
 
     [Fact]
@@ -135,7 +161,7 @@ public class TrialDispatchTests
     {
         var dispatch = Dispatch();
         var submitted = dispatch.SubmitAsync("{record}", "{request}", 5, default);
-        for (int i = 0; i < TrialDispatch.MaxAttempts; i++)
+        for (int i = 0; i < TrialDispatch.MaxLostWorkers; i++)
         {
             var session = Session(dispatch, $"w{i}");
             await TakeAsync(dispatch, session);
@@ -144,6 +170,63 @@ public class TrialDispatchTests
         }
         var error = await Assert.ThrowsAsync<TrialLostException>(() => submitted);
         Assert.Contains("trial 5", error.Message);
+    }
+
+    [Fact]
+    public async Task A_worker_that_leaves_gives_its_trial_back_at_the_front_at_once_and_its_late_result_is_refused()
+    {
+        var dispatch = Dispatch();
+        var leaving = Session(dispatch, "w1");
+        var submitted = dispatch.SubmitAsync("{record 7}", "{request}", 7, default);
+        var left = await TakeAsync(dispatch, leaving);
+        _ = dispatch.SubmitAsync("{record 8}", "{request}", 8, default);
+        var staying = Session(dispatch, "w2");
+
+        Assert.True(dispatch.Leave(leaving)); // no time passes: no timeout explains what follows
+        Assert.Equal("worker w1 left: trial 7 goes back to the queue", Assert.Single(_log.Lines, l => l.Contains("left")));
+        Assert.False(dispatch.Heartbeat(leaving));
+        Assert.Equal(["w2"], dispatch.Status().Workers.Select(w => w.Worker));
+        var again = await TakeAsync(dispatch, staying);
+        Assert.Equal("{record 7}", again.RecordJson);
+        Assert.False(dispatch.Complete(leaving, Result(left.Lease, "{late}")));
+        Assert.True(dispatch.Complete(staying, Result(again.Lease, "{eval}")));
+        Assert.Equal("{eval}", (await submitted).EvaluationJson);
+        Assert.Equal((1, 1), (dispatch.Status().Completed, dispatch.Status().Redispatched));
+    }
+
+    [Fact]
+    public void A_worker_that_leaves_with_nothing_in_flight_is_removed_and_a_second_leave_is_ignored()
+    {
+        var dispatch = Dispatch();
+        var session = Session(dispatch, "w1");
+        Assert.True(dispatch.Leave(session));
+        Assert.False(dispatch.Leave(session));
+        Assert.False(dispatch.Leave("forged"));
+        Assert.Equal("worker w1 left", Assert.Single(_log.Lines, l => l.Contains("left")));
+        Assert.Empty(dispatch.Status().Workers);
+    }
+
+    [Fact]
+    public async Task Workers_that_leave_do_not_count_towards_the_lost_workers_that_fail_a_trial()
+    {
+        var dispatch = Dispatch();
+        var submitted = dispatch.SubmitAsync("{record}", "{request}", 5, default);
+        for (int i = 0; i < TrialDispatch.MaxLostWorkers + 1; i++)
+        {
+            var session = Session(dispatch, $"leaving{i}");
+            await TakeAsync(dispatch, session);
+            Assert.True(dispatch.Leave(session));
+        }
+        for (int i = 0; i < TrialDispatch.MaxLostWorkers; i++)
+        {
+            Assert.False(submitted.IsCompleted, $"the trial failed after {i} lost worker(s)");
+            var session = Session(dispatch, $"lost{i}");
+            await TakeAsync(dispatch, session);
+            _clock.Now += TimeSpan.FromSeconds(6);
+            dispatch.Sweep();
+        }
+        var error = await Assert.ThrowsAsync<TrialLostException>(() => submitted);
+        Assert.StartsWith($"{TrialDispatch.MaxLostWorkers} workers were lost while running trial 5; last: lost2", error.Message);
     }
 
     [Fact]
