@@ -41,19 +41,18 @@ internal static class ApiEndpoints
             context.Response.RegisterForDispose(stop);
             return TypedResults.ServerSentEvents(feed.Subscribe(stop.Token));
         });
-        api.MapGet("/{**rest}", (string rest) => Json(new { error = $"no API endpoint /api/v1/{rest}; see /api/v1/" }, statusCode: 404));
+        api.MapGet("/{**rest}", (string rest) => ApiError.NotFound($"no API endpoint {Prefix}/{rest}; see {Prefix}/"));
     }
 
     /// <summary>JSON in the store's convention (HassJson: camelCase, enums as names), so records read the same as in the store.</summary>
-    private static IResult Json<T>(T value, int statusCode = 200) =>
-        Results.Content(HassJson.Serialize(value), "application/json; charset=utf-8", System.Text.Encoding.UTF8, statusCode);
+    private static IResult Json<T>(T value) => Results.Content(HassJson.Serialize(value), ApiError.ContentType, System.Text.Encoding.UTF8);
 
     private static IResult Found<T>(T? value, string name) where T : class => value is null ? NoCampaign(name) : Json(value);
 
     private static IResult Found<T>(T? value, string name, int number, string missing = "is not in the store") where T : class =>
-        value is null ? Json(new { error = $"trial {number} of campaign '{name}' {missing}" }, statusCode: 404) : Json(value);
+        value is null ? ApiError.NotFound($"trial {number} of campaign '{name}' {missing}") : Json(value);
 
-    private static IResult NoCampaign(string name) => Json(new { error = $"no campaign '{name}' in the store" }, statusCode: 404);
+    private static IResult NoCampaign(string name) => ApiError.NotFound($"no campaign '{name}' in the store");
 
     private static string SafeFileName(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 }

@@ -40,21 +40,23 @@ internal static class DashboardServer
     }
 }
 
-/// <summary>Refuses what the dashboard never serves: clients that are not loopback (unless allowed) and any method but GET.</summary>
+/// <summary>
+/// Refuses what the dashboard never serves: clients that are not loopback (unless allowed) and any method but GET.
+/// The refusal is a JSON error like the API's, on the pages as well as under /api/.
+/// </summary>
 internal static class RequestGuard
 {
     public static Func<HttpContext, RequestDelegate, Task> Create(DashboardOptions options) => (context, next) =>
     {
         if (!options.AllowRemote && !IsLoopback(context.Connection.RemoteIpAddress))
         {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return context.Response.WriteAsync("the dashboard serves only this machine (loopback); start it with --allow-remote to serve others\n");
+            return new ApiError(StatusCodes.Status403Forbidden,
+                "the dashboard serves only this machine (loopback); start it with --allow-remote to serve others").ExecuteAsync(context);
         }
         if (!HttpMethods.IsGet(context.Request.Method))
         {
-            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
             context.Response.Headers.Allow = "GET";
-            return context.Response.WriteAsync("the dashboard is read-only: only GET is served\n");
+            return new ApiError(StatusCodes.Status405MethodNotAllowed, "the dashboard is read-only: only GET is served").ExecuteAsync(context);
         }
         return next(context);
     };
