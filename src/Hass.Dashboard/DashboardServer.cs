@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Constraints;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
@@ -25,6 +27,8 @@ internal static class DashboardServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(feed);
         builder.Services.AddSingleton<DashboardQueries>();
+        // The slim builder leaves out the regex route constraint; the API's trial-number routes use it.
+        builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<RegexInlineRouteConstraint>("regex"));
         // Loopback-only by default: a page on another site cannot reach it through a rebound host name either.
         builder.Services.Configure<HostFilteringOptions>(o =>
             o.AllowedHosts = options.AllowRemote ? ["*"] : ["localhost", "127.0.0.1", "[::1]"]);

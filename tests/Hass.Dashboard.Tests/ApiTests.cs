@@ -120,6 +120,46 @@ public class ApiTests(FinishedStore fixture) : IClassFixture<FinishedStore>
         Assert.False(string.IsNullOrEmpty((string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]));
     }
 
+    /// <summary>A 404 of the API: its JSON error message.</summary>
+    private async Task<string> NotFound(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{path}: {response.StatusCode}");
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        return (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+    }
+
+    [Theory]
+    [InlineData("+1", "+1")]
+    [InlineData("01", "01")]
+    [InlineData("00", "00")]
+    [InlineData("-1", "-1")]
+    [InlineData("-0", "-0")]
+    [InlineData("1.0", "1.0")]
+    [InlineData("1e0", "1e0")]
+    [InlineData("0x1", "0x1")]
+    [InlineData("%201", " 1")]
+    [InlineData("1%20", "1 ")]
+    [InlineData("99999999999", "99999999999")]
+    [InlineData("2147483648", "2147483648")]
+    [InlineData("one", "one")]
+    public async Task A_trial_number_that_is_not_in_its_canonical_form_is_404_naming_the_text(string segment, string text)
+    {
+        foreach (var suffix in new[] { "", "/design" })
+        {
+            var error = await NotFound($"api/v1/campaigns/{Name}/trials/{segment}{suffix}");
+            Assert.StartsWith($"'{text}' is not a trial number", error);
+            Assert.Contains($"/api/v1/campaigns/{Name}/trials/1", error);
+        }
+    }
+
+    [Theory]
+    [InlineData("api/v1/campaigns/finished/trials/1/extra", "no API endpoint /api/v1/campaigns/finished/trials/1/extra; see /api/v1/")]
+    [InlineData("api/v1/campaigns/finished/trials/01/extra", "no API endpoint /api/v1/campaigns/finished/trials/01/extra; see /api/v1/")]
+    [InlineData("api/v1/no-such-endpoint", "no API endpoint /api/v1/no-such-endpoint; see /api/v1/")]
+    public async Task An_unknown_route_is_no_api_endpoint(string path, string expected) =>
+        Assert.Equal(expected, await NotFound(path));
+
     [Fact]
     public async Task Pages_and_the_vendored_chart_library_are_served_from_the_assembly()
     {
