@@ -50,9 +50,11 @@ internal static class ApiEndpoints
     private static void MapTrial(RouteGroupBuilder api)
     {
         api.MapGet($"/campaigns/{{name}}/trials/{TrialNumber}", (string name, int number, DashboardQueries q) =>
-            Found(q.Trial(name, number), name, number));
+            q.Trial(name, number) is { } trial ? Json(trial) : NoTrial(q, name, number));
         api.MapGet($"/campaigns/{{name}}/trials/{TrialNumber}/design", (string name, int number, DashboardQueries q) =>
-            Found(q.Design(name, number), name, number, "has no design (pruned, failed or still running)"));
+            q.Trial(name, number) is not { } trial ? NoTrial(q, name, number)
+            : q.Design(trial) is { } design ? Json(design)
+            : ApiError.NotFound($"trial {number} of campaign '{name}' has no design (pruned, failed or still running)"));
         api.MapGet("/campaigns/{name}/trials/{number}", (string name, string number) => NotATrialNumber(name, number));
         api.MapGet("/campaigns/{name}/trials/{number}/design", (string name, string number) => NotATrialNumber(name, number));
     }
@@ -64,8 +66,9 @@ internal static class ApiEndpoints
 
     private static IResult NoCampaign(string name) => ApiError.NotFound($"no campaign '{name}' in the store");
 
-    private static IResult Found<T>(T? value, string name, int number, string missing = "is not in the store") where T : class =>
-        value is null ? ApiError.NotFound($"trial {number} of campaign '{name}' {missing}") : Json(value);
+    private static IResult NoTrial(DashboardQueries q, string name, int number) => q.HasCampaign(name)
+        ? ApiError.NotFound($"trial {number} of campaign '{name}' is not in the store")
+        : NoCampaign(name);
 
     private static IResult NotATrialNumber(string name, string text) => ApiError.NotFound(
         $"'{text}' is not a trial number: write it as stored, in digits without sign or leading zeros, e.g. {Prefix}/campaigns/{Uri.EscapeDataString(name)}/trials/1");

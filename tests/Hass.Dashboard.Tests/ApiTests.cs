@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Hass.Abstractions;
 using Hass.Engine.Reports;
 using Hass.Engine.Running;
+using Hass.Engine.Storage;
 
 namespace Hass.Dashboard.Tests;
 
@@ -152,6 +153,46 @@ public class ApiTests(FinishedStore fixture) : IClassFixture<FinishedStore>
             Assert.Contains($"/api/v1/campaigns/{Name}/trials/1", error);
         }
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(9999)]
+    [InlineData(int.MaxValue)]
+    public async Task A_well_formed_trial_number_that_is_not_stored_is_not_in_the_store_on_both_routes(int number)
+    {
+        Assert.Null(fixture.Store.GetTrial(Name, number));
+        Assert.Equal($"trial {number} of campaign '{Name}' is not in the store", await NotFound($"api/v1/campaigns/{Name}/trials/{number}"));
+        Assert.Equal($"trial {number} of campaign '{Name}' is not in the store", await NotFound($"api/v1/campaigns/{Name}/trials/{number}/design"));
+    }
+
+    [Fact]
+    public async Task A_stored_trial_without_a_design_has_no_design()
+    {
+        // The finished run designs every trial, so a pruned one is added to a copy of its store.
+        var path = Path.Combine(HassProcess.TempDir(), "copy.db");
+        File.Copy(fixture.Path, path);
+        using (var writable = HassStore.Open(path, StoreAccess.Write))
+            writable.SaveTrial(writable.Trials(Name)[^1] with { Number = FinishedStore.Trials + 1, State = TrialState.Pruned, Design = null });
+        using var store = HassStore.Open(path, StoreAccess.Read);
+        await using var dashboard = FinishedStore.Start(store);
+        await dashboard.StartAsync(CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = dashboard.Url };
+        var number = FinishedStore.Trials + 1;
+        using (var trial = await http.GetAsync($"api/v1/campaigns/{Name}/trials/{number}"))
+            Assert.Equal(HttpStatusCode.OK, trial.StatusCode);
+        using var design = await http.GetAsync($"api/v1/campaigns/{Name}/trials/{number}/design");
+        Assert.Equal(HttpStatusCode.NotFound, design.StatusCode);
+        Assert.Equal($"trial {number} of campaign '{Name}' has no design (pruned, failed or still running)",
+            (string)JsonNode.Parse(await design.Content.ReadAsStringAsync())!["error"]!);
+        await dashboard.StopAsync(CancellationToken.None);
+    }
+
+    [Theory]
+    [InlineData("api/v1/campaigns/nope/trials/1")]
+    [InlineData("api/v1/campaigns/nope/trials/1/design")]
+    [InlineData("api/v1/campaigns/nope/trials/0/design")]
+    public async Task A_trial_of_a_missing_campaign_is_no_campaign(string path) =>
+        Assert.Equal("no campaign 'nope' in the store", await NotFound(path));
 
     [Theory]
     [InlineData("api/v1/campaigns/finished/trials/1/extra", "no API endpoint /api/v1/campaigns/finished/trials/1/extra; see /api/v1/")]
