@@ -30,10 +30,7 @@ internal static class ApiEndpoints
         api.MapGet("/campaigns/{name}/trials.csv", (string name, DashboardQueries q) => q.TrialsCsv(name) is { } csv
             ? Results.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"{SafeFileName(name)}-trials.csv")
             : NoCampaign(name));
-        api.MapGet("/campaigns/{name}/trials/{number:int}", (string name, int number, DashboardQueries q) =>
-            Found(q.Trial(name, number), name, number));
-        api.MapGet("/campaigns/{name}/trials/{number:int}/design", (string name, int number, DashboardQueries q) =>
-            Found(q.Design(name, number), name, number, "has no design (pruned, failed or still running)"));
+        MapTrial(api);
         api.MapGet("/events", (ChangeFeed feed, HttpContext context, IHostApplicationLifetime lifetime) =>
         {
             context.Response.Headers.CacheControl = "no-store";
@@ -41,19 +38,40 @@ internal static class ApiEndpoints
             context.Response.RegisterForDispose(stop);
             return TypedResults.ServerSentEvents(feed.Subscribe(stop.Token));
         });
-        api.MapGet("/{**rest}", (string rest) => Json(new { error = $"no API endpoint /api/v1/{rest}; see /api/v1/" }, statusCode: 404));
+        api.MapGet("/{**rest}", (string rest) => ApiError.NotFound($"no API endpoint {Prefix}/{rest}; see {Prefix}/"));
+    }
+
+    /// <summary>
+    /// A trial number in a path: its canonical decimal form (digits, no sign, no leading zero) within int. Anything
+    /// else falls through to the unconstrained route of the same shape, which names the text (docs/dashboard.md "API").
+    /// </summary>
+    private const string TrialNumber = "{number:int:regex(^(0|[1-9][0-9]*)$)}";
+
+    private static void MapTrial(RouteGroupBuilder api)
+    {
+        api.MapGet($"/campaigns/{{name}}/trials/{TrialNumber}", (string name, int number, DashboardQueries q) =>
+            q.Trial(name, number) is { } trial ? Json(trial) : NoTrial(q, name, number));
+        api.MapGet($"/campaigns/{{name}}/trials/{TrialNumber}/design", (string name, int number, DashboardQueries q) =>
+            q.Trial(name, number) is not { } trial ? NoTrial(q, name, number)
+            : q.Design(trial) is { } design ? Json(design)
+            : ApiError.NotFound($"trial {number} of campaign '{name}' has no design (pruned, failed or still running)"));
+        api.MapGet("/campaigns/{name}/trials/{number}", (string name, string number) => NotATrialNumber(name, number));
+        api.MapGet("/campaigns/{name}/trials/{number}/design", (string name, string number) => NotATrialNumber(name, number));
     }
 
     /// <summary>JSON in the store's convention (HassJson: camelCase, enums as names), so records read the same as in the store.</summary>
-    private static IResult Json<T>(T value, int statusCode = 200) =>
-        Results.Content(HassJson.Serialize(value), "application/json; charset=utf-8", System.Text.Encoding.UTF8, statusCode);
+    private static IResult Json<T>(T value) => Results.Content(HassJson.Serialize(value), ApiError.ContentType, System.Text.Encoding.UTF8);
 
     private static IResult Found<T>(T? value, string name) where T : class => value is null ? NoCampaign(name) : Json(value);
 
-    private static IResult Found<T>(T? value, string name, int number, string missing = "is not in the store") where T : class =>
-        value is null ? Json(new { error = $"trial {number} of campaign '{name}' {missing}" }, statusCode: 404) : Json(value);
+    private static IResult NoCampaign(string name) => ApiError.NotFound($"no campaign '{name}' in the store");
 
-    private static IResult NoCampaign(string name) => Json(new { error = $"no campaign '{name}' in the store" }, statusCode: 404);
+    private static IResult NoTrial(DashboardQueries q, string name, int number) => q.HasCampaign(name)
+        ? ApiError.NotFound($"trial {number} of campaign '{name}' is not in the store")
+        : NoCampaign(name);
+
+    private static IResult NotATrialNumber(string name, string text) => ApiError.NotFound(
+        $"'{text}' is not a trial number: write it as stored, in digits without sign or leading zeros, e.g. {Prefix}/campaigns/{Uri.EscapeDataString(name)}/trials/1");
 
     private static string SafeFileName(string name) => string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
 }

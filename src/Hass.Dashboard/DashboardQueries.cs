@@ -34,16 +34,19 @@ internal sealed class DashboardQueries(DashboardOptions options)
         ? CampaignReport.TrialsCsv(Store.Trials(name).Select(t => CampaignReport.Summarise(t, campaign.BaselineTop1)))
         : null;
 
+    public bool HasCampaign(string name) => Store.GetCampaign(name) is not null;
+
     public TrialRecord? Trial(string name, int number) => Store.GetTrial(name, number);
 
-    public DesignView? Design(string name, int number)
+    /// <summary>The design of a stored trial, or null when it has none (pruned, failed or still running).</summary>
+    public DesignView? Design(TrialRecord trial)
     {
-        if (Trial(name, number) is not { Design: { } design } trial) return null;
+        if (trial.Design is not { } design) return null;
         var board = options.Boards(design.Board);
         var hash = design.DesignHash();
         var layers = design.Layers.Select(l => new LayerView(l.Layer, l.Kind.ToString(), l.Partition, l.Folding, l.Folding.ToString(), l.Cycles, l.Sparse,
             trial.LayerSparsity.TryGetValue(l.Layer, out var s) ? s : null, l.Resources, l.Layer == design.Performance.BottleneckLayer)).ToList();
-        return new DesignView(name, number, design.Backend, design.BackendVersion, design.Board, board, design.Graph, design.Performance,
+        return new DesignView(trial.Campaign, trial.Number, design.Backend, design.BackendVersion, design.Board, board, design.Graph, design.Performance,
             layers, design.Partitions, ResourceBars(design.Resources, board), design.Notes, hash,
             Store.Measurements().FirstOrDefault(m => m.DesignHash == hash));
     }

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Constraints;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
@@ -25,6 +27,8 @@ internal static class DashboardServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(feed);
         builder.Services.AddSingleton<DashboardQueries>();
+        // The slim builder leaves out the regex route constraint; the API's trial-number routes use it.
+        builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<RegexInlineRouteConstraint>("regex"));
         // Loopback-only by default: a page on another site cannot reach it through a rebound host name either.
         builder.Services.Configure<HostFilteringOptions>(o =>
             o.AllowedHosts = options.AllowRemote ? ["*"] : ["localhost", "127.0.0.1", "[::1]"]);
@@ -40,21 +44,23 @@ internal static class DashboardServer
     }
 }
 
-/// <summary>Refuses what the dashboard never serves: clients that are not loopback (unless allowed) and any method but GET.</summary>
+/// <summary>
+/// Refuses what the dashboard never serves: clients that are not loopback (unless allowed) and any method but GET.
+/// The refusal is a JSON error like the API's, on the pages as well as under /api/.
+/// </summary>
 internal static class RequestGuard
 {
     public static Func<HttpContext, RequestDelegate, Task> Create(DashboardOptions options) => (context, next) =>
     {
         if (!options.AllowRemote && !IsLoopback(context.Connection.RemoteIpAddress))
         {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return context.Response.WriteAsync("the dashboard serves only this machine (loopback); start it with --allow-remote to serve others\n");
+            return new ApiError(StatusCodes.Status403Forbidden,
+                "the dashboard serves only this machine (loopback); start it with --allow-remote to serve others").ExecuteAsync(context);
         }
         if (!HttpMethods.IsGet(context.Request.Method))
         {
-            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
             context.Response.Headers.Allow = "GET";
-            return context.Response.WriteAsync("the dashboard is read-only: only GET is served\n");
+            return new ApiError(StatusCodes.Status405MethodNotAllowed, "the dashboard is read-only: only GET is served").ExecuteAsync(context);
         }
         return next(context);
     };

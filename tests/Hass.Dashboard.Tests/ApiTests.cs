@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Hass.Abstractions;
 using Hass.Engine.Reports;
 using Hass.Engine.Running;
+using Hass.Engine.Storage;
 
 namespace Hass.Dashboard.Tests;
 
@@ -119,6 +120,86 @@ public class ApiTests(FinishedStore fixture) : IClassFixture<FinishedStore>
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.False(string.IsNullOrEmpty((string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]));
     }
+
+    /// <summary>A 404 of the API: its JSON error message.</summary>
+    private async Task<string> NotFound(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{path}: {response.StatusCode}");
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        return (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+    }
+
+    [Theory]
+    [InlineData("+1", "+1")]
+    [InlineData("01", "01")]
+    [InlineData("00", "00")]
+    [InlineData("-1", "-1")]
+    [InlineData("-0", "-0")]
+    [InlineData("1.0", "1.0")]
+    [InlineData("1e0", "1e0")]
+    [InlineData("0x1", "0x1")]
+    [InlineData("%201", " 1")]
+    [InlineData("1%20", "1 ")]
+    [InlineData("99999999999", "99999999999")]
+    [InlineData("2147483648", "2147483648")]
+    [InlineData("one", "one")]
+    public async Task A_trial_number_that_is_not_in_its_canonical_form_is_404_naming_the_text(string segment, string text)
+    {
+        foreach (var suffix in new[] { "", "/design" })
+        {
+            var error = await NotFound($"api/v1/campaigns/{Name}/trials/{segment}{suffix}");
+            Assert.StartsWith($"'{text}' is not a trial number", error);
+            Assert.Contains($"/api/v1/campaigns/{Name}/trials/1", error);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(9999)]
+    [InlineData(int.MaxValue)]
+    public async Task A_well_formed_trial_number_that_is_not_stored_is_not_in_the_store_on_both_routes(int number)
+    {
+        Assert.Null(fixture.Store.GetTrial(Name, number));
+        Assert.Equal($"trial {number} of campaign '{Name}' is not in the store", await NotFound($"api/v1/campaigns/{Name}/trials/{number}"));
+        Assert.Equal($"trial {number} of campaign '{Name}' is not in the store", await NotFound($"api/v1/campaigns/{Name}/trials/{number}/design"));
+    }
+
+    [Fact]
+    public async Task A_stored_trial_without_a_design_has_no_design()
+    {
+        // The finished run designs every trial, so a pruned one is added to a copy of its store.
+        var path = Path.Combine(HassProcess.TempDir(), "copy.db");
+        File.Copy(fixture.Path, path);
+        using (var writable = HassStore.Open(path, StoreAccess.Write))
+            writable.SaveTrial(writable.Trials(Name)[^1] with { Number = FinishedStore.Trials + 1, State = TrialState.Pruned, Design = null });
+        using var store = HassStore.Open(path, StoreAccess.Read);
+        await using var dashboard = FinishedStore.Start(store);
+        await dashboard.StartAsync(CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = dashboard.Url };
+        var number = FinishedStore.Trials + 1;
+        using (var trial = await http.GetAsync($"api/v1/campaigns/{Name}/trials/{number}"))
+            Assert.Equal(HttpStatusCode.OK, trial.StatusCode);
+        using var design = await http.GetAsync($"api/v1/campaigns/{Name}/trials/{number}/design");
+        Assert.Equal(HttpStatusCode.NotFound, design.StatusCode);
+        Assert.Equal($"trial {number} of campaign '{Name}' has no design (pruned, failed or still running)",
+            (string)JsonNode.Parse(await design.Content.ReadAsStringAsync())!["error"]!);
+        await dashboard.StopAsync(CancellationToken.None);
+    }
+
+    [Theory]
+    [InlineData("api/v1/campaigns/nope/trials/1")]
+    [InlineData("api/v1/campaigns/nope/trials/1/design")]
+    [InlineData("api/v1/campaigns/nope/trials/0/design")]
+    public async Task A_trial_of_a_missing_campaign_is_no_campaign(string path) =>
+        Assert.Equal("no campaign 'nope' in the store", await NotFound(path));
+
+    [Theory]
+    [InlineData("api/v1/campaigns/finished/trials/1/extra", "no API endpoint /api/v1/campaigns/finished/trials/1/extra; see /api/v1/")]
+    [InlineData("api/v1/campaigns/finished/trials/01/extra", "no API endpoint /api/v1/campaigns/finished/trials/01/extra; see /api/v1/")]
+    [InlineData("api/v1/no-such-endpoint", "no API endpoint /api/v1/no-such-endpoint; see /api/v1/")]
+    public async Task An_unknown_route_is_no_api_endpoint(string path, string expected) =>
+        Assert.Equal(expected, await NotFound(path));
 
     [Fact]
     public async Task Pages_and_the_vendored_chart_library_are_served_from_the_assembly()

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 
 namespace Hass.Dashboard.Tests;
@@ -26,6 +27,9 @@ public class GuardTests(FinishedStore fixture) : IClassFixture<FinishedStore>
             using var response = await http.SendAsync(request);
             Assert.True(response.StatusCode == HttpStatusCode.MethodNotAllowed, $"{method} /{route}: {response.StatusCode}");
             Assert.Equal(["GET"], response.Content.Headers.Allow);
+            Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+            if (method != "HEAD")
+                Assert.Equal("the dashboard is read-only: only GET is served", Error(await response.Content.ReadAsStringAsync()));
         }
         var campaign = fixture.Store.GetCampaign(FinishedStore.Campaign)!;
         Assert.Equal(FinishedStore.Trials, fixture.Store.TrialCount(campaign.Name));
@@ -54,10 +58,13 @@ public class GuardTests(FinishedStore fixture) : IClassFixture<FinishedStore>
         if (!passed)
         {
             Assert.Equal(expected, context.Response.StatusCode);
+            Assert.Equal("application/json; charset=utf-8", context.Response.ContentType);
             context.Response.Body.Position = 0;
-            Assert.Contains("--allow-remote", new StreamReader(context.Response.Body).ReadToEnd());
+            Assert.Contains("--allow-remote", Error(new StreamReader(context.Response.Body).ReadToEnd()));
         }
     }
+
+    private static string Error(string json) => (string)JsonNode.Parse(json)!["error"]!;
 
     [Fact]
     public async Task A_host_name_that_is_not_loopback_is_refused()
