@@ -38,27 +38,15 @@ public static class HassJson
     public const long MaxFileBytes = 16L << 20;
 
     /// <summary>
-    /// Reads a UTF-8 text file of at most <paramref name="maxBytes"/>; a symbolic link reads as the file it leads to.
-    /// An empty file, and anything that is not a regular file (a device, a pipe: they report no size, so they are
-    /// never opened), is refused, and so is a link to nothing, a larger file — also one that grows while it is
-    /// read — and text that is not valid UTF-8, with an <see cref="InputFileException"/> naming it.
+    /// Reads a UTF-8 text file of at most <paramref name="maxBytes"/> (checked as <see cref="InputFile.ReadBytes"/>
+    /// does); text that is not valid UTF-8 is refused with an <see cref="InputFileException"/> naming it.
     /// </summary>
     public static string ReadText(string path, long maxBytes = MaxFileBytes)
     {
-        var target = PathTarget.Of(path);
-        if (target.Kind == PathKind.Folder) throw new InputFileException(path, "is a folder, not a file");
-        if (target.Kind == PathKind.Missing) throw new InputFileException(path, "not found");
-        if (target.Kind == PathKind.LinkToNothing) throw new InputFileException(path, target.LinkToNothingProblem);
-        if (target.Length == 0) throw new InputFileException(path, "is empty or not a regular file");
-        if (target.Length > maxBytes) throw new InputFileException(path, $"is larger than {Size(maxBytes)} ({target.Length} bytes); a HASS file of this kind is at most that size");
-        var buffer = new byte[target.Length + 1];
-        int read = 0, n;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan))
-            while (read < buffer.Length && (n = stream.Read(buffer, read, buffer.Length - read)) > 0) read += n;
-        if (read > target.Length) throw new InputFileException(path, "grew while it was read");
+        var bytes = InputFile.ReadBytes(path, maxBytes);
         try
         {
-            var text = StrictUtf8.GetString(buffer, 0, read);
+            var text = StrictUtf8.GetString(bytes);
             return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
         }
         catch (DecoderFallbackException e)
@@ -69,7 +57,6 @@ public static class HassJson
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private static string Size(long bytes) => bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB" : bytes % (1 << 10) == 0 ? $"{bytes >> 10} KiB" : $"{bytes} bytes";
     public static void WriteFile<T>(string path, T value)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));

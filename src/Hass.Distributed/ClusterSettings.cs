@@ -56,12 +56,19 @@ public sealed record ClusterSettings
     public static string ClusterIdOf(CampaignSpec spec) => $"hass-{spec.Name}-{Hashing.Sha256Hex(spec.IdentityJson())[..12]}";
 
     /// <summary>The secret from --secret-file or $HASS_CLUSTER_SECRET; refused when missing while listening beyond loopback.</summary>
+    /// <summary>A secret file holds one line; a larger file is not one (a pipe or a device is refused before it is read).</summary>
+    public const long MaxSecretFileBytes = 64 << 10;
+
     public static string ReadSecret(string? secretFile, string? environment, IPAddress listen)
     {
         string secret;
         if (secretFile is not null)
         {
-            try { secret = File.ReadAllText(secretFile).Trim(); }
+            try { secret = HassJson.ReadText(secretFile, MaxSecretFileBytes).Trim(); }
+            catch (InputFileException e)
+            {
+                throw new ClusterConfigurationException($"--secret-file {secretFile}: {e.Problem}");
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new ClusterConfigurationException($"--secret-file {secretFile}: {e.Message}");

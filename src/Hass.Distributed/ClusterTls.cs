@@ -1,3 +1,4 @@
+using Hass.Abstractions;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Orleans.Connections.Security;
@@ -11,15 +12,21 @@ namespace Hass.Distributed;
 public static class ClusterTls
 {
     public const string PasswordVariable = "HASS_CLUSTER_TLS_PASSWORD";
+    /// <summary>A certificate with its key and chain is a few KiB; a pipe or a device is refused before it is read.</summary>
+    public const long MaxCertificateFileBytes = 1 << 20;
 
     /// <summary>The cluster certificate with its private key from a PKCS#12 file (password: $HASS_CLUSTER_TLS_PASSWORD).</summary>
     public static X509Certificate2 Load(string path, string? password)
     {
         try
         {
-            var certificate = X509CertificateLoader.LoadPkcs12FromFile(path, password);
+            var certificate = X509CertificateLoader.LoadPkcs12(InputFile.ReadBytes(path, MaxCertificateFileBytes), password);
             return certificate.HasPrivateKey ? certificate
                 : throw new ClusterConfigurationException($"--tls-certificate {path} holds no private key: export the certificate with its key (PKCS#12)");
+        }
+        catch (InputFileException e)
+        {
+            throw new ClusterConfigurationException($"--tls-certificate {path}: {e.Problem}; give the cluster's PKCS#12 certificate file");
         }
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
         {

@@ -42,6 +42,24 @@ public class ClusterSettingsTests
     }
 
     [Fact]
+    public void A_secret_file_that_is_a_device_or_too_large_is_refused_before_it_is_read()
+    {
+        Assert.Equal("--secret-file /dev/zero: is empty or not a regular file",
+            Assert.Throws<ClusterConfigurationException>(() => ClusterSettings.ReadSecret("/dev/zero", null, IPAddress.Loopback)).Message);
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, new string('s', (int)ClusterSettings.MaxSecretFileBytes + 1));
+        Assert.Contains("is larger than 64 KiB", Assert.Throws<ClusterConfigurationException>(() => ClusterSettings.ReadSecret(file, null, IPAddress.Loopback)).Message);
+        File.Delete(file);
+    }
+
+    [Fact]
+    public void A_certificate_file_that_is_a_device_is_refused_before_it_is_read()
+    {
+        var e = Assert.Throws<ClusterConfigurationException>(() => ClusterTls.Load("/dev/zero", null));
+        Assert.StartsWith("--tls-certificate /dev/zero: is empty or not a regular file", e.Message);
+    }
+
+    [Fact]
     public void A_proof_holds_for_its_secret_nonce_and_worker_only()
     {
         var proof = ClusterSecret.Proof("s", "n", "w");
