@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Constraints;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Hass.Dashboard;
@@ -15,6 +16,8 @@ namespace Hass.Dashboard;
 /// <summary>Builds the dashboard's web application: Kestrel on one address, the guards, the API and the pages.</summary>
 internal static class DashboardServer
 {
+    public static readonly TimeSpan StopWait = TimeSpan.FromSeconds(1);
+
     public static WebApplication Build(DashboardOptions options, ChangeFeed feed)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(DashboardServer).Assembly.GetName().Name });
@@ -24,6 +27,9 @@ internal static class DashboardServer
             k.AddServerHeader = false;
             k.Listen(options.Address);
         });
+        // Stopping waits for requests in progress only this long: a client that sent half a request (or nothing more)
+        // would otherwise hold the process, and the store's lock, for the default 30 s.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = StopWait);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(feed);
         builder.Services.AddSingleton<DashboardQueries>();

@@ -57,6 +57,27 @@ public class CliTests
     }
 
     [Fact]
+    public async Task A_client_with_half_a_request_does_not_hold_the_dashboard_when_it_stops()
+    {
+        var dir = HassProcess.TempDir();
+        var store = Path.Combine(dir, "hass.db");
+        var run = HassProcess.Run(Long, ["run", HassCli.Campaign(dir, "done", trials: 2, delayMs: 0), .. HassProcess.Common(store)]);
+        Assert.True(run.ExitCode == 0, run.Out + run.Err);
+        using var dashboard = HassProcess.Start(["dashboard", "--address", "127.0.0.1:0", .. HassProcess.Common(store)]);
+        var url = dashboard.WaitForDashboard(Long);
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(url.Host, url.Port);
+        await client.GetStream().WriteAsync("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"u8.ToArray());   // the headers never end
+        await Task.Delay(200);
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        dashboard.Signal("TERM");
+        Assert.Equal(0, dashboard.WaitForExit(Long));
+        // Kestrel's default would wait 30 s for the request; the dashboard waits a second.
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(15), $"stopping took {stopping.Elapsed}");
+    }
+
+    [Fact]
     public void An_address_that_cannot_be_listened_on_is_exit_2_naming_it()
     {
         var dir = HassProcess.TempDir();
