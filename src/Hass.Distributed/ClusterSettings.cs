@@ -55,10 +55,10 @@ public sealed record ClusterSettings
     /// <summary>The campaign's name and a hash of its identity (the fields a resume must agree on).</summary>
     public static string ClusterIdOf(CampaignSpec spec) => $"hass-{spec.Name}-{Hashing.Sha256Hex(spec.IdentityJson())[..12]}";
 
-    /// <summary>The secret from --secret-file or $HASS_CLUSTER_SECRET; refused when missing while listening beyond loopback.</summary>
     /// <summary>A secret file holds one line; a larger file is not one (a pipe or a device is refused before it is read).</summary>
     public const long MaxSecretFileBytes = 64 << 10;
 
+    /// <summary>The secret from --secret-file or $HASS_CLUSTER_SECRET; refused when missing while listening beyond loopback.</summary>
     public static string ReadSecret(string? secretFile, string? environment, IPAddress listen)
     {
         string secret;
