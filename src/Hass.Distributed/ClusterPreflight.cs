@@ -35,7 +35,7 @@ public static class ClusterPreflight
     {
         try
         {
-            await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(OwnerCluster.RedisOptions(settings.Address)).ConfigureAwait(false);
+            await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(OwnerCluster.RedisOptions(settings)).ConfigureAwait(false);
             await redis.GetDatabase().PingAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException or SocketException)

@@ -23,8 +23,12 @@ public sealed record ClusterAddress(string? Redis)
     {
         if (text == "local") return new ClusterAddress((string?)null);
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "redis" && uri.Host.Length > 0
-            && uri.AbsolutePath is "" or "/" && uri.UserInfo.Length == 0 && uri.Query.Length == 0)
+            && uri.AbsolutePath is "" or "/" && uri.Query.Length == 0)
+        {
+            if (uri.UserInfo.Length > 0)
+                throw new ClusterConfigurationException($"cluster address: give the Redis password in ${ClusterSettings.RedisPasswordVariable}, not in the address (other users could read it in the process list): redis://{uri.Host}:{(uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port)}");
             return new ClusterAddress($"{uri.Host}:{(uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port)}");
+        }
         throw new ClusterConfigurationException($"cluster '{ConfigText.Printable(text)}' is not a cluster address: use 'local' (one machine) or redis://host:port");
     }
 }
@@ -41,6 +45,9 @@ public sealed record ClusterSettings
     public required string ClusterId { get; init; }
     /// <summary>Shared secret every worker proves before it gets work ("" only when everything listens on loopback).</summary>
     public string Secret { get; init; } = "";
+    /// <summary>The password of a Redis that requires one (its requirepass), from $HASS_CLUSTER_REDIS_PASSWORD; null for none.</summary>
+    public string? RedisPassword { get; init; }
+    public const string RedisPasswordVariable = "HASS_CLUSTER_REDIS_PASSWORD";
     /// <summary>The cluster certificate: with one, every connection is TLS with that certificate on both ends (<see cref="ClusterTls"/>).</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
     /// <summary>Address the owner's silo and gateway listen on and advertise (loopback unless given).</summary>

@@ -25,7 +25,7 @@ public static class OwnerCluster
                 silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, ClusterSettings.ServiceId, settings.ClusterId);
             else
             {
-                silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(settings.Address));
+                silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(settings));
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, ClusterSettings.ServiceId));
                 silo.ConfigureEndpoints(settings.Listen, settings.SiloPort, settings.GatewayPort);
             }
@@ -37,9 +37,10 @@ public static class OwnerCluster
         return services;
     }
 
-    internal static StackExchange.Redis.ConfigurationOptions RedisOptions(ClusterAddress address)
+    internal static StackExchange.Redis.ConfigurationOptions RedisOptions(ClusterSettings settings)
     {
-        var options = StackExchange.Redis.ConfigurationOptions.Parse(address.Redis!);
+        var options = StackExchange.Redis.ConfigurationOptions.Parse(settings.Address.Redis!);
+        options.Password = settings.RedisPassword;
         options.AbortOnConnectFail = true;
         options.ConnectTimeout = 3000;
         return options;

@@ -22,7 +22,7 @@ internal static class WorkerClient
             if (settings.Address.IsLocal) client.UseLocalhostClustering(settings.GatewayPort, ClusterSettings.ServiceId, settings.ClusterId);
             else
             {
-                client.UseRedisClustering(o => o.ConfigurationOptions = OwnerCluster.RedisOptions(settings.Address));
+                client.UseRedisClustering(o => o.ConfigurationOptions = OwnerCluster.RedisOptions(settings));
                 client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, ClusterSettings.ServiceId));
             }
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
@@ -56,6 +56,10 @@ public static class ClusterErrors
     /// <summary>A <see cref="ClusterException"/> for a cluster the owner could not start or a worker could not reach; null for anything else.</summary>
     public static ClusterException? Explain(Exception e, ClusterSettings settings)
     {
+        if (RedisRefusedLogin(e))
+            return new ClusterException(settings.RedisPassword is null
+                ? $"the cluster's Redis on {settings.Address.Redis} wants a password: set ${ClusterSettings.RedisPasswordVariable} to it (its requirepass), here and for every worker"
+                : $"the cluster's Redis on {settings.Address.Redis} refused the password in ${ClusterSettings.RedisPasswordVariable}: set it to the Redis's requirepass", e);
         if (RedisUnreachable(e) is not null)
             return new ClusterException($"cannot reach the cluster's Redis on {settings.Address.Redis}: start redis-server there or fix --cluster / HASS_CLUSTER", e);
         if (Chain(e).OfType<System.Net.Sockets.SocketException>().FirstOrDefault(s => s.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse) is not null)
@@ -65,6 +69,11 @@ public static class ClusterErrors
             return new ClusterException($"the cluster ({settings.Address}) could not be started or joined: {e.Message}", e);
         return null;
     }
+
+    /// <summary>The Redis answered, but wants a password (NOAUTH) or refused the one given (WRONGPASS).</summary>
+    private static bool RedisRefusedLogin(Exception e) => Chain(e).Any(x =>
+        x is StackExchange.Redis.RedisConnectionException { FailureType: StackExchange.Redis.ConnectionFailureType.AuthenticationFailure }
+        || x is StackExchange.Redis.RedisServerException s && (s.Message.StartsWith("NOAUTH", StringComparison.Ordinal) || s.Message.StartsWith("WRONGPASS", StringComparison.Ordinal)));
 
     private static IEnumerable<Exception> Chain(Exception e)
     {

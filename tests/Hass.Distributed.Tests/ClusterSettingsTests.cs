@@ -15,7 +15,6 @@ public class ClusterSettingsTests
     [Theory]
     [InlineData("redis:/x")]
     [InlineData("http://127.0.0.1:6379")]
-    [InlineData("redis://user:pw@host:6379")]
     [InlineData("redis://host:6379/2")]
     [InlineData("")]
     [InlineData("LOCAL")]
@@ -39,6 +38,16 @@ public class ClusterSettingsTests
         File.WriteAllText(file, "  ");
         Assert.Contains("is empty", Assert.Throws<ClusterConfigurationException>(() => ClusterSettings.ReadSecret(file, "from-env", IPAddress.Loopback)).Message);
         File.Delete(file);
+    }
+
+    [Theory]
+    [InlineData("redis://user:pw@host:6379")]
+    [InlineData("redis://:pw@host")]
+    public void A_password_in_the_address_is_refused_pointing_to_the_variable_without_repeating_it(string text)
+    {
+        var message = Assert.Throws<ClusterConfigurationException>(() => ClusterAddress.Parse(text)).Message;
+        Assert.Contains("$HASS_CLUSTER_REDIS_PASSWORD", message);
+        Assert.DoesNotContain("pw", message);
     }
 
     [Fact]

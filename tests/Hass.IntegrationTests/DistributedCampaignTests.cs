@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hass.Abstractions;
+using Hass.Cli;
 using Hass.Engine.Storage;
 
 namespace Hass.IntegrationTests;
@@ -87,6 +88,38 @@ public class DistributedCampaignTests(Xunit.Abstractions.ITestOutputHelper outpu
         var expected = Outcomes(Path.Combine(dir, "one.db"), "dist");
         Assert.Equal(16, expected.Count);
         Assert.Equal(expected, Outcomes(Path.Combine(dir, "dist.db"), "dist"));
+    }
+
+    /// <summary>
+    /// A Redis that requires a password: without it, or with a wrong one, the owner and a worker stop at once with one
+    /// line saying so (exit 7, nothing written); with $HASS_CLUSTER_REDIS_PASSWORD the campaign runs through it.
+    /// </summary>
+    [Fact]
+    public void A_redis_with_a_password_is_used_with_the_password_variable_and_refused_without_it()
+    {
+        using var redis = RedisServer.Start(password: "lab-redis-password");
+        var dir = HassProcess.TempDir();
+        var campaign = Campaign(dir, delayMs: 20, trials: 4, "auth");
+        var ports = RedisServer.FreePorts(2);
+        string[] cluster = ["--cluster", redis.Url];
+        var store = Path.Combine(dir, "auth.db");
+        var withPassword = new Dictionary<string, string>(Secret) { ["HASS_CLUSTER_REDIS_PASSWORD"] = "lab-redis-password" };
+        var wrongPassword = new Dictionary<string, string>(Secret) { ["HASS_CLUSTER_REDIS_PASSWORD"] = "guessed" };
+
+        var noPassword = HassProcess.RunWith(dir, Secret, Long, ["run", campaign, .. cluster, .. Ports(ports[0], ports[1]), .. HassProcess.Common(store)]);
+        Assert.Equal((ExitCodes.ClusterError, $"error: the cluster's Redis on 127.0.0.1:{redis.Port} wants a password: set $HASS_CLUSTER_REDIS_PASSWORD to it (its requirepass), here and for every worker"),
+            (noPassword.ExitCode, noPassword.Err.Trim()));
+        var wrong = HassProcess.RunWith(dir, wrongPassword, Long, ["worker", campaign, .. cluster, .. HassProcess.Common(store)]);
+        Assert.Equal((ExitCodes.ClusterError, $"error: the cluster's Redis on 127.0.0.1:{redis.Port} refused the password in $HASS_CLUSTER_REDIS_PASSWORD: set it to the Redis's requirepass"),
+            (wrong.ExitCode, wrong.Err.Trim()));
+        Assert.False(File.Exists(store));
+
+        using var worker = HassProcess.StartWith(dir, withPassword, ["worker", campaign, .. cluster, .. HassProcess.Common(store)]);
+        var owner = HassProcess.RunWith(dir, withPassword, Long, ["run", campaign, "--parallelism", "2", .. cluster, .. Ports(ports[0], ports[1]), .. HassProcess.Common(store)]);
+        Assert.True(owner.ExitCode == 0, owner.Out + owner.Err + "\n--- worker\n" + worker.Out + worker.Err);
+        Assert.Contains("4 in the store", owner.Out);
+        worker.Signal("TERM");
+        worker.WaitForExit(Long);
     }
 
     /// <summary>

@@ -18,13 +18,15 @@ public sealed class RedisServer : IDisposable
     public int Port { get; }
     public string Url => $"redis://127.0.0.1:{Port}";
 
-    public static RedisServer Start()
+    /// <summary>A redis-server on a free loopback port; with <paramref name="password"/>, one that requires it (requirepass).</summary>
+    public static RedisServer Start(string? password = null)
     {
         var port = FreePort();
         var dir = HassProcess.TempDir();
         var psi = new ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
         foreach (var a in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no" })
             psi.ArgumentList.Add(a);
+        if (password is not null) foreach (var a in new[] { "--requirepass", password }) psi.ArgumentList.Add(a);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("redis-server did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
