@@ -205,6 +205,7 @@ public sealed class BoardSession : IAsyncDisposable
     private async Task<Frame?> AwaitReplyAsync(IBoardLink link, ushort sequence, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
+        var heardFrom = false;
         while (true)
         {
             foreach (var result in _decoded)
@@ -219,12 +220,20 @@ public sealed class BoardSession : IAsyncDisposable
             }
             _decoded.Clear();
             var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero) throw new TimeoutException($"no reply from {Address} within {timeout.TotalMilliseconds:0} ms");
-            int n = await link.ReadAsync(_readBuffer, left, cancellationToken).ConfigureAwait(false);
+            if (left <= TimeSpan.Zero) throw NoReply(timeout, heardFrom);
+            int n;
+            // The link times out on what is left of the reply's time; the message gives the reply's whole time.
+            try { n = await link.ReadAsync(_readBuffer, left, cancellationToken).ConfigureAwait(false); }
+            catch (TimeoutException) { throw NoReply(timeout, heardFrom); }
             if (n == 0) throw new BoardLinkException($"board at {Address} closed the connection");
+            heardFrom = true;
             _decoder.Feed(_readBuffer.AsSpan(0, n), _decoded);
         }
     }
+
+    private TimeoutException NoReply(TimeSpan timeout, bool heardFrom) => new(heardFrom
+        ? $"no reply from {Address} within {timeout.TotalMilliseconds:0} ms (it sent data, but no reply to this request: check the baud rate and that a HASS board is on the link)"
+        : $"no reply from {Address} within {timeout.TotalMilliseconds:0} ms");
 
     public async ValueTask DisposeAsync() => await CloseLinkAsync().ConfigureAwait(false);
 }

@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Sockets;
+using Hass.Board.Links;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hass.Board.Tests;
+
+/// <summary>A peer that is no HASS board: the session gives up after its attempts, saying how long it waited and what it heard.</summary>
+public class NoReplyTests
+{
+    private static BoardLinks Links() =>
+        new ServiceCollection().AddHassBoardLinks().AddBoardLinkRegistry().BuildServiceProvider().GetRequiredService<BoardLinks>();
+
+    private static readonly BoardClientOptions Quick = new() { ReplyTimeout = TimeSpan.FromMilliseconds(300), AttemptsPerRequest = 2 };
+
+    private static async Task<BoardException> ConnectTo(TcpListener listener, Func<Socket, CancellationToken, Task> peer)
+    {
+        using var stop = new CancellationTokenSource();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var serving = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync(stop.Token);
+            try { await peer(socket, stop.Token); } catch (Exception e) when (e is OperationCanceledException or SocketException) { }
+        });
+        await using var session = new BoardSession($"tcp:127.0.0.1:{port}", Links(), Quick);
+        var e = await Assert.ThrowsAsync<BoardException>(() => session.ConnectAsync(CancellationToken.None));
+        await stop.CancelAsync();
+        await serving;
+        return e;
+    }
+
+    [Fact]
+    public async Task A_peer_that_sends_garbage_is_said_to_send_data_and_the_whole_reply_time_is_named()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var e = await ConnectTo(listener, async (socket, stop) =>
+        {
+            var noise = new byte[64];
+            new Random(7).NextBytes(noise);
+            noise[0] = noise[1] = 0;   // no sync bytes at the start of each burst
+            while (!stop.IsCancellationRequested)
+            {
+                await socket.SendAsync(noise, stop);
+                await Task.Delay(20, stop);
+            }
+        });
+        Assert.Contains("within 300 ms (it sent data, but no reply to this request", e.Message);
+    }
+
+    [Fact]
+    public async Task A_silent_peer_is_said_not_to_reply()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var e = await ConnectTo(listener, (_, stop) => Task.Delay(Timeout.Infinite, stop));
+        Assert.EndsWith("no reply from tcp:127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port + " within 300 ms", e.Message);
+    }
+}
