@@ -8,13 +8,21 @@ public class CliTests
 {
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(2);
 
-    [Fact]
-    public async Task Hass_dashboard_serves_a_finished_store_until_interrupted_and_changes_nothing()
+    /// <summary>A store holding the finished campaign "done" of <paramref name="trials"/> trials, and its campaign file.</summary>
+    private static (string Store, string Campaign) FinishedCampaign(int trials)
     {
         var dir = HassProcess.TempDir();
         var store = Path.Combine(dir, "hass.db");
-        var run = HassProcess.Run(Long, ["run", HassCli.Campaign(dir, "done", trials: 5, delayMs: 0), .. HassProcess.Common(store)]);
+        var campaign = HassCli.Campaign(dir, "done", trials, delayMs: 0);
+        var run = HassProcess.Run(Long, ["run", campaign, .. HassProcess.Common(store)]);
         Assert.True(run.ExitCode == 0, run.Out + run.Err);
+        return (store, campaign);
+    }
+
+    [Fact]
+    public async Task Hass_dashboard_serves_a_finished_store_until_interrupted_and_changes_nothing()
+    {
+        var (store, _) = FinishedCampaign(trials: 5);
         var before = File.ReadAllBytes(store);
 
         using var dashboard = HassProcess.Start(["dashboard", "--address", "127.0.0.1:0", .. HassProcess.Common(store)]);
@@ -32,11 +40,7 @@ public class CliTests
     [Fact]
     public void Readers_share_a_served_store_and_a_run_on_it_is_refused_until_they_finish()
     {
-        var dir = HassProcess.TempDir();
-        var store = Path.Combine(dir, "hass.db");
-        var campaign = HassCli.Campaign(dir, "done", trials: 3, delayMs: 0);
-        var run = HassProcess.Run(Long, ["run", campaign, .. HassProcess.Common(store)]);
-        Assert.True(run.ExitCode == 0, run.Out + run.Err);
+        var (store, campaign) = FinishedCampaign(trials: 3);
         var before = File.ReadAllBytes(store);
 
         using var dashboard = HassProcess.Start(["dashboard", "--address", "127.0.0.1:0", .. HassProcess.Common(store)]);
@@ -59,10 +63,7 @@ public class CliTests
     [Fact]
     public async Task A_client_with_half_a_request_does_not_hold_the_dashboard_when_it_stops()
     {
-        var dir = HassProcess.TempDir();
-        var store = Path.Combine(dir, "hass.db");
-        var run = HassProcess.Run(Long, ["run", HassCli.Campaign(dir, "done", trials: 2, delayMs: 0), .. HassProcess.Common(store)]);
-        Assert.True(run.ExitCode == 0, run.Out + run.Err);
+        var (store, _) = FinishedCampaign(trials: 2);
         using var dashboard = HassProcess.Start(["dashboard", "--address", "127.0.0.1:0", .. HassProcess.Common(store)]);
         var url = dashboard.WaitForDashboard(Long);
         using var client = new System.Net.Sockets.TcpClient();
@@ -80,10 +81,7 @@ public class CliTests
     [Fact]
     public void An_address_that_cannot_be_listened_on_is_exit_2_naming_it()
     {
-        var dir = HassProcess.TempDir();
-        var store = Path.Combine(dir, "hass.db");
-        var run = HassProcess.Run(Long, ["run", HassCli.Campaign(dir, "done", trials: 2, delayMs: 0), .. HassProcess.Common(store)]);
-        Assert.True(run.ExitCode == 0, run.Out + run.Err);
+        var (store, _) = FinishedCampaign(trials: 2);
         var before = File.ReadAllBytes(store);
         using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         taken.Start();
