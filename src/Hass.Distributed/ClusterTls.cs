@@ -1,6 +1,6 @@
-using Hass.Abstractions;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Hass.Abstractions;
 using Orleans.Connections.Security;
 
 namespace Hass.Distributed;

@@ -63,11 +63,7 @@ public sealed class HassStore : IDisposable
         return store;
     }
 
-    /// <summary>
-    /// When this store was created by this open and nothing but its schema is in it when it is closed (the command
-    /// failed before it stored anything), the store file and its log are removed on closing, so a failed start leaves
-    /// no empty store behind. An existing store is never removed. Its lock file stays, as after every command.
-    /// </summary>
+    /// <summary>A store this open created and that holds nothing when closed (its command failed first) is removed with its log.</summary>
     public HassStore RemoveIfClosedUnused()
     {
         _removeIfUnused = true;
@@ -254,6 +250,10 @@ public sealed class HassStore : IDisposable
         }
     }
 
-    private bool IsUnused() =>
-        new[] { _campaigns, _trials, _evaluations, _designs, _measurements, _calibration }.All(c => c.Count() == 0);
+    /// <summary>Nothing but the schema record; a store that cannot even be counted is kept.</summary>
+    private bool IsUnused()
+    {
+        try { return new[] { _campaigns, _trials, _evaluations, _designs, _measurements, _calibration }.All(c => c.Count() == 0); }
+        catch (LiteException) { return false; }
+    }
 }

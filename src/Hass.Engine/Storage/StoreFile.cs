@@ -52,7 +52,6 @@ internal static class StoreFile
         return true;
     }
 
-    /// <summary>LiteDB's write-ahead log next to the data file ("hass.db" → "hass-log.db").</summary>
     /// <summary>Deletes a store file and its log; only for a store this process created and still holds the lock of.</summary>
     public static void Remove(string path)
     {
@@ -60,6 +59,7 @@ internal static class StoreFile
         File.Delete(LogPath(path));
     }
 
+    /// <summary>LiteDB's write-ahead log next to the data file ("hass.db" → "hass-log.db").</summary>
     public static string LogPath(string path) =>
         Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path) + "-log" + Path.GetExtension(path));
 
