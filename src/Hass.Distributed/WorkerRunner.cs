@@ -120,7 +120,7 @@ public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeli
             if (reply.Assignment is not { } assignment) continue;
             var result = await Task.Run(() => pipeline.RunAsync(assignment, token), CancellationToken.None).ConfigureAwait(false);
             if (!await grain.Complete(session, result).ConfigureAwait(false))
-                logger.LogWarning("worker {Name}: the owner did not take this result (the trial went to another worker)", Name);
+                logger.LogWarning("worker {Name}: the owner did not take this result: the trial had gone back to the queue (this worker left, or the owner counted it lost)", Name);
         }
     }
 
