@@ -30,12 +30,21 @@ internal sealed class OnnxModelFile
     public TensorShape InputShape { get; private set; } = new(0, 0, 0);
     public string OutputName { get; private set; } = "";
 
+    /// <summary>Protobuf's own limit for one message (2 GiB), less what a .NET array cannot hold.</summary>
+    private const long MaxFileBytes = int.MaxValue - 1024;
+
     public static OnnxModelFile Read(string path)
     {
         if (!File.Exists(path))
             throw new ModelException($"onnx model '{path}' not found: give the path of an .onnx file (onnx:path/to/net.onnx)");
         ModelProto model;
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes;
+        // A pipe or a device (File.Exists holds for them) would block or fill the memory: refused before it is read.
+        try { bytes = InputFile.ReadBytes(path, MaxFileBytes); }
+        catch (InputFileException e)
+        {
+            throw new ModelException($"onnx model '{path}' {e.Problem}: give the path of an .onnx file (onnx:path/to/net.onnx)");
+        }
         try
         {
             model = ModelProto.Parser.ParseFrom(bytes);

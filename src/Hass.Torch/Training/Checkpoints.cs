@@ -83,6 +83,9 @@ public static class Checkpoints
     {
         if (Directory.Exists(path)) throw new ModelException($"checkpoint '{path}' is a folder; give the weights file (a TorchSharp .dat or a PyTorch state_dict .pt/.bin)");
         if (!File.Exists(path)) throw new ModelException($"checkpoint '{path}' does not exist");
+        // A pipe or a device (File.Exists holds for them) would block or never end: refused before it is opened.
+        if (PathTarget.Of(path).Length == 0)
+            throw new ModelException($"checkpoint '{path}' is empty or not a regular file; give the weights file (a TorchSharp .dat or a PyTorch state_dict .pt/.bin)");
         try
         {
             if (IsPyTorch(path)) net.load_py(path, strict: true);

@@ -62,6 +62,17 @@ public static class BadInputRunner
         Assert.Equal(before, Snapshot(dir, c.MayWrite));
     }
 
+    /// <summary>
+    /// Makes a named pipe at <paramref name="path"/>. Give a path beside the case's folder (<c>{dir}-x.fifo</c>), not in
+    /// it: the runner reads every file in the folder to check it is unchanged, and reading a pipe blocks.
+    /// </summary>
+    public static void MakeFifo(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", path);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+    }
+
     /// <summary>Relative path → SHA-256 of every file under the folder (symbolic links by their target text).</summary>
     public static SortedDictionary<string, string> Snapshot(string dir, IEnumerable<string> exclude)
     {

@@ -93,6 +93,10 @@ public class CliBadInputTests(ITestOutputHelper output)
         {
             Synthetic = false, Timeout = TimeSpan.FromMinutes(3), Setup = d => Directory.CreateDirectory(Path.Combine(d, "weights")),
         },
+        new("model eval: checkpoint is a pipe", ["model", "eval", "fmnist-vgg", "--images", "10", "--checkpoint", "{dir}-weights.fifo"], Bad, ["weights.fifo", "not a regular file"])
+        {
+            Synthetic = false, Timeout = TimeSpan.FromMinutes(3), Setup = d => BadInputRunner.MakeFifo(d + "-weights.fifo"),
+        },
         new("model eval: dataset folder missing", ["model", "eval", "fmnist-vgg", "--data", "{dir}/nodata"], Bad, ["nodata"])
         {
             Synthetic = false, Timeout = TimeSpan.FromMinutes(3),

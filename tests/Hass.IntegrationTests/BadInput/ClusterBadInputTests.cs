@@ -26,24 +26,16 @@ public class ClusterBadInputTests(ITestOutputHelper output)
         new("TLS certificate that is no certificate", ["worker", Campaign, "--cluster", "local", "--tls-certificate", "{dir}/cluster.pfx"], ExitCodes.InvalidInput,
             ["cannot be read as a PKCS#12 certificate"]) { Setup = dir => File.WriteAllText(Path.Combine(dir, "cluster.pfx"), "not a certificate") },
         new("missing secret file", ["worker", Campaign, "--cluster", "local", "--secret-file", "{dir}/nope.secret"], ExitCodes.InvalidInput, ["--secret-file", "nope.secret"]),
-        // A pipe or a device is refused before it is read: reading one would block for ever or fill the memory. The pipe
-        // lies beside the case's folder, whose files the runner reads to check them.
+        // A pipe or a device is refused before it is read: reading one would block for ever or fill the memory.
         new("secret file that is a pipe", ["worker", Campaign, "--cluster", "local", "--secret-file", "{dir}-secret.fifo"], ExitCodes.InvalidInput,
-            ["--secret-file", "is empty or not a regular file"]) { Setup = dir => MakeFifo(dir + "-secret.fifo") },
+            ["--secret-file", "is empty or not a regular file"]) { Setup = dir => BadInputRunner.MakeFifo(dir + "-secret.fifo") },
         new("secret file that is a device", ["run", Campaign, "--cluster", "local", "--secret-file", "/dev/zero"], ExitCodes.InvalidInput,
             ["--secret-file /dev/zero", "not a regular file"]),
         new("TLS certificate that is a pipe", ["workers", Campaign, "--cluster", "local", "--tls-certificate", "{dir}-cluster.fifo"], ExitCodes.InvalidInput,
-            ["--tls-certificate", "is empty or not a regular file", "PKCS#12"]) { Setup = dir => MakeFifo(dir + "-cluster.fifo") },
+            ["--tls-certificate", "is empty or not a regular file", "PKCS#12"]) { Setup = dir => BadInputRunner.MakeFifo(dir + "-cluster.fifo") },
         new("trial timeout of zero", ["run", Campaign, "--cluster", "local", "--trial-timeout", "0"], ExitCodes.InvalidInput, ["--trial-timeout", "at least 1 second"]),
         new("gateway port out of range", ["worker", Campaign, "--cluster", "local", "--gateway-port", "70000"], ExitCodes.InvalidInput, ["--gateway-port", "65535"]),
     };
-
-    private static void MakeFifo(string path)
-    {
-        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", path);
-        mkfifo.WaitForExit();
-        Assert.Equal(0, mkfifo.ExitCode);
-    }
 
     [Theory]
     [MemberData(nameof(Cases))]

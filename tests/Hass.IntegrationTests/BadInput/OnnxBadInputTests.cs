@@ -55,6 +55,12 @@ public class OnnxBadInputTests(ITestOutputHelper output)
             },
         },
         new("onnx: missing file", ["graph", "onnx:{dir}/absent.onnx"], ExitCodes.InvalidInput, ["absent.onnx", "not found"]) { Synthetic = false },
+        new("onnx: a device", ["graph", "onnx:/dev/zero"], ExitCodes.InvalidInput, ["/dev/zero", "not a regular file"]) { Synthetic = false },
+        new("onnx: a pipe", ["graph", "onnx:{dir}-net.fifo"], ExitCodes.InvalidInput, ["net.fifo", "not a regular file"])
+        {
+            Synthetic = false,
+            Setup = dir => BadInputRunner.MakeFifo(dir + "-net.fifo"),
+        },
         new("onnx: not an ONNX file", ["graph", "onnx:{dir}/net.onnx"], ExitCodes.InvalidInput, ["net.onnx", "not a valid ONNX file"])
         {
             Synthetic = false,
