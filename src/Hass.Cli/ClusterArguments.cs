@@ -53,7 +53,7 @@ internal static class ClusterArguments
             Address = address, ClusterId = ClusterSettings.ClusterIdOf(spec), Listen = listen,
             Secret = ClusterSettings.ReadSecret(ctx.Parse.GetValue(SecretFile), Environment.GetEnvironmentVariable(SecretVariable), listen),
             Certificate = ctx.Parse.GetValue(TlsCertificate) is { } tls ? ClusterTls.Load(tls, Environment.GetEnvironmentVariable(ClusterTls.PasswordVariable)) : null,
-            RedisPassword = PathOptions.FromEnvironment(ClusterSettings.RedisPasswordVariable),
+            RedisPassword = NonEmpty(Environment.GetEnvironmentVariable(ClusterSettings.RedisPasswordVariable)),
             SiloPort = ctx.Parse.GetValue(SiloPort) ?? ClusterSettings.DefaultSiloPort,
             GatewayPort = ctx.Parse.GetValue(GatewayPort) ?? ClusterSettings.DefaultGatewayPort,
         };

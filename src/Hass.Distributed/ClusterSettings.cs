@@ -25,9 +25,10 @@ public sealed record ClusterAddress(string? Redis)
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "redis" && uri.Host.Length > 0
             && uri.AbsolutePath is "" or "/" && uri.Query.Length == 0)
         {
+            var redis = $"{uri.Host}:{(uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port)}";
             if (uri.UserInfo.Length > 0)
-                throw new ClusterConfigurationException($"cluster address: give the Redis password in ${ClusterSettings.RedisPasswordVariable}, not in the address (other users could read it in the process list): redis://{uri.Host}:{(uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port)}");
-            return new ClusterAddress($"{uri.Host}:{(uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port)}");
+                throw new ClusterConfigurationException($"cluster address: give the Redis password in ${ClusterSettings.RedisPasswordVariable}, not in the address (other users could read it in the process list): redis://{redis}");
+            return new ClusterAddress(redis);
         }
         throw new ClusterConfigurationException($"cluster '{ConfigText.Printable(text)}' is not a cluster address: use 'local' (one machine) or redis://host:port");
     }
