@@ -81,10 +81,11 @@ public static class Checkpoints
     /// </summary>
     public static void Load(HassNet net, string path)
     {
-        if (Directory.Exists(path)) throw new ModelException($"checkpoint '{path}' is a folder; give the weights file (a TorchSharp .dat or a PyTorch state_dict .pt/.bin)");
-        if (!File.Exists(path)) throw new ModelException($"checkpoint '{path}' does not exist");
-        // A pipe or a device (File.Exists holds for them) would block or never end: refused before it is opened.
-        if (PathTarget.Of(path).Length == 0)
+        var target = PathTarget.Of(path);
+        if (target.Kind == PathKind.Folder) throw new ModelException($"checkpoint '{path}' is a folder; give the weights file (a TorchSharp .dat or a PyTorch state_dict .pt/.bin)");
+        if (target.Kind != PathKind.File) throw new ModelException($"checkpoint '{path}' does not exist");
+        // A pipe or a device would block or never end: refused before it is opened.
+        if (target.Length == 0)
             throw new ModelException($"checkpoint '{path}' is empty or not a regular file; give the weights file (a TorchSharp .dat or a PyTorch state_dict .pt/.bin)");
         try
         {
