@@ -16,7 +16,7 @@ namespace Hass.Dashboard;
 /// <summary>Builds the dashboard's web application: Kestrel on one address, the guards, the API and the pages.</summary>
 internal static class DashboardServer
 {
-    public static readonly TimeSpan StopWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(1);
 
     public static WebApplication Build(DashboardOptions options, ChangeFeed feed)
     {
