@@ -26,4 +26,4 @@ public static class ExitCodes
 public sealed class UsageException(string message) : Exception(message);
 
 /// <summary>A command stopped by Ctrl-C or SIGTERM (exit code 130), with a message saying what it left behind.</summary>
-public sealed class CommandInterruptedException(string message) : OperationCanceledException(message);
+public sealed class CommandInterruptedException(string message) : Exception(message);
