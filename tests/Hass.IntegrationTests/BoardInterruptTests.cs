@@ -122,6 +122,31 @@ public class BoardInterruptTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Ctrl_C_while_probe_waits_on_a_silent_serial_line_releases_the_port_for_the_next_probe()
+    {
+        using var pty = new Hass.Board.Testing.SocatPair();
+        var link = $"serial:{pty.A}@921600";
+        using (var line = new FileStream(pty.B, FileMode.Open, FileAccess.ReadWrite))
+        {
+            // The test holds the board's end of the line: it reads the HELLO and answers nothing.
+            using var probe = HassProcess.Start("board", "probe", link);
+            var hello = await Task.Run(() => line.Read(new byte[64])).WaitAsync(Long);
+            Assert.True(hello > 0, probe.Out + probe.Err);
+
+            var (code, took) = SignalAndWait(probe, "INT");
+
+            Assert.Equal(ExitCodes.Interrupted, code);
+            Assert.True(took < Prompt, $"took {took} to stop");
+            Assert.Equal("error: interrupted: board probe stopped; a probe changes nothing on the board", probe.Err.Trim());
+        }
+        // The port and the board's lock were given back: a board on the line now answers the next probe.
+        await using var emulator = await EmulatorProcess.StartAsync(["--serial", pty.B]);
+        var next = HassProcess.Run(Long, "board", "probe", link);
+        Assert.True(next.ExitCode == ExitCodes.Success, $"exit {next.ExitCode}\n{next.Out}\n{next.Err}");
+        Assert.Contains("board      u250", next.Out);
+    }
+
+    [Fact]
     public async Task Ctrl_C_mid_selftest_prints_the_checks_that_ran_and_exits_130()
     {
         await using var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0", "--delay-ms", "20"]);
