@@ -38,10 +38,33 @@ public class BoardInterruptTests(Xunit.Abstractions.ITestOutputHelper output)
         return store;
     }
 
-    private static HassProcess StartMeasure(string store, string link) =>
-        HassProcess.Start(["board", "measure", "synthetic", "--trial", "1", "--link", link, "--repeats", "1000", "--images", "2", .. HassProcess.Common(store)]);
+    private static string[] Measure(string store, string link, int repeats) =>
+        ["board", "measure", "synthetic", "--trial", "1", "--link", link, "--repeats", repeats.ToString(System.Globalization.CultureInfo.InvariantCulture), "--images", "2", .. HassProcess.Common(store)];
 
-    private static Task<EmulatorProcess> SlowEmulatorAsync() => EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0", "--board", ToyBoard, "--delay-ms", "20"]);
+    /// <summary>
+    /// A `board measure` of 1000 runs on a copy of the template store (<see cref="Before"/>: its hash) through a relay to
+    /// the emulator (slowed by 20 ms a reply), started and under way: the relay has seen its first RUN.
+    /// </summary>
+    private sealed record MeasureUnderWay(string Store, byte[] Before, EmulatorProcess Emulator, BoardRelay Relay, HassProcess Hass) : IAsyncDisposable
+    {
+        public static async Task<MeasureUnderWay> StartAsync()
+        {
+            var store = CopyOfTemplate();
+            var before = SHA256.HashData(File.ReadAllBytes(store));
+            var emulator = await EmulatorProcess.StartAsync(["--tcp", "127.0.0.1:0", "--board", ToyBoard, "--delay-ms", "20"]);
+            var relay = BoardRelay.Start(emulator.Address);
+            var measure = HassProcess.Start(Measure(store, relay.Address, 1000));
+            Assert.True(relay.WaitForRequests(t => t == FrameType.Run, 1, Long), measure.Out + measure.Err);
+            return new MeasureUnderWay(store, before, emulator, relay, measure);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Hass.Dispose();
+            await Relay.DisposeAsync();
+            await Emulator.DisposeAsync();
+        }
+    }
 
     private (int Code, TimeSpan Took) SignalAndWait(HassProcess hass, string signal)
     {
@@ -62,12 +85,8 @@ public class BoardInterruptTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public async Task Ctrl_C_mid_measure_exits_130_stores_nothing_aborts_the_run_and_the_next_measure_works()
     {
-        var store = CopyOfTemplate();
-        var before = SHA256.HashData(File.ReadAllBytes(store));
-        await using var emulator = await SlowEmulatorAsync();
-        await using var relay = BoardRelay.Start(emulator.Address);
-        using var measure = StartMeasure(store, relay.Address);
-        Assert.True(relay.WaitForRequests(t => t == FrameType.Run, 1, Long), measure.Out + measure.Err);
+        await using var under = await MeasureUnderWay.StartAsync();
+        var (store, before, emulator, relay, measure) = under;
 
         var (code, _) = SignalAndWait(measure, "INT");
 
@@ -78,7 +97,7 @@ public class BoardInterruptTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(relay.WaitForHostClose(Prompt));
         Assert.Equal(FrameType.Reset, relay.Requests[^1]);
         AssertStoreUntouchedAndFree(store, before);
-        var next = HassProcess.Run(Long, ["board", "measure", "synthetic", "--trial", "1", "--link", emulator.Address, "--repeats", "1", "--images", "2", .. HassProcess.Common(store)]);
+        var next = HassProcess.Run(Long, Measure(store, emulator.Address, 1));
         Assert.True(next.ExitCode == ExitCodes.Success, $"exit {next.ExitCode}\n{next.Out}\n{next.Err}");
         Assert.Contains("median of 1", next.Out);
     }
@@ -86,12 +105,8 @@ public class BoardInterruptTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public async Task SIGTERM_while_a_board_that_went_silent_is_awaited_stops_the_measure_at_once()
     {
-        var store = CopyOfTemplate();
-        var before = SHA256.HashData(File.ReadAllBytes(store));
-        await using var emulator = await SlowEmulatorAsync();
-        await using var relay = BoardRelay.Start(emulator.Address);
-        using var measure = StartMeasure(store, relay.Address);
-        Assert.True(relay.WaitForRequests(t => t == FrameType.Run, 1, Long), measure.Out + measure.Err);
+        await using var under = await MeasureUnderWay.StartAsync();
+        var (store, before, emulator, relay, measure) = under;
         relay.GoSilent();
         // A request sent after the board went silent: the host now waits for a reply that never comes.
         var sent = relay.Requests.Count;
