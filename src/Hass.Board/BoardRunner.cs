@@ -212,8 +212,25 @@ public sealed class BoardRunner : IAsyncDisposable
         };
     }
 
-    /// <summary>One checked RUN of <c>options.Images</c> + <c>options.WarmupImages</c> images (seed <c>options.Seed + repeat</c>), polled until done.</summary>
+    /// <summary>
+    /// One checked RUN of <c>options.Images</c> + <c>options.WarmupImages</c> images (seed <c>options.Seed + repeat</c>),
+    /// polled until done. Cancelled (Ctrl-C), it asks the board to abort the run (RESET 0) before it gives up, so the
+    /// board does not go on running for nobody and the next session finds it idle.
+    /// </summary>
     internal async Task<RunResults> RunAsync(uint designId, HardwareDesign design, MeasureOptions options, ImageSource source, int repeat, string stage, IProgress<BoardProgress>? progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunPolledAsync(designId, design, options, source, repeat, stage, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await _session.TryAbortRunAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<RunResults> RunPolledAsync(uint designId, HardwareDesign design, MeasureOptions options, ImageSource source, int repeat, string stage, IProgress<BoardProgress>? progress, CancellationToken cancellationToken)
     {
         var request = new RunRequest((uint)options.Images, (uint)options.WarmupImages, source, options.Seed + (ulong)repeat).Encode();
         var accepted = RunAccepted.Decode((await _session.RequestAsync(FrameType.Run, request, FrameType.RunAccepted, cancellationToken).ConfigureAwait(false)).Payload);

@@ -27,6 +27,8 @@ public sealed record BoardClientOptions
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>How long opening a link waits for the board's lock (held by another runner or process).</summary>
     public TimeSpan LockWait { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>How long a cancelled run waits for the RESET_DONE of the RESET that aborts it (one attempt).</summary>
+    public TimeSpan AbortTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
 }
 
 /// <summary>
@@ -122,6 +124,27 @@ public sealed class BoardSession : IAsyncDisposable
         finally
         {
             _requestGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Best effort after a cancelled run: one RESET 0 (abort the run in progress, PROTOCOL.md §4.3) over the link
+    /// still open, a single attempt of at most <see cref="BoardClientOptions.AbortTimeout"/>, no reconnect. False when
+    /// it was not sent or not answered (the board then finishes the run by itself; the next session's RUN waits while
+    /// it answers BUSY).
+    /// </summary>
+    public async Task<bool> TryAbortRunAsync()
+    {
+        if (_link is not { IsOpen: true } || Info is null) return false;
+        using var limit = new CancellationTokenSource(Options.AbortTimeout);
+        try
+        {
+            await RequestAsync(FrameType.Reset, new ResetRequest(false).Encode(), FrameType.ResetDone, limit.Token, Options.AbortTimeout, attempts: 1).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is OperationCanceledException or BoardException or BoardLinkException or ProtocolException or IOException)
+        {
+            return false;
         }
     }
 

@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using Hass.Abstractions;
+using Hass.Board;
 using Hass.Board.Protocol;
 using Hass.BoardEmulator.Engine;
 
@@ -36,18 +36,16 @@ public static class EmulatorHost
     }
 
     /// <summary>
-    /// Serves until cancelled, SIGINT (Ctrl+C) / SIGTERM (both exit 0), or (with ExitOnStdinClose) the end of standard input.
+    /// Serves until cancelled, SIGINT (Ctrl+C) / SIGTERM (both exit 0; a second signal ends the process at once), or (with ExitOnStdinClose) the end of standard input.
     /// Returns the exit code; a --tcp address or --serial device it cannot use is an <see cref="EmulatorSetupException"/>
     /// for the caller to report in its own style.
     /// </summary>
     public static async Task<int> RunAsync(EmulatorOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // SIGINT and SIGTERM are the normal way to stop a server: both end it cleanly with exit code 0
         // (without the handler the runtime would end the process with 143 on SIGTERM).
-        void OnSignal(PosixSignalContext context) { context.Cancel = true; stop.Cancel(); }
-        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var signals = InterruptSignals.Listen(cancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(signals.Token);
         return await ServeAsync(options, output, error, stop).ConfigureAwait(false);
     }
 

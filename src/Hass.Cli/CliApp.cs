@@ -58,6 +58,7 @@ public static class CliApp
         Torch.Training.ModelException m => (ExitCodes.InvalidInput, m.Message),
         Distributed.ClusterConfigurationException c => (ExitCodes.InvalidInput, c.Message),
         Distributed.ClusterException c => (ExitCodes.ClusterError, c.Message),
+        CommandInterruptedException i => (ExitCodes.Interrupted, i.Message),
         OperationCanceledException => (ExitCodes.Interrupted, "interrupted; what was finished is kept: run the same command again to go on"),
         _ => (ExitCodes.Failure, $"{e.GetType().Name}: {FirstLine(e.Message)} (set HASS_DEBUG=1 for the stack trace)"),
     };

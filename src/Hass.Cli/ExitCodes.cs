@@ -18,9 +18,12 @@ public static class ExitCodes
     public const int BoardError = 6;
     /// <summary>The cluster of a distributed campaign could not be started or reached (Redis, ports), or the owner refused the worker.</summary>
     public const int ClusterError = 7;
-    /// <summary>Interrupted (Ctrl-C / SIGTERM); completed trials are in the store, `hass run` resumes.</summary>
+    /// <summary>Interrupted (Ctrl-C / SIGTERM); completed trials are in the store, `hass run` resumes; a board command stored nothing.</summary>
     public const int Interrupted = 130;
 }
 
 /// <summary>A usage problem found by a command (exit code 2), with a message saying what to do.</summary>
 public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>A command stopped by Ctrl-C or SIGTERM (exit code 130), with a message saying what it left behind.</summary>
+public sealed class CommandInterruptedException(string message) : Exception(message);

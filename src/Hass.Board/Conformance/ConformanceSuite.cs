@@ -11,7 +11,8 @@ public sealed record ConformanceCheck(string Group, string Name, Func<Conformanc
 /// <summary>The outcome of one check; <see cref="Detail"/> says what the board did when it failed.</summary>
 public sealed record ConformanceResult(string Group, string Name, bool Passed, string Detail);
 
-public sealed record ConformanceReport(BoardInfo Board, IReadOnlyList<ConformanceResult> Results)
+/// <param name="NotRun">Checks of the kit not run because it was interrupted (0 for a whole run).</param>
+public sealed record ConformanceReport(BoardInfo Board, IReadOnlyList<ConformanceResult> Results, int NotRun = 0)
 {
     public bool AllPassed => Results.All(r => r.Passed);
     public IEnumerable<ConformanceResult> Failures => Results.Where(r => !r.Passed);
@@ -23,9 +24,17 @@ public sealed record ConformanceReport(BoardInfo Board, IReadOnlyList<Conformanc
         sb.AppendLine($"board {Board.BoardName} ({Board.Part}), firmware {Board.Firmware}, protocol v{Board.ProtocolVersion}");
         foreach (var r in Results)
             sb.AppendLine($"{(r.Passed ? "PASS" : "FAIL")}  {r.Group,-9} {r.Name}{(r.Passed ? "" : ": " + r.Detail)}");
-        sb.AppendLine($"{Results.Count(r => r.Passed)} of {Results.Count} checks passed");
+        sb.AppendLine($"{Results.Count(r => r.Passed)} of {Results.Count} checks passed{(NotRun > 0 ? $"; {NotRun} not run (interrupted)" : "")}");
         return sb.ToString();
     }
+}
+
+/// <summary>The kit was cancelled during <see cref="Check"/>; <see cref="Report"/> holds the checks that ran before it.</summary>
+public sealed class ConformanceInterruptedException(ConformanceReport report, ConformanceCheck check, Exception inner, CancellationToken token)
+    : OperationCanceledException($"the conformance kit was interrupted during the check {check.Group} {check.Name}", inner, token)
+{
+    public ConformanceReport Report { get; } = report;
+    public ConformanceCheck Check { get; } = check;
 }
 
 /// <summary>
@@ -41,7 +50,10 @@ public static class ConformanceSuite
         .. SequenceChecks.All, .. RunChecks.All, .. ResetChecks.Last,
     ];
 
-    /// <summary>Runs the kit. A board that cannot be reached or does not answer HELLO throws <see cref="BoardLinkException"/>.</summary>
+    /// <summary>
+    /// Runs the kit. A board that cannot be reached or does not answer HELLO throws <see cref="BoardLinkException"/>;
+    /// cancelled during a check, it throws <see cref="ConformanceInterruptedException"/> with the checks done so far.
+    /// </summary>
     public static async Task<ConformanceReport> RunAsync(string address, BoardLinks links, TimeSpan? replyTimeout = null, CancellationToken cancellationToken = default)
     {
         var timeout = replyTimeout ?? TimeSpan.FromSeconds(2);
@@ -52,7 +64,11 @@ public static class ConformanceSuite
             var results = new List<ConformanceResult>();
             foreach (var check in Checks)
             {
-                results.Add(await RunOneAsync(check, context, cancellationToken).ConfigureAwait(false));
+                try { results.Add(await RunOneAsync(check, context, cancellationToken).ConfigureAwait(false)); }
+                catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new ConformanceInterruptedException(new ConformanceReport(context.Info, results, Checks.Count - results.Count), check, e, cancellationToken);
+                }
                 context.Link.Discard();
             }
             return new ConformanceReport(context.Info, results);

@@ -34,18 +34,18 @@ public sealed class BoardCommand : ICliCommand
 
         var probe = new Command("probe", "Ask the board on LINK who it is (name, part, firmware, clock, resources)");
         probe.Arguments.Add(ProbeLink);
-        probe.SetAction(run(async (ctx, ct) =>
+        probe.SetAction(run(Interruptible("board probe stopped; a probe changes nothing on the board", async (ctx, ct) =>
         {
             var info = await BoardCommands.ProbeAsync(ctx.Parse.GetValue(ProbeLink)!, ctx.Services.GetRequiredService<BoardLinks>(), cancellationToken: ct);
             ctx.Out.Profile.Out.Writer.WriteLine(BoardCommands.Describe(info));
             return ExitCodes.Success;
-        }));
+        })));
         cmd.Subcommands.Add(probe);
 
         var measure = new Command("measure", "Deploy a stored trial's design on LINK, measure it, and store the measurement");
         measure.Arguments.Add(CampaignName);
         foreach (var o in new Option[] { TrialNumber, Link, Repeats, Images, Warmup, Rotations, Latency }) measure.Options.Add(o);
-        measure.SetAction(run(MeasureAsync));
+        measure.SetAction(run(Interruptible("board measure stopped; no measurement was stored", MeasureAsync)));
         cmd.Subcommands.Add(measure);
 
         var emulate = new Command("emulate", "Run the board emulator in this process (same options as hass-board-emulator)");
@@ -71,6 +71,22 @@ public sealed class BoardCommand : ICliCommand
         return cmd;
     }
 
+    /// <summary>
+    /// <paramref name="action"/> with Ctrl-C and SIGTERM as cancellation (System.CommandLine leaves signals to the
+    /// commands): the first one cancels its token, it closes the board link and the store as on any error, and the
+    /// command exits 130 with "interrupted: <paramref name="stopped"/>"; a second one ends the process at once.
+    /// </summary>
+    private static Func<CliContext, CancellationToken, Task<int>> Interruptible(string stopped, Func<CliContext, CancellationToken, Task<int>> action) =>
+        async (ctx, ct) =>
+        {
+            using var signals = InterruptSignals.Listen(ct);
+            try { return await action(ctx, signals.Token); }
+            catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
+            {
+                throw new CommandInterruptedException("interrupted: " + stopped);
+            }
+        };
+
     private static readonly Argument<string> SelftestLink = new("link") { Description = "serial:/dev/ttyUSB0@921600 or tcp:host:port" };
     private static readonly Option<double> SelftestReplyTimeout = new("--reply-timeout")
     {
@@ -82,19 +98,27 @@ public sealed class BoardCommand : ICliCommand
         var selftest = new Command("selftest", "Run the protocol conformance kit against the board on LINK: one PASS/FAIL line per check, exit 1 if any fails");
         selftest.Arguments.Add(SelftestLink);
         selftest.Options.Add(SelftestReplyTimeout);
-        selftest.SetAction(run(async (ctx, ct) =>
+        selftest.SetAction(run(Interruptible("board selftest stopped before it ran a check", async (ctx, ct) =>
         {
             var link = ctx.Parse.GetValue(SelftestLink)!;
             var links = ctx.Services.GetRequiredService<BoardLinks>();
             links.Canonical(link);   // a bad link string is bad input before anything is opened
             var seconds = ctx.Parse.GetValue(SelftestReplyTimeout);
             if (!(seconds > 0 && seconds <= 3600)) throw new UsageException($"board selftest: --reply-timeout must be more than 0 and at most 3600 seconds (got {seconds})");
-            var report = await ConformanceSuite.RunAsync(link, links, TimeSpan.FromSeconds(seconds), ct);
+            ConformanceReport report;
+            try { report = await ConformanceSuite.RunAsync(link, links, TimeSpan.FromSeconds(seconds), ct); }
+            catch (ConformanceInterruptedException e)
+            {
+                // The checks that ran are real results (a firmware author stopping a slow or hanging kit wants them).
+                ctx.Out.Profile.Out.Writer.Write(e.Report.Table());
+                throw new CommandInterruptedException($"interrupted: board selftest stopped during the check '{e.Check.Group} {e.Check.Name}'; " +
+                    $"the {e.Report.Results.Count} checks above ran, {e.Report.NotRun} did not: the verdict is incomplete");
+            }
             ctx.Out.Profile.Out.Writer.Write(report.Table());
             if (report.AllPassed) return ExitCodes.Success;
             ctx.Error.WriteLine($"error: {report.Failures.Count()} of {report.Results.Count} conformance checks failed on {link}; the FAIL lines say what the board did (boards/PROTOCOL.md)");
             return ExitCodes.Failure;
-        }));
+        })));
         return selftest;
     }
 
