@@ -48,12 +48,14 @@ internal static class ClusterArguments
         var workerTimeout = Duration(ctx, WorkerTimeout);
         if (address.IsLocal && !IPAddress.IsLoopback(listen))
             throw new ClusterConfigurationException("--listen: a local cluster listens on loopback only; use --cluster redis://host:port for workers on other machines");
+        var (redisUser, redisPassword) = address.IsLocal ? (null, null) : ClusterSettings.ReadRedisLogin(
+            Environment.GetEnvironmentVariable(ClusterSettings.RedisUserVariable), Environment.GetEnvironmentVariable(ClusterSettings.RedisPasswordVariable));
         var settings = new ClusterSettings
         {
             Address = address, ClusterId = ClusterSettings.ClusterIdOf(spec), Listen = listen,
             Secret = ClusterSettings.ReadSecret(ctx.Parse.GetValue(SecretFile), Environment.GetEnvironmentVariable(SecretVariable), listen),
             Certificate = ctx.Parse.GetValue(TlsCertificate) is { } tls ? ClusterTls.Load(tls, Environment.GetEnvironmentVariable(ClusterTls.PasswordVariable)) : null,
-            RedisPassword = NonEmpty(Environment.GetEnvironmentVariable(ClusterSettings.RedisPasswordVariable)),
+            RedisUser = redisUser, RedisPassword = redisPassword,
             SiloPort = ctx.Parse.GetValue(SiloPort) ?? ClusterSettings.DefaultSiloPort,
             GatewayPort = ctx.Parse.GetValue(GatewayPort) ?? ClusterSettings.DefaultGatewayPort,
         };

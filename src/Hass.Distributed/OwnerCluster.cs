@@ -40,6 +40,7 @@ public static class OwnerCluster
     internal static StackExchange.Redis.ConfigurationOptions RedisOptions(ClusterSettings settings)
     {
         var options = StackExchange.Redis.ConfigurationOptions.Parse(settings.Address.Redis!);
+        options.User = settings.RedisUser;
         options.Password = settings.RedisPassword;
         options.AbortOnConnectFail = true;
         options.ConnectTimeout = 3000;
