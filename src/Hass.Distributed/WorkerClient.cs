@@ -28,7 +28,7 @@ internal static class WorkerClient
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
             client.UseConnectionRetryFilter(async (e, token) =>
             {
-                if (waiting is null || ClusterErrors.RedisUnreachable(e) is not null) return false;
+                if (waiting is null || ClusterErrors.RedisFailed(e) is not null) return false;
                 waiting(e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), token).ConfigureAwait(false);
                 return true;

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 
 namespace Hass.Distributed.Tests;
 
-/// <summary>The one line each Redis refusal becomes (exit 7): what went wrong, and which variable fixes it.</summary>
+/// <summary>The one line each Redis refusal becomes (exit 7): what went wrong, and which variable or permission fixes it.</summary>
 public class ClusterErrorsTests
 {
     private static ClusterSettings Settings(string? user, string? password) =>
@@ -31,5 +31,15 @@ public class ClusterErrorsTests
         Assert.Equal("the cluster's Redis on 10.0.0.5:6379 refused the user in $HASS_CLUSTER_REDIS_USER with the password in $HASS_CLUSTER_REDIS_PASSWORD " +
                      "(no such user, user off, or wrong password): set them to an ACL user of that Redis and its password", aclUser);
         Assert.DoesNotContain("s3cret", defaultUser + aclUser);
+    }
+
+    [Fact]
+    public void A_user_without_the_permissions_is_told_which_keys_and_commands_it_needs()
+    {
+        var e = ClusterErrors.Explain(Refused("NOPERM this user has no permissions to run the 'hset' command"), Settings("hass", "pw"))!;
+        Assert.Equal("the cluster's Redis on 10.0.0.5:6379 does not let the user 'hass' do what the cluster needs (this user has no permissions to run the 'hset' command): " +
+                     "give it these keys and commands: ACL SETUSER hass ~hass/members/* +ping +echo +eval +hgetall +hget +hexists +hsetnx +hset +hdel (or ~* +@all)", e.Message);
+        Assert.NotNull(ClusterErrors.RedisFailed(e));
+        Assert.Contains("the default user", ClusterErrors.Explain(new RedisServerException("NOPERM No permissions to access a key"), Settings(null, "pw"))!.Message);
     }
 }
