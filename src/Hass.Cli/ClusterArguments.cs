@@ -8,7 +8,8 @@ namespace Hass.Cli;
 
 /// <summary>
 /// The cluster options of `hass run` (the owner) and `hass worker`: where the cluster is (--cluster, $HASS_CLUSTER,
-/// hass.json "cluster"), its secret (--secret-file, $HASS_CLUSTER_SECRET), and where the owner listens.
+/// hass.json "cluster"), its secret (--secret-file, $HASS_CLUSTER_SECRET), the Redis login ($HASS_CLUSTER_REDIS_USER,
+/// $HASS_CLUSTER_REDIS_PASSWORD), and where the owner listens.
 /// </summary>
 internal static class ClusterArguments
 {
