@@ -8,7 +8,8 @@ namespace Hass.Cli;
 
 /// <summary>
 /// The cluster options of `hass run` (the owner) and `hass worker`: where the cluster is (--cluster, $HASS_CLUSTER,
-/// hass.json "cluster"), its secret (--secret-file, $HASS_CLUSTER_SECRET), and where the owner listens.
+/// hass.json "cluster"), its secret (--secret-file, $HASS_CLUSTER_SECRET), the Redis login ($HASS_CLUSTER_REDIS_USER,
+/// $HASS_CLUSTER_REDIS_PASSWORD), and where the owner listens.
 /// </summary>
 internal static class ClusterArguments
 {
@@ -48,12 +49,14 @@ internal static class ClusterArguments
         var workerTimeout = Duration(ctx, WorkerTimeout);
         if (address.IsLocal && !IPAddress.IsLoopback(listen))
             throw new ClusterConfigurationException("--listen: a local cluster listens on loopback only; use --cluster redis://host:port for workers on other machines");
+        var (redisUser, redisPassword) = address.IsLocal ? (null, null) : ClusterSettings.ReadRedisLogin(
+            Environment.GetEnvironmentVariable(ClusterSettings.RedisUserVariable), Environment.GetEnvironmentVariable(ClusterSettings.RedisPasswordVariable));
         var settings = new ClusterSettings
         {
             Address = address, ClusterId = ClusterSettings.ClusterIdOf(spec), Listen = listen,
             Secret = ClusterSettings.ReadSecret(ctx.Parse.GetValue(SecretFile), Environment.GetEnvironmentVariable(SecretVariable), listen),
             Certificate = ctx.Parse.GetValue(TlsCertificate) is { } tls ? ClusterTls.Load(tls, Environment.GetEnvironmentVariable(ClusterTls.PasswordVariable)) : null,
-            RedisPassword = NonEmpty(Environment.GetEnvironmentVariable(ClusterSettings.RedisPasswordVariable)),
+            RedisUser = redisUser, RedisPassword = redisPassword,
             SiloPort = ctx.Parse.GetValue(SiloPort) ?? ClusterSettings.DefaultSiloPort,
             GatewayPort = ctx.Parse.GetValue(GatewayPort) ?? ClusterSettings.DefaultGatewayPort,
         };

@@ -20,7 +20,7 @@ public static class ClusterQuery
         }
         catch (Exception e) when (e is not ClusterException and not OperationCanceledException)
         {
-            throw ClusterErrors.RedisUnreachable(e) is not null ? ClusterErrors.Explain(e, settings)!
+            throw ClusterErrors.RedisFailed(e) is not null ? ClusterErrors.Explain(e, settings)!
                 : new ClusterException($"no owner of cluster {settings.ClusterId} answers on {settings.Address}: is 'hass run' of this campaign running with --cluster {settings.Address}?", e);
         }
         finally

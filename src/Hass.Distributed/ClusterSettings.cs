@@ -22,15 +22,25 @@ public sealed record ClusterAddress(string? Redis)
     public static ClusterAddress Parse(string text)
     {
         if (text == "local") return new ClusterAddress((string?)null);
+        RefuseLogin(text);
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "redis" && uri.Host.Length > 0
             && uri.AbsolutePath is "" or "/" && uri.Query.Length == 0)
-        {
-            var redis = $"{uri.Host}:{(uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port)}";
-            if (uri.UserInfo.Length > 0)
-                throw new ClusterConfigurationException($"cluster address: give the Redis password in ${ClusterSettings.RedisPasswordVariable}, not in the address (other users could read it in the process list): redis://{redis}");
-            return new ClusterAddress(redis);
-        }
+            return new ClusterAddress($"{uri.Host}:{(uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port)}");
         throw new ClusterConfigurationException($"cluster '{ConfigText.Printable(text)}' is not a cluster address: use 'local' (one machine) or redis://host:port");
+    }
+
+    /// <summary>
+    /// Refuses a Redis user or password in the address (user@host, user:password@host, or StackExchange.Redis'
+    /// user=/password=) without repeating it: only what follows the last '@' is shown, or nothing.
+    /// </summary>
+    private static void RefuseLogin(string text)
+    {
+        var at = text.LastIndexOf('@');
+        if (at < 0 && !text.Contains("password=", StringComparison.OrdinalIgnoreCase) && !text.Contains("user=", StringComparison.OrdinalIgnoreCase)) return;
+        var rest = at < 0 ? "" : text[(at + 1)..];
+        var host = rest.Length > 0 && rest.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':' or '[' or ']') ? rest : "host:port";
+        throw new ClusterConfigurationException($"cluster address: give the Redis user in ${ClusterSettings.RedisUserVariable} and its password in " +
+                                                $"${ClusterSettings.RedisPasswordVariable}, not in the address (other users could read them in the process list): use redis://{host}");
     }
 }
 
@@ -46,9 +56,12 @@ public sealed record ClusterSettings
     public required string ClusterId { get; init; }
     /// <summary>Shared secret every worker proves before it gets work ("" only when everything listens on loopback).</summary>
     public string Secret { get; init; } = "";
-    /// <summary>The password of a Redis that requires one (its requirepass), from $HASS_CLUSTER_REDIS_PASSWORD; null for none.</summary>
+    /// <summary>The password of a Redis that requires one (its requirepass, or <see cref="RedisUser"/>'s), from $HASS_CLUSTER_REDIS_PASSWORD; null for none.</summary>
     public string? RedisPassword { get; init; }
     public const string RedisPasswordVariable = "HASS_CLUSTER_REDIS_PASSWORD";
+    /// <summary>The Redis ACL user to log in as, from $HASS_CLUSTER_REDIS_USER; null for the `default` user.</summary>
+    public string? RedisUser { get; init; }
+    public const string RedisUserVariable = "HASS_CLUSTER_REDIS_USER";
     /// <summary>The cluster certificate: with one, every connection is TLS with that certificate on both ends (<see cref="ClusterTls"/>).</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
     /// <summary>Address the owner's silo and gateway listen on and advertise (loopback unless given).</summary>
@@ -62,6 +75,17 @@ public sealed record ClusterSettings
 
     /// <summary>The campaign's name and a hash of its identity (the fields a resume must agree on).</summary>
     public static string ClusterIdOf(CampaignSpec spec) => $"hass-{spec.Name}-{Hashing.Sha256Hex(spec.IdentityJson())[..12]}";
+
+    /// <summary>The Redis login from its two variables (blank is unset); a user without a password is refused.</summary>
+    public static (string? User, string? Password) ReadRedisLogin(string? user, string? password)
+    {
+        user = string.IsNullOrWhiteSpace(user) ? null : user;
+        password = string.IsNullOrWhiteSpace(password) ? null : password;
+        if (user is not null && password is null)
+            throw new ClusterConfigurationException($"${RedisUserVariable} is set but ${RedisPasswordVariable} is not: set the Redis user's password there too " +
+                                                    $"(here and for every worker), or unset ${RedisUserVariable} to log in as the default user");
+        return (user, password);
+    }
 
     /// <summary>A secret file holds one line; a larger file is not one (a pipe or a device is refused before it is read).</summary>
     public const long MaxSecretFileBytes = 64 << 10;

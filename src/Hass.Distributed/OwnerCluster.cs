@@ -37,9 +37,14 @@ public static class OwnerCluster
         return services;
     }
 
+    /// <summary>The Redis hash that holds the campaign's membership table, named as Orleans names it.</summary>
+    internal static StackExchange.Redis.RedisKey MembershipKey(ClusterSettings settings) =>
+        Orleans.Clustering.Redis.RedisClusteringOptions.DefaultCreateRedisKey(new ClusterOptions { ClusterId = settings.ClusterId, ServiceId = ClusterSettings.ServiceId });
+
     internal static StackExchange.Redis.ConfigurationOptions RedisOptions(ClusterSettings settings)
     {
         var options = StackExchange.Redis.ConfigurationOptions.Parse(settings.Address.Redis!);
+        options.User = settings.RedisUser;
         options.Password = settings.RedisPassword;
         options.AbortOnConnectFail = true;
         options.ConnectTimeout = 3000;

@@ -38,7 +38,7 @@ public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeli
             }
             catch (Exception e) when (e is not ClusterException && !cancellationToken.IsCancellationRequested)
             {
-                if (!_joinedOnce && ClusterErrors.RedisUnreachable(e) is not null) throw ClusterErrors.Explain(e, settings)!;
+                if (!_joinedOnce && ClusterErrors.RedisFailed(e) is not null) throw ClusterErrors.Explain(e, settings)!;
                 if (!_joinedOnce) Waiting(e.Message);
                 else
                 {

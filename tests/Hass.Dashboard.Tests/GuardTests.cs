@@ -66,14 +66,57 @@ public class GuardTests(FinishedStore fixture) : IClassFixture<FinishedStore>
 
     private static string Error(string json) => (string)JsonNode.Parse(json)!["error"]!;
 
-    [Fact]
-    public async Task A_host_name_that_is_not_loopback_is_refused()
+    [Theory]
+    [InlineData("attacker.example")]
+    [InlineData("attacker.example:8765")]
+    [InlineData("localhost.attacker.example")]
+    [InlineData("192.0.2.7")]
+    [InlineData("[2001:db8::7]:80")]
+    public async Task A_host_name_that_is_not_loopback_is_a_json_400_naming_it(string host)
     {
-        using var http = new HttpClient { BaseAddress = fixture.Url };
-        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/campaigns");
-        request.Headers.Host = "attacker.example";
-        using var response = await http.SendAsync(request);
+        using var response = await GetWithHost(fixture.Url, host);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal($"the dashboard answers only the host names localhost, 127.0.0.1 and [::1], not '{host}': open it as http://localhost:{fixture.Url.Port}/ " +
+                     "(from another machine through an SSH tunnel), or start it with --allow-remote (hass run: --dashboard-allow-remote) to serve other names",
+            Error(await response.Content.ReadAsStringAsync()));
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("LocalHost:1")]
+    [InlineData("127.0.0.1:8765")]
+    [InlineData("[::1]")]
+    [InlineData("[::1]:65535")]
+    public async Task Loopback_host_names_are_served_on_any_port(string host)
+    {
+        using var response = await GetWithHost(fixture.Url, host);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_request_without_a_host_is_served_and_a_foreign_host_is_served_when_remote_clients_are_allowed()
+    {
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(IPAddress.Loopback, fixture.Url.Port);
+        var stream = socket.GetStream();
+        await stream.WriteAsync("GET /api/v1/campaigns HTTP/1.0\r\n\r\n"u8.ToArray());
+        Assert.StartsWith("HTTP/1.1 200", await new StreamReader(stream).ReadLineAsync());
+
+        await using var open = FinishedStore.Start(fixture.Store, allowRemote: true);
+        await open.StartAsync(CancellationToken.None);
+        using var response = await GetWithHost(open.Url!, "lab-machine.example");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await open.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>GET of the campaign list with <paramref name="host"/> as the Host header (the body is read before the client goes).</summary>
+    private static async Task<HttpResponseMessage> GetWithHost(Uri url, string host)
+    {
+        using var http = new HttpClient { BaseAddress = url };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/campaigns");
+        request.Headers.Host = host;
+        return await http.SendAsync(request);
     }
 
     [Theory]

@@ -41,13 +41,42 @@ public class ClusterSettingsTests
     }
 
     [Theory]
-    [InlineData("redis://user:pw@host:6379")]
-    [InlineData("redis://:pw@host")]
-    public void A_password_in_the_address_is_refused_pointing_to_the_variable_without_repeating_it(string text)
+    [InlineData("redis://user:pw@host:6379", "redis://host:6379")]
+    [InlineData("redis://:pw@host", "redis://host")]
+    [InlineData("redis://user@host:6380", "redis://host:6380")]
+    [InlineData("redis://user:p@w@host", "redis://host")]
+    [InlineData("user@host", "redis://host")]
+    [InlineData("user:pw@host:6379", "redis://host:6379")]
+    [InlineData("host:6379,user=user,password=pw", "redis://host:port")]
+    [InlineData("redis://host:6379?password=pw", "redis://host:port")]
+    [InlineData("redis://user:pw@host:6379/?x", "redis://host:port")]
+    public void A_user_or_password_in_the_address_is_refused_pointing_to_the_variables_without_repeating_it(string text, string address)
     {
         var message = Assert.Throws<ClusterConfigurationException>(() => ClusterAddress.Parse(text)).Message;
-        Assert.Contains("$HASS_CLUSTER_REDIS_PASSWORD", message);
+        Assert.Equal("cluster address: give the Redis user in $HASS_CLUSTER_REDIS_USER and its password in $HASS_CLUSTER_REDIS_PASSWORD, not in the address " +
+                     $"(other users could read them in the process list): use {address}", message);
         Assert.DoesNotContain("pw", message);
+        Assert.DoesNotContain("user@", message);
+        Assert.DoesNotContain("user:", message);
+    }
+
+    [Theory]
+    [InlineData(null, null, null, null)]
+    [InlineData(null, "pw", null, "pw")]
+    [InlineData(" ", "pw", null, "pw")]
+    [InlineData("hass", "pw", "hass", "pw")]
+    public void The_redis_login_is_a_password_with_or_without_a_user(string? user, string? password, string? expectedUser, string? expectedPassword) =>
+        Assert.Equal((expectedUser, expectedPassword), ClusterSettings.ReadRedisLogin(user, password));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void A_redis_user_without_a_password_is_refused_naming_both_variables(string? password)
+    {
+        var message = Assert.Throws<ClusterConfigurationException>(() => ClusterSettings.ReadRedisLogin("hass", password)).Message;
+        Assert.Equal("$HASS_CLUSTER_REDIS_USER is set but $HASS_CLUSTER_REDIS_PASSWORD is not: set the Redis user's password there too (here and for every worker), " +
+                     "or unset $HASS_CLUSTER_REDIS_USER to log in as the default user", message);
     }
 
     [Fact]

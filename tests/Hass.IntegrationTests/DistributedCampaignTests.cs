@@ -107,10 +107,10 @@ public class DistributedCampaignTests(Xunit.Abstractions.ITestOutputHelper outpu
         var wrongPassword = new Dictionary<string, string>(Secret) { ["HASS_CLUSTER_REDIS_PASSWORD"] = "guessed" };
 
         var noPassword = HassProcess.RunWith(dir, Secret, Long, ["run", campaign, .. cluster, .. Ports(ports[0], ports[1]), .. HassProcess.Common(store)]);
-        Assert.Equal((ExitCodes.ClusterError, $"error: the cluster's Redis on 127.0.0.1:{redis.Port} wants a password: set $HASS_CLUSTER_REDIS_PASSWORD to it (its requirepass), here and for every worker"),
+        Assert.Equal((ExitCodes.ClusterError, $"error: the cluster's Redis on 127.0.0.1:{redis.Port} wants a password: set $HASS_CLUSTER_REDIS_PASSWORD to it (its requirepass; with $HASS_CLUSTER_REDIS_USER for an ACL user), here and for every worker"),
             (noPassword.ExitCode, noPassword.Err.Trim()));
         var wrong = HassProcess.RunWith(dir, wrongPassword, Long, ["worker", campaign, .. cluster, .. HassProcess.Common(store)]);
-        Assert.Equal((ExitCodes.ClusterError, $"error: the cluster's Redis on 127.0.0.1:{redis.Port} refused the password in $HASS_CLUSTER_REDIS_PASSWORD: set it to the Redis's requirepass"),
+        Assert.Equal((ExitCodes.ClusterError, $"error: the cluster's Redis on 127.0.0.1:{redis.Port} refused the password in $HASS_CLUSTER_REDIS_PASSWORD: set it to the Redis's requirepass (or the password of an ACL user named in $HASS_CLUSTER_REDIS_USER)"),
             (wrong.ExitCode, wrong.Err.Trim()));
         Assert.False(File.Exists(store));
 

@@ -18,8 +18,11 @@ public sealed class RedisServer : IDisposable
     public int Port { get; }
     public string Url => $"redis://127.0.0.1:{Port}";
 
-    /// <summary>A redis-server on a free loopback port; with <paramref name="password"/>, one that requires it (requirepass).</summary>
-    public static RedisServer Start(string? password = null)
+    /// <summary>
+    /// A redis-server on a free loopback port; with <paramref name="password"/>, one that requires it (requirepass); each of
+    /// <paramref name="users"/> is an ACL user as redis.conf writes it ("name on &gt;password ~keys +commands").
+    /// </summary>
+    public static RedisServer Start(string? password = null, params string[] users)
     {
         var port = FreePort();
         var dir = HassProcess.TempDir();
@@ -27,6 +30,8 @@ public sealed class RedisServer : IDisposable
         foreach (var a in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no" })
             psi.ArgumentList.Add(a);
         if (password is not null) foreach (var a in new[] { "--requirepass", password }) psi.ArgumentList.Add(a);
+        foreach (var user in users)
+            foreach (var a in user.Split(' ').Prepend("--user")) psi.ArgumentList.Add(a);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("redis-server did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
