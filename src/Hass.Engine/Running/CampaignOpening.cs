@@ -5,8 +5,11 @@ using Hass.Engine.Storage;
 
 namespace Hass.Engine.Running;
 
-/// <summary>Creates or reopens a campaign's stored document and its unpruned baseline, refusing a resume whose identity changed.</summary>
-internal sealed class CampaignOpening(CampaignSpec spec, string source, HassStore store, Objective objective, ICampaignObserver observer)
+/// <summary>
+/// Creates or reopens a campaign's stored document and its unpruned baseline, refusing a resume whose identity, evaluator
+/// or designer (backend version, board figures) changed.
+/// </summary>
+internal sealed class CampaignOpening(CampaignSpec spec, string source, HassStore store, Objective objective, ICampaignObserver observer, DesignerIdentity designer)
 {
     /// <summary>The stored campaign, refused when its identity differs from <see cref="spec"/> (checked before any model loads).</summary>
     public CampaignDocument? Existing()
@@ -15,6 +18,10 @@ internal sealed class CampaignOpening(CampaignSpec spec, string source, HassStor
         if (campaign is not null && campaign.IdentityJson != spec.IdentityJson())
             throw new CampaignException(source, [$"name: a campaign '{spec.Name}' with different settings already exists in store {store.Path}; " +
                 $"give the campaign another name (or --name), or use another --store. Stored: {campaign.IdentityJson}"]);
+        if (campaign?.Designer?.Differences(designer) is { Count: > 0 } changed)
+            throw new CampaignException(source, [.. changed.Select(c => $"{c}; campaign '{spec.Name}' holds {Designs(campaign)} made before, " +
+                "and resuming would add designs of another cost model: start a new campaign from the same file with --name (points this store " +
+                "has evaluated are not evaluated again, only designed anew), or undo the change to resume it")]);
         return campaign;
     }
 
@@ -26,7 +33,7 @@ internal sealed class CampaignOpening(CampaignSpec spec, string source, HassStor
             campaign = new CampaignDocument
             {
                 Name = spec.Name, Spec = spec, Source = source, IdentityJson = spec.IdentityJson(), WarmStartKey = spec.WarmStartKey(),
-                EvaluatorFingerprint = evaluator.Fingerprint, GraphName = evaluator.Graph.Name,
+                EvaluatorFingerprint = evaluator.Fingerprint, GraphName = evaluator.Graph.Name, Designer = designer,
                 WarmStarts = spec.WarmStart ? WarmStarts.Find(store, spec, objective, evaluator.SearchSpace) : [],
             };
             store.SaveCampaign(campaign);
@@ -36,7 +43,7 @@ internal sealed class CampaignOpening(CampaignSpec spec, string source, HassStor
         if (campaign.EvaluatorFingerprint is not null && campaign.EvaluatorFingerprint != evaluator.Fingerprint)
             throw new CampaignException(source, [$"model: the model, data or criterion of campaign '{spec.Name}' changed since it was started " +
                 $"(evaluator fingerprint {Short(campaign.EvaluatorFingerprint)} → {Short(evaluator.Fingerprint)}); start a new campaign (--name)"]);
-        return campaign with { Spec = spec, Resumes = campaign.Resumes + 1 };
+        return campaign with { Spec = spec, Resumes = campaign.Resumes + 1, Designer = designer };
     }
 
     /// <summary>The unpruned point's accuracy on the search split, evaluated once per campaign (cached like any evaluation).</summary>
@@ -48,6 +55,8 @@ internal sealed class CampaignOpening(CampaignSpec spec, string source, HassStor
         observer.Info($"baseline (unpruned) top-1 on the search split: {baseline.Top1:F2}% on {baseline.Images} images");
         return campaign with { BaselineTop1 = baseline.Top1, BaselineImages = baseline.Images, BaselineSoftTop1 = baseline.SoftTop1 };
     }
+
+    private string Designs(CampaignDocument campaign) => store.Trials(campaign.Name).Count(t => t.Design is not null) is var n and not 1 ? $"{n} designs" : "1 design";
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 }

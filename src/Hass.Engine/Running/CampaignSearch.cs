@@ -28,7 +28,7 @@ public sealed class CampaignSearch(CampaignSpec spec, string source, HassStore s
         var session = Stopwatch.StartNew();
         var board = boards.Get(spec.Board);
         var evaluatorFactory = components.EvaluatorFor(spec.Model, spec.Evaluator);
-        var opening = new CampaignOpening(spec, source, store, _objective, _observer);
+        var opening = new CampaignOpening(spec, source, store, _objective, _observer, DesignerIdentity.Of(components.Backend(spec.Backend.Name), board));
         var existing = opening.Existing();
 
         _observer.Info($"evaluator '{evaluatorFactory.Name}': loading model '{spec.Model}'");

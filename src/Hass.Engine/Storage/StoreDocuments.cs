@@ -29,6 +29,8 @@ public sealed record CampaignDocument
     /// <summary>The unpruned network's smoothed top-1 on the search split (<see cref="EvaluationOutcome.SoftTop1"/>); null when the evaluator gives none.</summary>
     public double? BaselineSoftTop1 { get; init; }
     public string? EvaluatorFingerprint { get; init; }
+    /// <summary>The backend version and board figures the campaign's designs were made with; null in stores written before it was kept.</summary>
+    public Running.DesignerIdentity? Designer { get; init; }
     /// <summary>The final table (dense, uniform, best), once the campaign finished its final phase.</summary>
     public Running.FinalSummary? Final { get; init; }
     public string? GraphName { get; init; }

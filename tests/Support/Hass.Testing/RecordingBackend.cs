@@ -5,14 +5,14 @@ namespace Hass.Testing;
 /// <summary>
 /// An accelerator backend for tests that need only what a DSE is asked and how fast its design is: each design has no
 /// layers and the throughput <paramref name="throughput"/> gives for the board; every board and options it is given are kept.
-/// It registers under <paramref name="name"/>, e.g. as the non-dataflow baseline of the final table.
+/// It registers under <paramref name="name"/>, e.g. as the non-dataflow baseline of the final table, with <paramref name="version"/>.
 /// </summary>
-public sealed class RecordingBackend(Func<BoardSpec, double> throughput, string name = "recording") : IAcceleratorBackend
+public sealed class RecordingBackend(Func<BoardSpec, double> throughput, string name = "recording", string version = "1") : IAcceleratorBackend
 {
     public List<(BoardSpec Board, DesignOptions Options)> Calls { get; } = [];
     public string Name => name;
     public string Description => "test backend";
-    public string Version => "1";
+    public string Version => version;
 
     public HardwareDesign Optimize(NetworkGraph graph, SparsityProfile profile, BoardSpec board, DesignOptions options, CancellationToken cancellationToken = default)
     {
