@@ -109,7 +109,7 @@ public class PluginFaultTests
     }
 
     [Fact]
-    public void Cancellation_and_a_design_that_does_not_fit_pass_through_the_check_unchanged()
+    public void Cancellation_and_a_design_that_does_not_fit_pass_through_the_check_and_refused_input_is_no_bug()
     {
         var backend = new CheckedBackend(new Hass.Testing.RecordingBackend(_ => throw new DesignDoesNotFitException("too small")), "P");
         var graph = new NetworkGraph { Name = "g", Layers = [] };
@@ -117,6 +117,10 @@ public class PluginFaultTests
         Assert.Equal("too small", Assert.Throws<DesignDoesNotFitException>(() => backend.Optimize(graph, SparsityProfile.Dense("m"), board, new DesignOptions())).Message);
         var cancelled = new CheckedBackend(new Hass.Testing.RecordingBackend(_ => throw new OperationCanceledException()), "P");
         Assert.Throws<OperationCanceledException>(() => cancelled.Optimize(graph, SparsityProfile.Dense("m"), board, new DesignOptions()));
+        var refusing = new CheckedBackend(new Hass.Testing.RecordingBackend(_ => throw new ArgumentException("layer 'x': unknown kind; convert it first")), "P");
+        var refused = Assert.Throws<PluginFaultException>(() => refusing.Optimize(graph, SparsityProfile.Dense("m"), board, new DesignOptions()));
+        Assert.Equal("backend 'recording' (plugin P) refused its input in Optimize: layer 'x': unknown kind; convert it first", refused.Message);
+        Assert.IsType<ArgumentException>(refused.InnerException);
     }
 
     [Fact]

@@ -32,6 +32,10 @@ public sealed class CheckedBackend(IAcceleratorBackend inner, string plugin) : I
         {
             design = call();
         }
+        catch (ArgumentException e) // the contract's way to refuse bad input: its message says what to change
+        {
+            throw new PluginFaultException($"{Who} refused its input in {name}: {e.Message}", e);
+        }
         catch (Exception e) when (e is not (OperationCanceledException or DesignDoesNotFitException))
         {
             throw PluginFaultException.Threw(Who, name, e);
