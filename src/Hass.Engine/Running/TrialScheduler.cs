@@ -10,8 +10,8 @@ namespace Hass.Engine.Running;
 /// Keeps up to one trial in flight per executor: asks the study while trials run, tells it each result in
 /// completion order, and stops on the budget, the wall time, the strategy, failures in a row or cancellation
 /// (trials in flight then end Abandoned). Every study call happens on this loop: the study is the single writer of trials.
-/// A trial still running <paramref name="stopGrace"/> (default <see cref="DefaultStopGrace"/>) after an interrupt, because a plugin
-/// ignores cancellation, is left to run out in the background and stored Abandoned, so the run still stops.
+/// A trial still in its design stage <paramref name="stopGrace"/> (default <see cref="DefaultStopGrace"/>) after an interrupt, because
+/// the backend ignores cancellation, is left to run out in the background and stored Abandoned, so the run still stops.
 /// </summary>
 internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationRequest request,
     ICampaignObserver observer, Func<TimeSpan> elapsed, Func<CampaignProgress> progress, TimeSpan? stopGrace = null)
@@ -105,6 +105,13 @@ internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationR
         {
             observer.Info($"interrupted: waiting up to {(stopGrace ?? DefaultStopGrace).TotalSeconds:0.#} s for the {_running.Count} trial(s) in flight to stop");
             await Task.WhenAny(any, Task.Delay(stopGrace ?? DefaultStopGrace, CancellationToken.None)).ConfigureAwait(false);
+            // Only a backend's DSE is left behind. The network stages use the evaluator, which is disposed once the run
+            // returns, so a trial in them (a large model's batch can outlast the grace) is waited for: they stop by themselves.
+            if (!any.IsCompleted && _running.Values.Any(r => r.Work.Stage != Pipeline.DesignStage.StageName))
+            {
+                observer.Info("interrupted: a trial in flight is still evaluating its network; waiting for it to stop");
+                await any.ConfigureAwait(false);
+            }
         }
         return any.IsCompleted ? await any.ConfigureAwait(false) : null;
     }
@@ -114,7 +121,7 @@ internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationR
     {
         foreach (var (_, (_, work)) in _running)
         {
-            var culprit = work.Stage == "design" ? $"the design stage: backend '{spec.Backend.Name}'" : $"the {work.Stage} stage";
+            var culprit = $"the design stage: backend '{spec.Backend.Name}'";
             var error = $"did not stop within {(stopGrace ?? DefaultStopGrace).TotalSeconds:0.#} s of the interrupt ({culprit} ignores cancellation); abandoned, it is re-asked on resume";
             observer.Warning($"trial {work.Record.Number} {error}");
             var record = work.Record with { State = TrialState.Abandoned, Error = error, FinishedAt = DateTimeOffset.UtcNow };
