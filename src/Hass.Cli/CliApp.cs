@@ -49,6 +49,7 @@ public static class CliApp
         StoreInUseException s => (ExitCodes.StoreInUse, s.Message),
         StoreException s => (ExitCodes.StoreUnusable, s.Message),
         PluginLoadException p => (ExitCodes.PluginErrors, p.Message),
+        PluginFaultException p => (ExitCodes.Failure, p.Message),
         Abstractions.DesignDoesNotFitException d => (ExitCodes.InvalidInput, d.Message),
         Board.Links.BoardAddressException a => (ExitCodes.InvalidInput, a.Message),
         Board.Protocol.ProtocolException p => (ExitCodes.BoardError, $"the board's reply breaks the protocol: {p.Message}"),

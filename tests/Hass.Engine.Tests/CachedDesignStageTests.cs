@@ -42,4 +42,23 @@ public class CachedDesignStageTests
         Assert.True(second.DesignCacheHit);
         Assert.Equal(100, second.Design!.Performance.ThroughputImagesPerSecond);
     }
+
+    [Fact]
+    public async Task A_cached_design_that_fails_the_design_check_is_designed_again()
+    {
+        using var store = HassStore.Open(Path.Combine(TestEnvironment.TempDir(), "hass.db"));
+        var backend = new RecordingBackend(_ => 100);
+        var stage = new CachedDesignStage(new DesignStage(Graph, Board, backend, EightBit), store);
+        var key = CachedDesignStage.Key(Graph, Profile, Board, backend, EightBit);
+        store.SaveDesign(key, backend.Optimize(Graph, Profile, Board, EightBit) with { Performance = new Performance { ThroughputImagesPerSecond = double.PositiveInfinity } });
+        backend.Calls.Clear();
+
+        var work = Work();
+        await stage.RunAsync(work, CancellationToken.None);
+
+        Assert.False(work.DesignCacheHit);
+        Assert.Single(backend.Calls);
+        Assert.Equal(100, work.Design!.Performance.ThroughputImagesPerSecond);
+        Assert.Equal(100, store.GetDesign(key)!.Performance.ThroughputImagesPerSecond);
+    }
 }

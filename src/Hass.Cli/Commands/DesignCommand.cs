@@ -142,9 +142,9 @@ public sealed class DesignCommand : ICliCommand
         {
             return folding is null ? backend.Optimize(graph, profile, board, options, ct) : backend.Evaluate(graph, profile, board, folding, options);
         }
-        catch (ArgumentException e)
+        catch (PluginFaultException e) when (e.InnerException is ArgumentException refused)
         {
-            throw new UsageException($"{backend.Name} cannot design '{graph.Name}' on '{board.Name}': {e.Message}");
+            throw new UsageException($"{backend.Name} cannot design '{graph.Name}' on '{board.Name}': {refused.Message}");
         }
     }
 

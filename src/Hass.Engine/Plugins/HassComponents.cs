@@ -11,6 +11,7 @@ namespace Hass.Engine.Plugins;
 public sealed class HassComponents
 {
     private readonly Dictionary<(ComponentKind Kind, string Name), IHassComponent> _byKindAndName = [];
+    private readonly Dictionary<(ComponentKind Kind, string Name), IHassComponent> _checked = [];
 
     public HassComponents(IEnumerable<ComponentDescriptor> descriptors, IEnumerable<IHassComponent> components)
     {
@@ -19,7 +20,9 @@ public sealed class HassComponents
         foreach (var d in Descriptors)
         {
             var instance = instances.FirstOrDefault(c => c.Name == d.Name && d.ServiceType.IsInstanceOfType(c));
-            if (instance is not null) _byKindAndName.TryAdd((d.Kind, d.Name), instance);
+            if (instance is null || !_byKindAndName.TryAdd((d.Kind, d.Name), instance)) continue;
+            if (instance is IAcceleratorBackend backend) _checked[(d.Kind, d.Name)] = new CheckedBackend(backend, d.Plugin);
+            if (instance is ISearchStrategyFactory strategy) _checked[(d.Kind, d.Name)] = new CheckedStrategyFactory(strategy, d.Plugin);
         }
     }
 
@@ -31,11 +34,13 @@ public sealed class HassComponents
     /// <summary>The component of that kind and name as registered, or null.</summary>
     public object? Find(ComponentKind kind, string name) => _byKindAndName.GetValueOrDefault((kind, name));
 
+    /// <summary>The backend as the engine uses it: its designs are checked and its faults name it (<see cref="CheckedBackend"/>).</summary>
     public IAcceleratorBackend Backend(string name) =>
-        Find(ComponentKind.Backend, name) as IAcceleratorBackend ?? throw Unknown(ComponentKind.Backend, name);
+        _checked.GetValueOrDefault((ComponentKind.Backend, name)) as IAcceleratorBackend ?? throw Unknown(ComponentKind.Backend, name);
 
+    /// <summary>The strategy factory as the engine uses it: its strategies' faults name it (<see cref="CheckedStrategy"/>).</summary>
     public ISearchStrategyFactory Strategy(string name) =>
-        FindStrategy(name) ?? throw Unknown(ComponentKind.Search, name);
+        _checked.GetValueOrDefault((ComponentKind.Search, name)) as ISearchStrategyFactory ?? throw Unknown(ComponentKind.Search, name);
 
     public ISearchStrategyFactory? FindStrategy(string name) => Find(ComponentKind.Search, name) as ISearchStrategyFactory;
 

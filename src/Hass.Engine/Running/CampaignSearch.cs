@@ -81,12 +81,22 @@ public sealed class CampaignSearch(CampaignSpec spec, string source, HassStore s
         CampaignProgress Progress() => progress.Make(study, priorElapsed + session.Elapsed, scheduler!.RunThisSession, session.Elapsed);
         scheduler = new TrialScheduler(spec, study, factory.Request(campaign.BaselineTop1!.Value, campaign.BaselineSoftTop1), _observer, () => priorElapsed + session.Elapsed, Progress);
 
-        var (status, message) = await scheduler.RunAsync(pipelines, record =>
+        (CampaignStatus Status, string Message) ended;
+        try
         {
-            campaign = campaign with { ElapsedSeconds = (priorElapsed + session.Elapsed).TotalSeconds };
-            store.SaveCampaign(campaign);
-            if (record.State != TrialState.Abandoned) _observer.TrialFinished(record, Progress());
-        }, cancellationToken).ConfigureAwait(false);
+            ended = await scheduler.RunAsync(pipelines, record =>
+            {
+                campaign = campaign with { ElapsedSeconds = (priorElapsed + session.Elapsed).TotalSeconds };
+                store.SaveCampaign(campaign);
+                if (record.State != TrialState.Abandoned) _observer.TrialFinished(record, Progress());
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PluginFaultException e) // the strategy broke: the campaign says so until it is run again
+        {
+            store.SaveCampaign(campaign with { Status = CampaignStatus.Failed, Message = e.Message, ElapsedSeconds = (priorElapsed + session.Elapsed).TotalSeconds });
+            throw;
+        }
+        var (status, message) = ended;
 
         campaign = campaign with { Status = status, Message = message, ElapsedSeconds = (priorElapsed + session.Elapsed).TotalSeconds };
         store.SaveCampaign(campaign);

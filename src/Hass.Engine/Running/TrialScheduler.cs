@@ -10,11 +10,15 @@ namespace Hass.Engine.Running;
 /// Keeps up to one trial in flight per executor: asks the study while trials run, tells it each result in
 /// completion order, and stops on the budget, the wall time, the strategy, failures in a row or cancellation
 /// (trials in flight then end Abandoned). Every study call happens on this loop: the study is the single writer of trials.
+/// A trial still in its design stage <paramref name="stopGrace"/> (default <see cref="DefaultStopGrace"/>) after an interrupt, because
+/// the backend ignores cancellation, is left to run out in the background and stored Abandoned, so the run still stops.
 /// </summary>
 internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationRequest request,
-    ICampaignObserver observer, Func<TimeSpan> elapsed, Func<CampaignProgress> progress)
+    ICampaignObserver observer, Func<TimeSpan> elapsed, Func<CampaignProgress> progress, TimeSpan? stopGrace = null)
 {
-    private readonly Dictionary<Task<TrialRecord>, ITrialExecutor> _running = [];
+    public static readonly TimeSpan DefaultStopGrace = TimeSpan.FromSeconds(10);
+
+    private readonly Dictionary<Task<TrialRecord>, (ITrialExecutor Executor, TrialWork Work)> _running = [];
     private int _consecutiveFailures;
     private string? _failure;
 
@@ -49,11 +53,16 @@ internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationR
             while (idle.Count > 0 && StopReason(cancellationToken) is null)
             {
                 var executor = idle.Dequeue();
-                _running[StartTrial(executor, cancellationToken)] = executor;
+                var work = StartTrial(executor, cancellationToken, out var trial);
+                _running[trial] = (executor, work);
             }
             if (_running.Count == 0) return;
-            var done = await Task.WhenAny(_running.Keys).ConfigureAwait(false);
-            idle.Enqueue(_running[done]);
+            if (await NextDoneAsync(cancellationToken).ConfigureAwait(false) is not { } done)
+            {
+                AbandonStuck(finished);
+                return;
+            }
+            idle.Enqueue(_running[done].Executor);
             _running.Remove(done);
             var record = await done.ConfigureAwait(false);
             study.Tell(record);
@@ -83,14 +92,54 @@ internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationR
                        "Fix the cause and run the campaign again to resume it";
     }
 
-    private Task<TrialRecord> StartTrial(ITrialExecutor executor, CancellationToken cancellationToken)
+    /// <summary>The next trial to finish; null when, after an interrupt, none finished within the stop grace.</summary>
+    private async Task<Task<TrialRecord>?> NextDoneAsync(CancellationToken cancellationToken)
+    {
+        var any = Task.WhenAny(_running.Keys);
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            await Task.WhenAny(any, Task.Delay(Timeout.Infinite, wait.Token)).ConfigureAwait(false);
+            await wait.CancelAsync().ConfigureAwait(false);
+        }
+        if (!any.IsCompleted)
+        {
+            observer.Info($"interrupted: waiting up to {(stopGrace ?? DefaultStopGrace).TotalSeconds:0.#} s for the {_running.Count} trial(s) in flight to stop");
+            await Task.WhenAny(any, Task.Delay(stopGrace ?? DefaultStopGrace, CancellationToken.None)).ConfigureAwait(false);
+            // Only a backend's DSE is left behind. The network stages use the evaluator, which is disposed once the run
+            // returns, so a trial in them (a large model's batch can outlast the grace) is waited for: they stop by themselves.
+            if (!any.IsCompleted && _running.Values.Any(r => r.Work.Stage != Pipeline.DesignStage.StageName))
+            {
+                observer.Info("interrupted: a trial in flight is still evaluating its network; waiting for it to stop");
+                await any.ConfigureAwait(false);
+            }
+        }
+        return any.IsCompleted ? await any.ConfigureAwait(false) : null;
+    }
+
+    /// <summary>Stores the trials that did not stop after an interrupt as Abandoned (re-asked on resume), naming the stage they are stuck in.</summary>
+    private void AbandonStuck(Action<TrialRecord> finished)
+    {
+        foreach (var (_, (_, work)) in _running)
+        {
+            var culprit = $"the design stage: backend '{spec.Backend.Name}'";
+            var error = $"did not stop within {(stopGrace ?? DefaultStopGrace).TotalSeconds:0.#} s of the interrupt ({culprit} ignores cancellation); abandoned, it is re-asked on resume";
+            observer.Warning($"trial {work.Record.Number} {error}");
+            var record = work.Record with { State = TrialState.Abandoned, Error = error, FinishedAt = DateTimeOffset.UtcNow };
+            study.Tell(record);
+            finished(record);
+        }
+        _running.Clear();
+    }
+
+    private TrialWork StartTrial(ITrialExecutor executor, CancellationToken cancellationToken, out Task<TrialRecord> trial)
     {
         var askWatch = Stopwatch.StartNew();
         var (running, storeSeconds) = study.Ask();
         var askSeconds = askWatch.Elapsed.TotalSeconds - storeSeconds;
         observer.TrialStarted(running.Number, running.Parameters, progress());
         var work = new TrialWork(running, request, study.Trials.ToList()) { StoreSeconds = storeSeconds };
-        return RunTrialAsync(executor, work, askSeconds, cancellationToken);
+        trial = RunTrialAsync(executor, work, askSeconds, cancellationToken);
+        return work;
     }
 
     private async Task<TrialRecord> RunTrialAsync(ITrialExecutor executor, TrialWork work, double askSeconds, CancellationToken cancellationToken)
@@ -109,10 +158,12 @@ internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationR
         }
         catch (Exception e) when (e is not StoreException) // a store that cannot be written ends the run (exit 4), it is no trial failure
         {
-            observer.Warning($"trial {running.Number} failed: {e.GetType().Name}: {e.Message}");
+            // A plugin's fault names the plugin in its message; other exceptions are named by their type.
+            var error = e is Plugins.PluginFaultException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            observer.Warning($"trial {running.Number} failed: {error}");
             return running with
             {
-                State = TrialState.Failed, Error = $"{e.GetType().Name}: {e.Message}", FinishedAt = DateTimeOffset.UtcNow,
+                State = TrialState.Failed, Error = error, FinishedAt = DateTimeOffset.UtcNow,
                 Timings = new TrialTimings { Ask = askSeconds, Total = total.Elapsed.TotalSeconds + askSeconds, Store = work.StoreSeconds },
             };
         }

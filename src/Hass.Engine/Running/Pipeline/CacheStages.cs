@@ -48,7 +48,8 @@ public sealed class CachedEvaluateStage(ITrialStage inner, HassStore store, stri
 
 /// <summary>
 /// The design cache: a stored design of the same graph, profile, board, backend version and options replaces the
-/// design stage; a design already on the trial (built by a worker of a distributed campaign) is stored as it is.
+/// design stage; a design already on the trial (built by a worker of a distributed campaign) is stored as it is. A cached design
+/// that fails <see cref="Plugins.DesignCheck"/> is no hit: the backend builds it again.
 /// </summary>
 public sealed class CachedDesignStage(DesignStage inner, HassStore store) : ITrialStage
 {
@@ -67,7 +68,8 @@ public sealed class CachedDesignStage(DesignStage inner, HassStore store) : ITri
     public async Task RunAsync(TrialWork work, CancellationToken cancellationToken)
     {
         var key = Key(inner.Graph, work.Profile!, inner.Board, inner.Backend, inner.Options);
-        if (store.GetDesign(key) is { } cached)
+        // A cached design that fails the check (cached by an engine that did not check designs) is built again.
+        if (store.GetDesign(key) is { } cached && Plugins.DesignCheck.Problem(cached, inner.Board, mustFit: true) is null)
         {
             work.Design = cached;
             work.DesignCacheHit = true;

@@ -55,7 +55,8 @@ public sealed class ProfileStage(Objective objective, string model) : ITrialStag
 /// <summary>Builds the hardware design of the trial's sparsity profile (the backend's design-space exploration).</summary>
 public sealed class DesignStage(NetworkGraph graph, BoardSpec board, IAcceleratorBackend backend, DesignOptions options) : ITrialStage
 {
-    public string Name => "design";
+    public const string StageName = "design";
+    public string Name => StageName;
     public NetworkGraph Graph => graph;
     public BoardSpec Board => board;
     public IAcceleratorBackend Backend => backend;

@@ -16,6 +16,7 @@ public sealed class TrialPipeline(IReadOnlyList<ITrialStage> stages, IDisposable
         {
             if (work.Finished) break;
             cancellationToken.ThrowIfCancellationRequested();
+            work.Stage = stage.Name;
             var watch = Stopwatch.StartNew();
             await stage.RunAsync(work, cancellationToken).ConfigureAwait(false);
             work.StageSeconds[stage.Name] = work.StageSeconds.GetValueOrDefault(stage.Name) + watch.Elapsed.TotalSeconds;

@@ -24,6 +24,8 @@ public sealed class TrialWork(TrialRecord running, EvaluationRequest request, IR
     public bool Finished { get; set; }
     /// <summary>Seconds spent writing to the store for this trial (in-flight record, cache entries).</summary>
     public double StoreSeconds { get; set; }
+    /// <summary>The stage running now (the last that started), "" before the first.</summary>
+    public string Stage { get; set; } = "";
     /// <summary>Wall-clock seconds of each stage that ran, by stage name.</summary>
     public Dictionary<string, double> StageSeconds { get; } = [];
 

@@ -1,0 +1,91 @@
+using System.Globalization;
+using Hass.Abstractions;
+
+namespace Hass.Engine.Plugins;
+
+/// <summary>
+/// A loaded strategy as the engine uses it (<see cref="HassComponents.Strategy"/>): an exception it throws, or a point it asks
+/// outside its search space, becomes a <see cref="PluginFaultException"/> naming the strategy and its plugin, which stops the
+/// campaign (a strategy's state cannot be trusted after it broke). A point outside the space is refused before any trial is
+/// stored for it. ArgumentException from Initialize (settings it refuses) passes through unchanged: that is bad input.
+/// </summary>
+public sealed class CheckedStrategy(ISearchStrategy inner, string who) : ISearchStrategy
+{
+    private SearchSpace? _space;
+
+    public bool CanAsk => Call(() => inner.CanAsk, nameof(CanAsk));
+
+    public void Initialize(StrategyContext context)
+    {
+        _space = context.Space;
+        try
+        {
+            inner.Initialize(context);
+        }
+        catch (Exception e) when (e is not (ArgumentException or OperationCanceledException))
+        {
+            throw PluginFaultException.Threw(who, nameof(Initialize), e);
+        }
+    }
+
+    public TrialSuggestion Ask()
+    {
+        var suggestion = Call(inner.Ask, nameof(Ask));
+        if (suggestion?.Parameters?.Values is null) throw PluginFaultException.Of(who, "returned no point from Ask (null)");
+        if (_space is not null && Outside(_space, suggestion.Parameters) is { } outside)
+            throw PluginFaultException.Of(who, $"asked a point outside its search space: {outside}");
+        return suggestion;
+    }
+
+    public void Tell(TrialOutcome outcome) => Call(() => { inner.Tell(outcome); return true; }, nameof(Tell));
+
+    public void Enqueue(ParameterSet parameters, string origin) => Call(() => { inner.Enqueue(parameters, origin); return true; }, nameof(Enqueue));
+
+    /// <summary>The first dimension <paramref name="point"/> misses or has out of range, described; null when it is in the space.</summary>
+    public static string? Outside(SearchSpace space, ParameterSet point)
+    {
+        foreach (var d in space.Dimensions)
+        {
+            if (!point.Values.TryGetValue(d.Name, out var v)) return $"'{d.Name}' is missing";
+            if (d.Contains(v)) continue;
+            var range = d.Kind == DimensionKind.Categorical ? $"a choice index 0..{d.Choices.Count - 1}" : $"{d.Kind.ToString().ToLowerInvariant()} in [{d.Low.ToString(CultureInfo.InvariantCulture)}, {d.High.ToString(CultureInfo.InvariantCulture)}]";
+            return $"'{d.Name}' = {v.ToString("G6", CultureInfo.InvariantCulture)}, not {range}";
+        }
+        return null;
+    }
+
+    private T Call<T>(Func<T> call, string name)
+    {
+        try
+        {
+            return call();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw PluginFaultException.Threw(who, name, e);
+        }
+    }
+}
+
+/// <summary>A strategy factory whose strategies are <see cref="CheckedStrategy"/>s.</summary>
+public sealed class CheckedStrategyFactory(ISearchStrategyFactory inner, string plugin) : ISearchStrategyFactory
+{
+    public ISearchStrategyFactory Inner => inner;
+    public string Name => inner.Name;
+    public string Description => inner.Description;
+    public bool MultiObjective => inner.MultiObjective;
+    public bool UniformBaseline => inner.UniformBaseline;
+
+    public ISearchStrategy Create()
+    {
+        var who = PluginFaultException.Describe("strategy", inner.Name, plugin);
+        try
+        {
+            return new CheckedStrategy(inner.Create(), who);
+        }
+        catch (Exception e)
+        {
+            throw PluginFaultException.Threw(who, nameof(Create), e);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace Hass.Engine.Plugins;
+
+/// <summary>
+/// A loaded component (backend, strategy) broke its contract: it threw, or returned what the engine cannot use. The message
+/// is one line naming the component, its plugin and what it did, and says what to do; the component's own exception, if
+/// any, is the inner exception (`hass` prints it with HASS_DEBUG=1). A trial it happens in fails with this message; `hass` exits 1.
+/// </summary>
+public sealed class PluginFaultException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>"backend 'x' (plugin P)": how messages name a component.</summary>
+    public static string Describe(string kind, string name, string plugin) =>
+        plugin.Length == 0 ? $"{kind} '{name}'" : $"{kind} '{name}' (plugin {plugin})";
+
+    /// <summary><paramref name="component"/> did <paramref name="wrong"/>; the message ends with what the user can do.</summary>
+    public static PluginFaultException Of(string component, string wrong, Exception? inner = null) =>
+        new($"{component} {wrong}; a bug of the plugin: fix or update it, or use another (hass plugins lists them)", inner);
+
+    /// <summary>The component threw <paramref name="e"/> from <paramref name="call"/>.</summary>
+    public static PluginFaultException Threw(string component, string call, Exception e) =>
+        Of(component, $"threw {e.GetType().Name} in {call}: {e.Message.Split('\n', 2)[0].TrimEnd('\r', '.')}", e);
+}

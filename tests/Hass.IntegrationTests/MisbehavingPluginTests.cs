@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Hass.Abstractions;
+using Hass.Cli;
+using Hass.Engine.Storage;
+
+namespace Hass.IntegrationTests;
+
+/// <summary>
+/// `hass run` as a real process with a real plugin folder whose components break their contract (Hass.TestPlugins.Misbehaving,
+/// loaded next to the synthetic plugin): one `error:` line naming the component, the documented exit code, no stack trace, no
+/// stray files, and a store without poisoned records.
+/// </summary>
+public class MisbehavingPluginTests
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(120);
+    private const string Plugin = "(plugin Hass.TestPlugins.Misbehaving)";
+
+    /// <summary>The synthetic campaign with <paramref name="backend"/> and <paramref name="strategy"/>, in a folder of its own (the working directory).</summary>
+    private static (string Dir, string Campaign, string[] Args) Setup(string backend, string strategy)
+    {
+        var dir = HassProcess.TempDir();
+        var campaign = Path.Combine(dir, "c.json");
+        File.WriteAllText(campaign, File.ReadAllText(HassProcess.SyntheticCampaign)
+            .Replace("\"name\": \"toy\"", $"\"name\": \"{backend}\"").Replace("\"seeded-random\"", $"\"{strategy}\""));
+        string[] args = ["run", campaign, .. HassProcess.Common(Path.Combine(dir, "hass.db")), "--plugins", Path.Combine(HassProcess.RepoRoot, "artifacts", "testplugins", "Hass.TestPlugins.Misbehaving")];
+        return (dir, campaign, args);
+    }
+
+    /// <summary>The one `error:` line of stderr; there is no stack trace.</summary>
+    private static string ErrorLine(string err)
+    {
+        Assert.DoesNotContain("   at ", err);
+        return Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error: ", StringComparison.Ordinal)).TrimEnd('\r');
+    }
+
+    private static void OnlyTheStoreWasWritten(string dir) =>
+        Assert.Equal(["c.json", "hass.db", "hass.db.lock"], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+    [Fact]
+    public void A_backend_returning_infinite_throughput_fails_its_trials_exit_1_and_stores_no_design()
+    {
+        var (dir, _, args) = Setup("infinite-throughput", "seeded-random");
+        var r = HassProcess.RunIn(dir, Long, args);
+
+        Assert.True(r.ExitCode == ExitCodes.Failure, $"exit {r.ExitCode}\n{r.Out}\n{r.Err}");
+        var error = ErrorLine(r.Err);
+        Assert.StartsWith("error: 5 trials failed in a row (maxConsecutiveFailures = 5); last error: backend 'infinite-throughput' " + Plugin +
+                          " returned a design from Optimize with a throughput of Infinity images/s (it must be a finite number above 0)", error);
+        Assert.DoesNotContain("Infinity img/s", r.Out);
+        OnlyTheStoreWasWritten(dir);
+        using var store = HassStore.Open(Path.Combine(dir, "hass.db"));
+        var trials = store.Trials("synthetic");
+        Assert.Equal(5, trials.Count);
+        Assert.All(trials, t => Assert.True(t.State == TrialState.Failed && t.Design is null && t.Error!.StartsWith("backend 'infinite-throughput' " + Plugin, StringComparison.Ordinal)));
+        Assert.Equal(CampaignStatus.Failed, store.GetCampaign("synthetic")!.Status);
+    }
+
+    [Fact]
+    public void A_strategy_that_throws_in_ask_stops_the_run_with_exit_1_naming_it_and_keeps_its_trials()
+    {
+        var (dir, _, args) = Setup("toy", "throws-in-ask");
+        var r = HassProcess.RunIn(dir, Long, args);
+
+        Assert.True(r.ExitCode == ExitCodes.Failure, $"exit {r.ExitCode}\n{r.Out}\n{r.Err}");
+        Assert.Equal("error: strategy 'throws-in-ask' " + Plugin + " threw InvalidOperationException in Ask: the test strategy lost its state (by design); " +
+                     "a bug of the plugin: fix or update it, or use another (hass plugins lists them)", ErrorLine(r.Err));
+        OnlyTheStoreWasWritten(dir);
+        using var store = HassStore.Open(Path.Combine(dir, "hass.db"));
+        Assert.Equal([TrialState.Complete, TrialState.Complete], store.Trials("synthetic").Select(t => t.State));
+        Assert.Equal(CampaignStatus.Failed, store.GetCampaign("synthetic")!.Status);
+    }
+
+    [Fact]
+    public void Ctrl_c_stops_a_run_whose_backend_ignores_cancellation_within_the_grace_with_exit_130()
+    {
+        var (dir, _, args) = Setup("ignores-cancel", "seeded-random");
+        using (var p = HassProcess.StartIn(dir, args))
+        {
+            Assert.True(p.WaitForOutput("baseline (unpruned)", Long), p.Out + p.Err);
+            Thread.Sleep(500); // trial 1 is now in the backend, which sleeps for minutes whatever the token says
+            var watch = Stopwatch.StartNew();
+            p.Signal("INT");
+            var code = p.WaitForExit(Long);
+            Assert.True(code == ExitCodes.Interrupted, $"exit {code}\n{p.Out}\n{p.Err}");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(40), $"stopped after {watch.Elapsed}");
+            Assert.Contains("warning: trial 1 did not stop within 10 s of the interrupt (the design stage: backend 'ignores-cancel' ignores cancellation); " +
+                            "abandoned, it is re-asked on resume", p.Err);
+            Assert.DoesNotContain("   at ", p.Err);
+        }
+        using var store = HassStore.Open(Path.Combine(dir, "hass.db"));
+        var trial = Assert.Single(store.Trials("synthetic"));
+        Assert.Equal(TrialState.Abandoned, trial.State);
+        Assert.Equal(CampaignStatus.Interrupted, store.GetCampaign("synthetic")!.Status);
+    }
+}

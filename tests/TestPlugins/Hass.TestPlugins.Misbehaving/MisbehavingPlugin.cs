@@ -1,0 +1,21 @@
+using Hass.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hass.TestPlugins;
+
+/// <summary>
+/// Test-only third-party components that break their contract, each in one way its name says: backends whose designs
+/// are not designs (NaN, infinite, zero or negative throughput, resources beyond the board, no layers) or that throw or
+/// ignore cancellation, and strategies that ask outside their space, repeat numbers or throw. Used with the synthetic
+/// plugin, whose evaluator, model and board they run against.
+/// </summary>
+public sealed class MisbehavingPlugin : IHassPlugin
+{
+    public void ConfigureServices(IServiceCollection services)
+    {
+        foreach (var backend in MisbehavingBackend.All())
+            services.AddHassComponent<IAcceleratorBackend>(ComponentKind.Backend, backend);
+        foreach (var strategy in MisbehavingStrategyFactory.All())
+            services.AddHassComponent<ISearchStrategyFactory>(ComponentKind.Search, strategy);
+    }
+}
