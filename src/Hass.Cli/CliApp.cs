@@ -49,6 +49,8 @@ public static class CliApp
         StoreInUseException s => (ExitCodes.StoreInUse, s.Message),
         StoreException s => (ExitCodes.StoreUnusable, s.Message),
         PluginLoadException p => (ExitCodes.PluginErrors, p.Message),
+        // A component that threw one of the errors above (a dataset not found while an evaluator loads) keeps that error's exit code and message: it is the user's to fix.
+        PluginFaultException { InnerException: { } inner } when Map(inner).Code != ExitCodes.Failure => Map(inner),
         PluginFaultException p => (ExitCodes.Failure, p.Message),
         Abstractions.DesignDoesNotFitException d => (ExitCodes.InvalidInput, d.Message),
         Board.Links.BoardAddressException a => (ExitCodes.InvalidInput, a.Message),

@@ -71,6 +71,8 @@ public sealed class TrialResult
     [Id(2)] public string? DesignJson { get; init; }
     [Id(3)] public double DesignSeconds { get; init; }
     [Id(4)] public string? Error { get; init; }
+    /// <summary>The worker the result came from: set by the owner when it accepts the result (whatever a worker sends here is replaced).</summary>
+    [Id(5)] public string? Worker { get; init; }
 }
 
 [GenerateSerializer, Immutable, Alias("hass.WorkerStatus")]

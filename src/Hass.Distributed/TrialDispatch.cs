@@ -122,10 +122,14 @@ public sealed class TrialDispatch
         }
     }
 
-    /// <summary>Accepts a result of a lease the session still holds; anything else (a stranger, a lost worker's late answer) is refused.</summary>
+    /// <summary>
+    /// Accepts a result of a lease the session still holds, naming the session's worker on it; anything else (a stranger, a lost
+    /// worker's late answer) is refused.
+    /// </summary>
     public bool Complete(string session, TrialResult result)
     {
         Pending trial;
+        string name;
         lock (_gate)
         {
             if (_workers.Seen(session) is not { } worker || !_leases.TryGetValue(result.Lease, out var lease) || lease.Session != session) return false;
@@ -134,8 +138,12 @@ public sealed class TrialDispatch
             worker.Completed++;
             _completed++;
             trial = lease.Trial;
+            name = worker.Name;
         }
-        trial.Result.TrySetResult(result);
+        trial.Result.TrySetResult(new TrialResult
+        {
+            Lease = result.Lease, EvaluationJson = result.EvaluationJson, DesignJson = result.DesignJson, DesignSeconds = result.DesignSeconds, Error = result.Error, Worker = name,
+        });
         return true;
     }
 

@@ -23,8 +23,8 @@ internal sealed class RecordingLogger : ILogger<TrialDispatch>
 
 public class TrialDispatchTests
 {
-    private const string Secret = "lab-secret";
-    private static readonly Dictionary<string, string> Identity = new() { ["checkpoint"] = "aaaa", ["dataset"] = "fashion-mnist", ["evaluator"] = "f1" };
+    internal const string Secret = "lab-secret";
+    internal static readonly Dictionary<string, string> Identity = new() { ["checkpoint"] = "aaaa", ["dataset"] = "fashion-mnist", ["evaluator"] = "f1" };
     private readonly ManualClock _clock = new();
     private readonly RecordingLogger _log = new();
 
@@ -40,13 +40,13 @@ public class TrialDispatchTests
         return dispatch;
     }
 
-    private static JoinReply Join(TrialDispatch dispatch, string worker, string secret = Secret, Dictionary<string, string>? identity = null)
+    internal static JoinReply Join(TrialDispatch dispatch, string worker, string secret = Secret, Dictionary<string, string>? identity = null)
     {
         var nonce = dispatch.Challenge();
         return dispatch.Join(new JoinRequest { Worker = worker, Nonce = nonce, Proof = ClusterSecret.Proof(secret, nonce, worker), Identity = identity ?? Identity });
     }
 
-    private static string Session(TrialDispatch dispatch, string worker) => Join(dispatch, worker).Session ?? throw new InvalidOperationException("refused");
+    internal static string Session(TrialDispatch dispatch, string worker) => Join(dispatch, worker).Session ?? throw new InvalidOperationException("refused");
 
     private static async Task<TrialAssignment> TakeAsync(TrialDispatch dispatch, string session) =>
         (await dispatch.TakeAsync(session, TimeSpan.FromSeconds(5))).Assignment ?? throw new InvalidOperationException("no trial");

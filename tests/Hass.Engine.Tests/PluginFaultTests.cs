@@ -15,9 +15,10 @@ public class PluginFaultTests
 {
     private const string Plugin = "(plugin Hass.TestPlugins.Misbehaving)";
 
-    private static CampaignSpec Spec(string backend = "toy", string strategy = "seeded-random", int trials = 8) =>
+    private static CampaignSpec Spec(string backend = "toy", string strategy = "seeded-random", int trials = 8, string evaluator = "synthetic") =>
         CampaignLoader.Parse(File.ReadAllText(TestEnvironment.SyntheticCampaign)
-            .Replace("\"name\": \"toy\"", $"\"name\": \"{backend}\"").Replace("\"seeded-random\"", $"\"{strategy}\""),
+            .Replace("\"name\": \"toy\"", $"\"name\": \"{backend}\"").Replace("\"seeded-random\"", $"\"{strategy}\"")
+            .Replace("\"model\": \"synthetic-cnn\",", $"\"model\": \"synthetic-cnn\", \"evaluator\": \"{evaluator}\","),
             "synthetic.json", new CampaignOverrides { Trials = trials });
 
     private static HassComponents Components(ServiceProvider provider) => provider.GetRequiredService<HassComponents>();
@@ -66,6 +67,50 @@ public class PluginFaultTests
             Assert.Contains(what, t.Error);
             Assert.Empty(t.ObjectiveValues);
         });
+    }
+
+    [Theory]
+    [InlineData("nan-top1", "returned an evaluation with a top-1 of NaN% (it must be a finite percentage in [0, 100])")]
+    [InlineData("infinite-top1", "returned an evaluation with a top-1 of Infinity%")]
+    [InlineData("negative-top1", "returned an evaluation with a top-1 of -3%")]
+    [InlineData("top1-above-100", "returned an evaluation with a top-1 of 150%")]
+    [InlineData("zero-images", "returned an evaluation of 0 images (it must count the images it scored, at least 1)")]
+    [InlineData("null-profile", "returned an evaluation without the sparsity profile it was asked for (Profile is null)")]
+    [InlineData("nan-profile", "returned an evaluation with a sparsity profile whose layer 'features.0' has a density or sparsity that is not a fraction in [0, 1]")]
+    [InlineData("unknown-layer-profile", "returned an evaluation with a sparsity profile naming layer 'features.0.ghost', which is not in the graph of model 'synthetic-cnn'")]
+    [InlineData("throws-invalid-operation", "threw InvalidOperationException in Evaluate: the test evaluator lost its data loader (by design);")]
+    [InlineData("throws-null-reference", "threw NullReferenceException in Evaluate: Object reference not set to an instance of an object;")]
+    public async Task An_evaluator_that_breaks_its_contract_fails_its_trials_naming_it_and_nothing_it_returned_is_stored(string evaluator, string what)
+    {
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var result = await Run(db, Spec(evaluator: evaluator));
+
+        Assert.Equal(CampaignStatus.Failed, result.Status);
+        Assert.Contains("5 trials failed in a row", result.Message);
+        using var store = HassStore.Open(db);
+        Assert.All(store.Trials("synthetic"), t =>
+        {
+            Assert.True(t.State == TrialState.Failed && t.Design is null && t.Accuracy is null, $"trial {t.Number}: {t.State}, accuracy {t.Accuracy}");
+            Assert.StartsWith($"evaluator '{evaluator}' {Plugin} {what}", t.Error);
+        });
+        Assert.Equal(5, store.Trials("synthetic").Count);
+        Assert.Equal((1, 0, 0), store.CacheSizes()); // the baseline's evaluation only
+        Assert.Equal(90.0, store.GetCampaign("synthetic")!.BaselineTop1);
+    }
+
+    [Theory]
+    [InlineData("throws-in-create", "threw InvalidOperationException in Create: the test evaluator could not load its model (by design);")]
+    [InlineData("nan-baseline", "returned an evaluation with a top-1 of NaN% (it must be a finite percentage in [0, 100]);")]
+    public async Task An_evaluator_failing_to_load_or_on_the_baseline_stops_the_run_naming_it_before_anything_is_evaluated(string evaluator, string what)
+    {
+        var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");
+        var fault = await Assert.ThrowsAsync<PluginFaultException>(() => Run(db, Spec(evaluator: evaluator)));
+
+        Assert.StartsWith($"evaluator '{evaluator}' {Plugin} {what}", fault.Message);
+        using var store = HassStore.Open(db);
+        Assert.Empty(store.Trials("synthetic"));
+        Assert.Equal((0, 0, 0), store.CacheSizes());
+        Assert.Null(store.GetCampaign("synthetic")?.BaselineTop1);
     }
 
     [Fact]

@@ -16,12 +16,13 @@ public class MisbehavingPluginTests
     private const string Plugin = "(plugin Hass.TestPlugins.Misbehaving)";
 
     /// <summary>The synthetic campaign with <paramref name="backend"/> and <paramref name="strategy"/>, in a folder of its own (the working directory).</summary>
-    private static (string Dir, string Campaign, string[] Args) Setup(string backend, string strategy)
+    private static (string Dir, string Campaign, string[] Args) Setup(string backend, string strategy, string evaluator = "synthetic")
     {
         var dir = HassProcess.TempDir();
         var campaign = Path.Combine(dir, "c.json");
         File.WriteAllText(campaign, File.ReadAllText(HassProcess.SyntheticCampaign)
-            .Replace("\"name\": \"toy\"", $"\"name\": \"{backend}\"").Replace("\"seeded-random\"", $"\"{strategy}\""));
+            .Replace("\"name\": \"toy\"", $"\"name\": \"{backend}\"").Replace("\"seeded-random\"", $"\"{strategy}\"")
+            .Replace("\"model\": \"synthetic-cnn\",", $"\"model\": \"synthetic-cnn\", \"evaluator\": \"{evaluator}\","));
         string[] args = ["run", campaign, .. HassProcess.Common(Path.Combine(dir, "hass.db")), "--plugins", Path.Combine(HassProcess.RepoRoot, "artifacts", "testplugins", "Hass.TestPlugins.Misbehaving")];
         return (dir, campaign, args);
     }
@@ -53,6 +54,38 @@ public class MisbehavingPluginTests
         Assert.Equal(5, trials.Count);
         Assert.All(trials, t => Assert.True(t.State == TrialState.Failed && t.Design is null && t.Error!.StartsWith("backend 'infinite-throughput' " + Plugin, StringComparison.Ordinal)));
         Assert.Equal(CampaignStatus.Failed, store.GetCampaign("synthetic")!.Status);
+    }
+
+    [Fact]
+    public void An_evaluator_returning_an_infinite_top1_fails_its_trials_exit_1_and_nothing_it_returned_is_stored_or_picked()
+    {
+        var (dir, _, args) = Setup("toy", "seeded-random", evaluator: "infinite-top1");
+        var r = HassProcess.RunIn(dir, Long, args);
+
+        Assert.True(r.ExitCode == ExitCodes.Failure, $"exit {r.ExitCode}\n{r.Out}\n{r.Err}");
+        Assert.StartsWith("error: 5 trials failed in a row (maxConsecutiveFailures = 5); last error: evaluator 'infinite-top1' " + Plugin +
+                          " returned an evaluation with a top-1 of Infinity% (it must be a finite percentage in [0, 100])", ErrorLine(r.Err));
+        Assert.DoesNotContain("best feasible", r.Out);
+        OnlyTheStoreWasWritten(dir);
+        using var store = HassStore.Open(Path.Combine(dir, "hass.db"));
+        Assert.All(store.Trials("synthetic"), t => Assert.True(t.State == TrialState.Failed && t.Accuracy is null && t.Design is null
+            && t.Error!.StartsWith("evaluator 'infinite-top1' " + Plugin, StringComparison.Ordinal)));
+        Assert.Equal(5, store.Trials("synthetic").Count);
+        Assert.Equal((1, 0, 0), store.CacheSizes()); // the baseline's evaluation only
+        Assert.Equal(CampaignStatus.Failed, store.GetCampaign("synthetic")!.Status);
+    }
+
+    [Fact]
+    public void An_evaluator_that_cannot_load_its_model_stops_the_run_with_exit_1_naming_it()
+    {
+        var (dir, _, args) = Setup("toy", "seeded-random", evaluator: "throws-in-create");
+        var r = HassProcess.RunIn(dir, Long, args);
+
+        Assert.True(r.ExitCode == ExitCodes.Failure, $"exit {r.ExitCode}\n{r.Out}\n{r.Err}");
+        Assert.Equal("error: evaluator 'throws-in-create' " + Plugin + " threw InvalidOperationException in Create: the test evaluator could not load its model " +
+                     "(by design); a bug of the plugin: fix or update it, or use another (hass plugins lists them)", ErrorLine(r.Err));
+        using var store = HassStore.Open(Path.Combine(dir, "hass.db"));
+        Assert.Empty(store.Trials("synthetic"));
     }
 
     [Fact]

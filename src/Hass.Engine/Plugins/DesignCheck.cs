@@ -30,7 +30,7 @@ public static class DesignCheck
         return null;
     }
 
-    private static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+    internal static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
     private static string Use(ResourceUsage r) => $"DSP {Number(r.Dsp)}, BRAM18 {Number(r.Bram18)}, URAM {Number(r.Uram)}, LUT {Number(r.Lut)}, FF {Number(r.Ff)}";
 

@@ -23,6 +23,7 @@ public sealed class HassComponents
             if (instance is null || !_byKindAndName.TryAdd((d.Kind, d.Name), instance)) continue;
             if (instance is IAcceleratorBackend backend) _checked[(d.Kind, d.Name)] = new CheckedBackend(backend, d.Plugin);
             if (instance is ISearchStrategyFactory strategy) _checked[(d.Kind, d.Name)] = new CheckedStrategyFactory(strategy, d.Plugin);
+            if (instance is ITrialEvaluatorFactory evaluator) _checked[(d.Kind, d.Name)] = new CheckedEvaluatorFactory(evaluator, d.Plugin);
         }
     }
 
@@ -62,14 +63,18 @@ public sealed class HassComponents
         return (backends.FirstOrDefault(b => b.DenseCounterpart is not null) ?? backends.FirstOrDefault())?.Name;
     }
 
-    /// <summary>Evaluator factories in load order (host assemblies first, then plugin folders).</summary>
-    public IReadOnlyList<ITrialEvaluatorFactory> EvaluatorFactories() => Loaded<ITrialEvaluatorFactory>(ComponentKind.Evaluator).ToList();
+    /// <summary>
+    /// Evaluator factories in load order (host assemblies first, then plugin folders), as the engine uses them: their evaluations
+    /// are checked and their faults name them (<see cref="CheckedEvaluator"/>).
+    /// </summary>
+    public IReadOnlyList<ITrialEvaluatorFactory> EvaluatorFactories() =>
+        Descriptors.Where(d => d.Kind == ComponentKind.Evaluator).Select(d => _checked.GetValueOrDefault((d.Kind, d.Name))).OfType<ITrialEvaluatorFactory>().ToList();
 
-    /// <summary>The named evaluator factory when it supports the model, or the first loaded one that supports it.</summary>
+    /// <summary>The named evaluator factory when it supports the model, or the first loaded one that supports it (checked, as <see cref="EvaluatorFactories"/>).</summary>
     public ITrialEvaluatorFactory? FindEvaluatorFactory(string model, string? evaluator = null)
     {
         if (evaluator is not null)
-            return Find(ComponentKind.Evaluator, evaluator) is ITrialEvaluatorFactory named && named.Supports(model) ? named : null;
+            return _checked.GetValueOrDefault((ComponentKind.Evaluator, evaluator)) is ITrialEvaluatorFactory named && named.Supports(model) ? named : null;
         return EvaluatorFactories().FirstOrDefault(f => f.Supports(model));
     }
 

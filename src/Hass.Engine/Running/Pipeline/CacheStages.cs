@@ -5,8 +5,11 @@ using Hass.Engine.Storage;
 
 namespace Hass.Engine.Running.Pipeline;
 
-/// <summary>The evaluation cache: a stored evaluation of the same point, split and early stop replaces the evaluate stage.</summary>
-public sealed class CachedEvaluateStage(ITrialStage inner, HassStore store, string fingerprint) : ITrialStage
+/// <summary>
+/// The evaluation cache: a stored evaluation of the same point, split and early stop replaces the evaluate stage. A cached
+/// evaluation that fails <see cref="Plugins.EvaluationCheck"/> (stored by an engine that did not check evaluations) is no hit.
+/// </summary>
+public sealed class CachedEvaluateStage(ITrialStage inner, HassStore store, ITrialEvaluator evaluator) : ITrialStage
 {
     public string Name => inner.Name;
 
@@ -19,7 +22,7 @@ public sealed class CachedEvaluateStage(ITrialStage inner, HassStore store, stri
         CancellationToken cancellationToken)
     {
         var key = Key(evaluator.Fingerprint, parameters, request);
-        if (Usable(store.GetEvaluation(key), request) is { } cached) return cached;
+        if (Usable(store.GetEvaluation(key), request, evaluator.Graph) is { } cached) return cached;
         cancellationToken.ThrowIfCancellationRequested();
         var outcome = evaluator.Evaluate(parameters, request, cancellationToken);
         store.SaveEvaluation(key, outcome);
@@ -27,13 +30,14 @@ public sealed class CachedEvaluateStage(ITrialStage inner, HassStore store, stri
     }
 
     /// <summary>A cached outcome serves a request when it has what the request asks for: a profile, the pairing with the unpruned network.</summary>
-    private static EvaluationOutcome? Usable(EvaluationOutcome? cached, EvaluationRequest request) =>
-        cached is not null && (cached.Profile is not null || !request.Profile) && (cached.LostImages is not null || !request.PairWithDefaults) ? cached : null;
+    private static EvaluationOutcome? Usable(EvaluationOutcome? cached, EvaluationRequest request, NetworkGraph graph) =>
+        cached is not null && (cached.Profile is not null || !request.Profile) && (cached.LostImages is not null || !request.PairWithDefaults)
+        && Plugins.EvaluationCheck.Problem(cached, request with { Profile = false }, graph) is null ? cached : null;
 
     public async Task RunAsync(TrialWork work, CancellationToken cancellationToken)
     {
-        var key = Key(fingerprint, work.Record.Parameters, work.Request);
-        if (Usable(store.GetEvaluation(key), work.Request) is { } cached)
+        var key = Key(evaluator.Fingerprint, work.Record.Parameters, work.Request);
+        if (Usable(store.GetEvaluation(key), work.Request, evaluator.Graph) is { } cached)
         {
             work.Evaluation = cached;
             work.EvaluationCacheHit = true;

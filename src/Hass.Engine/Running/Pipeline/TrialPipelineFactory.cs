@@ -21,7 +21,7 @@ public sealed class TrialPipelineFactory(CampaignSpec spec, HassStore store, Boa
         var design = new DesignStage(evaluator.Graph, board, backend, spec.TrialDesignOptions);
         var stages = new List<ITrialStage>
         {
-            new CachedEvaluateStage(remote ?? new EvaluateStage(evaluator), store, evaluator.Fingerprint),
+            new CachedEvaluateStage(remote ?? new EvaluateStage(evaluator), store, evaluator),
             new ProfileStage(objective, spec.Model),
         };
         if (spec.Final.PredictSearchDrop) stages.Add(new PredictDropStage(objective));
