@@ -109,8 +109,8 @@ public class MisbehavingPluginTests
         var (dir, _, args) = Setup("ignores-cancel", "seeded-random");
         using (var p = HassProcess.StartIn(dir, args))
         {
-            Assert.True(p.WaitForOutput("baseline (unpruned)", Long), p.Out + p.Err);
-            Thread.Sleep(500); // trial 1 is now in the backend, which sleeps for minutes whatever the token says
+            // Trial 1 is then in the backend, which sleeps for minutes whatever the token says.
+            Assert.True(p.WaitForOutput("ignores-cancel: in Optimize", Long), p.Out + p.Err);
             var watch = Stopwatch.StartNew();
             p.Signal("INT");
             var code = p.WaitForExit(Long);

@@ -23,7 +23,13 @@ public sealed class MisbehavingBackend(string name, Func<HardwareDesign, BoardSp
         new("null-layers", (d, _, _) => d with { Layers = null! }),
         new("throws-invalid-operation", (_, _, _) => throw new InvalidOperationException("the test backend's DSE gave up (by design)")),
         new("throws-null-reference", (_, _, _) => throw new NullReferenceException()),
-        new("ignores-cancel", (d, _, _) => { Thread.Sleep(TimeSpan.FromMinutes(10)); return d; }),
+        new("ignores-cancel", (d, _, _) =>
+        {
+            Console.Out.WriteLine("ignores-cancel: in Optimize, deaf to cancellation");   // what a test waits for before it interrupts
+            Console.Out.Flush();
+            Thread.Sleep(TimeSpan.FromMinutes(10));
+            return d;
+        }),
     ];
 
     private static HardwareDesign WithThroughput(HardwareDesign design, double throughput) =>
