@@ -20,15 +20,7 @@ public sealed class CheckedEvaluator(ITrialEvaluator inner, string who) : ITrial
 
     public EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default)
     {
-        EvaluationOutcome? outcome;
-        try
-        {
-            outcome = inner.Evaluate(parameters, request, cancellationToken);
-        }
-        catch (Exception e) when (!PassesThrough(e))
-        {
-            throw PluginFaultException.Threw(who, nameof(Evaluate), e);
-        }
+        var outcome = PluginFaultException.Guard<EvaluationOutcome?>(who, nameof(Evaluate), () => inner.Evaluate(parameters, request, cancellationToken), PassesThrough);
         if (EvaluationCheck.Problem(outcome, request, inner.Graph) is { } problem)
             throw PluginFaultException.Of(who, $"returned an evaluation {problem}");
         return outcome!;
@@ -63,13 +55,8 @@ public sealed class CheckedEvaluatorFactory(ITrialEvaluatorFactory inner, string
     /// </summary>
     public ITrialEvaluator Create(EvaluatorSpec spec, IProgress<string>? progress = null)
     {
-        try
-        {
-            return new CheckedEvaluator(inner.Create(spec, progress) ?? throw new InvalidOperationException("Create returned null"), Who);
-        }
-        catch (Exception e) when (!CheckedEvaluator.PassesThrough(e) && e is not IOException)
-        {
-            throw PluginFaultException.Threw(Who, nameof(Create), e);
-        }
+        return PluginFaultException.Guard(Who, nameof(Create),
+            () => new CheckedEvaluator(inner.Create(spec, progress) ?? throw new InvalidOperationException("Create returned null"), Who),
+            e => CheckedEvaluator.PassesThrough(e) || e is IOException);
     }
 }

@@ -18,14 +18,8 @@ public sealed class CheckedStrategy(ISearchStrategy inner, string who) : ISearch
     public void Initialize(StrategyContext context)
     {
         _space = context.Space;
-        try
-        {
-            inner.Initialize(context);
-        }
-        catch (Exception e) when (e is not (ArgumentException or OperationCanceledException))
-        {
-            throw PluginFaultException.Threw(who, nameof(Initialize), e);
-        }
+        PluginFaultException.Guard(who, nameof(Initialize), () => { inner.Initialize(context); return true; },
+            e => e is ArgumentException or OperationCanceledException);
     }
 
     public TrialSuggestion Ask()
@@ -54,17 +48,7 @@ public sealed class CheckedStrategy(ISearchStrategy inner, string who) : ISearch
         return null;
     }
 
-    private T Call<T>(Func<T> call, string name)
-    {
-        try
-        {
-            return call();
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            throw PluginFaultException.Threw(who, name, e);
-        }
-    }
+    private T Call<T>(Func<T> call, string name) => PluginFaultException.Guard(who, name, call, e => e is OperationCanceledException);
 }
 
 /// <summary>A strategy factory whose strategies are <see cref="CheckedStrategy"/>s.</summary>
@@ -79,13 +63,6 @@ public sealed class CheckedStrategyFactory(ISearchStrategyFactory inner, string 
     public ISearchStrategy Create()
     {
         var who = PluginFaultException.Describe("strategy", inner.Name, plugin);
-        try
-        {
-            return new CheckedStrategy(inner.Create(), who);
-        }
-        catch (Exception e)
-        {
-            throw PluginFaultException.Threw(who, nameof(Create), e);
-        }
+        return PluginFaultException.Guard(who, nameof(Create), () => new CheckedStrategy(inner.Create(), who), _ => false);
     }
 }

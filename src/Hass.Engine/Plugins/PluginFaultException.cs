@@ -15,6 +15,22 @@ public sealed class PluginFaultException(string message, Exception? inner = null
     public static PluginFaultException Of(string component, string wrong, Exception? inner = null) =>
         new($"{component} {wrong}; a bug of the plugin: fix or update it, or use another (hass plugins lists them)", inner);
 
+    /// <summary>
+    /// Runs <paramref name="body"/>, the component's <paramref name="call"/>: an exception it throws becomes a fault naming
+    /// the component, except those <paramref name="passesThrough"/> lets through as they are.
+    /// </summary>
+    public static T Guard<T>(string component, string call, Func<T> body, Func<Exception, bool> passesThrough)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (!passesThrough(e))
+        {
+            throw Threw(component, call, e);
+        }
+    }
+
     /// <summary>The component threw <paramref name="e"/> from <paramref name="call"/>.</summary>
     public static PluginFaultException Threw(string component, string call, Exception e) =>
         Of(component, $"threw {e.GetType().Name} in {call}: {e.Message.Split('\n', 2)[0].TrimEnd('\r', '.')}", e);
