@@ -18,6 +18,8 @@ internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationR
 {
     public static readonly TimeSpan DefaultStopGrace = TimeSpan.FromSeconds(10);
 
+    private readonly TimeSpan _stopGrace = stopGrace ?? DefaultStopGrace;
+
     private readonly Dictionary<Task<TrialRecord>, (ITrialExecutor Executor, TrialWork Work)> _running = [];
     private int _consecutiveFailures;
     private string? _failure;
@@ -103,8 +105,8 @@ internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationR
         }
         if (!any.IsCompleted)
         {
-            observer.Info($"interrupted: waiting up to {(stopGrace ?? DefaultStopGrace).TotalSeconds:0.#} s for the {_running.Count} trial(s) in flight to stop");
-            await Task.WhenAny(any, Task.Delay(stopGrace ?? DefaultStopGrace, CancellationToken.None)).ConfigureAwait(false);
+            observer.Info($"interrupted: waiting up to {_stopGrace.TotalSeconds:0.#} s for the {_running.Count} trial(s) in flight to stop");
+            await Task.WhenAny(any, Task.Delay(_stopGrace, CancellationToken.None)).ConfigureAwait(false);
             // Only a backend's DSE is left behind. The network stages use the evaluator, which is disposed once the run
             // returns, so a trial in them (a large model's batch can outlast the grace) is waited for: they stop by themselves.
             if (!any.IsCompleted && _running.Values.Any(r => r.Work.Stage != Pipeline.DesignStage.StageName))
@@ -116,13 +118,13 @@ internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationR
         return any.IsCompleted ? await any.ConfigureAwait(false) : null;
     }
 
-    /// <summary>Stores the trials that did not stop after an interrupt as Abandoned (re-asked on resume), naming the stage they are stuck in.</summary>
+    /// <summary>Stores the trials whose design stage did not stop after an interrupt as Abandoned (re-asked on resume), naming the backend.</summary>
     private void AbandonStuck(Action<TrialRecord> finished)
     {
         foreach (var (_, (_, work)) in _running)
         {
-            var culprit = $"the design stage: backend '{spec.Backend.Name}'";
-            var error = $"did not stop within {(stopGrace ?? DefaultStopGrace).TotalSeconds:0.#} s of the interrupt ({culprit} ignores cancellation); abandoned, it is re-asked on resume";
+            var error = $"did not stop within {_stopGrace.TotalSeconds:0.#} s of the interrupt (the design stage: backend '{spec.Backend.Name}' ignores cancellation); " +
+                        "abandoned, it is re-asked on resume";
             observer.Warning($"trial {work.Record.Number} {error}");
             var record = work.Record with { State = TrialState.Abandoned, Error = error, FinishedAt = DateTimeOffset.UtcNow };
             study.Tell(record);
