@@ -20,7 +20,7 @@ public static class ClusterErrors
             return new ClusterException(RefusedLogin(settings), e);
         if (RedisDenied(e) is { } denied)
             return new ClusterException($"the cluster's Redis on {settings.Address.Redis} does not let {UserName(settings)} do what the cluster needs ({Denial(denied.Message)}): " +
-                                        $"give it these keys and commands: ACL SETUSER {settings.RedisUser ?? "default"} {NeededPermissions} (or ~* +@all)", e);
+                                        GivePermissions(settings), e);
         if (RedisUnreachable(e) is not null)
             return new ClusterException($"cannot reach the cluster's Redis on {settings.Address.Redis}: start redis-server there or fix --cluster / HASS_CLUSTER", e);
         if (Chain(e).OfType<System.Net.Sockets.SocketException>().FirstOrDefault(s => s.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse) is not null)
@@ -30,6 +30,36 @@ public static class ClusterErrors
             return new ClusterException($"the cluster ({settings.Address}) could not be started or joined: {e.Message}", e);
         return null;
     }
+
+    /// <summary>
+    /// A <see cref="ClusterException"/> for a Redis that, during a run, stopped taking this login (the user deleted or switched
+    /// off, its password or the requirepass changed) or stopped letting it do what the cluster needs (a permission revoked);
+    /// null for anything else, such as a Redis that does not answer.
+    /// </summary>
+    public static ClusterException? ExplainRevoked(Exception e, ClusterSettings settings)
+    {
+        var redis = $"the cluster's Redis on {settings.Address.Redis}";
+        if (RedisRefusedLogin(e))
+            return new ClusterException(settings switch
+            {
+                { RedisPassword: null } => $"{redis} now wants a password: set ${ClusterSettings.RedisPasswordVariable} to its requirepass (with ${ClusterSettings.RedisUserVariable} " +
+                                           "for an ACL user), here and for every worker",
+                { RedisUser: null } => $"{redis} no longer takes the password in ${ClusterSettings.RedisPasswordVariable} (its requirepass changed): set it to the new one, here and for every worker",
+                { RedisUser: { } user } => $"{redis} no longer takes the user '{user}' with the password in ${ClusterSettings.RedisPasswordVariable} (the user was deleted or switched off, " +
+                                           $"or its password changed): set ${ClusterSettings.RedisPasswordVariable} to its password, or give the user back: " +
+                                           $"ACL SETUSER {user} on >PASSWORD {NeededPermissions}",
+            }, e);
+        if (RedisDenied(e) is { } denied)
+            return new ClusterException($"{redis} no longer lets {UserName(settings)} do what the cluster needs ({Denial(denied.Message)}): {GivePermissions(settings)}", e);
+        return null;
+    }
+
+    /// <summary>The Redis did not answer during a run for <paramref name="silence"/>.</summary>
+    public static ClusterException Unanswered(ClusterSettings settings, TimeSpan silence, Exception? last) =>
+        new($"the cluster's Redis on {settings.Address.Redis} has not answered for {silence.TotalSeconds:0} s: start redis-server there again, or mend the network to it", last);
+
+    private static string GivePermissions(ClusterSettings settings) =>
+        $"give it these keys and commands: ACL SETUSER {settings.RedisUser ?? "default"} {NeededPermissions} (or ~* +@all)";
 
     private static string RefusedLogin(ClusterSettings settings)
     {

@@ -46,6 +46,15 @@ public static class ClusterPreflight
 
     private static async Task CheckRedisAsync(ClusterSettings settings)
     {
+        if (await RedisFaultAsync(settings).ConfigureAwait(false) is { } fault) throw ClusterErrors.Explain(fault, settings)!;
+    }
+
+    /// <summary>
+    /// Connects afresh, as a worker joining would, and runs the <see cref="PermissionProbe"/>: null when the Redis lets this
+    /// login do what the cluster needs, else a connection failure whose inner exception says what went wrong.
+    /// </summary>
+    internal static async Task<Exception?> RedisFaultAsync(ClusterSettings settings)
+    {
         var log = new StringWriter();
         try
         {
@@ -55,12 +64,13 @@ public static class ClusterPreflight
             // EVAL, not EVALSHA, as Orleans runs its scripts.
             var denied = (string?)await db.ScriptEvaluateAsync(PermissionProbe, [OwnerCluster.MembershipKey(settings)], flags: StackExchange.Redis.CommandFlags.NoScriptCache).ConfigureAwait(false);
             if (!string.IsNullOrEmpty(denied)) throw new StackExchange.Redis.RedisServerException(denied);
+            return null;
         }
         catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException or SocketException)
         {
             // A handshake command refused (ECHO, the tracer) fails the connection as unreachable; only the log says NOPERM.
             var cause = LoggedDenial(log.ToString()) is { } line ? new StackExchange.Redis.RedisServerException(line) : e;
-            throw ClusterErrors.Explain(new StackExchange.Redis.RedisConnectionException(StackExchange.Redis.ConnectionFailureType.UnableToConnect, e.Message, cause), settings)!;
+            return new StackExchange.Redis.RedisConnectionException(StackExchange.Redis.ConnectionFailureType.UnableToConnect, e.Message, cause);
         }
     }
 

@@ -9,10 +9,12 @@ namespace Hass.Distributed;
 /// <summary>The owner's side of a distributed campaign in its generic host: one silo, the trial dispatch, and its sweeper.</summary>
 public static class OwnerCluster
 {
+    private static readonly TimeSpan MembershipWriteWindow = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Adds the silo (registered before the campaign, so a cluster that cannot start stops the run before its first
-    /// trial), the dispatch, <see cref="IRemoteTrialStages"/>, the sweeper that declares lost workers, and the
-    /// owner's periodic cluster line.
+    /// trial), the dispatch, <see cref="IRemoteTrialStages"/>, the sweeper that declares lost workers, the
+    /// owner's periodic cluster line, and with Redis the <see cref="OwnerRedisWatch"/> (its failure in <see cref="ClusterFault"/>).
     /// </summary>
     public static IServiceCollection AddHassOwnerCluster(this IServiceCollection services, ClusterSettings settings)
     {
@@ -28,12 +30,17 @@ public static class OwnerCluster
                 silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(settings));
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, ClusterSettings.ServiceId));
                 silo.ConfigureEndpoints(settings.Listen, settings.SiloPort, settings.GatewayPort);
+                // Also how long a stopping silo retries writing its status: 5 min by default, which a Redis that refuses
+                // the write would turn into a stop that hangs until the host's shutdown timeout.
+                silo.Configure<ClusterMembershipOptions>(o => o.MaxJoinAttemptTime = MembershipWriteWindow);
             }
         });
         services.AddSingleton(settings);
         services.AddSingleton<TrialDispatch>();
         services.AddSingleton<IRemoteTrialStages, DistributedTrials>();
         services.AddHostedService<DispatchSweeper>();
+        services.AddSingleton<ClusterFault>();
+        if (!settings.Address.IsLocal) services.AddHostedService<OwnerRedisWatch>();
         return services;
     }
 

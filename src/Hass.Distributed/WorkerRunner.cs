@@ -7,8 +7,8 @@ namespace Hass.Distributed;
 /// <summary>
 /// `hass worker`: joins the campaign's cluster, proves the secret and its identity, then takes trials one at a
 /// time and sends back their results, with a heartbeat every second. When the owner goes away (killed, restarted)
-/// it waits and joins again; it stops on cancellation (telling the owner it leaves) or when the owner refuses it (a
-/// <see cref="ClusterException"/>).
+/// it waits and joins again; it stops on cancellation (telling the owner it leaves), when the owner refuses it, or when
+/// the cluster's Redis fails it (<see cref="RedisWatch"/>; it leaves too); the last two are a <see cref="ClusterException"/>.
 /// </summary>
 public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeline, Dictionary<string, string> identity, ILogger logger)
 {
@@ -18,6 +18,8 @@ public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeli
     private static readonly TimeSpan LeaveWait = TimeSpan.FromSeconds(2);
     private string? _session;
     private bool _joinedOnce;
+    /// <summary>Joined and not lost since: a failure now is the loss of the owner, said once.</summary>
+    private bool _serving;
     private bool _waitingLogged;
 
     public string Name { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
@@ -25,36 +27,73 @@ public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeli
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         logger.LogInformation("worker {Name}: joining cluster {ClusterId} ({Address})", Name, settings.ClusterId, settings.Address);
-        while (!cancellationToken.IsCancellationRequested)
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var redisFailure = WatchRedisAsync(stop);
+        try
+        {
+            await ServeUntilStoppedAsync(stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The Redis watch stopped this worker: its failure is the error.
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+        if (await redisFailure.ConfigureAwait(false) is { } failure) throw failure;
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>The <see cref="RedisWatch"/>'s failure, which stops this worker (it leaves the owner first); null when the worker stopped otherwise.</summary>
+    private async Task<ClusterException?> WatchRedisAsync(CancellationTokenSource stop)
+    {
+        if (settings.Address.IsLocal) return null;
+        try
+        {
+            var failure = await new RedisWatch(settings, logger).FailureAsync(stop.Token).ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            return failure;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Joins, serves, and after losing the owner waits and joins again, until <paramref name="stopping"/> is cancelled or the owner refuses this worker.</summary>
+    private async Task ServeUntilStoppedAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
         {
             IHost? client = null;
             ITrialDispatchGrain? grain = null;
             try
             {
-                client = await WorkerClient.StartAsync(settings, Waiting, cancellationToken).ConfigureAwait(false);
+                client = await WorkerClient.StartAsync(settings, Waiting, stopping).ConfigureAwait(false);
                 grain = client.Services.GetRequiredService<IClusterClient>().GetGrain<ITrialDispatchGrain>(0);
                 // Grain calls take no token: a stopping worker leaves a call to an unreachable owner behind.
-                await ServeAsync(grain, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
+                await ServeAsync(grain, stopping).WaitAsync(stopping).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not ClusterException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is not ClusterException && !stopping.IsCancellationRequested)
             {
                 if (!_joinedOnce && ClusterErrors.RedisFailed(e) is not null) throw ClusterErrors.Explain(e, settings)!;
-                if (!_joinedOnce) Waiting(e.Message);
+                if (!_serving) Waiting(e.Message);
                 else
                 {
                     logger.LogInformation("worker {Name}: lost the owner ({Message}); waiting to join again", Name, e.Message);
-                    _joinedOnce = _waitingLogged = true; // one line per loss, not per retry
+                    _serving = false;
+                    _waitingLogged = true; // one line per loss, not per retry
                 }
             }
             finally
             {
-                if (Interlocked.Exchange(ref _session, null) is { } session && grain is not null && cancellationToken.IsCancellationRequested)
+                if (Interlocked.Exchange(ref _session, null) is { } session && grain is not null && stopping.IsCancellationRequested)
                     await LeaveAsync(grain, session).ConfigureAwait(false);
                 if (client is not null) await StopQuietlyAsync(client).ConfigureAwait(false);
             }
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(false);
         }
-        cancellationToken.ThrowIfCancellationRequested();
     }
 
     private void Waiting(string why)
@@ -74,7 +113,7 @@ public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeli
             var heartbeat = HeartbeatAsync(grain, session, lost);
             try
             {
-                await TakeLoopAsync(grain, session, lost.Token).ConfigureAwait(false);
+                await TakeLoopAsync(grain, session, lost.Token, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -101,7 +140,7 @@ public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeli
             }).ConfigureAwait(false);
             if (reply.Session is { } session)
             {
-                _joinedOnce = true;
+                _joinedOnce = _serving = true;
                 _waitingLogged = false;
                 logger.LogInformation("worker {Name}: joined; waiting for trials", Name);
                 return session;
@@ -111,7 +150,7 @@ public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeli
         }
     }
 
-    private async Task TakeLoopAsync(ITrialDispatchGrain grain, string session, CancellationToken token)
+    private async Task TakeLoopAsync(ITrialDispatchGrain grain, string session, CancellationToken token, CancellationToken stopping)
     {
         while (!token.IsCancellationRequested)
         {
@@ -119,7 +158,8 @@ public sealed class WorkerRunner(ClusterSettings settings, WorkerPipeline pipeli
             if (reply.SessionUnknown) return;
             if (reply.Assignment is not { } assignment) continue;
             var result = await Task.Run(() => pipeline.RunAsync(assignment, token), CancellationToken.None).ConfigureAwait(false);
-            if (!await grain.Complete(session, result).ConfigureAwait(false))
+            // A stopping worker tells the owner it leaves, which puts its trial back in the queue: the refusal is expected then.
+            if (!await grain.Complete(session, result).ConfigureAwait(false) && !stopping.IsCancellationRequested)
                 logger.LogWarning("worker {Name}: the owner did not take this result: the trial had gone back to the queue (this worker left, or the owner counted it lost)", Name);
         }
     }

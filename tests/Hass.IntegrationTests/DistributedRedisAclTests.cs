@@ -10,7 +10,7 @@ namespace Hass.IntegrationTests;
 public class DistributedRedisAclTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(180);
-    private const string Permissions = "~hass/members/* +ping +echo +eval +hgetall +hget +hexists +hsetnx +hset +hdel";
+    internal const string Permissions = "~hass/members/* +ping +echo +eval +hgetall +hget +hexists +hsetnx +hset +hdel";
 
     private static Dictionary<string, string> Login(string? user, string? password)
     {

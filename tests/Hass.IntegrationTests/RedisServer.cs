@@ -51,6 +51,16 @@ public sealed class RedisServer : IDisposable
         return server;
     }
 
+    /// <summary>Runs one command as <paramref name="user"/> (e.g. an admin changing another user's ACL while a campaign runs).</summary>
+    public void Command(string user, string password, params object[] command)
+    {
+        using var redis = StackExchange.Redis.ConnectionMultiplexer.Connect(new StackExchange.Redis.ConfigurationOptions
+        {
+            EndPoints = { { IPAddress.Loopback, Port } }, User = user, Password = password,
+        });
+        redis.GetDatabase().Execute((string)command[0], command[1..]);
+    }
+
     /// <summary>A loopback port nobody listens on now (the OS picks it).</summary>
     public static int FreePort() => FreePorts(1)[0];
 
@@ -76,6 +86,13 @@ public sealed class RedisServer : IDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>Stops the server at once (SIGKILL), as a crashed Redis or a lost network would look to its clients.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
     }
 
     public void Dispose()

@@ -137,6 +137,7 @@ public sealed class RunCommand : ICliCommand
     private static async Task<PlanResult> RunHostedAsync(CliContext ctx, IHost host, ClusterSettings? cluster)
     {
         var holder = host.Services.GetRequiredService<CampaignOutcomeHolder>();
+        var clusterFault = cluster is null ? null : host.Services.GetRequiredService<ClusterFault>();
         try
         {
             if (ctx.Interactive)
@@ -160,11 +161,13 @@ public sealed class RunCommand : ICliCommand
         {
             throw new UsageException(e.Message);
         }
-        catch (Exception e) when (cluster is not null && ClusterErrors.Explain(e, cluster) is { } explained)
+        catch (Exception e) when (cluster is not null && (clusterFault?.Error ?? ClusterErrors.Explain(e, cluster)) is { } explained)
         {
             throw explained;
         }
 
+        // The cluster's Redis failed during the run: the campaign stopped as on an interrupt, and that failure is the error.
+        if (clusterFault?.Error is { } failed) throw failed;
         if (holder.Error is not null) throw holder.Error;
         return holder.Result ?? throw new InvalidOperationException("the campaign ended without a result");
     }
