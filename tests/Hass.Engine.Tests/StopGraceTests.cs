@@ -53,7 +53,7 @@ public class StopGraceTests
         var study = new Study(Spec.Name, new Points(), store, (t, n) => new TrialOutcome(n, t.Parameters, t.State, []));
         study.Resume([], []);
         return new TrialScheduler(Spec, study, new EvaluationRequest { Split = "search" }, observer, () => TimeSpan.Zero,
-            () => new CampaignProgress { Campaign = Spec.Name }, stopGrace: TimeSpan.FromMilliseconds(300));
+            () => new CampaignProgress { Campaign = Spec.Name }, stopGrace: new StopGrace(TimeSpan.FromMilliseconds(300)));
     }
 
     [Fact]
