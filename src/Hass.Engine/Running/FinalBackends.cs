@@ -28,10 +28,7 @@ public sealed class FinalBackends(HassComponents components, StopGrace grace, Ac
         public HardwareDesign Evaluate(NetworkGraph graph, SparsityProfile profile, BoardSpec board, IReadOnlyDictionary<string, LayerFolding> folding, DesignOptions options) =>
             inner.Evaluate(graph, profile, board, folding, options);
 
-        private void LeftBehind()
-        {
-            var who = inner is CheckedBackend checkedBackend ? checkedBackend.Who : $"backend '{inner.Name}'";
-            warning($"the final table {grace.DidNotStop(who)}; its design call is left behind, and running the same command again makes the table");
-        }
+        private void LeftBehind() =>
+            warning($"the final table {grace.DidNotStop(CheckedBackend.WhoIs(inner))}; its design call is left behind, and running the same command again makes the table");
     }
 }

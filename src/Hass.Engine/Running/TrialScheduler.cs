@@ -11,10 +11,11 @@ namespace Hass.Engine.Running;
 /// completion order, and stops on the budget, the wall time, the strategy, failures in a row or cancellation
 /// (trials in flight then end Abandoned). Every study call happens on this loop: the study is the single writer of trials.
 /// A trial still in its design stage <paramref name="stopGrace"/> (default <see cref="StopGrace.Default"/>) after an interrupt, because
-/// the backend ignores cancellation, is left to run out in the background and stored Abandoned, so the run still stops.
+/// the backend ignores cancellation, is left to run out in the background and stored Abandoned, so the run still stops; the warning names
+/// the backend as <paramref name="backend"/> says (<see cref="Plugins.CheckedBackend.WhoIs"/>).
 /// </summary>
-internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationRequest request,
-    ICampaignObserver observer, Func<TimeSpan> elapsed, Func<CampaignProgress> progress, StopGrace? stopGrace = null)
+internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationRequest request, ICampaignObserver observer,
+    Func<TimeSpan> elapsed, Func<CampaignProgress> progress, string backend, StopGrace? stopGrace = null)
 {
     private readonly StopGrace _stopGrace = stopGrace ?? StopGrace.Default;
 
@@ -113,8 +114,7 @@ internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationR
     {
         foreach (var (_, (_, work)) in _running)
         {
-            var error = $"did not stop within {_stopGrace.Length} of the interrupt (the design stage: backend '{spec.Backend.Name}' ignores cancellation); " +
-                        "abandoned, it is re-asked on resume";
+            var error = $"{_stopGrace.DidNotStop(backend)}; abandoned in its design stage, it is re-asked on resume";
             observer.Warning($"trial {work.Record.Number} {error}");
             var record = work.Record with { State = TrialState.Abandoned, Error = error, FinishedAt = DateTimeOffset.UtcNow };
             study.Tell(record);
