@@ -155,5 +155,9 @@ public class MisbehavingPluginTests
         var trials = HassProcess.RunIn(dir, Long, "trials", "synthetic", "--store", Path.Combine(dir, "hass.db"), "--json");
         Assert.True(trials.ExitCode == ExitCodes.Success, $"exit {trials.ExitCode}\n{trials.Out}\n{trials.Err}");
         Assert.Equal(3, System.Text.Json.JsonDocument.Parse(trials.Out).RootElement.GetArrayLength());
+        using var resumed = HassProcess.StartIn(dir, [.. args, "--trials", "3"]);
+        Assert.True(resumed.WaitForOutput("ignores-cancel-in-final: in Optimize", Long), resumed.Out + resumed.Err);   // straight back to the table
+        Assert.Contains("resuming campaign 'synthetic': 3 trials in the store", resumed.Out);
+        Assert.Contains("0 trials run now, 3 in the store", resumed.Out);
     }
 }
