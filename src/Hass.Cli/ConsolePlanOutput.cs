@@ -32,6 +32,8 @@ internal sealed class ConsolePlanOutput(CliContext ctx, HassStore store) : IPlan
 
     public void Info(string message) => ctx.Out.WriteLine(message);
 
+    public void Warning(string message) => ctx.Services.GetRequiredService<ILogger<CampaignPlan>>().LogWarning("{Message}", message);
+
     public void SearchFinished(CampaignResult result)
     {
         ctx.Out.WriteLine($"campaign '{result.Campaign}' {result.Status.ToString().ToLowerInvariant()}: {result.Message}; {result.TrialsRun} trials run now, {result.TrialsTotal} in the store");

@@ -25,7 +25,7 @@ public class FinalTableDesignOptionsTests
         var result = await new CampaignSearch(spec, "synthetic.json", store, components, TestEnvironment.Boards()).RunAsync(default);
 
         Assert.Equal(CampaignStatus.Complete, result.Status);
-        var final = FinalPhase.Build(spec, store, components, TestEnvironment.Boards(), _ => { }, default);
+        var final = FinalPhase.Build(spec, store, components, TestEnvironment.Boards(), _ => { }, _ => { }, default);
         Assert.Contains(final.Rows, r => r.Label == NonDataflowRow.Label);
         Assert.NotEmpty(nonDataflow.Calls);
         Assert.All(campaignBackend.Calls.Concat(nonDataflow.Calls), call => Assert.Equal(spec.Seed, call.Options.Seed));

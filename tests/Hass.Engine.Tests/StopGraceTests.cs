@@ -53,7 +53,7 @@ public class StopGraceTests
         var study = new Study(Spec.Name, new Points(), store, (t, n) => new TrialOutcome(n, t.Parameters, t.State, []));
         study.Resume([], []);
         return new TrialScheduler(Spec, study, new EvaluationRequest { Split = "search" }, observer, () => TimeSpan.Zero,
-            () => new CampaignProgress { Campaign = Spec.Name }, stopGrace: TimeSpan.FromMilliseconds(300));
+            () => new CampaignProgress { Campaign = Spec.Name }, "backend 'toy' (plugin Hass.TestPlugins.Synthetic)", new StopGrace(TimeSpan.FromMilliseconds(300)));
     }
 
     [Fact]
@@ -75,7 +75,8 @@ public class StopGraceTests
         Assert.Equal(CampaignStatus.Interrupted, status);
         var trial = Assert.Single(store.Trials(spec.Name));
         Assert.Equal(TrialState.Abandoned, trial.State);
-        Assert.Equal("did not stop within 0.3 s of the interrupt (the design stage: backend 'toy' ignores cancellation); abandoned, it is re-asked on resume", trial.Error);
+        Assert.Equal("did not stop within 0.3 s of the interrupt: backend 'toy' (plugin Hass.TestPlugins.Synthetic) ignores cancellation; " +
+                     "abandoned in its design stage, it is re-asked on resume", trial.Error);
         Assert.Equal(["info: interrupted: waiting up to 0.3 s for the 1 trial(s) in flight to stop", "warning: trial 1 " + trial.Error], observer.Lines);
     }
 

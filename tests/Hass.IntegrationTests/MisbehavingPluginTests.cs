@@ -103,6 +103,17 @@ public class MisbehavingPluginTests
         Assert.Equal(CampaignStatus.Failed, store.GetCampaign("synthetic")!.Status);
     }
 
+    /// <summary>SIGINT once <paramref name="backend"/> says it is in Optimize, deaf to cancellation: exit 130 after the 10 s grace (with slack for load).</summary>
+    private static void InterruptInOptimizeExits130WithinTheGrace(HassProcess p, string backend)
+    {
+        Assert.True(p.WaitForOutput($"{backend}: in Optimize", Long), p.Out + p.Err);
+        var watch = Stopwatch.StartNew();
+        p.Signal("INT");
+        var code = p.WaitForExit(Long);
+        Assert.True(code == ExitCodes.Interrupted, $"exit {code}\n{p.Out}\n{p.Err}");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(40), $"stopped after {watch.Elapsed}");
+    }
+
     [Fact]
     public void Ctrl_c_stops_a_run_whose_backend_ignores_cancellation_within_the_grace_with_exit_130()
     {
@@ -110,19 +121,44 @@ public class MisbehavingPluginTests
         using (var p = HassProcess.StartIn(dir, args))
         {
             // Trial 1 is then in the backend, which sleeps for minutes whatever the token says.
-            Assert.True(p.WaitForOutput("ignores-cancel: in Optimize", Long), p.Out + p.Err);
-            var watch = Stopwatch.StartNew();
-            p.Signal("INT");
-            var code = p.WaitForExit(Long);
-            Assert.True(code == ExitCodes.Interrupted, $"exit {code}\n{p.Out}\n{p.Err}");
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(40), $"stopped after {watch.Elapsed}");
-            Assert.Contains("warning: trial 1 did not stop within 10 s of the interrupt (the design stage: backend 'ignores-cancel' ignores cancellation); " +
-                            "abandoned, it is re-asked on resume", p.Err);
+            InterruptInOptimizeExits130WithinTheGrace(p, "ignores-cancel");
+            Assert.Contains($"warning: trial 1 did not stop within 10 s of the interrupt: backend 'ignores-cancel' {Plugin} ignores cancellation; " +
+                            "abandoned in its design stage, it is re-asked on resume", p.Err);
             Assert.DoesNotContain("   at ", p.Err);
         }
         using var store = HassStore.Open(Path.Combine(dir, "hass.db"));
         var trial = Assert.Single(store.Trials("synthetic"));
         Assert.Equal(TrialState.Abandoned, trial.State);
         Assert.Equal(CampaignStatus.Interrupted, store.GetCampaign("synthetic")!.Status);
+    }
+
+    [Fact]
+    public void Ctrl_c_stops_the_final_table_whose_backend_ignores_cancellation_within_the_grace_with_exit_130_and_a_readable_store()
+    {
+        var (dir, _, args) = Setup("ignores-cancel-in-final", "seeded-random");
+        using (var p = HassProcess.StartIn(dir, [.. args, "--trials", "3"]))
+        {
+            // The search is done; the backend sleeps for minutes in the final table's dense design whatever the token says.
+            InterruptInOptimizeExits130WithinTheGrace(p, "ignores-cancel-in-final");
+            Assert.Contains("final: dense design", p.Out);
+            Assert.Equal([$"warning: the final table did not stop within 10 s of the interrupt: backend 'ignores-cancel-in-final' {Plugin} ignores cancellation; " +
+                          "its design call is left behind, and running the same command again makes the table",
+                          "interrupted: completed trials are in the store; run the same command again to resume"],
+                         p.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')));
+        }
+        using (var store = HassStore.Open(Path.Combine(dir, "hass.db")))
+        {
+            var campaign = store.GetCampaign("synthetic")!;
+            Assert.Equal((CampaignStatus.Interrupted, "interrupted while making the final table"), (campaign.Status, campaign.Message));
+            Assert.Null(campaign.Final);
+            Assert.Equal(3, store.Trials("synthetic").Count);
+        }
+        var trials = HassProcess.RunIn(dir, Long, "trials", "synthetic", "--store", Path.Combine(dir, "hass.db"), "--json");
+        Assert.True(trials.ExitCode == ExitCodes.Success, $"exit {trials.ExitCode}\n{trials.Out}\n{trials.Err}");
+        Assert.Equal(3, System.Text.Json.JsonDocument.Parse(trials.Out).RootElement.GetArrayLength());
+        using var resumed = HassProcess.StartIn(dir, [.. args, "--trials", "3"]);
+        Assert.True(resumed.WaitForOutput("ignores-cancel-in-final: in Optimize", Long), resumed.Out + resumed.Err);   // straight back to the table
+        Assert.Contains("resuming campaign 'synthetic': 3 trials in the store", resumed.Out);
+        Assert.Contains("0 trials run now, 3 in the store", resumed.Out);
     }
 }

@@ -19,6 +19,10 @@ public sealed class CheckedBackend(IAcceleratorBackend inner, string plugin) : I
     /// <summary>How messages name this backend.</summary>
     public string Who => PluginFaultException.Describe("backend", inner.Name, plugin);
 
+    /// <summary>How messages name <paramref name="backend"/>: with its plugin when it is a loaded one.</summary>
+    public static string WhoIs(IAcceleratorBackend backend) =>
+        backend is CheckedBackend loaded ? loaded.Who : PluginFaultException.Describe("backend", backend.Name, "");
+
     public HardwareDesign Optimize(NetworkGraph graph, SparsityProfile profile, BoardSpec board, DesignOptions options, CancellationToken cancellationToken = default) =>
         Checked(() => inner.Optimize(graph, profile, board, options, cancellationToken), board, nameof(Optimize));
 

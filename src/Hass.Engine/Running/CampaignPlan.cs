@@ -12,6 +12,7 @@ public interface IPlanOutput
     /// <summary>A search is about to start; returns the observer of its trials.</summary>
     ICampaignObserver SearchStarting(CampaignSpec spec, string storePath);
     void Info(string message);
+    void Warning(string message);
     void SearchFinished(CampaignResult result);
     void FinalTable(FinalSummary summary);
     /// <summary>Writes the campaign's report; returns the folder written.</summary>
@@ -46,7 +47,7 @@ public sealed class CampaignPlan(CampaignSpec spec, string source, HassStore sto
         {
             try
             {
-                var summary = FinalPhase.Build(spec, store, components, boards, output.Info, cancellationToken);
+                var summary = FinalPhase.Build(spec, store, components, boards, output.Info, output.Warning, cancellationToken);
                 output.FinalTable(summary);
                 var folder = output.WriteReport(spec.Name);
                 output.Info($"report written to {folder}");

@@ -79,7 +79,8 @@ public sealed class CampaignSearch(CampaignSpec spec, string source, HassStore s
         var progress = new SearchProgress(spec, _objective);
         TrialScheduler? scheduler = null;
         CampaignProgress Progress() => progress.Make(study, priorElapsed + session.Elapsed, scheduler!.RunThisSession, session.Elapsed);
-        scheduler = new TrialScheduler(spec, study, factory.Request(campaign.BaselineTop1!.Value, campaign.BaselineSoftTop1), _observer, () => priorElapsed + session.Elapsed, Progress);
+        scheduler = new TrialScheduler(spec, study, factory.Request(campaign.BaselineTop1!.Value, campaign.BaselineSoftTop1), _observer, () => priorElapsed + session.Elapsed,
+            Progress, CheckedBackend.WhoIs(components.Backend(spec.Backend.Name)));
 
         (CampaignStatus Status, string Message) ended;
         try

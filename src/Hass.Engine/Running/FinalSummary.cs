@@ -164,9 +164,15 @@ public static class FinalPhase
         Final = spec.Final with { Enabled = false, UniformBaselineTrials = 0 },
     };
 
-    public static FinalSummary Build(CampaignSpec spec, HassStore store, HassComponents components, BoardLibrary boards, Action<string> info, CancellationToken ct)
+    /// <summary>
+    /// Makes the table and stores it with the campaign. After an interrupt it throws the cancellation and stores nothing; a backend
+    /// call that ignores it is left behind after <paramref name="stopGrace"/> (default <see cref="StopGrace.Default"/>) with a warning.
+    /// </summary>
+    public static FinalSummary Build(CampaignSpec spec, HassStore store, HassComponents components, BoardLibrary boards, Action<string> info,
+                                     Action<string> warning, CancellationToken ct, StopGrace? stopGrace = null)
     {
         var board = boards.Get(spec.Board);
+        var backends = new FinalBackends(components, stopGrace ?? StopGrace.Default, warning);
         var objective = new Objective(spec.Objective);
         using var evaluator = components.EvaluatorFor(spec.Model, spec.Evaluator).Create(spec.ToEvaluatorSpec());
         var rows = new List<FinalRow>();
@@ -174,7 +180,7 @@ public static class FinalPhase
         info("final: dense design and unpruned accuracy on the test set");
         var unpruned = evaluator.Evaluate(evaluator.SearchSpace.Defaults(), new EvaluationRequest { Split = "test", Profile = false }, ct);
         var denseBackendName = components.DenseCounterpart(spec.Backend.Name);
-        var dense = components.Backend(denseBackendName).Optimize(evaluator.Graph, SparsityProfile.Dense(spec.Model), board, spec.TrialDesignOptions, ct);
+        var dense = backends.Get(denseBackendName).Optimize(evaluator.Graph, SparsityProfile.Dense(spec.Model), board, spec.TrialDesignOptions, ct);
         var campaign = store.GetCampaign(spec.Name);
         rows.Add(new FinalRow
         {
@@ -187,7 +193,7 @@ public static class FinalPhase
         if (picks.DenseConfirmationTop1 is { } denseConfirmation) rows[0] = rows[0] with { ConfirmationTop1 = denseConfirmation };
         double? uniformThroughput = null;
         SparsityProfile? hassProfile = null;
-        var backend = components.Backend(spec.Backend.Name);
+        var backend = backends.Get(spec.Backend.Name);
         foreach (var (label, pick) in new[] { ("uniform", picks.Uniform), ("hass", picks.Hass) })
         {
             if (pick.Trial is not { } trial) continue;
@@ -202,7 +208,7 @@ public static class FinalPhase
         }
         var best = picks.Hass.Trial;
         if (best is not null && hassProfile is not null
-            && NonDataflowRow.Build(rows[^1], hassProfile, evaluator.Graph, components, board, spec.TrialDesignOptions, dense.Performance.ThroughputImagesPerSecond, ct) is { } systolic)
+            && NonDataflowRow.Build(rows[^1], hassProfile, evaluator.Graph, backends, board, spec.TrialDesignOptions, dense.Performance.ThroughputImagesPerSecond, ct) is { } systolic)
             rows.Add(systolic);
         rows.AddRange(CeilingRows.Build(spec, store, evaluator, backend, board, dense.Performance.ThroughputImagesPerSecond, ct));
         var summary = new FinalSummary

@@ -1,5 +1,4 @@
 using Hass.Abstractions;
-using Hass.Engine.Plugins;
 
 namespace Hass.Engine.Running;
 
@@ -13,11 +12,11 @@ public static class NonDataflowRow
     public const string Label = "hass on " + Backend;
 
     /// <summary>The row, or null when the campaign already uses that backend or it is not loaded.</summary>
-    public static FinalRow? Build(FinalRow hass, SparsityProfile profile, NetworkGraph graph, HassComponents components, BoardSpec board,
+    public static FinalRow? Build(FinalRow hass, SparsityProfile profile, NetworkGraph graph, FinalBackends backends, BoardSpec board,
                                   DesignOptions options, double denseThroughput, CancellationToken ct)
     {
-        if (hass.Backend == Backend || !components.Names(ComponentKind.Backend).Contains(Backend)) return null;
-        var design = components.Backend(Backend).Optimize(graph, profile, board, options, ct);
+        if (hass.Backend == Backend || backends.Find(Backend) is not { } systolic) return null;
+        var design = systolic.Optimize(graph, profile, board, options, ct);
         var throughput = design.Performance.ThroughputImagesPerSecond;
         return hass with
         {

@@ -10,15 +10,14 @@ namespace Hass.Engine.Running;
 /// Keeps up to one trial in flight per executor: asks the study while trials run, tells it each result in
 /// completion order, and stops on the budget, the wall time, the strategy, failures in a row or cancellation
 /// (trials in flight then end Abandoned). Every study call happens on this loop: the study is the single writer of trials.
-/// A trial still in its design stage <paramref name="stopGrace"/> (default <see cref="DefaultStopGrace"/>) after an interrupt, because
-/// the backend ignores cancellation, is left to run out in the background and stored Abandoned, so the run still stops.
+/// A trial still in its design stage <paramref name="stopGrace"/> (default <see cref="StopGrace.Default"/>) after an interrupt, because
+/// the backend ignores cancellation, is left to run out in the background and stored Abandoned, so the run still stops; the warning names
+/// the backend as <paramref name="backend"/> says (<see cref="Plugins.CheckedBackend.WhoIs"/>).
 /// </summary>
-internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationRequest request,
-    ICampaignObserver observer, Func<TimeSpan> elapsed, Func<CampaignProgress> progress, TimeSpan? stopGrace = null)
+internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationRequest request, ICampaignObserver observer,
+    Func<TimeSpan> elapsed, Func<CampaignProgress> progress, string backend, StopGrace? stopGrace = null)
 {
-    public static readonly TimeSpan DefaultStopGrace = TimeSpan.FromSeconds(10);
-
-    private readonly TimeSpan _stopGrace = stopGrace ?? DefaultStopGrace;
+    private readonly StopGrace _stopGrace = stopGrace ?? StopGrace.Default;
 
     private readonly Dictionary<Task<TrialRecord>, (ITrialExecutor Executor, TrialWork Work)> _running = [];
     private int _consecutiveFailures;
@@ -98,22 +97,14 @@ internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationR
     private async Task<Task<TrialRecord>?> NextDoneAsync(CancellationToken cancellationToken)
     {
         var any = Task.WhenAny(_running.Keys);
-        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        var done = await _stopGrace.WaitAsync(any, cancellationToken,
+            () => observer.Info($"interrupted: waiting up to {_stopGrace.Length} for the {_running.Count} trial(s) in flight to stop")).ConfigureAwait(false);
+        // Only a backend's DSE is left behind. The network stages use the evaluator, which is disposed once the run
+        // returns, so a trial in them (a large model's batch can outlast the grace) is waited for: they stop by themselves.
+        if (!done && _running.Values.Any(r => r.Work.Stage != Pipeline.DesignStage.StageName))
         {
-            await Task.WhenAny(any, Task.Delay(Timeout.Infinite, wait.Token)).ConfigureAwait(false);
-            await wait.CancelAsync().ConfigureAwait(false);
-        }
-        if (!any.IsCompleted)
-        {
-            observer.Info($"interrupted: waiting up to {_stopGrace.TotalSeconds:0.#} s for the {_running.Count} trial(s) in flight to stop");
-            await Task.WhenAny(any, Task.Delay(_stopGrace, CancellationToken.None)).ConfigureAwait(false);
-            // Only a backend's DSE is left behind. The network stages use the evaluator, which is disposed once the run
-            // returns, so a trial in them (a large model's batch can outlast the grace) is waited for: they stop by themselves.
-            if (!any.IsCompleted && _running.Values.Any(r => r.Work.Stage != Pipeline.DesignStage.StageName))
-            {
-                observer.Info("interrupted: a trial in flight is still evaluating its network; waiting for it to stop");
-                await any.ConfigureAwait(false);
-            }
+            observer.Info("interrupted: a trial in flight is still evaluating its network; waiting for it to stop");
+            await any.ConfigureAwait(false);
         }
         return any.IsCompleted ? await any.ConfigureAwait(false) : null;
     }
@@ -123,8 +114,7 @@ internal sealed class TrialScheduler(CampaignSpec spec, Study study, EvaluationR
     {
         foreach (var (_, (_, work)) in _running)
         {
-            var error = $"did not stop within {_stopGrace.TotalSeconds:0.#} s of the interrupt (the design stage: backend '{spec.Backend.Name}' ignores cancellation); " +
-                        "abandoned, it is re-asked on resume";
+            var error = $"{_stopGrace.DidNotStop(backend)}; abandoned in its design stage, it is re-asked on resume";
             observer.Warning($"trial {work.Record.Number} {error}");
             var record = work.Record with { State = TrialState.Abandoned, Error = error, FinishedAt = DateTimeOffset.UtcNow };
             study.Tell(record);

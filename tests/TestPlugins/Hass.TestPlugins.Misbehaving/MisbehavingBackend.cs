@@ -4,9 +4,10 @@ namespace Hass.TestPlugins;
 
 /// <summary>
 /// A backend that builds a plain design (every compute layer at the unit folding, one DSP each) and then spoils it, or
-/// throws, or sleeps through cancellation. Evaluate is Optimize's design whatever the folding.
+/// throws, or sleeps through cancellation (always, or only for the final table's dense design: the one design asked for a
+/// profile without layers). Evaluate is Optimize's design whatever the folding.
 /// </summary>
-public sealed class MisbehavingBackend(string name, Func<HardwareDesign, BoardSpec, CancellationToken, HardwareDesign> spoil) : IAcceleratorBackend
+public sealed class MisbehavingBackend(string name, Func<HardwareDesign, BoardSpec, SparsityProfile, HardwareDesign> spoil) : IAcceleratorBackend
 {
     public string Name => name;
     public string Description => "Test-only backend that misbehaves: " + name;
@@ -23,20 +24,23 @@ public sealed class MisbehavingBackend(string name, Func<HardwareDesign, BoardSp
         new("null-layers", (d, _, _) => d with { Layers = null! }),
         new("throws-invalid-operation", (_, _, _) => throw new InvalidOperationException("the test backend's DSE gave up (by design)")),
         new("throws-null-reference", (_, _, _) => throw new NullReferenceException()),
-        new("ignores-cancel", (d, _, _) =>
-        {
-            Console.Out.WriteLine("ignores-cancel: in Optimize, deaf to cancellation");   // what a test waits for before it interrupts
-            Console.Out.Flush();
-            Thread.Sleep(TimeSpan.FromMinutes(10));
-            return d;
-        }),
+        new("ignores-cancel", (d, _, _) => SleepThroughCancellation("ignores-cancel", d)),
+        new("ignores-cancel-in-final", (d, _, p) => p.Layers.Count == 0 ? SleepThroughCancellation("ignores-cancel-in-final", d) : d),
     ];
+
+    private static HardwareDesign SleepThroughCancellation(string name, HardwareDesign design)
+    {
+        Console.Out.WriteLine($"{name}: in Optimize, deaf to cancellation");   // what a test waits for before it interrupts
+        Console.Out.Flush();
+        Thread.Sleep(TimeSpan.FromMinutes(10));
+        return design;
+    }
 
     private static HardwareDesign WithThroughput(HardwareDesign design, double throughput) =>
         design with { Performance = design.Performance with { ThroughputImagesPerSecond = throughput } };
 
     public HardwareDesign Optimize(NetworkGraph graph, SparsityProfile profile, BoardSpec board, DesignOptions options, CancellationToken cancellationToken = default) =>
-        spoil(Plain(graph, profile, board, options), board, cancellationToken);
+        spoil(Plain(graph, profile, board, options), board, profile);
 
     public HardwareDesign Evaluate(NetworkGraph graph, SparsityProfile profile, BoardSpec board, IReadOnlyDictionary<string, LayerFolding> folding, DesignOptions options) =>
         Optimize(graph, profile, board, options);
