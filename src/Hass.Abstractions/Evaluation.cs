@@ -97,10 +97,19 @@ public interface ITrialEvaluator : IDisposable
     int ConfirmationImages => 0;
     EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>The pruned network as a board runs it: BN folded into conv weights, thresholds per activation layer.</summary>
+    /// <summary>
+    /// The pruned network as a board runs it: BN folded into conv weights, thresholds per activation layer. Its
+    /// <see cref="DeployableNetwork.Graph"/> is <see cref="Graph"/>, with one tensor per Conv and Linear layer of the size the
+    /// layer's shape gives (<see cref="LayerTensors"/>), finite weights and thresholds ≥ 0; the engine checks this before the network
+    /// is written or sent to a board, and an exception (but <see cref="OperationCanceledException"/>) is a fault of the evaluator.
+    /// </summary>
     DeployableNetwork Export(ParameterSet parameters);
 
-    /// <summary>The first <paramref name="count"/> calibration images, normalised as the model expects, N×C×H×W row-major.</summary>
+    /// <summary>
+    /// The first <paramref name="count"/> (≥ 1) calibration images, normalised as the model expects, N×C×H×W row-major: exactly
+    /// <paramref name="count"/> × the input layer's shape finite floats, which the engine checks. An ArgumentException refuses a count
+    /// the evaluator cannot give (more images than it has); any other exception is a fault of the evaluator.
+    /// </summary>
     float[] CalibrationImages(int count);
 }
 

@@ -13,17 +13,19 @@ namespace Hass.Engine.Tests;
 /// </summary>
 public class PluginFaultTests
 {
-    private const string Plugin = "(plugin Hass.TestPlugins.Misbehaving)";
+    internal const string Plugin = "(plugin Hass.TestPlugins.Misbehaving)";
 
-    private static CampaignSpec Spec(string backend = "toy", string strategy = "seeded-random", int trials = 8, string evaluator = "synthetic") =>
+    /// <summary>The synthetic campaign with these components; <paramref name="section"/> (e.g. "\"measure\": {…}") is added to it.</summary>
+    internal static CampaignSpec Spec(string backend = "toy", string strategy = "seeded-random", int trials = 8, string evaluator = "synthetic", string? section = null) =>
         CampaignLoader.Parse(File.ReadAllText(TestEnvironment.SyntheticCampaign)
             .Replace("\"name\": \"toy\"", $"\"name\": \"{backend}\"").Replace("\"seeded-random\"", $"\"{strategy}\"")
-            .Replace("\"model\": \"synthetic-cnn\",", $"\"model\": \"synthetic-cnn\", \"evaluator\": \"{evaluator}\","),
+            .Replace("\"model\": \"synthetic-cnn\",", $"\"model\": \"synthetic-cnn\", \"evaluator\": \"{evaluator}\",")
+            .Replace("\"seed\": 7,", section is null ? "\"seed\": 7," : $"\"seed\": 7, {section},"),
             "synthetic.json", new CampaignOverrides { Trials = trials });
 
-    private static HassComponents Components(ServiceProvider provider) => provider.GetRequiredService<HassComponents>();
+    internal static HassComponents Components(ServiceProvider provider) => provider.GetRequiredService<HassComponents>();
 
-    private static ServiceProvider Load()
+    internal static ServiceProvider Load()
     {
         var catalog = new PluginCatalog();
         catalog.LoadFolder(TestEnvironment.TestPlugin("Synthetic"));
