@@ -82,6 +82,7 @@ public class PluginFaultTests
     [InlineData("unknown-layer-profile", "returned an evaluation with a sparsity profile naming layer 'features.0.ghost', which is not in the graph of model 'synthetic-cnn'")]
     [InlineData("throws-invalid-operation", "threw InvalidOperationException in Evaluate: the test evaluator lost its data loader (by design);")]
     [InlineData("throws-null-reference", "threw NullReferenceException in Evaluate: Object reference not set to an instance of an object;")]
+    [InlineData("throws-argument", "threw ArgumentException in Evaluate: the test evaluator mixed up its tensors (by design);")]
     public async Task An_evaluator_that_breaks_its_contract_fails_its_trials_naming_it_and_nothing_it_returned_is_stored(string evaluator, string what)
     {
         var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");

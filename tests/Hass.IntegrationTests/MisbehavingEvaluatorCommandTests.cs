@@ -6,7 +6,8 @@ namespace Hass.IntegrationTests;
 /// <summary>
 /// The commands that use an evaluator beyond Evaluate, as real processes against Hass.TestPlugins.Misbehaving: `hass export` and
 /// `hass model export` (its Export) and `hass board measure` (its CalibrationImages) stop with exit 1 and one `error:` line naming
-/// the evaluator, its plugin and the call, before they write or send anything.
+/// the evaluator, its plugin and the call, before they write or send anything; and `hass run` names an evaluator whose Evaluate
+/// throws ArgumentException like any other.
 /// </summary>
 public class MisbehavingEvaluatorCommandTests
 {
@@ -84,5 +85,17 @@ public class MisbehavingEvaluatorCommandTests
         var dir = StoreOfTwoTrials(evaluator);
         // Port 9 (discard) has no board: a measurement that got as far as the link would fail with exit 6 instead.
         FailsNamingTheEvaluator(dir, ["board", "measure", "synthetic", "--trial", "1", "--link", "tcp:127.0.0.1:9", "--images", "2"], $"evaluator '{evaluator}' {Plugin} {what}");
+    }
+
+    [Fact]
+    public void An_evaluator_throwing_ArgumentException_fails_its_trials_naming_it_exit_1()
+    {
+        var (dir, _, args) = MisbehavingPluginTests.Setup("toy", "seeded-random", evaluator: "throws-argument");
+        var r = HassProcess.RunIn(dir, Long, args);
+
+        Assert.True(r.ExitCode == ExitCodes.Failure, $"exit {r.ExitCode}\n{r.Out}\n{r.Err}");
+        Assert.StartsWith("error: 5 trials failed in a row (maxConsecutiveFailures = 5); last error: evaluator 'throws-argument' " + Plugin +
+                          " threw ArgumentException in Evaluate: the test evaluator mixed up its tensors (by design)" + ABug, MisbehavingPluginTests.ErrorLine(r.Err));
+        MisbehavingPluginTests.OnlyTheStoreWasWritten(dir);
     }
 }

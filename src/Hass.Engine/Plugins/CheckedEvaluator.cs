@@ -8,9 +8,8 @@ namespace Hass.Engine.Plugins;
 /// <see cref="CalibrationImagesCheck"/>), and one that fails the check, or an exception the evaluator throws, becomes a
 /// <see cref="PluginFaultException"/> naming the evaluator, its plugin and the call: a trial then fails with that message and nothing
 /// it returned reaches the store (the baseline's stops the run), and a command that writes or measures the network stops before it
-/// writes or sends anything. Cancellation passes through unchanged, and so does ArgumentException from Evaluate (a request the
-/// evaluator cannot serve, such as a split it does not know); one from CalibrationImages (a count it cannot give) is a fault that
-/// says the evaluator refused its input.
+/// writes or sends anything. Only cancellation passes through unchanged; an ArgumentException from CalibrationImages (a count it
+/// cannot give) is a fault that says the evaluator refused its input.
 /// </summary>
 public sealed class CheckedEvaluator(ITrialEvaluator inner, string who) : ITrialEvaluator
 {
@@ -21,9 +20,11 @@ public sealed class CheckedEvaluator(ITrialEvaluator inner, string who) : ITrial
     public SearchSpace SearchSpace => inner.SearchSpace;
     public int ConfirmationImages => inner.ConfirmationImages;
 
+    public bool HasSplit(string split) => PluginFaultException.Guard(who, nameof(HasSplit), () => inner.HasSplit(split), IsCancellation);
+
     public EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default)
     {
-        var outcome = PluginFaultException.Guard<EvaluationOutcome?>(who, nameof(Evaluate), () => inner.Evaluate(parameters, request, cancellationToken), PassesThrough);
+        var outcome = PluginFaultException.Guard<EvaluationOutcome?>(who, nameof(Evaluate), () => inner.Evaluate(parameters, request, cancellationToken), IsCancellation);
         if (EvaluationCheck.Problem(outcome, request, inner.Graph) is { } problem)
             throw PluginFaultException.Of(who, $"returned an evaluation {problem}");
         return outcome!;
@@ -49,9 +50,6 @@ public sealed class CheckedEvaluator(ITrialEvaluator inner, string who) : ITrial
     public void Dispose() => inner.Dispose();
 
     private static bool IsCancellation(Exception e) => e is OperationCanceledException;
-
-    /// <summary>Cancellation, and what the contract uses for a request it cannot serve: these are no plugin bugs.</summary>
-    private static bool PassesThrough(Exception e) => e is OperationCanceledException or ArgumentException;
 }
 
 /// <summary>An evaluator factory whose evaluators are <see cref="CheckedEvaluator"/>s; an exception Create throws names the evaluator.</summary>

@@ -90,6 +90,8 @@ public sealed class MisbehavingEvaluator(ITrialEvaluator inner, Misbehaviour mis
     public NetworkGraph Graph => inner.Graph;
     public string Fingerprint => inner.Fingerprint;
     public SearchSpace SearchSpace => inner.SearchSpace;
+    public int ConfirmationImages => inner.ConfirmationImages;
+    public bool HasSplit(string split) => inner.HasSplit(split);
 
     public EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default)
     {
