@@ -15,13 +15,17 @@ public class EvaluatorFaultTests
 {
     private const string Plugin = PluginFaultTests.Plugin;
 
-    /// <summary>The misbehaving evaluator <paramref name="name"/> as the engine uses it (checked), and the provider to dispose after it.</summary>
-    private static (ServiceProvider Provider, ITrialEvaluator Evaluator) Loaded(string name)
+    /// <summary>Runs <paramref name="body"/> on the evaluator <paramref name="name"/> (a misbehaving one, or "synthetic") as the engine uses it (checked).</summary>
+    private static void With(string name, Action<ITrialEvaluator> body)
     {
-        var provider = PluginFaultTests.Load();
+        using var provider = PluginFaultTests.Load();
         var spec = PluginFaultTests.Spec(evaluator: name);
-        return (provider, PluginFaultTests.Components(provider).EvaluatorFor(spec.Model, name).Create(spec.ToEvaluatorSpec()));
+        using var evaluator = PluginFaultTests.Components(provider).EvaluatorFor(spec.Model, name).Create(spec.ToEvaluatorSpec());
+        body(evaluator);
     }
+
+    private static void FaultNamesTheEvaluator(string name, string what, Action<ITrialEvaluator> call) => With(name, evaluator =>
+        Assert.StartsWith($"evaluator '{name}' {Plugin} {what}", Assert.Throws<PluginFaultException>(() => call(evaluator)).Message));
 
     [Theory]
     [InlineData("throws-in-export", "threw InvalidOperationException in Export: the test evaluator lost its weights (by design);")]
@@ -31,86 +35,55 @@ public class EvaluatorFaultTests
     [InlineData("missing-layer-export", "returned a network from Export without a weight tensor for layer 'features.0' (every Conv and Linear layer has one);")]
     [InlineData("foreign-threshold-export", "returned a network from Export with an activation threshold for 'features.1.ghost', which is not a layer of the graph;")]
     [InlineData("other-graph-export", "returned a network from Export for another graph than its own ('synthetic-cnn' of 3 layers; its graph is 'synthetic-cnn' of 7);")]
-    public void An_exported_network_that_breaks_the_contract_is_a_fault_naming_the_evaluator(string name, string what)
-    {
-        var (provider, evaluator) = Loaded(name);
-        using (provider)
-        using (evaluator)
-        {
-            var fault = Assert.Throws<PluginFaultException>(() => evaluator.Export(evaluator.SearchSpace.Defaults()));
-            Assert.StartsWith($"evaluator '{name}' {Plugin} {what}", fault.Message);
-        }
-    }
+    public void An_exported_network_that_breaks_the_contract_is_a_fault_naming_the_evaluator(string name, string what) =>
+        FaultNamesTheEvaluator(name, what, evaluator => evaluator.Export(evaluator.SearchSpace.Defaults()));
 
     [Theory]
     [InlineData("throws-in-calibration-images", "threw InvalidOperationException in CalibrationImages: the test evaluator lost its calibration images (by design);")]
     [InlineData("null-calibration-images", "returned calibration images that are null;")]
     [InlineData("short-calibration-images", "returned calibration images of 1568 floats for 4 images of 1x28x28 (it must be 3136: N×C×H×W);")]
     [InlineData("nan-calibration-images", "returned calibration images with a value that is not a finite number;")]
-    public void Calibration_images_that_break_the_contract_are_a_fault_naming_the_evaluator(string name, string what)
-    {
-        var (provider, evaluator) = Loaded(name);
-        using (provider)
-        using (evaluator)
-        {
-            var fault = Assert.Throws<PluginFaultException>(() => evaluator.CalibrationImages(4));
-            Assert.StartsWith($"evaluator '{name}' {Plugin} {what}", fault.Message);
-        }
-    }
+    public void Calibration_images_that_break_the_contract_are_a_fault_naming_the_evaluator(string name, string what) =>
+        FaultNamesTheEvaluator(name, what, evaluator => evaluator.CalibrationImages(4));
 
     [Fact]
-    public void The_synthetic_evaluators_network_and_images_pass_and_a_count_below_1_is_the_callers_error()
+    public void The_synthetic_evaluators_network_and_images_pass_and_a_count_below_1_is_the_callers_error() => With("synthetic", evaluator =>
     {
-        var (provider, evaluator) = Loaded("synthetic");
-        using (provider)
-        using (evaluator)
-        {
-            Assert.Equal(3, evaluator.Export(evaluator.SearchSpace.Defaults()).Tensors.Count);
-            Assert.Equal(3 * 28 * 28, evaluator.CalibrationImages(3).Length);
-            Assert.Throws<ArgumentOutOfRangeException>(() => evaluator.CalibrationImages(0));
-        }
-    }
+        Assert.Equal(3, evaluator.Export(evaluator.SearchSpace.Defaults()).Tensors.Count);
+        Assert.Equal(3 * 28 * 28, evaluator.CalibrationImages(3).Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => evaluator.CalibrationImages(0));
+    });
 
     [Fact]
-    public void A_count_of_calibration_images_the_evaluator_refuses_is_a_fault_that_says_it_refused_and_why()
+    public void A_count_of_calibration_images_the_evaluator_refuses_is_a_fault_that_says_it_refused_and_why() => With("synthetic", evaluator =>
     {
-        var (provider, evaluator) = Loaded("synthetic");
-        using (provider)
-        using (evaluator)
-        {
-            var refusing = new CheckedEvaluator(new ImagesRefusingEvaluator(((CheckedEvaluator)evaluator).Inner), "evaluator 'few' (plugin P)");
-            var fault = Assert.Throws<PluginFaultException>(() => refusing.CalibrationImages(70_000));
-            Assert.Equal("evaluator 'few' (plugin P) refused its input in CalibrationImages: ask for 1..60000 calibration images (Parameter 'count')", fault.Message);
-            Assert.IsType<ArgumentOutOfRangeException>(fault.InnerException);
-        }
-    }
+        var refusing = new CheckedEvaluator(new ImagesRefusingEvaluator(((CheckedEvaluator)evaluator).Inner), "evaluator 'few' (plugin P)");
+        var fault = Assert.Throws<PluginFaultException>(() => refusing.CalibrationImages(70_000));
+        Assert.Equal("evaluator 'few' (plugin P) refused its input in CalibrationImages: ask for 1..60000 calibration images (Parameter 'count')", fault.Message);
+        Assert.IsType<ArgumentOutOfRangeException>(fault.InnerException);
+    });
 
     [Fact]
-    public void The_network_check_names_what_is_wrong_with_tensors_thresholds_and_formats()
+    public void The_network_check_names_what_is_wrong_with_tensors_thresholds_and_formats() => With("synthetic", evaluator =>
     {
-        var (provider, evaluator) = Loaded("synthetic");
-        using (provider)
-        using (evaluator)
-        {
-            var graph = evaluator.Graph;
-            var good = evaluator.Export(evaluator.SearchSpace.Defaults());
-            var tensors = good.Tensors;
-            string? Problem(DeployableNetwork network) => DeployableNetworkCheck.Problem(network, graph);
+        var graph = evaluator.Graph;
+        var good = evaluator.Export(evaluator.SearchSpace.Defaults());
+        var tensors = good.Tensors;
+        string? Problem(DeployableNetwork network) => DeployableNetworkCheck.Problem(network, graph);
 
-            Assert.Null(Problem(good));
-            Assert.Equal("with a null entry in its Tensors", Problem(good with { Tensors = [.. tensors, null!] }));
-            Assert.Equal("with weights for 'features.1', which is no Conv or Linear layer of the graph", Problem(good with { Tensors = [.. tensors, new LayerTensors("features.1", [], null)] }));
-            Assert.Equal("with 2 weight tensors for layer 'features.0' (every Conv and Linear layer has one)", Problem(good with { Tensors = [.. tensors, tensors[0]] }));
-            Assert.Equal("with a bias of 3 values for layer 'classifier' (it has 10 filters)", Problem(good with { Tensors = [tensors[0], tensors[1], tensors[2] with { Bias = new float[3] }] }));
-            Assert.Equal("with a weight or bias of layer 'classifier' that is not a finite number",
-                Problem(good with { Tensors = [tensors[0], tensors[1], tensors[2] with { Bias = [.. new float[9], float.PositiveInfinity] }] }));
-            Assert.Equal("with an activation threshold of -0.5 for layer 'features.1' (it must be a finite number ≥ 0)",
-                Problem(good with { ActivationThresholds = new Dictionary<string, double> { ["features.1"] = -0.5 } }));
-            Assert.Equal("with fixed-point formats of 0-bit activations and 8-bit weights (widths are 1 to 32 bits)",
-                Problem(good with { Formats = new FixedPointFormats(0, 8, new Dictionary<string, int>()) }));
-            Assert.Null(Problem(good with { Formats = new FixedPointFormats(8, 8, new Dictionary<string, int> { ["input"] = 6 }) }));
-        }
-    }
+        Assert.Null(Problem(good));
+        Assert.Equal("with a null entry in its Tensors", Problem(good with { Tensors = [.. tensors, null!] }));
+        Assert.Equal("with weights for 'features.1', which is no Conv or Linear layer of the graph", Problem(good with { Tensors = [.. tensors, new LayerTensors("features.1", [], null)] }));
+        Assert.Equal("with 2 weight tensors for layer 'features.0' (every Conv and Linear layer has one)", Problem(good with { Tensors = [.. tensors, tensors[0]] }));
+        Assert.Equal("with a bias of 3 values for layer 'classifier' (it has 10 filters)", Problem(good with { Tensors = [tensors[0], tensors[1], tensors[2] with { Bias = new float[3] }] }));
+        Assert.Equal("with a weight or bias of layer 'classifier' that is not a finite number",
+            Problem(good with { Tensors = [tensors[0], tensors[1], tensors[2] with { Bias = [.. new float[9], float.PositiveInfinity] }] }));
+        Assert.Equal("with an activation threshold of -0.5 for layer 'features.1' (it must be a finite number ≥ 0)",
+            Problem(good with { ActivationThresholds = new Dictionary<string, double> { ["features.1"] = -0.5 } }));
+        Assert.Equal("with fixed-point formats of 0-bit activations and 8-bit weights (widths are 1 to 32 bits)",
+            Problem(good with { Formats = new FixedPointFormats(0, 8, new Dictionary<string, int>()) }));
+        Assert.Null(Problem(good with { Formats = new FixedPointFormats(8, 8, new Dictionary<string, int> { ["input"] = 6 }) }));
+    });
 
     [Fact]
     public async Task A_measured_campaign_whose_evaluator_gives_no_calibration_images_fails_those_trials_and_measures_nothing()
