@@ -11,7 +11,8 @@ public sealed record EvaluationRequest
     /// images no selection has seen (with final.secondLookImages, "confirmation:range-S-N" between them); an evaluator that does not
     /// know them makes the engine run without confirmed incumbents (or without the second look). The Torch evaluator also takes
     /// any of these names followed by "+mirrors" (<see cref="MirroredSplits"/>: the images and their mirror images), which the engine
-    /// asks for with final.mirrorConfirmations.
+    /// asks for with final.mirrorConfirmations. The engine asks only for splits <see cref="ITrialEvaluator.HasSplit"/> says the
+    /// evaluator has.
     /// </summary>
     public string Split { get; init; } = "search";
     /// <summary>Accuracy drop (top-1 points) below the baseline after which evaluation may stop early; NaN = never.</summary>
@@ -95,12 +96,36 @@ public interface ITrialEvaluator : IDisposable
     SearchSpace SearchSpace { get; }
     /// <summary>Images the "confirmation" split evaluates: held out of training and disjoint from the search split (0: none).</summary>
     int ConfirmationImages => 0;
+
+    /// <summary>
+    /// True when <see cref="Evaluate"/> serves <paramref name="split"/> (an <see cref="EvaluationRequest.Split"/> name); the engine
+    /// asks before it uses a split beyond "search" and "test", and runs without what needs a split the evaluator does not have
+    /// (confirmed incumbents, the second look, mirror images, confirmed final picks). Default: "search" and "test", and
+    /// "confirmation" when <see cref="ConfirmationImages"/> &gt; 0; an evaluator that knows the parts of its confirmation split
+    /// (<see cref="ConfirmationParts"/>) or mirror images (<see cref="MirroredSplits"/>) says so here.
+    /// </summary>
+    bool HasSplit(string split) => split is "search" or "test" || (split == "confirmation" && ConfirmationImages > 0);
+
+    /// <summary>
+    /// Scores <paramref name="parameters"/> (a point of <see cref="SearchSpace"/>) on a split <see cref="HasSplit"/> says it has.
+    /// The engine checks the outcome (docs/models.md, "What the engine checks of an evaluation"): one that is no accuracy, or any
+    /// exception but <see cref="OperationCanceledException"/> (an ArgumentException included), is a fault of the evaluator.
+    /// </summary>
     EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>The pruned network as a board runs it: BN folded into conv weights, thresholds per activation layer.</summary>
+    /// <summary>
+    /// The pruned network as a board runs it: BN folded into conv weights, thresholds per activation layer. Its
+    /// <see cref="DeployableNetwork.Graph"/> is <see cref="Graph"/>, with one tensor per Conv and Linear layer of the size the
+    /// layer's shape gives (<see cref="LayerTensors"/>), finite weights and thresholds ≥ 0; the engine checks this before the network
+    /// is written or sent to a board, and an exception (but <see cref="OperationCanceledException"/>) is a fault of the evaluator.
+    /// </summary>
     DeployableNetwork Export(ParameterSet parameters);
 
-    /// <summary>The first <paramref name="count"/> calibration images, normalised as the model expects, N×C×H×W row-major.</summary>
+    /// <summary>
+    /// The first <paramref name="count"/> (≥ 1) calibration images, normalised as the model expects, N×C×H×W row-major: exactly
+    /// <paramref name="count"/> × the input layer's shape finite floats, which the engine checks. An ArgumentException refuses a count
+    /// the evaluator cannot give (more images than it has); any other exception is a fault of the evaluator.
+    /// </summary>
     float[] CalibrationImages(int count);
 }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -35,6 +36,19 @@ public sealed record SearchSpace(IReadOnlyList<SearchDimension> Dimensions)
     public SearchDimension this[string name] => Dimensions.First(d => d.Name == name);
     public ParameterSet Defaults() => new(Dimensions.ToDictionary(d => d.Name, d => d.Default));
     public bool Contains(ParameterSet p) => Dimensions.All(d => p.Values.TryGetValue(d.Name, out var v) && d.Contains(v));
+
+    /// <summary>The first dimension <paramref name="point"/> misses or has out of range, described; null when it is in the space.</summary>
+    public string? Outside(ParameterSet point)
+    {
+        foreach (var d in Dimensions)
+        {
+            if (!point.Values.TryGetValue(d.Name, out var v)) return $"'{d.Name}' is missing";
+            if (d.Contains(v)) continue;
+            var range = d.Kind == DimensionKind.Categorical ? $"a choice index 0..{d.Choices.Count - 1}" : $"{d.Kind.ToString().ToLowerInvariant()} in [{d.Low.ToString(CultureInfo.InvariantCulture)}, {d.High.ToString(CultureInfo.InvariantCulture)}]";
+            return $"'{d.Name}' = {v.ToString("G6", CultureInfo.InvariantCulture)}, not {range}";
+        }
+        return null;
+    }
     public string ContentHash() => Hashing.Sha256Hex(HassJson.Serialize(this));
 }
 

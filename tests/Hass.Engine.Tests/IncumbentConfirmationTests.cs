@@ -285,7 +285,7 @@ public class IncumbentConfirmationTests
         Assert.Equal(["final.mirrorConfirmations: the evaluator has no mirror images; the search confirms on the images alone"], warnings);
     }
 
-    /// <summary>Passes every evaluation on and keeps the split names it was asked for; with <paramref name="refuseMirrors"/>, refuses mirrored ones as an evaluator that does not know them.</summary>
+    /// <summary>Passes every evaluation on and keeps the split names it was asked for; with <paramref name="refuseMirrors"/>, has no mirrored splits, as an evaluator that does not know them.</summary>
     private sealed class SplitRecordingEvaluator(ITrialEvaluator inner, bool refuseMirrors = false) : ITrialEvaluator
     {
         public List<string> Splits { get; } = [];
@@ -293,11 +293,12 @@ public class IncumbentConfirmationTests
         public string Fingerprint => inner.Fingerprint;
         public SearchSpace SearchSpace => inner.SearchSpace;
         public int ConfirmationImages => inner.ConfirmationImages;
+        public bool HasSplit(string split) => !(refuseMirrors && MirroredSplits.TryStrip(split, out _)) && inner.HasSplit(split);
 
         public EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default)
         {
             Splits.Add(request.Split);
-            if (refuseMirrors && MirroredSplits.TryStrip(request.Split, out _)) throw new ArgumentException($"unknown split '{request.Split}'");
+            if (!HasSplit(request.Split)) throw new InvalidOperationException($"the engine asked for split '{request.Split}', which this evaluator said it does not have");
             return inner.Evaluate(parameters, request, cancellationToken);
         }
 

@@ -13,17 +13,19 @@ namespace Hass.Engine.Tests;
 /// </summary>
 public class PluginFaultTests
 {
-    private const string Plugin = "(plugin Hass.TestPlugins.Misbehaving)";
+    internal const string Plugin = "(plugin Hass.TestPlugins.Misbehaving)";
 
-    private static CampaignSpec Spec(string backend = "toy", string strategy = "seeded-random", int trials = 8, string evaluator = "synthetic") =>
+    /// <summary>The synthetic campaign with these components; <paramref name="section"/> (e.g. "\"measure\": {…}") is added to it.</summary>
+    internal static CampaignSpec Spec(string backend = "toy", string strategy = "seeded-random", int trials = 8, string evaluator = "synthetic", string? section = null) =>
         CampaignLoader.Parse(File.ReadAllText(TestEnvironment.SyntheticCampaign)
             .Replace("\"name\": \"toy\"", $"\"name\": \"{backend}\"").Replace("\"seeded-random\"", $"\"{strategy}\"")
-            .Replace("\"model\": \"synthetic-cnn\",", $"\"model\": \"synthetic-cnn\", \"evaluator\": \"{evaluator}\","),
+            .Replace("\"model\": \"synthetic-cnn\",", $"\"model\": \"synthetic-cnn\", \"evaluator\": \"{evaluator}\",")
+            .Replace("\"seed\": 7,", section is null ? "\"seed\": 7," : $"\"seed\": 7, {section},"),
             "synthetic.json", new CampaignOverrides { Trials = trials });
 
-    private static HassComponents Components(ServiceProvider provider) => provider.GetRequiredService<HassComponents>();
+    internal static HassComponents Components(ServiceProvider provider) => provider.GetRequiredService<HassComponents>();
 
-    private static ServiceProvider Load()
+    internal static ServiceProvider Load()
     {
         var catalog = new PluginCatalog();
         catalog.LoadFolder(TestEnvironment.TestPlugin("Synthetic"));
@@ -80,6 +82,7 @@ public class PluginFaultTests
     [InlineData("unknown-layer-profile", "returned an evaluation with a sparsity profile naming layer 'features.0.ghost', which is not in the graph of model 'synthetic-cnn'")]
     [InlineData("throws-invalid-operation", "threw InvalidOperationException in Evaluate: the test evaluator lost its data loader (by design);")]
     [InlineData("throws-null-reference", "threw NullReferenceException in Evaluate: Object reference not set to an instance of an object;")]
+    [InlineData("throws-argument", "threw ArgumentException in Evaluate: the test evaluator mixed up its tensors (by design);")]
     public async Task An_evaluator_that_breaks_its_contract_fails_its_trials_naming_it_and_nothing_it_returned_is_stored(string evaluator, string what)
     {
         var db = Path.Combine(TestEnvironment.TempDir(), "hass.db");

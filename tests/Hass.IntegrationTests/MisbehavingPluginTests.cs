@@ -12,29 +12,30 @@ namespace Hass.IntegrationTests;
 /// </summary>
 public class MisbehavingPluginTests
 {
-    private static readonly TimeSpan Long = TimeSpan.FromSeconds(120);
-    private const string Plugin = "(plugin Hass.TestPlugins.Misbehaving)";
+    internal static readonly TimeSpan Long = TimeSpan.FromSeconds(120);
+    internal const string Plugin = "(plugin Hass.TestPlugins.Misbehaving)";
+    internal static readonly string PluginFolder = Path.Combine(HassProcess.RepoRoot, "artifacts", "testplugins", "Hass.TestPlugins.Misbehaving");
 
     /// <summary>The synthetic campaign with <paramref name="backend"/> and <paramref name="strategy"/>, in a folder of its own (the working directory).</summary>
-    private static (string Dir, string Campaign, string[] Args) Setup(string backend, string strategy, string evaluator = "synthetic")
+    internal static (string Dir, string Campaign, string[] Args) Setup(string backend, string strategy, string evaluator = "synthetic")
     {
         var dir = HassProcess.TempDir();
         var campaign = Path.Combine(dir, "c.json");
         File.WriteAllText(campaign, File.ReadAllText(HassProcess.SyntheticCampaign)
             .Replace("\"name\": \"toy\"", $"\"name\": \"{backend}\"").Replace("\"seeded-random\"", $"\"{strategy}\"")
             .Replace("\"model\": \"synthetic-cnn\",", $"\"model\": \"synthetic-cnn\", \"evaluator\": \"{evaluator}\","));
-        string[] args = ["run", campaign, .. HassProcess.Common(Path.Combine(dir, "hass.db")), "--plugins", Path.Combine(HassProcess.RepoRoot, "artifacts", "testplugins", "Hass.TestPlugins.Misbehaving")];
+        string[] args = ["run", campaign, .. HassProcess.Common(Path.Combine(dir, "hass.db")), "--plugins", PluginFolder];
         return (dir, campaign, args);
     }
 
     /// <summary>The one `error:` line of stderr; there is no stack trace.</summary>
-    private static string ErrorLine(string err)
+    internal static string ErrorLine(string err)
     {
         Assert.DoesNotContain("   at ", err);
         return Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error: ", StringComparison.Ordinal)).TrimEnd('\r');
     }
 
-    private static void OnlyTheStoreWasWritten(string dir) =>
+    internal static void OnlyTheStoreWasWritten(string dir) =>
         Assert.Equal(["c.json", "hass.db", "hass.db.lock"], Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
     [Fact]

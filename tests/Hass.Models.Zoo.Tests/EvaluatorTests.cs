@@ -165,6 +165,8 @@ public sealed class EvaluatorTests : IDisposable
         var rest = few.Evaluate(few.SearchSpace.Defaults(), new EvaluationRequest { Split = ConfirmationParts.After(100), Profile = false });
         Assert.Equal((100, 200), (first.Images, rest.Images));
         Assert.Equal(outcome.Top1, (first.Top1 * 100 + rest.Top1 * 200) / 300, 6);
+        Assert.True(few.HasSplit(ConfirmationParts.First(100)) && few.HasSplit(ConfirmationParts.After(100)));
+        Assert.False(few.HasSplit(ConfirmationParts.First(300)));
         var unknown = Assert.Throws<ArgumentException>(() => few.Evaluate(few.SearchSpace.Defaults(), new EvaluationRequest { Split = ConfirmationParts.First(300), Profile = false }));
         Assert.Contains("confirmation:first-N", unknown.Message);
     }
@@ -180,6 +182,8 @@ public sealed class EvaluatorTests : IDisposable
         Assert.Equal(images, withMirrors.Where((_, i) => i % 2 == 0));
         Assert.NotEqual(images, withMirrors.Where((_, i) => i % 2 == 1));   // a network trained without flips misreads some mirrors
         Assert.Equal(200, evaluator.Evaluate(dense, new EvaluationRequest { Split = MirroredSplits.Of("test"), Profile = false }).Images);
+        Assert.True(evaluator.HasSplit(MirroredSplits.Of("test")) && evaluator.HasSplit(MirroredSplits.Of(ConfirmationParts.After(100))));
+        Assert.False(evaluator.HasSplit("tests+mirrors"));
         var unknown = Assert.Throws<ArgumentException>(() => evaluator.Evaluate(dense, new EvaluationRequest { Split = "tests+mirrors", Profile = false }));
         Assert.Contains("+mirrors", unknown.Message);
     }

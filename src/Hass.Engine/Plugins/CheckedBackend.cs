@@ -31,19 +31,7 @@ public sealed class CheckedBackend(IAcceleratorBackend inner, string plugin) : I
 
     private HardwareDesign Checked(Func<HardwareDesign> call, BoardSpec board, string name)
     {
-        HardwareDesign? design;
-        try
-        {
-            design = call();
-        }
-        catch (ArgumentException e) // the contract's way to refuse bad input: its message says what to change
-        {
-            throw new PluginFaultException($"{Who} refused its input in {name}: {e.Message}", e);
-        }
-        catch (Exception e) when (e is not (OperationCanceledException or DesignDoesNotFitException))
-        {
-            throw PluginFaultException.Threw(Who, name, e);
-        }
+        var design = PluginFaultException.Guard<HardwareDesign?>(Who, name, call, e => e is OperationCanceledException or DesignDoesNotFitException, argumentsAreRefusals: true);
         // A given folding (Evaluate) may exceed the board: that is the answer its caller asked for.
         if (DesignCheck.Problem(design, board, mustFit: name == nameof(Optimize)) is { } problem)
             throw PluginFaultException.Of(Who, $"returned a design from {name} {problem}");

@@ -3,11 +3,13 @@ using Hass.Abstractions;
 namespace Hass.Engine.Plugins;
 
 /// <summary>
-/// A loaded evaluator as the engine uses it (made by <see cref="CheckedEvaluatorFactory"/>): the one place its evaluations enter
-/// the engine. Every evaluation is checked (<see cref="EvaluationCheck"/>), and an evaluation that fails the check, or an exception
-/// the evaluator throws, becomes a <see cref="PluginFaultException"/> naming the evaluator and its plugin: a trial then fails with
-/// that message and nothing it returned reaches the store (the baseline's stops the run). Cancellation and ArgumentException
-/// (a request the evaluator cannot serve, such as a split it does not know) pass through unchanged.
+/// A loaded evaluator as the engine uses it (made by <see cref="CheckedEvaluatorFactory"/>): the one place its evaluations, exported
+/// networks and calibration images enter the engine. Each is checked (<see cref="EvaluationCheck"/>, <see cref="DeployableNetworkCheck"/>,
+/// <see cref="CalibrationImagesCheck"/>), and one that fails the check, or an exception the evaluator throws, becomes a
+/// <see cref="PluginFaultException"/> naming the evaluator, its plugin and the call: a trial then fails with that message and nothing
+/// it returned reaches the store (the baseline's stops the run), and a command that writes or measures the network stops before it
+/// writes or sends anything. Only cancellation passes through unchanged; an ArgumentException from CalibrationImages (a count it
+/// cannot give) is a fault that says the evaluator refused its input.
 /// </summary>
 public sealed class CheckedEvaluator(ITrialEvaluator inner, string who) : ITrialEvaluator
 {
@@ -18,20 +20,36 @@ public sealed class CheckedEvaluator(ITrialEvaluator inner, string who) : ITrial
     public SearchSpace SearchSpace => inner.SearchSpace;
     public int ConfirmationImages => inner.ConfirmationImages;
 
+    public bool HasSplit(string split) => PluginFaultException.Guard(who, nameof(HasSplit), () => inner.HasSplit(split), IsCancellation);
+
     public EvaluationOutcome Evaluate(ParameterSet parameters, EvaluationRequest request, CancellationToken cancellationToken = default)
     {
-        var outcome = PluginFaultException.Guard<EvaluationOutcome?>(who, nameof(Evaluate), () => inner.Evaluate(parameters, request, cancellationToken), PassesThrough);
+        var outcome = PluginFaultException.Guard<EvaluationOutcome?>(who, nameof(Evaluate), () => inner.Evaluate(parameters, request, cancellationToken), IsCancellation);
         if (EvaluationCheck.Problem(outcome, request, inner.Graph) is { } problem)
             throw PluginFaultException.Of(who, $"returned an evaluation {problem}");
         return outcome!;
     }
 
-    public DeployableNetwork Export(ParameterSet parameters) => inner.Export(parameters);
-    public float[] CalibrationImages(int count) => inner.CalibrationImages(count);
+    public DeployableNetwork Export(ParameterSet parameters)
+    {
+        var network = PluginFaultException.Guard<DeployableNetwork?>(who, nameof(Export), () => inner.Export(parameters), IsCancellation);
+        if (DeployableNetworkCheck.Problem(network, inner.Graph) is { } problem)
+            throw PluginFaultException.Of(who, $"returned a network from Export {problem}");
+        return network!;
+    }
+
+    public float[] CalibrationImages(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var images = PluginFaultException.Guard<float[]?>(who, nameof(CalibrationImages), () => inner.CalibrationImages(count), IsCancellation, argumentsAreRefusals: true);
+        if (CalibrationImagesCheck.Problem(images, count, inner.Graph) is { } problem)
+            throw PluginFaultException.Of(who, $"returned calibration images {problem}");
+        return images!;
+    }
+
     public void Dispose() => inner.Dispose();
 
-    /// <summary>Cancellation, and what the contract uses for input it refuses: these are no plugin bugs.</summary>
-    internal static bool PassesThrough(Exception e) => e is OperationCanceledException or ArgumentException;
+    private static bool IsCancellation(Exception e) => e is OperationCanceledException;
 }
 
 /// <summary>An evaluator factory whose evaluators are <see cref="CheckedEvaluator"/>s; an exception Create throws names the evaluator.</summary>
@@ -57,6 +75,6 @@ public sealed class CheckedEvaluatorFactory(ITrialEvaluatorFactory inner, string
     {
         return PluginFaultException.Guard(Who, nameof(Create),
             () => new CheckedEvaluator(inner.Create(spec, progress) ?? throw new InvalidOperationException("Create returned null"), Who),
-            e => CheckedEvaluator.PassesThrough(e) || e is IOException);
+            e => e is OperationCanceledException or ArgumentException or IOException);
     }
 }

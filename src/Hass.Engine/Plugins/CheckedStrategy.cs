@@ -1,4 +1,3 @@
-using System.Globalization;
 using Hass.Abstractions;
 
 namespace Hass.Engine.Plugins;
@@ -26,7 +25,7 @@ public sealed class CheckedStrategy(ISearchStrategy inner, string who) : ISearch
     {
         var suggestion = Call(inner.Ask, nameof(Ask));
         if (suggestion?.Parameters?.Values is null) throw PluginFaultException.Of(who, "returned no point from Ask (null)");
-        if (_space is not null && Outside(_space, suggestion.Parameters) is { } outside)
+        if (_space?.Outside(suggestion.Parameters) is { } outside)
             throw PluginFaultException.Of(who, $"asked a point outside its search space: {outside}");
         return suggestion;
     }
@@ -34,19 +33,6 @@ public sealed class CheckedStrategy(ISearchStrategy inner, string who) : ISearch
     public void Tell(TrialOutcome outcome) => Call(() => { inner.Tell(outcome); return true; }, nameof(Tell));
 
     public void Enqueue(ParameterSet parameters, string origin) => Call(() => { inner.Enqueue(parameters, origin); return true; }, nameof(Enqueue));
-
-    /// <summary>The first dimension <paramref name="point"/> misses or has out of range, described; null when it is in the space.</summary>
-    public static string? Outside(SearchSpace space, ParameterSet point)
-    {
-        foreach (var d in space.Dimensions)
-        {
-            if (!point.Values.TryGetValue(d.Name, out var v)) return $"'{d.Name}' is missing";
-            if (d.Contains(v)) continue;
-            var range = d.Kind == DimensionKind.Categorical ? $"a choice index 0..{d.Choices.Count - 1}" : $"{d.Kind.ToString().ToLowerInvariant()} in [{d.Low.ToString(CultureInfo.InvariantCulture)}, {d.High.ToString(CultureInfo.InvariantCulture)}]";
-            return $"'{d.Name}' = {v.ToString("G6", CultureInfo.InvariantCulture)}, not {range}";
-        }
-        return null;
-    }
 
     private T Call<T>(Func<T> call, string name) => PluginFaultException.Guard(who, name, call, e => e is OperationCanceledException);
 }

@@ -17,9 +17,10 @@ public sealed class PluginFaultException(string message, Exception? inner = null
 
     /// <summary>
     /// Runs <paramref name="body"/>, the component's <paramref name="call"/>: an exception it throws becomes a fault naming
-    /// the component, except those <paramref name="passesThrough"/> lets through as they are.
+    /// the component, except those <paramref name="passesThrough"/> lets through as they are. With <paramref name="argumentsAreRefusals"/>
+    /// an ArgumentException is the contract's way to refuse its input, and the fault says so (<see cref="Refused"/>).
     /// </summary>
-    public static T Guard<T>(string component, string call, Func<T> body, Func<Exception, bool> passesThrough)
+    public static T Guard<T>(string component, string call, Func<T> body, Func<Exception, bool> passesThrough, bool argumentsAreRefusals = false)
     {
         try
         {
@@ -27,11 +28,17 @@ public sealed class PluginFaultException(string message, Exception? inner = null
         }
         catch (Exception e) when (!passesThrough(e))
         {
-            throw Threw(component, call, e);
+            throw argumentsAreRefusals && e is ArgumentException refusal ? Refused(component, call, refusal) : Threw(component, call, e);
         }
     }
 
     /// <summary>The component threw <paramref name="e"/> from <paramref name="call"/>.</summary>
     public static PluginFaultException Threw(string component, string call, Exception e) =>
-        Of(component, $"threw {e.GetType().Name} in {call}: {e.Message.Split('\n', 2)[0].TrimEnd('\r', '.')}", e);
+        Of(component, $"threw {e.GetType().Name} in {call}: {FirstLine(e.Message).TrimEnd('.')}", e);
+
+    /// <summary>The component refused the input of <paramref name="call"/>: its message says what to change, so it is no bug.</summary>
+    public static PluginFaultException Refused(string component, string call, ArgumentException e) =>
+        new($"{component} refused its input in {call}: {FirstLine(e.Message)}", e);
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd('\r');
 }

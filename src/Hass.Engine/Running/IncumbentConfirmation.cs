@@ -88,18 +88,11 @@ public sealed class IncumbentConfirmation(Objective objective, double gainPercen
             : null;
     }
 
-    /// <summary>The dense network's top-1 on <paramref name="split"/> (cached in the store); null when the evaluator does not know the split.</summary>
-    public static double? DenseTop1Of(HassStore store, ITrialEvaluator evaluator, string split, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return CachedEvaluateStage.Evaluate(store, evaluator, evaluator.SearchSpace.Defaults(), new EvaluationRequest { Split = split, Profile = false }, cancellationToken).Top1;
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The dense network's top-1 on <paramref name="split"/> (cached in the store); null when the evaluator does not have the split (<see cref="ITrialEvaluator.HasSplit"/>).</summary>
+    public static double? DenseTop1Of(HassStore store, ITrialEvaluator evaluator, string split, CancellationToken cancellationToken) =>
+        evaluator.HasSplit(split)
+            ? CachedEvaluateStage.Evaluate(store, evaluator, evaluator.SearchSpace.Defaults(), new EvaluationRequest { Split = split, Profile = false }, cancellationToken).Top1
+            : null;
 
     /// <summary>The best trial of <paramref name="trials"/> that passed its confirmation; null when none has.</summary>
     public TrialRecord? Best(IEnumerable<TrialRecord> trials) => objective.Best(trials.Where(t => t.PassedConfirmation()));

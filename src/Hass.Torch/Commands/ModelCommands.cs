@@ -183,15 +183,15 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
         }
     }
 
-    /// <summary>Fills dimensions missing from <paramref name="given"/> with their defaults; rejects unknown names.</summary>
+    /// <summary>Fills dimensions missing from <paramref name="given"/> with their defaults; rejects unknown names and values outside their range.</summary>
     public static ParameterSet Complete(SearchSpace space, ParameterSet given)
     {
         var names = space.Dimensions.Select(d => d.Name).ToHashSet();
         var unknown = given.Values.Keys.Where(k => !names.Contains(k)).ToList();
         if (unknown.Count > 0)
             throw new ModelException($"unknown parameter(s) {string.Join(", ", unknown)}; this search space has {string.Join(", ", names.Take(8))}{(names.Count > 8 ? ", ..." : "")}");
-        var values = space.Dimensions.ToDictionary(d => d.Name, d => given.Values.TryGetValue(d.Name, out var v) ? v : d.Default);
-        return new ParameterSet(values);
+        var completed = new ParameterSet(space.Dimensions.ToDictionary(d => d.Name, d => given.Values.TryGetValue(d.Name, out var v) ? v : d.Default));
+        return space.Outside(completed) is { } outside ? throw new ModelException($"parameter {outside}; give a value within its range") : completed;
     }
 
     private int Run(TextWriter output, Action body)

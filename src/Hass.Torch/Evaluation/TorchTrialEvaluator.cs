@@ -152,14 +152,17 @@ public sealed class TorchTrialEvaluator : ITrialEvaluator
         ? MirroredImageSource.Interleaved(UnmirroredImages(unmirrored), split)
         : UnmirroredImages(split);
 
+    /// <summary>"search", "test", and with a confirmation split "confirmation" and its parts; each also with its mirror images.</summary>
+    public bool HasSplit(string split) => SplitNames.Known(split, ConfirmationImages);
+
     private ImageSet UnmirroredImages(string split) => split switch
     {
         "search" => _spec.SearchOnTestSet ? TestImages() : _splits.Search(_spec.SearchImages),
-        "confirmation" => _splits.Confirmation(ConfirmationImages),
         "test" => TestImages(),
+        "confirmation" when ConfirmationImages > 0 => _splits.Confirmation(ConfirmationImages),
         _ when ConfirmationParts.TryResolve(split, ConfirmationImages, out var start, out var count) =>
             _splits.Confirmation(ConfirmationImages).Slice(start, count, split),
-        _ => throw new ArgumentException($"unknown split '{split}': use \"search\", \"confirmation\" (or its parts {ConfirmationParts.Usage}) or \"test\", each optionally followed by \"{MirroredSplits.Suffix}\""),
+        _ => throw new ArgumentException($"unknown split '{split}': use \"search\", \"test\" or with a confirmation split \"confirmation\" (or its parts {ConfirmationParts.Usage}), each optionally followed by \"{MirroredSplits.Suffix}\""),
     };
 
     private ImageSet TestImages() => _spec.TestImages is { } n ? _splits.Test.Take(Math.Min(n, _splits.Test.Count)) : _splits.Test;

@@ -54,6 +54,16 @@ public class OnnxBadInputTests(ITestOutputHelper output)
                 File.WriteAllText(Path.Combine(dir, "p.json"), """{ "w:nope": 0.5 }""");
             },
         },
+        new("design --params out of its range", ["design", "--model", "onnx:{dir}/net.onnx", "--board", "zedboard", "--params", "{dir}/p.json"], ExitCodes.InvalidInput,
+            ["parameter 'w:3' = 1e+06, not float in [", "give a value within its range"])
+        {
+            Synthetic = false,
+            Setup = dir =>
+            {
+                File.Copy(Path.Combine(BadModels, "..", "fmnist-norm.onnx"), Path.Combine(dir, "net.onnx"));
+                File.WriteAllText(Path.Combine(dir, "p.json"), """{ "w:3": 1000000 }""");
+            },
+        },
         new("onnx: missing file", ["graph", "onnx:{dir}/absent.onnx"], ExitCodes.InvalidInput, ["absent.onnx", "not found"]) { Synthetic = false },
         new("onnx: a device", ["graph", "onnx:/dev/zero"], ExitCodes.InvalidInput, ["/dev/zero", "not a regular file"]) { Synthetic = false },
         new("onnx: a pipe", ["graph", "onnx:{dir}-net.fifo"], ExitCodes.InvalidInput, ["net.fifo", "not a regular file"])

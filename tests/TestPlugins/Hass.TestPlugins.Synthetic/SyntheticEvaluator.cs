@@ -70,6 +70,7 @@ public sealed class SyntheticEvaluator : ITrialEvaluator
     public IReadOnlyDictionary<string, string> FingerprintParts { get; }
     public SearchSpace SearchSpace { get; }
     public int ConfirmationImages { get; }
+    public bool HasSplit(string split) => SplitNames.Known(split, ConfirmationImages);
 
     public static NetworkGraph BuildGraph()
     {

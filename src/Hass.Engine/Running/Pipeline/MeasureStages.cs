@@ -41,7 +41,8 @@ public sealed class MeasuredBoard(IDesignMeasurer measurer, string link, BoardSp
 
 /// <summary>
 /// The measure policy: a feasible trial whose throughput enters the top K so far, or every N-th feasible trial,
-/// is measured; the measurement replaces the throughput. A failed measurement is a warning: the trial keeps its prediction.
+/// is measured; the measurement replaces the throughput. A failed measurement is a warning: the trial keeps its prediction. A
+/// fault of the evaluator (an exported network or calibration images that fail their check) is no board's failure: it fails the trial.
 /// </summary>
 public sealed class MeasureStage(ITrialStage measure, MeasureSpec spec, MeasuredBoard board, ICampaignObserver observer) : ITrialStage
 {
@@ -55,7 +56,7 @@ public sealed class MeasureStage(ITrialStage measure, MeasureSpec spec, Measured
             await measure.RunAsync(work, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
-        catch (Exception e) when (e is not StoreException)
+        catch (Exception e) when (e is not (StoreException or Plugins.PluginFaultException))
         {
             board.Failed(e.Message);
             observer.Warning($"measurement on {spec.Link} failed, the trial keeps its predicted throughput: {e.Message}");
