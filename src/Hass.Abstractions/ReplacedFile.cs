@@ -11,22 +11,35 @@ public static class ReplacedFile
     /// Calls <paramref name="write"/> with the temporary path, then moves it to <paramref name="path"/> (the folder is
     /// created when missing). An <see cref="IOException"/> names <paramref name="path"/>, not the temporary file.
     /// </summary>
-    public static void Write(string path, Action<string> write)
+    public static void Write(string path, Action<string> write) => WriteAll([(path, write)]);
+
+    /// <summary>
+    /// Writes files that belong together (a network and the configuration that names it): every one to its temporary
+    /// path first, and only when all succeeded each is moved over its path. A write that fails, for any reason, leaves
+    /// every path as it was and no temporary file.
+    /// </summary>
+    public static void WriteAll(IReadOnlyList<(string Path, Action<string> Write)> files)
     {
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        // Unique: two writers of one folder (even in one process) never share it.
-        var temporary = Path.Combine(folder, $".tmp-{Guid.NewGuid():N}-{Path.GetFileName(full)}");
+        var temporaries = new List<(string Temporary, string Full)>();
         try
         {
-            Directory.CreateDirectory(folder);
-            write(temporary);
-            File.Move(temporary, full, overwrite: true);
+            foreach (var (path, write) in files)
+            {
+                var full = Path.GetFullPath(path);
+                var folder = Path.GetDirectoryName(full)!;
+                // Unique: two writers of one folder (even in one process) never share it.
+                var temporary = Path.Combine(folder, $".tmp-{Guid.NewGuid():N}-{Path.GetFileName(full)}");
+                temporaries.Add((temporary, full));
+                Directory.CreateDirectory(folder);
+                write(temporary);
+            }
+            foreach (var (temporary, full) in temporaries) File.Move(temporary, full, overwrite: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            try { File.Delete(temporary); } catch (Exception) { /* the folder cannot be written; nothing is there */ }
-            if (e is IOException) throw new IOException(e.Message.Replace(temporary, full, StringComparison.Ordinal), e);
+            foreach (var (temporary, _) in temporaries)
+                try { File.Delete(temporary); } catch (Exception) { /* the folder cannot be written; nothing is there */ }
+            if (e is IOException) throw new IOException(temporaries.Aggregate(e.Message, (m, t) => m.Replace(t.Temporary, t.Full, StringComparison.Ordinal)), e);
             throw;
         }
     }

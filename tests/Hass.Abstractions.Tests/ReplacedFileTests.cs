@@ -40,4 +40,40 @@ public class ReplacedFileTests
         Assert.Equal("old", File.ReadAllText(path));
         Assert.Equal(["out.json"], Directory.GetFileSystemEntries(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public void Files_written_together_replace_nothing_when_a_later_one_fails_for_any_reason()
+    {
+        var dir = TestFolders.Create();
+        var network = Path.Combine(dir, "net.onnx");
+        var config = Path.Combine(dir, "net.fpgaconvnet.json");
+        File.WriteAllText(network, "old network");
+
+        Assert.Throws<InvalidOperationException>(() => ReplacedFile.WriteAll(
+        [
+            (network, temporary => File.WriteAllText(temporary, "new network")),
+            (config, temporary =>
+            {
+                File.WriteAllText(temporary, "half");
+                throw new InvalidOperationException("the exporter's bug");
+            }),
+        ]));
+
+        Assert.Equal("old network", File.ReadAllText(network));
+        Assert.Equal(["net.onnx"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Files_written_together_all_land_when_every_write_succeeds()
+    {
+        var dir = TestFolders.Create();
+        var network = Path.Combine(dir, "net.onnx");
+        var config = Path.Combine(dir, "net.fpgaconvnet.json");
+        File.WriteAllText(config, "old config");
+
+        ReplacedFile.WriteAll([(network, t => File.WriteAllText(t, "network")), (config, t => File.WriteAllText(t, "config"))]);
+
+        Assert.Equal(("network", "config"), (File.ReadAllText(network), File.ReadAllText(config)));
+        Assert.Equal(["net.fpgaconvnet.json", "net.onnx"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
+    }
 }

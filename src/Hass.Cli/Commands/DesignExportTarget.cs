@@ -42,17 +42,18 @@ internal sealed record DesignExportTarget(string Format, string Directory, strin
             throw new UsageException($"{string.Join(" and ", existing)} already exist{(existing.Count == 1 ? "s" : "")}; give --force to overwrite, or another folder");
     }
 
-    /// <summary>Writes the configuration, and the pruned network first when given; returns both paths (the network's null when not written).</summary>
+    /// <summary>
+    /// Writes the configuration, and the pruned network when given, as one: both are written beside their paths and moved into
+    /// place only when both succeeded, so an exporter that fails leaves the folder as it was. Returns both paths (the network's null when not written).
+    /// </summary>
     public (string? Onnx, string Config) Write(IServiceProvider services, HardwareDesign design, NetworkGraph graph, SparsityProfile? profile,
         DeployableNetwork? network, bool fixedPoint16)
     {
-        string? onnx = null;
+        var files = new List<(string, Action<string>)>();
         if (network is not null)
-        {
-            services.GetRequiredKeyedService<INetworkExporter>("onnx").Write(network, fixedPoint16, OnnxPath);
-            onnx = OnnxPath;
-        }
-        services.GetRequiredKeyedService<IDesignExporter>(Format).Write(design, graph, profile, Path.GetFileName(OnnxPath), ConfigPath, network);
-        return (onnx, ConfigPath);
+            files.Add((OnnxPath, temporary => services.GetRequiredKeyedService<INetworkExporter>("onnx").Write(network, fixedPoint16, temporary)));
+        files.Add((ConfigPath, temporary => services.GetRequiredKeyedService<IDesignExporter>(Format).Write(design, graph, profile, Path.GetFileName(OnnxPath), temporary, network)));
+        ReplacedFile.WriteAll(files);
+        return (network is null ? null : OnnxPath, ConfigPath);
     }
 }

@@ -26,7 +26,8 @@ internal static class PrunedExport
             ?? throw new UsageException($"--format: no loaded plugin exports networks as '{format}'; see 'hass plugins'");
         var spec = trial.Campaign.Spec.ToEvaluatorSpec();
         using var evaluator = trial.Evaluator();
-        exporter.Write(evaluator.Export(trial.Record.Parameters), spec.FixedPoint16, path);
+        var network = evaluator.Export(trial.Record.Parameters);
+        ReplacedFile.Write(path, temporary => exporter.Write(network, spec.FixedPoint16, temporary));   // a failing exporter leaves what was there
         ctx.Out.Profile.Out.Writer.WriteLine($"trial {number} of '{campaignName}' written as {format} to {path}" +
             (spec.FixedPoint16 ? " (input: normalised image; fixed<16,8> rounding included)" : " (input: normalised image)"));
         return ExitCodes.Success;
