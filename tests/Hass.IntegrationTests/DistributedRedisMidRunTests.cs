@@ -51,7 +51,7 @@ public class DistributedRedisMidRunTests(Xunit.Abstractions.ITestOutputHelper ou
         Stopped(owner, refused);
         Stopped(worker, refused);
         Assert.Contains("interrupted: completed trials are in the store", owner.Err);
-        var finished = Interrupted(cluster.Store, "revoked");
+        var finished = Interrupted(cluster.Store, "revoked", refused);
 
         redis.Command("admin", "admin-pw", "ACL", "SETUSER", "hass", "+hset");
         var budget = finished.Count + 3;
@@ -83,7 +83,7 @@ public class DistributedRedisMidRunTests(Xunit.Abstractions.ITestOutputHelper ou
 
         redis.Command("admin", "admin-pw", "ACL", "SETUSER", "hass", "resetpass", ">changed-pw");
         Stopped(owner, NoLongerTakes(redis, "hass"));
-        Interrupted(cluster.Store, "relogin");
+        Interrupted(cluster.Store, "relogin", NoLongerTakes(redis, "hass"));
         Assert.False(worker.HasExited, worker.Out + worker.Err);
 
         redis.Command("admin", "admin-pw", "ACL", "DELUSER", "lab");
@@ -111,7 +111,7 @@ public class DistributedRedisMidRunTests(Xunit.Abstractions.ITestOutputHelper ou
         Stopped(owner, gone);
         Stopped(worker, gone);
         Assert.Contains($"warning: cluster: the Redis on 127.0.0.1:{redis.Port} does not answer; the run stops if it still does not in 30 s", owner.Err);
-        Interrupted(cluster.Store, "gone");
+        Interrupted(cluster.Store, "gone", gone);
     }
 
     /// <summary>Exit 7 with <paramref name="line"/> (HASH12 standing for the cluster id's hash) as its only error line, and no stack trace.</summary>
@@ -126,11 +126,16 @@ public class DistributedRedisMidRunTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.DoesNotContain("-pw", process.Out + process.Err);
     }
 
-    /// <summary>The campaign is stored interrupted with no trial left running; returns its finished trials (number → record).</summary>
-    private static Dictionary<int, string> Interrupted(string store, string campaign)
+    /// <summary>
+    /// The campaign is stored interrupted, with the owner's error <paramref name="line"/> as the reason, and no trial left running;
+    /// returns its finished trials (number → record).
+    /// </summary>
+    private static Dictionary<int, string> Interrupted(string store, string campaign, string line)
     {
         using var s = HassStore.Open(store);
-        Assert.Equal(CampaignStatus.Interrupted, s.GetCampaign(campaign)!.Status);
+        var stored = s.GetCampaign(campaign)!;
+        Assert.Equal(CampaignStatus.Interrupted, stored.Status);
+        Assert.Matches("^interrupted: " + Regex.Escape(line["error: ".Length..]).Replace("HASH12", "[0-9a-f]{12}") + "$", stored.Message);
         var trials = s.Trials(campaign);
         Assert.DoesNotContain(trials, t => t.State == TrialState.Running);
         Assert.Equal(trials.Count, trials.Select(t => t.Number).Distinct().Count());

@@ -108,7 +108,7 @@ public sealed class RunCommand : ICliCommand
         services.AddSingleton(sp => new ConsolePlanOutput(ctx, sp.GetRequiredService<HassStore>()));
         services.AddSingleton(sp => new CampaignPlan(sp.GetRequiredService<IOptions<CampaignSpec>>().Value, path, sp.GetRequiredService<HassStore>(),
             sp.GetRequiredService<HassComponents>(), sp.GetRequiredService<BoardLibrary>(), sp.GetService<IDesignMeasurer>(),
-            sp.GetRequiredService<ConsolePlanOutput>(), sp.GetService<IRemoteTrialStages>()));
+            sp.GetRequiredService<ConsolePlanOutput>(), sp.GetService<IRemoteTrialStages>(), () => sp.GetService<ClusterFault>()?.Error?.Message));
         if (dashboard is not null)
             services.AddHassDashboard(sp => DashboardHosting.For(ctx, sp.GetRequiredService<HassStore>(), sp.GetRequiredService<BoardLibrary>(),
                 dashboard, ctx.Parse.GetValue(DashboardHosting.RunAllowRemote), live: true));

@@ -25,12 +25,29 @@ public sealed record PlanResult(CampaignResult Result, int MeasurementFailures, 
 /// <summary>
 /// A campaign from start to end: the uniform baseline (its own campaign, when the final section asks for one) →
 /// the search → the final table (test-set accuracy of dense, uniform and best) → the report. Each search resumes
-/// from the store, so running the plan again continues where it stopped.
+/// from the store, so running the plan again continues where it stopped. <paramref name="interruptReason"/> says why the run was
+/// stopped when something other than the user stopped it (the cluster's Redis failed): the interrupted campaign is stored with that reason.
 /// </summary>
 public sealed class CampaignPlan(CampaignSpec spec, string source, HassStore store, HassComponents components, BoardLibrary boards,
-    IDesignMeasurer? measurer, IPlanOutput output, IRemoteTrialStages? remote = null)
+    IDesignMeasurer? measurer, IPlanOutput output, IRemoteTrialStages? remote = null, Func<string?>? interruptReason = null)
 {
     public async Task<PlanResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var plan = await RunStepsAsync(cancellationToken).ConfigureAwait(false);
+        return plan.Result.Status == CampaignStatus.Interrupted && interruptReason?.Invoke() is { } reason
+            ? plan with { Result = WithReason(plan.Result, reason) }
+            : plan;
+    }
+
+    /// <summary>The interrupted campaign's stored message says why, so `hass status` tells it long after the run's error line.</summary>
+    private CampaignResult WithReason(CampaignResult result, string reason)
+    {
+        var message = $"{result.Message}: {reason}";
+        if (store.GetCampaign(result.Campaign) is { } stored) store.SaveCampaign(stored with { Message = message });
+        return result with { Message = message };
+    }
+
+    private async Task<PlanResult> RunStepsAsync(CancellationToken cancellationToken)
     {
         var searches = new List<CampaignResult>();
         if (spec.Final.Enabled && spec.Final.UniformBaselineTrials > 0)
