@@ -1,12 +1,13 @@
 using Hass.Abstractions;
 using Hass.Cli.Commands;
+using Hass.Engine.Plugins;
 using Hass.Testing;
 using Hass.Torch.Models;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hass.Cli.Tests;
 
-/// <summary>The pruned network and its configuration are exported as one: an exporter that fails leaves the folder as it was.</summary>
+/// <summary>The pruned network and its configuration are exported as one: an exporter that fails leaves the folder as it was, and is named.</summary>
 public class DesignExportTargetTests
 {
     private sealed class NetworkWriter : INetworkExporter
@@ -37,9 +38,10 @@ public class DesignExportTargetTests
         var graph = new NetworkGraph { Name = "net", Layers = [] };
         var network = new DeployableNetwork(graph, [], new Dictionary<string, double>());
 
-        var e = Assert.Throws<InvalidOperationException>(() => target.Write(services, null!, graph, null, network, fixedPoint16: false));
+        var e = Assert.Throws<PluginFaultException>(() => target.Write(services, null!, graph, null, network, fixedPoint16: false));
 
-        Assert.Equal("the configuration writer gave up", e.Message);
+        Assert.Equal("design exporter 'fpgaconvnet' (plugin Hass.Cli.Tests) threw InvalidOperationException in Write: the configuration writer gave up; " +
+                     "a bug of the plugin: fix or update it, or use another (hass plugins lists them)", e.Message);
         Assert.Equal(("old network", "old configuration"), (File.ReadAllText(target.OnnxPath), File.ReadAllText(target.ConfigPath)));
         Assert.Equal(["net.fpgaconvnet.json", "net.onnx"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
     }

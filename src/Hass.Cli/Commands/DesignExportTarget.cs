@@ -1,4 +1,5 @@
 using Hass.Abstractions;
+using Hass.Engine.Plugins;
 using Hass.Torch.Models;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -51,9 +52,22 @@ internal sealed record DesignExportTarget(string Format, string Directory, strin
     {
         var files = new List<(string, Action<string>)>();
         if (network is not null)
-            files.Add((OnnxPath, temporary => services.GetRequiredKeyedService<INetworkExporter>("onnx").Write(network, fixedPoint16, temporary)));
-        files.Add((ConfigPath, temporary => services.GetRequiredKeyedService<IDesignExporter>(Format).Write(design, graph, profile, Path.GetFileName(OnnxPath), temporary, network)));
+        {
+            var networkExporter = services.GetRequiredKeyedService<INetworkExporter>("onnx");
+            files.Add((OnnxPath, temporary => Exporting("network exporter", "onnx", networkExporter, () => networkExporter.Write(network, fixedPoint16, temporary))));
+        }
+        var designExporter = services.GetRequiredKeyedService<IDesignExporter>(Format);
+        files.Add((ConfigPath, temporary => Exporting("design exporter", Format, designExporter,
+            () => designExporter.Write(design, graph, profile, Path.GetFileName(OnnxPath), temporary, network))));
         ReplacedFile.WriteAll(files);
         return (network is null ? null : OnnxPath, ConfigPath);
     }
+
+    /// <summary>
+    /// Runs a plugin's exporter: an exception it throws (but an I/O error or cancellation, which say what to fix) is a fault naming
+    /// the exporter, its format and the assembly it comes from.
+    /// </summary>
+    public static void Exporting(string kind, string format, object exporter, Action write) =>
+        PluginFaultException.Guard(PluginFaultException.Describe(kind, format, exporter.GetType().Assembly.GetName().Name ?? ""), "Write",
+            () => { write(); return true; }, e => e is IOException or UnauthorizedAccessException or OperationCanceledException);
 }
