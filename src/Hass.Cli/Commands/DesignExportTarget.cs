@@ -69,5 +69,5 @@ internal sealed record DesignExportTarget(string Format, string Directory, strin
     /// </summary>
     public static void Exporting(string kind, string format, object exporter, Action write) =>
         PluginFaultException.Guard(PluginFaultException.Describe(kind, format, exporter.GetType().Assembly.GetName().Name ?? ""), "Write",
-            () => { write(); return true; }, e => e is IOException or UnauthorizedAccessException or OperationCanceledException);
+            write, e => e is IOException or UnauthorizedAccessException or OperationCanceledException);
 }

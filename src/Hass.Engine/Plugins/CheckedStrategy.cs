@@ -17,7 +17,7 @@ public sealed class CheckedStrategy(ISearchStrategy inner, string who) : ISearch
     public void Initialize(StrategyContext context)
     {
         _space = context.Space;
-        PluginFaultException.Guard(who, nameof(Initialize), () => { inner.Initialize(context); return true; },
+        PluginFaultException.Guard(who, nameof(Initialize), () => inner.Initialize(context),
             e => e is ArgumentException or OperationCanceledException);
     }
 
@@ -30,11 +30,12 @@ public sealed class CheckedStrategy(ISearchStrategy inner, string who) : ISearch
         return suggestion;
     }
 
-    public void Tell(TrialOutcome outcome) => Call(() => { inner.Tell(outcome); return true; }, nameof(Tell));
+    public void Tell(TrialOutcome outcome) => Call(() => inner.Tell(outcome), nameof(Tell));
 
-    public void Enqueue(ParameterSet parameters, string origin) => Call(() => { inner.Enqueue(parameters, origin); return true; }, nameof(Enqueue));
+    public void Enqueue(ParameterSet parameters, string origin) => Call(() => inner.Enqueue(parameters, origin), nameof(Enqueue));
 
     private T Call<T>(Func<T> call, string name) => PluginFaultException.Guard(who, name, call, e => e is OperationCanceledException);
+    private void Call(Action call, string name) => PluginFaultException.Guard(who, name, call, e => e is OperationCanceledException);
 }
 
 /// <summary>A strategy factory whose strategies are <see cref="CheckedStrategy"/>s.</summary>

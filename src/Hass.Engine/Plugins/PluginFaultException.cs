@@ -32,6 +32,10 @@ public sealed class PluginFaultException(string message, Exception? inner = null
         }
     }
 
+    /// <summary><see cref="Guard{T}"/> for a call that returns nothing.</summary>
+    public static void Guard(string component, string call, Action body, Func<Exception, bool> passesThrough) =>
+        Guard(component, call, () => { body(); return true; }, passesThrough);
+
     /// <summary>The component threw <paramref name="e"/> from <paramref name="call"/>.</summary>
     public static PluginFaultException Threw(string component, string call, Exception e) =>
         Of(component, $"threw {e.GetType().Name} in {call}: {FirstLine(e.Message).TrimEnd('.')}", e);
