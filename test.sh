@@ -46,6 +46,10 @@ for trx in TestResults/*.trx; do
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
 
+if [ $failed -gt 0 ]; then
+  echo "test.sh: the failed tests:"
+  awk -f tests/failed-tests.awk TestResults/*.trx
+fi
 if [ $status -ne 0 ] && [ $failed -eq 0 ]; then
   echo "test.sh: dotnet test exited with $status (build error or test host crash)"
 fi
