@@ -103,7 +103,7 @@ public class LinkTests
             var bytes = Enumerable.Range(0, 1 + random.Next(24)).Select(_ => (byte)random.Next(256)).ToArray();
             await a.WriteAsync(bytes, CancellationToken.None);
             sent.AddRange(bytes);
-            Thread.Sleep(random.Next(25));
+            await Task.Delay(random.Next(25));
         }
         Assert.Equal(sent, await ReadExactly(b, sent.Count));
     }

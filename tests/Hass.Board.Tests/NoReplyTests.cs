@@ -13,18 +13,27 @@ public class NoReplyTests
 
     private static readonly BoardClientOptions Quick = new() { ReplyTimeout = TimeSpan.FromMilliseconds(300), AttemptsPerRequest = 2 };
 
-    private static async Task<BoardException> ConnectTo(TcpListener listener, Func<Socket, CancellationToken, Task> peer)
+    /// <summary>
+    /// Runs <paramref name="peer"/> on a thread of its own, not the pool: with the pool busy (two cores, tests in
+    /// parallel), a pooled peer could miss a whole 300 ms attempt, and a peer that sends would look silent.
+    /// </summary>
+    private static async Task<BoardException> ConnectTo(TcpListener listener, Action<Socket, CancellationToken> peer)
     {
         using var stop = new CancellationTokenSource();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var serving = Task.Run(async () =>
+        var serving = Task.Factory.StartNew(() =>
         {
-            using var socket = await listener.AcceptSocketAsync(stop.Token);
-            try { await peer(socket, stop.Token); } catch (Exception e) when (e is OperationCanceledException or SocketException) { }
-        });
+            try
+            {
+                using var socket = listener.AcceptSocket();
+                peer(socket, stop.Token);
+            }
+            catch (SocketException) { }   // the session closed the connection, or never connected and the listener stopped
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         await using var session = new BoardSession($"tcp:127.0.0.1:{port}", Links(), Quick);
         var e = await Assert.ThrowsAsync<BoardException>(() => session.ConnectAsync(CancellationToken.None));
         await stop.CancelAsync();
+        listener.Stop();
         await serving;
         return e;
     }
@@ -34,15 +43,15 @@ public class NoReplyTests
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        var e = await ConnectTo(listener, async (socket, stop) =>
+        var e = await ConnectTo(listener, (socket, stop) =>
         {
             var noise = new byte[64];
             new Random(7).NextBytes(noise);
             noise[0] = noise[1] = 0;   // no sync bytes at the start of each burst
             while (!stop.IsCancellationRequested)
             {
-                await socket.SendAsync(noise, stop);
-                await Task.Delay(20, stop);
+                socket.Send(noise);
+                stop.WaitHandle.WaitOne(20);
             }
         });
         Assert.Contains("within 300 ms (it sent data, but no reply to this request", e.Message);
@@ -53,7 +62,8 @@ public class NoReplyTests
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        var e = await ConnectTo(listener, (_, stop) => Task.Delay(Timeout.Infinite, stop));
-        Assert.EndsWith("no reply from tcp:127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port + " within 300 ms", e.Message);
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var e = await ConnectTo(listener, (_, stop) => stop.WaitHandle.WaitOne());
+        Assert.EndsWith($"no reply from tcp:127.0.0.1:{port} within 300 ms", e.Message);
     }
 }
