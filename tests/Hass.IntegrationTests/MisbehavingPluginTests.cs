@@ -6,7 +6,7 @@ using Hass.Engine.Storage;
 namespace Hass.IntegrationTests;
 
 /// <summary>
-/// `hass run` as a real process with a real plugin folder whose components break their contract (Hass.TestPlugins.Misbehaving,
+/// `hass run` (and `hass design`) as a real process with a real plugin folder whose components break their contract (Hass.TestPlugins.Misbehaving,
 /// loaded next to the synthetic plugin): one `error:` line naming the component, the documented exit code, no stack trace, no
 /// stray files, and a store without poisoned records.
 /// </summary>
@@ -161,5 +161,21 @@ public class MisbehavingPluginTests
         Assert.True(resumed.WaitForOutput("ignores-cancel-in-final: in Optimize", Long), resumed.Out + resumed.Err);   // straight back to the table
         Assert.Contains("resuming campaign 'synthetic': 3 trials in the store", resumed.Out);
         Assert.Contains("0 trials run now, 3 in the store", resumed.Out);
+    }
+
+    [Fact]
+    public void Ctrl_c_stops_hass_design_whose_backend_ignores_cancellation_within_the_grace_with_exit_130_and_writes_nothing()
+    {
+        var dir = HassProcess.TempDir();
+        using (var p = HassProcess.StartIn(dir, ["design", "--model", "synthetic-cnn", "--board", "toy-board", "--backend", "ignores-cancel",
+                   .. HassProcess.Common(Path.Combine(dir, "hass.db")), "--plugins", PluginFolder]))
+        {
+            InterruptInOptimizeExits130WithinTheGrace(p, "ignores-cancel");
+            Assert.Equal([$"warning: hass design did not stop within 10 s of the interrupt: backend 'ignores-cancel' {Plugin} ignores cancellation; " +
+                          "its design call is left behind",
+                          "error: interrupted: hass design stopped; nothing was written"],
+                         p.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')));
+        }
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName), f => f is not ("hass.db" or "hass.db.lock"));
     }
 }

@@ -34,7 +34,7 @@ public sealed class BoardCommand : ICliCommand
 
         var probe = new Command("probe", "Ask the board on LINK who it is (name, part, firmware, clock, resources)");
         probe.Arguments.Add(ProbeLink);
-        probe.SetAction(run(Interruptible("board probe stopped; a probe changes nothing on the board", async (ctx, ct) =>
+        probe.SetAction(run(Interruptible.Action("board probe stopped; a probe changes nothing on the board", async (ctx, ct) =>
         {
             var info = await BoardCommands.ProbeAsync(ctx.Parse.GetValue(ProbeLink)!, ctx.Services.GetRequiredService<BoardLinks>(), cancellationToken: ct);
             ctx.Out.Profile.Out.Writer.WriteLine(BoardCommands.Describe(info));
@@ -45,7 +45,7 @@ public sealed class BoardCommand : ICliCommand
         var measure = new Command("measure", "Deploy a stored trial's design on LINK, measure it, and store the measurement");
         measure.Arguments.Add(CampaignName);
         foreach (var o in new Option[] { TrialNumber, Link, Repeats, Images, Warmup, Rotations, Latency }) measure.Options.Add(o);
-        measure.SetAction(run(Interruptible("board measure stopped; no measurement was stored", MeasureAsync)));
+        measure.SetAction(run(Interruptible.Action("board measure stopped; no measurement was stored", MeasureAsync)));
         cmd.Subcommands.Add(measure);
 
         var emulate = new Command("emulate", "Run the board emulator in this process (same options as hass-board-emulator)");
@@ -71,22 +71,6 @@ public sealed class BoardCommand : ICliCommand
         return cmd;
     }
 
-    /// <summary>
-    /// <paramref name="action"/> with Ctrl-C and SIGTERM as cancellation (System.CommandLine leaves signals to the
-    /// commands): the first one cancels its token, it closes the board link and the store as on any error, and the
-    /// command exits 130 with "interrupted: <paramref name="stopped"/>"; a second one ends the process at once.
-    /// </summary>
-    private static Func<CliContext, CancellationToken, Task<int>> Interruptible(string stopped, Func<CliContext, CancellationToken, Task<int>> action) =>
-        async (ctx, ct) =>
-        {
-            using var signals = InterruptSignals.Listen(ct);
-            try { return await action(ctx, signals.Token); }
-            catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
-            {
-                throw new CommandInterruptedException("interrupted: " + stopped);
-            }
-        };
-
     private static readonly Argument<string> SelftestLink = new("link") { Description = "serial:/dev/ttyUSB0@921600 or tcp:host:port" };
     private static readonly Option<double> SelftestReplyTimeout = new("--reply-timeout")
     {
@@ -98,7 +82,7 @@ public sealed class BoardCommand : ICliCommand
         var selftest = new Command("selftest", "Run the protocol conformance kit against the board on LINK: one PASS/FAIL line per check, exit 1 if any fails");
         selftest.Arguments.Add(SelftestLink);
         selftest.Options.Add(SelftestReplyTimeout);
-        selftest.SetAction(run(Interruptible("board selftest stopped before it ran a check", async (ctx, ct) =>
+        selftest.SetAction(run(Interruptible.Action("board selftest stopped before it ran a check", async (ctx, ct) =>
         {
             var link = ctx.Parse.GetValue(SelftestLink)!;
             var links = ctx.Services.GetRequiredService<BoardLinks>();

@@ -37,7 +37,7 @@ public sealed class DesignCommand : ICliCommand
     {
         var cmd = new Command("design", "Design an accelerator for one network on one board and print it per layer");
         foreach (var o in new Option[] { Graph, Model, Profile, Board, Backend, Folding, Json, Export, Params, CalibrationImages, Force, Preprocess, PruningSettings }.Concat(DesignOptionArguments.All)) cmd.Options.Add(o);
-        cmd.SetAction(run((ctx, ct) => Task.FromResult(Execute(ctx, ct))));
+        cmd.SetAction(run(Interruptible.Action("hass design stopped; nothing was written", (ctx, ct) => Task.FromResult(Execute(ctx, ct)))));
         return cmd;
     }
 
@@ -45,7 +45,9 @@ public sealed class DesignCommand : ICliCommand
     {
         var components = ctx.Services.GetRequiredService<HassComponents>();
         var board = BoardOf(ctx);
-        var backend = BackendOf(ctx, components);
+        // A backend deaf to Ctrl-C is left behind after the grace, so the command still stops.
+        var backend = new BackendUnderStopGrace(BackendOf(ctx, components), StopGrace.Default,
+            didNotStop => ctx.Error.WriteLine($"warning: hass design {didNotStop}; its design call is left behind"));
         var graphPath = ctx.Parse.GetValue(Graph);
         var model = ctx.Parse.GetValue(Model);
         if ((graphPath is null) == (model is null)) throw new UsageException("give exactly one of --graph graph.json or --model NAME");
