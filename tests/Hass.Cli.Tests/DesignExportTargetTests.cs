@@ -24,6 +24,64 @@ public class DesignExportTargetTests
         }
     }
 
+    /// <summary>Writes <paramref name="content"/>, or nothing when it is null.</summary>
+    private sealed class DesignWriter(string? content) : IDesignExporter
+    {
+        public void Write(HardwareDesign design, NetworkGraph graph, SparsityProfile? profile, string onnxFile, string path, DeployableNetwork? network = null)
+        {
+            if (content is not null) File.WriteAllText(path, content);
+        }
+    }
+
+    private sealed class SilentNetworkWriter : INetworkExporter
+    {
+        public void Write(DeployableNetwork network, bool fixedPoint16, string path) { }
+    }
+
+    private static (DesignExportTarget Target, string Dir) OldExport()
+    {
+        var dir = TestFolders.Create();
+        var target = new DesignExportTarget(DesignExportTarget.FpgaConvNet, dir, "net", Force: true);
+        File.WriteAllText(target.OnnxPath, "old network");
+        File.WriteAllText(target.ConfigPath, "old configuration");
+        return (target, dir);
+    }
+
+    private static PluginFaultException ExportWith(DesignExportTarget target, INetworkExporter networkExporter, IDesignExporter designExporter)
+    {
+        var services = new ServiceCollection()
+            .AddKeyedSingleton("onnx", networkExporter)
+            .AddKeyedSingleton(DesignExportTarget.FpgaConvNet, designExporter)
+            .BuildServiceProvider();
+        var graph = new NetworkGraph { Name = "net", Layers = [] };
+        var network = new DeployableNetwork(graph, [], new Dictionary<string, double>());
+        return Assert.Throws<PluginFaultException>(() => target.Write(services, null!, graph, null, network, fixedPoint16: false));
+    }
+
+    [Theory]
+    [InlineData(null, "wrote no file in Write (it must write the path it is given)")]
+    [InlineData("", "wrote an empty file in Write")]
+    [InlineData("{ \"layers\": [", "wrote a configuration that is not JSON in Write (")]
+    public void A_configuration_writer_that_writes_no_json_is_named_and_the_old_export_stays(string? content, string wrong)
+    {
+        var (target, dir) = OldExport();
+        var e = ExportWith(target, new NetworkWriter(), new DesignWriter(content));
+        Assert.StartsWith($"design exporter 'fpgaconvnet' (plugin Hass.Cli.Tests) {wrong}", e.Message);
+        Assert.EndsWith("a bug of the plugin: fix or update it, or use another (hass plugins lists them)", e.Message);
+        Assert.Equal(("old network", "old configuration"), (File.ReadAllText(target.OnnxPath), File.ReadAllText(target.ConfigPath)));
+        Assert.Equal(["net.fpgaconvnet.json", "net.onnx"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void A_network_writer_that_writes_nothing_is_named_and_the_old_export_stays()
+    {
+        var (target, dir) = OldExport();
+        var e = ExportWith(target, new SilentNetworkWriter(), new DesignWriter("{}"));
+        Assert.StartsWith("network exporter 'onnx' (plugin Hass.Cli.Tests) wrote no file in Write", e.Message);
+        Assert.Equal(("old network", "old configuration"), (File.ReadAllText(target.OnnxPath), File.ReadAllText(target.ConfigPath)));
+        Assert.Equal(["net.fpgaconvnet.json", "net.onnx"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
+    }
+
     [Fact]
     public void A_configuration_writer_that_fails_after_the_network_was_written_leaves_the_old_export_and_no_other_file()
     {

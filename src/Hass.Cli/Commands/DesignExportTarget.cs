@@ -54,20 +54,42 @@ internal sealed record DesignExportTarget(string Format, string Directory, strin
         if (network is not null)
         {
             var networkExporter = services.GetRequiredKeyedService<INetworkExporter>("onnx");
-            files.Add((OnnxPath, temporary => Exporting("network exporter", "onnx", networkExporter, () => networkExporter.Write(network, fixedPoint16, temporary))));
+            files.Add((OnnxPath, temporary => Exporting("network exporter", "onnx", networkExporter, temporary, json: false, () => networkExporter.Write(network, fixedPoint16, temporary))));
         }
         var designExporter = services.GetRequiredKeyedService<IDesignExporter>(Format);
-        files.Add((ConfigPath, temporary => Exporting("design exporter", Format, designExporter,
+        files.Add((ConfigPath, temporary => Exporting("design exporter", Format, designExporter, temporary, json: true,
             () => designExporter.Write(design, graph, profile, Path.GetFileName(OnnxPath), temporary, network))));
         ReplacedFile.WriteAll(files);
         return (network is null ? null : OnnxPath, ConfigPath);
     }
 
     /// <summary>
-    /// Runs a plugin's exporter: an exception it throws (but an I/O error or cancellation, which say what to fix) is a fault naming
-    /// the exporter, its format and the assembly it comes from.
+    /// Runs a plugin's exporter into <paramref name="path"/>: an exception it throws (but an I/O error or cancellation, which say
+    /// what to fix), or a file it did not write (missing, empty, or not JSON when <paramref name="json"/>), is a fault naming the
+    /// exporter, its format and the assembly it comes from.
     /// </summary>
-    public static void Exporting(string kind, string format, object exporter, Action write) =>
-        PluginFaultException.Guard(PluginFaultException.Describe(kind, format, exporter.GetType().Assembly.GetName().Name ?? ""), "Write",
-            write, e => e is IOException or UnauthorizedAccessException or OperationCanceledException);
+    public static void Exporting(string kind, string format, object exporter, string path, bool json, Action write)
+    {
+        var who = PluginFaultException.Describe(kind, format, exporter.GetType().Assembly.GetName().Name ?? "");
+        PluginFaultException.Guard(who, "Write", write, e => e is IOException or UnauthorizedAccessException or OperationCanceledException);
+        if (ExportedFileProblem(path, json) is { } problem) throw PluginFaultException.Of(who, problem);
+    }
+
+    private static string? ExportedFileProblem(string path, bool json)
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists) return "wrote no file in Write (it must write the path it is given)";
+        if (file.Length == 0) return "wrote an empty file in Write";
+        if (!json) return null;
+        try
+        {
+            using var stream = file.OpenRead();
+            using var _ = System.Text.Json.JsonDocument.Parse(stream);
+            return null;
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return $"wrote a configuration that is not JSON in Write ({e.Message})";
+        }
+    }
 }

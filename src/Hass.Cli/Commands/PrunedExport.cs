@@ -27,7 +27,7 @@ internal static class PrunedExport
         var spec = trial.Campaign.Spec.ToEvaluatorSpec();
         using var evaluator = trial.Evaluator();
         var network = evaluator.Export(trial.Record.Parameters);
-        ReplacedFile.Write(path, temporary => DesignExportTarget.Exporting("network exporter", format, exporter,   // a failing exporter leaves what was there
+        ReplacedFile.Write(path, temporary => DesignExportTarget.Exporting("network exporter", format, exporter, temporary, json: false,   // a failing exporter leaves what was there
             () => exporter.Write(network, spec.FixedPoint16, temporary)));
         ctx.Out.Profile.Out.Writer.WriteLine($"trial {number} of '{campaignName}' written as {format} to {path}" +
             (spec.FixedPoint16 ? " (input: normalised image; fixed<16,8> rounding included)" : " (input: normalised image)"));
