@@ -67,6 +67,7 @@ public sealed class DesignCommand : ICliCommand
             : parameters is not null ? network!.Profile() : SparsityProfile.Dense(graph.Name);
         var folding = ctx.Parse.GetValue(Folding) is { } fp ? ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding") : null;
         var designed = network?.Graph ?? graph;
+        if (ctx.Parse.GetValue(Profile) is { } profilePath) CheckProfileIsOf(designed, profile, profilePath);
         var design = Fold(backend, designed, profile, board, folding, options, ct);
 
         bool json = ctx.Parse.GetValue(Json);
@@ -131,6 +132,16 @@ public sealed class DesignCommand : ICliCommand
         ctx.Out.WriteLine($"{design.Backend}@{design.BackendVersion} on {design.Board}: {p.ThroughputImagesPerSecond:F1} img/s, latency {p.LatencySeconds * 1e3:F3} ms, " +
                           $"bottleneck {p.BottleneckLayer}, {p.GopPerSecond:F2} GOP/s, {p.GopPerSecondPerDsp:F4} GOP/s/DSP; DSP {design.Resources.Dsp:F0}/{board.Dsp}, " +
                           $"BRAM18 {design.Resources.Bram18:F0}/{board.Bram18}, LUT {design.Resources.Lut:F0}/{board.Lut}");
+    }
+
+    /// <summary>A profile of another network would leave every layer it does not name dense, without a word: its layers must be the graph's.</summary>
+    private static void CheckProfileIsOf(NetworkGraph graph, SparsityProfile profile, string path)
+    {
+        var unknown = profile.Layers.Select(l => l.Layer).Where(name => graph.Layers.All(g => g.Name != name)).ToList();
+        if (unknown.Count == 0) return;
+        var listed = string.Join(", ", unknown.Take(3).Select(n => $"'{n}'")) + (unknown.Count > 3 ? $" and {unknown.Count - 3} more" : "");
+        var of = profile.Model.Length > 0 && profile.Model != graph.Name ? $" (it is a profile of '{profile.Model}')" : "";
+        throw new UsageException($"--profile: '{path}' describes layers that '{graph.Name}' does not have: {listed}{of}; give a profile of this network (hass profile MODEL --out FILE)");
     }
 
     /// <summary>Design input files (graph, profile, folding) are at most this big.</summary>

@@ -26,6 +26,15 @@ public class CliBadInputTests(ITestOutputHelper output)
         new("design: graph file missing", ["design", "--graph", "{dir}/missing.json", .. Toy], Bad, ["missing.json"]),
         new("design: graph is a folder", ["design", "--graph", "{dir}/sub", .. Toy], Bad, ["sub"]) { Setup = d => Directory.CreateDirectory(Path.Combine(d, "sub")) },
         new("design: graph is not JSON", ["design", "--graph", "{dir}/g.json", .. Toy], Bad, ["g.json"]) { Setup = d => File.WriteAllText(Path.Combine(d, "g.json"), "not json") },
+        new("design: profile of another network", ["design", "--model", "synthetic-cnn", "--profile", "{dir}/p.json", .. Toy], Bad,
+            ["--profile", "p.json", "'synthetic-cnn' does not have: 'stem.0', 'layer1.0.conv1', 'layer1.0.conv2' and 1 more (it is a profile of 'fmnist-resnet')", "hass profile"])
+        {
+            Setup = d => File.WriteAllText(Path.Combine(d, "p.json"), """
+                {"model": "fmnist-resnet", "layers": [
+                  {"layer": "stem.0", "kernelSize": 9, "histogram": [[1]]}, {"layer": "layer1.0.conv1", "kernelSize": 9, "histogram": [[1]]},
+                  {"layer": "layer1.0.conv2", "kernelSize": 9, "histogram": [[1]]}, {"layer": "fc", "kernelSize": 1, "histogram": [[1]]}]}
+                """),
+        },
         new("design: profile file missing", ["design", "--model", "synthetic-cnn", "--profile", "{dir}/p.json", .. Toy], Bad, ["p.json"]),
         new("design: --pruning-settings not a JSON object", ["design", "--model", "synthetic-cnn", "--pruning-settings", "[1]", .. Toy], Bad, ["--pruning-settings", "JSON object"]),
         new("design: --calibration-images 0", ["design", "--model", "synthetic-cnn", "--calibration-images", "0", .. Toy], Bad, ["--calibration-images", "0"]),
