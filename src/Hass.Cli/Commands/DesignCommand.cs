@@ -45,9 +45,7 @@ public sealed class DesignCommand : ICliCommand
     {
         var components = ctx.Services.GetRequiredService<HassComponents>();
         var board = BoardOf(ctx);
-        // A backend deaf to Ctrl-C is left behind after the grace, so the command still stops.
-        var backend = new BackendUnderStopGrace(BackendOf(ctx, components), StopGrace.Default,
-            didNotStop => ctx.Error.WriteLine($"warning: hass design {didNotStop}; its design call is left behind"));
+        var backend = BackendOf(ctx, components);
         var graphPath = ctx.Parse.GetValue(Graph);
         var model = ctx.Parse.GetValue(Model);
         if ((graphPath is null) == (model is null)) throw new UsageException("give exactly one of --graph graph.json or --model NAME");
@@ -62,13 +60,13 @@ public sealed class DesignCommand : ICliCommand
         target?.Check(ctx.Services, withNetwork: model is not null);
         var options = DesignOptionArguments.Read(ctx.Parse);
         using var network = model is not null && (target is not null || parameters is not null)
-            ? DesignNetwork.Open(components, model, parameters, ctx.Parse.GetValue(Preprocess), options, pruningSettings, calibrationImages) : null;
+            ? Abandonable(() => DesignNetwork.Open(components, model, parameters, ctx.Parse.GetValue(Preprocess), options, pruningSettings, calibrationImages), ct) : null;
         var profile = ctx.Parse.GetValue(Profile) is { } pp ? ReadJson<SparsityProfile>(pp, "--profile")
-            : parameters is not null ? network!.Profile() : SparsityProfile.Dense(graph.Name);
+            : parameters is not null ? Abandonable(() => network!.Profile(), ct) : SparsityProfile.Dense(graph.Name);
         var folding = ctx.Parse.GetValue(Folding) is { } fp ? ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding") : null;
         var designed = network?.Graph ?? graph;
         if (ctx.Parse.GetValue(Profile) is { } profilePath) CheckProfileIsOf(designed, profile, profilePath);
-        var design = Fold(backend, designed, profile, board, folding, options, ct);
+        var design = Abandonable(() => Fold(backend, designed, profile, board, folding, options, ct), ct);
 
         bool json = ctx.Parse.GetValue(Json);
         if (json) ctx.Out.Profile.Out.Writer.WriteLine(HassJson.Serialize(design, indented: true));
@@ -76,7 +74,7 @@ public sealed class DesignCommand : ICliCommand
         {
             Print(ctx, design, board);
             // The price of the next level re-runs the DSE; a given folding has no DSE to re-run.
-            if (PickCapNote.Of(design, folding is null ? profile : null, backend, designed, board, options, ct) is { } cap)
+            if (Abandonable(() => PickCapNote.Of(design, folding is null ? profile : null, backend, designed, board, options, ct), ct) is { } cap)
             {
                 ctx.Out.WriteLine("sparsity cap: " + cap.Cap);
                 if (cap.NextLevel is not null) ctx.Out.WriteLine("next folding level: " + cap.NextLevel);
@@ -133,6 +131,14 @@ public sealed class DesignCommand : ICliCommand
                           $"bottleneck {p.BottleneckLayer}, {p.GopPerSecond:F2} GOP/s, {p.GopPerSecondPerDsp:F4} GOP/s/DSP; DSP {design.Resources.Dsp:F0}/{board.Dsp}, " +
                           $"BRAM18 {design.Resources.Bram18:F0}/{board.Bram18}, LUT {design.Resources.Lut:F0}/{board.Lut}");
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> (loading the network, the DSE) off this thread and returns its result, or stops waiting at Ctrl-C:
+    /// nothing of it is kept, so work that ignores cancellation (a backend deaf to its token, a network evaluating its images) is
+    /// left to end with the process rather than hold the command. The export after it is not abandonable: its files are written whole.
+    /// </summary>
+    private static T Abandonable<T>(Func<T> work, CancellationToken ct) =>
+        Task.Run(work, CancellationToken.None).WaitAsync(ct).GetAwaiter().GetResult();
 
     /// <summary>A profile of another network would leave every layer it does not name dense, without a word: its layers must be the graph's.</summary>
     private static void CheckProfileIsOf(NetworkGraph graph, SparsityProfile profile, string path)
