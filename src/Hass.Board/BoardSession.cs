@@ -174,6 +174,7 @@ public sealed class BoardSession : IAsyncDisposable
         var frame = FrameCodec.Encode(type, sequence, payload);
         string lastProblem = "";
         DateTime? busySince = null;
+        _heardDuringRequest = false;
         for (int attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -228,7 +229,6 @@ public sealed class BoardSession : IAsyncDisposable
     private async Task<Frame?> AwaitReplyAsync(IBoardLink link, ushort sequence, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
-        var heardFrom = false;
         while (true)
         {
             foreach (var result in _decoded)
@@ -243,18 +243,24 @@ public sealed class BoardSession : IAsyncDisposable
             }
             _decoded.Clear();
             var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero) throw NoReply(timeout, heardFrom);
+            if (left <= TimeSpan.Zero) throw NoReply(timeout);
             int n;
             // The link times out on what is left of the reply's time; the message gives the reply's whole time.
             try { n = await link.ReadAsync(_readBuffer, left, cancellationToken).ConfigureAwait(false); }
-            catch (TimeoutException) { throw NoReply(timeout, heardFrom); }
+            catch (TimeoutException) { throw NoReply(timeout); }
             if (n == 0) throw new BoardLinkException($"board at {Address} closed the connection");
-            heardFrom = true;
+            _heardDuringRequest = true;
             _decoder.Feed(_readBuffer.AsSpan(0, n), _decoded);
         }
     }
 
-    private TimeoutException NoReply(TimeSpan timeout, bool heardFrom) => new(heardFrom
+    /// <summary>
+    /// Whether the peer sent anything since the request's first attempt. Counted over all attempts, not only the last: input is
+    /// discarded between attempts, and on a loaded host a peer that talks all along can miss one attempt's window.
+    /// </summary>
+    private bool _heardDuringRequest;
+
+    private TimeoutException NoReply(TimeSpan timeout) => new(_heardDuringRequest
         ? $"no reply from {Address} within {timeout.TotalMilliseconds:0} ms (it sent data, but no reply to this request: check the baud rate and that a HASS board is on the link)"
         : $"no reply from {Address} within {timeout.TotalMilliseconds:0} ms");
 
