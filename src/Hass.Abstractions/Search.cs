@@ -35,7 +35,7 @@ public sealed record SearchSpace(IReadOnlyList<SearchDimension> Dimensions)
 {
     public SearchDimension this[string name] => Dimensions.First(d => d.Name == name);
     public ParameterSet Defaults() => new(Dimensions.ToDictionary(d => d.Name, d => d.Default));
-    public bool Contains(ParameterSet p) => Dimensions.All(d => p.Values.TryGetValue(d.Name, out var v) && d.Contains(v));
+    public bool Contains(ParameterSet p) => Outside(p) is null;
 
     /// <summary>The first dimension <paramref name="point"/> misses or has out of range, described; null when it is in the space.</summary>
     public string? Outside(ParameterSet point)
