@@ -104,7 +104,7 @@ public interface ITrialEvaluator : IDisposable
     /// "confirmation" when <see cref="ConfirmationImages"/> &gt; 0; an evaluator that knows the parts of its confirmation split
     /// (<see cref="ConfirmationParts"/>) or mirror images (<see cref="MirroredSplits"/>) says so here.
     /// </summary>
-    bool HasSplit(string split) => split is "search" or "test" || (split == "confirmation" && ConfirmationImages > 0);
+    bool HasSplit(string split) => SplitNames.Whole(split, ConfirmationImages);
 
     /// <summary>
     /// Scores <paramref name="parameters"/> (a point of <see cref="SearchSpace"/>) on a split <see cref="HasSplit"/> says it has.

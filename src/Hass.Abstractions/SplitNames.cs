@@ -11,7 +11,10 @@ public static class SplitNames
     public static bool Known(string split, int confirmationImages)
     {
         MirroredSplits.TryStrip(split, out var unmirrored);
-        return unmirrored is "search" or "test" || (unmirrored == "confirmation" && confirmationImages > 0)
-            || ConfirmationParts.TryResolve(unmirrored, confirmationImages, out _, out _);
+        return Whole(unmirrored, confirmationImages) || ConfirmationParts.TryResolve(unmirrored, confirmationImages, out _, out _);
     }
+
+    /// <summary>True for "search" and "test", and "confirmation" when it has images: what every evaluator serves (<see cref="ITrialEvaluator.HasSplit"/>'s default).</summary>
+    public static bool Whole(string split, int confirmationImages) =>
+        split is "search" or "test" || (split == "confirmation" && confirmationImages > 0);
 }
