@@ -61,11 +61,12 @@ public sealed class DesignCommand : ICliCommand
         var options = DesignOptionArguments.Read(ctx.Parse);
         using var network = model is not null && (target is not null || parameters is not null)
             ? Abandonable(() => DesignNetwork.Open(components, model, parameters, ctx.Parse.GetValue(Preprocess), options, pruningSettings, calibrationImages), ct) : null;
-        var profile = ctx.Parse.GetValue(Profile) is { } pp ? ReadJson<SparsityProfile>(pp, "--profile")
+        var profilePath = ctx.Parse.GetValue(Profile);
+        var profile = profilePath is not null ? ReadJson<SparsityProfile>(profilePath, "--profile")
             : parameters is not null ? Abandonable(() => network!.Profile(), ct) : SparsityProfile.Dense(graph.Name);
         var folding = ctx.Parse.GetValue(Folding) is { } fp ? ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding") : null;
         var designed = network?.Graph ?? graph;
-        if (ctx.Parse.GetValue(Profile) is { } profilePath) CheckProfileIsOf(designed, profile, profilePath);
+        if (profilePath is not null) CheckProfileIsOf(designed, profile, profilePath);
         var design = Abandonable(() => Fold(backend, designed, profile, board, folding, options, ct), ct);
 
         bool json = ctx.Parse.GetValue(Json);
