@@ -32,7 +32,9 @@ internal static class DatasetSetup
             }
             ctx.Warn($"apt-get could not install {Package}; downloading the files instead");
         }
-        await DownloadAsync(FashionMnistDownload.CacheFolder, FashionMnistDownload.Mirrors, ctx, cancellationToken);
+        // Before the command's host listens for Ctrl-C: without this a signal would leave the file being downloaded behind.
+        await Commands.Interruptible.Run("stopped while getting Fashion-MNIST; no partial file was kept and nothing was run",
+            token => DownloadAsync(FashionMnistDownload.CacheFolder, FashionMnistDownload.Mirrors, ctx, token), cancellationToken);
     }
 
     /// <summary>Checksummed download into <paramref name="folder"/>, with progress lines; throws DatasetException on failure.</summary>

@@ -304,6 +304,10 @@ public sealed class EvaluatorTests : IDisposable
             var profile = HassJson.ReadFile<SparsityProfile>(outFile);
             Assert.Equal(5, profile.Layers.Count);
             Assert.True(profile.For("features.3")!.WeightDensity < 0.9);
+            var cancelledOut = Path.Combine(dir, "cancelled.json");
+            Assert.Throws<OperationCanceledException>(() => commands.Profile(new ProfileCommandOptions { Model = "fmnist-vgg", Checkpoint = _shipped, Params = paramsFile, Out = cancelledOut, CalibrationImages = 32 },
+                text, new CancellationToken(canceled: true)));
+            Assert.False(File.Exists(cancelledOut));
 
             text = new StringWriter();
             Assert.Equal(0, commands.Eval(new EvalCommandOptions { Model = "fmnist-vgg", Checkpoint = _shipped, Images = 500 }, text));

@@ -105,6 +105,38 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("test top-1", eval.ToString());
     }
 
+    [Fact]
+    public void A_cancelled_training_stops_between_batches_and_writes_no_checkpoint_and_no_copy_then_a_cancelled_eval_measures_nothing()
+    {
+        var commands = Commands();
+        var data = WriteDataset();
+        var cache = Path.Combine(_dir, "cache");
+        var outFolder = Path.Combine(_dir, "out");
+        var options = new TrainCommandOptions { Model = "tiny", Data = data, Cache = cache, Threads = 1, Out = Path.Combine(outFolder, "tiny.dat") };
+        using var cancel = new CancellationTokenSource();
+        var output = new CancelOnLine("training 1 epochs", cancel);   // as Ctrl-C once training has started
+
+        Assert.Throws<OperationCanceledException>(() => commands.Train(options, output, cancel.Token));
+        Assert.DoesNotContain("epoch 1/1", output.ToString());
+        Assert.Empty(Directory.Exists(cache) ? Directory.GetFileSystemEntries(cache, "*", SearchOption.AllDirectories) : []);
+        Assert.Empty(Directory.Exists(outFolder) ? Directory.GetFileSystemEntries(outFolder) : []);
+
+        Assert.Equal(0, commands.Train(options with { Out = null }, new StringWriter()));
+        var eval = new StringWriter();
+        Assert.Throws<OperationCanceledException>(() => commands.Eval(new EvalCommandOptions { Model = "tiny", Data = data, Cache = cache }, eval, cancel.Token));
+        Assert.Equal("", eval.ToString());
+    }
+
+    /// <summary>Cancels <paramref name="cancel"/> when a line containing <paramref name="text"/> is written.</summary>
+    private sealed class CancelOnLine(string text, CancellationTokenSource cancel) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (value?.Contains(text, StringComparison.Ordinal) == true) cancel.Cancel();
+        }
+    }
+
     [Theory]
     [InlineData("folder", "is a folder; give a file path")]
     [InlineData("campaign", "which exists and is not a checkpoint's metadata; move it, or give --out another name")]

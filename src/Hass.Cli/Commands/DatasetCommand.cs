@@ -19,7 +19,7 @@ public sealed class DatasetCommand : ICliCommand
         var fetch = new Command("fetch", "Download Fashion-MNIST from its official location and verify every file's SHA-256; nothing unverified is kept");
         fetch.Options.Add(To);
         fetch.Options.Add(Mirror);
-        fetch.SetAction(run(async (ctx, ct) =>
+        fetch.SetAction(run(Interruptible.Action("hass dataset fetch stopped; no partial file was kept", async (ctx, ct) =>
         {
             var folder = ctx.Parse.GetValue(To) ?? FashionMnistDownload.CacheFolder;
             var mirrors = ctx.Parse.GetValue(Mirror) is { Length: > 0 } m ? m : FashionMnistDownload.Mirrors;
@@ -28,7 +28,7 @@ public sealed class DatasetCommand : ICliCommand
                     throw new UsageException($"mirror '{mirror}' is not an absolute http(s) URL (e.g. https://lab.example/fashion-mnist/); give --mirror URL or fix ${FashionMnistDownload.MirrorVariable}");
             await DatasetSetup.DownloadAsync(folder, mirrors, ctx, ct);
             return ExitCodes.Success;
-        }));
+        })));
         var cmd = new Command("dataset", "Datasets: fetch Fashion-MNIST off Debian/Ubuntu");
         cmd.Subcommands.Add(fetch);
         return cmd;

@@ -6,18 +6,25 @@ namespace Hass.Cli.Commands;
 /// A command's action with Ctrl-C and SIGTERM as cancellation (System.CommandLine leaves signals to the commands): the first
 /// one cancels its token, the action closes what it holds as on any error, and the command exits 130 with
 /// "interrupted: <c>stopped</c>"; a second one ends the process at once. `hass run`, `dashboard` and `worker` get the same
-/// from their generic host's console lifetime.
+/// from their generic host's console lifetime, and <see cref="Run"/> for what they do before their host starts.
 /// </summary>
 public static class Interruptible
 {
     public static Func<CliContext, CancellationToken, Task<int>> Action(string stopped, Func<CliContext, CancellationToken, Task<int>> action) =>
-        async (ctx, ct) =>
+        (ctx, ct) => Run(stopped, token => action(ctx, token), ct);
+
+    /// <inheritdoc cref="Run{T}"/>
+    public static Task Run(string stopped, Func<CancellationToken, Task> work, CancellationToken cancellationToken) =>
+        Run(stopped, async token => { await work(token); return true; }, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> with the signals as cancellation; one that stops it ends the command with "interrupted: <c>stopped</c>".</summary>
+    public static async Task<T> Run<T>(string stopped, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        using var signals = InterruptSignals.Listen(cancellationToken);
+        try { return await work(signals.Token); }
+        catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
         {
-            using var signals = InterruptSignals.Listen(ct);
-            try { return await action(ctx, signals.Token); }
-            catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
-            {
-                throw new CommandInterruptedException("interrupted: " + stopped);
-            }
-        };
+            throw new CommandInterruptedException("interrupted: " + stopped);
+        }
+    }
 }

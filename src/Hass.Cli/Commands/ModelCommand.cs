@@ -41,25 +41,25 @@ public sealed class ModelCommand : ICliCommand
 
         var train = new Command("train", "Train a model (fixed seed; the checkpoint is cached by content hash)") { ModelName };
         foreach (var o in new Option[] { Seed, Epochs, Data, Cache, Out, PyTorchOut, Force, Threads }) train.Options.Add(o);
-        train.SetAction(run(Torch((c, p, w) => c.Train(new TrainCommandOptions
+        train.SetAction(run(Interruptible.Action("hass model train stopped; no checkpoint was written", Torch((c, p, w, ct) => c.Train(new TrainCommandOptions
         {
             Model = p.GetValue(ModelName)!, Seed = p.GetValue(Seed), Epochs = p.GetValue(Epochs), Data = p.GetValue(Data), Cache = p.GetValue(Cache),
             Out = p.GetValue(Out), PyTorchOut = p.GetValue(PyTorchOut), Force = p.GetValue(Force), Threads = p.GetValue(Threads),
-        }, w))));
+        }, w, ct)))));
         model.Subcommands.Add(train);
 
         var eval = new Command("eval", "Top-1 accuracy on the 10k test set") { ModelName };
         foreach (var o in new Option[] { Checkpoint, Data, Cache, Images, Json, Threads, Preprocess }) eval.Options.Add(o);
-        eval.SetAction(run(Torch((c, p, w) => c.Eval(new EvalCommandOptions
+        eval.SetAction(run(Interruptible.Action("hass model eval stopped before it measured the test set", Torch((c, p, w, ct) => c.Eval(new EvalCommandOptions
         {
             Model = p.GetValue(ModelName)!, Checkpoint = p.GetValue(Checkpoint), Data = p.GetValue(Data), Cache = p.GetValue(Cache),
             Images = p.GetValue(Images), Json = p.GetValue(Json), Threads = p.GetValue(Threads), Preprocess = p.GetValue(Preprocess),
-        }, w))));
+        }, w, ct)))));
         model.Subcommands.Add(eval);
 
         var export = new Command("export", "Write the model's weights as a PyTorch state_dict, or with --trial N a campaign trial's pruned network (ONNX)") { ModelName };
         foreach (var o in new Option[] { Out, Checkpoint, Data, Cache, Folded, ExportTrial, ExportFormat }) export.Options.Add(o);
-        var exportWeights = Torch((c, p, w) => c.ExportWeights(new ExportWeightsCommandOptions
+        var exportWeights = Torch((c, p, w, _) => c.ExportWeights(new ExportWeightsCommandOptions
         {
             Model = p.GetValue(ModelName)!, Out = p.GetValue(Out) ?? throw new UsageException("model export: --out FILE is required"),
             Checkpoint = p.GetValue(Checkpoint), Data = p.GetValue(Data), Cache = p.GetValue(Cache), Folded = p.GetValue(Folded),
@@ -72,10 +72,10 @@ public sealed class ModelCommand : ICliCommand
     }
 
     /// <summary>Runs a Hass.Torch command with the plugins' models and criteria; its "bad input" (1) becomes exit code 2.</summary>
-    internal static Func<CliContext, CancellationToken, Task<int>> Torch(Func<ModelCommands, ParseResult, TextWriter, int> body) => (ctx, _) =>
+    internal static Func<CliContext, CancellationToken, Task<int>> Torch(Func<ModelCommands, ParseResult, TextWriter, CancellationToken, int> body) => (ctx, ct) =>
     {
         var commands = new ModelCommands(ctx.Services.GetRequiredService<ModelCatalog>(), ctx.Services.GetRequiredService<TorchTrialEvaluatorFactory>(), ctx.Error);
-        var code = body(commands, ctx.Parse, ctx.Out.Profile.Out.Writer);
+        var code = body(commands, ctx.Parse, ctx.Out.Profile.Out.Writer, ct);
         return Task.FromResult(code switch { 0 => ExitCodes.Success, 1 => ExitCodes.InvalidInput, _ => ExitCodes.Failure });
     };
 
@@ -88,7 +88,7 @@ public sealed class ModelCommand : ICliCommand
             var cmd = new Command("graph", "Print a model's hardware graph: layers, shapes, MACs, parameters") { ModelName };
             cmd.Options.Add(Json);
             cmd.Options.Add(Out);
-            cmd.SetAction(run(Torch((c, p, w) => c.Graph(new GraphCommandOptions { Model = p.GetValue(ModelName)!, Json = p.GetValue(Json), Out = p.GetValue(Out) }, w))));
+            cmd.SetAction(run(Torch((c, p, w, _) => c.Graph(new GraphCommandOptions { Model = p.GetValue(ModelName)!, Json = p.GetValue(Json), Out = p.GetValue(Out) }, w))));
             return cmd;
         }
     }
@@ -101,12 +101,12 @@ public sealed class ModelCommand : ICliCommand
         {
             var cmd = new Command("profile", "Sparsity profile (per-channel zero histograms per conv layer) of a model, optionally pruned") { ModelName };
             foreach (var o in new Option[] { Params, Pruning, PruningSettings, Checkpoint, Data, Cache, CalibrationImages, NoFixedPoint, Json, Out, Threads, Preprocess }) cmd.Options.Add(o);
-            cmd.SetAction(run(Torch((c, p, w) => c.Profile(new ProfileCommandOptions
+            cmd.SetAction(run(Interruptible.Action("hass profile stopped; nothing was written", Torch((c, p, w, ct) => c.Profile(new ProfileCommandOptions
             {
                 Model = p.GetValue(ModelName)!, Params = p.GetValue(Params), Pruning = p.GetValue(Pruning)!, PruningSettings = p.GetValue(PruningSettings) ?? default, Checkpoint = p.GetValue(Checkpoint),
                 Data = p.GetValue(Data), Cache = p.GetValue(Cache), CalibrationImages = p.GetValue(CalibrationImages), FixedPoint16 = !p.GetValue(NoFixedPoint),
                 Json = p.GetValue(Json), Out = p.GetValue(Out), Threads = p.GetValue(Threads), Preprocess = p.GetValue(Preprocess),
-            }, w))));
+            }, w, ct)))));
             return cmd;
         }
     }

@@ -12,11 +12,12 @@ namespace Hass.Torch.Commands;
 /// The model-side commands of the `hass` CLI as library calls: typed options in, text out, exit code back
 /// (0 ok, 1 bad input or missing data/model, 2 unexpected failure). Models come from <paramref name="models"/>,
 /// pruned evaluations from <paramref name="evaluators"/> (both built by the container). Errors go to
-/// <paramref name="error"/> (standard error in `hass`), or to the output when none is given.
+/// <paramref name="error"/> (standard error in `hass`), or to the output when none is given. A cancelled token stops
+/// Train, Eval and Profile between two batches with an OperationCanceledException, before they write anything.
 /// </summary>
 public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactory evaluators, TextWriter? error = null)
 {
-    public int Train(TrainCommandOptions o, TextWriter output) => Run(output, () =>
+    public int Train(TrainCommandOptions o, TextWriter output, CancellationToken cancellationToken = default) => Run(output, () =>
     {
         TorchRuntime.Configure(o.Threads);
         OutputFiles.CheckCheckpoint(o.Out, "--out");
@@ -41,8 +42,8 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
             var splits = new DataSplits(dataset, recipe.HeldOut);
             var normalisation = new Normalisation(provider.Info.Mean, provider.Info.Std);
             using var net = provider.Build(o.Seed);
-            var report = Trainer.Train(net, splits, normalisation, recipe, o.Seed, output);
-            var test = ModelEvaluator.Run(net, splits.Test, normalisation, new PassOptions());
+            var report = Trainer.Train(net, splits, normalisation, recipe, o.Seed, output, cancellationToken);
+            var test = ModelEvaluator.Run(net, splits.Test, normalisation, new PassOptions(), cancellationToken);
             path = store.Save(net, new CheckpointMetadata
             {
                 Model = provider.Name, Key = key, Seed = o.Seed, Recipe = recipe, Dataset = dataset.Identity,
@@ -68,7 +69,7 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
         }
     });
 
-    public int Eval(EvalCommandOptions o, TextWriter output) => Run(output, () =>
+    public int Eval(EvalCommandOptions o, TextWriter output, CancellationToken cancellationToken = default) => Run(output, () =>
     {
         TorchRuntime.Configure(o.Threads);
         var provider = models.Resolve(o.Model);
@@ -79,9 +80,9 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
         var loaded = ModelCatalog.Load(provider, o.Checkpoint, new CheckpointStore(o.Cache), dataset);
         using var net = loaded.Net;
         var clock = Stopwatch.StartNew();
-        var plain = ModelEvaluator.Run(net, test, normalisation, new PassOptions());
+        var plain = ModelEvaluator.Run(net, test, normalisation, new PassOptions(), cancellationToken);
         using var deployed = TrialNetwork.Prepare(net, fixedPoint16: true);
-        var fixed16 = ModelEvaluator.Run(deployed, test, normalisation, new PassOptions());
+        var fixed16 = ModelEvaluator.Run(deployed, test, normalisation, new PassOptions(), cancellationToken);
         if (o.Json)
         {
             output.WriteLine(HassJson.Serialize(new
@@ -117,7 +118,7 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
         }
     });
 
-    public int Profile(ProfileCommandOptions o, TextWriter output) => Run(output, () =>
+    public int Profile(ProfileCommandOptions o, TextWriter output, CancellationToken cancellationToken = default) => Run(output, () =>
     {
         TorchRuntime.Configure(o.Threads);
         OutputFiles.Check(o.Out, "--out");
@@ -129,7 +130,7 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
         };
         using var evaluator = evaluators.CreateEvaluator(spec, cache: o.Cache);
         var point = parameters is null ? evaluator.SearchSpace.Defaults() : Complete(evaluator.SearchSpace, parameters);
-        var outcome = evaluator.Evaluate(point, new EvaluationRequest { Split = "search", Profile = true });
+        var outcome = evaluator.Evaluate(point, new EvaluationRequest { Split = "search", Profile = true }, cancellationToken);
         var profile = outcome.Profile!;
         if (o.Out is not null) { OutputFiles.Write(o.Out, "--out", file => HassJson.WriteFile(file, profile)); output.WriteLine($"profile of {profile.Model} written to {o.Out}"); }
         if (o.Json) { output.WriteLine(HassJson.Serialize(profile, indented: true)); return; }

@@ -60,7 +60,7 @@ public static class Trainer
                     progress?.WriteLine($"  epoch {epoch} step {step + 1}/{stepsPerEpoch}  loss {lossSum / seen:F4}  ({clock.Elapsed.TotalSeconds:F0} s)");
             }
             lastLoss = lossSum / seen;
-            heldOut = ModelEvaluator.Run(net, splits.HeldOut, normalisation, new PassOptions()).Top1;
+            heldOut = ModelEvaluator.Run(net, splits.HeldOut, normalisation, new PassOptions(), cancellationToken).Top1;
             progress?.WriteLine($"epoch {epoch}/{recipe.Epochs}  loss {lastLoss:F4}  train {100.0 * correct / seen:F2}%  held-out {heldOut:F2}%  ({clock.Elapsed.TotalSeconds:F0} s)");
         }
         net.eval();
