@@ -13,7 +13,9 @@ public sealed class OnnxPlugin : IHassPlugin
     public void ConfigureServices(IServiceCollection services)
     {
         services.AddHassComponent<IModelSource>(ComponentKind.Model, new OnnxModelSource());
-        services.AddKeyedSingleton<INetworkExporter>("onnx", new OnnxNetworkWriter());
-        services.AddKeyedSingleton<IDesignExporter>("fpgaconvnet", new FpgaConvNetConfigWriter());
+        services.AddHassComponent<INetworkExporter>(ComponentKind.NetworkExporter, "onnx",
+            "Pruned network (BN folded, weights as evaluated) as ONNX, opset 14: hass model export --trial, hass export, design --export", new OnnxNetworkWriter());
+        services.AddHassComponent<IDesignExporter>(ComponentKind.DesignExporter, "fpgaconvnet",
+            "Design as an fpgaConvNet configuration (JSON, next to the pruned ONNX) for its hardware generator: hass export, design --export", new FpgaConvNetConfigWriter());
     }
 }

@@ -4,7 +4,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Hass.Abstractions;
 
 [JsonConverter(typeof(JsonStringEnumConverter<ComponentKind>))]
-public enum ComponentKind { Model, Pruning, Backend, Search, BoardLink, Evaluator }
+public enum ComponentKind
+{
+    Model, Pruning, Backend, Search, BoardLink, Evaluator,
+    /// <summary>Writes a pruned network in an exchange format (Hass.Torch's INetworkExporter), named by the format ("onnx").</summary>
+    NetworkExporter,
+    /// <summary>Writes a design in a hardware generator's configuration format (Hass.Torch's IDesignExporter), named by the format ("fpgaconvnet").</summary>
+    DesignExporter,
+}
 
 /// <summary>Anything a plugin registers under a public, lower-case name.</summary>
 public interface IHassComponent
@@ -25,7 +32,7 @@ public interface IHassPlugin
 public static class HassSdk
 {
     /// <summary>SDK version plugins are built against; a different major version is refused.</summary>
-    public static readonly Version Version = new(1, 0, 0);
+    public static readonly Version Version = new(1, 1, 0);
 
     /// <summary>The service type each component kind is registered (keyed) under.</summary>
     public static Type ServiceTypeOf(ComponentKind kind) => kind switch
@@ -34,7 +41,7 @@ public static class HassSdk
         ComponentKind.Search => typeof(ISearchStrategyFactory),
         ComponentKind.BoardLink => typeof(IBoardLinkFactory),
         ComponentKind.Evaluator => typeof(ITrialEvaluatorFactory),
-        // Model and pruning types live in Hass.Torch; the engine resolves them through the descriptor.
+        // Model, pruning and exporter types live in Hass.Torch; the engine resolves them through the descriptor.
         _ => typeof(IHassComponent),
     };
 }
@@ -72,6 +79,20 @@ public static class HassServiceCollectionExtensions
         services.AddKeyedSingleton<TService>(name, (provider, _) => provider.GetRequiredService<TImplementation>());
         services.AddSingleton<TService>(provider => provider.GetRequiredService<TImplementation>());
         if (typeof(TService) != typeof(IHassComponent)) services.AddSingleton<IHassComponent>(provider => provider.GetRequiredService<TImplementation>());
+        services.AddSingleton(new ComponentDescriptor(kind, name, description, typeof(TService)));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <paramref name="component"/>, a service without a name of its own (an exporter), as a singleton of
+    /// <typeparamref name="TService"/> keyed by <paramref name="name"/>, plus a <see cref="ComponentDescriptor"/>: the engine
+    /// lists it in `hass plugins` and refuses a second plugin that registers the same kind and name.
+    /// </summary>
+    public static IServiceCollection AddHassComponent<TService>(this IServiceCollection services, ComponentKind kind, string name, string description, TService component)
+        where TService : class
+    {
+        CheckName(name);
+        services.AddKeyedSingleton<TService>(name, component);
         services.AddSingleton(new ComponentDescriptor(kind, name, description, typeof(TService)));
         return services;
     }

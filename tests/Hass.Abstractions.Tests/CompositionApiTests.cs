@@ -53,4 +53,22 @@ public class CompositionApiTests
         Assert.Equal(3, provider.GetServices<ComponentDescriptor>().Count());
         Assert.Throws<ArgumentException>(() => new ServiceCollection().AddHassComponent<IHassComponent, NeedsCounters>(ComponentKind.Model, "Needs Counters", "bad name"));
     }
+
+    private interface IWriter { void Write(string path); }
+
+    private sealed class TextWriterPlugin : IWriter { public void Write(string path) => File.WriteAllText(path, "x"); }
+
+    [Fact]
+    public void A_service_without_a_name_of_its_own_is_registered_under_its_name_with_a_descriptor()
+    {
+        var writer = new TextWriterPlugin();
+        using var provider = new ServiceCollection()
+            .AddHassComponent<IWriter>(ComponentKind.DesignExporter, "text", "writes x", writer)
+            .BuildServiceProvider();
+        Assert.Same(writer, provider.GetRequiredKeyedService<IWriter>("text"));
+        var descriptor = Assert.Single(provider.GetServices<ComponentDescriptor>());
+        Assert.Equal((ComponentKind.DesignExporter, "text", "writes x", typeof(IWriter)), (descriptor.Kind, descriptor.Name, descriptor.Description, descriptor.ServiceType));
+        Assert.Empty(provider.GetServices<IHassComponent>());
+        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddHassComponent<IWriter>(ComponentKind.DesignExporter, "Text Writer", "bad name", writer));
+    }
 }

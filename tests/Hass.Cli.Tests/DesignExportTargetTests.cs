@@ -83,6 +83,28 @@ public class DesignExportTargetTests
     }
 
     [Fact]
+    public void An_exporter_registered_as_a_component_is_named_by_its_plugin_and_an_unknown_format_lists_the_loaded_ones()
+    {
+        var (target, _) = OldExport();
+        var services = new ServiceCollection()
+            .AddHassComponent<INetworkExporter>(ComponentKind.NetworkExporter, "onnx", "test network writer", new NetworkWriter())
+            .AddHassComponent<IDesignExporter>(ComponentKind.DesignExporter, DesignExportTarget.FpgaConvNet, "test configuration writer", new DesignWriter(""))
+            .AddSingleton(sp => new HassComponents(sp.GetServices<ComponentDescriptor>().Select(d => d with { Plugin = "Lab.Exporters" }), []))
+            .BuildServiceProvider();
+        var graph = new NetworkGraph { Name = "net", Layers = [] };
+        var network = new DeployableNetwork(graph, [], new Dictionary<string, double>());
+
+        var e = Assert.Throws<PluginFaultException>(() => target.Write(services, null!, graph, null, network, fixedPoint16: false));
+        Assert.StartsWith("design exporter 'fpgaconvnet' (plugin Lab.Exporters) wrote an empty file in Write", e.Message);
+
+        var unknown = Assert.Throws<UsageException>(() => (target with { Format = "finn" }).Check(services, withNetwork: true));
+        Assert.Equal("--export: no loaded plugin exports designs as 'finn'; loaded design exporters: 'fpgaconvnet'; see 'hass plugins'", unknown.Message);
+        var none = Assert.Throws<UsageException>(() => target.Check(new ServiceCollection().BuildServiceProvider(), withNetwork: true));
+        Assert.Equal("--export: no loaded plugin exports designs as 'fpgaconvnet'; loaded design exporters: none (the shipped Hass.Models.Onnx plugin exports " +
+                     "'fpgaconvnet'); see 'hass plugins'", none.Message);
+    }
+
+    [Fact]
     public void A_configuration_writer_that_fails_after_the_network_was_written_leaves_the_old_export_and_no_other_file()
     {
         var dir = TestFolders.Create();

@@ -64,7 +64,7 @@ public class PluginCatalogTests
         catalog.LoadFolder(TestEnvironment.TestPlugin("FutureSdk"));
         var error = Assert.Single(catalog.Errors);
         Assert.Contains("Hass.TestPlugins.FutureSdk", error.Message);
-        Assert.Contains("built against SDK 2.0.0 but this host provides SDK 1.0.0", error.Message);
+        Assert.Contains("built against SDK 2.0.0 but this host provides SDK 1.1.0", error.Message);
     }
 
     [Fact]

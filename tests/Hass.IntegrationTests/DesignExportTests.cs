@@ -81,4 +81,16 @@ public class DesignExportTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("no network: --graph has no weights", stdout);
         Assert.Equal(["fmnist-vgg.fpgaconvnet.json"], Directory.GetFiles(Path.Combine(dir, "cfg")).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public void Hass_plugins_lists_the_shipped_exporters_with_their_plugin()
+    {
+        var (code, stdout, stderr) = HassProcess.Run(Timeout, "plugins", "--json");
+        Assert.True(code == ExitCodes.Success, stderr + stdout);
+        using var listing = JsonDocument.Parse(stdout);
+        var exporters = listing.RootElement.GetProperty("components").EnumerateArray()
+            .Select(c => (Kind: c.GetProperty("kind").GetString(), Name: c.GetProperty("name").GetString(), Plugin: c.GetProperty("plugin").GetString()))
+            .Where(c => c.Kind!.EndsWith("exporter", StringComparison.Ordinal)).ToList();
+        Assert.Equal([("designexporter", "fpgaconvnet", "Hass.Models.Onnx"), ("networkexporter", "onnx", "Hass.Models.Onnx")], exporters);
+    }
 }

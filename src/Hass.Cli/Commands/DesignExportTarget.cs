@@ -14,6 +14,7 @@ namespace Hass.Cli.Commands;
 internal sealed record DesignExportTarget(string Format, string Directory, string Stem, bool Force)
 {
     public const string FpgaConvNet = "fpgaconvnet";
+    private const string Onnx = "onnx";
 
     public string OnnxPath => Path.Combine(Directory, Stem + ".onnx");
     public string ConfigPath => Path.Combine(Directory, $"{Stem}.{Format}.json");
@@ -30,10 +31,12 @@ internal sealed record DesignExportTarget(string Format, string Directory, strin
     /// <summary>The exporters exist and the files may be written; a <see cref="UsageException"/> naming the problem otherwise.</summary>
     public void Check(IServiceProvider services, bool withNetwork)
     {
-        _ = services.GetKeyedService<IDesignExporter>(Format)
-            ?? throw new UsageException($"--export: no loaded plugin exports designs as '{Format}' (the shipped Hass.Models.Onnx plugin exports '{FpgaConvNet}'); see 'hass plugins'");
-        if (withNetwork && services.GetKeyedService<INetworkExporter>("onnx") is null)
-            throw new UsageException("no loaded plugin exports networks as 'onnx' (the Hass.Models.Onnx plugin); see 'hass plugins'");
+        _ = Exporters.Find<IDesignExporter>(services, Format)
+            ?? throw new UsageException($"--export: no loaded plugin exports designs as '{Format}'; loaded design exporters: " +
+                                        $"{Exporters.Formats<IDesignExporter>(services, FpgaConvNet)}; see 'hass plugins'");
+        if (withNetwork && Exporters.Find<INetworkExporter>(services, Onnx) is null)
+            throw new UsageException($"no loaded plugin exports networks as '{Onnx}', which the export writes next to the configuration; loaded network exporters: " +
+                                     $"{Exporters.Formats<INetworkExporter>(services, Onnx)}; see 'hass plugins'");
         if (Torch.FileInTheWay.Of(Directory) is { } file)
             throw new UsageException($"'{file}' is a file, so '{Directory}' cannot be the export folder; give a folder (it is created when missing)");
         if (Torch.Commands.WritableFolder.Problem(Directory) is { } problem)
@@ -53,12 +56,12 @@ internal sealed record DesignExportTarget(string Format, string Directory, strin
         var files = new List<(string, Action<string>)>();
         if (network is not null)
         {
-            var networkExporter = services.GetRequiredKeyedService<INetworkExporter>("onnx");
-            files.Add((OnnxPath, temporary => Exporting("network exporter", "onnx", networkExporter, temporary, json: false, () => networkExporter.Write(network, fixedPoint16, temporary))));
+            var networkExporter = Exporters.Find<INetworkExporter>(services, Onnx)!;
+            files.Add((OnnxPath, temporary => Exporting(networkExporter.Who, temporary, json: false, () => networkExporter.Exporter.Write(network, fixedPoint16, temporary))));
         }
-        var designExporter = services.GetRequiredKeyedService<IDesignExporter>(Format);
-        files.Add((ConfigPath, temporary => Exporting("design exporter", Format, designExporter, temporary, json: true,
-            () => designExporter.Write(design, graph, profile, Path.GetFileName(OnnxPath), temporary, network))));
+        var designExporter = Exporters.Find<IDesignExporter>(services, Format)!;
+        files.Add((ConfigPath, temporary => Exporting(designExporter.Who, temporary, json: true,
+            () => designExporter.Exporter.Write(design, graph, profile, Path.GetFileName(OnnxPath), temporary, network))));
         ReplacedFile.WriteAll(files);
         return (network is null ? null : OnnxPath, ConfigPath);
     }
@@ -66,11 +69,10 @@ internal sealed record DesignExportTarget(string Format, string Directory, strin
     /// <summary>
     /// Runs a plugin's exporter into <paramref name="path"/>: an exception it throws (but an I/O error or cancellation, which say
     /// what to fix), or a file it did not write (missing, empty, or not JSON when <paramref name="json"/>), is a fault naming the
-    /// exporter, its format and the assembly it comes from.
+    /// exporter as <paramref name="who"/> (<see cref="Exporters.Found{T}.Who"/>: its kind, format and plugin).
     /// </summary>
-    public static void Exporting(string kind, string format, object exporter, string path, bool json, Action write)
+    public static void Exporting(string who, string path, bool json, Action write)
     {
-        var who = PluginFaultException.Describe(kind, format, exporter.GetType().Assembly.GetName().Name ?? "");
         PluginFaultException.Guard(who, "Write", write, e => e is IOException or UnauthorizedAccessException or OperationCanceledException);
         if (ExportedFileProblem(path, json) is { } problem) throw PluginFaultException.Of(who, problem);
     }

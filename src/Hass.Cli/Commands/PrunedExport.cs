@@ -22,13 +22,14 @@ internal static class PrunedExport
         OutputFiles.Check(path, "--out");
         using var trial = StoredTrial.Open(ctx, campaignName, number);
         OutputFiles.CheckNotInput(path, "--out", trial.StorePath, "store");
-        var exporter = trial.Services.GetKeyedService<INetworkExporter>(format)
-            ?? throw new UsageException($"--format: no loaded plugin exports networks as '{format}'; see 'hass plugins'");
+        var exporter = Exporters.Find<INetworkExporter>(trial.Services, format)
+            ?? throw new UsageException($"--format: no loaded plugin exports networks as '{format}'; loaded network exporters: " +
+                                        $"{Exporters.Formats<INetworkExporter>(trial.Services, "onnx")}; see 'hass plugins'");
         var spec = trial.Campaign.Spec.ToEvaluatorSpec();
         using var evaluator = trial.Evaluator();
         var network = evaluator.Export(trial.Record.Parameters);
-        ReplacedFile.Write(path, temporary => DesignExportTarget.Exporting("network exporter", format, exporter, temporary, json: false,   // a failing exporter leaves what was there
-            () => exporter.Write(network, spec.FixedPoint16, temporary)));
+        ReplacedFile.Write(path, temporary => DesignExportTarget.Exporting(exporter.Who, temporary, json: false,   // a failing exporter leaves what was there
+            () => exporter.Exporter.Write(network, spec.FixedPoint16, temporary)));
         ctx.Out.Profile.Out.Writer.WriteLine($"trial {number} of '{campaignName}' written as {format} to {path}" +
             (spec.FixedPoint16 ? " (input: normalised image; fixed<16,8> rounding included)" : " (input: normalised image)"));
         return ExitCodes.Success;

@@ -3,8 +3,8 @@ using Hass.Abstractions;
 namespace Hass.Torch.Models;
 
 /// <summary>
-/// Writes a pruned network (BN folded, weights as evaluated) in an exchange format. A plugin registers it as a
-/// keyed service under the format's name: <c>services.AddKeyedSingleton&lt;INetworkExporter&gt;("onnx", exporter)</c>.
+/// Writes a pruned network (BN folded, weights as evaluated) in an exchange format. A plugin registers it under the format's
+/// name: <c>services.AddHassComponent&lt;INetworkExporter&gt;(ComponentKind.NetworkExporter, "onnx", "description", exporter)</c>.
 /// </summary>
 public interface INetworkExporter
 {
@@ -15,7 +15,8 @@ public interface INetworkExporter
 
 /// <summary>
 /// Writes a hardware design in a generator's configuration format (next to the pruned network written by an
-/// <see cref="INetworkExporter"/>). Registered as a keyed service under the format's name ("fpgaconvnet").
+/// <see cref="INetworkExporter"/>). Registered under the format's name:
+/// <c>services.AddHassComponent&lt;IDesignExporter&gt;(ComponentKind.DesignExporter, "fpgaconvnet", "description", exporter)</c>.
 /// </summary>
 public interface IDesignExporter
 {

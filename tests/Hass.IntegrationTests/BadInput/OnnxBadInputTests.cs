@@ -35,7 +35,7 @@ public class OnnxBadInputTests(ITestOutputHelper output)
         Preprocess("preprocess: 3 means for 1 channel", ["model", "eval", "onnx:{dir}/net.onnx", "--preprocess", "mean=0.4/0.5/0.6"], "preprocess mean", "3 values for a 1-channel input"),
         Preprocess("preprocess: resize of Fashion-MNIST", ["model", "eval", "onnx:{dir}/net.onnx", "--preprocess", "resize=32"], "resize=32", "image folders only"),
         Preprocess("campaign: dataset.preprocess.std negative", ["run", "{dir}/c.json"], "$.dataset.preprocess", "std", "> 0"),
-        Design("design --export: unknown format", ["--export", "finn", "{dir}/out"], "--export", "'finn'", "fpgaconvnet"),
+        Design("design --export: unknown format", ["--export", "finn", "{dir}/out"], "--export", "'finn'", "loaded design exporters: 'fpgaconvnet'; see 'hass plugins'"),
         Design("design --export: folder is a file", ["--export", "fpgaconvnet", "{dir}/taken"], "taken", "is a file"),
         Design("design --export: file already there", ["--export", "fpgaconvnet", "{dir}/out"], "fmnist-vgg.fpgaconvnet.json", "already exists", "--force"),
         Design("design --export: no folder", ["--export", "fpgaconvnet"], "--export"),
