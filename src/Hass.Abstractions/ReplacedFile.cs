@@ -11,14 +11,16 @@ public static class ReplacedFile
     /// Calls <paramref name="write"/> with the temporary path, then moves it to <paramref name="path"/> (the folder is
     /// created when missing). An <see cref="IOException"/> names <paramref name="path"/>, not the temporary file.
     /// </summary>
-    public static void Write(string path, Action<string> write) => WriteAll([(path, write)]);
+    public static void Write(string path, Action<string> write, CancellationToken cancellationToken = default) =>
+        WriteAll([(path, write)], cancellationToken);
 
     /// <summary>
     /// Writes files that belong together (a network and the configuration that names it): every one to its temporary
     /// path first, and only when all succeeded each is moved over its path. A write that fails, for any reason, leaves
-    /// every path as it was and no temporary file.
+    /// every path as it was and no temporary file; so does a cancelled token, which is read before each file and
+    /// before the moves (once they begin, they finish).
     /// </summary>
-    public static void WriteAll(IReadOnlyList<(string Path, Action<string> Write)> files)
+    public static void WriteAll(IReadOnlyList<(string Path, Action<string> Write)> files, CancellationToken cancellationToken = default)
     {
         var temporaries = new List<(string Temporary, string Full)>();
         try
@@ -30,9 +32,11 @@ public static class ReplacedFile
                 // Unique: two writers of one folder (even in one process) never share it.
                 var temporary = Path.Combine(folder, $".tmp-{Guid.NewGuid():N}-{Path.GetFileName(full)}");
                 temporaries.Add((temporary, full));
+                cancellationToken.ThrowIfCancellationRequested();
                 Directory.CreateDirectory(folder);
                 write(temporary);
             }
+            cancellationToken.ThrowIfCancellationRequested();
             foreach (var (temporary, full) in temporaries) File.Move(temporary, full, overwrite: true);
         }
         catch (Exception e)

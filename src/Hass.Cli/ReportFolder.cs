@@ -17,11 +17,15 @@ public static class ReportFolder
         return folder;
     }
 
-    public static void Write(string folder, IReadOnlyList<(string Name, Action<string> Write)> files)
+    /// <summary>
+    /// Writes the report's files as one (<see cref="Hass.Abstractions.ReplacedFile.WriteAll"/>): a file that cannot be written, or a
+    /// cancelled token, leaves the folder's old report whole, never half old and half new.
+    /// </summary>
+    public static void Write(string folder, IReadOnlyList<(string Name, Action<string> Write)> files, CancellationToken cancellationToken = default)
     {
         try
         {
-            foreach (var (name, write) in files) Hass.Abstractions.ReplacedFile.Write(Path.Combine(folder, name), write);
+            Hass.Abstractions.ReplacedFile.WriteAll(files.Select(f => (Path.Combine(folder, f.Name), f.Write)).ToList(), cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -76,4 +76,27 @@ public class ReplacedFileTests
         Assert.Equal(("network", "config"), (File.ReadAllText(network), File.ReadAllText(config)));
         Assert.Equal(["net.fpgaconvnet.json", "net.onnx"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
     }
+
+    [Theory]
+    [InlineData(1)]   // while the first file is written: the second is never begun
+    [InlineData(2)]   // while the last file is written: nothing is moved
+    public void A_token_cancelled_while_files_are_written_together_replaces_nothing_and_leaves_no_temporary_file(int cancelledInFile)
+    {
+        var dir = TestFolders.Create();
+        var files = new[] { Path.Combine(dir, "report.json"), Path.Combine(dir, "plot.png") };
+        foreach (var f in files) File.WriteAllText(f, "old " + Path.GetFileName(f));
+        using var cancel = new CancellationTokenSource();
+        var written = 0;
+        Action<string> Writer(string content) => temporary =>
+        {
+            File.WriteAllText(temporary, content);
+            if (++written == cancelledInFile) cancel.Cancel();   // as Ctrl-C would, half way
+        };
+
+        Assert.Throws<OperationCanceledException>(() => ReplacedFile.WriteAll([(files[0], Writer("new report")), (files[1], Writer("new plot"))], cancel.Token));
+
+        Assert.Equal(cancelledInFile, written);
+        Assert.Equal(["old report.json", "old plot.png"], files.Select(File.ReadAllText));
+        Assert.Equal(["plot.png", "report.json"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
+    }
 }

@@ -51,7 +51,7 @@ internal sealed record DesignExportTarget(string Format, string Directory, strin
     /// place only when both succeeded, so an exporter that fails leaves the folder as it was. Returns both paths (the network's null when not written).
     /// </summary>
     public (string? Onnx, string Config) Write(IServiceProvider services, HardwareDesign design, NetworkGraph graph, SparsityProfile? profile,
-        DeployableNetwork? network, bool fixedPoint16)
+        DeployableNetwork? network, bool fixedPoint16, CancellationToken cancellationToken = default)
     {
         var files = new List<(string, Action<string>)>();
         if (network is not null)
@@ -62,7 +62,7 @@ internal sealed record DesignExportTarget(string Format, string Directory, strin
         var designExporter = Exporters.Find<IDesignExporter>(services, Format)!;
         files.Add((ConfigPath, temporary => Exporting(designExporter.Who, temporary, json: true,
             () => designExporter.Exporter.Write(design, graph, profile, Path.GetFileName(OnnxPath), temporary, network))));
-        ReplacedFile.WriteAll(files);
+        ReplacedFile.WriteAll(files, cancellationToken);
         return (network is null ? null : OnnxPath, ConfigPath);
     }
 

@@ -18,7 +18,8 @@ public sealed class ExportCommand : ICliCommand
         cmd.Options.Add(TrialNumber);
         cmd.Options.Add(Out);
         cmd.Options.Add(Force);
-        cmd.SetAction(run((ctx, _) => Task.FromResult(PrunedExport.Design(ctx, ctx.Parse.GetValue(CampaignName)!, ctx.Parse.GetValue(TrialNumber), ctx.Parse.GetValue(Out)!, ctx.Parse.GetValue(Force)))));
+        cmd.SetAction(run(Interruptible.Action("hass export stopped; nothing was written", (ctx, ct) =>
+            Task.FromResult(PrunedExport.Design(ctx, ctx.Parse.GetValue(CampaignName)!, ctx.Parse.GetValue(TrialNumber), ctx.Parse.GetValue(Out)!, ctx.Parse.GetValue(Force), ct)))));
         return cmd;
     }
 }

@@ -59,14 +59,14 @@ public sealed class ModelCommand : ICliCommand
 
         var export = new Command("export", "Write the model's weights as a PyTorch state_dict, or with --trial N a campaign trial's pruned network (ONNX)") { ModelName };
         foreach (var o in new Option[] { Out, Checkpoint, Data, Cache, Folded, ExportTrial, ExportFormat }) export.Options.Add(o);
-        var exportWeights = Torch((c, p, w, _) => c.ExportWeights(new ExportWeightsCommandOptions
+        var exportWeights = Torch((c, p, w, ct) => c.ExportWeights(new ExportWeightsCommandOptions
         {
             Model = p.GetValue(ModelName)!, Out = p.GetValue(Out) ?? throw new UsageException("model export: --out FILE is required"),
             Checkpoint = p.GetValue(Checkpoint), Data = p.GetValue(Data), Cache = p.GetValue(Cache), Folded = p.GetValue(Folded),
-        }, w));
-        export.SetAction(run((ctx, ct) => ctx.Parse.GetValue(ExportTrial) is { } trial
-            ? Task.FromResult(PrunedExport.Network(ctx, ctx.Parse.GetValue(ModelName)!, trial, ctx.Parse.GetValue(ExportFormat)!, ctx.Parse.GetValue(Out)))
-            : exportWeights(ctx, ct)));
+        }, w, ct));
+        export.SetAction(run(Interruptible.Action("hass model export stopped; nothing was written", (ctx, ct) => ctx.Parse.GetValue(ExportTrial) is { } trial
+            ? Task.FromResult(PrunedExport.Network(ctx, ctx.Parse.GetValue(ModelName)!, trial, ctx.Parse.GetValue(ExportFormat)!, ctx.Parse.GetValue(Out), ct))
+            : exportWeights(ctx, ct))));
         model.Subcommands.Add(export);
         return model;
     }

@@ -16,7 +16,7 @@ namespace Hass.Cli.Commands;
 /// </summary>
 internal static class PrunedExport
 {
-    public static int Network(CliContext ctx, string campaignName, int number, string format, string? output)
+    public static int Network(CliContext ctx, string campaignName, int number, string format, string? output, CancellationToken cancellationToken)
     {
         var path = output ?? throw new UsageException("model export: --out FILE is required");
         OutputFiles.Check(path, "--out");
@@ -29,13 +29,13 @@ internal static class PrunedExport
         using var evaluator = trial.Evaluator();
         var network = evaluator.Export(trial.Record.Parameters);
         ReplacedFile.Write(path, temporary => DesignExportTarget.Exporting(exporter.Who, temporary, json: false,   // a failing exporter leaves what was there
-            () => exporter.Exporter.Write(network, spec.FixedPoint16, temporary)));
+            () => exporter.Exporter.Write(network, spec.FixedPoint16, temporary)), cancellationToken);
         ctx.Out.Profile.Out.Writer.WriteLine($"trial {number} of '{campaignName}' written as {format} to {path}" +
             (spec.FixedPoint16 ? " (input: normalised image; fixed<16,8> rounding included)" : " (input: normalised image)"));
         return ExitCodes.Success;
     }
 
-    public static int Design(CliContext ctx, string campaignName, int number, string directory, bool force)
+    public static int Design(CliContext ctx, string campaignName, int number, string directory, bool force, CancellationToken cancellationToken)
     {
         using var trial = StoredTrial.Open(ctx, campaignName, number);
         var design = trial.Record.Design
@@ -44,8 +44,8 @@ internal static class PrunedExport
         target.Check(trial.Services, withNetwork: true);
         var spec = trial.Campaign.Spec.ToEvaluatorSpec();
         using var evaluator = trial.Evaluator();
-        var profile = evaluator.Evaluate(trial.Record.Parameters, new EvaluationRequest { Profile = true }).Profile;
-        var (onnx, json) = target.Write(trial.Services, design, evaluator.Graph, profile, evaluator.Export(trial.Record.Parameters), spec.FixedPoint16);
+        var profile = evaluator.Evaluate(trial.Record.Parameters, new EvaluationRequest { Profile = true }, cancellationToken).Profile;
+        var (onnx, json) = target.Write(trial.Services, design, evaluator.Graph, profile, evaluator.Export(trial.Record.Parameters), spec.FixedPoint16, cancellationToken);
         ctx.Out.Profile.Out.Writer.WriteLine($"trial {number} of '{campaignName}': pruned network {onnx}, fpgaConvNet configuration {json}");
         return ExitCodes.Success;
     }

@@ -17,7 +17,7 @@ public sealed class ReportCommand : ICliCommand
     public static string DefaultFolder(string campaign) => ReportFolder.Default(campaign);
 
     /// <summary>Writes the report folder of <paramref name="name"/> (also called at the end of `hass run`).</summary>
-    public static void Write(CliContext ctx, HassStore store, string name, string folder)
+    public static void Write(CliContext ctx, HassStore store, string name, string folder, CancellationToken cancellationToken = default)
     {
         var campaign = store.GetCampaign(name) ?? throw StatusCommand.Unknown(store, name);
         var report = CampaignReport.Build(store, campaign);
@@ -34,7 +34,7 @@ public sealed class ReportCommand : ICliCommand
         var best = objective.Best(trials);
         if (best?.Design is not null) files.Add(("best-design-layers.png", p => Plots.BestDesignLayers(best, p)));
         if (campaign.Final is { } final) files.Add(("final.csv", p => File.WriteAllText(p, FinalTable.Csv(final))));
-        ReportFolder.Write(folder, files);
+        ReportFolder.Write(folder, files, cancellationToken);
         ctx.Out.WriteLine($"report of '{name}' written to {folder}: {string.Join(", ", files.Select(f => f.Name))}");
         if (report.Best is { } b)
             ctx.Out.WriteLine($"best feasible: trial {b.Number}, {b.Throughput:F1} img/s, top-1 {b.Accuracy:F2}%; {report.Pareto.Count} Pareto points; " +
@@ -55,13 +55,13 @@ public sealed class ReportCommand : ICliCommand
         var cmd = new Command("report", "Write a campaign report: JSON, CSV and PNG plots (accuracy vs throughput with the Pareto front, best so far)");
         cmd.Arguments.Add(CampaignArg);
         cmd.Options.Add(OutputDir);
-        cmd.SetAction(run((ctx, _) =>
+        cmd.SetAction(run(Interruptible.Action("hass report stopped; the report folder is as it was", (ctx, ct) =>
         {
             using var store = ctx.OpenStore(StoreAccess.Read);
             var name = ctx.Parse.GetValue(CampaignArg)!;
-            Write(ctx, store, name, Path.GetFullPath(ctx.Parse.GetValue(OutputDir) ?? DefaultFolder(name)));
+            Write(ctx, store, name, Path.GetFullPath(ctx.Parse.GetValue(OutputDir) ?? DefaultFolder(name)), ct);
             return Task.FromResult(ExitCodes.Success);
-        }));
+        })));
         return cmd;
     }
 }

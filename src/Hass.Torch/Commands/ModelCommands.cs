@@ -13,7 +13,8 @@ namespace Hass.Torch.Commands;
 /// (0 ok, 1 bad input or missing data/model, 2 unexpected failure). Models come from <paramref name="models"/>,
 /// pruned evaluations from <paramref name="evaluators"/> (both built by the container). Errors go to
 /// <paramref name="error"/> (standard error in `hass`), or to the output when none is given. A cancelled token stops
-/// Train, Eval and Profile between two batches with an OperationCanceledException, before they write anything.
+/// Train, Eval and Profile between two batches with an OperationCanceledException, before they write anything, and
+/// ExportWeights before it writes.
 /// </summary>
 public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactory evaluators, TextWriter? error = null)
 {
@@ -143,7 +144,7 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
             output.WriteLine($"{l.Layer,-36} {l.KernelSize,3} {l.WeightDensity,10:P1} {l.ActivationDensity,10:P1} {l.EffectiveSparsity,10:P1} {l.MeanSparsity(),8:F3}");
     });
 
-    public int ExportWeights(ExportWeightsCommandOptions o, TextWriter output) => Run(output, () =>
+    public int ExportWeights(ExportWeightsCommandOptions o, TextWriter output, CancellationToken cancellationToken = default) => Run(output, () =>
     {
         TorchRuntime.Configure();
         OutputFiles.Check(o.Out, "--out");
@@ -159,9 +160,9 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
         if (o.Folded)
         {
             using var deployed = TrialNetwork.Prepare(net, fixedPoint16: true);
-            OutputFiles.Write(o.Out, "--out", file => Checkpoints.SavePyTorch(deployed, file));
+            OutputFiles.Write(o.Out, "--out", file => Checkpoints.SavePyTorch(deployed, file), cancellationToken);
         }
-        else OutputFiles.Write(o.Out, "--out", file => Checkpoints.SavePyTorch(net, file));
+        else OutputFiles.Write(o.Out, "--out", file => Checkpoints.SavePyTorch(net, file), cancellationToken);
         output.WriteLine($"{provider.Name}: weights from {loaded.WeightsSource} written to {o.Out} (PyTorch state_dict{(o.Folded ? ", BN folded, 16-bit" : "")})");
     });
 

@@ -36,13 +36,13 @@ public static class OutputFiles
 
     /// <summary>
     /// Writes the file under a temporary name beside it, then renames it into place: a symbolic link at the path is
-    /// replaced, never written through, and a failed write leaves what was there before.
+    /// replaced, never written through, and a failed or cancelled write leaves what was there before.
     /// </summary>
-    public static void Write(string path, string option, Action<string> write)
+    public static void Write(string path, string option, Action<string> write, CancellationToken cancellationToken = default)
     {
         try
         {
-            ReplacedFile.Write(path, write);
+            ReplacedFile.Write(path, write, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
