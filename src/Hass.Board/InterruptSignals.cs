@@ -6,7 +6,7 @@ namespace Hass.Board;
 /// Ctrl-C (SIGINT) and SIGTERM as cancellation. While an instance listens, the first of these signals cancels
 /// <see cref="Token"/> instead of ending the process, so the code that holds a board link (or a store) closes it and
 /// returns by itself; a second signal ends the process at once, as it would without a handler (the shell then
-/// reports 130 or 143). `hass design`, `model train`, `model eval`, `profile`, `dataset fetch`, the board commands of `hass` and the board emulator listen with it; `hass run`, `dashboard`
+/// reports 130 or 143). The `hass` commands that run long or write files (Hass.Cli's Interruptible) and the board emulator listen with it; `hass run`, `dashboard`
 /// and `worker` get the same first-signal cancellation from their generic host's console lifetime.
 /// </summary>
 public sealed class InterruptSignals : IDisposable
