@@ -27,14 +27,18 @@ internal static class ClusterArguments
         $"The owner's gateway port, which workers of a local cluster connect to (default {ClusterSettings.DefaultGatewayPort})", 1, 65535);
     public static readonly Option<string?> TrialTimeout = new("--trial-timeout") { Description = "A worker holding one trial longer is treated as lost (default 30m)" };
     public static readonly Option<string?> WorkerTimeout = new("--worker-timeout") { Description = "A worker silent (no heartbeat) this long is treated as lost (default 5s)" };
+    public static readonly Option<string?> RedisGrace = new("--redis-grace")
+    {
+        Description = "With a Redis cluster: how long a Redis that stops answering during the run is waited for before the run stops with exit 7 (default 30s; at least 5s)",
+    };
 
     public static readonly Option<string?> TlsCertificate = new Option<string?>("--tls-certificate")
     {
         Description = $"PKCS#12 file of the cluster certificate: TLS on every connection, only peers with this certificate (password: ${ClusterTls.PasswordVariable})",
     }.ForPaths();
 
-    public static IEnumerable<Option> OwnerOptions => [Cluster, SecretFile, TlsCertificate, Listen, SiloPort, GatewayPort, TrialTimeout, WorkerTimeout];
-    public static IEnumerable<Option> WorkerOptions => [Cluster, SecretFile, TlsCertificate, GatewayPort];
+    public static IEnumerable<Option> OwnerOptions => [Cluster, SecretFile, TlsCertificate, Listen, SiloPort, GatewayPort, TrialTimeout, WorkerTimeout, RedisGrace];
+    public static IEnumerable<Option> WorkerOptions => [Cluster, SecretFile, TlsCertificate, GatewayPort, RedisGrace];
 
     /// <summary>The cluster to run <paramref name="spec"/> on; null when none is configured (then everything runs in this process).</summary>
     public static ClusterSettings? Settings(CliContext ctx, CampaignSpec spec)
@@ -47,6 +51,11 @@ internal static class ClusterArguments
             throw new ClusterConfigurationException($"--listen '{ConfigText.Printable(l)}' is not an IP address (e.g. 127.0.0.1 or the machine's LAN address)");
         var trialTimeout = Duration(ctx, TrialTimeout);
         var workerTimeout = Duration(ctx, WorkerTimeout);
+        var redisGrace = Duration(ctx, RedisGrace);
+        if (redisGrace is not null && address.IsLocal)
+            throw new ClusterConfigurationException("--redis-grace: a local cluster has no Redis to wait for; give it with --cluster redis://host:port, or leave it out");
+        if (redisGrace < RedisWatch.Period)
+            throw new ClusterConfigurationException($"--redis-grace: {redisGrace.Value.TotalSeconds:0.#} s is shorter than the {RedisWatch.Period.TotalSeconds:0} s between two checks of the Redis; give at least {RedisWatch.Period.TotalSeconds:0}s");
         if (address.IsLocal && !IPAddress.IsLoopback(listen))
             throw new ClusterConfigurationException("--listen: a local cluster listens on loopback only; use --cluster redis://host:port for workers on other machines");
         var (redisUser, redisPassword) = address.IsLocal ? (null, null) : ClusterSettings.ReadRedisLogin(
@@ -60,7 +69,10 @@ internal static class ClusterArguments
             SiloPort = ctx.Parse.GetValue(SiloPort) ?? ClusterSettings.DefaultSiloPort,
             GatewayPort = ctx.Parse.GetValue(GatewayPort) ?? ClusterSettings.DefaultGatewayPort,
         };
-        return settings with { TrialTimeout = trialTimeout ?? settings.TrialTimeout, WorkerTimeout = workerTimeout ?? settings.WorkerTimeout };
+        return settings with
+        {
+            TrialTimeout = trialTimeout ?? settings.TrialTimeout, WorkerTimeout = workerTimeout ?? settings.WorkerTimeout, RedisGrace = redisGrace ?? settings.RedisGrace,
+        };
     }
 
     private static TimeSpan? Duration(CliContext ctx, Option<string?> option)

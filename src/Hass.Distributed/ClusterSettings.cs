@@ -72,6 +72,8 @@ public sealed record ClusterSettings
     public TimeSpan TrialTimeout { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>A worker silent (no heartbeat) this long is lost: its trials go back to the queue.</summary>
     public TimeSpan WorkerTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>A cluster Redis that stops answering during the run is waited for this long before the run stops (<see cref="RedisWatch"/>).</summary>
+    public TimeSpan RedisGrace { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The campaign's name and a hash of its identity (the fields a resume must agree on).</summary>
     public static string ClusterIdOf(CampaignSpec spec) => $"hass-{spec.Name}-{Hashing.Sha256Hex(spec.IdentityJson())[..12]}";

@@ -7,12 +7,12 @@ namespace Hass.Distributed;
 /// Checks every <see cref="Period"/> during a run, as the preflight does before it, that the cluster's Redis still lets this
 /// login do what the cluster needs. Each check connects afresh: Redis keeps a connection open after its user was switched
 /// off or its password changed, and only the next login (a worker joining, the owner restarted) would be refused.
-/// A refused login or permission is the run's end at once; a Redis that does not answer is waited for <see cref="ReconnectWindow"/>.
+/// A refused login or permission is the run's end at once; a Redis that does not answer is waited for the settings'
+/// <see cref="ClusterSettings.RedisGrace"/>.
 /// </summary>
 public sealed class RedisWatch(ClusterSettings settings, ILogger logger)
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
-    public static readonly TimeSpan ReconnectWindow = TimeSpan.FromSeconds(30);
 
     /// <summary>Watches until the Redis fails the cluster (returns why, as the run's one error line) or <paramref name="cancellationToken"/> is cancelled (throws).</summary>
     public async Task<ClusterException> FailureAsync(CancellationToken cancellationToken)
@@ -32,9 +32,9 @@ public sealed class RedisWatch(ClusterSettings settings, ILogger logger)
             if (silentSince is null)
             {
                 silentSince = DateTimeOffset.UtcNow;
-                logger.LogWarning("cluster: the Redis on {Redis} does not answer; the run stops if it still does not in {Window} s", settings.Address.Redis, ReconnectWindow.TotalSeconds);
+                logger.LogWarning("cluster: the Redis on {Redis} does not answer; the run stops if it still does not in {Window} s", settings.Address.Redis, settings.RedisGrace.TotalSeconds);
             }
-            else if (DateTimeOffset.UtcNow - silentSince >= ReconnectWindow) return ClusterErrors.Unanswered(settings, ReconnectWindow, fault);
+            else if (DateTimeOffset.UtcNow - silentSince >= settings.RedisGrace) return ClusterErrors.Unanswered(settings, settings.RedisGrace, fault);
         }
         throw new OperationCanceledException(cancellationToken);
     }

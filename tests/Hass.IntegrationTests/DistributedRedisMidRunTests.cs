@@ -7,8 +7,8 @@ namespace Hass.IntegrationTests;
 
 /// <summary>
 /// A real redis-server that fails the cluster after the preflight passed, while `hass run --cluster` and `hass worker` run
-/// on it: a permission revoked, a password changed, a user deleted, or the server gone for longer than the reconnect
-/// window. Each process stops with exit 7 and one error line saying what Redis refused and what to do, without a stack
+/// on it: a permission revoked, a password changed, a user deleted, or the server gone for longer than its
+/// --redis-grace. Each process stops with exit 7 and one error line saying what Redis refused and what to do, without a stack
 /// trace; the owner's store keeps the finished trials, the campaign is stored interrupted and resumes once Redis is mended.
 /// </summary>
 public class DistributedRedisMidRunTests(Xunit.Abstractions.ITestOutputHelper output)
@@ -95,22 +95,27 @@ public class DistributedRedisMidRunTests(Xunit.Abstractions.ITestOutputHelper ou
         "(the user was deleted or switched off, or its password changed): set $HASS_CLUSTER_REDIS_PASSWORD to its password, or give the user back: " +
         $"ACL SETUSER {user} on >PASSWORD {DistributedRedisAclTests.Permissions}";
 
-    /// <summary>Redis killed mid-run: both processes warn at once, and stop when it has not come back within the reconnect window.</summary>
+    /// <summary>
+    /// Redis killed mid-run: both processes warn at once, and stop when it has not come back within their --redis-grace
+    /// (10 s here, 30 s when not given).
+    /// </summary>
     [Fact]
-    public void A_redis_gone_for_longer_than_the_reconnect_window_stops_owner_and_worker_with_exit_7()
+    public void A_redis_gone_for_longer_than_the_grace_stops_owner_and_worker_with_exit_7()
     {
         using var redis = RedisServer.Start(null, "default off", $"hass on >hass-pw {DistributedRedisAclTests.Permissions}");
         var cluster = Prepare(redis, "gone", trials: 5000);
         var login = Login("hass", "hass-pw");
-        using var worker = HassProcess.StartWith(cluster.Dir, login, cluster.Worker);
-        using var owner = HassProcess.StartWith(cluster.Dir, login, cluster.Run);
+        using var worker = HassProcess.StartWith(cluster.Dir, login, [.. cluster.Worker, "--redis-grace", "10s"]);
+        using var owner = HassProcess.StartWith(cluster.Dir, login, [.. cluster.Run, "--redis-grace", "10s"]);
         Assert.True(owner.WaitForOutput("trial 3/5000", Long), owner.Out + owner.Err);
 
+        var killed = System.Diagnostics.Stopwatch.StartNew();
         redis.Kill();
-        var gone = $"error: the cluster's Redis on 127.0.0.1:{redis.Port} has not answered for 30 s: start redis-server there again, or mend the network to it";
+        var gone = $"error: the cluster's Redis on 127.0.0.1:{redis.Port} has not answered for 10 s: start redis-server there again, or mend the network to it";
         Stopped(owner, gone);
+        Assert.True(killed.Elapsed >= TimeSpan.FromSeconds(10), $"the owner stopped {killed.Elapsed} after Redis went, before its grace");
         Stopped(worker, gone);
-        Assert.Contains($"warning: cluster: the Redis on 127.0.0.1:{redis.Port} does not answer; the run stops if it still does not in 30 s", owner.Err);
+        Assert.Contains($"warning: cluster: the Redis on 127.0.0.1:{redis.Port} does not answer; the run stops if it still does not in 10 s", owner.Err);
         Interrupted(cluster.Store, "gone", gone);
     }
 

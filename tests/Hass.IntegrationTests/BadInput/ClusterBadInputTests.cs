@@ -40,6 +40,12 @@ public class ClusterBadInputTests(ITestOutputHelper output)
         new("TLS certificate that is a pipe", ["workers", Campaign, "--cluster", "local", "--tls-certificate", "{dir}-cluster.fifo"], ExitCodes.InvalidInput,
             ["--tls-certificate", "is empty or not a regular file", "PKCS#12"]) { Setup = dir => BadInputRunner.MakeFifo(dir + "-cluster.fifo") },
         new("trial timeout of zero", ["run", Campaign, "--cluster", "local", "--trial-timeout", "0"], ExitCodes.InvalidInput, ["--trial-timeout", "at least 1 second"]),
+        new("redis grace on a local cluster", ["run", Campaign, "--cluster", "local", "--redis-grace", "1m"], ExitCodes.InvalidInput,
+            ["--redis-grace", "a local cluster has no Redis", "redis://host:port"]),
+        new("redis grace shorter than a check", ["worker", Campaign, "--cluster", "redis://127.0.0.1:6379", "--redis-grace", "2s"], ExitCodes.InvalidInput,
+            ["--redis-grace: 2 s is shorter than the 5 s between two checks of the Redis; give at least 5s"]),
+        new("redis grace not a duration", ["run", Campaign, "--cluster", "redis://127.0.0.1:6379", "--redis-grace", "soon"], ExitCodes.InvalidInput,
+            ["--redis-grace: 'soon' is not a duration"]),
         new("gateway port out of range", ["worker", Campaign, "--cluster", "local", "--gateway-port", "70000"], ExitCodes.InvalidInput, ["--gateway-port", "65535"]),
     };
 
