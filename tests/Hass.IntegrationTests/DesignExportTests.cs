@@ -93,4 +93,39 @@ public class DesignExportTests(Xunit.Abstractions.ITestOutputHelper output)
             .Where(c => c.Kind!.EndsWith("exporter", StringComparison.Ordinal)).ToList();
         Assert.Equal([("designexporter", "fpgaconvnet", "Hass.Models.Onnx"), ("networkexporter", "onnx", "Hass.Models.Onnx")], exporters);
     }
+
+    /// <summary>
+    /// A lab's own hardware generator: a plugin's design exporter ('layers', the Exporter test plugin) is listed, used by
+    /// `hass export --format`, and offered when a format is unknown.
+    /// </summary>
+    [Fact]
+    public void A_plugins_design_exporter_writes_a_campaign_trials_design_next_to_its_pruned_network()
+    {
+        var dir = HassProcess.TempDir();
+        var campaign = Path.Combine(dir, "campaign.json");
+        File.WriteAllText(campaign, File.ReadAllText(HassProcess.SyntheticCampaign).Replace("\"trials\": 20", "\"trials\": 2"));
+        var store = Path.Combine(dir, "hass.db");
+        var run = HassProcess.RunIn(dir, Timeout, ["run", campaign, .. HassProcess.Common(store)]);
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Err + run.Out);
+        string[] plugins = [.. HassProcess.Common(store), "--plugins", RepoPaths.TestPlugin("Exporter"), "--plugins", OnnxPlugin];
+
+        var listed = HassProcess.RunIn(dir, Timeout, ["plugins", .. plugins]);
+        Assert.Matches(@"designexporter\s*│\s*layers\s*│\s*Hass\.TestPlugins\.Exporter", listed.Out);
+
+        var export = HassProcess.RunIn(dir, Timeout, ["export", "synthetic", "--trial", "1", "--format", "layers", "--out", "gen", .. plugins]);
+        Assert.True(export.ExitCode == ExitCodes.Success, export.Err + export.Out);
+        Assert.Contains($"pruned network {Path.Combine("gen", "synthetic-trial1.onnx")}, layers configuration {Path.Combine("gen", "synthetic-trial1.layers.json")}", export.Out);
+        Assert.Equal(["synthetic-trial1.layers.json", "synthetic-trial1.onnx"], Directory.GetFiles(Path.Combine(dir, "gen")).Select(Path.GetFileName).Order());
+        using var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "gen", "synthetic-trial1.layers.json")));
+        Assert.Equal("synthetic-trial1.onnx", written.RootElement.GetProperty("network").GetString());
+        Assert.Equal("toy-board", written.RootElement.GetProperty("board").GetString());
+        Assert.NotEmpty(written.RootElement.GetProperty("layers").EnumerateArray());
+
+        var unknown = HassProcess.RunIn(dir, Timeout, ["export", "synthetic", "--trial", "1", "--format", "finn", "--out", "finn", .. plugins]);
+        Assert.Equal(ExitCodes.InvalidInput, unknown.ExitCode);
+        Assert.Equal("error: --format: no loaded plugin exports designs as 'finn'; loaded design exporters: 'fpgaconvnet', 'layers'; see 'hass plugins'", unknown.Err.Trim());
+        Assert.False(Directory.Exists(Path.Combine(dir, "finn")));
+    }
+
+    private static readonly string OnnxPlugin = Path.Combine(Path.GetDirectoryName(HassProcess.HassDll)!, "plugins", "Hass.Models.Onnx");
 }

@@ -11,7 +11,8 @@ namespace Hass.Cli.Commands;
 /// registered for FORMAT). <see cref="Check"/> runs before any work: a file in the way of the folder, or an export
 /// file that already exists, is refused unless <see cref="Force"/> (nothing else in the folder is touched).
 /// </summary>
-internal sealed record DesignExportTarget(string Format, string Directory, string Stem, bool Force)
+/// <param name="FormatOption">The option that named <paramref name="Format"/>, for the message when no exporter has it.</param>
+internal sealed record DesignExportTarget(string Format, string Directory, string Stem, bool Force, string FormatOption = "--export")
 {
     public const string FpgaConvNet = "fpgaconvnet";
     private const string Onnx = "onnx";
@@ -32,7 +33,7 @@ internal sealed record DesignExportTarget(string Format, string Directory, strin
     public void Check(IServiceProvider services, bool withNetwork)
     {
         _ = Exporters.Find<IDesignExporter>(services, Format)
-            ?? throw new UsageException($"--export: no loaded plugin exports designs as '{Format}'; loaded design exporters: " +
+            ?? throw new UsageException($"{FormatOption}: no loaded plugin exports designs as '{Format}'; loaded design exporters: " +
                                         $"{Exporters.Formats<IDesignExporter>(services, FpgaConvNet)}; see 'hass plugins'");
         if (withNetwork && Exporters.Find<INetworkExporter>(services, Onnx) is null)
             throw new UsageException($"no loaded plugin exports networks as '{Onnx}', which the export writes next to the configuration; loaded network exporters: " +

@@ -35,18 +35,19 @@ internal static class PrunedExport
         return ExitCodes.Success;
     }
 
-    public static int Design(CliContext ctx, string campaignName, int number, string directory, bool force, CancellationToken cancellationToken)
+    /// <summary>Writes the trial's pruned network and its design's configuration into <paramref name="target"/>'s folder, named after the campaign and trial.</summary>
+    public static int Design(CliContext ctx, string campaignName, int number, DesignExportTarget target, CancellationToken cancellationToken)
     {
         using var trial = StoredTrial.Open(ctx, campaignName, number);
         var design = trial.Record.Design
             ?? throw new UsageException($"trial {number} of '{campaignName}' has no hardware design ({trial.Record.State.ToString().ToLowerInvariant()}); pick a complete trial");
-        var target = new DesignExportTarget(DesignExportTarget.FpgaConvNet, directory, $"{campaignName}-trial{number}", force);
+        target = target with { Stem = $"{campaignName}-trial{number}" };
         target.Check(trial.Services, withNetwork: true);
         var spec = trial.Campaign.Spec.ToEvaluatorSpec();
         using var evaluator = trial.Evaluator();
         var profile = evaluator.Evaluate(trial.Record.Parameters, new EvaluationRequest { Profile = true }, cancellationToken).Profile;
         var (onnx, json) = target.Write(trial.Services, design, evaluator.Graph, profile, evaluator.Export(trial.Record.Parameters), spec.FixedPoint16, cancellationToken);
-        ctx.Out.Profile.Out.Writer.WriteLine($"trial {number} of '{campaignName}': pruned network {onnx}, fpgaConvNet configuration {json}");
+        ctx.Out.Profile.Out.Writer.WriteLine($"trial {number} of '{campaignName}': pruned network {onnx}, {target.Format} configuration {json}");
         return ExitCodes.Success;
     }
 
