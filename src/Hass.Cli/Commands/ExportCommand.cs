@@ -21,10 +21,8 @@ public sealed class ExportCommand : ICliCommand
         var cmd = new Command("export", "Write a trial's pruned network (ONNX) and its design as a hardware generator's configuration (fpgaConvNet unless --format)") { CampaignName };
         foreach (var o in new Option[] { TrialNumber, Out, Force, Format }) cmd.Options.Add(o);
         cmd.SetAction(run(Interruptible.Action("hass export stopped; nothing was written", (ctx, ct) =>
-        {
-            var target = new DesignExportTarget(ctx.Parse.GetValue(Format)!.ToLowerInvariant(), ctx.Parse.GetValue(Out)!, "", ctx.Parse.GetValue(Force), "--format");
-            return Task.FromResult(PrunedExport.Design(ctx, ctx.Parse.GetValue(CampaignName)!, ctx.Parse.GetValue(TrialNumber), target, ct));
-        })));
+            Task.FromResult(PrunedExport.Design(ctx, ctx.Parse.GetValue(CampaignName)!, ctx.Parse.GetValue(TrialNumber), ctx.Parse.GetValue(Format)!,
+                ctx.Parse.GetValue(Out)!, ctx.Parse.GetValue(Force), ct)))));
         return cmd;
     }
 }

@@ -35,13 +35,13 @@ internal static class PrunedExport
         return ExitCodes.Success;
     }
 
-    /// <summary>Writes the trial's pruned network and its design's configuration into <paramref name="target"/>'s folder, named after the campaign and trial.</summary>
-    public static int Design(CliContext ctx, string campaignName, int number, DesignExportTarget target, CancellationToken cancellationToken)
+    /// <summary>Writes the trial's pruned network and its design's configuration for the design exporter <paramref name="format"/> into <paramref name="directory"/>.</summary>
+    public static int Design(CliContext ctx, string campaignName, int number, string format, string directory, bool force, CancellationToken cancellationToken)
     {
         using var trial = StoredTrial.Open(ctx, campaignName, number);
         var design = trial.Record.Design
             ?? throw new UsageException($"trial {number} of '{campaignName}' has no hardware design ({trial.Record.State.ToString().ToLowerInvariant()}); pick a complete trial");
-        target = target with { Stem = $"{campaignName}-trial{number}" };
+        var target = new DesignExportTarget(format.ToLowerInvariant(), directory, $"{campaignName}-trial{number}", force, "--format");
         target.Check(trial.Services, withNetwork: true);
         var spec = trial.Campaign.Spec.ToEvaluatorSpec();
         using var evaluator = trial.Evaluator();
