@@ -55,16 +55,16 @@ public sealed class DesignCommand : ICliCommand
         if (model is null && (parameters is not null || ctx.Parse.GetValue(Preprocess) is not null || pruningSettings is not null || calibrationImages is not null))
             throw new UsageException("--params, --preprocess, --pruning-settings and --calibration-images apply to a model's network: give --model NAME instead of --graph");
         if (model is not null) DesignNetwork.CheckPruningSettings(components, model, pruningSettings);
-        var graph = graphPath is not null ? ReadJson<NetworkGraph>(graphPath, "--graph") : GraphOfModel(components, model!);
+        var graph = graphPath is not null ? DesignInputs.ReadJson<NetworkGraph>(graphPath, "--graph") : DesignInputs.GraphOfModel(components, model!);
         var target = ExportTarget(ctx, model ?? graph.Name);
         target?.Check(ctx.Services, withNetwork: model is not null);
         var options = DesignOptionArguments.Read(ctx.Parse);
         using var network = model is not null && (target is not null || parameters is not null)
             ? Abandonable(() => DesignNetwork.Open(components, model, parameters, ctx.Parse.GetValue(Preprocess), options, pruningSettings, calibrationImages), ct) : null;
         var profilePath = ctx.Parse.GetValue(Profile);
-        var profile = profilePath is not null ? ReadJson<SparsityProfile>(profilePath, "--profile")
+        var profile = profilePath is not null ? DesignInputs.ReadJson<SparsityProfile>(profilePath, "--profile")
             : parameters is not null ? Abandonable(() => network!.Profile(), ct) : SparsityProfile.Dense(graph.Name);
-        var folding = ctx.Parse.GetValue(Folding) is { } fp ? ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding") : null;
+        var folding = ctx.Parse.GetValue(Folding) is { } fp ? DesignInputs.ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding") : null;
         var designed = network?.Graph ?? graph;
         if (profilePath is not null) CheckProfileIsOf(designed, profile, profilePath);
         var design = Abandonable(() => Fold(backend, designed, profile, board, folding, options, ct), ct);
@@ -96,28 +96,13 @@ public sealed class DesignCommand : ICliCommand
             ? new DesignExportTarget(format.ToLowerInvariant(), directory, DesignExportTarget.StemOf(name), ctx.Parse.GetValue(Force))
             : ctx.Parse.GetValue(Force) ? throw new UsageException("--force applies to --export: give --export fpgaconvnet DIR") : null;
 
-    private static BoardSpec BoardOf(CliContext ctx)
-    {
-        var boards = ctx.Services.GetRequiredService<BoardLibrary>();
-        var boardName = ctx.Parse.GetValue(Board)!;
-        return boards.TryGet(boardName, out var board) ? board
-            : throw new UsageException($"--board: unknown board '{boardName}'; available: {string.Join(", ", boards.Names.DefaultIfEmpty("(none)"))}");
-    }
+    private static BoardSpec BoardOf(CliContext ctx) => DesignInputs.Board(ctx, ctx.Parse.GetValue(Board)!);
 
     private static IAcceleratorBackend BackendOf(CliContext ctx, HassComponents components)
     {
         var backendName = ctx.Parse.GetValue(Backend) ?? components.DefaultBackend()
             ?? throw new UsageException("--backend: no backend is loaded; check the plugin folders (hass plugins)");
-        if (!components.Names(ComponentKind.Backend).Contains(backendName))
-            throw new UsageException($"--backend: unknown backend '{backendName}'; available: {string.Join(", ", components.Names(ComponentKind.Backend).DefaultIfEmpty("(none loaded)"))}");
-        return components.Backend(backendName);
-    }
-
-    private static NetworkGraph GraphOfModel(HassComponents components, string model)
-    {
-        var factory = components.FindEvaluatorFactory(model)
-            ?? throw new UsageException($"--model: unknown model '{model}'; available: {string.Join(", ", components.Names(ComponentKind.Model).DefaultIfEmpty("(none loaded)"))}");
-        return factory.DescribeGraph(model) ?? GraphFromEvaluator(factory, model, components);
+        return DesignInputs.Backend(components, backendName, "--backend");
     }
 
     private static void Print(CliContext ctx, HardwareDesign design, BoardSpec board)
@@ -151,9 +136,6 @@ public sealed class DesignCommand : ICliCommand
         throw new UsageException($"--profile: '{path}' describes layers that '{graph.Name}' does not have: {listed}{of}; give a profile of this network (hass profile MODEL --out FILE)");
     }
 
-    /// <summary>Design input files (graph, profile, folding) are at most this big.</summary>
-    private const int MaxFileBytes = 64 << 20;
-
     /// <summary>The backend's DSE, or the given folding; a folding, profile or graph the backend refuses is bad input.</summary>
     private static HardwareDesign Fold(IAcceleratorBackend backend, NetworkGraph graph, SparsityProfile profile, BoardSpec board,
         Dictionary<string, LayerFolding>? folding, DesignOptions options, CancellationToken ct)
@@ -165,25 +147,6 @@ public sealed class DesignCommand : ICliCommand
         catch (PluginFaultException e) when (e.InnerException is ArgumentException refused)
         {
             throw new UsageException($"{backend.Name} cannot design '{graph.Name}' on '{board.Name}': {refused.Message}");
-        }
-    }
-
-    private static NetworkGraph GraphFromEvaluator(ITrialEvaluatorFactory factory, string model, HassComponents components)
-    {
-        var pruning = components.Names(ComponentKind.Pruning).FirstOrDefault()
-            ?? throw new UsageException($"--model: '{model}' needs a pruning criterion to build its evaluator, and none is loaded; see 'hass plugins'");
-        using var evaluator = factory.Create(new EvaluatorSpec { Model = model, Pruning = pruning });
-        return evaluator.Graph;
-    }
-
-    private static T ReadJson<T>(string path, string option) where T : class
-    {
-        if (Directory.Exists(path)) throw new UsageException($"{option}: '{path}' is a folder; give a file");
-        if (!File.Exists(path)) throw new UsageException($"{option}: file '{path}' not found");
-        try { return Engine.Files.StrictJson.ReadRecord<T>(path, MaxFileBytes); }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"{option}: '{path}' is not a valid {(typeof(T).IsGenericType ? "folding" : typeof(T).Name)}: {e.Message}");
         }
     }
 }
