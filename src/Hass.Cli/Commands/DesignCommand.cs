@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Hass.Abstractions;
-using Hass.Engine.Boards;
 using Hass.Engine.Plugins;
 using Hass.Engine.Running;
 using Microsoft.Extensions.DependencyInjection;
