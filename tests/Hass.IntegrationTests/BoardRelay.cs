@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Hass.Board.Protocol;
@@ -52,21 +51,10 @@ public sealed class BoardRelay : IAsyncDisposable
 
     /// <summary>Waits (bounded) until the host has sent <paramref name="count"/> requests that match <paramref name="match"/>.</summary>
     public bool WaitForRequests(Func<FrameType, bool> match, int count, TimeSpan timeout) =>
-        WaitUntil(() => Requests.Count(match) >= count, timeout);
+        Polling.Until(() => Requests.Count(match) >= count, timeout);
 
     /// <summary>Waits (bounded) until the host closed the connection.</summary>
-    public bool WaitForHostClose(TimeSpan timeout) => WaitUntil(() => _hostClosed, timeout);
-
-    private static bool WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (watch.Elapsed > timeout) return false;
-            Thread.Sleep(10);
-        }
-        return true;
-    }
+    public bool WaitForHostClose(TimeSpan timeout) => Polling.Until(() => _hostClosed, timeout);
 
     private async Task AcceptAsync()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -37,21 +36,10 @@ public class CommandInterruptTests
         using (var p = HassProcess.Start(["dataset", "fetch", "--to", folder, "--mirror", mirror.Url]))
         {
             Assert.True(mirror.Sent.Wait(Long), p.Out + p.Err);
-            Assert.True(WaitFor(() => Directory.Exists(folder) && Directory.GetFiles(folder, "*.part").Length == 1, Long), p.Out + p.Err);
+            Assert.True(Polling.Until(() => Directory.Exists(folder) && Directory.GetFiles(folder, "*.part").Length == 1, Long), p.Out + p.Err);
             Interrupts.StopsAtOnce(p, "error: interrupted: hass dataset fetch stopped; no partial file was kept", signal);
         }
         Assert.Empty(Directory.GetFileSystemEntries(folder));
-    }
-
-    private static bool WaitFor(Func<bool> condition, TimeSpan timeout)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (watch.Elapsed > timeout) return false;
-            Thread.Sleep(20);
-        }
-        return true;
     }
 
     /// <summary>A mirror on loopback that announces a 1 MB file, sends its first kilobyte and then nothing more.</summary>
