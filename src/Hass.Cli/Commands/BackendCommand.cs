@@ -32,8 +32,7 @@ public sealed class BackendCommand : ICliCommand
             var graph = graphPath is not null ? DesignInputs.ReadJson<NetworkGraph>(graphPath, "--graph") : DesignInputs.GraphOfModel(components, model ?? DefaultModel);
             var board = DesignInputs.Board(ctx, ctx.Parse.GetValue(Board)!);
             ctx.Out.Profile.Out.Writer.WriteLine($"{backend.Who} with '{graph.Name}' on '{board.Name}':");
-            // Off this thread, so Ctrl-C ends the command at once even while a backend deaf to its token works.
-            var results = await Task.Run(() => BackendConformance.Run(backend, graph, board, ct), CancellationToken.None).WaitAsync(ct);
+            var results = await Interruptible.Abandonable(() => BackendConformance.Run(backend, graph, board, ct), ct);
             foreach (var r in results) ctx.Out.Profile.Out.Writer.WriteLine($"{(r.Passed ? "PASS" : "FAIL")} {r.Name}: {r.Detail}");
             var passed = results.Count(r => r.Passed);
             ctx.Out.Profile.Out.Writer.WriteLine($"{passed} of {results.Count} checks passed" + (results.Count < BackendConformance.Checks ? $"; {BackendConformance.Checks - results.Count} not run (they need a design)" : ""));

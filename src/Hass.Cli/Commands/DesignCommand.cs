@@ -117,13 +117,8 @@ public sealed class DesignCommand : ICliCommand
                           $"BRAM18 {design.Resources.Bram18:F0}/{board.Bram18}, LUT {design.Resources.Lut:F0}/{board.Lut}");
     }
 
-    /// <summary>
-    /// Runs <paramref name="work"/> (loading the network, the DSE) off this thread and returns its result, or stops waiting at Ctrl-C:
-    /// nothing of it is kept, so work that ignores cancellation (a backend deaf to its token, a network evaluating its images) is
-    /// left to end with the process rather than hold the command. The export after it is not abandonable: its files are written whole.
-    /// </summary>
-    private static T Abandonable<T>(Func<T> work, CancellationToken ct) =>
-        Task.Run(work, CancellationToken.None).WaitAsync(ct).GetAwaiter().GetResult();
+    /// <summary>Loading the network and the DSE, as <see cref="Interruptible.Abandonable"/>; the export after them is not abandonable: its files are written whole.</summary>
+    private static T Abandonable<T>(Func<T> work, CancellationToken ct) => Interruptible.Abandonable(work, ct).GetAwaiter().GetResult();
 
     /// <summary>A profile of another network would leave every layer it does not name dense, without a word: its layers must be the graph's.</summary>
     private static void CheckProfileIsOf(NetworkGraph graph, SparsityProfile profile, string path)

@@ -13,6 +13,14 @@ public static class Interruptible
     public static Func<CliContext, CancellationToken, Task<int>> Action(string stopped, Func<CliContext, CancellationToken, Task<int>> action) =>
         (ctx, ct) => Run(stopped, token => action(ctx, token), ct);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> off this thread and stops waiting for it at Ctrl-C: nothing of it is kept, so work that ignores
+    /// cancellation (a backend deaf to its token, a network evaluating its images) is left to end with the process rather than hold
+    /// the command. Only for work that writes nothing.
+    /// </summary>
+    public static Task<T> Abandonable<T>(Func<T> work, CancellationToken cancellationToken) =>
+        Task.Run(work, CancellationToken.None).WaitAsync(cancellationToken);
+
     /// <inheritdoc cref="Run{T}"/>
     public static Task Run(string stopped, Func<CancellationToken, Task> work, CancellationToken cancellationToken) =>
         Run(stopped, async token => { await work(token); return true; }, cancellationToken);
