@@ -15,7 +15,8 @@ namespace Hass.Cli.Commands;
 internal sealed record DesignExportTarget(string Format, string Directory, string Stem, bool Force, string FormatOption = "--export")
 {
     public const string FpgaConvNet = "fpgaconvnet";
-    private const string Onnx = "onnx";
+    /// <summary>The network's format: the configuration names the pruned network written next to it in ONNX.</summary>
+    public const string Onnx = "onnx";
 
     public string OnnxPath => Path.Combine(Directory, Stem + ".onnx");
     public string ConfigPath => Path.Combine(Directory, $"{Stem}.{Format}.json");

@@ -29,8 +29,8 @@ internal static class Exporters
     /// </summary>
     public static string Formats<T>(IServiceProvider services, string shipped) where T : class
     {
-        var names = Descriptors(services, KindOf<T>()).Select(d => $"'{d.Name}'").Distinct().Order(StringComparer.Ordinal).ToList();
-        return names.Count == 0 ? $"none (the shipped Hass.Models.Onnx plugin exports '{shipped}')" : string.Join(", ", names);
+        var names = services.GetService<HassComponents>()?.Names(KindOf<T>()) ?? [];
+        return names.Count == 0 ? $"none (the shipped Hass.Models.Onnx plugin exports '{shipped}')" : string.Join(", ", names.Select(n => $"'{n}'"));
     }
 
     private static IEnumerable<ComponentDescriptor> Descriptors(IServiceProvider services, ComponentKind kind) =>

@@ -24,7 +24,7 @@ internal static class PrunedExport
         OutputFiles.CheckNotInput(path, "--out", trial.StorePath, "store");
         var exporter = Exporters.Find<INetworkExporter>(trial.Services, format)
             ?? throw new UsageException($"--format: no loaded plugin exports networks as '{format}'; loaded network exporters: " +
-                                        $"{Exporters.Formats<INetworkExporter>(trial.Services, "onnx")}; see 'hass plugins'");
+                                        $"{Exporters.Formats<INetworkExporter>(trial.Services, DesignExportTarget.Onnx)}; see 'hass plugins'");
         var spec = trial.Campaign.Spec.ToEvaluatorSpec();
         using var evaluator = trial.Evaluator();
         var network = evaluator.Export(trial.Record.Parameters);
