@@ -11,7 +11,8 @@ public static class Partitioner
     /// <summary>
     /// Splits the network, in topological order, into configurations that fit at the given base folding. A configuration
     /// is closed when the next layer would take it beyond <paramref name="fill"/> of the budget (leaving room for
-    /// folding); a layer too large for a configuration of its own gets weights reloading. With
+    /// folding), or would be its second layer with weights reloading (a configuration reloads one layer's weights);
+    /// a layer too large for a configuration of its own gets weights reloading. With
     /// <paramref name="tailReloading"/>, a weight layer that does not fit the open configuration joins it with weights
     /// reloading instead of opening a new one.
     /// </summary>
@@ -23,11 +24,11 @@ public static class Partitioner
         var order = new List<int>();
         for (int i = 1; i < net.Nodes.Count; i++) order.Add(i);
         var whole = new PartitionState(net, board, fitBudget, order, baseFolding);
-        if (whole.Fits()) return [new PartitionState(net, board, budget, order, baseFolding)];
+        if (Fits(whole, baseFolding)) return [new PartitionState(net, board, budget, order, baseFolding)];
         if (!options.AllowPartitions)
         {
             var full = new PartitionState(net, board, budget, order, baseFolding);
-            if (full.Fits()) return [full];
+            if (Fits(full, baseFolding)) return [full];
             throw new DesignDoesNotFitException($"graph '{net.Graph.Name}' does not fit board '{board.Name}' in one configuration: {budget.Excess(full.Total)}; allow partitions or choose a larger board");
         }
 
@@ -47,7 +48,7 @@ public static class Partitioner
             int next = order[index];
             current.Add(next);
             var trial = new PartitionState(net, board, current.Count == 1 ? budget : fitBudget, current, baseFolding);
-            if (trial.Fits()) { index++; continue; }
+            if (Fits(trial, baseFolding)) { index++; continue; }
             bool reloadable = allowWeightsReloading && net.Nodes[next].IsWeightLayer && baseFolding[next].WeightsReloading == 1;
             if (reloadable && (current.Count == 1 || tailReloading))
             {
@@ -88,11 +89,15 @@ public static class Partitioner
             int mid = (low + high + 1) / 2;
             var members = new List<int>(current);
             for (int i = index; i < mid; i++) members.Add(order[i]);
-            if (new PartitionState(net, board, fitBudget, members, baseFolding).Fits()) low = mid;
+            if (Fits(new PartitionState(net, board, fitBudget, members, baseFolding), baseFolding)) low = mid;
             else high = mid - 1;
         }
         return low;
     }
+
+    /// <summary>Within the budget, and at most one member with weights reloading (the timing reloads one layer per configuration).</summary>
+    private static bool Fits(PartitionState state, LayerFolding[] folding) =>
+        state.Fits() && state.Members.Count(m => folding[m].WeightsReloading > 1) <= 1;
 
     /// <summary>One state per partition, with its weights-reloading layer (if any) folded accordingly.</summary>
     private static List<PartitionState> States(NetworkModel net, BoardSpec board, Budget budget, LayerFolding[] baseFolding,
@@ -120,7 +125,7 @@ public static class Partitioner
             if (wr == 1) continue;
             var folding = (LayerFolding[])baseFolding.Clone();
             folding[node] = f with { WeightsReloading = wr };
-            if (new PartitionState(net, board, budget, members, folding).Fits()) return wr;
+            if (Fits(new PartitionState(net, board, budget, members, folding), folding)) return wr;
         }
         return 1;
     }
