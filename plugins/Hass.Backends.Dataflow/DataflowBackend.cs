@@ -48,12 +48,7 @@ public sealed class DataflowBackend : IAcceleratorBackend
             // P configurations can never beat B / (P · reconfiguration time): skip a variant that cannot win.
             if (best is not null && partitions.Count > 1 && options.BatchSize / (partitions.Count * board.ReconfigurationSeconds) <= bestThroughput) continue;
             if (!tried.Add(Signature(partitions))) continue;
-            for (int i = 0; i < partitions.Count; i++)
-            {
-                partitions[i] = GreedyFolding.GreedyBest(partitions[i], options, cancellationToken);
-                if (options.Anneal) Annealing.Anneal(partitions[i], options, AnnealIterationsPerNode * partitions[i].Members.Length, cancellationToken);
-                FifoSizing.Size(partitions[i], options);
-            }
+            partitions = Fold(partitions, options, cancellationToken);
             double throughput = DesignTiming.Of(board, options, partitions).Throughput;
             if (best is null || throughput > bestThroughput)
             {
@@ -61,7 +56,20 @@ public sealed class DataflowBackend : IAcceleratorBackend
                 bestThroughput = throughput;
             }
         }
-        return Assemble(net, board, options, best!, searched: true);
+        best = Repartitioning.Refine(net, board, options, best!, bestThroughput, p => Fold(p, options, cancellationToken));
+        return Assemble(net, board, options, best, searched: true);
+    }
+
+    /// <summary>Folds every configuration from its starting folding: the greedy, the optional annealing, then the FIFOs.</summary>
+    private static List<PartitionState> Fold(List<PartitionState> partitions, DesignOptions options, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < partitions.Count; i++)
+        {
+            partitions[i] = GreedyFolding.GreedyBest(partitions[i], options, cancellationToken);
+            if (options.Anneal) Annealing.Anneal(partitions[i], options, AnnealIterationsPerNode * partitions[i].Members.Length, cancellationToken);
+            FifoSizing.Size(partitions[i], options);
+        }
+        return partitions;
     }
 
     /// <summary>
