@@ -28,11 +28,11 @@ public static class FifoSizing
     public static int Size(PartitionState s, DesignOptions options, Func<int, double[][]> rowCycles)
     {
         double floor = Math.Max(s.Bottleneck().Cycles, s.BandwidthFloorCycles(options));
+        var start = FoldingSteps.Snapshot(s);
         var intervals = new List<(int Slack, double Interval)>();
         foreach (int slack in CandidateSlackRows)
         {
-            s.SetSlackRows(slack);
-            if (slack != RowPipeline.BaseSlackRows && !s.Fits()) break;
+            if (!TrySlack(s, slack)) break;
             double interval = Math.Max(floor, RowPipeline.Simulate(s, rowCycles).IntervalCycles);
             intervals.Add((slack, interval));
             // Nothing stalls any more: deeper FIFOs cannot help.
@@ -40,8 +40,21 @@ public static class FifoSizing
         }
         double best = intervals.Min(c => c.Interval);
         var chosen = intervals.First(c => c.Interval <= best * (1 + Tolerance));
-        s.SetSlackRows(chosen.Slack);
+        FoldingSteps.Restore(s, start);
+        TrySlack(s, chosen.Slack);
         return chosen.Slack;
+    }
+
+    /// <summary>
+    /// Sets the slack and says whether it fits. Deeper FIFOs that overflow the BRAM first move weight memories to URAM, as
+    /// the folding does when its weights overflow it: the folding placed only as many as its own memories needed.
+    /// </summary>
+    private static bool TrySlack(PartitionState s, int slack)
+    {
+        s.SetSlackRows(slack);
+        if (slack == RowPipeline.BaseSlackRows || s.Fits()) return true;
+        s.PlaceWeightsInUram();
+        return s.Fits();
     }
 
     /// <summary>

@@ -206,16 +206,16 @@ public sealed class PartitionState
         if (SlackRows != RowPipeline.BaseSlackRows) SetSlackRows(SlackRows);
     }
 
-    /// <summary>Moves the largest weight memories to URAM while BRAM is over budget and URAM has room.</summary>
-    private void PlaceWeightsInUram()
+    /// <summary>Moves the largest weight memories to URAM while BRAM (the FIFOs' included) is over budget and URAM has room.</summary>
+    internal void PlaceWeightsInUram()
     {
-        if (Budget.Uram <= 0 || total.Bram18 <= Budget.Bram18) return;
+        if (Budget.Uram <= 0 || Total.Bram18 <= Budget.Bram18) return;
         var candidates = Members.Where(m => Network.Nodes[m].IsWeightLayer && Cost[m].WeightMemoryBram18 > 0
                 && Cost[m].WeightMemoryBram18 >= Network.Nodes[m].Settings.UramMinBram18)
             .OrderByDescending(m => Cost[m].WeightMemoryBram18).ThenBy(m => m).ToList();
         foreach (var m in candidates)
         {
-            if (total.Bram18 <= Budget.Bram18) break;
+            if (Total.Bram18 <= Budget.Bram18) break;
             var asUram = CostModel.Evaluate(NodeAt(m), Ci[m], Co[m], Cg[m], Fine[m], Wr[m], true);
             if (total.Uram + asUram.WeightMemoryUram > Budget.Uram) continue;
             Uram[m] = true;

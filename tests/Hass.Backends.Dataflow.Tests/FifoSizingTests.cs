@@ -12,12 +12,12 @@ public class FifoSizingTests
     private const int Rows = 8;
     private static readonly BoardSpec Board = Boards.Load("zc706");
 
-    private static PartitionState Chain(Budget? budget = null)
+    private static PartitionState Chain(Budget? budget = null, int channels = 16)
     {
         var b = new GraphBuilder("chain");
-        var x = b.Input(16, Rows, Rows);
-        var a = b.Conv("a", x, 16, 1);
-        b.Conv("b", a, 16, 1);
+        var x = b.Input(channels, Rows, Rows);
+        var a = b.Conv("a", x, channels, 1);
+        b.Conv("b", a, channels, 1);
         var net = NetworkModel.Build(b.Build(0), SparsityProfile.Dense(), sparse: false, new DesignOptions());
         var unit = Enumerable.Repeat(LayerFolding.Unit, net.Nodes.Count).ToArray();
         return new PartitionState(net, Board, budget ?? Budget.For(Board, new DesignOptions()), [1, 2], unit);
@@ -76,6 +76,25 @@ public class FifoSizingTests
         Assert.True(s.Fits());
         Assert.Equal(RowPipeline.BaseSlackRows, FifoSizing.Size(s, new DesignOptions(), RowCycles(s, uneven: true)));
         Assert.True(s.Fits());
+    }
+
+    [Fact]
+    public void Deeper_fifos_that_overflow_the_bram_move_weights_to_uram_first()
+    {
+        var total = Chain(channels: 256).Total;
+        Assert.True(total.Bram18 > 0);
+        var full = new Budget(Board.Dsp, total.Bram18, Uram: 8, Math.Ceiling(total.Lut * 1.1), Board.Ff); // no LUTs to spare for LUTRAM
+        var s = Chain(full, channels: 256);
+        Assert.True(s.Fits());
+        Assert.DoesNotContain(s.Members, s.WeightsInUram);
+
+        int slack = FifoSizing.Size(s, new DesignOptions(), RowCycles(s, uneven: true));
+
+        Assert.True(slack > RowPipeline.BaseSlackRows);
+        Assert.True(s.Members.Any(s.WeightsInUram), $"slack {slack}; {s.Total}; weights {s.CostOf(1).WeightMemoryBram18}; budget {full}");
+        Assert.True(s.Fits(), s.Total.ToString());
+        var noUram = Chain(full with { Uram = 0 }, channels: 256);
+        Assert.Equal(RowPipeline.BaseSlackRows, FifoSizing.Size(noUram, new DesignOptions(), RowCycles(noUram, uneven: true)));
     }
 
     [Fact]
