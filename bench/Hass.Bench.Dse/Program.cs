@@ -16,16 +16,17 @@ var repeats = new Option<int>("--repeats")
 var anneal = new Option<bool>("--anneal") { Description = "with the annealing refinement (default: greedy only)" };
 var dump = DesignOption("--dump", "per-layer table of one design");
 var json = new Option<bool>("--json") { Description = "with --dump: the whole design as JSON instead of the table" };
+var ownFolding = new Option<bool>("--own-folding") { Description = "only table 5: each design against its own folding evaluated" };
 var phases = DesignOption("--phases", "time of build / partition / greedy / whole Optimize of one design (development aid)");
 
-var root = new RootCommand("DSE time and design quality of the dataflow backends (bench/Hass.Bench.Dse/README.md)") { repeats, anneal, dump, json, phases };
+var root = new RootCommand("DSE time and design quality of the dataflow backends (bench/Hass.Bench.Dse/README.md)") { repeats, anneal, dump, json, phases, ownFolding };
 root.SetAction(parse =>
 {
     if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows()) Process.GetCurrentProcess().ProcessorAffinity = 1; // one core
     var bench = new DseBenchmark(parse.GetValue(repeats), parse.GetValue(anneal));
     if (parse.GetValue(phases) is [var model, var board, var kind]) bench.Phases(model, board, kind == "sparse");
     else if (parse.GetValue(dump) is [var dumpModel, var dumpBoard, var dumpKind]) bench.Dump(dumpModel, dumpBoard, dumpKind == "sparse", parse.GetValue(json));
-    else bench.Tables();
+    else bench.Tables(parse.GetValue(ownFolding));
     return 0;
 });
 
