@@ -56,7 +56,7 @@ public sealed class DataflowBackend : IAcceleratorBackend
                 bestThroughput = throughput;
             }
         }
-        best = Repartitioning.Refine(net, board, options, best!, bestThroughput, p => Fold(p, options, cancellationToken));
+        best = Repartitioning.Refine(net, profile, board, options, best!, bestThroughput, p => Fold(p, options, cancellationToken));
         return Assemble(net, board, options, best, searched: true);
     }
 

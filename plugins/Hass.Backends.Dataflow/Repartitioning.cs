@@ -13,7 +13,11 @@ internal static class Repartitioning
 {
     public const int MaxRounds = 4;
 
-    public static List<PartitionState> Refine(NetworkModel net, BoardSpec board, DesignOptions options,
+    /// <summary>
+    /// The refined partitions, or <paramref name="best"/>. A layer the DSE implemented dense stays dense: a folding carries no
+    /// implementation, so the partitions are cut from a model of the network in which those layers have no profile.
+    /// </summary>
+    public static List<PartitionState> Refine(NetworkModel net, SparsityProfile profile, BoardSpec board, DesignOptions options,
         List<PartitionState> best, double bestThroughput, Func<List<PartitionState>, List<PartitionState>> fold)
     {
         for (int round = 0; round < MaxRounds && best.Count > 1; round++)
@@ -21,7 +25,8 @@ internal static class Repartitioning
             List<PartitionState> partitions;
             try
             {
-                partitions = Partitioner.Partition(net, board, options, FoldingOf(net, best), allowWeightsReloading: options.AllowWeightsReloading);
+                partitions = Partitioner.Partition(WithDenseLayersFixed(net, profile, options, best), board, options, FoldingOf(net, best),
+                    allowWeightsReloading: options.AllowWeightsReloading);
             }
             catch (InvalidOperationException)
             {
@@ -34,6 +39,14 @@ internal static class Repartitioning
             (best, bestThroughput) = (partitions, throughput);
         }
         return best;
+    }
+
+    private static NetworkModel WithDenseLayersFixed(NetworkModel net, SparsityProfile profile, DesignOptions options, List<PartitionState> partitions)
+    {
+        var dense = partitions.SelectMany(p => p.Members.Where(p.UsesDenseImplementation).Select(m => net.Nodes[m].Name)).ToHashSet(StringComparer.Ordinal);
+        if (dense.Count == 0) return net;
+        var rest = profile with { Layers = profile.Layers.Where(l => !dense.Contains(l.Layer)).ToList() };
+        return NetworkModel.Build(net.Graph, rest, sparse: true, options);
     }
 
     private static LayerFolding[] FoldingOf(NetworkModel net, List<PartitionState> partitions)

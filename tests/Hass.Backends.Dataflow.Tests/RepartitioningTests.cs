@@ -29,6 +29,18 @@ public class RepartitioningTests
         Assert.All(design.Partitions, p => Assert.True(p.Resources.FitsOn(board)));
     }
 
+    // The first pass cuts ResNet-50 with this profile into 66 configurations on the Zedboard, and implements one
+    // sparse-capable layer dense, which at its folding does not fit a configuration as a sparse layer.
+    [Fact]
+    public void A_layer_the_dse_implemented_dense_stays_dense_when_the_configurations_are_cut_again()
+    {
+        var g = ZooGraphs.ByName("resnet50");
+        var design = Sparse.Optimize(g, SyntheticProfiles.Uniform(g, 0.5), Boards.Load("zedboard"), new DesignOptions());
+
+        Assert.InRange(design.Partitions.Count, 2, 65);
+        Assert.Contains(design.Notes, n => n.Contains("the DSE implemented 1 of them dense"));
+    }
+
     [Fact]
     public void A_configuration_reloads_the_weights_of_one_layer_at_most()
     {
