@@ -43,7 +43,9 @@ internal static class Repartitioning
 
     private static NetworkModel WithDenseLayersFixed(NetworkModel net, SparsityProfile profile, DesignOptions options, List<PartitionState> partitions)
     {
-        var dense = partitions.SelectMany(p => p.Members.Where(p.UsesDenseImplementation).Select(m => net.Nodes[m].Name)).ToHashSet(StringComparer.Ordinal);
+        // Sparse-capable in the full model, dense in the design (as an implementation choice, or fixed by an earlier round).
+        var dense = partitions.SelectMany(p => p.Members.Where(m => net.Nodes[m].IsSparse && !p.NodeAt(m).IsSparse).Select(m => net.Nodes[m].Name))
+            .ToHashSet(StringComparer.Ordinal);
         if (dense.Count == 0) return net;
         var rest = profile with { Layers = profile.Layers.Where(l => !dense.Contains(l.Layer)).ToList() };
         return NetworkModel.Build(net.Graph, rest, sparse: true, options);
