@@ -40,8 +40,12 @@ public static class FifoSizing
         }
         double best = intervals.Min(c => c.Interval);
         var chosen = intervals.First(c => c.Interval <= best * (1 + Tolerance));
-        FoldingSteps.Restore(s, start);
-        TrySlack(s, chosen.Slack);
+        if (s.Members.Any(m => s.WeightsInUram(m) != start[m].Uram))
+        {
+            FoldingSteps.Restore(s, start); // undo the URAM moves of the slacks not chosen
+            TrySlack(s, chosen.Slack);
+        }
+        else s.SetSlackRows(chosen.Slack);
         return chosen.Slack;
     }
 
