@@ -22,7 +22,7 @@ public sealed class DataflowBackend : IAcceleratorBackend
     public string Description => sparse
         ? "fpgaConvNet-style dataflow accelerator with zero-skipping Sparse Vector Dot (HASS hardware model) and greedy DSE"
         : "fpgaConvNet-style dense dataflow accelerator (layer pipeline) with greedy DSE";
-    public string Version => "1.0.0";
+    public string Version => "1.1.0";
 
     public HardwareDesign Optimize(NetworkGraph graph, SparsityProfile profile, BoardSpec board, DesignOptions options, CancellationToken cancellationToken = default)
     {
