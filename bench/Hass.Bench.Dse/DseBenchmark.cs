@@ -141,7 +141,7 @@ internal sealed class DseBenchmark(int repeats, bool anneal)
         }
     }
 
-    public void OwnFolding()
+    private void OwnFolding()
     {
         Console.WriteLine();
         Console.WriteLine("dataflow-sparse: each design against its own folding evaluated (sparse = synthetic 50% ±15% profile); evaluated / designed above 1 means the DSE left speed it could find");
