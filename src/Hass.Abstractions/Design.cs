@@ -4,11 +4,23 @@ using System.Text.Json.Serialization;
 
 namespace Hass.Abstractions;
 
-/// <summary>Parallelism of one layer. WeightsReloading = 1 means off.</summary>
+/// <summary>
+/// Parallelism of one layer. WeightsReloading = 1 means off. <see cref="Sparse"/> and <see cref="Partition"/> are given only
+/// to <see cref="IAcceleratorBackend.Evaluate"/> (null: the backend decides); a design records them in its
+/// <see cref="LayerDesign"/>, and <see cref="HardwareDesign.Folding"/> fills them in, so evaluating that folding gives the design.
+/// </summary>
 public sealed record LayerFolding(int CoarseIn = 1, int CoarseOut = 1, int CoarseGroup = 1, int Fine = 1, int WeightsReloading = 1)
 {
     public static LayerFolding Unit { get; } = new();
-    public override string ToString() => $"ci={CoarseIn} co={CoarseOut} cg={CoarseGroup} f={Fine}" + (WeightsReloading > 1 ? $" wr={WeightsReloading}" : "");
+
+    /// <summary>The layer's implementation: false builds a sparse-capable layer dense, true requires the sparse one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? Sparse { get; init; }
+
+    /// <summary>The configuration the layer runs in (0, 1, …; contiguous runs of the layers in order).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Partition { get; init; }
+
+    public override string ToString() => $"ci={CoarseIn} co={CoarseOut} cg={CoarseGroup} f={Fine}" + (WeightsReloading > 1 ? $" wr={WeightsReloading}" : "")
+        + (Sparse is { } s ? (s ? " sparse" : " dense") : "") + (Partition is { } p ? $" p={p}" : "");
 }
 
 public sealed record ResourceUsage(double Dsp = 0, double Bram18 = 0, double Uram = 0, double Lut = 0, double Ff = 0)
@@ -94,13 +106,15 @@ public sealed record HardwareDesign
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? DataBits { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? WeightBits { get; init; }
 
-    [JsonIgnore] public IReadOnlyDictionary<string, LayerFolding> Folding => Layers.ToDictionary(l => l.Layer, l => l.Folding);
+    /// <summary>Every layer's folding with its implementation and configuration: what <see cref="IAcceleratorBackend.Evaluate"/> needs to give this design again.</summary>
+    [JsonIgnore] public IReadOnlyDictionary<string, LayerFolding> Folding =>
+        Layers.ToDictionary(l => l.Layer, l => l.Folding with { Sparse = l.Sparse, Partition = l.Partition });
 
     /// <summary>Identity of the design for measurement caches: backend, board and per-layer folding.</summary>
     public string DesignHash() => Hashing.Sha256Hex(HassJson.Serialize(new
     {
         Backend, BackendVersion, Board, GraphHash, ProfileHash,
-        Folding = Layers.Select(l => new { l.Layer, l.Folding, l.Sparse, l.Partition }),
+        Folding = Layers.Select(l => new { l.Layer, Folding = l.Folding with { Sparse = null, Partition = null }, l.Sparse, l.Partition }),
     }) + (DataBits is null && WeightBits is null ? "" : $" widths {DataBits ?? 16}/{WeightBits ?? 16}"));   // 16-bit hashes unchanged
 }
 
