@@ -86,26 +86,12 @@ public sealed class DataflowBackend : IAcceleratorBackend
     {
         CheckInputs(board, options);
         ArgumentNullException.ThrowIfNull(folding);
-        var net = NetworkModel.Build(graph, profile, sparse, options);
-        var given = new LayerFolding[net.Nodes.Count];
-        Array.Fill(given, LayerFolding.Unit);
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var n in net.Nodes) index[n.Name] = n.Index;
-        foreach (var (name, f) in folding)
-        {
-            if (!index.TryGetValue(name, out var i))
-                throw new ArgumentException($"folding names layer '{name}', which graph '{graph.Name}' does not have");
-            var node = net.Nodes[i];
-            // Single-factor layers take coarseIn as their coarse factor; coarseOut may repeat it or stay 1.
-            var normalised = !node.IsWeightLayer && node.Implementation != NodeImplementation.Input && f.CoarseOut == 1 ? f with { CoarseOut = f.CoarseIn } : f;
-            if (!node.IsWeightLayer && normalised.CoarseOut != normalised.CoarseIn)
-                throw new ArgumentException($"layer '{name}' ({node.Kind}) has one coarse factor: coarseIn and coarseOut must be equal (got {f.CoarseIn} and {f.CoarseOut})");
-            node.CheckFeasible(normalised);
-            given[i] = normalised;
-        }
-        var partitions = Partitioner.Partition(net, board, options, given, allowWeightsReloading: false);
+        var given = GivenFolding.Read(graph, profile, sparse, options, folding);
+        var partitions = given.Configurations is { } configurations
+            ? Partitioner.AsGiven(given.Network, board, options, given.Folding, configurations)
+            : Partitioner.Partition(given.Network, board, options, given.Folding, allowWeightsReloading: false);
         foreach (var partition in partitions) FifoSizing.Size(partition, options);
-        return Assemble(net, board, options, partitions, searched: false);
+        return Assemble(given.Network, board, options, partitions, searched: false);
     }
 
     private static void CheckInputs(BoardSpec board, DesignOptions options)

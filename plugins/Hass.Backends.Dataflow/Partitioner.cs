@@ -77,6 +77,27 @@ public static class Partitioner
         return States(net, board, budget, baseFolding, partitions, reloading);
     }
 
+    /// <summary>The configurations as given (each a contiguous run of layers), at the given folding; refused when one does not fit.</summary>
+    public static List<PartitionState> AsGiven(NetworkModel net, BoardSpec board, DesignOptions options, LayerFolding[] folding, List<List<int>> configurations)
+    {
+        if (configurations.Count > 1 && !options.AllowPartitions)
+            throw new ArgumentException($"the folding cuts graph '{net.Graph.Name}' into {configurations.Count} partitions, but the design options do not allow partitions; allow them or give every layer partition 0");
+        var budget = Budget.For(board, options);
+        var result = new List<PartitionState>(configurations.Count);
+        for (int p = 0; p < configurations.Count; p++)
+        {
+            var members = configurations[p];
+            var reloaded = members.Where(m => folding[m].WeightsReloading > 1).Select(m => $"'{net.Nodes[m].Name}'").ToList();
+            if (reloaded.Count > 1)
+                throw new ArgumentException($"partition {p} reloads the weights of {string.Join(" and ", reloaded)}: a configuration reloads one layer's weights; put them in different partitions or set weightsReloading to 1");
+            var state = new PartitionState(net, board, budget, members, folding);
+            if (!state.Fits())
+                throw new DesignDoesNotFitException($"partition {p} ('{net.Nodes[members[0]].Name}' to '{net.Nodes[members[^1]].Name}') does not fit board '{board.Name}': {budget.Excess(state.Total)}; lower its folding or cut it into more partitions");
+            result.Add(state);
+        }
+        return result;
+    }
+
     /// <summary>
     /// The end of the longest run order[index..end) that still fits after <paramref name="current"/>: resources grow
     /// with every layer added, so a binary search finds it.

@@ -14,8 +14,8 @@ internal static class Repartitioning
     public const int MaxRounds = 4;
 
     /// <summary>
-    /// The refined partitions, or <paramref name="best"/>. A layer the DSE implemented dense stays dense: a folding carries no
-    /// implementation, so the partitions are cut from a model of the network in which those layers have no profile.
+    /// The refined partitions, or <paramref name="best"/>. A layer the DSE implemented dense stays dense: the partitions are cut from a
+    /// model of the network in which those layers have no profile.
     /// </summary>
     public static List<PartitionState> Refine(NetworkModel net, SparsityProfile profile, BoardSpec board, DesignOptions options,
         List<PartitionState> best, double bestThroughput, Func<List<PartitionState>, List<PartitionState>> fold)
@@ -46,9 +46,7 @@ internal static class Repartitioning
         // Sparse-capable in the full model, dense in the design (as an implementation choice, or fixed by an earlier round).
         var dense = partitions.SelectMany(p => p.Members.Where(m => net.Nodes[m].IsSparse && !p.NodeAt(m).IsSparse).Select(m => net.Nodes[m].Name))
             .ToHashSet(StringComparer.Ordinal);
-        if (dense.Count == 0) return net;
-        var rest = profile with { Layers = profile.Layers.Where(l => !dense.Contains(l.Layer)).ToList() };
-        return NetworkModel.Build(net.Graph, rest, sparse: true, options);
+        return GivenFolding.WithDenseLayers(net, profile, options, dense);
     }
 
     private static LayerFolding[] FoldingOf(NetworkModel net, List<PartitionState> partitions)
