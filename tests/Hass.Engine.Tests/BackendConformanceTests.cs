@@ -14,7 +14,7 @@ public class BackendConformanceTests
 
     private static readonly BoardSpec Board = new() { Name = "b", Dsp = 100, Bram18 = 100, Lut = 10_000, Ff = 20_000, ClockMhz = 100, MemoryBandwidthGbps = 4 };
 
-    public enum Fault { None, Nondeterministic, IgnoresAllocation, CrashesOnTinyBoard, NaNWhenSparse, CannotFitAnything }
+    public enum Fault { None, Nondeterministic, IgnoresAllocation, CrashesOnTinyBoard, NaNWhenSparse, CannotFitAnything, EvaluatesItsFoldingElsewise }
 
     /// <summary>Uses 10 DSPs per unit of parallelism, as many units as the allocation allows (one less every other call when nondeterministic); faster with more zeros.</summary>
     private sealed class Backend(Fault fault) : IAcceleratorBackend
@@ -37,7 +37,7 @@ public class BackendConformanceTests
         }
 
         public HardwareDesign Evaluate(NetworkGraph graph, SparsityProfile profile, BoardSpec board, IReadOnlyDictionary<string, LayerFolding> folding, DesignOptions options) =>
-            Design(graph, board, folding.Values.Single().CoarseOut, 1);
+            Design(graph, board, folding.Values.Single().CoarseOut - (fault == Fault.EvaluatesItsFoldingElsewise ? 1 : 0), 1);
 
         private HardwareDesign Design(NetworkGraph graph, BoardSpec board, int units, double speedUp) => new()
         {
@@ -66,6 +66,7 @@ public class BackendConformanceTests
     [InlineData(Fault.Nondeterministic, "gives the same design for the same input", "two calls gave designs ")]
     [InlineData(Fault.IgnoresAllocation, "keeps to a resource allocation of 0.8", "it uses DSP 100/100, BRAM18 0/100, LUT 1000/10000, FF 1000/20000, more than 80% of the board")]
     [InlineData(Fault.CrashesOnTinyBoard, "says so when the network does not fit the board", "backend 'test' (plugin Lab.Backends) threw NullReferenceException in Optimize: no units")]
+    [InlineData(Fault.EvaluatesItsFoldingElsewise, "evaluates the folding of its own design", "900.0 img/s (its design: 1,000.0); Evaluate of a design's folding")]
     [InlineData(Fault.NaNWhenSparse, "designs the network with half of each conv's products zero", "backend 'test' (plugin Lab.Backends) returned a design from Optimize with a throughput of NaN")]
     public void A_backend_that_breaks_the_contract_fails_the_check_that_shows_it_and_only_that_one(Fault fault, string check, string detail)
     {

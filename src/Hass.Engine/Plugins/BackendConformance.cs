@@ -49,10 +49,11 @@ public static class BackendConformance
         }));
         results.Add(Check("evaluates the folding of its own design", () =>
         {
-            var folding = first.Layers.ToDictionary(l => l.Layer, l => l.Folding);
-            var evaluated = backend.Evaluate(graph, dense, board, folding, options);
-            return $"{evaluated.Performance.ThroughputImagesPerSecond.ToString("N1", CultureInfo.InvariantCulture)} img/s " +
-                   $"(its design: {first.Performance.ThroughputImagesPerSecond.ToString("N1", CultureInfo.InvariantCulture)})";
+            var evaluated = backend.Evaluate(graph, dense, board, first.Folding, options);
+            double got = evaluated.Performance.ThroughputImagesPerSecond, designed = first.Performance.ThroughputImagesPerSecond;
+            var seen = $"{got.ToString("N1", CultureInfo.InvariantCulture)} img/s (its design: {designed.ToString("N1", CultureInfo.InvariantCulture)})";
+            return Math.Abs(got - designed) <= 1e-9 * designed ? seen
+                : throw new CheckFailedException(seen + "; Evaluate of a design's folding (HardwareDesign.Folding: each layer's factors, implementation and partition) must give that design");
         }));
         results.Add(Check("designs the network with half of each conv's products zero", () =>
         {
