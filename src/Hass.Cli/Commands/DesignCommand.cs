@@ -17,7 +17,7 @@ public sealed class DesignCommand : ICliCommand
     private static readonly Option<string?> Profile = new Option<string?>("--profile") { Description = "SparsityProfile JSON file (default: dense)" }.ForPaths();
     private static readonly Option<string> Board = new("--board") { Description = "Board name", Required = true };
     private static readonly Option<string?> Backend = new("--backend") { Description = "Backend name (default: the first loaded sparse backend; dataflow-sparse with the shipped plugins)" };
-    private static readonly Option<string?> Folding = new Option<string?>("--folding") { Description = "Folding JSON file ({\"layer\": {\"coarseIn\":..}}); evaluates it instead of running the DSE" }.ForPaths();
+    private static readonly Option<string?> Folding = new Option<string?>("--folding") { Description = "Folding JSON file ({\"layer\": {\"coarseIn\":..}}) or a design (hass design --json); evaluates it instead of running the DSE" }.ForPaths();
     private static readonly Option<bool> Json = new("--json") { Description = "Print the HardwareDesign as JSON" };
 
     private static readonly Option<string[]> Export = new("--export")
@@ -63,7 +63,7 @@ public sealed class DesignCommand : ICliCommand
         var profilePath = ctx.Parse.GetValue(Profile);
         var profile = profilePath is not null ? DesignInputs.ReadJson<SparsityProfile>(profilePath, "--profile")
             : parameters is not null ? Abandonable(() => network!.Profile(), ct) : SparsityProfile.Dense(graph.Name);
-        var folding = ctx.Parse.GetValue(Folding) is { } fp ? DesignInputs.ReadJson<Dictionary<string, LayerFolding>>(fp, "--folding") : null;
+        var folding = ctx.Parse.GetValue(Folding) is { } fp ? DesignInputs.Folding(fp, "--folding") : null;
         var designed = network?.Graph ?? graph;
         if (profilePath is not null) CheckProfileIsOf(designed, profile, profilePath);
         var design = Abandonable(() => Fold(backend, designed, profile, board, folding, options, ct), ct);
@@ -132,7 +132,7 @@ public sealed class DesignCommand : ICliCommand
 
     /// <summary>The backend's DSE, or the given folding; a folding, profile or graph the backend refuses is bad input.</summary>
     private static HardwareDesign Fold(IAcceleratorBackend backend, NetworkGraph graph, SparsityProfile profile, BoardSpec board,
-        Dictionary<string, LayerFolding>? folding, DesignOptions options, CancellationToken ct)
+        IReadOnlyDictionary<string, LayerFolding>? folding, DesignOptions options, CancellationToken ct)
     {
         try
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Hass.Abstractions;
 using Hass.Engine.Boards;
 using Hass.Engine.Plugins;
@@ -39,6 +40,27 @@ internal static class DesignInputs
             ?? throw new UsageException($"--model: '{model}' needs a pruning criterion to build its evaluator, and none is loaded; see 'hass plugins'");
         using var evaluator = factory.Create(new EvaluatorSpec { Model = model, Pruning = pruning });
         return evaluator.Graph;
+    }
+
+    /// <summary>
+    /// The folding of `--folding`: a folding file (layer → folding), or a design (`hass design --json`, a stored trial's
+    /// design), whose every layer's folding, implementation and partition are taken, so its own design comes out again.
+    /// </summary>
+    public static IReadOnlyDictionary<string, LayerFolding> Folding(string path, string option) =>
+        IsDesign(path) ? ReadJson<HardwareDesign>(path, option).Folding : ReadJson<Dictionary<string, LayerFolding>>(path, option);
+
+    private static bool IsDesign(string path)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(Engine.Files.StrictJson.ReadText(path, MaxFileBytes), Engine.Files.StrictJson.DocumentOptions);
+            return doc.RootElement.ValueKind == JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("layers", out var layers) && layers.ValueKind == JsonValueKind.Array;
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return false;   // ReadJson says what is wrong with it
+        }
     }
 
     public static T ReadJson<T>(string path, string option) where T : class
