@@ -99,4 +99,37 @@ public class ReplacedFileTests
         Assert.Equal(["old report.json", "old plot.png"], files.Select(File.ReadAllText));
         Assert.Equal(["plot.png", "report.json"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order());
     }
+
+    [Fact]
+    public void A_temporary_file_left_by_a_dead_writer_goes_with_the_next_write_and_a_live_writers_stays()
+    {
+        var dir = TestFolders.Create();
+        var path = Path.Combine(dir, "report.json");
+        string prefix = "";   // ".tmp-<this machine>-"
+        ReplacedFile.Write(path, temporary =>
+        {
+            prefix = Path.GetFileName(temporary)[..(Path.GetFileName(temporary).IndexOf('-', 5) + 1)];
+            File.WriteAllText(temporary, "first");
+        });
+        int dead = DeadProcessId();
+        var deadWriters = Path.Combine(dir, $"{prefix}{dead}-{Guid.NewGuid():N}-report.json");
+        var liveWriters = Path.Combine(dir, $"{prefix}{Environment.ProcessId}-{Guid.NewGuid():N}-report.json");
+        var otherFiles = Path.Combine(dir, $"{prefix}{dead}-{Guid.NewGuid():N}-other.json");
+        var otherMachines = Path.Combine(dir, $".tmp-00000000-{dead}-{Guid.NewGuid():N}-report.json");
+        foreach (var f in new[] { deadWriters, liveWriters, otherFiles, otherMachines }) File.WriteAllText(f, "half");
+
+        ReplacedFile.Write(path, temporary => File.WriteAllText(temporary, "second"));
+
+        Assert.Equal("second", File.ReadAllText(path));
+        Assert.False(File.Exists(deadWriters));
+        Assert.True(File.Exists(liveWriters) && File.Exists(otherFiles) && File.Exists(otherMachines));
+    }
+
+    /// <summary>The id of a process that has exited.</summary>
+    private static int DeadProcessId()
+    {
+        using var process = System.Diagnostics.Process.Start("true")!;
+        process.WaitForExit();
+        return process.Id;
+    }
 }
