@@ -36,6 +36,10 @@ internal sealed class LaneCache
     public readonly Dictionary<int, double[]> RowChannelSpread = new();
     public readonly Dictionary<int, double[]> CyclesPerNonZero = new();
     public readonly Dictionary<(int Fine, int Streams), int[][]> Streams = new();
+    public readonly Dictionary<int, (double[] Cycles, bool[] Known)> FilterCycles = new();
+    /// <summary>The rows of every folding asked for: the folding's cost and the pipeline timing both ask, the cost twice (weights in BRAM or URAM).</summary>
+    public readonly Dictionary<(int Ci, int Co, int Cg, int Fine, int Wr), double[][]> ImageRows = new();
+    public readonly Dictionary<(int Streams, int Co, int Fine), double[][]> SlowestStreams = new();
 }
 
 /// <summary>
@@ -66,17 +70,51 @@ public static class LaneModel
 
     /// <summary>
     /// [i][r]: cycles of output row r in each of the profile's sample images, or one row set of expected cycles (the same
-    /// for every image) when the profile has no samples.
+    /// for every image) when the profile has no samples. Cached per node and folding: callers must not change it.
     /// </summary>
     public static double[][] ImageRowCycles(Node n, int ci, int co, int cg, int fine, int wr)
     {
+        if (n.Lanes.ImageRows.TryGetValue((ci, co, cg, fine, wr), out var cached)) return cached;
+        var rows = ComputeImageRowCycles(n, ci, co, cg, fine, wr);
+        n.Lanes.ImageRows[(ci, co, cg, fine, wr)] = rows;
+        return rows;
+    }
+
+    private static double[][] ComputeImageRowCycles(Node n, int ci, int co, int cg, int fine, int wr)
+    {
         int s = ci * cg;
+        double dataIn = (double)n.H * n.W * n.C / s / n.Ho;
+        double dataOut = (double)n.Wo * n.F / wr / (co * cg);
+        double data = Math.Max(dataIn, dataOut);
+        var slowest = SlowestStreams(n, s, co, fine);
+        var result = new double[slowest.Length][];
+        for (int i = 0; i < slowest.Length; i++)
+        {
+            result[i] = new double[n.Ho];
+            for (int r = 0; r < n.Ho; r++) result[i][r] = Math.Max(slowest[i][r] / wr, data);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// [i][r]: the cycles of the slowest of <paramref name="s"/> streams in row r, per sample image or expected: what the
+    /// weights-reloading factor and the data rates leave alone, so it is kept per (streams, co, fine).
+    /// </summary>
+    private static double[][] SlowestStreams(Node n, int s, int co, int fine)
+    {
+        if (n.Lanes.SlowestStreams.TryGetValue((s, co, fine), out var cached)) return cached;
         var streams = StreamsOf(n, fine, s);
         var channelCycles = RowChannelCycles(n, fine);
         var shares = LaneShares(n, co, fine);
-        double dataIn = (double)n.H * n.W * n.C / s / n.Ho;
-        double dataOut = (double)n.Wo * n.F / wr / (co * cg);
-        if (n.RowNonZeroSamples is { } samples) return SampledRows.ImageRowCycles(n, samples, streams, fine, channelCycles, shares, co, wr, dataIn, dataOut);
+        var rows = n.RowNonZeroSamples is { } samples
+            ? SampledRows.SlowestStreams(n, samples, streams, fine, channelCycles, shares, co)
+            : [ExpectedSlowestStreams(n, streams, fine, channelCycles, shares, co)];
+        n.Lanes.SlowestStreams[(s, co, fine)] = rows;
+        return rows;
+    }
+
+    private static double[] ExpectedSlowestStreams(Node n, int[][] streams, int fine, double[] channelCycles, double[] shares, int co)
+    {
         var spread = RowChannelSpread(n, fine, channelCycles);
         var result = new double[n.Ho];
         var lanes = new double[co];
@@ -93,14 +131,9 @@ public static class LaneModel
                 {
                     double cycles = channelCycles[rowBase + c];
                     if (cycles == 0) continue;
-                    int shareBase = c * co;
-                    double variance = spread?[rowBase + c] ?? 0;
-                    for (int l = 0; l < co; l++)
-                    {
-                        double share = shares[shareBase + l];
-                        lanes[l] += cycles * share;
-                        lanesVariance[l] += variance * share * share;
-                    }
+                    var laneShares = shares.AsSpan(c * co, co);
+                    LaneSums.AddScaled(lanes, laneShares, cycles);
+                    if (spread is not null) LaneSums.AddScaledSquares(lanesVariance, laneShares, spread[rowBase + c]);
                 }
                 // The lanes of one stream see the same activations, so they move together: the stream's slowest
                 // expected lane stands for it; streams see different channels and vary independently of each other.
@@ -108,9 +141,9 @@ public static class LaneModel
                 for (int l = 1; l < co; l++) if (lanes[l] > lanes[lane]) lane = l;
                 slowest.Add(lanes[lane], lanesVariance[lane]);
             }
-            result[r] = Math.Max(slowest.Mean / wr, Math.Max(dataIn, dataOut));
+            result[r] = slowest.Mean;
         }
-        return [result];
+        return result;
     }
 
     /// <summary>
@@ -190,38 +223,54 @@ public static class LaneModel
     {
         if (n.Lanes.LaneShares.TryGetValue((co, fine), out var cached)) return cached;
         var shares = new double[n.C * co];
-        var filterCycles = new double[n.F / n.G];
+        int filters = n.F / n.G;
+        var (filterCycles, known) = FilterCycles(n, fine);
         for (int c = 0; c < n.C; c++)
         {
-            bool known = FilterCycles(n, c, fine, filterCycles);
-            double total = known ? filterCycles.Sum() : 0;
-            for (int l = 0; l < co; l++)
-            {
-                if (total <= 0) { shares[c * co + l] = 1.0 / co; continue; }
-                double lane = 0;
-                for (int j = l; j < filterCycles.Length; j += co) lane += filterCycles[j];
-                shares[c * co + l] = lane / total;
-            }
+            int first = c * filters;
+            double total = 0;
+            if (known[c]) for (int j = 0; j < filters; j++) total += filterCycles[first + j];
+            var lanes = shares.AsSpan(c * co, co);
+            if (total <= 0) { lanes.Fill(1.0 / co); continue; }
+            // Filter j runs on lane j mod co: add the filters co at a time, each lane's in the order of j.
+            for (int j = 0; j < filters; j += co) LaneSums.Add(lanes, filterCycles.AsSpan(first + j, co));
+            for (int l = 0; l < co; l++) lanes[l] /= total;
         }
         n.Lanes.LaneShares[(co, fine)] = shares;
         return shares;
     }
 
-    /// <summary>Fills each filter's mean cycles (or non-zero products) per window of channel c; false without either table.</summary>
-    private static bool FilterCycles(Node n, int c, int fine, double[] cycles)
+    /// <summary>
+    /// [c·(F/G) + j]: filter j's mean cycles (or non-zero products) per window of channel c at this fine, and for each
+    /// channel whether either table has it.
+    /// </summary>
+    private static (double[] Cycles, bool[] Known) FilterCycles(Node n, int fine)
     {
-        if (n.FilterZeroHistogram?[c] is { } histogram)
+        if (n.Lanes.FilterCycles.TryGetValue(fine, out var cached)) return cached;
+        int filters = n.F / n.G, k = n.K;
+        var binCycles = new double[k + 1];
+        for (int z = 0; z <= k; z++) binCycles[z] = n.Settings.WindowCycles(k, z, fine);
+        var cycles = new double[n.C * filters];
+        var known = new bool[n.C];
+        for (int c = 0; c < n.C; c++)
         {
-            for (int j = 0; j < cycles.Length; j++)
+            if (n.FilterZeroHistogram?[c] is { } histogram)
             {
-                double e = 0;
-                for (int z = 0; z <= n.K; z++) e += n.Settings.WindowCycles(n.K, z, fine) * histogram[j][z];
-                cycles[j] = e;
+                for (int j = 0; j < filters; j++)
+                {
+                    double e = 0;
+                    for (int z = 0; z <= k; z++) e += binCycles[z] * histogram[j][z];
+                    cycles[c * filters + j] = e;
+                }
+                known[c] = true;
             }
-            return true;
+            else if (n.FilterNonZeros?[c] is { } nonZeros)
+            {
+                Array.Copy(nonZeros, 0, cycles, c * filters, filters);
+                known[c] = true;
+            }
         }
-        if (n.FilterNonZeros?[c] is not { } nonZeros) return false;
-        nonZeros.CopyTo(cycles, 0);
-        return true;
+        n.Lanes.FilterCycles[fine] = (cycles, known);
+        return (cycles, known);
     }
 }

@@ -9,9 +9,8 @@ namespace Hass.Backends.Dataflow;
 /// </summary>
 internal static class SampledRows
 {
-    /// <summary>[i][r]: cycles of row r in sample image i.</summary>
-    public static double[][] ImageRowCycles(Node n, int[][][] samples, int[][] streams, int fine, double[] channelCycles, double[] shares, int co, double wr,
-        double dataIn, double dataOut)
+    /// <summary>[i][r]: cycles of the slowest stream in row r of sample image i.</summary>
+    public static double[][] SlowestStreams(Node n, int[][][] samples, int[][] streams, int fine, double[] channelCycles, double[] shares, int co)
     {
         var perNonZero = CyclesPerNonZero(n, fine, channelCycles);
         var result = samples.Select(_ => new double[n.Ho]).ToArray();
@@ -25,7 +24,7 @@ internal static class SampledRows
             {
                 Array.Clear(lanes);
                 foreach (var c in streams[s])
-                    for (int l = 0; l < co; l++) lanes[l] += channelCycles[rowBase + c] * shares[c * co + l];
+                    LaneSums.AddScaled(lanes, shares.AsSpan(c * co, co), channelCycles[rowBase + c]);
                 int lane = 0;
                 for (int l = 1; l < co; l++) if (lanes[l] > lanes[lane]) lane = l;
                 fixedCycles[s] = 0;
@@ -47,7 +46,7 @@ internal static class SampledRows
                     foreach (var c in streams[s]) cycles += weights[c] * x[c];
                     slowest = Math.Max(slowest, cycles);
                 }
-                result[i][r] = Math.Max(slowest / wr, Math.Max(dataIn, dataOut));
+                result[i][r] = slowest;
             }
         }
         return result;
