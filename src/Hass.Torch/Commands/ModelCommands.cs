@@ -76,8 +76,8 @@ public sealed class ModelCommands(ModelCatalog models, TorchTrialEvaluatorFactor
         var provider = models.Resolve(o.Model);
         var normalisation = Normalisation.For(provider.Info, o.Preprocess);
         var dataset = Datasets.Open(provider.Info.DefaultDataset, o.Data, provider.Info.InputShape, o.Preprocess?.Resize);
-        var splits = new DataSplits(dataset);
-        var test = o.Images is { } n ? splits.Test.Take(Math.Min(n, splits.Test.Count)) : splits.Test;
+        var whole = new ImageSet("test", dataset.Test);   // no split: the training images are not needed, however few there are
+        var test = o.Images is { } n ? whole.Take(Math.Min(n, whole.Count)) : whole;
         var loaded = ModelCatalog.Load(provider, o.Checkpoint, new CheckpointStore(o.Cache), dataset);
         using var net = loaded.Net;
         var clock = Stopwatch.StartNew();

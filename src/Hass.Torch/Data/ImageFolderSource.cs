@@ -6,12 +6,14 @@ namespace Hass.Torch.Data;
 /// ImageNet-style folder: one sub-folder per class (sorted by name = class index), images inside. Images are
 /// decoded on demand, resized (shorter side, nearest neighbour; to the crop size, or to the preprocessing's
 /// resize, e.g. 256 before a 224 crop) and centre-cropped to the model's input shape.
-/// Supported: binary PGM/PPM (P5/P6, 8-bit) and raw .u8 files already of the input shape (C×H×W bytes).
-/// Convert other formats first, e.g. `convert img.jpg img.ppm` (ImageMagick).
+/// Supported: JPEG, PNG, WebP, BMP and GIF (<see cref="EncodedImage"/>), binary PGM/PPM (P5/P6, 8-bit) and raw .u8 files
+/// already of the input shape (C×H×W bytes). A gray image feeds every channel of a colour network; a colour image feeds a
+/// one-channel network its luma (0.299 R + 0.587 G + 0.114 B, as TorchVision's Grayscale).
 /// </summary>
 public sealed class ImageFolderSource : ImageSource
 {
-    private static readonly string[] Extensions = [".ppm", ".pgm", ".pnm", ".u8"];
+    private static readonly string[] Netpbm = [".ppm", ".pgm", ".pnm"];
+    private static readonly string[] Extensions = [.. Netpbm, ".u8", .. EncodedImage.Extensions];
     private readonly List<(string Path, int Label)> _items = [];
 
     private readonly int? _resize;
@@ -32,7 +34,7 @@ public sealed class ImageFolderSource : ImageSource
                 if (Extensions.Contains(Path.GetExtension(file).ToLowerInvariant())) _items.Add((file, label));
         }
         if (_items.Count == 0)
-            throw new DatasetException($"image folder '{folder}' has no supported images ({string.Join(", ", Extensions)}); convert JPEG/PNG to PPM first");
+            throw new DatasetException($"image folder '{folder}' has no supported images ({string.Join(", ", Extensions)}); convert other formats to PNG first");
     }
 
     public IReadOnlyList<string> ClassNames { get; }
@@ -52,7 +54,9 @@ public sealed class ImageFolderSource : ImageSource
             bytes.CopyTo(destination);
             return;
         }
-        var (channels, width, height, pixels) = Netpbm.Decode(bytes, path);
+        var (channels, width, height, pixels) = Netpbm.Contains(Path.GetExtension(path).ToLowerInvariant())
+            ? Data.Netpbm.Decode(bytes, path)
+            : EncodedImage.Decode(bytes, path);
         ResizeCrop(pixels, channels, height, width, destination);
     }
 
@@ -67,11 +71,15 @@ public sealed class ImageFolderSource : ImageSource
                 for (int q = 0; q < Shape.Cols; q++)
                 {
                     int sc = Math.Clamp((int)((q + offsetCol + 0.5) / scale), 0, width - 1);
-                    int sourceChannel = channels == 1 ? 0 : Math.Min(c, channels - 1);
-                    chw[(c * Shape.Rows + r) * Shape.Cols + q] = hwc[(sr * width + sc) * channels + sourceChannel];
+                    int pixel = (sr * width + sc) * channels;
+                    chw[(c * Shape.Rows + r) * Shape.Cols + q] = channels == 1 ? hwc[pixel]
+                        : Shape.Channels == 1 ? Luma(hwc[pixel], hwc[pixel + 1], hwc[pixel + 2])
+                        : hwc[pixel + Math.Min(c, channels - 1)];
                 }
             }
     }
+
+    private static byte Luma(byte red, byte green, byte blue) => (byte)Math.Round(0.299 * red + 0.587 * green + 0.114 * blue);
 }
 
 /// <summary>Decoder of binary 8-bit PGM (P5) and PPM (P6) images.</summary>
