@@ -22,6 +22,20 @@ public sealed class ImageFolderFormatsTests : IDisposable
         Assert.Equal(Pixels(source, 0), Pixels(source, 1));
     }
 
+    /// <summary>TorchVision's Resize(N) and CenterCrop(S) on the same PNG files, computed by Fixtures/resize/generate.py (Pillow 9.4).</summary>
+    [Theory]
+    [InlineData("colour.png", 3, 24, 32, "colour-resize32-crop24.u8")]
+    [InlineData("colour.png", 1, 24, 32, "colour-gray-resize32-crop24.u8")]
+    [InlineData("colour.png", 3, 28, null, "colour-crop28.u8")]
+    [InlineData("small.png", 3, 16, 20, "small-resize20-crop16.u8")]
+    public void Resizing_and_cropping_give_torchvisions_pixels(string image, int channels, int crop, int? resize, string expected)
+    {
+        var fixtures = Path.Combine(Hass.Testing.RepoPaths.RepoRoot, "tests", "Hass.Torch.Tests", "Fixtures", "resize");
+        Write("only", image, File.ReadAllBytes(Path.Combine(fixtures, image)));
+        var source = Datasets.Open("imagefolder", _dir, new TensorShape(channels, crop, crop), resize).Train;
+        Assert.Equal(File.ReadAllBytes(Path.Combine(fixtures, expected)), Pixels(source, 0));
+    }
+
     [Fact]
     public void A_jpeg_decodes_close_to_the_pixels_it_was_made_from()
     {

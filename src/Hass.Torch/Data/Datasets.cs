@@ -111,7 +111,7 @@ public static class Datasets
                 var trainSource = new ImageFolderSource(Directory.Exists(train) ? train : path, imageShape, null, resize);
                 var testSource = Directory.Exists(val) ? new ImageFolderSource(val, imageShape, trainSource.ClassNames, resize) : trainSource;
                 return new LabelledDataset(name.ToLowerInvariant(), trainSource, testSource,
-                    $"imagefolder:{Path.GetFullPath(path)}:{trainSource.Count}:{testSource.Count}" + (resize is null ? "" : $":resize{resize}"));
+                    $"imagefolder:{Path.GetFullPath(path)}:{trainSource.Count}:{testSource.Count}" + (resize is null ? "" : $":resize{resize}") + ":bilinear");
             default:
                 throw new DatasetException($"unknown dataset '{name}': use fashion-mnist, mnist, kmnist, idx (with a folder) or imagefolder (with a folder)");
         }

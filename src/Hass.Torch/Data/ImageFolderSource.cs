@@ -4,11 +4,10 @@ namespace Hass.Torch.Data;
 
 /// <summary>
 /// ImageNet-style folder: one sub-folder per class (sorted by name = class index), images inside. Images are
-/// decoded on demand, resized (shorter side, nearest neighbour; to the crop size, or to the preprocessing's
-/// resize, e.g. 256 before a 224 crop) and centre-cropped to the model's input shape.
+/// decoded on demand, resized and centre-cropped to the model's input shape as TorchVision does it (<see cref="ResizeCrop"/>).
 /// Supported: JPEG, PNG, WebP, BMP and GIF (<see cref="EncodedImage"/>), binary PGM/PPM (P5/P6, 8-bit) and raw .u8 files
 /// already of the input shape (C×H×W bytes). A gray image feeds every channel of a colour network; a colour image feeds a
-/// one-channel network its luma (0.299 R + 0.587 G + 0.114 B, as TorchVision's Grayscale).
+/// one-channel network its luma (0.299 R + 0.587 G + 0.114 B, as Pillow's convert("L")).
 /// </summary>
 public sealed class ImageFolderSource : ImageSource
 {
@@ -60,26 +59,43 @@ public sealed class ImageFolderSource : ImageSource
         ResizeCrop(pixels, channels, height, width, destination);
     }
 
+    /// <summary>
+    /// TorchVision's evaluation transform: with a preprocessing resize N, Resize(N) (the shorter side to N, the longer to
+    /// ⌊N · long / short⌋) then CenterCrop to the input; without one, the smallest such resize that covers the input.
+    /// Resizing is Pillow's bilinear (<see cref="BilinearResize"/>); a colour image on a one-channel network is first
+    /// turned into its luma, as Pillow's <c>convert("L")</c>.
+    /// </summary>
     private void ResizeCrop(byte[] hwc, int channels, int height, int width, Span<byte> chw)
     {
-        double scale = _resize is { } shorter ? (double)shorter / Math.Min(height, width) : Math.Max((double)Shape.Rows / height, (double)Shape.Cols / width);
-        double offsetRow = (height * scale - Shape.Rows) / 2, offsetCol = (width * scale - Shape.Cols) / 2;
+        if (Shape.Channels == 1 && channels == 3) (hwc, channels) = (Luma(hwc), 1);
+        var (newHeight, newWidth) = ResizedSize(height, width);
+        if ((newHeight, newWidth) != (height, width)) hwc = BilinearResize.Resize(hwc, channels, height, width, newHeight, newWidth);
+        int top = (int)Math.Round((newHeight - Shape.Rows) / 2.0), left = (int)Math.Round((newWidth - Shape.Cols) / 2.0);
         for (int c = 0; c < Shape.Channels; c++)
+        {
+            int sourceChannel = Math.Min(c, channels - 1);
             for (int r = 0; r < Shape.Rows; r++)
-            {
-                int sr = Math.Clamp((int)((r + offsetRow + 0.5) / scale), 0, height - 1);
                 for (int q = 0; q < Shape.Cols; q++)
-                {
-                    int sc = Math.Clamp((int)((q + offsetCol + 0.5) / scale), 0, width - 1);
-                    int pixel = (sr * width + sc) * channels;
-                    chw[(c * Shape.Rows + r) * Shape.Cols + q] = channels == 1 ? hwc[pixel]
-                        : Shape.Channels == 1 ? Luma(hwc[pixel], hwc[pixel + 1], hwc[pixel + 2])
-                        : hwc[pixel + Math.Min(c, channels - 1)];
-                }
-            }
+                    chw[(c * Shape.Rows + r) * Shape.Cols + q] = hwc[((top + r) * newWidth + left + q) * channels + sourceChannel];
+        }
     }
 
-    private static byte Luma(byte red, byte green, byte blue) => (byte)Math.Round(0.299 * red + 0.587 * green + 0.114 * blue);
+    private (int Height, int Width) ResizedSize(int height, int width)
+    {
+        if (_resize is { } shorter)
+            return height <= width ? (shorter, (int)((long)shorter * width / height)) : ((int)((long)shorter * height / width), shorter);
+        if (height == Shape.Rows && width == Shape.Cols) return (height, width);
+        double scale = Math.Max((double)Shape.Rows / height, (double)Shape.Cols / width);
+        return (Math.Max(Shape.Rows, (int)(height * scale)), Math.Max(Shape.Cols, (int)(width * scale)));
+    }
+
+    private static byte[] Luma(byte[] rgb)
+    {
+        var gray = new byte[rgb.Length / 3];
+        for (int i = 0; i < gray.Length; i++)
+            gray[i] = (byte)((rgb[3 * i] * 19595 + rgb[3 * i + 1] * 38470 + rgb[3 * i + 2] * 7471 + 0x8000) >> 16);
+        return gray;
+    }
 }
 
 /// <summary>Decoder of binary 8-bit PGM (P5) and PPM (P6) images.</summary>
