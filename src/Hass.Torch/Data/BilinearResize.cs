@@ -5,8 +5,8 @@ namespace Hass.Torch.Data;
 /// TorchVision's <c>Resize</c> runs on the images of an ImageFolder: a separable triangle filter whose support widens
 /// with the downscale factor (so shrinking averages every source pixel, no aliasing), coefficients in 22-bit fixed
 /// point, the horizontal pass first and its result rounded to 8 bits before the vertical one. Written here because the
-/// point is to reproduce Pillow's numbers, and no .NET imaging library uses its filter and rounding; a network's top-1
-/// on an image folder then matches what PyTorch measured (bench/results/models.md).
+/// point is to reproduce Pillow's numbers, and no .NET imaging library uses its filter and rounding: a network imported
+/// from PyTorch then sees the bytes it was evaluated on there (ImageFolderFormatsTests, bit for bit).
 /// </summary>
 public static class BilinearResize
 {
