@@ -38,6 +38,7 @@ public static class TorchRuntime
         if (ThreadsProblem(count, "threads") is { } problem) throw new ArgumentOutOfRangeException(nameof(threads), count, problem);
         TorchSharp.torch.set_num_threads(count);
         NativeHeap.KeepFreedMemory();
+        Nnpack.Disable();
         _configured = true;
     }
 
