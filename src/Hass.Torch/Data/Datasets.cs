@@ -108,8 +108,10 @@ public static class Datasets
                 if (imageShape is null) throw new DatasetException($"dataset '{name}' needs the model's input shape to resize images");
                 var train = Path.Combine(path, "train");
                 var val = Path.Combine(path, "val");
-                var trainSource = new ImageFolderSource(Directory.Exists(train) ? train : path, imageShape, null, resize);
-                var testSource = Directory.Exists(val) ? new ImageFolderSource(val, imageShape, trainSource.ClassNames, resize) : trainSource;
+                var budget = KeptImageSource.BudgetBytes();
+                var trainFolder = new ImageFolderSource(Directory.Exists(train) ? train : path, imageShape, null, resize);
+                var trainSource = new KeptImageSource(trainFolder, budget);
+                ImageSource testSource = Directory.Exists(val) ? new KeptImageSource(new ImageFolderSource(val, imageShape, trainFolder.ClassNames, resize), budget) : trainSource;
                 return new LabelledDataset(name.ToLowerInvariant(), trainSource, testSource,
                     $"imagefolder:{Path.GetFullPath(path)}:{trainSource.Count}:{testSource.Count}" + (resize is null ? "" : $":resize{resize}") + ":bilinear");
             default:

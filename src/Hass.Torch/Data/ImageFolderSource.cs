@@ -46,7 +46,12 @@ public sealed class ImageFolderSource : ImageSource
     public override void ReadPixels(int index, Span<byte> destination)
     {
         var path = _items[index].Path;
-        var bytes = File.ReadAllBytes(path);
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DatasetException($"image '{path}' cannot be read: {e.Message}");
+        }
         if (Path.GetExtension(path).Equals(".u8", StringComparison.OrdinalIgnoreCase))
         {
             if (bytes.Length != Shape.Elements) throw new DatasetException($"raw image '{path}' has {bytes.Length} bytes; {Shape} needs {Shape.Elements}");
