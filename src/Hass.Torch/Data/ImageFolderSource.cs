@@ -11,8 +11,8 @@ namespace Hass.Torch.Data;
 /// </summary>
 public sealed class ImageFolderSource : ImageSource
 {
-    private static readonly string[] Netpbm = [".ppm", ".pgm", ".pnm"];
-    private static readonly string[] Extensions = [.. Netpbm, ".u8", .. EncodedImage.Extensions];
+    private static readonly string[] NetpbmExtensions = [".ppm", ".pgm", ".pnm"];
+    private static readonly string[] Extensions = [.. NetpbmExtensions, ".u8", .. EncodedImage.Extensions];
     private readonly List<(string Path, int Label)> _items = [];
 
     private readonly int? _resize;
@@ -58,8 +58,8 @@ public sealed class ImageFolderSource : ImageSource
             bytes.CopyTo(destination);
             return;
         }
-        var (channels, width, height, pixels) = Netpbm.Contains(Path.GetExtension(path).ToLowerInvariant())
-            ? Data.Netpbm.Decode(bytes, path)
+        var (channels, width, height, pixels) = NetpbmExtensions.Contains(Path.GetExtension(path).ToLowerInvariant())
+            ? Netpbm.Decode(bytes, path)
             : EncodedImage.Decode(bytes, path);
         ResizeCrop(pixels, channels, height, width, destination);
     }
