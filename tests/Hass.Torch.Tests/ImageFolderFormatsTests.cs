@@ -36,6 +36,18 @@ public sealed class ImageFolderFormatsTests : IDisposable
         Assert.Equal(File.ReadAllBytes(Path.Combine(fixtures, expected)), Pixels(source, 0));
     }
 
+    /// <summary>The same JPEG decoded by Skia here and by Pillow 9.4 (both libjpeg-turbo), whole and through TorchVision's transform.</summary>
+    [Theory]
+    [InlineData(47, 61, null, "colour-jpeg-decoded.u8")]
+    [InlineData(24, 24, 32, "colour-jpeg-resize32-crop24.u8")]
+    public void A_jpeg_gives_pillows_pixels(int rows, int cols, int? resize, string expected)
+    {
+        var fixtures = Path.Combine(Hass.Testing.RepoPaths.RepoRoot, "tests", "Hass.Torch.Tests", "Fixtures", "resize");
+        Write("only", "colour.jpg", File.ReadAllBytes(Path.Combine(fixtures, "colour.jpg")));
+        var pixels = Pixels(Datasets.Open("imagefolder", _dir, new TensorShape(3, rows, cols), resize).Train, 0);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(fixtures, expected)), pixels);
+    }
+
     [Fact]
     public void A_jpeg_decodes_close_to_the_pixels_it_was_made_from()
     {

@@ -31,3 +31,8 @@ save(colour, 32, 24, "colour-resize32-crop24.u8")
 save(colour.convert("L"), 32, 24, "colour-gray-resize32-crop24.u8")
 save(colour, 28, 28, "colour-crop28.u8")
 save(small, 20, 16, "small-resize20-crop16.u8")
+
+# A JPEG, and the pixels Pillow decodes from it (no resize: the crop is the whole image).
+colour.save("colour.jpg", quality=90)
+np.asarray(Image.open("colour.jpg").convert("RGB")).transpose(2, 0, 1).tofile("colour-jpeg-decoded.u8")
+save(Image.open("colour.jpg").convert("RGB"), 32, 24, "colour-jpeg-resize32-crop24.u8")
