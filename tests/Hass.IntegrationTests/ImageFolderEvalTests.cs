@@ -13,11 +13,10 @@ public class ImageFolderEvalTests(Xunit.Abstractions.ITestOutputHelper output)
         File.Copy(Path.Combine(HassProcess.RepoRoot, "tests", "Hass.Models.Onnx.Tests", "Fixtures", "mobilenet-v3-small.onnx"), Path.Combine(dir, "net.onnx"));
         var data = Path.Combine(dir, "data");
         foreach (var split in new[] { "train", "val" })
-            foreach (var (label, shade) in new[] { ("n01440764", 40), ("n01443537", 200) })
+            foreach (var (label, seed) in new[] { ("n01440764", 1), ("n01443537", 2) })
             {
-                Directory.CreateDirectory(Path.Combine(data, split, label));
-                File.WriteAllBytes(Path.Combine(data, split, label, "a.JPEG"), Image(300, 250, shade, SKEncodedImageFormat.Jpeg));
-                File.WriteAllBytes(Path.Combine(data, split, label, "b.png"), Image(240, 320, shade + 20, SKEncodedImageFormat.Png));
+                TestImages.Write(Path.Combine(data, split, label, "a.JPEG"), 300, 250, seed, SKEncodedImageFormat.Jpeg);
+                TestImages.Write(Path.Combine(data, split, label, "b.png"), 240, 320, seed + 10, SKEncodedImageFormat.Png);
             }
 
         var (code, stdout, stderr) = HassProcess.RunIn(dir, TimeSpan.FromMinutes(3), "model", "eval", "onnx:net.onnx", "--data", data, "--preprocess", "resize=256", "--json");
@@ -32,15 +31,5 @@ public class ImageFolderEvalTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains($"image '{damaged}' cannot be decoded", refused.Err);
         Assert.DoesNotContain("   at ", refused.Err);
-    }
-
-    private static byte[] Image(int width, int height, int shade, SKEncodedImageFormat format)
-    {
-        using var bitmap = new SKBitmap(width, height);
-        for (int r = 0; r < height; r++)
-            for (int c = 0; c < width; c++)
-                bitmap.SetPixel(c, r, new SKColor((byte)shade, (byte)(c % 256), (byte)(r % 256)));
-        using var encoded = bitmap.Encode(format, 90);
-        return encoded.ToArray();
     }
 }

@@ -52,13 +52,14 @@ public sealed class ImageFolderSource : ImageSource
         {
             throw new DatasetException($"image '{path}' cannot be read: {e.Message}");
         }
-        if (Path.GetExtension(path).Equals(".u8", StringComparison.OrdinalIgnoreCase))
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension == ".u8")
         {
             if (bytes.Length != Shape.Elements) throw new DatasetException($"raw image '{path}' has {bytes.Length} bytes; {Shape} needs {Shape.Elements}");
             bytes.CopyTo(destination);
             return;
         }
-        var (channels, width, height, pixels) = NetpbmExtensions.Contains(Path.GetExtension(path).ToLowerInvariant())
+        var (channels, width, height, pixels) = NetpbmExtensions.Contains(extension)
             ? Netpbm.Decode(bytes, path)
             : EncodedImage.Decode(bytes, path);
         ResizeCrop(pixels, channels, height, width, destination);
